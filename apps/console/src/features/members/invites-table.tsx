@@ -1,0 +1,75 @@
+import type { Invite } from '@parley/contracts';
+import { Button, Paper, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { messageOf } from '../../components/use-api-form.ts';
+import { useFormatDateTime } from './format.ts';
+import type { useMemberMutations } from './members-api.ts';
+
+export interface InvitesTableProps {
+  invites: Invite[];
+  revoke: ReturnType<typeof useMemberMutations>['revokeInvite'];
+}
+
+export function InvitesTable({ invites, revoke }: InvitesTableProps) {
+  const { t } = useTranslation();
+  const formatDate = useFormatDateTime();
+
+  const onRevoke = (invite: Invite) =>
+    revoke.mutate(invite.id, {
+      onSuccess: () => notifications.show({ color: 'teal', message: t('members.revoked') }),
+      onError: (error) => {
+        const message = messageOf(error);
+        notifications.show({ color: 'red', message: 'key' in message ? t(message.key) : message.text });
+      },
+    });
+
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Title order={2} size="h4" mb="sm" id="pending-invites">
+        {t('members.pendingTitle')}
+      </Title>
+      {invites.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          {t('members.noPending')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={520}>
+          <Table aria-labelledby="pending-invites" verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('members.email')}</Table.Th>
+                <Table.Th>{t('members.role')}</Table.Th>
+                <Table.Th>{t('members.expires')}</Table.Th>
+                <Table.Th>
+                  <span className="mantine-visually-hidden">{t('members.actions')}</span>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {invites.map((invite) => (
+                <Table.Tr key={invite.id}>
+                  <Table.Td>{invite.email}</Table.Td>
+                  <Table.Td>{t(`roles.${invite.role}`)}</Table.Td>
+                  <Table.Td>{formatDate(invite.expiresAt)}</Table.Td>
+                  <Table.Td ta="right">
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      aria-label={t('members.revokeFor', { email: invite.email })}
+                      loading={revoke.isPending && revoke.variables === invite.id}
+                      onClick={() => onRevoke(invite)}
+                    >
+                      {t('members.revoke')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Paper>
+  );
+}

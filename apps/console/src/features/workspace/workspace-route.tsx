@@ -1,0 +1,58 @@
+import type { SessionInfo } from '@parley/contracts';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client.ts';
+import { LoadError, MessagePage, PageLoader } from '../../components/page-states.tsx';
+import { useLocation } from '../../router/history.ts';
+import { Redirect } from '../../router/link.tsx';
+import { paths, type WorkspaceSection } from '../../router/routes.ts';
+import { useApplySession, useSession } from '../auth/session.ts';
+import { MembersPage } from '../members/members-page.tsx';
+import { WorkspaceHome } from './workspace-home.tsx';
+import { WorkspaceShell } from './workspace-shell.tsx';
+
+export interface WorkspaceRouteProps {
+  workspaceId: string;
+  section: WorkspaceSection;
+}
+
+/** Guards a workspace page: a session, a membership, and the server remembering where the user is. */
+export function WorkspaceRoute({ workspaceId, section }: WorkspaceRouteProps) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const { href } = useLocation();
+  const data = session.data;
+  const membership = data?.workspaces.find((w) => w.id === workspaceId);
+  useRememberWorkspace(data, membership ? workspaceId : null);
+
+  if (session.isPending) return <PageLoader />;
+  if (session.isError) return <LoadError onRetry={() => void session.refetch()} />;
+  if (!data) return <Redirect to={paths.login(href)} />;
+  if (!membership) return <MessagePage title={t('shell.notMemberTitle')} body={t('shell.notMemberBody')} />;
+  return (
+    <WorkspaceShell session={data} membership={membership} section={section}>
+      {section === 'members' ? (
+        <MembersPage membership={membership} userId={data.user.id} />
+      ) : (
+        <WorkspaceHome membership={membership} />
+      )}
+    </WorkspaceShell>
+  );
+}
+
+/** Opening a workspace makes it the one `/` returns to next time, on any device. */
+function useRememberWorkspace(session: SessionInfo | null | undefined, workspaceId: string | null) {
+  const applySession = useApplySession();
+  const requested = useRef<string | null>(null);
+  const current = session?.currentWorkspaceId;
+  useEffect(() => {
+    if (!workspaceId || current === undefined || current === workspaceId) return;
+    if (requested.current === workspaceId) return;
+    requested.current = workspaceId;
+    api<SessionInfo>('PUT', '/api/auth/session/workspace', { workspaceId })
+      .then(applySession)
+      .catch(() => {
+        // Not remembering is harmless: the page itself already works.
+      });
+  }, [workspaceId, current, applySession]);
+}

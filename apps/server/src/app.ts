@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { AppContext } from './context.ts';
+import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
+import { useEventBus } from './events/publish.ts';
+import { type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { authRoutes } from './modules/auth/routes.ts';
+import { sessionHook } from './modules/auth/sessions.ts';
+import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
+import type { Config } from './platform/config.ts';
+import { type Database, openDatabase } from './platform/db/client.ts';
+import { transactionsDrained } from './platform/db/tx.ts';
+import { AppError } from './platform/errors.ts';
+import { createHttp } from './platform/http.ts';
+import { createMailer } from './platform/mailer.ts';
+import { createGateway, type Gateway } from './realtime/gateway.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const version: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+
+export interface Parley {
+  app: FastifyInstance;
+  ctx: AppContext;
+  database: Database;
+  gateway: Gateway;
+  jobs: JobWorker;
+  bus: EventBus;
+  /** Stops taking work, drains sockets and requests, finishes transactions, then closes the database. */
+  close(): Promise<void>;
+}
+
+export async function createParley(
+  config: Config,
+  opts: { template?: Blob; inMemory?: boolean; jobPollMs?: number } = {},
+): Promise<Parley> {
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    template: opts.template,
+    inMemory: opts.inMemory,
+  });
+  let redis: Redis | undefined;
+  try {
+    if (config.redisUrl) {
+      const { Redis: RedisClient } = await import('ioredis');
+      redis = new RedisClient(config.redisUrl, { maxRetriesPerRequest: 3 });
+    }
+    const app = await createHttp({ logLevel: config.logLevel, version, redis });
+    const bus = config.redisUrl
+      ? await createRedisBus(config.redisUrl, (err) => app.log.error({ err }, 'redis'))
+      : createLocalBus();
+    useEventBus(bus);
+    const ctx: AppContext = {
+      db: database.db,
+      config,
+      logger: app.log,
+      mailer: createMailer(config.smtpUrl, app.log),
+    };
+
+    const resolveSession = sessionHook(ctx.db);
+    app.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/api/')) await resolveSession(request);
+    });
+
+    app.get('/healthz', { schema: { hide: true } }, async () => ({
+      status: 'ok',
+      version,
+      database: database.kind,
+      redis: Boolean(config.redisUrl),
+    }));
+
+    const gateway = createGateway({
+      db: ctx.db,
+      bus,
+      logger: app.log,
+      authenticate: async (request) => {
+        const { workspaceId } = request.query as { workspaceId?: string };
+        if (!request.session) return null;
+        return resolveOperator(ctx, request, workspaceId ?? '');
+      },
+    });
+    gateway.register(app);
+    authRoutes(app, ctx);
+    workspaceRoutes(app, ctx);
+    await serveWeb(app, config.serveWeb);
+
+    const jobs = startJobWorker({
+      db: ctx.db,
+      pollMs: opts.jobPollMs,
+      onError: (err, job) => app.log.warn({ err, job }, 'job failed'),
+    });
+
+    let closing: Promise<void> | null = null;
+    return {
+      app,
+      ctx,
+      database,
+      gateway,
+      jobs,
+      bus,
+      close() {
+        closing ??= (async () => {
+          gateway.close();
+          await app.close();
+          await jobs.stop();
+          await transactionsDrained();
+          await bus.close();
+          redis?.disconnect();
+          await database.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    redis?.disconnect();
+    await database.close();
+    throw err;
+  }
+}
+
+/** The console at `/` (single-page app) and the widget at `/widget.js` and `/widget/`. */
+async function serveWeb(app: FastifyInstance, enabled: boolean) {
+  const consoleDir = path.join(root, 'apps/console/dist');
+  const widgetDir = path.join(root, 'apps/widget/dist');
+  if (enabled && fs.existsSync(widgetDir)) {
+    await app.register(fastifyStatic, { root: widgetDir, prefix: '/widget/', decorateReply: false });
+    app.get('/widget.js', (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return reply.type('text/javascript').send(fs.createReadStream(path.join(widgetDir, 'widget.js')));
+    });
+  }
+  const hasConsole = enabled && fs.existsSync(path.join(consoleDir, 'index.html'));
+  if (hasConsole) await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '';
+    if (request.method !== 'GET' || pathname.startsWith('/api/') || path.extname(pathname)) {
+      return reply
+        .status(404)
+        .send(new AppError('not_found', `no route ${request.method} ${pathname}`).toBody());
+    }
+    if (!hasConsole) {
+      return reply
+        .type('text/plain')
+        .send('Parley is running, but the console is not built. Run `npm run build:web` (npm ci does it).');
+    }
+    return reply.type('text/html').sendFile('index.html', consoleDir);
+  });
+}

@@ -1,0 +1,31 @@
+import { createParley } from './app.ts';
+import { loadConfig } from './platform/config.ts';
+import { DataDirLockedError } from './platform/db/lock.ts';
+
+const config = loadConfig();
+
+try {
+  const parley = await createParley(config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    parley.app.log.info(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await parley.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  await parley.app.listen({ port: config.port, host: config.host });
+  parley.app.log.info(
+    `Parley is ready on ${config.publicUrl} (database: ${parley.database.kind}${config.redisUrl ? ', redis' : ''})`,
+  );
+} catch (err) {
+  if (err instanceof DataDirLockedError) {
+    console.error(`parley: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}

@@ -1,0 +1,63 @@
+import type { ConnectionEvent } from '@parley/contracts';
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import { connectionHistory, memberships, users } from '../../platform/db/schema.ts';
+import type { ClientInfo } from '../../platform/user-agent.ts';
+
+type Kind = ConnectionEvent['kind'];
+
+/** OPS-8: one row per login, logout, failed login and status change, with where it came from. */
+export async function recordConnection(
+  db: Queryable,
+  input: {
+    userId: string;
+    kind: Kind;
+    client: ClientInfo;
+    workspaceId?: string | null;
+    detail?: string | null;
+  },
+): Promise<void> {
+  await db.insert(connectionHistory).values({
+    userId: input.userId,
+    workspaceId: input.workspaceId ?? null,
+    kind: input.kind,
+    detail: input.detail ?? null,
+    ip: input.client.ip,
+    browser: input.client.browser,
+    os: input.client.os,
+  });
+}
+
+/** The history of this workspace's members: their logins (shared by all workspaces) and this one's rest. */
+export async function listConnections(
+  db: Queryable,
+  input: { workspaceId: string; userId?: string; limit: number },
+): Promise<ConnectionEvent[]> {
+  const rows = await db
+    .select({
+      id: connectionHistory.id,
+      userId: connectionHistory.userId,
+      userName: users.name,
+      kind: connectionHistory.kind,
+      detail: connectionHistory.detail,
+      at: connectionHistory.at,
+      ip: connectionHistory.ip,
+      browser: connectionHistory.browser,
+      os: connectionHistory.os,
+    })
+    .from(connectionHistory)
+    .innerJoin(
+      memberships,
+      and(eq(memberships.userId, connectionHistory.userId), eq(memberships.workspaceId, input.workspaceId)),
+    )
+    .innerJoin(users, eq(users.id, connectionHistory.userId))
+    .where(
+      and(
+        or(isNull(connectionHistory.workspaceId), eq(connectionHistory.workspaceId, input.workspaceId)),
+        input.userId ? eq(connectionHistory.userId, input.userId) : undefined,
+      ),
+    )
+    .orderBy(desc(connectionHistory.at))
+    .limit(input.limit);
+  return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+}

@@ -1,0 +1,132 @@
+import type { SetupBody } from '@parley/contracts';
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.ts';
+import type { Queryable } from '../../platform/db/client.ts';
+import { passwordResets, sessions, users } from '../../platform/db/schema.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { AppError } from '../../platform/errors.ts';
+import { hashToken, randomToken } from '../../platform/tokens.ts';
+import type { ClientInfo } from '../../platform/user-agent.ts';
+import { recordConnection } from '../audit/connection-history.ts';
+import { createWorkspace } from '../workspaces/commands.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+
+const SETUP_LOCK = 7_412_002;
+const RESET_MINUTES = 60;
+
+export async function needsSetup(db: Queryable): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return Number(row?.n ?? 0) === 0;
+}
+
+/** First run: creates the owner and the first workspace. Refused once anyone exists. */
+export async function setup(tx: Tx, input: SetupBody) {
+  await tx.db.execute(sql`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`);
+  if (!(await needsSetup(tx.db))) throw new AppError('conflict', 'Parley is already set up; log in instead');
+  const [user] = await tx.db
+    .insert(users)
+    .values({
+      email: input.email.toLowerCase(),
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+    })
+    .returning({ id: users.id });
+  const workspace = await createWorkspace(tx, { name: input.workspaceName, ownerId: user!.id });
+  return { userId: user!.id, workspaceId: workspace.id };
+}
+
+/**
+ * Checks a password with a per-account lockout on top of the per-IP rate limit: after `threshold`
+ * failures in a row the account is locked for `lockoutMinutes`, whatever IP the guesses come from.
+ */
+export async function checkPassword(
+  db: Queryable,
+  ctx: Pick<AppContext, 'config'>,
+  input: { email: string; password: string; client: ClientInfo },
+): Promise<{ userId: string }> {
+  const email = input.email.toLowerCase();
+  const [user] = await db.select().from(users).where(eq(users.email, email));
+  if (user?.lockedUntil && user.lockedUntil > new Date()) {
+    const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
+    throw new AppError(
+      'locked',
+      `too many failed attempts; this account is locked for ${minutes} more minute(s)`,
+    );
+  }
+  const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
+  if (!user) throw new AppError('invalid_credentials', 'wrong e-mail or password');
+  if (!ok) {
+    const failures = user.failedLogins + 1;
+    const lock = failures >= ctx.config.lockoutThreshold;
+    await db
+      .update(users)
+      .set({
+        failedLogins: lock ? 0 : failures,
+        lockedUntil: lock ? new Date(Date.now() + ctx.config.lockoutMinutes * 60_000) : null,
+      })
+      .where(eq(users.id, user.id));
+    await recordConnection(db, { userId: user.id, kind: 'login_failed', client: input.client });
+    throw new AppError('invalid_credentials', 'wrong e-mail or password');
+  }
+  return { userId: user.id };
+}
+
+/** Every way into a session (password, setup, accepted invite) is a login in the connection history. */
+export async function recordLogin(db: Queryable, userId: string, client: ClientInfo) {
+  await db
+    .update(users)
+    .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date() })
+    .where(eq(users.id, userId));
+  await recordConnection(db, { userId, kind: 'login', client });
+}
+
+export async function logout(
+  db: Queryable,
+  input: { sessionId: string; userId: string; client: ClientInfo },
+) {
+  await db.delete(sessions).where(eq(sessions.id, input.sessionId));
+  await recordConnection(db, { userId: input.userId, kind: 'logout', client: input.client });
+}
+
+/** Sends a one-hour reset link if the account exists; says nothing either way. */
+export async function requestPasswordReset(
+  db: Queryable,
+  ctx: Pick<AppContext, 'config' | 'mailer'>,
+  email: string,
+) {
+  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.toLowerCase()));
+  if (!user) return;
+  const token = randomToken();
+  await db.insert(passwordResets).values({
+    userId: user.id,
+    tokenHash: hashToken(token),
+    expiresAt: new Date(Date.now() + RESET_MINUTES * 60_000),
+  });
+  const url = `${ctx.config.publicUrl}/reset-password?token=${token}`;
+  await ctx.mailer.send({
+    to: email,
+    subject: 'Reset your Parley password',
+    text: `Someone asked to reset your Parley password. If it was you, open this link within ${RESET_MINUTES} minutes:\n\n${url}\n\nIf not, ignore this message.`,
+  });
+}
+
+/** Sets the new password, ends every session of the account and lifts a lockout. */
+export async function confirmPasswordReset(tx: Tx, input: { token: string; password: string }) {
+  const [reset] = await tx.db
+    .update(passwordResets)
+    .set({ usedAt: new Date() })
+    .where(
+      and(
+        eq(passwordResets.tokenHash, hashToken(input.token)),
+        isNull(passwordResets.usedAt),
+        gt(passwordResets.expiresAt, new Date()),
+      ),
+    )
+    .returning({ userId: passwordResets.userId });
+  if (!reset) throw new AppError('not_found', 'this reset link is invalid, used or expired', 'token');
+  await tx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(input.password), failedLogins: 0, lockedUntil: null })
+    .where(eq(users.id, reset.userId));
+  await tx.db.delete(sessions).where(eq(sessions.userId, reset.userId));
+}

@@ -1,0 +1,169 @@
+import {
+  acceptInviteBody,
+  invitePreview,
+  loginBody,
+  passwordResetConfirmBody,
+  passwordResetRequestBody,
+  type SessionInfo,
+  sessionInfo,
+  setupBody,
+  setupStatus,
+  switchWorkspaceBody,
+} from '@parley/contracts';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { sessions } from '../../platform/db/schema.ts';
+import { transaction } from '../../platform/db/tx.ts';
+import { notFound } from '../../platform/errors.ts';
+import { describeClient } from '../../platform/user-agent.ts';
+import { acceptInvite, previewInvite } from '../workspaces/invites.ts';
+import { findMembership, listMemberships } from '../workspaces/queries.ts';
+import {
+  checkPassword,
+  confirmPasswordReset,
+  logout,
+  needsSetup,
+  recordLogin,
+  requestPasswordReset,
+  setup,
+} from './commands.ts';
+import {
+  type AuthSession,
+  clearSessionCookie,
+  createSession,
+  findSession,
+  requireSession,
+  setSessionCookie,
+} from './sessions.ts';
+
+const clientOf = (request: FastifyRequest) => describeClient(request.ip, request.headers['user-agent']);
+
+async function presentSession(ctx: AppContext, session: AuthSession): Promise<SessionInfo> {
+  const workspaces = await listMemberships(ctx.db, session.userId);
+  const current = workspaces.find((w) => w.id === session.currentWorkspaceId) ?? workspaces[0];
+  return {
+    user: session.user,
+    workspaces,
+    currentWorkspaceId: current?.id ?? null,
+    csrfToken: session.csrfToken,
+  };
+}
+
+export function authRoutes(app: FastifyInstance, ctx: AppContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const secure = ctx.config.publicUrl.startsWith('https:');
+
+  const startSession = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    userId: string,
+    workspaceId: string | null,
+  ) => {
+    const client = clientOf(request);
+    const { token } = await createSession(ctx.db, { userId, workspaceId, client });
+    await recordLogin(ctx.db, userId, client);
+    setSessionCookie(reply, token, secure);
+    const session = await findSession(ctx.db, token);
+    return presentSession(ctx, session!);
+  };
+
+  r.get('/api/setup', { schema: { tags: ['auth'], response: { 200: setupStatus } } }, async () => ({
+    needsSetup: await needsSetup(ctx.db),
+  }));
+
+  r.post(
+    '/api/setup',
+    { schema: { tags: ['auth'], body: setupBody, response: { 200: sessionInfo } } },
+    async (request, reply) => {
+      const { userId, workspaceId } = await transaction(ctx.db, (tx) => setup(tx, request.body));
+      return startSession(request, reply, userId, workspaceId);
+    },
+  );
+
+  r.post(
+    '/api/auth/login',
+    {
+      schema: { tags: ['auth'], body: loginBody, response: { 200: sessionInfo } },
+      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const { userId } = await checkPassword(ctx.db, ctx, { ...request.body, client: clientOf(request) });
+      return startSession(request, reply, userId, null);
+    },
+  );
+
+  r.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+    const session = request.session;
+    if (session)
+      await logout(ctx.db, { sessionId: session.id, userId: session.userId, client: clientOf(request) });
+    clearSessionCookie(reply);
+    return reply.status(204).send();
+  });
+
+  r.get(
+    '/api/auth/session',
+    { schema: { tags: ['auth'], response: { 200: sessionInfo } } },
+    async (request) => presentSession(ctx, requireSession(request)),
+  );
+
+  r.put(
+    '/api/auth/session/workspace',
+    { schema: { tags: ['auth'], body: switchWorkspaceBody, response: { 200: sessionInfo } } },
+    async (request) => {
+      const session = requireSession(request);
+      if (!(await findMembership(ctx.db, request.body.workspaceId, session.userId)))
+        throw notFound('workspace');
+      await ctx.db
+        .update(sessions)
+        .set({ currentWorkspaceId: request.body.workspaceId })
+        .where(eq(sessions.id, session.id));
+      return presentSession(ctx, { ...session, currentWorkspaceId: request.body.workspaceId });
+    },
+  );
+
+  r.post(
+    '/api/auth/password-reset',
+    {
+      schema: { tags: ['auth'], body: passwordResetRequestBody },
+      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(ctx.db, ctx, request.body.email);
+      return reply.status(202).send();
+    },
+  );
+
+  r.post(
+    '/api/auth/password-reset/confirm',
+    { schema: { tags: ['auth'], body: passwordResetConfirmBody } },
+    async (request, reply) => {
+      await transaction(ctx.db, (tx) => confirmPasswordReset(tx, request.body));
+      return reply.status(204).send();
+    },
+  );
+
+  const tokenParams = z.object({ token: z.string().min(10).max(200) });
+
+  r.get(
+    '/api/invites/:token',
+    { schema: { tags: ['auth'], params: tokenParams, response: { 200: invitePreview } } },
+    async (request) => previewInvite(ctx.db, request.params.token),
+  );
+
+  r.post(
+    '/api/invites/:token/accept',
+    {
+      schema: { tags: ['auth'], params: tokenParams, body: acceptInviteBody, response: { 200: sessionInfo } },
+      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const { userId, workspaceId } = await transaction(ctx.db, (tx) =>
+        acceptInvite(tx, { token: request.params.token, ...request.body }),
+      );
+      return startSession(request, reply, userId, workspaceId);
+    },
+  );
+}

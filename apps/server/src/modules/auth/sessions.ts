@@ -1,0 +1,97 @@
+import { and, eq, gt } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Queryable } from '../../platform/db/client.ts';
+import { sessions, users } from '../../platform/db/schema.ts';
+import { AppError } from '../../platform/errors.ts';
+import { hashToken, randomToken } from '../../platform/tokens.ts';
+import type { ClientInfo } from '../../platform/user-agent.ts';
+
+export const SESSION_COOKIE = 'parley_session';
+const SESSION_DAYS = 30;
+
+export interface AuthSession {
+  id: string;
+  userId: string;
+  currentWorkspaceId: string | null;
+  csrfToken: string;
+  user: { id: string; name: string; email: string };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: AuthSession | null;
+  }
+}
+
+export async function createSession(
+  db: Queryable,
+  input: { userId: string; workspaceId: string | null; client: ClientInfo },
+): Promise<{ token: string; id: string }> {
+  const token = randomToken();
+  const [row] = await db
+    .insert(sessions)
+    .values({
+      tokenHash: hashToken(token),
+      userId: input.userId,
+      currentWorkspaceId: input.workspaceId,
+      csrfToken: randomToken(24),
+      ip: input.client.ip,
+      userAgent: input.client.userAgent,
+      expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000),
+    })
+    .returning({ id: sessions.id });
+  return { token, id: row!.id };
+}
+
+export async function findSession(db: Queryable, token: string): Promise<AuthSession | null> {
+  const [row] = await db
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      currentWorkspaceId: sessions.currentWorkspaceId,
+      csrfToken: sessions.csrfToken,
+      user: { id: users.id, name: users.name, email: users.email },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date())));
+  return row ?? null;
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: SESSION_DAYS * 86_400,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+export function requireSession(request: FastifyRequest): AuthSession {
+  if (!request.session) throw new AppError('unauthenticated', 'log in first');
+  return request.session;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Resolves the session cookie on every API request and enforces CSRF on cookie-authenticated writes:
+ * the console echoes the session's token in `x-csrf-token`, which another site cannot read.
+ */
+export function sessionHook(db: Queryable) {
+  return async (request: FastifyRequest) => {
+    request.session = null;
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return;
+    request.session = await findSession(db, token);
+    if (!request.session || SAFE_METHODS.has(request.method)) return;
+    if (request.headers['x-csrf-token'] !== request.session.csrfToken) {
+      throw new AppError('csrf_failed', 'missing or wrong x-csrf-token header');
+    }
+  };
+}

@@ -1,0 +1,125 @@
+import { canAssignRole, type GrantablePermission, type Role } from '@parley/contracts';
+import { and, count, eq } from 'drizzle-orm';
+import { publish } from '../../events/publish.ts';
+import { memberships, workspaces } from '../../platform/db/schema.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { randomToken } from '../../platform/tokens.ts';
+import { authorize, type OperatorPrincipal } from './policy.ts';
+import { presentWorkspace } from './presenter.ts';
+import { getMember } from './queries.ts';
+
+export async function createWorkspace(tx: Tx, input: { name: string; ownerId: string; timezone?: string }) {
+  const [workspace] = await tx.db
+    .insert(workspaces)
+    .values({
+      name: input.name,
+      timezone: input.timezone ?? 'UTC',
+      widgetKey: `wk_${randomToken(12)}`,
+      widgetSecret: randomToken(32),
+    })
+    .returning();
+  await tx.db
+    .insert(memberships)
+    .values({ workspaceId: workspace!.id, userId: input.ownerId, role: 'owner' });
+  await publish(tx, {
+    workspaceId: workspace!.id,
+    name: 'member.joined',
+    payload: { member: await getMember(tx.db, workspace!.id, input.ownerId) },
+  });
+  return presentWorkspace(workspace!);
+}
+
+function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function updateWorkspace(
+  tx: Tx,
+  input: { actor: OperatorPrincipal; name?: string; timezone?: string },
+) {
+  authorize(input.actor, 'workspace.manage');
+  if (input.timezone !== undefined && !isValidTimezone(input.timezone)) {
+    throw new AppError('validation_failed', `timezone: unknown time zone '${input.timezone}'`, 'timezone');
+  }
+  const [row] = await tx.db
+    .update(workspaces)
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
+    })
+    .where(eq(workspaces.id, input.actor.workspaceId))
+    .returning();
+  const workspace = presentWorkspace(row!);
+  await publish(tx, { workspaceId: workspace.id, name: 'workspace.updated', payload: { workspace } });
+  return workspace;
+}
+
+async function ownerCount(tx: Tx, workspaceId: string): Promise<number> {
+  const [row] = await tx.db
+    .select({ n: count() })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
+  return Number(row?.n ?? 0);
+}
+
+/** Changes a member's role or grants. Nobody raises anyone above themself or leaves a workspace ownerless. */
+export async function updateMember(
+  tx: Tx,
+  input: { actor: OperatorPrincipal; userId: string; role?: Role; permissions?: GrantablePermission[] },
+) {
+  const { actor } = input;
+  authorize(actor, 'members.manage');
+  const current = await getMember(tx.db, actor.workspaceId, input.userId);
+  if (!canAssignRole(actor.role, current.role)) {
+    throw new AppError('forbidden', `only an ${current.role} or above can change an ${current.role}`);
+  }
+  if (input.role && !canAssignRole(actor.role, input.role)) {
+    throw new AppError('forbidden', `you cannot make someone ${input.role}`, 'role');
+  }
+  if (
+    current.role === 'owner' &&
+    input.role &&
+    input.role !== 'owner' &&
+    (await ownerCount(tx, actor.workspaceId)) < 2
+  ) {
+    throw new AppError('conflict', 'a workspace needs at least one owner', 'role');
+  }
+  await tx.db
+    .update(memberships)
+    .set({
+      ...(input.role ? { role: input.role } : {}),
+      ...(input.permissions ? { permissions: [...new Set(input.permissions)] } : {}),
+    })
+    .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.userId)));
+  const member = await getMember(tx.db, actor.workspaceId, input.userId);
+  await publish(tx, { workspaceId: actor.workspaceId, name: 'member.updated', payload: { member } });
+  return member;
+}
+
+export async function removeMember(tx: Tx, input: { actor: OperatorPrincipal; userId: string }) {
+  const { actor } = input;
+  authorize(actor, 'members.manage');
+  const current = await getMember(tx.db, actor.workspaceId, input.userId);
+  if (!canAssignRole(actor.role, current.role)) {
+    throw new AppError('forbidden', `only an ${current.role} or above can remove an ${current.role}`);
+  }
+  if (current.role === 'owner' && (await ownerCount(tx, actor.workspaceId)) < 2) {
+    throw new AppError('conflict', 'a workspace needs at least one owner');
+  }
+  const deleted = await tx.db
+    .delete(memberships)
+    .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.userId)))
+    .returning({ userId: memberships.userId });
+  if (deleted.length === 0) throw notFound('member');
+  await publish(tx, {
+    workspaceId: actor.workspaceId,
+    name: 'member.removed',
+    payload: { userId: input.userId },
+  });
+}

@@ -1,0 +1,38 @@
+import { type Permission, permissionsOf, type Role } from '@parley/contracts';
+import { forbidden } from '../../platform/errors.ts';
+
+/** Who is acting in a workspace: the same object guards HTTP routes and realtime fan-out. */
+export interface OperatorPrincipal {
+  kind: 'operator';
+  userId: string;
+  sessionId: string;
+  workspaceId: string;
+  role: Role;
+  /** Effective permissions: role defaults plus grants. */
+  permissions: Set<Permission>;
+}
+
+export interface VisitorPrincipal {
+  kind: 'visitor';
+  workspaceId: string;
+  visitorId: string;
+}
+
+export type Principal = OperatorPrincipal | VisitorPrincipal;
+
+export function operatorPrincipal(input: {
+  userId: string;
+  sessionId: string;
+  workspaceId: string;
+  role: Role;
+  grants: readonly string[];
+}): OperatorPrincipal {
+  return { kind: 'operator', ...input, permissions: permissionsOf(input.role, input.grants) };
+}
+
+export const can = (principal: Principal, permission: Permission): boolean =>
+  principal.kind === 'operator' && principal.permissions.has(permission);
+
+export function authorize(principal: OperatorPrincipal, permission: Permission): void {
+  if (!principal.permissions.has(permission)) throw forbidden(permission);
+}

@@ -1,0 +1,44 @@
+import type { Invite, Member, Role, Workspace } from '@parley/contracts';
+
+export const presentWorkspace = (w: {
+  id: string;
+  name: string;
+  timezone: string;
+  createdAt: Date;
+}): Workspace => ({
+  id: w.id,
+  name: w.name,
+  timezone: w.timezone,
+  createdAt: w.createdAt.toISOString(),
+});
+
+export const presentMember = (m: {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  permissions: string[];
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}): Member => ({
+  userId: m.userId,
+  name: m.name,
+  email: m.email,
+  role: m.role,
+  permissions: m.permissions,
+  joinedAt: m.createdAt.toISOString(),
+  lastLoginAt: m.lastLoginAt?.toISOString() ?? null,
+});
+
+export const presentInvite = (
+  i: { id: string; email: string; role: Role; permissions: string[]; createdAt: Date; expiresAt: Date },
+  url?: string,
+): Invite => ({
+  id: i.id,
+  email: i.email,
+  role: i.role,
+  permissions: i.permissions,
+  createdAt: i.createdAt.toISOString(),
+  expiresAt: i.expiresAt.toISOString(),
+  ...(url ? { url } : {}),
+});

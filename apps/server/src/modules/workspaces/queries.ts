@@ -1,0 +1,86 @@
+import { type Member, permissionsOf, type WorkspaceMembership } from '@parley/contracts';
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import { invites, memberships, users, workspaces } from '../../platform/db/schema.ts';
+import { notFound } from '../../platform/errors.ts';
+import { presentInvite, presentMember, presentWorkspace } from './presenter.ts';
+
+export async function getWorkspace(db: Queryable, workspaceId: string) {
+  const [row] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+  if (!row) throw notFound('workspace');
+  return presentWorkspace(row);
+}
+
+export async function findMembership(db: Queryable, workspaceId: string, userId: string) {
+  const [row] = await db
+    .select({ role: memberships.role, permissions: memberships.permissions })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+  return row ?? null;
+}
+
+export async function listMemberships(db: Queryable, userId: string): Promise<WorkspaceMembership[]> {
+  const rows = await db
+    .select({
+      id: workspaces.id,
+      name: workspaces.name,
+      role: memberships.role,
+      grants: memberships.permissions,
+    })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(workspaces.name));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    permissions: [...permissionsOf(r.role, r.grants)],
+  }));
+}
+
+const memberColumns = {
+  userId: users.id,
+  name: users.name,
+  email: users.email,
+  role: memberships.role,
+  permissions: memberships.permissions,
+  createdAt: memberships.createdAt,
+  lastLoginAt: users.lastLoginAt,
+};
+
+export async function listMembers(db: Queryable, workspaceId: string): Promise<Member[]> {
+  const rows = await db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.workspaceId, workspaceId))
+    .orderBy(asc(users.name));
+  return rows.map(presentMember);
+}
+
+export async function getMember(db: Queryable, workspaceId: string, userId: string): Promise<Member> {
+  const [row] = await db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+  if (!row) throw notFound('member');
+  return presentMember(row);
+}
+
+export async function listOpenInvites(db: Queryable, workspaceId: string) {
+  const rows = await db
+    .select()
+    .from(invites)
+    .where(
+      and(
+        eq(invites.workspaceId, workspaceId),
+        isNull(invites.acceptedAt),
+        isNull(invites.revokedAt),
+        gt(invites.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(asc(invites.createdAt));
+  return rows.map((r) => presentInvite(r));
+}

@@ -1,0 +1,166 @@
+import {
+  connectionEvent,
+  createWorkspaceBody,
+  id,
+  invite,
+  inviteBody,
+  member,
+  updateMemberBody,
+  updateWorkspaceBody,
+  workspace,
+} from '@parley/contracts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { transaction } from '../../platform/db/tx.ts';
+import { notFound } from '../../platform/errors.ts';
+import { listConnections } from '../audit/connection-history.ts';
+import { requireSession } from '../auth/sessions.ts';
+import { createWorkspace, removeMember, updateMember, updateWorkspace } from './commands.ts';
+import { createInvite, revokeInvite } from './invites.ts';
+import { authorize, type OperatorPrincipal, operatorPrincipal } from './policy.ts';
+import { findMembership, getMember, getWorkspace, listMembers, listOpenInvites } from './queries.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: OperatorPrincipal;
+  }
+}
+
+/**
+ * Resolves who acts in the workspace named by the URL. Not being a member looks exactly like the
+ * workspace not existing: 404, so nothing about another workspace leaks.
+ */
+export async function resolveOperator(
+  ctx: AppContext,
+  request: FastifyRequest,
+  workspaceId: string,
+): Promise<OperatorPrincipal> {
+  const session = requireSession(request);
+  const membership = z.uuid().safeParse(workspaceId).success
+    ? await findMembership(ctx.db, workspaceId, session.userId)
+    : null;
+  if (!membership) throw notFound('workspace');
+  return operatorPrincipal({
+    userId: session.userId,
+    sessionId: session.id,
+    workspaceId,
+    role: membership.role,
+    grants: membership.permissions,
+  });
+}
+
+export const workspaceParams = z.object({ workspaceId: id });
+
+export function workspaceRoutes(app: FastifyInstance, ctx: AppContext) {
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .post(
+      '/api/workspaces',
+      { schema: { tags: ['workspaces'], body: createWorkspaceBody, response: { 200: workspace } } },
+      async (request) => {
+        const session = requireSession(request);
+        return transaction(ctx.db, (tx) =>
+          createWorkspace(tx, { name: request.body.name, ownerId: session.userId }),
+        );
+      },
+    );
+
+  app.register(
+    async (scoped) => {
+      scoped.addHook('preHandler', async (request) => {
+        const { workspaceId } = request.params as { workspaceId: string };
+        request.principal = await resolveOperator(ctx, request, workspaceId);
+      });
+      const r = scoped.withTypeProvider<ZodTypeProvider>();
+      const tags = ['workspaces'];
+      const params = workspaceParams;
+      const memberParams = params.extend({ userId: id });
+
+      r.get('', { schema: { tags, params, response: { 200: workspace } } }, (request) =>
+        getWorkspace(ctx.db, request.principal.workspaceId),
+      );
+
+      r.patch(
+        '',
+        { schema: { tags, params, body: updateWorkspaceBody, response: { 200: workspace } } },
+        (request) =>
+          transaction(ctx.db, (tx) => updateWorkspace(tx, { actor: request.principal, ...request.body })),
+      );
+
+      r.get('/members', { schema: { tags, params, response: { 200: z.array(member) } } }, (request) =>
+        listMembers(ctx.db, request.principal.workspaceId),
+      );
+
+      r.get(
+        '/members/:userId',
+        { schema: { tags, params: memberParams, response: { 200: member } } },
+        (request) => getMember(ctx.db, request.principal.workspaceId, request.params.userId),
+      );
+
+      r.patch(
+        '/members/:userId',
+        { schema: { tags, params: memberParams, body: updateMemberBody, response: { 200: member } } },
+        (request) =>
+          transaction(ctx.db, (tx) =>
+            updateMember(tx, { actor: request.principal, userId: request.params.userId, ...request.body }),
+          ),
+      );
+
+      r.delete('/members/:userId', { schema: { tags, params: memberParams } }, async (request, reply) => {
+        await transaction(ctx.db, (tx) =>
+          removeMember(tx, { actor: request.principal, userId: request.params.userId }),
+        );
+        return reply.status(204).send();
+      });
+
+      r.get('/invites', { schema: { tags, params, response: { 200: z.array(invite) } } }, (request) => {
+        authorize(request.principal, 'members.manage');
+        return listOpenInvites(ctx.db, request.principal.workspaceId);
+      });
+
+      r.post(
+        '/invites',
+        { schema: { tags, params, body: inviteBody, response: { 201: invite } } },
+        async (request, reply) => {
+          const created = await transaction(ctx.db, (tx) =>
+            createInvite(tx, ctx, { actor: request.principal, ...request.body }),
+          );
+          return reply.status(201).send(created);
+        },
+      );
+
+      r.delete(
+        '/invites/:inviteId',
+        { schema: { tags, params: params.extend({ inviteId: id }) } },
+        async (request, reply) => {
+          await transaction(ctx.db, (tx) =>
+            revokeInvite(tx, { actor: request.principal, inviteId: request.params.inviteId }),
+          );
+          return reply.status(204).send();
+        },
+      );
+
+      r.get(
+        '/connection-history',
+        {
+          schema: {
+            tags,
+            params,
+            querystring: z.object({
+              userId: id.optional(),
+              limit: z.coerce.number().int().min(1).max(500).default(100),
+            }),
+            response: { 200: z.array(connectionEvent) },
+          },
+        },
+        (request) => {
+          authorize(request.principal, 'audit.view');
+          return listConnections(ctx.db, { workspaceId: request.principal.workspaceId, ...request.query });
+        },
+      );
+    },
+    { prefix: '/api/workspaces/:workspaceId' },
+  );
+}

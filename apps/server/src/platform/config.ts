@@ -1,0 +1,42 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  storageDir: string;
+  publicUrl: string;
+  smtpUrl: string | undefined;
+  logLevel: string;
+  demo: boolean;
+  /** Login attempts per IP per minute before 429. */
+  loginRateLimit: number;
+  /** Consecutive failed logins of one account before it is locked for `lockoutMinutes`. */
+  lockoutThreshold: number;
+  lockoutMinutes: number;
+  /** Serve the built console and widget; tests that only exercise the API turn it off. */
+  serveWeb: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
+  const port = Number(env.PORT ?? 3000);
+  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    dataDir,
+    storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'storage')),
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    smtpUrl: env.SMTP_URL || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    demo: argv.includes('--demo') || env.PARLEY_DEMO === '1',
+    loginRateLimit: Number(env.LOGIN_RATE_LIMIT ?? 10),
+    lockoutThreshold: Number(env.LOCKOUT_THRESHOLD ?? 5),
+    lockoutMinutes: Number(env.LOCKOUT_MINUTES ?? 15),
+    serveWeb: env.PARLEY_SERVE_WEB !== '0',
+  };
+}

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { lockDataDir } from './lock.ts';
+import * as schema from './schema.ts';
+
+export type Db = NodePgDatabase<typeof schema>;
+export type DbTx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either the database or an open transaction: queries accept both. */
+export type Queryable = Db | DbTx;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+const MIGRATION_LOCK = 7_412_001;
+
+/** Connects to PostgreSQL (`url`) or opens the embedded PGlite under `dataDir`, then migrates. */
+export async function openDatabase(opts: {
+  url?: string;
+  dataDir: string;
+  /** A dump of an already migrated PGlite, used by tests instead of an initdb per file. */
+  template?: Blob;
+  /** Run PGlite in memory (tests); no directory lock is needed then. */
+  inMemory?: boolean;
+  poolSize?: number;
+}): Promise<Database> {
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migratePg(drizzlePg(client), { migrationsFolder });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      client.release();
+    }
+    return { db: drizzlePg(pool, { schema }), kind: 'postgres', close: () => pool.end() };
+  }
+  const release = opts.inMemory ? () => {} : lockDataDir(opts.dataDir);
+  try {
+    const pglite = new PGlite({
+      ...(opts.inMemory ? {} : { dataDir: path.join(opts.dataDir, 'pg') }),
+      ...(opts.template ? { loadDataDir: opts.template } : {}),
+    });
+    await pglite.waitReady;
+    const db = drizzlePglite(pglite, { schema });
+    await migratePglite(db, { migrationsFolder });
+    return {
+      // The pglite and node-postgres drizzle databases share one query API; only the driver differs.
+      db: db as unknown as Db,
+      kind: 'pglite',
+      close: async () => {
+        await pglite.close();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}

@@ -1,0 +1,212 @@
+import { closeCodes, heartbeatSeconds, type ServerMessage } from '@parley/contracts';
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { EventBus, StoredEvent } from '../events/bus.ts';
+import { operatorPrincipal, type Principal } from '../modules/workspaces/policy.ts';
+import type { Db } from '../platform/db/client.ts';
+import { events, workspaces } from '../platform/db/schema.ts';
+import { AppError } from '../platform/errors.ts';
+import { present } from './audience.ts';
+import { type FeedSource, WorkspaceFeed } from './feed.ts';
+
+export interface GatewayOptions {
+  db: Db;
+  bus: EventBus;
+  logger: FastifyBaseLogger;
+  /** Works out who opens the socket, or null to refuse it. */
+  authenticate(request: FastifyRequest): Promise<Principal | null>;
+  heartbeatMs?: number;
+  /** Bytes queued on one socket before it is dropped as a slow consumer. */
+  maxBufferedBytes?: number;
+  /** How often each feed checks the outbox for events the bus never brought. */
+  syncMs?: number;
+}
+
+interface Client {
+  ws: WebSocket;
+  principal: Principal;
+  cursor: number;
+  backlog: StoredEvent[] | null;
+  alive: boolean;
+}
+
+const PAGE = 1000;
+
+export interface Gateway {
+  register(app: FastifyInstance): void;
+  readonly connections: number;
+  close(): void;
+}
+
+export function createGateway(opts: GatewayOptions): Gateway {
+  const heartbeatMs = opts.heartbeatMs ?? heartbeatSeconds * 1000;
+  const maxBuffered = opts.maxBufferedBytes ?? 1 << 20;
+  const feeds = new Map<string, WorkspaceFeed>();
+  const clients = new Set<Client>();
+
+  const source: FeedSource = {
+    async head(workspaceId) {
+      const [row] = await opts.db
+        .select({ seq: workspaces.eventSeq })
+        .from(workspaces)
+        .where(eq(workspaces.id, workspaceId));
+      return row?.seq ?? 0;
+    },
+    async range(workspaceId, after, upTo) {
+      const rows = await opts.db
+        .select()
+        .from(events)
+        .where(and(eq(events.workspaceId, workspaceId), gt(events.seq, after), lte(events.seq, upTo)))
+        .orderBy(asc(events.seq))
+        .limit(PAGE);
+      return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+    },
+  };
+
+  const unsubscribe = opts.bus.subscribe((event) => feeds.get(event.workspaceId)?.receive(event));
+
+  const send = (client: Client, message: ServerMessage) => {
+    if (client.ws.readyState !== client.ws.OPEN) return;
+    if (client.ws.bufferedAmount > maxBuffered) {
+      drop(client, closeCodes.slowConsumer, 'slow consumer: reconnect and resume');
+      return;
+    }
+    client.ws.send(JSON.stringify(message));
+  };
+
+  const drop = (client: Client, code: number, reason: string) => {
+    clients.delete(client);
+    client.ws.close(code, reason);
+    setTimeout(() => client.ws.terminate(), 5000).unref();
+  };
+
+  const deliver = (client: Client, event: StoredEvent) => {
+    if (client.backlog) {
+      client.backlog.push(event);
+      return;
+    }
+    if (event.seq <= client.cursor) return;
+    client.cursor = event.seq;
+    const visible = present(client.principal, event);
+    if (visible) send(client, { type: 'event', event: visible });
+    followMembership(client, event);
+  };
+
+  /** A member whose role changes or who is removed sees the change on the sockets already open. */
+  const followMembership = (client: Client, event: StoredEvent) => {
+    const p = client.principal;
+    if (p.kind !== 'operator') return;
+    if (event.name === 'member.removed' && (event.payload as { userId: string }).userId === p.userId) {
+      drop(client, closeCodes.notFound, 'no longer a member of this workspace');
+    }
+    if (event.name === 'member.updated') {
+      const { member } = event.payload as {
+        member: { userId: string; role: typeof p.role; permissions: string[] };
+      };
+      if (member.userId === p.userId) {
+        client.principal = operatorPrincipal({ ...p, role: member.role, grants: member.permissions });
+      }
+    }
+  };
+
+  const feedFor = async (workspaceId: string): Promise<WorkspaceFeed> => {
+    let feed = feeds.get(workspaceId);
+    if (!feed) {
+      feed = new WorkspaceFeed(workspaceId, source, (err) => opts.logger.error({ err }, 'realtime feed'));
+      feeds.set(workspaceId, feed);
+    }
+    await feed.ready;
+    return feed;
+  };
+
+  const attach = async (ws: WebSocket, principal: Principal, after: number) => {
+    const feed = await feedFor(principal.workspaceId);
+    const client: Client = { ws, principal, cursor: after, backlog: [], alive: true };
+    clients.add(client);
+    const unlisten = feed.listen((event) => deliver(client, event));
+    ws.on('close', () => {
+      clients.delete(client);
+      unlisten();
+      if (feed.size === 0 && feeds.get(feed.workspaceId) === feed) feeds.delete(feed.workspaceId);
+    });
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+    // Replay what the client missed from the outbox up to the feed's head; anything newer arrives
+    // through the feed meanwhile and waits in the backlog, so nothing is skipped or sent twice.
+    const head = feed.head;
+    if (after <= 0 || after > head) client.cursor = head;
+    while (client.cursor < head && clients.has(client)) {
+      const page = await source.range(principal.workspaceId, client.cursor, head);
+      if (page.length === 0) break;
+      for (const event of page) {
+        client.cursor = event.seq;
+        const visible = present(client.principal, event);
+        if (visible) send(client, { type: 'event', event: visible });
+        followMembership(client, event);
+      }
+    }
+    const backlog = client.backlog ?? [];
+    client.backlog = null;
+    for (const event of backlog) deliver(client, event);
+    send(client, { type: 'ready', head: client.cursor });
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        clients.delete(client);
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+      send(client, { type: 'heartbeat' });
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  const syncTimer = setInterval(() => {
+    for (const feed of feeds.values()) {
+      feed.sync().catch((err) => opts.logger.error({ err }, 'realtime sync'));
+    }
+  }, opts.syncMs ?? 2000);
+  syncTimer.unref();
+
+  return {
+    register(app) {
+      app.get('/api/realtime', { websocket: true }, (socket, request) => {
+        const query = request.query as { after?: string };
+        const after = Number(query.after ?? 0);
+        opts
+          .authenticate(request)
+          .then(async (principal) => {
+            if (!principal) {
+              socket.close(closeCodes.unauthorized, 'log in again');
+              return;
+            }
+            await attach(socket, principal, Number.isFinite(after) ? after : 0);
+          })
+          .catch((err) => {
+            if (err instanceof AppError && err.status < 500) {
+              socket.close(err.status === 404 ? closeCodes.notFound : closeCodes.unauthorized, err.message);
+              return;
+            }
+            opts.logger.error({ err }, 'realtime attach');
+            socket.close(1011, 'internal error');
+          });
+      });
+    },
+    get connections() {
+      return clients.size;
+    },
+    close() {
+      clearInterval(heartbeat);
+      clearInterval(syncTimer);
+      unsubscribe();
+      for (const client of clients) client.ws.close(closeCodes.goingAway, 'server shutting down');
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { displayName, email, id, password, timestamp } from './common.ts';
+import { grantablePermission, role } from './permissions.ts';
+
+export const setupStatus = z.object({ needsSetup: z.boolean() });
+
+export const setupBody = z.object({
+  name: displayName,
+  email,
+  password,
+  workspaceName: displayName,
+});
+export type SetupBody = z.infer<typeof setupBody>;
+
+export const loginBody = z.object({ email, password: z.string().min(1).max(200) });
+export type LoginBody = z.infer<typeof loginBody>;
+
+export const workspaceMembership = z.object({
+  id,
+  name: z.string(),
+  role,
+  permissions: z.array(z.string()).describe('effective permissions: role defaults plus grants'),
+});
+export type WorkspaceMembership = z.infer<typeof workspaceMembership>;
+
+export const sessionInfo = z.object({
+  user: z.object({ id, name: z.string(), email: z.string() }),
+  workspaces: z.array(workspaceMembership),
+  currentWorkspaceId: id.nullable(),
+  csrfToken: z.string(),
+});
+export type SessionInfo = z.infer<typeof sessionInfo>;
+
+export const switchWorkspaceBody = z.object({ workspaceId: id });
+
+export const passwordResetRequestBody = z.object({ email });
+export const passwordResetConfirmBody = z.object({ token: z.string().min(10).max(200), password });
+
+export const inviteBody = z.object({
+  email,
+  role: role.default('operator'),
+  permissions: z.array(grantablePermission).default([]),
+});
+export type InviteBody = z.input<typeof inviteBody>;
+
+export const invite = z.object({
+  id,
+  email: z.string(),
+  role,
+  permissions: z.array(z.string()),
+  createdAt: timestamp,
+  expiresAt: timestamp,
+  url: z.string().optional().describe('only returned to the inviter when the invite is created'),
+});
+export type Invite = z.infer<typeof invite>;
+
+export const invitePreview = z.object({
+  workspaceName: z.string(),
+  email: z.string(),
+  role,
+  userExists: z.boolean(),
+});
+export type InvitePreview = z.infer<typeof invitePreview>;
+
+export const acceptInviteBody = z.object({
+  name: displayName.optional(),
+  password,
+});
+
+export const createWorkspaceBody = z.object({ name: displayName });
+export const updateWorkspaceBody = z.object({
+  name: displayName.optional(),
+  timezone: z.string().min(1).max(64).optional(),
+});
+
+export const workspace = z.object({ id, name: z.string(), timezone: z.string(), createdAt: timestamp });
+export type Workspace = z.infer<typeof workspace>;
+
+export const member = z.object({
+  userId: id,
+  name: z.string(),
+  email: z.string(),
+  role,
+  permissions: z.array(z.string()).describe('granted permissions on top of the role'),
+  joinedAt: timestamp,
+  lastLoginAt: timestamp.nullable(),
+});
+export type Member = z.infer<typeof member>;
+
+export const updateMemberBody = z.object({
+  role: role.optional(),
+  permissions: z.array(grantablePermission).optional(),
+});
+
+export const connectionEvent = z.object({
+  id,
+  userId: id,
+  userName: z.string(),
+  kind: z.enum(['login', 'logout', 'status_change', 'login_failed']),
+  detail: z.string().nullable(),
+  at: timestamp,
+  ip: z.string().nullable(),
+  browser: z.string().nullable(),
+  os: z.string().nullable(),
+});
+export type ConnectionEvent = z.infer<typeof connectionEvent>;

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { invite, member, workspace } from './auth.ts';
+import { id, timestamp } from './common.ts';
+
+/**
+ * Every domain event Parley publishes, with its payload. The server validates against these when it
+ * publishes; console and widget import the same types, so an event is never described twice.
+ */
+export const eventPayloads = {
+  'workspace.updated': z.object({ workspace }),
+  'member.joined': z.object({ member }),
+  'member.updated': z.object({ member }),
+  'member.removed': z.object({ userId: id }),
+  'invite.created': z.object({ invite }),
+  'invite.revoked': z.object({ inviteId: id }),
+} as const;
+
+export type EventName = keyof typeof eventPayloads;
+export const eventNames = Object.keys(eventPayloads) as EventName[];
+export type EventPayload<N extends EventName> = z.infer<(typeof eventPayloads)[N]>;
+
+/** What a subscriber or a socket receives: the event as stored, with its per-workspace sequence. */
+export type DomainEvent = {
+  [N in EventName]: { seq: number; name: N; payload: EventPayload<N>; at: string };
+}[EventName];
+
+export const storedEvent = z.object({
+  seq: z.number().int(),
+  name: z.string(),
+  payload: z.unknown(),
+  at: timestamp,
+});

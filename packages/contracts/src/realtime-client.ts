@@ -1,0 +1,135 @@
+import type { DomainEvent } from './events.ts';
+import { closeCodes, heartbeatSeconds, type ServerMessage, serverMessage } from './realtime.ts';
+
+/** The part of the WebSocket API the client uses, so Node tests can pass the `ws` package. */
+export interface SocketLike {
+  readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+export type SocketFactory = (url: string) => SocketLike;
+
+export type RealtimeStatus = 'connecting' | 'live' | 'offline' | 'unauthorized';
+
+export interface RealtimeClientOptions {
+  /** Builds the URL for a connection that resumes after `after` (the last sequence seen, 0 for none). */
+  url: (after: number) => string;
+  onEvent: (event: DomainEvent) => void;
+  onStatus?: (status: RealtimeStatus) => void;
+  /** Starting point, e.g. restored from storage; 0 when the client has seen nothing. */
+  after?: number;
+  socket?: SocketFactory;
+  /** Upper bound of the reconnect backoff. */
+  maxBackoffMs?: number;
+}
+
+export interface RealtimeClient {
+  /** The highest sequence delivered to `onEvent`. */
+  readonly lastSeq: number;
+  readonly status: RealtimeStatus;
+  send(message: unknown): boolean;
+  /** Drops the current connection as a network failure would; the client reconnects and resumes. */
+  reconnect(): void;
+  close(): void;
+}
+
+/**
+ * One connector for console and widget: reconnects with backoff, resumes from the last sequence it
+ * delivered, drops anything it has already seen, and treats silence longer than two heartbeats as a
+ * dead connection.
+ */
+export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
+  const factory: SocketFactory = options.socket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
+  const maxBackoff = options.maxBackoffMs ?? 10_000;
+  let lastSeq = options.after ?? 0;
+  let status: RealtimeStatus = 'connecting';
+  let socket: SocketLike | null = null;
+  let attempts = 0;
+  let closed = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let silenceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const setStatus = (next: RealtimeStatus) => {
+    if (status === next) return;
+    status = next;
+    options.onStatus?.(next);
+  };
+
+  const armSilenceTimer = () => {
+    clearTimeout(silenceTimer);
+    silenceTimer = setTimeout(() => socket?.close(4000, 'heartbeat timeout'), heartbeatSeconds * 2000);
+  };
+
+  const handle = (message: ServerMessage) => {
+    if (message.type === 'event') {
+      if (message.event.seq <= lastSeq) return;
+      lastSeq = message.event.seq;
+      options.onEvent(message.event as DomainEvent);
+    } else if (message.type === 'ready') {
+      attempts = 0;
+      setStatus('live');
+    }
+  };
+
+  const connect = () => {
+    if (closed) return;
+    setStatus('connecting');
+    const ws = factory(options.url(lastSeq));
+    socket = ws;
+    ws.onopen = () => armSilenceTimer();
+    ws.onmessage = (ev) => {
+      if (socket !== ws) return;
+      armSilenceTimer();
+      const parsed = serverMessage.safeParse(JSON.parse(String(ev.data)));
+      if (parsed.success) handle(parsed.data);
+    };
+    ws.onerror = () => {};
+    ws.onclose = (ev) => {
+      if (socket !== ws) return;
+      socket = null;
+      clearTimeout(silenceTimer);
+      if (closed) return;
+      if (ev.code === closeCodes.unauthorized || ev.code === closeCodes.notFound) {
+        setStatus('unauthorized');
+        return;
+      }
+      setStatus('offline');
+      const delay = Math.min(maxBackoff, 250 * 2 ** attempts) * (0.5 + Math.random() / 2);
+      attempts += 1;
+      retryTimer = setTimeout(connect, delay);
+    };
+  };
+
+  connect();
+
+  return {
+    get lastSeq() {
+      return lastSeq;
+    },
+    get status() {
+      return status;
+    },
+    send(message) {
+      if (!socket || socket.readyState !== 1) return false;
+      socket.send(JSON.stringify(message));
+      return true;
+    },
+    reconnect() {
+      const ws = socket;
+      if (!ws) return;
+      ws.close(4000, 'client reconnect');
+    },
+    close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      clearTimeout(silenceTimer);
+      socket?.close(1000, 'client closed');
+      socket = null;
+      setStatus('offline');
+    },
+  };
+}
