@@ -49,7 +49,12 @@ export async function createParley(
       const { Redis: RedisClient } = await import('ioredis');
       redis = new RedisClient(config.redisUrl, { maxRetriesPerRequest: 3 });
     }
-    const app = await createHttp({ logLevel: config.logLevel, version, redis });
+    const app = await createHttp({
+      logLevel: config.logLevel,
+      version,
+      redis,
+      rateLimitNamespace: config.rateLimitNamespace,
+    });
     const bus = config.redisUrl
       ? await createRedisBus(config.redisUrl, (err) => app.log.error({ err }, 'redis'))
       : createLocalBus();

@@ -114,7 +114,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       return status;
     },
     send(message) {
-      if (!socket || socket.readyState !== 1) return false;
+      if (socket?.readyState !== 1) return false;
       socket.send(JSON.stringify(message));
       return true;
     },

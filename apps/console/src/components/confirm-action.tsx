@@ -12,7 +12,14 @@ export interface ConfirmActionProps {
 }
 
 /** A destructive button that asks once more, next to where the user clicked. */
-export function ConfirmAction({ label, ariaLabel, question, onConfirm, disabled, loading }: ConfirmActionProps) {
+export function ConfirmAction({
+  label,
+  ariaLabel,
+  question,
+  onConfirm,
+  disabled,
+  loading,
+}: ConfirmActionProps) {
   const { t } = useTranslation();
   const [opened, { close, toggle }] = useDisclosure(false);
   return (

@@ -1,5 +1,5 @@
-import { type Locale, locales } from '@parley/contracts';
 import { Select, type SelectProps } from '@mantine/core';
+import { type Locale, locales } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage, isLocale, languageNames, setLanguage } from '../i18n/i18n.ts';
 

@@ -70,8 +70,8 @@ export function useApiForm<V extends Values>({ initialValues, validate, onSubmit
     event.preventDefault();
     if (submitting) return;
     setFormError(null);
-    const found = validate?.(values) ?? {};
-    const invalid = Object.keys(found).filter((key) => found[key]);
+    const found: Errors<V> = validate?.(values) ?? {};
+    const invalid = Object.keys(found).filter((key) => found[key as keyof V]);
     if (invalid.length > 0) {
       setErrors(found);
       event.currentTarget.querySelector<HTMLInputElement>(`[name="${invalid[0]}"]`)?.focus();

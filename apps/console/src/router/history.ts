@@ -45,6 +45,7 @@ export function useLocation(): CurrentLocation {
 /** A post-login destination from `?next=`, accepted only when it stays on this origin. */
 export function safeNext(search: URLSearchParams): string {
   const next = search.get('next');
-  if (!next || !next.startsWith('/') || next.startsWith('//')) return '/';
+  // `//host` and `/\host` are read by browsers as another origin.
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
   return next;
 }

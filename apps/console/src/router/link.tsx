@@ -3,7 +3,7 @@ import { type MouseEvent, type ReactNode, useEffect } from 'react';
 import { navigate } from './history.ts';
 
 /** Lets the browser handle modified clicks (new tab, download) and routes plain ones in-app. */
-export function handleLinkClick(event: MouseEvent<HTMLAnchorElement>, to: string): void {
+export function handleLinkClick(event: MouseEvent<HTMLElement>, to: string): void {
   if (event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   event.preventDefault();
@@ -17,7 +17,11 @@ export interface LinkProps extends AnchorProps {
 
 export function Link({ to, children, ...props }: LinkProps) {
   return (
-    <Anchor href={to} onClick={(event: MouseEvent<HTMLAnchorElement>) => handleLinkClick(event, to)} {...props}>
+    <Anchor
+      href={to}
+      onClick={(event: MouseEvent<HTMLAnchorElement>) => handleLinkClick(event, to)}
+      {...props}
+    >
       {children}
     </Anchor>
   );

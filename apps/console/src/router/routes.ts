@@ -34,7 +34,8 @@ export function matchRoute(pathname: string): Route {
   const [first, second, third] = parts;
   const id = second ? decode(second) : null;
   if (first === 'invite' && id && parts.length === 2) return { name: 'invite', token: id };
-  if (first === 'w' && id && parts.length === 2) return { name: 'workspace', workspaceId: id, section: 'home' };
+  if (first === 'w' && id && parts.length === 2)
+    return { name: 'workspace', workspaceId: id, section: 'home' };
   if (first === 'w' && id && parts.length === 3 && third === 'members') {
     return { name: 'workspace', workspaceId: id, section: 'members' };
   }

@@ -16,6 +16,8 @@ export interface Config {
   /** Consecutive failed logins of one account before it is locked for `lockoutMinutes`. */
   lockoutThreshold: number;
   lockoutMinutes: number;
+  /** Prefix of rate-limit counters in Redis; nodes of one installation share it. */
+  rateLimitNamespace: string;
   /** Serve the built console and widget; tests that only exercise the API turn it off. */
   serveWeb: boolean;
 }
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     loginRateLimit: Number(env.LOGIN_RATE_LIMIT ?? 10),
     lockoutThreshold: Number(env.LOCKOUT_THRESHOLD ?? 5),
     lockoutMinutes: Number(env.LOCKOUT_MINUTES ?? 15),
+    rateLimitNamespace: env.RATE_LIMIT_NAMESPACE ?? 'parley-rl-',
     serveWeb: env.PARLEY_SERVE_WEB !== '0',
   };
 }

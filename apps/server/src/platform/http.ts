@@ -23,6 +23,7 @@ export async function createHttp(opts: {
   logLevel: string;
   version: string;
   redis?: Redis;
+  rateLimitNamespace: string;
 }): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: opts.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
@@ -59,7 +60,7 @@ export async function createHttp(opts: {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(rateLimit, {
     global: false,
-    ...(opts.redis ? { redis: opts.redis } : {}),
+    ...(opts.redis ? { redis: opts.redis, nameSpace: opts.rateLimitNamespace } : {}),
     errorResponseBuilder: (_request, context) => {
       const error = new AppError('rate_limited', `Too many requests; try again in ${context.after}`);
       return Object.assign(error, { statusCode: 429 });

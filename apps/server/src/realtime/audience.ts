@@ -23,6 +23,6 @@ const rules: Record<EventName, Rule> = {
 /** Returns what this principal may see of the event, or null when it must not reach them. */
 export function present(principal: Principal, event: StoredEvent): StoredEvent | null {
   const rule = rules[event.name as EventName];
-  if (!rule || !rule(principal, event)) return null;
+  if (!rule?.(principal, event)) return null;
   return event;
 }

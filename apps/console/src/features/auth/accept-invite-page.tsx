@@ -1,5 +1,5 @@
-import type { InvitePreview, SessionInfo } from '@parley/contracts';
 import { Alert, Button, Stack, TextInput } from '@mantine/core';
+import type { InvitePreview, SessionInfo } from '@parley/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, isApiError } from '../../api/client.ts';
@@ -22,9 +22,8 @@ export function AcceptInvitePage({ token }: { token: string }) {
     staleTime: Number.POSITIVE_INFINITY,
   });
   if (preview.isPending) return <PageLoader />;
-  if (preview.isError && !isApiError(preview.error, 'not_found') && preview.error.status !== 410) {
-    return <LoadError onRetry={() => void preview.refetch()} />;
-  }
+  const invalid = isApiError(preview.error) && preview.error.status >= 400 && preview.error.status < 500;
+  if (preview.isError && !invalid) return <LoadError onRetry={() => void preview.refetch()} />;
   if (preview.isError) {
     return (
       <AuthLayout title={t('common.notFoundTitle')}>
@@ -49,7 +48,11 @@ function AcceptForm({ token, invite }: { token: string; invite: InvitePreview })
     }),
     onSubmit: async ({ name, password }) => {
       const body = invite.userExists ? { password } : { name: name.trim(), password };
-      const session = await api<SessionInfo>('POST', `/api/invites/${encodeURIComponent(token)}/accept`, body);
+      const session = await api<SessionInfo>(
+        'POST',
+        `/api/invites/${encodeURIComponent(token)}/accept`,
+        body,
+      );
       applySession(session);
       const workspaceId = homeWorkspaceId(session);
       navigate(workspaceId ? paths.workspace(workspaceId) : '/', { replace: true });

@@ -1,5 +1,5 @@
-import type { LoginBody, SessionInfo } from '@parley/contracts';
 import { Button, Group, TextInput } from '@mantine/core';
+import type { LoginBody, SessionInfo } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { FormAlert } from '../../components/form-alert.tsx';

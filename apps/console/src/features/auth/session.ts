@@ -57,7 +57,9 @@ export function useLogout() {
     setCsrfToken(null);
     queryClient.setQueryData(queryKeys.session, null);
     navigate('/login', { replace: true });
-    queryClient.removeQueries({ predicate: (query) => !['session', 'setup'].includes(String(query.queryKey[0])) });
+    queryClient.removeQueries({
+      predicate: (query) => !['session', 'setup'].includes(String(query.queryKey[0])),
+    });
   }, [queryClient]);
 }
 

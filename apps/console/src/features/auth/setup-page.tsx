@@ -1,5 +1,5 @@
-import type { SessionInfo, SetupBody } from '@parley/contracts';
 import { Button, TextInput } from '@mantine/core';
+import type { SessionInfo, SetupBody } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';

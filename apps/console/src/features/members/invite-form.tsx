@@ -1,4 +1,16 @@
 import {
+  Alert,
+  Button,
+  CopyButton,
+  Group,
+  MultiSelect,
+  Paper,
+  Select,
+  Stack,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import {
   canAssignRole,
   type GrantablePermission,
   grantablePermissions,
@@ -6,7 +18,6 @@ import {
   type Role,
   roles,
 } from '@parley/contracts';
-import { Alert, Button, CopyButton, Group, MultiSelect, Paper, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormAlert } from '../../components/form-alert.tsx';
@@ -30,14 +41,20 @@ export function InviteForm({ workspaceId, myRole, onCreated }: InviteFormProps) 
     initialValues: { email: '', role: 'operator' },
     validate: (v) => ({ email: validEmail(v.email) }),
     onSubmit: async ({ email, role }) => {
-      const invite = await createInvite(workspaceId, { email: email.trim(), role: role as Role, permissions });
+      const invite = await createInvite(workspaceId, {
+        email: email.trim(),
+        role: role as Role,
+        permissions,
+      });
       setCreated(invite);
       setPermissions([]);
       form.reset();
       onCreated();
     },
   });
-  const roleOptions = roles.filter((r) => canAssignRole(myRole, r)).map((r) => ({ value: r, label: t(`roles.${r}`) }));
+  const roleOptions = roles
+    .filter((r) => canAssignRole(myRole, r))
+    .map((r) => ({ value: r, label: t(`roles.${r}`) }));
   const permissionOptions = grantablePermissions.map((p) => ({ value: p, label: t(`permissions.${p}`) }));
 
   return (

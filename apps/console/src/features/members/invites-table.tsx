@@ -1,8 +1,7 @@
+import { Button, Paper, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import type { Invite } from '@parley/contracts';
-import { Button, Paper, Table, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { messageOf } from '../../components/use-api-form.ts';
+import { useNotify } from '../../components/notify.ts';
 import { useFormatDateTime } from './format.ts';
 import type { useMemberMutations } from './members-api.ts';
 
@@ -15,13 +14,11 @@ export function InvitesTable({ invites, revoke }: InvitesTableProps) {
   const { t } = useTranslation();
   const formatDate = useFormatDateTime();
 
+  const notify = useNotify();
   const onRevoke = (invite: Invite) =>
     revoke.mutate(invite.id, {
-      onSuccess: () => notifications.show({ color: 'teal', message: t('members.revoked') }),
-      onError: (error) => {
-        const message = messageOf(error);
-        notifications.show({ color: 'red', message: 'key' in message ? t(message.key) : message.text });
-      },
+      onSuccess: () => notify.success(t('members.revoked')),
+      onError: notify.error,
     });
 
   return (
@@ -42,7 +39,7 @@ export function InvitesTable({ invites, revoke }: InvitesTableProps) {
                 <Table.Th>{t('members.role')}</Table.Th>
                 <Table.Th>{t('members.expires')}</Table.Th>
                 <Table.Th>
-                  <span className="mantine-visually-hidden">{t('members.actions')}</span>
+                  <VisuallyHidden>{t('members.actions')}</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>

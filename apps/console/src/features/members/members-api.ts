@@ -34,14 +34,29 @@ export function useMemberMutations(workspaceId: string) {
     update: useMutation({
       mutationFn: ({ userId, ...body }: MemberChange) =>
         api<Member>('PATCH', `${base(workspaceId)}/members/${encodeURIComponent(userId)}`, body),
+      // Show the change at once so the controls do not jump back while the request is in flight.
+      onMutate: async (change: MemberChange) => {
+        const key = queryKeys.members(workspaceId);
+        await queryClient.cancelQueries({ queryKey: key });
+        const previous = queryClient.getQueryData<Member[]>(key);
+        queryClient.setQueryData<Member[]>(key, (members) =>
+          members?.map((m) => (m.userId === change.userId ? { ...m, ...change } : m)),
+        );
+        return { previous };
+      },
+      onError: (_error, _change, context) => {
+        queryClient.setQueryData(queryKeys.members(workspaceId), context?.previous);
+      },
       onSettled: refreshMembers,
     }),
     remove: useMutation({
-      mutationFn: (userId: string) => api('DELETE', `${base(workspaceId)}/members/${encodeURIComponent(userId)}`),
+      mutationFn: (userId: string) =>
+        api('DELETE', `${base(workspaceId)}/members/${encodeURIComponent(userId)}`),
       onSettled: refreshMembers,
     }),
     revokeInvite: useMutation({
-      mutationFn: (inviteId: string) => api('DELETE', `${base(workspaceId)}/invites/${encodeURIComponent(inviteId)}`),
+      mutationFn: (inviteId: string) =>
+        api('DELETE', `${base(workspaceId)}/invites/${encodeURIComponent(inviteId)}`),
       onSettled: refreshInvites,
     }),
     refreshInvites,

@@ -1,6 +1,6 @@
-import type { Workspace } from '@parley/contracts';
 import { Button, Group, Modal, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import type { Workspace } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';

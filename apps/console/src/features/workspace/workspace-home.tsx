@@ -1,6 +1,6 @@
-import type { WorkspaceMembership } from '@parley/contracts';
 import { Button, Center, EmptyState, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
+import type { WorkspaceMembership } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { handleLinkClick } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';

@@ -1,11 +1,10 @@
-import type { SessionInfo, WorkspaceMembership } from '@parley/contracts';
 import { AppShell, Burger, Button, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
+import type { SessionInfo, WorkspaceMembership } from '@parley/contracts';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSelect } from '../../components/language-select.tsx';
-import { messageOf } from '../../components/use-api-form.ts';
+import { useNotify } from '../../components/notify.ts';
 import { handleLinkClick } from '../../router/link.tsx';
 import { paths, type WorkspaceSection } from '../../router/routes.ts';
 import { useLogout } from '../auth/session.ts';
@@ -28,6 +27,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
   const realtime = useRealtime(membership.id, session.user.id);
   const logout = useLogout();
   const [loggingOut, setLoggingOut] = useState(false);
+  const notify = useNotify();
 
   const onLogout = async () => {
     setLoggingOut(true);
@@ -35,8 +35,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
       await logout();
     } catch (error) {
       setLoggingOut(false);
-      const message = messageOf(error);
-      notifications.show({ color: 'red', message: 'key' in message ? t(message.key) : message.text });
+      notify.error(error);
     }
   };
 
@@ -59,7 +58,13 @@ export function WorkspaceShell({ session, membership, section, children }: Works
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={navOpened} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label={t('shell.toggleNav')} />
+            <Burger
+              opened={navOpened}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t('shell.toggleNav')}
+            />
             <Text fw={700} size="lg" visibleFrom="xs">
               {t('common.appName')}
             </Text>

@@ -1,5 +1,5 @@
-import type { WorkspaceMembership } from '@parley/contracts';
 import { Select } from '@mantine/core';
+import type { WorkspaceMembership } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';

@@ -37,7 +37,7 @@ export const en = {
     forgotSent: 'If an account exists for {{email}}, a reset link is on its way. Check your inbox.',
     resetTitle: 'Choose a new password',
     newPassword: 'New password',
-    confirmPassword: 'Repeat the new password',
+    confirmPassword: 'Confirm password',
     resetSubmit: 'Save new password',
     resetDone: 'Your password was changed. Log in with the new one.',
     resetNoToken: 'This reset link is incomplete. Request a new one.',
@@ -80,7 +80,8 @@ export const en = {
   },
   home: {
     emptyTitle: 'No conversations yet',
-    emptyBody: 'When visitors write from the chat widget or a connected channel, their conversations appear here.',
+    emptyBody:
+      'When visitors write from the chat widget or a connected channel, their conversations appear here.',
     inviteTeam: 'Invite your team',
   },
   members: {

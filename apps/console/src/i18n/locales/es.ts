@@ -34,12 +34,14 @@ export const es: Translation = {
     forgotLink: '¿Olvidaste tu contraseña?',
     backToLogin: 'Volver a iniciar sesión',
     forgotTitle: 'Restablece tu contraseña',
-    forgotIntro: 'Introduce tu correo electrónico y te enviaremos un enlace para elegir una contraseña nueva.',
+    forgotIntro:
+      'Introduce tu correo electrónico y te enviaremos un enlace para elegir una contraseña nueva.',
     forgotSubmit: 'Enviar enlace',
-    forgotSent: 'Si existe una cuenta para {{email}}, te hemos enviado un enlace. Revisa tu bandeja de entrada.',
+    forgotSent:
+      'Si existe una cuenta para {{email}}, te hemos enviado un enlace. Revisa tu bandeja de entrada.',
     resetTitle: 'Elige una contraseña nueva',
     newPassword: 'Contraseña nueva',
-    confirmPassword: 'Repite la contraseña nueva',
+    confirmPassword: 'Confirma la contraseña',
     resetSubmit: 'Guardar contraseña',
     resetDone: 'Tu contraseña se ha cambiado. Inicia sesión con la nueva.',
     resetNoToken: 'Este enlace está incompleto. Solicita uno nuevo.',

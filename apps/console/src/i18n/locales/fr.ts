@@ -34,12 +34,14 @@ export const fr: Translation = {
     forgotLink: 'Mot de passe oublié ?',
     backToLogin: 'Retour à la connexion',
     forgotTitle: 'Réinitialiser votre mot de passe',
-    forgotIntro: 'Saisissez votre adresse e-mail : nous vous enverrons un lien pour choisir un nouveau mot de passe.',
+    forgotIntro:
+      'Saisissez votre adresse e-mail : nous vous enverrons un lien pour choisir un nouveau mot de passe.',
     forgotSubmit: 'Envoyer le lien',
-    forgotSent: 'Si un compte existe pour {{email}}, un lien de réinitialisation est en route. Consultez votre boîte de réception.',
+    forgotSent:
+      'Si un compte existe pour {{email}}, un lien de réinitialisation est en route. Consultez votre boîte de réception.',
     resetTitle: 'Choisissez un nouveau mot de passe',
     newPassword: 'Nouveau mot de passe',
-    confirmPassword: 'Répétez le nouveau mot de passe',
+    confirmPassword: 'Confirmez le mot de passe',
     resetSubmit: 'Enregistrer le mot de passe',
     resetDone: 'Votre mot de passe a été modifié. Connectez-vous avec le nouveau.',
     resetNoToken: 'Ce lien de réinitialisation est incomplet. Demandez-en un nouveau.',

@@ -1,0 +1,55 @@
+import { createTheme, MantineProvider, PasswordInput, TextInput } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { NotFoundPage } from './components/page-states.tsx';
+import { AcceptInvitePage } from './features/auth/accept-invite-page.tsx';
+import { ForgotPasswordPage } from './features/auth/forgot-password-page.tsx';
+import { LoginPage } from './features/auth/login-page.tsx';
+import { ResetPasswordPage } from './features/auth/reset-password-page.tsx';
+import { SetupPage } from './features/auth/setup-page.tsx';
+import { RootRedirect } from './features/workspace/root-redirect.tsx';
+import { WorkspaceRoute } from './features/workspace/workspace-route.tsx';
+import { useLocation } from './router/history.ts';
+import { matchRoute } from './router/routes.ts';
+
+// No asterisks: the label's text is the field's name (screen readers, getByLabelText) and must stay
+// exactly "Email", not "Email *". Required fields still carry the `required` attribute.
+const noAsterisk = { defaultProps: { withAsterisk: false } };
+const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  components: { TextInput: TextInput.extend(noAsterisk), PasswordInput: PasswordInput.extend(noAsterisk) },
+});
+
+function Routes() {
+  const route = matchRoute(useLocation().pathname);
+  switch (route.name) {
+    case 'root':
+      return <RootRedirect />;
+    case 'setup':
+      return <SetupPage />;
+    case 'login':
+      return <LoginPage />;
+    case 'forgot-password':
+      return <ForgotPasswordPage />;
+    case 'reset-password':
+      return <ResetPasswordPage />;
+    case 'invite':
+      return <AcceptInvitePage key={route.token} token={route.token} />;
+    case 'workspace':
+      return <WorkspaceRoute workspaceId={route.workspaceId} section={route.section} />;
+    case 'not-found':
+      return <NotFoundPage />;
+  }
+}
+
+export function App({ queryClient }: { queryClient: QueryClient }) {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <QueryClientProvider client={queryClient}>
+        <Notifications position="top-right" />
+        <Routes />
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

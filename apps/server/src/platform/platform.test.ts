@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/harness.ts';
+import { lockDataDir } from './db/lock.ts';
+
+describe('platform', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it('answers /healthz with version and database kind', async () => {
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { database: string };
+    expect(body).toMatchObject({ status: 'ok', version: '0.1.0' });
+    expect(body.database).toBe(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+  });
+
+  it('serves an OpenAPI document generated from the contracts', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON document walked by path
+    const doc: any = await (await fetch(`${server.url}/api/openapi.json`)).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    const invite = doc.paths['/api/workspaces/{workspaceId}/invites'].post;
+    const schema = invite.requestBody.content['application/json'].schema;
+    expect(schema.required).toContain('email');
+    expect(schema.properties.role.enum).toEqual(['owner', 'admin', 'supervisor', 'operator']);
+  });
+
+  it('answers unknown API routes with the one error shape', async () => {
+    const res = await fetch(`${server.url}/api/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/nope' } });
+  });
+
+  it('locks the embedded data directory against a second process', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-lock-'));
+    const release = lockDataDir(dir);
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+        env: { ...process.env, DATA_DIR: dir, PORT: '0', DATABASE_URL: '', REDIS_URL: '' },
+        cwd: path.resolve(import.meta.dirname, '../../../..'),
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/locked by another Parley process/);
+      expect(stderr).toContain(path.join(dir, 'parley.lock'));
+    } finally {
+      release();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes over a lock left behind by a process that died', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-lock-'));
+    fs.writeFileSync(path.join(dir, 'parley.lock'), '999999');
+    const release = lockDataDir(dir);
+    expect(fs.readFileSync(path.join(dir, 'parley.lock'), 'utf8')).toBe(String(process.pid));
+    release();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addMember,
+  type Client,
+  type Owner,
+  openSocket,
+  setupOwner,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from '../../test/harness.ts';
+
+describe('realtime gateway', () => {
+  let server: TestServer;
+  let owner: Owner;
+  let operator: { client: Client; userId: string };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    owner = await setupOwner(server.url);
+    operator = await addMember(owner, { email: 'otto@example.com', role: 'operator' });
+  });
+  afterAll(() => server?.close());
+
+  const rename = (name: string) => owner.client.patch(`/api/workspaces/${owner.workspaceId}`, { name });
+  const socketPath = (after?: number) =>
+    `/api/realtime?workspaceId=${owner.workspaceId}${after === undefined ? '' : `&after=${after}`}`;
+
+  it('refuses a socket without a session, and one for a workspace the user is not in', async () => {
+    const anonymous = await openSocket(server.url, socketPath());
+    expect((await anonymous.closed).code).toBe(4401);
+    const other = await openSocket(
+      server.url,
+      '/api/realtime?workspaceId=00000000-0000-4000-8000-000000000000',
+      operator.client.cookie,
+    );
+    expect((await other.closed).code).toBe(4404);
+  });
+
+  it('streams live events after ready', async () => {
+    const s = await openSocket(server.url, socketPath(), operator.client.cookie);
+    await waitFor(() => s.messages.find((m) => m.type === 'ready'));
+    await rename('Live one');
+    const event = await waitFor(() => s.messages.find((m) => m.type === 'event'));
+    expect(event.event).toMatchObject({
+      name: 'workspace.updated',
+      payload: { workspace: { name: 'Live one' } },
+    });
+    s.ws.close();
+  });
+
+  it('gives a reconnecting client exactly the events it missed, once and in order, then the live stream', async () => {
+    const first = await openSocket(server.url, socketPath(), operator.client.cookie);
+    const ready = await waitFor(() => first.messages.find((m) => m.type === 'ready'));
+    await rename('Before drop');
+    const seen = await waitFor(() => first.messages.find((m) => m.type === 'event')?.event);
+    first.ws.terminate();
+
+    for (const name of ['Missed 1', 'Missed 2', 'Missed 3']) await rename(name);
+
+    const second = await openSocket(server.url, socketPath(seen.seq), operator.client.cookie);
+    await waitFor(() => second.messages.find((m) => m.type === 'ready'));
+    await rename('After reconnect');
+    await waitFor(() => second.messages.filter((m) => m.type === 'event').length >= 4);
+    await new Promise((r) => setTimeout(r, 100));
+    const events = second.messages.filter((m) => m.type === 'event').map((m) => m.event);
+    expect(events.map((e) => e.payload.workspace.name)).toEqual([
+      'Missed 1',
+      'Missed 2',
+      'Missed 3',
+      'After reconnect',
+    ]);
+    expect(events.map((e) => e.seq)).toEqual([seen.seq + 1, seen.seq + 2, seen.seq + 3, seen.seq + 4]);
+    expect(ready.head).toBeLessThan(seen.seq);
+    second.ws.close();
+  });
+
+  it('filters each event through the same permission as the route', async () => {
+    const ops = await openSocket(server.url, socketPath(), operator.client.cookie);
+    const own = await openSocket(server.url, socketPath(), owner.client.cookie);
+    await waitFor(
+      () => ops.messages.find((m) => m.type === 'ready') && own.messages.find((m) => m.type === 'ready'),
+    );
+    await owner.client.post(`/api/workspaces/${owner.workspaceId}/invites`, {
+      email: 'new@example.com',
+      role: 'operator',
+    });
+    await rename('Marker');
+    await waitFor(() => ops.messages.some((m) => m.event?.name === 'workspace.updated'));
+    await waitFor(() => own.messages.some((m) => m.event?.name === 'workspace.updated'));
+    expect(own.messages.some((m) => m.event?.name === 'invite.created')).toBe(true);
+    expect(ops.messages.some((m) => m.event?.name === 'invite.created')).toBe(false);
+    ops.ws.close();
+    own.ws.close();
+  });
+
+  it('closes the sockets of a member who is removed', async () => {
+    const temp = await addMember(owner, { email: 'temp@example.com', role: 'operator' });
+    const s = await openSocket(server.url, socketPath(), temp.client.cookie);
+    await waitFor(() => s.messages.find((m) => m.type === 'ready'));
+    await owner.client.delete(`/api/workspaces/${owner.workspaceId}/members/${temp.userId}`);
+    expect((await s.closed).code).toBe(4404);
+  });
+
+  it('drops a client that cannot keep up with a resumable close code, without stalling the others', async () => {
+    const slow = await openSocket(server.url, socketPath(), operator.client.cookie);
+    const fast = await openSocket(server.url, socketPath(), owner.client.cookie);
+    await waitFor(
+      () => slow.messages.find((m) => m.type === 'ready') && fast.messages.find((m) => m.type === 'ready'),
+    );
+    // The slow client stops reading; its kernel buffers fill and the server's send queue grows.
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const head = fast.messages.find((m) => m.type === 'ready').head as number;
+    const blob = 'x'.repeat(200_000);
+    for (let i = 1; i <= 60; i++) {
+      server.parley.bus.publish({
+        workspaceId: owner.workspaceId,
+        seq: head + i,
+        name: 'workspace.updated',
+        payload: { workspace: { id: owner.workspaceId, name: blob, timezone: 'UTC', createdAt: '' } },
+        at: new Date().toISOString(),
+      });
+      await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => fast.messages.filter((m) => m.type === 'event').length === 60, 10_000);
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await slow.closed).code).toBe(4008);
+    fast.ws.close();
+  });
+});

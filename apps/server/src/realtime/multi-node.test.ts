@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, freshDatabaseUrl, openSocket, setupOwner, waitFor } from '../../test/harness.ts';
+
+const root = path.resolve(import.meta.dirname, '../../../..');
+const enabled = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+
+/** A real server process, as a second node of an installation would be. */
+async function startNode(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', PARLEY_SERVE_WEB: '0' },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`node exited with ${code}: ${out}`)));
+  });
+  return { url, child };
+}
+
+describe.runIf(enabled)('two server processes sharing PostgreSQL and Redis', () => {
+  let nodes: { url: string; child: ChildProcess }[] = [];
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await freshDatabaseUrl();
+    drop = db.drop;
+    const env = {
+      DATABASE_URL: db.url!,
+      REDIS_URL: process.env.REDIS_URL!,
+      RATE_LIMIT_NAMESPACE: `mn-${Date.now()}-`,
+    };
+    nodes = await Promise.all([startNode(env), startNode(env)]);
+  }, 60_000);
+  afterAll(async () => {
+    for (const node of nodes) node.child.kill('SIGTERM');
+    await Promise.all(
+      nodes.map((n) => new Promise((r) => (n.child.exitCode !== null ? r(null) : n.child.on('exit', r)))),
+    );
+    await drop?.();
+  });
+
+  it('delivers events written on one node to sockets on the other, and replays what a reconnect missed', async () => {
+    const [a, b] = [nodes[0]!, nodes[1]!];
+    const owner = await setupOwner(a.url);
+    const onB = new Client(b.url);
+    onB.cookie = owner.client.cookie;
+    onB.csrf = owner.client.csrf;
+    const renameOn = (client: Client, name: string) =>
+      client.patch(`/api/workspaces/${owner.workspaceId}`, { name });
+    const sockPath = (after?: number) =>
+      `/api/realtime?workspaceId=${owner.workspaceId}${after === undefined ? '' : `&after=${after}`}`;
+
+    const first = await openSocket(b.url, sockPath(), owner.client.cookie);
+    await waitFor(() => first.messages.find((m) => m.type === 'ready'));
+    await renameOn(owner.client, 'from A');
+    const seen = await waitFor(() => first.messages.find((m) => m.type === 'event')?.event);
+    expect(seen.payload.workspace.name).toBe('from A');
+    first.ws.terminate();
+
+    // Writes alternate between the nodes while the client is away.
+    for (let i = 1; i <= 6; i++) await renameOn(i % 2 ? owner.client : onB, `missed ${i}`);
+
+    // It comes back on the other node.
+    const second = await openSocket(a.url, sockPath(seen.seq), owner.client.cookie);
+    await waitFor(() => second.messages.find((m) => m.type === 'ready'));
+    // Concurrent writes on both nodes after the reconnect.
+    await Promise.all([renameOn(owner.client, 'live A'), renameOn(onB, 'live B')]);
+    await waitFor(() => second.messages.filter((m) => m.type === 'event').length >= 8, 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const events = second.messages.filter((m) => m.type === 'event').map((m) => m.event);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 8 }, (_, i) => seen.seq + 1 + i));
+    expect(events.slice(0, 6).map((e) => e.payload.workspace.name)).toEqual(
+      Array.from({ length: 6 }, (_, i) => `missed ${i + 1}`),
+    );
+    expect(
+      events
+        .slice(6)
+        .map((e) => e.payload.workspace.name)
+        .sort(),
+    ).toEqual(['live A', 'live B']);
+    second.ws.close();
+  });
+});

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import WebSocket from 'ws';
+import { createParley, type Parley } from '../src/app.ts';
+import { type Config, loadConfig } from '../src/platform/config.ts';
+import { cloneDatabase, dropDatabase, withDatabase } from './pg-admin.ts';
+
+export interface TestServer {
+  parley: Parley;
+  url: string;
+  config: Config;
+  databaseUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** A fresh database for this test file, on PGlite or on PostgreSQL when DATABASE_URL is set. */
+export async function freshDatabaseUrl(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return { url: undefined, drop: async () => {} };
+  const name = `parley_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  await cloneDatabase(base, inject('pgTemplate'), name);
+  return { url: withDatabase(base, name), drop: () => dropDatabase(base, name) };
+}
+
+/** A real Parley on a random port with a fresh database. */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const database = overrides.databaseUrl
+    ? { url: overrides.databaseUrl, drop: async () => {} }
+    : await freshDatabaseUrl();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+  const config: Config = {
+    ...loadConfig({ ...process.env, DATA_DIR: dataDir }, []),
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: database.url,
+    logLevel: 'silent',
+    serveWeb: false,
+    rateLimitNamespace: `parley-rl-test-${process.pid}-${counter++}-`,
+    ...overrides,
+  };
+  const template = database.url ? undefined : new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
+  const parley = await createParley(config, { template, inMemory: !database.url, jobPollMs: 50 });
+  await parley.app.listen({ port: config.port, host: config.host });
+  const address = parley.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  parley.ctx.config.publicUrl = overrides.publicUrl ?? url;
+  return {
+    parley,
+    url,
+    config,
+    databaseUrl: database.url,
+    async close() {
+      await parley.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A cookie-carrying API client, as the console is. */
+export class Client {
+  cookie = '';
+  csrf = '';
+  constructor(readonly base: string) {}
+
+  async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(this.base + url, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0]!;
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: test responses are asserted field by field
+    const json: any = text ? JSON.parse(text) : null;
+    if (json?.csrfToken) this.csrf = json.csrfToken;
+    return { status: res.status, body: json };
+  }
+
+  get = (url: string) => this.request('GET', url);
+  post = (url: string, body?: unknown) => this.request('POST', url, body ?? {});
+  patch = (url: string, body: unknown) => this.request('PATCH', url, body);
+  put = (url: string, body: unknown) => this.request('PUT', url, body);
+  delete = (url: string) => this.request('DELETE', url);
+}
+
+export interface Owner {
+  client: Client;
+  workspaceId: string;
+  userId: string;
+}
+
+export async function setupOwner(
+  base: string,
+  email = 'owner@example.com',
+  workspaceName = 'Acme',
+): Promise<Owner> {
+  const client = new Client(base);
+  const res = await client.post('/api/setup', {
+    name: 'Olivia Owner',
+    email,
+    password: 'correct horse',
+    workspaceName,
+  });
+  if (res.status !== 200) throw new Error(`setup failed: ${JSON.stringify(res.body)}`);
+  return { client, workspaceId: res.body.currentWorkspaceId, userId: res.body.user.id };
+}
+
+/** Invites someone into the owner's workspace and accepts as them; returns their logged-in client. */
+export async function addMember(
+  owner: Owner,
+  input: { email: string; role: string; permissions?: string[]; name?: string },
+): Promise<{ client: Client; userId: string }> {
+  const invite = await owner.client.post(`/api/workspaces/${owner.workspaceId}/invites`, {
+    email: input.email,
+    role: input.role,
+    permissions: input.permissions ?? [],
+  });
+  if (invite.status !== 201) throw new Error(`invite failed: ${JSON.stringify(invite.body)}`);
+  const token = String(invite.body.url).split('/invite/')[1];
+  const client = new Client(owner.client.base);
+  const res = await client.post(`/api/invites/${token}/accept`, {
+    name: input.name ?? input.email,
+    password: 'correct horse',
+  });
+  if (res.status !== 200) throw new Error(`accept failed: ${JSON.stringify(res.body)}`);
+  return { client, userId: res.body.user.id };
+}
+
+/** A socket that records everything the server sends. */
+export async function openSocket(base: string, pathAndQuery: string, cookie?: string) {
+  const ws = new WebSocket(base.replace('http', 'ws') + pathAndQuery, { headers: cookie ? { cookie } : {} });
+  // biome-ignore lint/suspicious/noExplicitAny: messages are asserted by shape
+  const messages: any[] = [];
+  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  return { ws, messages, closed };
+}
+
+export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = fn();
+    if (value) return value;
+    if (Date.now() - start > timeoutMs) throw new Error('waitFor: timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
