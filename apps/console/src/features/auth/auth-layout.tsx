@@ -13,7 +13,8 @@ export interface AuthLayoutProps {
 /** The centred card shared by every page a visitor sees before entering a workspace. */
 export function AuthLayout({ title, intro, children }: AuthLayoutProps) {
   const { t } = useTranslation();
-  useDocumentTitle(`${title} · ${t('common.appName')}`);
+  const appName = t('common.appName');
+  useDocumentTitle(title.includes(appName) ? title : `${title} · ${appName}`);
   return (
     <Stack mih="100vh" gap={0} bg="var(--mantine-color-body)">
       <Group justify="space-between" p="md" component="header">
