@@ -35,6 +35,12 @@ function invalidateFor(client: QueryClient, workspaceId: string, userId: string,
   }
 }
 
+/**
+ * The last sequence seen per workspace, so coming back to a workspace resumes where the previous
+ * connection stopped and replays what happened meanwhile, instead of trusting cached queries.
+ */
+const lastSeen = new Map<string, number>();
+
 export interface RealtimeState {
   status: RealtimeStatus;
   /** Whether the connection was live at least once, to tell "connecting" from "reconnecting". */
@@ -51,6 +57,7 @@ export function useRealtime(workspaceId: string, userId: string): RealtimeState 
     setState({ status: 'connecting', wasLive: false });
     const client = createRealtimeClient({
       url: (after) => realtimeUrl(workspaceId, after),
+      after: lastSeen.get(workspaceId) ?? 0,
       onEvent: (event) => invalidateFor(queryClient, workspaceId, userId, event),
       onStatus: (status) => {
         if (disposed) return;
@@ -61,6 +68,7 @@ export function useRealtime(workspaceId: string, userId: string): RealtimeState 
     });
     return () => {
       disposed = true;
+      lastSeen.set(workspaceId, client.lastSeq);
       client.close();
     };
   }, [workspaceId, userId, queryClient]);
