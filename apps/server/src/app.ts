@@ -8,8 +8,11 @@ import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
 import { useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
+import { conversationRoutes } from './modules/conversations/routes.ts';
+import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
 import type { Config } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db/client.ts';
@@ -17,6 +20,8 @@ import { transactionsDrained } from './platform/db/tx.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttp } from './platform/http.ts';
 import { createMailer } from './platform/mailer.ts';
+import { loadInstanceSecret } from './platform/secrets.ts';
+import { localStorage } from './platform/storage.ts';
 import { createGateway, type Gateway } from './realtime/gateway.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -64,6 +69,8 @@ export async function createParley(
       config,
       logger: app.log,
       mailer: createMailer(config.smtpUrl, app.log),
+      storage: localStorage(config.storageDir),
+      secret: await loadInstanceSecret(database.db),
     };
 
     const resolveSession = sessionHook(ctx.db);
@@ -83,14 +90,20 @@ export async function createParley(
       bus,
       logger: app.log,
       authenticate: async (request) => {
-        const { workspaceId } = request.query as { workspaceId?: string };
+        const { workspaceId, visitorToken } = request.query as {
+          workspaceId?: string;
+          visitorToken?: string;
+        };
+        if (visitorToken) return resolveVisitor(ctx, visitorToken);
         if (!request.session) return null;
         return resolveOperator(ctx, request, workspaceId ?? '');
       },
     });
     gateway.register(app);
     authRoutes(app, ctx);
-    workspaceRoutes(app, ctx);
+    await attachmentRoutes(app, ctx);
+    workspaceRoutes(app, ctx, [conversationRoutes]);
+    widgetRoutes(app, ctx);
     await serveWeb(app, config.serveWeb);
 
     const jobs = startJobWorker({

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/client.ts';
 import type { Mailer } from './platform/mailer.ts';
+import type { Storage } from './platform/storage.ts';
 
 /** What commands and routes need from the running server. */
 export interface AppContext {
@@ -9,4 +10,7 @@ export interface AppContext {
   config: Config;
   mailer: Mailer;
   logger: FastifyBaseLogger;
+  storage: Storage;
+  /** Signs visitor tokens and file links. */
+  secret: string;
 }

@@ -73,7 +73,13 @@ export const updateWorkspaceBody = z.object({
   timezone: z.string().min(1).max(64).optional(),
 });
 
-export const workspace = z.object({ id, name: z.string(), timezone: z.string(), createdAt: timestamp });
+export const workspace = z.object({
+  id,
+  name: z.string(),
+  timezone: z.string(),
+  widgetKey: z.string().describe('the data-workspace value of the widget snippet'),
+  createdAt: timestamp,
+});
 export type Workspace = z.infer<typeof workspace>;
 
 export const member = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { invite, member, workspace } from './auth.ts';
 import { id, timestamp } from './common.ts';
+import { conversation, message } from './conversations.ts';
 
 /**
  * Every domain event Parley publishes, with its payload. The server validates against these when it
@@ -13,6 +14,22 @@ export const eventPayloads = {
   'member.removed': z.object({ userId: id }),
   'invite.created': z.object({ invite }),
   'invite.revoked': z.object({ inviteId: id }),
+  'conversation.created': z.object({ conversation }),
+  /** Status, assignee, team, priority or contact changed; `change` says which. */
+  'conversation.updated': z.object({
+    conversation,
+    change: z.enum(['assigned', 'closed', 'reopened', 'contact', 'status']),
+    actorId: id.nullable(),
+    previousAssigneeId: id.nullable().describe('who had it before an assignment change: they see it leave'),
+  }),
+  'message.created': z.object({ message, conversation }),
+  /** The reader saw every message of the other side up to `upTo`. */
+  'message.read': z.object({
+    conversationId: id,
+    reader: z.enum(['contact', 'operator']),
+    upTo: timestamp,
+    conversation,
+  }),
 } as const;
 
 export type EventName = keyof typeof eventPayloads;

@@ -1,3 +1,4 @@
+import type { TypingSignal } from './conversations.ts';
 import type { DomainEvent } from './events.ts';
 import { closeCodes, heartbeatSeconds, type ServerMessage, serverMessage } from './realtime.ts';
 
@@ -20,7 +21,12 @@ export interface RealtimeClientOptions {
   url: (after: number) => string;
   onEvent: (event: DomainEvent) => void;
   onStatus?: (status: RealtimeStatus) => void;
-  /** Starting point, e.g. restored from storage; 0 when the client has seen nothing. */
+  /** Ephemeral signals such as typing indicators. */
+  onSignal?: (signal: TypingSignal) => void;
+  /**
+   * The last sequence this client saw, e.g. restored from storage. 0 (the default) means "nothing
+   * yet": the stream starts live from now, with no replay; load current state over HTTP after `ready`.
+   */
   after?: number;
   socket?: SocketFactory;
   /** Upper bound of the reconnect backoff. */
@@ -69,6 +75,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       if (message.event.seq <= lastSeq) return;
       lastSeq = message.event.seq;
       options.onEvent(message.event as DomainEvent);
+    } else if (message.type === 'signal') {
+      options.onSignal?.(message.signal);
     } else if (message.type === 'ready') {
       attempts = 0;
       setStatus('live');

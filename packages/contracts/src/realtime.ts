@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { typingSignal } from './conversations.ts';
 
 /** Close codes of the realtime gateway. 4xxx are Parley's own. */
 export const closeCodes = {
@@ -23,10 +24,15 @@ export const serverMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  /** Ephemeral signals (typing): not numbered, not replayed. */
+  z.object({ type: z.literal('signal'), signal: typingSignal }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 
-export const clientMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('ping') })]);
+export const clientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ping') }),
+  z.object({ type: z.literal('typing'), conversationId: z.uuid(), typing: z.boolean() }),
+]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 /** Seconds between heartbeats; a client that hears nothing for two of them reconnects. */

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { TypingSignal } from '@parley/contracts';
 import type { Redis } from 'ioredis';
 
 export interface StoredEvent {
@@ -13,21 +14,38 @@ export interface StoredEvent {
  * Carries committed events to every node's realtime gateway. Delivery may be late, duplicated or out
  * of order; the gateway's workspace feeds put events in sequence and fill gaps from the outbox.
  */
+/** An ephemeral signal (typing) with what the gateway needs to decide who may hear it. */
+export interface SignalEnvelope {
+  workspaceId: string;
+  /** Who sent it ('user:<id>' or 'visitor:<id>'), so it is not echoed back to them. */
+  from: string;
+  conversation: { assigneeId: string | null; visitorId: string | null; contact: { id: string } };
+  signal: TypingSignal;
+}
+
 export interface EventBus {
   publish(event: StoredEvent): void;
   subscribe(handler: (event: StoredEvent) => void): () => void;
+  /** Fire and forget: signals are not stored, numbered or replayed. */
+  signal(envelope: SignalEnvelope): void;
+  onSignal(handler: (envelope: SignalEnvelope) => void): () => void;
   close(): Promise<void>;
 }
 
 export function createLocalBus(): EventBus {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  const on = <T>(name: string, handler: (value: T) => void) => {
+    emitter.on(name, handler);
+    return () => {
+      emitter.off(name, handler);
+    };
+  };
   return {
     publish: (event) => emitter.emit('event', event),
-    subscribe(handler) {
-      emitter.on('event', handler);
-      return () => emitter.off('event', handler);
-    },
+    subscribe: (handler) => on('event', handler),
+    signal: (envelope) => emitter.emit('signal', envelope),
+    onSignal: (handler) => on('signal', handler),
     close: async () => {
       emitter.removeAllListeners();
     },
@@ -35,6 +53,7 @@ export function createLocalBus(): EventBus {
 }
 
 const CHANNEL = 'parley:events';
+const SIGNALS = 'parley:signals';
 
 /** Cross-node bus over Redis pub/sub; events from this node are also delivered locally at once. */
 export async function createRedisBus(url: string, onError: (err: Error) => void): Promise<EventBus> {
@@ -44,17 +63,29 @@ export async function createRedisBus(url: string, onError: (err: Error) => void)
   pub.on('error', onError);
   sub.on('error', onError);
   await Promise.all([pub.connect(), sub.connect()]);
-  await sub.subscribe(CHANNEL);
+  await sub.subscribe(CHANNEL, SIGNALS);
   const local = createLocalBus();
-  sub.on('message', (_channel: string, message: string) => {
-    local.publish(JSON.parse(message) as StoredEvent);
+  // Messages carry the sending node's id so a node does not hear its own twice.
+  const node = Math.random().toString(36).slice(2);
+  sub.on('message', (channel: string, raw: string) => {
+    const { from, body } = JSON.parse(raw) as { from: string; body: unknown };
+    if (from === node) return;
+    if (channel === CHANNEL) local.publish(body as StoredEvent);
+    else local.signal(body as SignalEnvelope);
   });
+  const send = (channel: string, body: unknown) =>
+    pub.publish(channel, JSON.stringify({ from: node, body })).catch(onError);
   return {
     publish(event) {
       local.publish(event);
-      pub.publish(CHANNEL, JSON.stringify(event)).catch(onError);
+      void send(CHANNEL, event);
     },
     subscribe: (handler) => local.subscribe(handler),
+    signal(envelope) {
+      local.signal(envelope);
+      void send(SIGNALS, envelope);
+    },
+    onSignal: (handler) => local.onSignal(handler),
     async close() {
       await local.close();
       sub.disconnect();

@@ -33,6 +33,7 @@ describe('publish and subscribers', () => {
     id: owner.workspaceId,
     name,
     timezone: 'UTC',
+    widgetKey: 'wk_test',
     createdAt: new Date().toISOString(),
   });
 

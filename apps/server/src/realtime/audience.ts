@@ -1,28 +1,61 @@
-import type { EventName } from '@parley/contracts';
+import type { Conversation, EventName, EventPayload, Message } from '@parley/contracts';
 import type { StoredEvent } from '../events/bus.ts';
+import { canViewConversation } from '../modules/conversations/policy.ts';
+import { presentConversationForVisitor } from '../modules/conversations/presenter.ts';
+import { presentMessageForVisitor } from '../modules/messages/presenter.ts';
 import { can, type Principal } from '../modules/workspaces/policy.ts';
 
-type Rule = (principal: Principal, event: StoredEvent) => boolean;
+/** Returns the payload this principal may see, or null when the event must not reach them. */
+type Presenter = (principal: Principal, payload: never) => unknown | null;
 
-const membersOnly: Rule = (p) => p.kind === 'operator';
-const memberManagers: Rule = (p) => can(p, 'members.manage');
+const operatorsOnly = (p: Principal, payload: unknown) => (p.kind === 'operator' ? payload : null);
+const memberManagers = (p: Principal, payload: unknown) => (can(p, 'members.manage') ? payload : null);
+
+/** Operators who may see the conversation get everything; its customer gets the visitor's cut. */
+function conversationEvent<N extends EventName>(
+  forVisitor: (payload: EventPayload<N>) => unknown | null,
+): (p: Principal, payload: EventPayload<N> & { conversation: Conversation }) => unknown | null {
+  return (p, payload) => {
+    if (!canViewConversation(p, payload.conversation)) {
+      const previous = (payload as { previousAssigneeId?: string | null }).previousAssigneeId;
+      // Whoever had it before an assignment change sees it leave.
+      return p.kind === 'operator' && previous === p.userId ? payload : null;
+    }
+    return p.kind === 'operator' ? payload : forVisitor(payload);
+  };
+}
 
 /**
- * Who may receive each event on a socket: the same predicates the HTTP routes use. An event without a
- * rule reaches nobody, so a new event is private until someone decides its audience.
+ * Each event's audiences: the same predicates the HTTP routes use, and the presenters per audience,
+ * so a private note or an operator's details never reach a visitor. An event without an entry
+ * reaches nobody: a new event stays private until someone decides who sees it.
  */
-const rules: Record<EventName, Rule> = {
-  'workspace.updated': membersOnly,
-  'member.joined': membersOnly,
-  'member.updated': membersOnly,
-  'member.removed': membersOnly,
+const presenters: { [N in EventName]: Presenter } = {
+  'workspace.updated': operatorsOnly,
+  'member.joined': operatorsOnly,
+  'member.updated': operatorsOnly,
+  'member.removed': operatorsOnly,
   'invite.created': memberManagers,
   'invite.revoked': memberManagers,
+  'conversation.created': conversationEvent<'conversation.created'>((p) => ({
+    conversation: presentConversationForVisitor(p.conversation),
+  })),
+  'conversation.updated': conversationEvent<'conversation.updated'>((p) => ({
+    conversation: presentConversationForVisitor(p.conversation),
+    change: p.change,
+  })),
+  'message.created': conversationEvent<'message.created'>((p) => {
+    const message = presentMessageForVisitor(p.message as Message);
+    return message && { message, conversation: presentConversationForVisitor(p.conversation) };
+  }),
+  'message.read': conversationEvent<'message.read'>((p) =>
+    p.reader === 'operator' ? { conversationId: p.conversationId, reader: p.reader, upTo: p.upTo } : null,
+  ),
 };
 
-/** Returns what this principal may see of the event, or null when it must not reach them. */
 export function present(principal: Principal, event: StoredEvent): StoredEvent | null {
-  const rule = rules[event.name as EventName];
-  if (!rule?.(principal, event)) return null;
-  return event;
+  const presenter = presenters[event.name as EventName];
+  if (!presenter) return null;
+  const payload = presenter(principal, event.payload as never);
+  return payload === null ? null : { ...event, payload };
 }

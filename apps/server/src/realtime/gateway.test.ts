@@ -117,7 +117,15 @@ describe('realtime gateway', () => {
         workspaceId: owner.workspaceId,
         seq: head + i,
         name: 'workspace.updated',
-        payload: { workspace: { id: owner.workspaceId, name: blob, timezone: 'UTC', createdAt: '' } },
+        payload: {
+          workspace: {
+            id: owner.workspaceId,
+            name: blob,
+            timezone: 'UTC',
+            widgetKey: 'wk_test',
+            createdAt: '',
+          },
+        },
         at: new Date().toISOString(),
       });
       await new Promise((r) => setImmediate(r));

@@ -1,11 +1,13 @@
-import { closeCodes, heartbeatSeconds, type ServerMessage } from '@parley/contracts';
-import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import { clientMessage, closeCodes, heartbeatSeconds, type ServerMessage } from '@parley/contracts';
+import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { EventBus, StoredEvent } from '../events/bus.ts';
+import type { EventBus, SignalEnvelope, StoredEvent } from '../events/bus.ts';
+import { canViewConversation } from '../modules/conversations/policy.ts';
+import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
-import { events, workspaces } from '../platform/db/schema.ts';
+import { contacts, events, memberships, users, workspaces } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';
@@ -26,6 +28,8 @@ export interface GatewayOptions {
 interface Client {
   ws: WebSocket;
   principal: Principal;
+  /** Shown with typing indicators. */
+  name: string | null;
   cursor: number;
   backlog: StoredEvent[] | null;
   alive: boolean;
@@ -96,7 +100,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
   /** A member whose role changes or who is removed sees the change on the sockets already open. */
   const followMembership = (client: Client, event: StoredEvent) => {
     const p = client.principal;
-    if (p.kind !== 'operator') return;
+    if (p.kind === 'visitor') {
+      // A visitor's first message creates their contact: from then on, the contact's conversations are theirs.
+      const created =
+        event.name === 'conversation.created' &&
+        (event.payload as { conversation: { visitorId: string | null; contact: { id: string } } })
+          .conversation;
+      if (created && created.visitorId === p.visitorId)
+        client.principal = { ...p, contactId: created.contact.id };
+      return;
+    }
     if (event.name === 'member.removed' && (event.payload as { userId: string }).userId === p.userId) {
       drop(client, closeCodes.notFound, 'no longer a member of this workspace');
     }
@@ -110,6 +123,81 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
   };
 
+  const markActive = async (workspaceId: string, userIds: string[]) => {
+    await opts.db
+      .update(memberships)
+      .set({ lastActiveAt: new Date() })
+      .where(
+        and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, [...new Set(userIds)])),
+      )
+      .catch((err) => opts.logger.warn({ err }, 'presence'));
+  };
+
+  const nameOf = async (p: Principal): Promise<string | null> => {
+    if (p.kind === 'operator') {
+      const [row] = await opts.db.select({ name: users.name }).from(users).where(eq(users.id, p.userId));
+      return row?.name.split(' ')[0] ?? null;
+    }
+    if (!p.contactId) return null;
+    const [row] = await opts.db
+      .select({ name: contacts.name })
+      .from(contacts)
+      .where(eq(contacts.id, p.contactId));
+    return row?.name ?? null;
+  };
+
+  const senderOf = (p: Principal) => (p.kind === 'operator' ? `user:${p.userId}` : `visitor:${p.visitorId}`);
+
+  /** Typing indicators: checked like any read of the conversation, then fanned out without storing. */
+  const onClientMessage = async (client: Client, raw: string) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return send(client, { type: 'error', code: 'validation_failed', message: 'messages must be JSON' });
+    }
+    const parsed = clientMessage.safeParse(json);
+    if (!parsed.success) {
+      return send(client, {
+        type: 'error',
+        code: 'validation_failed',
+        message: parsed.error.issues[0]?.message ?? 'invalid',
+      });
+    }
+    if (parsed.data.type !== 'typing') return;
+    const p = client.principal;
+    const conversation = await loadConversation(opts.db, p.workspaceId, parsed.data.conversationId).catch(
+      () => null,
+    );
+    if (!conversation || !canViewConversation(p, conversation)) {
+      return send(client, { type: 'error', code: 'not_found', message: 'conversation not found' });
+    }
+    opts.bus.signal({
+      workspaceId: p.workspaceId,
+      from: senderOf(p),
+      conversation,
+      signal: {
+        type: 'typing',
+        conversationId: conversation.id,
+        who: p.kind === 'operator' ? 'operator' : 'contact',
+        name: client.name,
+        typing: parsed.data.typing,
+      },
+    });
+  };
+
+  const onSignal = (envelope: SignalEnvelope) => {
+    for (const client of clients) {
+      const p = client.principal;
+      if (p.workspaceId !== envelope.workspaceId || senderOf(p) === envelope.from || client.backlog) continue;
+      if (!canViewConversation(p, envelope.conversation)) continue;
+      // Customers hear operators; operators hear customers and each other.
+      if (p.kind === 'visitor' && envelope.signal.who !== 'operator') continue;
+      send(client, { type: 'signal', signal: envelope.signal });
+    }
+  };
+  const stopSignals = opts.bus.onSignal(onSignal);
+
   const feedFor = async (workspaceId: string): Promise<WorkspaceFeed> => {
     let feed = feeds.get(workspaceId);
     if (!feed) {
@@ -122,7 +210,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   const attach = async (ws: WebSocket, principal: Principal, after: number) => {
     const feed = await feedFor(principal.workspaceId);
-    const client: Client = { ws, principal, cursor: after, backlog: [], alive: true };
+    const client: Client = {
+      ws,
+      principal,
+      name: await nameOf(principal),
+      cursor: after,
+      backlog: [],
+      alive: true,
+    };
     clients.add(client);
     const unlisten = feed.listen((event) => deliver(client, event));
     ws.on('close', () => {
@@ -133,6 +228,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ws.on('pong', () => {
       client.alive = true;
     });
+    ws.on('message', (data) => {
+      void onClientMessage(client, String(data)).catch((err) =>
+        opts.logger.warn({ err }, 'realtime message'),
+      );
+    });
+    if (principal.kind === 'operator') void markActive(principal.workspaceId, [principal.userId]);
     // Replay what the client missed from the outbox up to the feed's head; anything newer arrives
     // through the feed meanwhile and waits in the backlog, so nothing is skipped or sent twice.
     const head = feed.head;
@@ -154,7 +255,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
 
   const heartbeat = setInterval(() => {
+    const active = new Map<string, string[]>();
     for (const client of clients) {
+      const p = client.principal;
+      if (p.kind === 'operator') active.set(p.workspaceId, [...(active.get(p.workspaceId) ?? []), p.userId]);
       if (!client.alive) {
         clients.delete(client);
         client.ws.terminate();
@@ -164,6 +268,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       client.ws.ping();
       send(client, { type: 'heartbeat' });
     }
+    for (const [workspaceId, userIds] of active) void markActive(workspaceId, userIds);
   }, heartbeatMs);
   heartbeat.unref();
 
@@ -205,6 +310,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       clearInterval(heartbeat);
       clearInterval(syncTimer);
       unsubscribe();
+      stopSignals();
       for (const client of clients) client.ws.close(closeCodes.goingAway, 'server shutting down');
       clients.clear();
     },

@@ -16,6 +16,8 @@ export interface VisitorPrincipal {
   kind: 'visitor';
   workspaceId: string;
   visitorId: string;
+  /** Known once the visitor has written, filled a form or been identified. */
+  contactId: string | null;
 }
 
 export type Principal = OperatorPrincipal | VisitorPrincipal;

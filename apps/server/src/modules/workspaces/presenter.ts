@@ -4,11 +4,13 @@ export const presentWorkspace = (w: {
   id: string;
   name: string;
   timezone: string;
+  widgetKey: string;
   createdAt: Date;
 }): Workspace => ({
   id: w.id,
   name: w.name,
   timezone: w.timezone,
+  widgetKey: w.widgetKey,
   createdAt: w.createdAt.toISOString(),
 });
 

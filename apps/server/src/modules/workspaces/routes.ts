@@ -53,7 +53,12 @@ export async function resolveOperator(
 
 export const workspaceParams = z.object({ workspaceId: id });
 
-export function workspaceRoutes(app: FastifyInstance, ctx: AppContext) {
+/** Registers the workspace routes and, inside the same scope, the routes of other modules. */
+export function workspaceRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  modules: ((scoped: FastifyInstance, ctx: AppContext) => void)[] = [],
+) {
   app
     .withTypeProvider<ZodTypeProvider>()
     .post(
@@ -160,6 +165,7 @@ export function workspaceRoutes(app: FastifyInstance, ctx: AppContext) {
           return listConnections(ctx.db, { workspaceId: request.principal.workspaceId, ...request.query });
         },
       );
+      for (const register of modules) register(scoped, ctx);
     },
     { prefix: '/api/workspaces/:workspaceId' },
   );

@@ -1,0 +1,125 @@
+import type { ChannelKind, Conversation } from '@parley/contracts';
+import { and, eq, sql } from 'drizzle-orm';
+import { publish } from '../../events/publish.ts';
+import { conversations, memberships, workspaces } from '../../platform/db/schema.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { AppError } from '../../platform/errors.ts';
+import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
+import { assertCanView } from './policy.ts';
+import { loadConversation } from './queries.ts';
+
+/** Opens a conversation for a contact and announces it. */
+export async function createConversation(
+  tx: Tx,
+  input: {
+    workspaceId: string;
+    contactId: string;
+    visitorId: string | null;
+    channel: ChannelKind;
+    offline?: boolean;
+  },
+): Promise<Conversation> {
+  const [counter] = await tx.db
+    .update(workspaces)
+    .set({ conversationSeq: sql`${workspaces.conversationSeq} + 1` })
+    .where(eq(workspaces.id, input.workspaceId))
+    .returning({ number: workspaces.conversationSeq });
+  const [row] = await tx.db
+    .insert(conversations)
+    .values({
+      workspaceId: input.workspaceId,
+      number: counter!.number,
+      channel: input.channel,
+      contactId: input.contactId,
+      visitorId: input.visitorId,
+      offline: input.offline ?? false,
+    })
+    .returning({ id: conversations.id });
+  const conversation = await loadConversation(tx.db, input.workspaceId, row!.id);
+  await publish(tx, {
+    workspaceId: input.workspaceId,
+    name: 'conversation.created',
+    payload: { conversation },
+    conversationId: conversation.id,
+  });
+  return conversation;
+}
+
+async function announce(
+  tx: Tx,
+  actor: OperatorPrincipal,
+  conversationId: string,
+  change: 'assigned' | 'closed' | 'reopened',
+  previousAssigneeId: string | null,
+) {
+  const conversation = await loadConversation(tx.db, actor.workspaceId, conversationId);
+  await publish(tx, {
+    workspaceId: actor.workspaceId,
+    name: 'conversation.updated',
+    payload: { conversation, change, actorId: actor.userId, previousAssigneeId },
+    conversationId,
+  });
+  return conversation;
+}
+
+/**
+ * Assigns to a member of the workspace (or unassigns). Operators may take unassigned work or hand
+ * their own on; moving someone else's conversation needs `transfer_any`.
+ */
+export async function assignConversation(
+  tx: Tx,
+  input: { actor: OperatorPrincipal; conversationId: string; assigneeId: string | null },
+): Promise<Conversation> {
+  const { actor } = input;
+  const current = await loadConversation(tx.db, actor.workspaceId, input.conversationId, { forUpdate: true });
+  assertCanView(actor, current);
+  if (current.assigneeId === input.assigneeId) return current;
+  if (current.assigneeId !== null && current.assigneeId !== actor.userId) authorize(actor, 'transfer_any');
+  if (input.assigneeId !== null) {
+    const [member] = await tx.db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.assigneeId)));
+    if (!member)
+      throw new AppError('validation_failed', 'assigneeId: not a member of this workspace', 'assigneeId');
+  }
+  const now = new Date();
+  await tx.db
+    .update(conversations)
+    .set({
+      assigneeId: input.assigneeId,
+      assignedAt: input.assigneeId ? now : null,
+      firstAssignedAt: sql`coalesce(${conversations.firstAssignedAt}, ${input.assigneeId ? now : null}::timestamptz)`,
+    })
+    .where(eq(conversations.id, current.id));
+  return announce(tx, actor, current.id, 'assigned', current.assigneeId);
+}
+
+export async function closeConversation(tx: Tx, input: { actor: OperatorPrincipal; conversationId: string }) {
+  const current = await loadConversation(tx.db, input.actor.workspaceId, input.conversationId, {
+    forUpdate: true,
+  });
+  assertCanView(input.actor, current);
+  if (current.status === 'closed') return current;
+  await tx.db
+    .update(conversations)
+    .set({ status: 'closed', closedAt: new Date() })
+    .where(eq(conversations.id, current.id));
+  return announce(tx, input.actor, current.id, 'closed', current.assigneeId);
+}
+
+export async function reopenConversation(
+  tx: Tx,
+  input: { actor: OperatorPrincipal; conversationId: string },
+) {
+  const current = await loadConversation(tx.db, input.actor.workspaceId, input.conversationId, {
+    forUpdate: true,
+  });
+  assertCanView(input.actor, current);
+  if (current.status === 'open') return current;
+  await tx.db
+    .update(conversations)
+    .set({ status: 'open', closedAt: null })
+    .where(eq(conversations.id, current.id));
+  return announce(tx, input.actor, current.id, 'reopened', current.assigneeId);
+}

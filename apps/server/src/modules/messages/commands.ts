@@ -1,0 +1,335 @@
+import type { AuthorKind, Conversation, Message } from '@parley/contracts';
+import { and, count, desc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { publish } from '../../events/publish.ts';
+import { attachments, contacts, conversations, messages, visitors } from '../../platform/db/schema.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { createConversation } from '../conversations/commands.ts';
+import { assertCanView } from '../conversations/policy.ts';
+import { loadConversation } from '../conversations/queries.ts';
+import type { OperatorPrincipal, VisitorPrincipal } from '../workspaces/policy.ts';
+import { presentMessage, sanitizeText } from './presenter.ts';
+
+/** Thrown inside the transaction when the client id was already stored: the caller returns that message. */
+export class DuplicateMessage extends Error {
+  constructor(readonly clientId: string) {
+    super(`message ${clientId} already stored`);
+  }
+}
+
+interface Append {
+  secret: string;
+  workspaceId: string;
+  conversation: Conversation;
+  clientId: string | null;
+  author: { kind: AuthorKind; id: string | null; name: string | null };
+  text: string;
+  private: boolean;
+  attachmentIds: string[];
+  uploader: string;
+}
+
+/** Stores a message, attaches its uploads, moves the conversation's clocks and publishes it. */
+async function appendMessage(tx: Tx, input: Append): Promise<Message> {
+  const { conversation, workspaceId } = input;
+  const text = sanitizeText(input.text);
+  let files: { id: string; name: string; contentType: string; size: number }[] = [];
+  if (input.attachmentIds.length > 0) {
+    files = await tx.db
+      .select({
+        id: attachments.id,
+        name: attachments.name,
+        contentType: attachments.contentType,
+        size: attachments.size,
+      })
+      .from(attachments)
+      .where(
+        and(
+          eq(attachments.workspaceId, workspaceId),
+          inArray(attachments.id, input.attachmentIds),
+          eq(attachments.uploadedBy, input.uploader),
+          isNull(attachments.messageId),
+        ),
+      );
+    if (files.length !== new Set(input.attachmentIds).size) {
+      throw new AppError(
+        'validation_failed',
+        'attachmentIds: unknown or already used attachment',
+        'attachmentIds',
+      );
+    }
+  }
+  if (!text && files.length === 0)
+    throw new AppError('validation_failed', 'text: a message needs text', 'text');
+  const [row] = await tx.db
+    .insert(messages)
+    .values({
+      workspaceId,
+      conversationId: conversation.id,
+      clientId: input.clientId,
+      authorKind: input.author.kind,
+      authorId: input.author.id,
+      authorName: input.author.name,
+      text,
+      private: input.private,
+      attachments: files,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) throw new DuplicateMessage(input.clientId ?? '');
+  if (files.length > 0) {
+    await tx.db
+      .update(attachments)
+      .set({ messageId: row.id })
+      .where(inArray(attachments.id, input.attachmentIds));
+  }
+  const now = row.createdAt;
+  const preview = text || files.map((f) => f.name).join(', ');
+  const fromCustomer = input.author.kind === 'contact';
+  await tx.db
+    .update(conversations)
+    .set(
+      input.private
+        ? { lastActivityAt: now }
+        : {
+            lastActivityAt: now,
+            lastMessageText: preview.slice(0, 200),
+            lastMessageAuthor: input.author.kind,
+            ...(fromCustomer
+              ? { lastCustomerMessageAt: now, unreadCount: sql`${conversations.unreadCount} + 1` }
+              : {
+                  lastOperatorMessageAt: now,
+                  firstOperatorReplyAt: sql`coalesce(${conversations.firstOperatorReplyAt}, ${now.toISOString()}::timestamptz)`,
+                }),
+          },
+    )
+    .where(eq(conversations.id, conversation.id));
+  const message = presentMessage(input.secret, row);
+  await publish(tx, {
+    workspaceId,
+    name: 'message.created',
+    payload: { message, conversation: await loadConversation(tx.db, workspaceId, conversation.id) },
+    conversationId: conversation.id,
+  });
+  return message;
+}
+
+export async function sendOperatorMessage(
+  tx: Tx,
+  input: {
+    secret: string;
+    actor: OperatorPrincipal;
+    actorName: string;
+    conversationId: string;
+    clientId: string;
+    text: string;
+    private: boolean;
+    attachmentIds: string[];
+  },
+): Promise<Message> {
+  const conversation = await loadConversation(tx.db, input.actor.workspaceId, input.conversationId, {
+    forUpdate: true,
+  });
+  assertCanView(input.actor, conversation);
+  return appendMessage(tx, {
+    secret: input.secret,
+    workspaceId: input.actor.workspaceId,
+    conversation,
+    clientId: input.clientId,
+    author: { kind: 'operator', id: input.actor.userId, name: input.actorName },
+    text: input.text,
+    private: input.private,
+    attachmentIds: input.attachmentIds,
+    uploader: `user:${input.actor.userId}`,
+  });
+}
+
+/** The visitor's contact, created the first time they write, fill a form or are identified. */
+export async function ensureContact(
+  tx: Tx,
+  visitor: VisitorPrincipal,
+  fields: { name?: string | null; email?: string | null } = {},
+) {
+  const [row] = await tx.db
+    .select({ contactId: visitors.contactId })
+    .from(visitors)
+    .where(eq(visitors.id, visitor.visitorId))
+    .for('update');
+  if (!row) throw notFound('visitor');
+  if (row.contactId) return row.contactId;
+  const [contact] = await tx.db
+    .insert(contacts)
+    .values({ workspaceId: visitor.workspaceId, name: fields.name ?? null, email: fields.email ?? null })
+    .returning({ id: contacts.id });
+  await tx.db.update(visitors).set({ contactId: contact!.id }).where(eq(visitors.id, visitor.visitorId));
+  return contact!.id;
+}
+
+/** The visitor's open conversation, or the one their message starts. A snoozed one wakes up. */
+async function conversationForVisitor(
+  tx: Tx,
+  visitor: VisitorPrincipal,
+  contactId: string,
+): Promise<Conversation> {
+  const [latest] = await tx.db
+    .select({ id: conversations.id, status: conversations.status })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, visitor.workspaceId),
+        eq(conversations.contactId, contactId),
+        eq(conversations.channel, 'web'),
+        ne(conversations.status, 'closed'),
+      ),
+    )
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
+  if (!latest) {
+    return createConversation(tx, {
+      workspaceId: visitor.workspaceId,
+      contactId,
+      visitorId: visitor.visitorId,
+      channel: 'web',
+    });
+  }
+  if (latest.status === 'snoozed') {
+    await tx.db.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latest.id));
+    const conversation = await loadConversation(tx.db, visitor.workspaceId, latest.id);
+    await publish(tx, {
+      workspaceId: visitor.workspaceId,
+      name: 'conversation.updated',
+      payload: {
+        conversation,
+        change: 'reopened',
+        actorId: null,
+        previousAssigneeId: conversation.assigneeId,
+      },
+      conversationId: latest.id,
+    });
+    return conversation;
+  }
+  return loadConversation(tx.db, visitor.workspaceId, latest.id, { forUpdate: true });
+}
+
+export async function sendVisitorMessage(
+  tx: Tx,
+  input: {
+    secret: string;
+    visitor: VisitorPrincipal;
+    clientId: string;
+    text: string;
+    attachmentIds: string[];
+  },
+): Promise<Message> {
+  const contactId = await ensureContact(tx, input.visitor);
+  const [contact] = await tx.db
+    .select({ name: contacts.name })
+    .from(contacts)
+    .where(eq(contacts.id, contactId));
+  const conversation = await conversationForVisitor(tx, input.visitor, contactId);
+  return appendMessage(tx, {
+    secret: input.secret,
+    workspaceId: input.visitor.workspaceId,
+    conversation,
+    clientId: input.clientId,
+    author: { kind: 'contact', id: contactId, name: contact?.name ?? null },
+    text: input.text,
+    private: false,
+    attachmentIds: input.attachmentIds,
+    uploader: `visitor:${input.visitor.visitorId}`,
+  });
+}
+
+/**
+ * Marks the other side's messages up to `upTo` as read and tells everyone once. Operators reading
+ * clears the conversation's unread count.
+ */
+export async function markRead(
+  tx: Tx,
+  input: { reader: 'operator' | 'contact'; conversation: Conversation; workspaceId: string; upTo: string },
+) {
+  const [upTo] = await tx.db
+    .select({ createdAt: messages.createdAt })
+    .from(messages)
+    .where(and(eq(messages.id, input.upTo), eq(messages.conversationId, input.conversation.id)));
+  if (!upTo) throw new AppError('validation_failed', 'upTo: no such message in this conversation', 'upTo');
+  const authors: AuthorKind[] = input.reader === 'operator' ? ['contact'] : ['operator', 'bot', 'system'];
+  const read = await tx.db
+    .update(messages)
+    .set({ readAt: new Date() })
+    .where(
+      and(
+        eq(messages.conversationId, input.conversation.id),
+        inArray(messages.authorKind, authors),
+        eq(messages.private, false),
+        isNull(messages.readAt),
+        lte(messages.createdAt, upTo.createdAt),
+      ),
+    )
+    .returning({ id: messages.id });
+  if (read.length === 0) return;
+  if (input.reader === 'operator') {
+    const [left] = await tx.db
+      .select({ n: count() })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, input.conversation.id),
+          eq(messages.authorKind, 'contact'),
+          isNull(messages.readAt),
+        ),
+      );
+    await tx.db
+      .update(conversations)
+      .set({ unreadCount: Number(left?.n ?? 0) })
+      .where(eq(conversations.id, input.conversation.id));
+  }
+  await publish(tx, {
+    workspaceId: input.workspaceId,
+    name: 'message.read',
+    payload: {
+      conversationId: input.conversation.id,
+      reader: input.reader,
+      upTo: upTo.createdAt.toISOString(),
+      conversation: await loadConversation(tx.db, input.workspaceId, input.conversation.id),
+    },
+    conversationId: input.conversation.id,
+  });
+}
+
+/** The offline form: nobody can answer now, so the message opens a conversation flagged to recover later. */
+export async function leaveOfflineMessage(
+  tx: Tx,
+  input: {
+    secret: string;
+    visitor: VisitorPrincipal;
+    name: string;
+    email: string;
+    message: string;
+    clientId: string;
+  },
+): Promise<Message> {
+  const contactId = await ensureContact(tx, input.visitor);
+  await tx.db
+    .update(contacts)
+    .set({ name: input.name, email: input.email.toLowerCase() })
+    .where(eq(contacts.id, contactId));
+  const conversation = await createConversation(tx, {
+    workspaceId: input.visitor.workspaceId,
+    contactId,
+    visitorId: input.visitor.visitorId,
+    channel: 'web',
+    offline: true,
+  });
+  return appendMessage(tx, {
+    secret: input.secret,
+    workspaceId: input.visitor.workspaceId,
+    conversation,
+    clientId: input.clientId,
+    author: { kind: 'contact', id: contactId, name: input.name },
+    text: input.message,
+    private: false,
+    attachmentIds: [],
+    uploader: `visitor:${input.visitor.visitorId}`,
+  });
+}

@@ -1,0 +1,33 @@
+import type { Message } from '@parley/contracts';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { DuplicateMessage } from './commands.ts';
+import { findByClientId } from './queries.ts';
+
+/**
+ * Sends at most once per client id: a retry after a lost response returns the stored message instead
+ * of writing it again. A client id already used by someone else is a conflict, never their message.
+ */
+export async function sendOnce(
+  ctx: Pick<AppContext, 'db' | 'secret'>,
+  input: { workspaceId: string; clientId: string; owns: (message: Message) => Promise<boolean> | boolean },
+  send: () => Promise<Message>,
+): Promise<Message> {
+  const stored = async () => {
+    const existing = await findByClientId(ctx.db, ctx.secret, input.workspaceId, input.clientId);
+    if (existing && !(await input.owns(existing))) {
+      throw new AppError('conflict', 'clientId: already used by another message', 'clientId');
+    }
+    return existing;
+  };
+  const before = await stored();
+  if (before) return before;
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof DuplicateMessage)) throw err;
+    const after = await stored();
+    if (!after) throw err;
+    return after;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Message, WidgetMessage } from '@parley/contracts';
+import type { messages } from '../../platform/db/schema.ts';
+import { presentAttachment } from '../attachments/links.ts';
+
+type MessageRow = typeof messages.$inferSelect;
+
+export function presentMessage(secret: string, m: MessageRow): Message {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    clientId: m.clientId,
+    authorKind: m.authorKind,
+    authorId: m.authorId,
+    authorName: m.authorName,
+    text: m.text,
+    private: m.private,
+    attachments: m.attachments.map((a) => presentAttachment(secret, a)),
+    createdAt: m.createdAt.toISOString(),
+    readAt: m.readAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * What the customer sees: never a private note (null), never an operator's id or surname.
+ * Used by the widget routes and the realtime fan-out alike.
+ */
+export function presentMessageForVisitor(m: Message): WidgetMessage | null {
+  if (m.private) return null;
+  return {
+    id: m.id,
+    clientId: m.authorKind === 'contact' ? m.clientId : null,
+    authorKind: m.authorKind,
+    authorName: m.authorKind === 'operator' ? (m.authorName?.split(' ')[0] ?? null) : m.authorName,
+    text: m.text,
+    attachments: m.attachments,
+    createdAt: m.createdAt,
+    readAt: m.readAt,
+  };
+}
+
+/** Message text is stored as typed, minus control characters; clients render it as text, never HTML. */
+export function sanitizeText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/(?![\n\t])\p{Cc}/gu, '')
+    .replace(/\n{4,}/g, '\n\n\n')
+    .trim();
+}

@@ -1,0 +1,242 @@
+import { z } from 'zod';
+import { email, id, timestamp } from './common.ts';
+
+export const conversationStatus = z.enum(['open', 'snoozed', 'closed']);
+export type ConversationStatus = z.infer<typeof conversationStatus>;
+export const channelKind = z.enum([
+  'web',
+  'whatsapp',
+  'messenger',
+  'instagram',
+  'x',
+  'telegram',
+  'email',
+  'api',
+]);
+export type ChannelKind = z.infer<typeof channelKind>;
+export const authorKind = z.enum(['contact', 'operator', 'bot', 'system']);
+export type AuthorKind = z.infer<typeof authorKind>;
+export const priority = z.enum(['low', 'normal', 'high', 'urgent']);
+
+/** Files: images (png, jpeg, gif, webp) and PDF, up to 10 MB. */
+export const attachmentLimits = {
+  maxBytes: 10 * 1024 * 1024,
+  contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf'],
+} as const;
+
+export const attachment = z.object({
+  id,
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  url: z.string().describe('signed download URL'),
+});
+export type Attachment = z.infer<typeof attachment>;
+
+/** A client-generated id: a send retried after a network drop is stored once. */
+export const clientId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+
+export const messageText = z.string().max(10_000);
+
+export const message = z.object({
+  id,
+  conversationId: id,
+  clientId: z.string().nullable(),
+  authorKind,
+  authorId: id.nullable(),
+  authorName: z.string().nullable(),
+  text: z
+    .string()
+    .describe('plain text with a small markdown subset: **bold**, _italic_, `code`, links, lists'),
+  private: z.boolean().describe('an internal note: never shown to the customer'),
+  attachments: z.array(attachment),
+  createdAt: timestamp,
+  readAt: timestamp.nullable().describe('when the other side read it'),
+});
+export type Message = z.infer<typeof message>;
+
+export const contactSummary = z.object({
+  id,
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+});
+
+export const contact = contactSummary.extend({
+  externalId: z.string().nullable(),
+  phone: z.string().nullable(),
+  attributes: z.record(z.string(), z.unknown()),
+  createdAt: timestamp,
+});
+export type Contact = z.infer<typeof contact>;
+
+export const visitorInfo = z.object({
+  id,
+  currentUrl: z.string().nullable(),
+  currentTitle: z.string().nullable(),
+  referrer: z.string().nullable(),
+  browser: z.string().nullable(),
+  os: z.string().nullable(),
+  ip: z.string().nullable(),
+  location: z.string().nullable(),
+  locale: z.string().nullable(),
+  lastSeenAt: timestamp,
+});
+export type VisitorInfo = z.infer<typeof visitorInfo>;
+
+export const conversation = z.object({
+  id,
+  number: z.number().int().describe('per-workspace number shown to people: #42'),
+  status: conversationStatus,
+  channel: channelKind,
+  assigneeId: id.nullable(),
+  teamId: id.nullable(),
+  priority,
+  contact: contactSummary,
+  visitorId: id.nullable().describe('the browser visitor who started it, for web chats'),
+  offline: z.boolean().describe('left through the offline form: nobody could answer'),
+  createdAt: timestamp,
+  firstAssignedAt: timestamp.nullable(),
+  firstOperatorReplyAt: timestamp.nullable(),
+  lastCustomerMessageAt: timestamp.nullable(),
+  lastOperatorMessageAt: timestamp.nullable(),
+  closedAt: timestamp.nullable(),
+  lastMessage: z.object({ text: z.string(), authorKind, createdAt: timestamp }).nullable(),
+  unreadCount: z.number().int().describe('customer messages no operator has read'),
+});
+export type Conversation = z.infer<typeof conversation>;
+
+export const conversationDetail = conversation.extend({
+  contact,
+  visitor: visitorInfo.nullable(),
+});
+export type ConversationDetail = z.infer<typeof conversationDetail>;
+
+export const conversationView = z.enum(['mine', 'unassigned', 'all']);
+export type ConversationView = z.infer<typeof conversationView>;
+
+export const listConversationsQuery = z.object({
+  view: conversationView.default('all'),
+  status: conversationStatus.default('open'),
+  q: z.string().trim().max(200).optional().describe('customer name or e-mail'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  before: timestamp.optional().describe('cursor: last activity of the last item of the previous page'),
+});
+
+export const conversationPage = z.object({ items: z.array(conversation), nextCursor: z.string().nullable() });
+
+export const listMessagesQuery = z.object({
+  before: id.optional().describe('cursor: the oldest message already shown'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const messagePage = z.object({ messages: z.array(message), hasMore: z.boolean() });
+
+export const sendMessageBody = z
+  .object({
+    clientId,
+    text: messageText.default(''),
+    private: z.boolean().default(false),
+    attachmentIds: z.array(id).max(10).default([]),
+  })
+  .refine((b) => b.text.trim().length > 0 || b.attachmentIds.length > 0, {
+    message: 'a message needs text or an attachment',
+    path: ['text'],
+  });
+
+export const assignBody = z.object({ assigneeId: id.nullable() });
+export const readBody = z.object({ upTo: id.describe('the newest message the reader has seen') });
+
+// ── widget (visitor) side ──────────────────────────────────────────────────────────────────────
+
+export const pageInfo = z.object({
+  url: z.string().max(2000),
+  title: z.string().max(500).default(''),
+  referrer: z.string().max(2000).default(''),
+});
+
+export const widgetSessionBody = z.object({
+  workspaceKey: z.string().min(1).max(100),
+  visitorId: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional()
+    .describe('kept by the browser'),
+  locale: z.string().max(20).optional(),
+  page: pageInfo.optional(),
+});
+
+export const widgetSettings = z.object({
+  name: z.string(),
+  online: z.boolean().describe('someone can answer now; otherwise the widget offers the offline form'),
+  prechat: z.object({ enabled: z.boolean(), requireEmail: z.boolean() }),
+  attachments: z.object({ maxBytes: z.number(), contentTypes: z.array(z.string()) }),
+});
+export type WidgetSettings = z.infer<typeof widgetSettings>;
+
+/** What the customer sees of a message: no private notes, no operator e-mail, no internal ids. */
+export const widgetMessage = z.object({
+  id,
+  clientId: z.string().nullable(),
+  authorKind,
+  authorName: z.string().nullable(),
+  text: z.string(),
+  attachments: z.array(attachment),
+  createdAt: timestamp,
+  readAt: timestamp.nullable(),
+});
+export type WidgetMessage = z.infer<typeof widgetMessage>;
+
+export const widgetConversation = z.object({ id, status: conversationStatus });
+
+export const widgetSession = z.object({
+  token: z.string().describe('send as Authorization: Bearer <token>, and as visitorToken on the socket'),
+  visitorId: z.string(),
+  settings: widgetSettings,
+  conversation: widgetConversation.nullable(),
+  contact: z.object({ name: z.string().nullable(), email: z.string().nullable(), identified: z.boolean() }),
+});
+export type WidgetSession = z.infer<typeof widgetSession>;
+
+export const widgetSendBody = z
+  .object({ clientId, text: messageText.default(''), attachmentIds: z.array(id).max(10).default([]) })
+  .refine((b) => b.text.trim().length > 0 || b.attachmentIds.length > 0, {
+    message: 'a message needs text or an attachment',
+    path: ['text'],
+  });
+
+export const widgetMessagesQuery = listMessagesQuery;
+export const widgetMessagePage = z.object({ messages: z.array(widgetMessage), hasMore: z.boolean() });
+
+export const identifyBody = z.object({
+  id: z.string().min(1).max(200),
+  name: z.string().trim().max(120).optional(),
+  email: email.optional(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'hex HMAC-SHA256 of the id with the workspace secret'),
+});
+
+export const prechatBody = z.object({ name: z.string().trim().min(1).max(120), email: email.optional() });
+export const attributesBody = z.object({
+  attributes: z.record(
+    z.string().max(100),
+    z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]),
+  ),
+});
+export const offlineMessageBody = z.object({
+  name: z.string().trim().min(1).max(120),
+  email,
+  message: messageText.min(1),
+});
+
+export const typingSignal = z.object({
+  type: z.literal('typing'),
+  conversationId: id,
+  who: z.enum(['contact', 'operator']),
+  name: z.string().nullable(),
+  typing: z.boolean(),
+});
+export type TypingSignal = z.infer<typeof typingSignal>;
