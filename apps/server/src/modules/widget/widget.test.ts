@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
@@ -48,7 +49,7 @@ async function startVisitor(server: TestServer, workspaceKey: string, visitorId?
   };
 }
 
-const upload = (
+const upload = async (
   server: TestServer,
   path: string,
   auth: Record<string, string>,
@@ -58,7 +59,9 @@ const upload = (
 ) => {
   const form = new FormData();
   form.append('file', new Blob([data], { type }), name);
-  return fetch(`${server.url}${path}`, { method: 'POST', headers: auth, body: form });
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: auth, body: form });
+  // biome-ignore lint/suspicious/noExplicitAny: asserted field by field
+  return { status: res.status, body: (await res.json()) as any };
 };
 
 describe('live chat between the widget and the console', () => {
@@ -204,8 +207,7 @@ describe('live chat between the widget and the console', () => {
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.field).toBe('hash');
     const { rows } = await server.parley.ctx.db.execute<{ widget_secret: string }>(
-      // biome-ignore lint/suspicious/noExplicitAny: raw SQL in a test
-      `SELECT widget_secret FROM workspaces WHERE id = '${owner.workspaceId}'` as any,
+      sql`SELECT widget_secret FROM workspaces WHERE id = ${owner.workspaceId}`,
     );
     const hash = createHmac('sha256', rows[0]!.widget_secret).update('user-42').digest('hex');
     const right = await visitor.call('POST', '/api/widget/identify', {
@@ -235,22 +237,21 @@ describe('live chat between the widget and the console', () => {
       new TextEncoder().encode('MZ\x90 not a pdf'),
     );
     expect(exe.status).toBe(415);
-    expect((await exe.json()).error).toMatchObject({ code: 'unsupported_media_type', field: 'file' });
+    expect(exe.body.error).toMatchObject({ code: 'unsupported_media_type', field: 'file' });
     const big = new Uint8Array(10 * 1024 * 1024 + 10);
     big.set([0x25, 0x50, 0x44, 0x46, 0x2d]);
     const huge = await upload(server, '/api/widget/attachments', auth, 'big.pdf', 'application/pdf', big);
     expect(huge.status).toBe(413);
-    expect((await huge.json()).error.message).toMatch(/10 MB/);
+    expect(huge.body.error.message).toMatch(/10 MB/);
     const { rows } = await server.parley.ctx.db.execute<{ n: number }>(
-      // biome-ignore lint/suspicious/noExplicitAny: raw SQL in a test
-      `SELECT count(*)::int AS n FROM attachments` as any,
+      sql`SELECT count(*)::int AS n FROM attachments`,
     );
     expect(Number(rows[0]!.n)).toBe(0);
 
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
     const ok = await upload(server, '/api/widget/attachments', auth, 'shot.png', 'image/png', png);
     expect(ok.status).toBe(200);
-    const file = await ok.json();
+    const file = ok.body;
     const sent = await visitor.call('POST', '/api/widget/messages', {
       clientId: 'with-file-0001',
       attachmentIds: [file.id],
