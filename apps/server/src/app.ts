@@ -12,6 +12,8 @@ import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
+import { demoPage } from './modules/demo/demo-page.ts';
+import { seedDemo } from './modules/demo/seed.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
 import type { Config } from './platform/config.ts';
@@ -34,6 +36,8 @@ export interface Parley {
   gateway: Gateway;
   jobs: JobWorker;
   bus: EventBus;
+  /** Demo mode: the widget key of the demo workspace, or null. */
+  demoWidgetKey: string | null;
   /** Stops taking work, drains sockets and requests, finishes transactions, then closes the database. */
   close(): Promise<void>;
 }
@@ -104,6 +108,16 @@ export async function createParley(
     await attachmentRoutes(app, ctx);
     workspaceRoutes(app, ctx, [conversationRoutes]);
     widgetRoutes(app, ctx);
+    let demoWidgetKey: string | null = null;
+    if (config.demo) {
+      demoWidgetKey = await seedDemo(ctx, config.demoPassword);
+      if (demoWidgetKey) {
+        const page = demoPage(demoWidgetKey);
+        app.get('/demo', { schema: { hide: true } }, (_request, reply) => reply.type('text/html').send(page));
+      } else {
+        app.log.warn('demo mode needs an empty installation (or one made by demo mode): not seeding');
+      }
+    }
     await serveWeb(app, config.serveWeb);
 
     const jobs = startJobWorker({
@@ -120,6 +134,7 @@ export async function createParley(
       gateway,
       jobs,
       bus,
+      demoWidgetKey,
       close() {
         closing ??= (async () => {
           gateway.close();

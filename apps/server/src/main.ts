@@ -1,4 +1,5 @@
 import { createParley } from './app.ts';
+import { demoLogins } from './modules/demo/seed.ts';
 import { loadConfig } from './platform/config.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 
@@ -22,6 +23,13 @@ try {
   parley.app.log.info(
     `Parley is ready on ${config.publicUrl} (database: ${parley.database.kind}${config.redisUrl ? ', redis' : ''})`,
   );
+  if (parley.demoWidgetKey) {
+    const logins = demoLogins.map((l) => `  ${l.role.padEnd(10)} ${l.email}`).join('\n');
+    console.log(
+      `\nParley demo\n  sample website: ${config.publicUrl}/demo\n  console:        ${config.publicUrl}/\n` +
+        `  password for every login: ${config.demoPassword}\n${logins}\n`,
+    );
+  }
 } catch (err) {
   if (err instanceof DataDirLockedError) {
     console.error(`parley: ${err.message}`);

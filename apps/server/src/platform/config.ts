@@ -11,6 +11,7 @@ export interface Config {
   smtpUrl: string | undefined;
   logLevel: string;
   demo: boolean;
+  demoPassword: string;
   /** Login attempts per IP per minute before 429. */
   loginRateLimit: number;
   /** Consecutive failed logins of one account before it is locked for `lockoutMinutes`. */
@@ -36,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     smtpUrl: env.SMTP_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     demo: argv.includes('--demo') || env.PARLEY_DEMO === '1',
+    demoPassword: env.PARLEY_DEMO_PASSWORD || 'parley-demo',
     loginRateLimit: Number(env.LOGIN_RATE_LIMIT ?? 10),
     lockoutThreshold: Number(env.LOCKOUT_THRESHOLD ?? 5),
     lockoutMinutes: Number(env.LOCKOUT_MINUTES ?? 15),

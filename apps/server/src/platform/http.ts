@@ -28,6 +28,8 @@ export async function createHttp(opts: {
   const app = Fastify({
     logger: { level: opts.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
     trustProxy: true,
+    // One line per request drowns what matters at info; LOG_LEVEL=debug brings them back.
+    disableRequestLogging: opts.logLevel !== 'debug' && opts.logLevel !== 'trace',
     bodyLimit: 1 << 20,
     forceCloseConnections: 'idle',
     return503OnClosing: true,

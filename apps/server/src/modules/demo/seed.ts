@@ -1,0 +1,185 @@
+import { eq } from 'drizzle-orm';
+import type { AppContext } from '../../context.ts';
+import {
+  contacts,
+  conversations,
+  instanceSettings,
+  memberships,
+  messages,
+  users,
+  visitors,
+  workspaces,
+} from '../../platform/db/schema.ts';
+import { transaction } from '../../platform/db/tx.ts';
+import { needsSetup } from '../auth/commands.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { createWorkspace } from '../workspaces/commands.ts';
+
+export const demoLogins = [
+  { email: 'owner@demo.parley.test', name: 'Olivia Owner', role: 'owner' },
+  { email: 'admin@demo.parley.test', name: 'Adam Admin', role: 'admin' },
+  { email: 'sam@demo.parley.test', name: 'Sam Supervisor', role: 'supervisor' },
+  { email: 'anna@demo.parley.test', name: 'Anna Operator', role: 'operator' },
+  { email: 'oscar@demo.parley.test', name: 'Oscar Operator', role: 'operator' },
+] as const;
+
+type Script = {
+  status: 'open' | 'snoozed' | 'closed';
+  assignee: number | null;
+  contact: string;
+  email: string;
+  lines: [string, string][];
+};
+
+const scripts: Script[] = [
+  {
+    status: 'open',
+    assignee: null,
+    contact: 'Lucía Fernández',
+    email: 'lucia@example.es',
+    lines: [['c', 'Hola, ¿hacéis envíos a Canarias?']],
+  },
+  {
+    status: 'open',
+    assignee: 3,
+    contact: 'Tom Becker',
+    email: 'tom@example.de',
+    lines: [
+      ['c', 'Hi, my order #1042 has not arrived yet.'],
+      ['o', 'Sorry to hear that, Tom! Let me check the tracking for you.'],
+      ['n', 'Carrier shows a delay in Hamburg; offer a voucher if it is past Friday.'],
+      ['c', 'Thanks, it was supposed to come on Monday.'],
+    ],
+  },
+  {
+    status: 'open',
+    assignee: 4,
+    contact: 'Camille Martin',
+    email: 'camille@example.fr',
+    lines: [
+      ['c', 'Bonjour, puis-je changer la taille de mon vélo ?'],
+      ['o', 'Bonjour Camille, bien sûr ! Quelle taille souhaitez-vous ?'],
+    ],
+  },
+  {
+    status: 'snoozed',
+    assignee: 3,
+    contact: 'Priya Shah',
+    email: 'priya@example.com',
+    lines: [
+      ['c', 'Can you call me back tomorrow about the warranty?'],
+      ['o', 'Sure, I will follow up tomorrow morning.'],
+    ],
+  },
+  {
+    status: 'closed',
+    assignee: 4,
+    contact: 'Noah Smith',
+    email: 'noah@example.com',
+    lines: [
+      ['c', 'Do you sell helmets for kids?'],
+      ['o', 'We do! Have a look at https://example.com/helmets — sizes XS to M.'],
+      ['c', 'Perfect, thank you!'],
+    ],
+  },
+];
+
+/**
+ * `npm start -- --demo`: fills an empty installation with a demo workspace, its people and
+ * conversations in every state. Returns the workspace's widget key for the /demo page, or null when
+ * the installation already had data (the demo never touches a real installation).
+ */
+export async function seedDemo(ctx: AppContext, password: string): Promise<string | null> {
+  const [existing] = await ctx.db
+    .select()
+    .from(instanceSettings)
+    .where(eq(instanceSettings.key, 'demo_widget_key'));
+  if (existing) return existing.value;
+  if (!(await needsSetup(ctx.db))) return null;
+  const passwordHash = await hashPassword(password);
+  return transaction(ctx.db, async (tx) => {
+    const people = await tx.db
+      .insert(users)
+      .values(demoLogins.map((l) => ({ email: l.email, name: l.name, passwordHash })))
+      .returning({ id: users.id, email: users.email });
+    const idOf = (i: number) => people.find((p) => p.email === demoLogins[i]!.email)!.id;
+    const workspace = await createWorkspace(tx, {
+      name: 'Parley Demo',
+      ownerId: idOf(0),
+      timezone: 'Europe/Madrid',
+    });
+    await tx.db
+      .insert(memberships)
+      .values(
+        demoLogins.slice(1).map((l, i) => ({ workspaceId: workspace.id, userId: idOf(i + 1), role: l.role })),
+      );
+    const start = Date.now() - 3 * 3600_000;
+    for (const [n, script] of scripts.entries()) {
+      const [contact] = await tx.db
+        .insert(contacts)
+        .values({ workspaceId: workspace.id, name: script.contact, email: script.email })
+        .returning({ id: contacts.id });
+      const [visitor] = await tx.db
+        .insert(visitors)
+        .values({
+          workspaceId: workspace.id,
+          browserId: `demo-visitor-${n}`,
+          contactId: contact!.id,
+          currentUrl: 'http://localhost:3000/demo',
+          currentTitle: 'Velo — bikes for every road',
+          browser: 'Firefox 128',
+          os: 'Windows 10',
+          locale: script.email.endsWith('.es') ? 'es-ES' : script.email.endsWith('.fr') ? 'fr-FR' : 'en-GB',
+        })
+        .returning({ id: visitors.id });
+      const createdAt = new Date(start + n * 20 * 60_000);
+      const at = (i: number) => new Date(createdAt.getTime() + i * 90_000);
+      const assigneeId = script.assignee === null ? null : idOf(script.assignee);
+      const lastPublic = [...script.lines].reverse().find(([kind]) => kind !== 'n')!;
+      const [conversation] = await tx.db
+        .insert(conversations)
+        .values({
+          workspaceId: workspace.id,
+          number: n + 1,
+          status: script.status,
+          channel: 'web',
+          contactId: contact!.id,
+          visitorId: visitor!.id,
+          assigneeId,
+          createdAt,
+          assignedAt: assigneeId ? at(0) : null,
+          firstAssignedAt: assigneeId ? at(0) : null,
+          firstOperatorReplyAt: script.lines.some(([k]) => k === 'o')
+            ? at(script.lines.findIndex(([k]) => k === 'o'))
+            : null,
+          lastCustomerMessageAt: at(script.lines.map(([k]) => k).lastIndexOf('c')),
+          closedAt: script.status === 'closed' ? at(script.lines.length) : null,
+          lastActivityAt: at(script.lines.length - 1),
+          lastMessageText: lastPublic[1],
+          lastMessageAuthor: lastPublic[0] === 'c' ? 'contact' : 'operator',
+          unreadCount: lastPublic[0] === 'c' ? 1 : 0,
+        })
+        .returning({ id: conversations.id });
+      await tx.db.insert(messages).values(
+        script.lines.map(([kind, text], i) => ({
+          workspaceId: workspace.id,
+          conversationId: conversation!.id,
+          authorKind: kind === 'c' ? ('contact' as const) : ('operator' as const),
+          authorId: kind === 'c' ? contact!.id : assigneeId,
+          authorName: kind === 'c' ? script.contact : demoLogins[script.assignee ?? 3]!.name,
+          text,
+          private: kind === 'n',
+          createdAt: at(i),
+          readAt: i < script.lines.length - 1 ? at(i + 1) : null,
+        })),
+      );
+    }
+    // The numbers above were taken by hand: the counter continues after them.
+    await tx.db
+      .update(workspaces)
+      .set({ conversationSeq: scripts.length })
+      .where(eq(workspaces.id, workspace.id));
+    await tx.db.insert(instanceSettings).values({ key: 'demo_widget_key', value: workspace.widgetKey });
+    return workspace.widgetKey;
+  });
+}
