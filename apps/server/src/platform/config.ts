@@ -16,6 +16,8 @@ export interface Config {
   loginRateLimit: number;
   /** Consecutive failed logins of one account before it is locked for `lockoutMinutes`. */
   lockoutThreshold: number;
+  /** Messages one visitor may send per minute. */
+  widgetMessageRateLimit: number;
   lockoutMinutes: number;
   /** Prefix of rate-limit counters in Redis; nodes of one installation share it. */
   rateLimitNamespace: string;
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     demoPassword: env.PARLEY_DEMO_PASSWORD || 'parley-demo',
     loginRateLimit: Number(env.LOGIN_RATE_LIMIT ?? 10),
     lockoutThreshold: Number(env.LOCKOUT_THRESHOLD ?? 5),
+    widgetMessageRateLimit: Number(env.WIDGET_MESSAGE_RATE_LIMIT ?? 120),
     lockoutMinutes: Number(env.LOCKOUT_MINUTES ?? 15),
     rateLimitNamespace: env.RATE_LIMIT_NAMESPACE ?? 'parley-rl-',
     serveWeb: env.PARLEY_SERVE_WEB !== '0',

@@ -156,7 +156,14 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/widget/messages',
     {
       schema: { tags, body: widgetSendBody, response: { 200: widgetMessage } },
-      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      // Per visitor, not per IP: many customers may share one office or carrier address.
+      config: {
+        rateLimit: {
+          max: ctx.config.widgetMessageRateLimit,
+          timeWindow: '1 minute',
+          keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip,
+        },
+      },
     },
     async (request) => {
       const visitor = await requireVisitor(ctx, request);

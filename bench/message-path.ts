@@ -1,0 +1,282 @@
+/**
+ * The message path under load: N visitors write over HTTP, M operators listen on WebSockets; every
+ * message is persisted and delivered. Prints messages/s and visitor→operator latency, and in the same
+ * run the figures of a bare `ws` echo and of bare batched inserts on the same machine and database.
+ *
+ *   npm run bench:messages                       # PGlite in a temporary directory
+ *   DATABASE_URL=postgres://… npm run bench:messages
+ *   BENCH_VISITORS=200 BENCH_OPERATORS=20 BENCH_SECONDS=15 npm run bench:messages
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import WebSocket, { WebSocketServer } from 'ws';
+
+const visitorsN = Number(process.env.BENCH_VISITORS ?? 100);
+const operatorsN = Number(process.env.BENCH_OPERATORS ?? 10);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const databaseUrl = process.env.DATABASE_URL;
+const root = path.resolve(import.meta.dirname, '..');
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const round = (n: number) => Math.round(n);
+
+async function startServer(): Promise<{
+  url: string;
+  child: ChildProcess;
+  dataDir: string;
+  drop(): Promise<void>;
+}> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+  let dbUrl = databaseUrl;
+  const name = `parley_bench_${Date.now()}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  if (databaseUrl) {
+    await admin(`CREATE DATABASE ${name}`);
+    const u = new URL(databaseUrl);
+    u.pathname = `/${name}`;
+    dbUrl = u.toString();
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl ?? '',
+      REDIS_URL: '',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PARLEY_SERVE_WEB: '0',
+      LOG_LEVEL: 'info',
+      WIDGET_MESSAGE_RATE_LIMIT: '1000000000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url,
+    child,
+    dataDir,
+    drop: async () => (databaseUrl ? admin(`DROP DATABASE ${name} WITH (FORCE)`) : undefined),
+  };
+}
+
+async function json(url: string, init: RequestInit & { cookie?: string; csrf?: string } = {}) {
+  const res = await fetch(url, {
+    ...init,
+    headers: {
+      'content-type': 'application/json',
+      ...(init.cookie ? { cookie: init.cookie } : {}),
+      ...(init.csrf ? { 'x-csrf-token': init.csrf } : {}),
+      ...(init.headers as Record<string, string>),
+    },
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
+  const body: any = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
+  return { body, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '' };
+}
+
+async function parleyRun(url: string) {
+  const setup = await json(`${url}/api/setup`, {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'Bench Owner',
+      email: 'owner@bench.test',
+      password: 'bench-password',
+      workspaceName: 'Bench',
+    }),
+  });
+  const owner = { cookie: setup.cookie, csrf: setup.body.csrfToken as string };
+  const workspaceId = setup.body.currentWorkspaceId as string;
+  const { body: workspace } = await json(`${url}/api/workspaces/${workspaceId}`, { cookie: owner.cookie });
+
+  // Operators: invited supervisors, who see every conversation (the widest fan-out).
+  const operators: string[] = [owner.cookie];
+  for (let i = 1; i < operatorsN; i++) {
+    const invite = await json(`${url}/api/workspaces/${workspaceId}/invites`, {
+      method: 'POST',
+      cookie: owner.cookie,
+      csrf: owner.csrf,
+      body: JSON.stringify({ email: `op${i}@bench.test`, role: 'supervisor' }),
+    });
+    const token = String(invite.body.url).split('/invite/')[1];
+    const accepted = await json(`${url}/api/invites/${token}/accept`, {
+      method: 'POST',
+      body: JSON.stringify({ name: `Operator ${i}`, password: 'bench-password' }),
+    });
+    operators.push(accepted.cookie);
+  }
+
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let delivered = 0;
+  const sockets = await Promise.all(
+    operators.map(
+      (cookie, index) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(`${url.replace('http', 'ws')}/api/realtime?workspaceId=${workspaceId}`, {
+            headers: { cookie },
+          });
+          ws.on('message', (data) => {
+            const message = JSON.parse(String(data));
+            if (message.type === 'ready') resolve(ws);
+            if (message.type !== 'event' || message.event.name !== 'message.created') return;
+            const clientId = message.event.payload.message.clientId as string;
+            // Latency is measured to the first operator socket that shows the message.
+            if (index === 0) {
+              const start = sentAt.get(clientId);
+              if (start !== undefined) {
+                latencies.push(performance.now() - start);
+                delivered++;
+              }
+            }
+          });
+          ws.on('error', reject);
+        }),
+    ),
+  );
+
+  const visitors = await Promise.all(
+    Array.from({ length: visitorsN }, async (_, i) => {
+      const { body } = await json(`${url}/api/widget/sessions`, {
+        method: 'POST',
+        body: JSON.stringify({ workspaceKey: workspace.widgetKey, visitorId: `bench-visitor-${i}` }),
+      });
+      return body.token as string;
+    }),
+  );
+
+  let sent = 0;
+  let stop = false;
+  const started = performance.now();
+  await Promise.all(
+    visitors.map(async (token, v) => {
+      for (let n = 0; !stop; n++) {
+        const clientId = `b${v}x${n}`.padEnd(8, '0');
+        sentAt.set(clientId, performance.now());
+        await json(`${url}/api/widget/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+          body: JSON.stringify({ clientId, text: `message ${n} from visitor ${v}` }),
+        });
+        sent++;
+        if (performance.now() - started > seconds * 1000) stop = true;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const deadline = Date.now() + 5000;
+  while (delivered < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const ws of sockets) ws.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    sent,
+    delivered,
+    rate: delivered / elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+  };
+}
+
+/** The ceiling of the transport: the same number of connections echoing as fast as they can. */
+async function bareWs(connections: number): Promise<number> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((resolve) => server.on('listening', resolve));
+  server.on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
+  const port = (server.address() as { port: number }).port;
+  let count = 0;
+  let stop = false;
+  const clients = await Promise.all(
+    Array.from(
+      { length: connections },
+      () =>
+        new Promise<WebSocket>((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+          ws.on('open', () => resolve(ws));
+          ws.on('message', () => {
+            count++;
+            if (!stop) ws.send('{"type":"ping","n":1}');
+          });
+        }),
+    ),
+  );
+  const started = performance.now();
+  for (const ws of clients) ws.send('{"type":"ping","n":1}');
+  await new Promise((r) => setTimeout(r, Math.min(seconds, 5) * 1000));
+  stop = true;
+  const rate = count / ((performance.now() - started) / 1000);
+  for (const ws of clients) ws.close();
+  server.close();
+  return rate;
+}
+
+/** The ceiling of the database: rows a second with 1,000-row INSERTs. */
+async function bareInserts(): Promise<number> {
+  const rows = 100_000;
+  const values = (offset: number) =>
+    Array.from(
+      { length: 1000 },
+      (_, i) => `(gen_random_uuid(), 'bare insert row ${offset + i}', now())`,
+    ).join(',');
+  const run = async (query: (sql: string) => Promise<unknown>) => {
+    await query('CREATE TEMP TABLE bare_rows (id uuid, text text, created_at timestamptz)');
+    const started = performance.now();
+    for (let offset = 0; offset < rows; offset += 1000)
+      await query(`INSERT INTO bare_rows VALUES ${values(offset)}`);
+    return rows / ((performance.now() - started) / 1000);
+  };
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return await run((q) => client.query(q));
+    } finally {
+      await client.end();
+    }
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = new PGlite();
+  try {
+    return await run((q) => db.exec(q));
+  } finally {
+    await db.close();
+  }
+}
+
+const server = await startServer();
+try {
+  console.log(
+    `message path: ${visitorsN} visitors, ${operatorsN} operators, ${seconds} s, database ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ` +
+      `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'})`,
+  );
+  const parley = await parleyRun(server.url);
+  console.log(`parley: sent ${parley.sent}, delivered ${parley.delivered} to the first operator socket`);
+  const ws = await bareWs(visitorsN + operatorsN);
+  const inserts = await bareInserts();
+  console.log(
+    `parley: ${round(parley.rate)} msg/s p50 ${parley.p50.toFixed(1)} ms p99 ${parley.p99.toFixed(1)} ms | ` +
+      `bare ws: ${round(ws)} msg/s | bare inserts: ${round(inserts)} rows/s`,
+  );
+} finally {
+  server.child.kill('SIGTERM');
+  await new Promise((r) => server.child.on('exit', r));
+  fs.rmSync(server.dataDir, { recursive: true, force: true });
+  await server.drop();
+}
