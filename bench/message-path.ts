@@ -45,7 +45,9 @@ async function startServer(): Promise<{
     u.pathname = `/${name}`;
     dbUrl = u.toString();
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  // BENCH_PROFILE=1 writes a CPU profile of the server (.cpuprofile) into .tmp/ for a look at hot spots.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp'] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
@@ -169,7 +171,7 @@ async function parleyRun(url: string) {
   await Promise.all(
     visitors.map(async (token, v) => {
       for (let n = 0; !stop; n++) {
-        const clientId = `b${v}x${n}`.padEnd(8, '0');
+        const clientId = `bench-${v}-${n}`;
         sentAt.set(clientId, performance.now());
         await json(`${url}/api/widget/messages`, {
           method: 'POST',
@@ -182,7 +184,7 @@ async function parleyRun(url: string) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + Number(process.env.BENCH_DRAIN_MS ?? 5000);
   while (delivered < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   for (const ws of sockets) ws.close();
   latencies.sort((a, b) => a - b);

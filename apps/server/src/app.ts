@@ -14,6 +14,7 @@ import { sessionHook } from './modules/auth/sessions.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
+import { createMessageWriter } from './modules/messages/writer.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
 import type { Config } from './platform/config.ts';
@@ -68,13 +69,15 @@ export async function createParley(
       ? await createRedisBus(config.redisUrl, (err) => app.log.error({ err }, 'redis'))
       : createLocalBus();
     useEventBus(bus);
+    const secret = await loadInstanceSecret(database.db);
     const ctx: AppContext = {
       db: database.db,
       config,
       logger: app.log,
       mailer: createMailer(config.smtpUrl, app.log),
       storage: localStorage(config.storageDir),
-      secret: await loadInstanceSecret(database.db),
+      secret,
+      writer: createMessageWriter({ db: database.db, secret, logger: app.log }),
     };
 
     const resolveSession = sessionHook(ctx.db);
@@ -139,6 +142,7 @@ export async function createParley(
         closing ??= (async () => {
           gateway.close();
           await app.close();
+          await ctx.writer.flushed();
           await jobs.stop();
           await transactionsDrained();
           await bus.close();

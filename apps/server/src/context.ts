@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { MessageWriter } from './modules/messages/writer.ts';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/client.ts';
 import type { Mailer } from './platform/mailer.ts';
@@ -13,4 +14,6 @@ export interface AppContext {
   storage: Storage;
   /** Signs visitor tokens and file links. */
   secret: string;
+  /** The batched write path of plain messages. */
+  writer: MessageWriter;
 }

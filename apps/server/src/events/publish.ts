@@ -28,33 +28,59 @@ export interface PublishInput<N extends EventName> {
  * the same transaction; the realtime bus hears of the event once it has committed.
  */
 export async function publish<N extends EventName>(tx: Tx, input: PublishInput<N>): Promise<StoredEvent> {
-  const payload = eventPayloads[input.name].parse(input.payload);
-  const [row] = await tx.db
-    .update(workspaces)
-    .set({ eventSeq: sql`${workspaces.eventSeq} + 1` })
-    .where(eq(workspaces.id, input.workspaceId))
-    .returning({ seq: workspaces.eventSeq });
-  if (!row) throw new Error(`publish: workspace ${input.workspaceId} does not exist`);
-  const [inserted] = await tx.db
-    .insert(events)
-    .values({
-      workspaceId: input.workspaceId,
-      seq: row.seq,
-      name: input.name,
-      payload,
-      conversationId: input.conversationId ?? null,
-    })
-    .returning({ at: events.at });
-  const stored: StoredEvent = {
-    workspaceId: input.workspaceId,
-    seq: row.seq,
-    name: input.name,
-    payload,
-    at: (inserted?.at ?? new Date()).toISOString(),
-  };
-  for (const subscriber of durableSubscribersOf(input.name)) {
-    await enqueue(tx.db, subscriber.jobName, { workspaceId: input.workspaceId, seq: row.seq });
+  const [stored] = await publishMany(tx, [input as AnyPublishInput]);
+  return stored!;
+}
+
+type AnyPublishInput = { [N in EventName]: PublishInput<N> }[EventName];
+
+/**
+ * Publishes several events with one statement per step, whatever their number: the batched message
+ * path relies on this. Sequence numbers follow the order of `inputs` within each workspace.
+ */
+export async function publishMany(tx: Tx, inputs: readonly AnyPublishInput[]): Promise<StoredEvent[]> {
+  if (inputs.length === 0) return [];
+  const counts = new Map<string, number>();
+  for (const input of inputs) counts.set(input.workspaceId, (counts.get(input.workspaceId) ?? 0) + 1);
+  // Workspaces in a fixed order, so two batches never wait on each other's locks crosswise.
+  const ordered = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const next = new Map<string, number>();
+  for (const [workspaceId, n] of ordered) {
+    const [row] = await tx.db
+      .update(workspaces)
+      .set({ eventSeq: sql`${workspaces.eventSeq} + ${n}` })
+      .where(eq(workspaces.id, workspaceId))
+      .returning({ seq: workspaces.eventSeq });
+    if (!row) throw new Error(`publish: workspace ${workspaceId} does not exist`);
+    next.set(workspaceId, row.seq - n + 1);
   }
-  tx.afterCommit(() => bus?.publish(stored));
+  const rows = inputs.map((input) => {
+    const seq = next.get(input.workspaceId)!;
+    next.set(input.workspaceId, seq + 1);
+    return {
+      workspaceId: input.workspaceId,
+      seq,
+      name: input.name,
+      payload: eventPayloads[input.name].parse(input.payload),
+      conversationId: input.conversationId ?? null,
+    };
+  });
+  const inserted = await tx.db.insert(events).values(rows).returning({ seq: events.seq, at: events.at });
+  const at = inserted[0]?.at.toISOString() ?? new Date().toISOString();
+  const stored: StoredEvent[] = rows.map((r) => ({
+    workspaceId: r.workspaceId,
+    seq: r.seq,
+    name: r.name,
+    payload: r.payload,
+    at,
+  }));
+  for (const event of stored) {
+    for (const subscriber of durableSubscribersOf(event.name as EventName)) {
+      await enqueue(tx.db, subscriber.jobName, { workspaceId: event.workspaceId, seq: event.seq });
+    }
+  }
+  tx.afterCommit(() => {
+    for (const event of stored) bus?.publish(event);
+  });
   return stored;
 }

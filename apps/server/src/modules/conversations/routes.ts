@@ -7,6 +7,7 @@ import {
   id,
   listConversationsQuery,
   listMessagesQuery,
+  type Message,
   message,
   messagePage,
   readBody,
@@ -80,15 +81,11 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
         .select({ name: users.name })
         .from(users)
         .where(eq(users.id, principal.userId));
-      return sendOnce(
-        ctx,
-        {
-          workspaceId: principal.workspaceId,
-          clientId: request.body.clientId,
-          owns: (m) => m.authorKind === 'operator' && m.authorId === principal.userId,
-        },
-        () =>
-          transaction(ctx.db, (tx) =>
+      const { clientId, text, attachmentIds } = request.body;
+      const owns = (m: Message) => m.authorKind === 'operator' && m.authorId === principal.userId;
+      return sendOnce(ctx, { workspaceId: principal.workspaceId, clientId, owns }, async () => {
+        if (attachmentIds.length > 0) {
+          return transaction(ctx.db, (tx) =>
             sendOperatorMessage(tx, {
               secret: ctx.secret,
               actor: principal,
@@ -96,8 +93,23 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
               conversationId: request.params.conversationId,
               ...request.body,
             }),
-          ),
-      );
+          );
+        }
+        const conversation = await loadConversation(
+          ctx.db,
+          principal.workspaceId,
+          request.params.conversationId,
+        );
+        assertCanView(principal, conversation);
+        return ctx.writer.write({
+          workspaceId: principal.workspaceId,
+          conversationId: conversation.id,
+          clientId,
+          author: { kind: 'operator', id: principal.userId, name: me?.name ?? null },
+          text,
+          private: request.body.private,
+        });
+      });
     },
   );
 

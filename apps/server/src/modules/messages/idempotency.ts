@@ -5,8 +5,9 @@ import { DuplicateMessage } from './commands.ts';
 import { findByClientId } from './queries.ts';
 
 /**
- * Sends at most once per client id: a retry after a lost response returns the stored message instead
- * of writing it again. A client id already used by someone else is a conflict, never their message.
+ * Sends at most once per client id: the insert skips a client id already stored (the unique index
+ * decides, also between concurrent retries), and then the stored message is returned instead. A client
+ * id already used by someone else is a conflict, never their message.
  */
 export async function sendOnce(
   ctx: Pick<AppContext, 'db' | 'secret'>,
@@ -20,8 +21,6 @@ export async function sendOnce(
     }
     return existing;
   };
-  const before = await stored();
-  if (before) return before;
   try {
     return await send();
   } catch (err) {

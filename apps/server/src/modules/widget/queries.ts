@@ -58,3 +58,23 @@ export async function visitorContact(db: Queryable, contactId: string | null) {
     .where(eq(contacts.id, contactId));
   return { name: row?.name ?? null, email: row?.email ?? null, identified: Boolean(row?.externalId) };
 }
+
+/** The visitor's open conversation, with what a message to it needs: its contact's id and name. */
+export async function openVisitorConversation(db: Queryable, visitor: VisitorPrincipal) {
+  if (!visitor.contactId) return null;
+  const [row] = await db
+    .select({ id: conversations.id, contactId: contacts.id, contactName: contacts.name })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(
+      and(
+        eq(conversations.workspaceId, visitor.workspaceId),
+        eq(conversations.contactId, visitor.contactId),
+        eq(conversations.channel, 'web'),
+        eq(conversations.status, 'open'),
+      ),
+    )
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
+  return row ?? null;
+}

@@ -35,7 +35,12 @@ import { sendOnce } from '../messages/idempotency.ts';
 import { presentMessageForVisitor } from '../messages/presenter.ts';
 import { listMessages } from '../messages/queries.ts';
 import type { VisitorPrincipal } from '../workspaces/policy.ts';
-import { latestVisitorConversation, visitorContact, widgetSettings } from './queries.ts';
+import {
+  latestVisitorConversation,
+  openVisitorConversation,
+  visitorContact,
+  widgetSettings,
+} from './queries.ts';
 import { issueVisitorToken, readVisitorToken } from './visitor-token.ts';
 
 /** Resolves a visitor token (bearer header, or `visitorToken` on the socket URL) to a principal. */
@@ -167,13 +172,28 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (request) => {
       const visitor = await requireVisitor(ctx, request);
+      const { clientId, text, attachmentIds } = request.body;
       const sent = await sendOnce(
         ctx,
-        { workspaceId: visitor.workspaceId, clientId: request.body.clientId, owns: ownedBy(ctx, visitor) },
-        () =>
-          transaction(ctx.db, (tx) =>
-            sendVisitorMessage(tx, { secret: ctx.secret, visitor, ...request.body }),
-          ),
+        { workspaceId: visitor.workspaceId, clientId, owns: ownedBy(ctx, visitor) },
+        async () => {
+          // A plain message to an open conversation takes the batched path; anything that creates or
+          // wakes a conversation or carries files goes through the full transaction.
+          const open = attachmentIds.length === 0 ? await openVisitorConversation(ctx.db, visitor) : null;
+          if (!open) {
+            return transaction(ctx.db, (tx) =>
+              sendVisitorMessage(tx, { secret: ctx.secret, visitor, ...request.body }),
+            );
+          }
+          return ctx.writer.write({
+            workspaceId: visitor.workspaceId,
+            conversationId: open.id,
+            clientId,
+            author: { kind: 'contact', id: open.contactId, name: open.contactName },
+            text,
+            private: false,
+          });
+        },
       );
       return presentMessageForVisitor(sent)!;
     },
