@@ -57,5 +57,7 @@ export function present(principal: Principal, event: StoredEvent): StoredEvent |
   const presenter = presenters[event.name as EventName];
   if (!presenter) return null;
   const payload = presenter(principal, event.payload as never);
-  return payload === null ? null : { ...event, payload };
+  if (payload === null) return null;
+  // Unchanged payloads keep the event's identity, so the gateway serialises it once for all of them.
+  return payload === event.payload ? event : { ...event, payload };
 }

@@ -70,13 +70,24 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   const unsubscribe = opts.bus.subscribe((event) => feeds.get(event.workspaceId)?.receive(event));
 
-  const send = (client: Client, message: ServerMessage) => {
+  const send = (client: Client, message: ServerMessage | string) => {
     if (client.ws.readyState !== client.ws.OPEN) return;
     if (client.ws.bufferedAmount > maxBuffered) {
       drop(client, closeCodes.slowConsumer, 'slow consumer: reconnect and resume');
       return;
     }
-    client.ws.send(JSON.stringify(message));
+    client.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  };
+
+  // An event every operator sees alike is serialised once, not once per socket.
+  const serialised = new WeakMap<StoredEvent, string>();
+  const sendEvent = (client: Client, event: StoredEvent) => {
+    let text = serialised.get(event);
+    if (!text) {
+      text = JSON.stringify({ type: 'event', event } satisfies ServerMessage);
+      serialised.set(event, text);
+    }
+    send(client, text);
   };
 
   const drop = (client: Client, code: number, reason: string) => {
@@ -93,7 +104,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (event.seq <= client.cursor) return;
     client.cursor = event.seq;
     const visible = present(client.principal, event);
-    if (visible) send(client, { type: 'event', event: visible });
+    if (visible) sendEvent(client, visible);
     followMembership(client, event);
   };
 
@@ -244,7 +255,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       for (const event of page) {
         client.cursor = event.seq;
         const visible = present(client.principal, event);
-        if (visible) send(client, { type: 'event', event: visible });
+        if (visible) sendEvent(client, visible);
         followMembership(client, event);
       }
     }
