@@ -37,7 +37,13 @@ function Routes() {
     case 'invite':
       return <AcceptInvitePage key={route.token} token={route.token} />;
     case 'workspace':
-      return <WorkspaceRoute workspaceId={route.workspaceId} section={route.section} />;
+      return (
+        <WorkspaceRoute
+          workspaceId={route.workspaceId}
+          section={route.section}
+          conversationId={route.conversationId}
+        />
+      );
     case 'not-found':
       return <NotFoundPage />;
   }

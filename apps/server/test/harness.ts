@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
@@ -158,4 +159,45 @@ export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 50
     if (Date.now() - start > timeoutMs) throw new Error('waitFor: timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * A TCP proxy in front of the server whose line can be cut, as a flaky mobile network would: every
+ * open connection (HTTP and WebSocket) dies and new ones are refused until it is restored.
+ */
+export async function cuttableProxy(targetUrl: string) {
+  const target = new URL(targetUrl);
+  const open = new Set<net.Socket>();
+  let cut = false;
+  const server = net.createServer((client) => {
+    if (cut) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(Number(target.port), target.hostname);
+    open.add(client).add(upstream);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on('error', close).on('close', close);
+    upstream.on('error', close).on('close', close);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut() {
+      cut = true;
+      for (const socket of open) socket.destroy();
+      open.clear();
+    },
+    restore() {
+      cut = false;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,7 +1,11 @@
 /**
  * The widget's tiny dictionary (SPEC CHAN-1: localised in en, es, fr).
- * Shared by the loader (only `launcherLabel` is tree-shaken into widget.js) and the panel.
+ * Shared by the loader (only `launcherLabel` and `unreadLabel` are tree-shaken into widget.js)
+ * and the panel (the full dictionaries live in ./i18n/).
  */
+import { en } from './i18n/en.ts';
+import { es } from './i18n/es.ts';
+import { fr } from './i18n/fr.ts';
 
 export const LANGS = ['en', 'es', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -24,50 +28,18 @@ export const launcherLabel: Record<Lang, string> = {
   fr: 'Ouvrir le chat',
 };
 
-export interface Messages {
-  title: string;
-  subtitle: string;
-  close: string;
-  conversation: string;
-  greeting: string;
-  messageLabel: string;
-  placeholder: string;
-  send: string;
-  you: string;
+/** Appended to the launcher's name when operators wrote while the panel was closed: [one, many ({n})]. */
+export const unreadLabel: Record<Lang, readonly [string, string]> = {
+  en: ['1 unread message', '{n} unread messages'],
+  es: ['1 mensaje sin leer', '{n} mensajes sin leer'],
+  fr: ['1 message non lu', '{n} messages non lus'],
+};
+
+/** Replaces `{name}` placeholders. */
+export function format(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }
 
-export const messages: Record<Lang, Messages> = {
-  en: {
-    title: 'Chat with us',
-    subtitle: 'We usually reply in a few minutes',
-    close: 'Close chat',
-    conversation: 'Conversation',
-    greeting: 'Hi there! How can we help you today?',
-    messageLabel: 'Message',
-    placeholder: 'Type your message…',
-    send: 'Send',
-    you: 'You',
-  },
-  es: {
-    title: 'Chatea con nosotros',
-    subtitle: 'Solemos responder en pocos minutos',
-    close: 'Cerrar chat',
-    conversation: 'Conversación',
-    greeting: '¡Hola! ¿En qué podemos ayudarte hoy?',
-    messageLabel: 'Mensaje',
-    placeholder: 'Escribe tu mensaje…',
-    send: 'Enviar',
-    you: 'Tú',
-  },
-  fr: {
-    title: 'Discutez avec nous',
-    subtitle: 'Nous répondons généralement en quelques minutes',
-    close: 'Fermer le chat',
-    conversation: 'Conversation',
-    greeting: 'Bonjour ! Comment pouvons-nous vous aider ?',
-    messageLabel: 'Message',
-    placeholder: 'Écrivez votre message…',
-    send: 'Envoyer',
-    you: 'Vous',
-  },
-};
+export type Messages = typeof en;
+
+export const messages: Record<Lang, Messages> = { en, es, fr };

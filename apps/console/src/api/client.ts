@@ -34,14 +34,16 @@ async function send(method: Method, path: string, body: unknown): Promise<Respon
   // The server may localise its messages; the UI language wins over the browser's default.
   const lang = document.documentElement.lang;
   if (lang) headers['accept-language'] = lang;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // FormData (uploads) sets its own multipart content type with the boundary.
+  const isForm = body instanceof FormData;
+  if (body !== undefined && !isForm) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
     return await fetch(path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network_error', '');
@@ -55,7 +57,15 @@ async function toError(response: Response): Promise<ApiError> {
     const { code, message, field } = parsed.data.error;
     return new ApiError(response.status, code, message, field);
   }
-  return new ApiError(response.status, response.status >= 500 ? 'internal' : 'validation_failed', '');
+  const fallback: ApiErrorCode =
+    response.status === 413
+      ? 'payload_too_large'
+      : response.status === 415
+        ? 'unsupported_media_type'
+        : response.status >= 500
+          ? 'internal'
+          : 'validation_failed';
+  return new ApiError(response.status, fallback, '');
 }
 
 async function refreshCsrfToken(): Promise<void> {

@@ -5,7 +5,7 @@ export type Route =
   | { name: 'forgot-password' }
   | { name: 'reset-password' }
   | { name: 'invite'; token: string }
-  | { name: 'workspace'; workspaceId: string; section: WorkspaceSection }
+  | { name: 'workspace'; workspaceId: string; section: WorkspaceSection; conversationId?: string }
   | { name: 'not-found' };
 
 export type WorkspaceSection = 'home' | 'members';
@@ -31,7 +31,7 @@ export function matchRoute(pathname: string): Route {
   const known = staticRoutes[trimmed];
   if (known) return known;
   const parts = trimmed.split('/').slice(1);
-  const [first, second, third] = parts;
+  const [first, second, third, fourth] = parts;
   const id = second ? decode(second) : null;
   if (first === 'invite' && id && parts.length === 2) return { name: 'invite', token: id };
   if (first === 'w' && id && parts.length === 2)
@@ -39,11 +39,17 @@ export function matchRoute(pathname: string): Route {
   if (first === 'w' && id && parts.length === 3 && third === 'members') {
     return { name: 'workspace', workspaceId: id, section: 'members' };
   }
+  const conversationId = fourth ? decode(fourth) : null;
+  if (first === 'w' && id && parts.length === 4 && third === 'c' && conversationId) {
+    return { name: 'workspace', workspaceId: id, section: 'home', conversationId };
+  }
   return { name: 'not-found' };
 }
 
 export const paths = {
   workspace: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}`,
+  conversation: (workspaceId: string, conversationId: string) =>
+    `/w/${encodeURIComponent(workspaceId)}/c/${encodeURIComponent(conversationId)}`,
   members: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/members`,
   login: (next?: string) => (next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'),
 };

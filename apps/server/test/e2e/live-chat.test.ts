@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { startTestServer, type TestServer } from '../harness.ts';
+import { cuttableProxy, startTestServer, type TestServer } from '../harness.ts';
 
 describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and the console', () => {
   let server: TestServer;
@@ -12,7 +12,9 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
   let visitor: Page;
   let visitorContext: BrowserContext;
   let panel: FrameLocator;
+  let line: Awaited<ReturnType<typeof cuttableProxy>>;
   const visitorFrames: string[] = [];
+  let visitorSockets = 0;
   const dialogs: string[] = [];
 
   beforeAll(async () => {
@@ -29,7 +31,7 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
     await operator.getByLabel('Email').fill('anna@demo.parley.test');
     await operator.getByLabel('Password').fill('demo-password');
     await operator.getByRole('button', { name: 'Log in' }).click();
-    await operator.getByRole('tab', { name: 'Unassigned' }).waitFor();
+    await operator.getByRole('tab', { name: 'Unassigned', exact: true }).waitFor();
 
     visitorContext = await browser.newContext({ locale: 'en-US' });
     visitor = await visitorContext.newPage();
@@ -38,8 +40,13 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
       void d.dismiss();
     });
     // Everything the server sends to the visitor's sockets, to prove what never reaches them.
-    visitor.on('websocket', (ws) => ws.on('framereceived', (frame) => visitorFrames.push(String(frame.payload))));
-    await visitor.goto(`${server.url}/demo`);
+    visitor.on('websocket', (ws) => {
+      visitorSockets++;
+      ws.on('framereceived', (frame) => visitorFrames.push(String(frame.payload)));
+    });
+    // The visitor reaches the server through a line the test can cut.
+    line = await cuttableProxy(server.url);
+    await visitor.goto(`${line.url}/demo`);
     await visitor.getByRole('button', { name: 'Open chat' }).click();
     panel = visitor.frameLocator('iframe[title="Parley chat"]');
     await panel.getByRole('textbox', { name: 'Message' }).waitFor();
@@ -47,6 +54,7 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
 
   afterAll(async () => {
     await closeBrowser?.();
+    await line?.close();
     await server?.close();
   });
 
@@ -64,7 +72,7 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
 
   it('a visitor writes, the operator sees it live and replies, both see typing', async () => {
     await visitorSays('hello');
-    await operator.getByRole('tab', { name: 'Unassigned' }).click();
+    await operator.getByRole('tab', { name: 'Unassigned', exact: true }).click();
     const row = operator.getByRole('link').filter({ hasText: 'hello' }).first();
     await row.waitFor({ timeout: 10_000 });
     await row.click();
@@ -73,7 +81,7 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
     await operator.getByRole('textbox', { name: 'Reply' }).pressSequentially('Hi there');
     await panel.getByText(/is typing/i).waitFor({ timeout: 10_000 });
     await operator.getByRole('textbox', { name: 'Reply' }).press('Enter');
-    await visitorLog().getByText('Hi there').waitFor();
+    await visitorLog().getByText('Hi there', { exact: true }).waitFor();
 
     await panel.getByRole('textbox', { name: 'Message' }).pressSequentially('one more');
     await operator.getByText(/is typing/i).waitFor({ timeout: 10_000 });
@@ -96,16 +104,23 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
   });
 
   it('after a dropped connection the visitor has every missed message once and in order, and its offline message is delivered once', async () => {
+    const socketsBefore = visitorSockets;
+    line.cut();
     await visitorContext.setOffline(true);
     await visitorSays('written while offline');
     for (const text of ['missed one', 'missed two', 'missed three']) await operatorSays(text);
     await operatorLog().getByText('missed three').waitFor();
+    line.restore();
     await visitorContext.setOffline(false);
     await visitorLog().getByText('missed three').waitFor({ timeout: 20_000 });
     await operatorLog().getByText('written while offline').waitFor({ timeout: 20_000 });
     await visitor.waitForTimeout(500);
+    // The widget really lost its socket and opened a new one, which resumed from its last sequence.
+    expect(visitorSockets).toBeGreaterThan(socketsBefore);
     const texts = await visitorLog().locator('[data-message-id]').allInnerTexts();
-    const missed = texts.filter((t) => /missed (one|two|three)/.test(t)).map((t) => /missed (one|two|three)/.exec(t)![0]);
+    const missed = texts
+      .filter((t) => /missed (one|two|three)/.test(t))
+      .map((t) => /missed (one|two|three)/.exec(t)![0]);
     expect(missed).toEqual(['missed one', 'missed two', 'missed three']);
     expect(texts.filter((t) => t.includes('written while offline'))).toHaveLength(1);
     const { rows } = await server.parley.ctx.db.execute<{ n: number }>(
@@ -129,14 +144,18 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
   });
 
   it('refuses a forbidden file type with a clear message and stores nothing', async () => {
-    const before = await server.parley.ctx.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM attachments`);
+    const before = await server.parley.ctx.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM attachments`,
+    );
     await panel.locator('input[type=file]').setInputFiles({
       name: 'setup.exe',
       mimeType: 'application/x-msdownload',
       buffer: Buffer.from('MZ this is not an image'),
     });
     await panel.getByText(/not allowed/i).waitFor();
-    const after = await server.parley.ctx.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM attachments`);
+    const after = await server.parley.ctx.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM attachments`,
+    );
     expect(Number(after.rows[0]!.n)).toBe(Number(before.rows[0]!.n));
     await visitor.screenshot({ path: screenshotPath('widget-upload-refused') });
   });

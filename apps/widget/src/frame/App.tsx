@@ -1,113 +1,143 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Messages } from '../i18n.ts';
-import { embedded, onHostMessage, postToHost } from './host.ts';
-
-interface LocalMessage {
-  id: number;
-  text: string;
-}
+import { useEffect, useRef } from 'preact/hooks';
+import { format } from '../i18n.ts';
+import { Composer } from './composer.tsx';
+import type { ChatController } from './controller.ts';
+import { loadOlder } from './history.ts';
+import { embedded, postToHost } from './host.ts';
+import { MessageList } from './message-list.tsx';
+import { OfflineForm } from './offline-form.tsx';
+import { PrechatForm } from './prechat-form.tsx';
+import { useStore } from './store.ts';
 
 export interface AppProps {
-  t: Messages;
-  /** Workspace key from the embed tag; the title and the connection will come from it later. */
-  workspace: string;
+  chat: ChatController;
+  lang: string;
 }
 
 const closeHost = (): void => postToHost({ source: 'parley', type: 'close' });
 
-export function App({ t, workspace }: AppProps) {
-  const [draft, setDraft] = useState('');
-  const [sent, setSent] = useState<LocalMessage[]>([]);
-  const composer = useRef<HTMLTextAreaElement>(null);
-  const log = useRef<HTMLDivElement>(null);
+const ICON_CLOSE =
+  'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6 10.6 12 5 6.4z';
 
-  // The loader says "open": take focus only if the user moved focus into the panel.
-  useEffect(
-    () =>
-      onHostMessage((message) => {
-        if (message.type === 'open' && document.hasFocus()) composer.current?.focus();
-      }),
-    [],
-  );
+export function App({ chat, lang }: AppProps) {
+  const s = useStore(chat.store);
+  const { t } = chat;
+  const composer = useRef<HTMLTextAreaElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+
+  // Opened from the launcher: focus follows into the panel (only if the user moved focus here).
+  useEffect(() => {
+    if (!s.open || !document.hasFocus()) return;
+    (composer.current ?? panel.current?.querySelector<HTMLElement>('.form input'))?.focus();
+  }, [s.open]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') closeHost();
+      if (event.key === 'Escape' && !event.defaultPrevented) closeHost();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  // Keep the newest message in view.
-  useEffect(() => {
-    const el = log.current;
-    if (el && sent.length > 0) el.scrollTop = el.scrollHeight;
-  }, [sent]);
+  const settings = s.settings;
+  const online = settings?.online ?? true;
+  const offline = settings && !online && (!s.conversation || s.conversation.status === 'closed');
+  const prechat = settings?.prechat.enabled && !s.contact.name && !s.contact.identified;
+  const reconnecting = s.phase === 'ready' && s.wasLive && s.connection !== 'live';
 
-  // Local echo only: real messaging arrives with the realtime connection.
-  const send = (): void => {
-    const text = draft.trim();
-    if (!text) return;
-    setSent((list) => [...list, { id: list.length + 1, text }]);
-    setDraft('');
-    composer.current?.focus();
-  };
+  // Away and nothing written yet: the offline form is the whole panel.
+  const offlineOnly = offline && s.messages.length === 0;
+  let footer = null;
+  if (s.phase === 'ready' && settings && !offlineOnly) {
+    if (offline) footer = <OfflineForm chat={chat} />;
+    else if (prechat)
+      footer = <PrechatForm chat={chat} onDone={() => setTimeout(() => composer.current?.focus())} />;
+    else footer = <Composer chat={chat} inputRef={composer} />;
+  }
 
   return (
-    <div class="panel" data-workspace={workspace}>
+    <div class="panel" ref={panel}>
       <header class="header">
         <div class="heading">
-          <h1 class="title">{t.title}</h1>
-          <p class="subtitle">{t.subtitle}</p>
+          <h1 class="title">{settings?.name || t.title}</h1>
+          <p class="subtitle">
+            <span class={online ? 'presence presence--on' : 'presence'} aria-hidden="true" />
+            {online ? t.subtitle : t.awaySubtitle}
+          </p>
         </div>
         {embedded && (
           <button type="button" class="icon-button" aria-label={t.close} title={t.close} onClick={closeHost}>
             <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-              <path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6 10.6 12 5 6.4z" />
+              <path d={ICON_CLOSE} />
             </svg>
           </button>
         )}
       </header>
 
-      <div class="log" ref={log} role="log" aria-label={t.conversation}>
-        <p class="message message--operator">{t.greeting}</p>
-        {sent.map((message) => (
-          <p key={message.id} class="message message--visitor">
-            <span class="visually-hidden">{t.you}: </span>
-            {message.text}
-          </p>
-        ))}
+      <div class="banner" role="status">
+        {s.phase === 'loading' && t.connecting}
+        {reconnecting && t.reconnecting}
       </div>
 
-      <form
-        class="composer"
-        onSubmit={(event) => {
-          event.preventDefault();
-          send();
-        }}
-      >
-        <label class="visually-hidden" for="composer-input">
-          {t.messageLabel}
-        </label>
-        <textarea
-          id="composer-input"
-          ref={composer}
-          class="composer-input"
-          rows={1}
-          placeholder={t.placeholder}
-          value={draft}
-          onInput={(event) => setDraft(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-              event.preventDefault();
-              send();
-            }
-          }}
+      {offlineOnly ? (
+        <OfflineForm chat={chat} main />
+      ) : s.phase === 'failed' ? (
+        <div class="failed">
+          <p role="alert">{s.fatal ?? t.loadFailed}</p>
+          <button
+            type="button"
+            class="primary-button"
+            onClick={() => {
+              chat.store.update({ phase: 'loading' });
+              void chat.start();
+            }}
+          >
+            {t.tryAgain}
+          </button>
+        </div>
+      ) : (
+        <MessageList
+          t={t}
+          lang={lang}
+          messages={s.messages}
+          hasMore={s.hasMore}
+          loadingOlder={s.loadingOlder}
+          closedAfter={s.closedAfter}
+          open={s.open}
+          onLoadOlder={() => void loadOlder(chat)}
+          onRetry={(clientId) => chat.sender?.retry(clientId)}
+          onDiscard={(clientId) => chat.sender?.discard(clientId)}
         />
-        <button type="submit" class="send-button">
-          {t.send}
-        </button>
-      </form>
+      )}
+
+      <div class="typing" aria-live="polite">
+        {s.typing && (
+          <>
+            <span class="dots" aria-hidden="true">
+              <span />
+              <span />
+              <span />
+            </span>
+            {format(t.typing, { name: s.typing })}
+          </>
+        )}
+      </div>
+
+      {s.alert && (
+        <div class="alert" role="alert">
+          <span>{s.alert}</span>
+          <button
+            type="button"
+            class="alert-close"
+            aria-label={t.dismiss}
+            onClick={() => chat.store.update({ alert: null })}
+          >
+            ×
+          </button>
+        </div>
+      )}
+
+      {footer}
     </div>
   );
 }

@@ -3,28 +3,40 @@
  *   <script src="https://HOST/widget.js" data-workspace="KEY" async></script>
  *
  * Plain TypeScript, no framework. Built as a classic IIFE script: the only global it
- * defines is `window.Parley` ({ open, close, toggle }). Calls made before it loaded are
- * replayed when `window.Parley` was a queue stub, e.g.
- *   window.Parley = window.Parley || { q: [] }; Parley.q.push(['open']);
+ * defines is `window.Parley` ({ open, close, toggle, identify, setAttributes, trackPage }).
+ * Calls made before it loaded are replayed when `window.Parley` was a queue stub, e.g.
+ *   window.Parley = window.Parley || { q: [] }; Parley.q.push(['identify', { id, hash }]);
  *
- * It injects, inside a Shadow DOM, a launcher bubble and an iframe holding the panel
- * (HOST/widget/frame.html), and talks to that iframe with postMessage.
+ * It injects, inside a Shadow DOM, a launcher bubble (with an unread badge) and an iframe
+ * holding the panel (HOST/widget/frame.html), and talks to that iframe with postMessage:
+ * API calls and page views are queued until the panel says it is ready; the panel makes
+ * the HTTP calls.
  */
-import { launcherLabel, pickLang } from '../i18n.ts';
-import { type FrameToHost, type HostToFrame, isParleyMessage } from '../protocol.ts';
+import { launcherLabel, pickLang, unreadLabel } from '../i18n.ts';
+import {
+  type Attributes,
+  type FrameToHost,
+  type HostToFrame,
+  type IdentifyInput,
+  isParleyMessage,
+} from '../protocol.ts';
 import { HOST_STYLE, ICON_CHAT, ICON_CLOSE, SHADOW_CSS } from './styles.ts';
-
-type Method = 'open' | 'close' | 'toggle';
 
 export interface ParleyApi {
   open(): void;
   close(): void;
   toggle(): void;
+  /** Links the visitor to a known user; `hash` is HMAC-SHA256(workspace secret, id) in hex. */
+  identify(user: IdentifyInput): void;
+  setAttributes(attributes: Attributes): void;
+  /** Reports the current page (done by itself on load and on pushState / popstate). */
+  trackPage(): void;
   /** Marks the real API, so a second copy of the script does nothing. */
   readonly loaded: true;
 }
 
 type ParleyGlobal = Window & { Parley?: unknown };
+type Method = Exclude<keyof ParleyApi, 'loaded'>;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -37,14 +49,16 @@ function findScript(): HTMLScriptElement | null {
   );
 }
 
-/** Entries of a queue stub: ['open'], an `arguments` object, or a bare method name. */
-function queuedMethods(previous: unknown): string[] {
+/** Entries of a queue stub: ['identify', {...}], an `arguments` object, or a bare method name. */
+function queuedCalls(previous: unknown): Array<[string, unknown]> {
   if ((typeof previous !== 'object' && typeof previous !== 'function') || previous === null) return [];
   const queue = (previous as { q?: unknown }).q;
   if (!Array.isArray(queue)) return [];
-  return queue.map((entry: unknown) =>
-    typeof entry === 'string' ? entry : String((entry as ArrayLike<unknown> | null)?.[0]),
-  );
+  return queue.map((entry: unknown) => {
+    if (typeof entry === 'string') return [entry, undefined];
+    const list = entry as ArrayLike<unknown> | null;
+    return [String(list?.[0]), list?.[1]];
+  });
 }
 
 function boot(): void {
@@ -60,27 +74,38 @@ function boot(): void {
   }
 
   // HOST is derived from the script's own URL (works behind a path prefix too).
-  const lang = (script.dataset.lang || navigator.language || 'en').split('-')[0]!.toLowerCase();
+  const lang = pickLang(script.dataset.lang, navigator.language);
   const frameUrl = new URL('widget/frame.html', script.src);
   frameUrl.search = new URLSearchParams({ workspace, lang }).toString();
   const frameOrigin = frameUrl.origin;
 
   let isOpen = false;
   let frameReady = false;
+  let unread = 0;
+  let lastUrl = '';
+  const queue: HostToFrame[] = [];
   let button: HTMLButtonElement | undefined;
+  let badge: HTMLSpanElement | undefined;
   let iconPath: SVGPathElement | undefined;
   let panel: HTMLIFrameElement | undefined;
   let shadow: ShadowRoot | undefined;
 
-  const post = (message: HostToFrame): void => {
+  /** `open`/`close` are dropped before ready (the state is sent on ready); data messages wait. */
+  const post = (message: HostToFrame, keep?: boolean): void => {
     if (frameReady) panel?.contentWindow?.postMessage(message, frameOrigin);
+    else if (keep) queue.push(message);
   };
 
   const render = (): void => {
-    if (!button || !panel || !iconPath) return;
+    if (!button || !panel || !iconPath || !badge) return;
     button.setAttribute('aria-expanded', String(isOpen));
     panel.classList.toggle('o', isOpen);
     iconPath.setAttribute('d', isOpen ? ICON_CLOSE : ICON_CHAT);
+    const [one, many] = unreadLabel[lang];
+    const count = unread === 1 ? one : many.replace('{n}', String(unread));
+    button.setAttribute('aria-label', launcherLabel[lang] + (unread > 0 ? `, ${count}` : ''));
+    badge.textContent = unread > 99 ? '99+' : String(unread);
+    badge.hidden = isOpen || unread < 1;
   };
 
   /** `moveFocus`: the user used the launcher, so keyboard focus follows into the panel. */
@@ -98,10 +123,22 @@ function boot(): void {
     }
   };
 
+  /** Page views for the visitors list; a SPA navigation's referrer is the previous URL. */
+  const trackPage = (force?: boolean): void => {
+    const url = location.href;
+    if (url === lastUrl && !force) return;
+    const referrer = lastUrl || document.referrer;
+    lastUrl = url;
+    post({ source: 'parley', type: 'page', page: { url, title: document.title, referrer } }, true);
+  };
+
   const api: ParleyApi = {
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!isOpen),
+    identify: (user) => post({ source: 'parley', type: 'identify', user }, true),
+    setAttributes: (attributes) => post({ source: 'parley', type: 'attributes', attributes }, true),
+    trackPage: () => trackPage(true),
     loaded: true,
   };
 
@@ -123,7 +160,6 @@ function boot(): void {
     button = document.createElement('button');
     button.type = 'button';
     button.className = 'b';
-    button.setAttribute('aria-label', launcherLabel[pickLang(lang)]);
     button.setAttribute('aria-controls', panel.id);
     button.addEventListener('click', () => setOpen(!isOpen, true));
 
@@ -133,7 +169,10 @@ function boot(): void {
     svg.setAttribute('focusable', 'false');
     iconPath = document.createElementNS(SVG_NS, 'path');
     svg.append(iconPath);
-    button.append(svg);
+    badge = document.createElement('span');
+    badge.className = 'u';
+    badge.setAttribute('aria-hidden', 'true');
+    button.append(svg, badge);
 
     shadow.append(style, panel, button);
     shadow.addEventListener('keydown', (event) => {
@@ -142,10 +181,15 @@ function boot(): void {
 
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (event.source !== panel?.contentWindow || event.origin !== frameOrigin) return;
-      if (!isParleyMessage<FrameToHost>(event.data, ['ready', 'close'])) return;
-      if (event.data.type === 'ready') {
+      const data = event.data;
+      if (!isParleyMessage<FrameToHost>(data, ['ready', 'close', 'unread'])) return;
+      if (data.type === 'ready') {
         frameReady = true;
+        for (const message of queue.splice(0)) post(message);
         if (isOpen) post({ source: 'parley', type: 'open' });
+      } else if (data.type === 'unread') {
+        unread = Math.max(0, Math.floor(Number(data.count)) || 0);
+        render();
       } else {
         api.close();
       }
@@ -160,9 +204,19 @@ function boot(): void {
   if (document.body) mount();
   else document.addEventListener('DOMContentLoaded', mount, { once: true });
 
-  for (const method of queuedMethods(previous)) {
-    if (method === 'open' || method === 'close' || method === 'toggle') api[method as Method]();
+  for (const [method, arg] of queuedCalls(previous)) {
+    if (Object.hasOwn(api, method) && method !== 'loaded')
+      (api[method as Method] as (a: unknown) => void)(arg);
   }
+
+  // Page views: now, and on single-page-app navigations (the title usually changes just after).
+  trackPage();
+  const { pushState } = history;
+  history.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
+    pushState.apply(this, args);
+    setTimeout(trackPage, 100);
+  };
+  addEventListener('popstate', () => setTimeout(trackPage, 100));
 }
 
 boot();

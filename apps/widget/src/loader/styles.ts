@@ -24,6 +24,8 @@ export const SHADOW_CSS =
   '.b:hover{transform:scale(1.06)}' +
   '.b:focus-visible{outline:3px solid #a5b4fc;outline-offset:3px}' +
   '.b svg{width:28px;height:28px;fill:currentColor}' +
+  '.u{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#dc2626;color:#fff;border:2px solid #fff;font:700 12px/18px system-ui,sans-serif;text-align:center;box-sizing:border-box}' +
+  '.u[hidden]{display:none}' +
   '.p{bottom:92px;width:370px;height:560px;max-width:calc(100vw - 40px);max-height:calc(100vh - 112px);border-radius:16px;background:#fff;box-shadow:0 12px 48px rgba(0,0,0,.25);display:none}' +
   '.p.o{display:block}' +
   '@media (max-width:479px){.p{inset:0;width:100%;height:100%;max-width:none;max-height:none;border-radius:0}.b[aria-expanded=true]{display:none}}' +

@@ -1,8 +1,15 @@
-import type { DomainEvent } from '@parley/contracts';
-import { createRealtimeClient, type RealtimeStatus } from '@parley/contracts/realtime-client';
+import type { DomainEvent, TypingSignal } from '@parley/contracts';
+import {
+  createRealtimeClient,
+  type RealtimeClient,
+  type RealtimeStatus,
+} from '@parley/contracts/realtime-client';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { queryKeys } from '../../api/query-keys.ts';
+import { alertFor } from '../conversations/alerts.ts';
+import { applyConversationEvent } from '../conversations/realtime-cache.ts';
+import type { RealtimeApi, SignalListener } from './realtime-context.tsx';
 
 function realtimeUrl(workspaceId: string, after: number): string {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
@@ -41,6 +48,28 @@ function invalidateFor(client: QueryClient, workspaceId: string, userId: string,
  */
 const lastSeen = new Map<string, number>();
 
+/** A stable handle for screens: it follows whichever client the current effect created. */
+function createBridge() {
+  let client: RealtimeClient | null = null;
+  const listeners = new Set<SignalListener>();
+  const api: RealtimeApi = {
+    send: (message) => client?.send(message) ?? false,
+    onSignal: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return {
+    api,
+    attach: (next: RealtimeClient | null) => {
+      client = next;
+    },
+    signal: (signal: TypingSignal) => {
+      for (const listener of listeners) listener(signal);
+    },
+  };
+}
+
 export interface RealtimeState {
   status: RealtimeStatus;
   /** Whether the connection was live at least once, to tell "connecting" from "reconnecting". */
@@ -48,30 +77,47 @@ export interface RealtimeState {
 }
 
 /** One live connection per open workspace, resuming from the last event seen after a drop. */
-export function useRealtime(workspaceId: string, userId: string): RealtimeState {
+export function useRealtime(workspaceId: string, userId: string): { state: RealtimeState; api: RealtimeApi } {
   const queryClient = useQueryClient();
   const [state, setState] = useState<RealtimeState>({ status: 'connecting', wasLive: false });
+  const [bridge] = useState(createBridge);
 
   useEffect(() => {
     let disposed = false;
+    let live = false;
+    let caughtUp = (lastSeen.get(workspaceId) ?? 0) > 0;
     setState({ status: 'connecting', wasLive: false });
     const client = createRealtimeClient({
       url: (after) => realtimeUrl(workspaceId, after),
       after: lastSeen.get(workspaceId) ?? 0,
-      onEvent: (event) => invalidateFor(queryClient, workspaceId, userId, event),
+      onEvent: (event) => {
+        invalidateFor(queryClient, workspaceId, userId, event);
+        applyConversationEvent(queryClient, workspaceId, userId, event);
+        alertFor(workspaceId, userId, event, live);
+      },
+      onSignal: bridge.signal,
       onStatus: (status) => {
         if (disposed) return;
+        // A fresh stream starts at "now": what changed between loading the screens and `ready` is
+        // loaded again once. Resumed streams replay it instead.
+        if (status === 'live' && !caughtUp) {
+          caughtUp = true;
+          void queryClient.invalidateQueries({ queryKey: queryKeys.conversations(workspaceId) });
+        }
+        live = status === 'live';
         setState((current) => ({ status, wasLive: current.wasLive || status === 'live' }));
         // Refused by the server: the session ended or the membership was removed.
         if (status === 'unauthorized') void queryClient.invalidateQueries({ queryKey: queryKeys.session });
       },
     });
+    bridge.attach(client);
     return () => {
       disposed = true;
+      bridge.attach(null);
       lastSeen.set(workspaceId, client.lastSeq);
       client.close();
     };
-  }, [workspaceId, userId, queryClient]);
+  }, [workspaceId, userId, queryClient, bridge]);
 
-  return state;
+  return { state, api: bridge.api };
 }

@@ -7,17 +7,18 @@ import { useLocation } from '../../router/history.ts';
 import { Redirect } from '../../router/link.tsx';
 import { paths, type WorkspaceSection } from '../../router/routes.ts';
 import { useApplySession, useSession } from '../auth/session.ts';
+import { InboxPage } from '../conversations/inbox-page.tsx';
 import { MembersPage } from '../members/members-page.tsx';
-import { WorkspaceHome } from './workspace-home.tsx';
 import { WorkspaceShell } from './workspace-shell.tsx';
 
 export interface WorkspaceRouteProps {
   workspaceId: string;
   section: WorkspaceSection;
+  conversationId?: string;
 }
 
 /** Guards a workspace page: a session, a membership, and the server remembering where the user is. */
-export function WorkspaceRoute({ workspaceId, section }: WorkspaceRouteProps) {
+export function WorkspaceRoute({ workspaceId, section, conversationId }: WorkspaceRouteProps) {
   const { t } = useTranslation();
   const session = useSession();
   const { href } = useLocation();
@@ -34,7 +35,7 @@ export function WorkspaceRoute({ workspaceId, section }: WorkspaceRouteProps) {
       {section === 'members' ? (
         <MembersPage membership={membership} userId={data.user.id} />
       ) : (
-        <WorkspaceHome membership={membership} />
+        <InboxPage membership={membership} userId={data.user.id} conversationId={conversationId} />
       )}
     </WorkspaceShell>
   );

@@ -10,6 +10,7 @@ import { paths, type WorkspaceSection } from '../../router/routes.ts';
 import { useLogout } from '../auth/session.ts';
 import { ConnectionStatus } from './connection-status.tsx';
 import { CreateWorkspaceModal } from './create-workspace-modal.tsx';
+import { RealtimeContext } from './realtime-context.tsx';
 import { useRealtime } from './use-realtime.ts';
 import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 
@@ -24,7 +25,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
   const { t } = useTranslation();
   const [navOpened, nav] = useDisclosure(false);
   const [createOpened, create] = useDisclosure(false);
-  const realtime = useRealtime(membership.id, session.user.id);
+  const { state: realtime, api: realtimeApi } = useRealtime(membership.id, session.user.id);
   const logout = useLogout();
   const [loggingOut, setLoggingOut] = useState(false);
   const notify = useNotify();
@@ -50,69 +51,72 @@ export function WorkspaceShell({ session, membership, section, children }: Works
   ].filter((link) => link.visible);
 
   return (
-    <AppShell
-      header={{ height: 60 }}
-      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
-      padding="lg"
-    >
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
-          <Group gap="sm" wrap="nowrap">
-            <Burger
-              opened={navOpened}
-              onClick={nav.toggle}
-              hiddenFrom="sm"
-              size="sm"
-              aria-label={t('shell.toggleNav')}
-            />
-            <Text fw={700} size="lg" visibleFrom="xs">
-              {t('common.appName')}
-            </Text>
-            <WorkspaceSwitcher workspaces={session.workspaces} currentId={membership.id} />
-            <Button variant="light" onClick={create.open} visibleFrom="md">
-              {t('shell.createWorkspace')}
-            </Button>
+    <RealtimeContext.Provider value={realtimeApi}>
+      <AppShell
+        header={{ height: 60 }}
+        navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+        // The inbox fills the screen edge to edge with its own panes.
+        padding={section === 'home' ? 0 : 'lg'}
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+            <Group gap="sm" wrap="nowrap">
+              <Burger
+                opened={navOpened}
+                onClick={nav.toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label={t('shell.toggleNav')}
+              />
+              <Text fw={700} size="lg" visibleFrom="xs">
+                {t('common.appName')}
+              </Text>
+              <WorkspaceSwitcher workspaces={session.workspaces} currentId={membership.id} />
+              <Button variant="light" onClick={create.open} visibleFrom="md">
+                {t('shell.createWorkspace')}
+              </Button>
+            </Group>
+            <Group gap="sm" wrap="nowrap">
+              <ConnectionStatus {...realtime} />
+              <LanguageSelect size="sm" visibleFrom="sm" />
+              <Text size="sm" fw={500} visibleFrom="md" truncate maw={180}>
+                {session.user.name}
+              </Text>
+              <Button variant="default" onClick={() => void onLogout()} loading={loggingOut}>
+                {t('shell.logout')}
+              </Button>
+            </Group>
           </Group>
-          <Group gap="sm" wrap="nowrap">
-            <ConnectionStatus {...realtime} />
-            <LanguageSelect size="sm" visibleFrom="sm" />
-            <Text size="sm" fw={500} visibleFrom="md" truncate maw={180}>
+        </AppShell.Header>
+        <AppShell.Navbar p="sm" aria-label={t('shell.mainNav')}>
+          <Stack gap={4} flex={1}>
+            {links.map((link) => (
+              <NavLink
+                key={link.section}
+                href={link.to}
+                label={link.label}
+                active={section === link.section}
+                aria-current={section === link.section ? 'page' : undefined}
+                onClick={(event) => {
+                  handleLinkClick(event, link.to);
+                  nav.close();
+                }}
+              />
+            ))}
+          </Stack>
+          <Stack gap="sm" hiddenFrom="md">
+            <Text size="sm" fw={500}>
               {session.user.name}
             </Text>
-            <Button variant="default" onClick={() => void onLogout()} loading={loggingOut}>
-              {t('shell.logout')}
+            <Button variant="light" onClick={create.open}>
+              {t('shell.createWorkspace')}
             </Button>
-          </Group>
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label={t('shell.mainNav')}>
-        <Stack gap={4} flex={1}>
-          {links.map((link) => (
-            <NavLink
-              key={link.section}
-              href={link.to}
-              label={link.label}
-              active={section === link.section}
-              aria-current={section === link.section ? 'page' : undefined}
-              onClick={(event) => {
-                handleLinkClick(event, link.to);
-                nav.close();
-              }}
-            />
-          ))}
-        </Stack>
-        <Stack gap="sm" hiddenFrom="md">
-          <Text size="sm" fw={500}>
-            {session.user.name}
-          </Text>
-          <Button variant="light" onClick={create.open}>
-            {t('shell.createWorkspace')}
-          </Button>
-          <LanguageSelect size="sm" hiddenFrom="sm" w="100%" />
-        </Stack>
-      </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
-      <CreateWorkspaceModal opened={createOpened} onClose={create.close} />
-    </AppShell>
+            <LanguageSelect size="sm" hiddenFrom="sm" w="100%" />
+          </Stack>
+        </AppShell.Navbar>
+        <AppShell.Main>{children}</AppShell.Main>
+        <CreateWorkspaceModal opened={createOpened} onClose={create.close} />
+      </AppShell>
+    </RealtimeContext.Provider>
   );
 }

@@ -1,0 +1,110 @@
+import type { Conversation, Message } from '@parley/contracts';
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { queryKeys } from '../../api/query-keys.ts';
+import { insertMessage, markRead, upsertConversation } from './cache.ts';
+import type { ConversationListData, MessagesData } from './conversations-api.ts';
+
+const ws = '11111111-1111-4111-8111-111111111111';
+const me = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+const at = (minute: number) => new Date(Date.UTC(2024, 0, 1, 12, minute)).toISOString();
+
+function conversation(id: string, minute: number, patch: Partial<Conversation> = {}): Conversation {
+  return {
+    id,
+    number: 1,
+    status: 'open',
+    channel: 'web',
+    assigneeId: null,
+    teamId: null,
+    priority: 'normal',
+    contact: { id: `contact-${id}`, name: id, email: null },
+    offline: false,
+    createdAt: at(0),
+    firstAssignedAt: null,
+    firstOperatorReplyAt: null,
+    lastCustomerMessageAt: null,
+    lastOperatorMessageAt: null,
+    closedAt: null,
+    lastMessage: { text: 'x', authorKind: 'contact', createdAt: at(minute) },
+    unreadCount: 0,
+    visitorId: null,
+    ...patch,
+  };
+}
+
+function message(id: string, minute: number, patch: Partial<Message> = {}): Message {
+  return {
+    id,
+    conversationId: 'c',
+    clientId: null,
+    authorKind: 'operator',
+    authorId: me,
+    authorName: 'Me',
+    text: id,
+    private: false,
+    attachments: [],
+    createdAt: at(minute),
+    readAt: null,
+    ...patch,
+  };
+}
+
+const listKey = queryKeys.conversationList(ws, { view: 'unassigned', status: 'open', q: '' });
+const ids = (client: QueryClient) =>
+  client.getQueryData<ConversationListData>(listKey)?.pages.flatMap((p) => p.items.map((c) => c.id));
+
+describe('conversation caches', () => {
+  it('moves a conversation to its place by activity, and out when it stops matching', () => {
+    const client = new QueryClient();
+    client.setQueryData<ConversationListData>(listKey, {
+      pages: [{ items: [conversation('a', 30), conversation('b', 10)], nextCursor: null }],
+      pageParams: [null],
+    });
+    upsertConversation(client, ws, me, conversation('b', 40));
+    expect(ids(client)).toEqual(['b', 'a']);
+    upsertConversation(client, ws, me, conversation('c', 35));
+    expect(ids(client)).toEqual(['b', 'c', 'a']);
+    upsertConversation(client, ws, me, conversation('d', 5));
+    expect(ids(client)).toEqual(['b', 'c', 'a', 'd']);
+    upsertConversation(client, ws, me, conversation('b', 50, { assigneeId: me }));
+    expect(ids(client)).toEqual(['c', 'a', 'd']);
+  });
+
+  it('adds a message once whether the response or the event comes first', () => {
+    const client = new QueryClient();
+    const key = queryKeys.messages(ws, 'c');
+    client.setQueryData<MessagesData>(key, {
+      pages: [{ messages: [message('m1', 1)], hasMore: false }],
+      pageParams: [null],
+    });
+    const sent = message('m2', 2, { clientId: 'client-0001' });
+    insertMessage(client, ws, sent);
+    insertMessage(client, ws, { ...sent });
+    const all = client.getQueryData<MessagesData>(key)?.pages.flatMap((p) => p.messages.map((m) => m.id));
+    expect(all).toEqual(['m1', 'm2']);
+  });
+
+  it('marks operator messages read by the customer up to a time, never private notes', () => {
+    const client = new QueryClient();
+    const key = queryKeys.messages(ws, 'c');
+    client.setQueryData<MessagesData>(key, {
+      pages: [
+        {
+          messages: [message('m1', 1), message('note', 2, { private: true }), message('m3', 5)],
+          hasMore: false,
+        },
+      ],
+      pageParams: [null],
+    });
+    markRead(client, ws, 'c', 'contact', at(3), at(4));
+    const read = client
+      .getQueryData<MessagesData>(key)
+      ?.pages[0]?.messages.map((m) => [m.id, m.readAt !== null]);
+    expect(read).toEqual([
+      ['m1', true],
+      ['note', false],
+      ['m3', false],
+    ]);
+  });
+});

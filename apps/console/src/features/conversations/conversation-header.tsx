@@ -1,0 +1,136 @@
+import { ActionIcon, Badge, Button, Group, Menu, Text, Title } from '@mantine/core';
+import type { ConversationDetail, ConversationStatus } from '@parley/contracts';
+import { useTranslation } from 'react-i18next';
+import { useMembers } from '../members/members-api.ts';
+import { customerName } from './format.ts';
+import { useConversationActions } from './use-conversation-actions.ts';
+
+const statusColor: Record<ConversationStatus, string> = { open: 'teal', snoozed: 'yellow', closed: 'gray' };
+
+export interface ConversationHeaderProps {
+  workspaceId: string;
+  userId: string;
+  conversation: ConversationDetail;
+  /** Narrow screens: a way back to the list and to the customer details. */
+  onBack?: () => void;
+  onShowCustomer?: () => void;
+}
+
+export function ConversationHeader({
+  workspaceId,
+  userId,
+  conversation: c,
+  onBack,
+  onShowCustomer,
+}: ConversationHeaderProps) {
+  const { t } = useTranslation();
+  const actions = useConversationActions(workspaceId, userId, c.id);
+  const members = useMembers(workspaceId);
+  const assignee = members.data?.find((m) => m.userId === c.assigneeId);
+  const pending = actions.pending;
+
+  return (
+    <Group
+      component="header"
+      justify="space-between"
+      gap="sm"
+      px="md"
+      py="xs"
+      style={{ borderBottom: '1px solid var(--mantine-color-default-border)', flexShrink: 0 }}
+    >
+      <Group gap="sm" miw={0} wrap="nowrap">
+        {onBack && (
+          <ActionIcon variant="subtle" onClick={onBack} aria-label={t('conversations.back')}>
+            <span aria-hidden="true">←</span>
+          </ActionIcon>
+        )}
+        <div style={{ minWidth: 0 }}>
+          <Group gap="xs" wrap="nowrap">
+            <Title order={2} size="h4" lineClamp={1}>
+              {customerName(c, t)}
+            </Title>
+            <Badge color={statusColor[c.status]} variant="light" size="sm" style={{ flexShrink: 0 }}>
+              {t(`conversations.status.${c.status}`)}
+            </Badge>
+          </Group>
+          <Text size="xs" c="dimmed" truncate>
+            #{c.number} · {t(`channels.${c.channel}`)} ·{' '}
+            {c.assigneeId === userId
+              ? t('conversations.assignedToMe')
+              : c.assigneeId
+                ? t('conversations.assignedTo', { name: assignee?.name ?? '…' })
+                : t('conversations.noAssignee')}
+          </Text>
+        </div>
+      </Group>
+      <Group gap="xs">
+        {c.assigneeId !== userId && (
+          <Button
+            size="xs"
+            onClick={() => actions.assign(userId)}
+            loading={pending?.kind === 'assign' && pending.assigneeId === userId}
+            disabled={actions.busy}
+          >
+            {t('conversation.assignToMe')}
+          </Button>
+        )}
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button size="xs" variant="default" disabled={actions.busy}>
+              {t('conversation.assign')}
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown mah={320} style={{ overflowY: 'auto' }}>
+            <Menu.Label>{t('conversation.assignLabel')}</Menu.Label>
+            {(members.data ?? []).map((m) => (
+              <Menu.Item
+                key={m.userId}
+                onClick={() => actions.assign(m.userId, m.name)}
+                disabled={m.userId === c.assigneeId}
+              >
+                {m.name}
+                {m.userId === userId ? ` ${t('members.you')}` : ''}
+              </Menu.Item>
+            ))}
+            {c.assigneeId && (
+              <>
+                <Menu.Divider />
+                <Menu.Item color="red" onClick={() => actions.assign(null)}>
+                  {t('conversation.unassign')}
+                </Menu.Item>
+              </>
+            )}
+          </Menu.Dropdown>
+        </Menu>
+        {c.status !== 'closed' && (
+          <Button
+            size="xs"
+            variant="light"
+            color="gray"
+            onClick={actions.close}
+            loading={pending?.kind === 'close'}
+            disabled={actions.busy}
+          >
+            {t('conversation.close')}
+          </Button>
+        )}
+        {c.status !== 'open' && (
+          <Button
+            size="xs"
+            variant="light"
+            onClick={actions.reopen}
+            loading={pending?.kind === 'reopen'}
+            disabled={actions.busy}
+          >
+            {t('conversation.reopen')}
+          </Button>
+        )}
+        {onShowCustomer && (
+          <Button size="xs" variant="subtle" onClick={onShowCustomer}>
+            {t('sidebar.show')}
+          </Button>
+        )}
+      </Group>
+    </Group>
+  );
+}

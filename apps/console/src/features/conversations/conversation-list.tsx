@@ -1,0 +1,87 @@
+import { Box, Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConversationFilter } from '../../api/query-keys.ts';
+import { LoadError } from '../../components/page-states.tsx';
+import { useMembers } from '../members/members-api.ts';
+import { ConversationRow } from './conversation-row.tsx';
+import { useConversationList } from './conversations-api.ts';
+import { useNow } from './format.ts';
+
+export interface ConversationListProps {
+  workspaceId: string;
+  userId: string;
+  filter: ConversationFilter;
+  activeId: string | undefined;
+}
+
+export function ConversationList({ workspaceId, userId, filter, activeId }: ConversationListProps) {
+  const { t } = useTranslation();
+  const list = useConversationList(workspaceId, filter);
+  const members = useMembers(workspaceId);
+  const now = useNow();
+  const names = useMemo(
+    () =>
+      new Map(
+        (members.data ?? []).map((m) => [m.userId, m.userId === userId ? t('conversations.you') : m.name]),
+      ),
+    [members.data, userId, t],
+  );
+
+  if (list.isPending) {
+    return (
+      <Center flex={1} p="lg">
+        <Loader size="sm" aria-label={t('common.loading')} />
+      </Center>
+    );
+  }
+  if (list.isError) return <LoadError onRetry={() => void list.refetch()} />;
+
+  const items = list.data.pages.flatMap((page) => page.items);
+  if (items.length === 0) {
+    return (
+      <Stack p="lg" gap={4} ta="center" flex={1}>
+        <Text fw={600} size="sm">
+          {filter.q ? t('conversations.noMatch', { q: filter.q }) : t(`conversations.empty.${filter.view}`)}
+        </Text>
+        {!filter.q && (
+          <Text c="dimmed" size="xs">
+            {t('conversations.emptyBody')}
+          </Text>
+        )}
+      </Stack>
+    );
+  }
+
+  return (
+    <Box flex={1} mih={0} style={{ overflowY: 'auto' }}>
+      <Box component="ul" m={0} p={0} style={{ listStyle: 'none' }} aria-busy={list.isFetching || undefined}>
+        {items.map((c) => (
+          <li key={c.id}>
+            <ConversationRow
+              workspaceId={workspaceId}
+              conversation={c}
+              assignee={
+                c.assigneeId === userId ? 'me' : c.assigneeId ? (names.get(c.assigneeId) ?? null) : null
+              }
+              active={c.id === activeId}
+              now={now}
+            />
+          </li>
+        ))}
+      </Box>
+      {list.hasNextPage && (
+        <Center p="sm">
+          <Button
+            variant="subtle"
+            size="xs"
+            loading={list.isFetchingNextPage}
+            onClick={() => void list.fetchNextPage()}
+          >
+            {t('conversations.loadMore')}
+          </Button>
+        </Center>
+      )}
+    </Box>
+  );
+}

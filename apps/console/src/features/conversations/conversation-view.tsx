@@ -1,0 +1,88 @@
+import { Box, Center, Drawer, Flex, Loader, Stack } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isApiError } from '../../api/client.ts';
+import { LoadError, MessagePage } from '../../components/page-states.tsx';
+import { navigate } from '../../router/history.ts';
+import { paths } from '../../router/routes.ts';
+import { stopFlashing, useFlashing } from './alerts.ts';
+import { Composer } from './composer.tsx';
+import { ConversationHeader } from './conversation-header.tsx';
+import { conversationPanelId } from './conversation-tabs.tsx';
+import { useConversation } from './conversations-api.ts';
+import { CustomerSidebar } from './customer-sidebar.tsx';
+import { MessageList } from './message-list.tsx';
+
+export interface ConversationViewProps {
+  workspaceId: string;
+  userId: string;
+  conversationId: string;
+  /** A phone-sized screen: the list is hidden, so offer a way back. */
+  compact: boolean;
+}
+
+export function ConversationView({ workspaceId, userId, conversationId, compact }: ConversationViewProps) {
+  const { t } = useTranslation();
+  const detail = useConversation(workspaceId, conversationId);
+  const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
+  const [customerOpened, customer] = useDisclosure(false);
+  const flashing = useFlashing(conversationId);
+
+  // Opening a flashing conversation is noticing it: let the animation finish its beat, then stop.
+  useEffect(() => {
+    if (!flashing) return;
+    const timer = setTimeout(() => stopFlashing(conversationId), 2500);
+    return () => clearTimeout(timer);
+  }, [flashing, conversationId]);
+
+  if (detail.isPending) {
+    return (
+      <Center flex={1}>
+        <Loader aria-label={t('common.loading')} />
+      </Center>
+    );
+  }
+  if (detail.isError) {
+    if (isApiError(detail.error, 'not_found') || isApiError(detail.error, 'forbidden')) {
+      return <MessagePage title={t('conversation.notFoundTitle')} body={t('conversation.notFoundBody')} />;
+    }
+    return <LoadError onRetry={() => void detail.refetch()} />;
+  }
+  const c = detail.data;
+
+  return (
+    <Flex flex={1} mih={0} miw={0} id={conversationPanelId}>
+      <Stack gap={0} flex={1} miw={0} mih={0} component="section" aria-label={t('conversation.label')}>
+        <ConversationHeader
+          workspaceId={workspaceId}
+          userId={userId}
+          conversation={c}
+          onBack={compact ? () => navigate(paths.workspace(workspaceId)) : undefined}
+          onShowCustomer={wide ? undefined : customer.open}
+        />
+        <MessageList workspaceId={workspaceId} userId={userId} conversation={c} />
+        <Composer workspaceId={workspaceId} conversation={c} />
+      </Stack>
+      {wide ? (
+        <Box
+          component="aside"
+          aria-label={t('sidebar.title')}
+          w={280}
+          p="md"
+          style={{
+            borderLeft: '1px solid var(--mantine-color-default-border)',
+            overflowY: 'auto',
+            flexShrink: 0,
+          }}
+        >
+          <CustomerSidebar conversation={c} />
+        </Box>
+      ) : (
+        <Drawer opened={customerOpened} onClose={customer.close} position="right" title={t('sidebar.title')}>
+          <CustomerSidebar conversation={c} />
+        </Drawer>
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,63 @@
+import type { Conversation } from '@parley/contracts';
+import type { TFunction } from 'i18next';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/** The customer's name, else their e-mail, else "Visitor #42". */
+export function customerName(c: Pick<Conversation, 'contact' | 'number'>, t: TFunction): string {
+  return c.contact.name?.trim() || c.contact.email || t('conversations.visitor', { number: c.number });
+}
+
+/** A clock that ticks every `ms`, for relative times and waiting times. */
+export function useNow(ms = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** "5 min ago", "yesterday", in the reader's language. */
+export function useRelativeTime(): (iso: string, now: number) => string {
+  const { t, i18n } = useTranslation();
+  const format = new Intl.RelativeTimeFormat(i18n.resolvedLanguage, { numeric: 'auto', style: 'short' });
+  return (iso, now) => {
+    const elapsed = now - Date.parse(iso);
+    if (Number.isNaN(elapsed)) return iso;
+    if (elapsed < 60_000) return t('conversations.justNow');
+    for (const [unit, size] of units) {
+      if (elapsed >= size || unit === 'minute') return format.format(-Math.floor(elapsed / size), unit);
+    }
+    return iso;
+  };
+}
+
+/** A short duration such as "4m" or "1h 5m", for waiting times. */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 1) return '<1m';
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours}h ${minutes % 60}m`;
+}
+
+/** Time since the customer's last message, when no operator has answered it yet. */
+export function waitingSince(c: Conversation): string | null {
+  const customer = c.lastCustomerMessageAt;
+  if (!customer || c.status !== 'open') return null;
+  const operator = c.lastOperatorMessageAt;
+  return operator && Date.parse(operator) >= Date.parse(customer) ? null : customer;
+}
+
+export function useFormatTime(): (iso: string) => string {
+  const { i18n } = useTranslation();
+  const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, { timeStyle: 'short' });
+  return (iso) => format.format(new Date(iso));
+}

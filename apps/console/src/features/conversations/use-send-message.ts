@@ -1,0 +1,73 @@
+import type { Attachment } from '@parley/contracts';
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { isApiError } from '../../api/client.ts';
+import { insertMessage } from './cache.ts';
+import { conversationApi } from './conversations-api.ts';
+import { newClientId, type PendingMessage, pendingStore } from './pending-messages.ts';
+
+export interface Draft {
+  text: string;
+  private: boolean;
+  attachments: Attachment[];
+}
+
+const retryDelaysMs = [1000, 2000, 4000];
+
+/** Worth trying again with the same client id: the server stores it once whatever happened. */
+const transient = (error: unknown) =>
+  isApiError(error, 'network_error') || (isApiError(error) && (error.status >= 500 || error.status === 429));
+
+async function deliver(client: QueryClient, message: PendingMessage): Promise<void> {
+  const { workspaceId } = message;
+  pendingStore.update(message, { status: 'sending', error: undefined });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const stored = await conversationApi.send(workspaceId, message.conversationId, {
+        clientId: message.clientId,
+        text: message.text,
+        private: message.private,
+        attachmentIds: message.attachments.map((a) => a.id),
+      });
+      insertMessage(client, workspaceId, stored);
+      pendingStore.remove(message);
+      return;
+    } catch (error) {
+      const delay = retryDelaysMs[attempt];
+      if (transient(error) && delay !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        continue;
+      }
+      const detail = isApiError(error) && error.code !== 'network_error' ? error.message : undefined;
+      pendingStore.update(message, { status: 'failed', error: detail || undefined });
+      return;
+    }
+  }
+}
+
+/** Shows the message at once as "sending"; retries (automatic on network errors, or by hand) reuse its client id. */
+export function useSendMessage(workspaceId: string, conversationId: string) {
+  const client = useQueryClient();
+  const send = useCallback(
+    (draft: Draft) => {
+      const message: PendingMessage = {
+        clientId: newClientId(),
+        workspaceId,
+        conversationId,
+        ...draft,
+        createdAt: new Date().toISOString(),
+        status: 'sending',
+      };
+      pendingStore.add(message);
+      void deliver(client, message);
+    },
+    [client, workspaceId, conversationId],
+  );
+  return send;
+}
+
+/** Sends a failed message again, with the same client id. */
+export function useRetrySend() {
+  const client = useQueryClient();
+  return useCallback((message: PendingMessage) => void deliver(client, message), [client]);
+}

@@ -1,0 +1,51 @@
+import type { ConversationStatus, WidgetSession, WidgetSettings } from '@parley/contracts';
+import type { RealtimeStatus } from '@parley/contracts/realtime-client';
+import type { ChatMessage } from './messages.ts';
+
+export interface ConversationRef {
+  id: string;
+  status: ConversationStatus;
+}
+
+export interface ChatState {
+  phase: 'loading' | 'ready' | 'failed';
+  /** Why the chat could not start (phase `failed`). */
+  fatal: string | null;
+  settings: WidgetSettings | null;
+  contact: WidgetSession['contact'];
+  conversation: ConversationRef | null;
+  messages: ChatMessage[];
+  /** Older history exists on the server. */
+  hasMore: boolean;
+  loadingOlder: boolean;
+  connection: RealtimeStatus | 'idle';
+  /** The connection was live once: "reconnecting" rather than "connecting". */
+  wasLive: boolean;
+  /** Name of the operator typing now, or null. */
+  typing: string | null;
+  /** Key of the message after which "This conversation was closed" shows ('*' = after the last one). */
+  closedAfter: string | null;
+  /** A transient problem to tell the visitor (role=alert). */
+  alert: string | null;
+  /** The panel is open on the host page (always true when frame.html is opened directly). */
+  open: boolean;
+}
+
+export function initialState(open: boolean): ChatState {
+  return {
+    phase: 'loading',
+    fatal: null,
+    settings: null,
+    contact: { name: null, email: null, identified: false },
+    conversation: null,
+    messages: [],
+    hasMore: false,
+    loadingOlder: false,
+    connection: 'idle',
+    wasLive: false,
+    typing: null,
+    closedAfter: null,
+    alert: null,
+    open,
+  };
+}

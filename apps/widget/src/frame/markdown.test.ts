@@ -1,0 +1,62 @@
+import type { VNode } from 'preact';
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown, safeHref } from './markdown.tsx';
+
+type Node = string | VNode<{ children?: unknown; href?: string; rel?: string; target?: string }>;
+
+/** A readable form of the rendered nodes: tags as <tag>…</tag>, links with their href. */
+function show(nodes: unknown): string {
+  const list = Array.isArray(nodes) ? nodes : [nodes];
+  return list
+    .map((node: Node) => {
+      if (typeof node === 'string') return node;
+      const tag = String(node.type);
+      const href = node.props.href ? ` ${node.props.href}` : '';
+      return `<${tag}${href}>${show(node.props.children ?? [])}</${tag}>`;
+    })
+    .join('');
+}
+
+describe('renderMarkdown', () => {
+  it('renders bold, italic and code', () => {
+    expect(show(renderMarkdown('a **b** _c_ `d`'))).toBe('a <strong>b</strong> <em>c</em> <code>d</code>');
+  });
+
+  it('leaves snake_case words and lone markers alone', () => {
+    expect(show(renderMarkdown('my_var_name and 2 * 3 ** x'))).toBe('my_var_name and 2 * 3 ** x');
+  });
+
+  it('links http(s) and mailto URLs, without trailing punctuation', () => {
+    expect(show(renderMarkdown('see https://example.com/a. or mailto:x@y.z!'))).toBe(
+      'see <a https://example.com/a>https://example.com/a</a>. or <a mailto:x@y.z>mailto:x@y.z</a>!',
+    );
+    expect(show(renderMarkdown('[docs](https://d.example/x)'))).toBe('<a https://d.example/x>docs</a>');
+  });
+
+  it('opens links in a new tab without referrer or opener', () => {
+    const [link] = renderMarkdown('https://example.com') as Array<VNode<{ rel: string; target: string }>>;
+    expect(link?.props.rel).toBe('noopener noreferrer nofollow');
+    expect(link?.props.target).toBe('_blank');
+  });
+
+  it('keeps javascript:, data: and HTML as plain text', () => {
+    const text =
+      '<img src=x onerror=alert(1)> [x](javascript:alert(1)) [y](data:text/html,hi) javascript:alert(2)';
+    expect(show(renderMarkdown(text))).toBe(text);
+  });
+
+  it('does not nest links', () => {
+    expect(show(renderMarkdown('[https://a.example](https://b.example)'))).toBe(
+      '<a https://b.example/>https://a.example</a>',
+    );
+  });
+});
+
+describe('safeHref', () => {
+  it('accepts only http, https and mailto', () => {
+    expect(safeHref('https://x.example/p?q=1')).toBe('https://x.example/p?q=1');
+    expect(safeHref(' JavaScript:alert(1)')).toBeNull();
+    expect(safeHref('vbscript:x')).toBeNull();
+    expect(safeHref('/relative')).toBeNull();
+  });
+});

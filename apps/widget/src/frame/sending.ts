@@ -1,0 +1,100 @@
+import type { Attachment, WidgetMessage } from '@parley/contracts';
+import type { ChatController } from './controller.ts';
+import { friendlyError } from './errors.ts';
+import { pinClosedNotice } from './events.ts';
+import { type ChatMessage, fromServer, mergeMessages } from './messages.ts';
+import { Outbox, type OutboxEntry, outboxMessage } from './outbox.ts';
+import { randomId } from './storage.ts';
+
+const FIRST_RETRY_MS = 2000;
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * The visitor's messages on their way: shown at once as "sending", kept in the persisted outbox
+ * until the server confirms them, retried with the same clientId after network failures.
+ */
+export class Sender {
+  readonly #chat: ChatController;
+  readonly #outbox: Outbox;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryDelay = FIRST_RETRY_MS;
+
+  constructor(chat: ChatController, storageKey: string) {
+    this.#chat = chat;
+    this.#outbox = new Outbox(storageKey, {
+      deliver: (e) => chat.call<WidgetMessage>('POST', 'messages', sendBody(e)),
+      onAttempt: (e) => this.#merge([outboxMessage(e)]),
+      onSent: (_e, message) => this.#onSent(message),
+      onFailed: (e, _error, transient) => this.#onFailed(e, transient),
+      describeError: (error) => friendlyError(error, chat.t),
+    });
+    // Messages left unsent by an earlier page load show again (and are sent once the session is up).
+    chat.store.update((s) => ({
+      messages: mergeMessages(s.messages, this.#outbox.entries.map(outboxMessage)),
+    }));
+  }
+
+  send(text: string, attachments: Attachment[]): void {
+    const entry: OutboxEntry = {
+      clientId: randomId(),
+      text,
+      attachments,
+      createdAt: new Date().toISOString(),
+    };
+    this.#chat.typing.stop();
+    this.#chat.store.update((s) => ({
+      closedAfter: pinClosedNotice(s),
+      messages: mergeMessages(s.messages, [outboxMessage(entry)]),
+    }));
+    this.#outbox.add(entry);
+  }
+
+  retry(clientId: string): void {
+    this.#outbox.retry(clientId);
+  }
+
+  /** Gives up on a message the server refused. */
+  discard(clientId: string): void {
+    this.#outbox.drop([clientId]);
+    this.#chat.store.update((s) => ({
+      messages: s.messages.filter((m) => m.id !== null || m.clientId !== clientId),
+    }));
+  }
+
+  /** The server already has these (seen in history or on the stream). */
+  drop(clientIds: ReadonlyArray<string | null>): void {
+    this.#outbox.drop(clientIds);
+  }
+
+  /** Sends what waits (on reconnect, when back online, on the retry timer). */
+  pump(): void {
+    if (this.#chat.token) void this.#outbox.pump();
+  }
+
+  #merge(incoming: ChatMessage[]): void {
+    this.#chat.store.update((s) => ({ messages: mergeMessages(s.messages, incoming) }));
+  }
+
+  #onSent(message: WidgetMessage): void {
+    clearTimeout(this.#retryTimer);
+    this.#retryDelay = FIRST_RETRY_MS;
+    this.#merge([fromServer(message)]);
+    // The first message creates the conversation; its id normally arrives with message.created.
+    setTimeout(() => {
+      if (!this.#chat.state.conversation) this.#chat.refreshSession().catch(() => {});
+    }, 2000);
+  }
+
+  #onFailed(entry: OutboxEntry, transient: boolean): void {
+    this.#merge([{ ...outboxMessage(entry), state: 'failed' }]);
+    // A refusal is explained under the message itself; only network trouble is retried by itself.
+    if (!transient) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => this.pump(), this.#retryDelay);
+    this.#retryDelay = Math.min(MAX_RETRY_MS, this.#retryDelay * 2);
+  }
+}
+
+function sendBody(entry: OutboxEntry): { clientId: string; text: string; attachmentIds: string[] } {
+  return { clientId: entry.clientId, text: entry.text, attachmentIds: entry.attachments.map((a) => a.id) };
+}
