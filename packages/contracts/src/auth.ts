@@ -110,3 +110,18 @@ export const connectionEvent = z.object({
   os: z.string().nullable(),
 });
 export type ConnectionEvent = z.infer<typeof connectionEvent>;
+
+export const widgetConfig = z.object({
+  widgetKey: z.string(),
+  snippet: z.string().describe('the <script> tag to paste into a website'),
+  identitySecret: z
+    .string()
+    .nullable()
+    .describe('HMAC key for Parley.identify; only shown to those who may manage the workspace'),
+  prechat: z.object({ enabled: z.boolean(), requireEmail: z.boolean() }),
+});
+export type WidgetConfig = z.infer<typeof widgetConfig>;
+
+export const updateWidgetConfigBody = z.object({
+  prechat: z.object({ enabled: z.boolean(), requireEmail: z.boolean() }),
+});

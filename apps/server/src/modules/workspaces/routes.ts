@@ -6,7 +6,9 @@ import {
   inviteBody,
   member,
   updateMemberBody,
+  updateWidgetConfigBody,
   updateWorkspaceBody,
+  widgetConfig,
   workspace,
 } from '@parley/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -21,6 +23,7 @@ import { createWorkspace, removeMember, updateMember, updateWorkspace } from './
 import { createInvite, revokeInvite } from './invites.ts';
 import { authorize, type OperatorPrincipal, operatorPrincipal } from './policy.ts';
 import { findMembership, getMember, getWorkspace, listMembers, listOpenInvites } from './queries.ts';
+import { getWidgetConfig, updateWidgetConfig } from './widget-config.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -145,6 +148,23 @@ export function workspaceRoutes(
           );
           return reply.status(204).send();
         },
+      );
+
+      r.get('/widget', { schema: { tags, params, response: { 200: widgetConfig } } }, (request) =>
+        getWidgetConfig(ctx.db, request.principal, ctx.config.publicUrl),
+      );
+
+      r.patch(
+        '/widget',
+        { schema: { tags, params, body: updateWidgetConfigBody, response: { 200: widgetConfig } } },
+        (request) =>
+          transaction(ctx.db, (tx) =>
+            updateWidgetConfig(tx, {
+              actor: request.principal,
+              ...request.body,
+              publicUrl: ctx.config.publicUrl,
+            }),
+          ),
       );
 
       r.get(

@@ -147,4 +147,21 @@ describe('workspaces, members and permissions', () => {
     expect(switched.body.currentWorkspaceId).toBe(b.workspaceId);
     expect((await both!.client.get('/api/auth/session')).body.currentWorkspaceId).toBe(b.workspaceId);
   });
+  it('configures the widget: snippet for everyone, secret and pre-chat settings for managers only', async () => {
+    const w = `/api/workspaces/${a.workspaceId}/widget`;
+    const mine = await operatorA.get(w);
+    expect(mine.status).toBe(200);
+    expect(mine.body.identitySecret).toBeNull();
+    expect(mine.body.snippet).toContain(`data-workspace="${mine.body.widgetKey}"`);
+    expect((await operatorA.patch(w, { prechat: { enabled: true, requireEmail: true } })).status).toBe(403);
+    const owner = await a.client.patch(w, { prechat: { enabled: true, requireEmail: false } });
+    expect(owner.status).toBe(200);
+    expect(owner.body.identitySecret).toMatch(/.{20,}/);
+    const session = await fetch(`${server.url}/api/widget/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workspaceKey: owner.body.widgetKey }),
+    });
+    expect((await session.json()).settings.prechat).toEqual({ enabled: true, requireEmail: false });
+  });
 });
