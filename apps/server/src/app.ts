@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
 import { useEventBus } from './events/publish.ts';
-import { type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { enqueue, type JobWorker, startJobWorker } from './jobs/queue.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
@@ -15,10 +16,14 @@ import { conversationRoutes } from './modules/conversations/routes.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
+import { drainWorkspace } from './modules/routing/engine.ts';
+import { routingRoutes } from './modules/routing/routes.ts';
+import { announceQueue, registerRouting } from './modules/routing/subscriber.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
 import type { Config } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db/client.ts';
+import { conversations, workspaces } from './platform/db/schema.ts';
 import { transactionsDrained } from './platform/db/tx.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttp } from './platform/http.ts';
@@ -45,7 +50,13 @@ export interface Parley {
 
 export async function createParley(
   config: Config,
-  opts: { template?: Blob; inMemory?: boolean; jobPollMs?: number } = {},
+  opts: {
+    template?: Blob;
+    inMemory?: boolean;
+    jobPollMs?: number;
+    sweepMs?: number;
+    heartbeatMs?: number;
+  } = {},
 ): Promise<Parley> {
   const database = await openDatabase({
     url: config.databaseUrl,
@@ -94,8 +105,25 @@ export async function createParley(
 
     const gateway = createGateway({
       db: ctx.db,
+      heartbeatMs: opts.heartbeatMs,
       bus,
       logger: app.log,
+      // An operator's last socket on this node closed: if no node hears from them within the grace
+      // period they are disconnected and their conversations go back to routing (ROUTE-5).
+      onOperatorLeft: (workspaceId, userId) => {
+        void (async () => {
+          const [row] = await ctx.db
+            .select({ grace: workspaces.disconnectGraceSeconds })
+            .from(workspaces)
+            .where(eq(workspaces.id, workspaceId));
+          await enqueue(
+            ctx.db,
+            'routing.presence-check',
+            { workspaceId, userId },
+            { delayMs: ((row?.grace ?? 45) + 1) * 1000 },
+          );
+        })().catch((err) => app.log.warn({ err }, 'presence check'));
+      },
       authenticate: async (request) => {
         const { workspaceId, visitorToken } = request.query as {
           workspaceId?: string;
@@ -109,7 +137,8 @@ export async function createParley(
     gateway.register(app);
     authRoutes(app, ctx);
     await attachmentRoutes(app, ctx);
-    workspaceRoutes(app, ctx, [conversationRoutes]);
+    workspaceRoutes(app, ctx, [conversationRoutes, routingRoutes]);
+    registerRouting();
     widgetRoutes(app, ctx);
     let demoWidgetKey: string | null = null;
     if (config.demo) {
@@ -125,9 +154,31 @@ export async function createParley(
 
     const jobs = startJobWorker({
       db: ctx.db,
+      app: ctx,
       pollMs: opts.jobPollMs,
       onError: (err, job) => app.log.warn({ err, job }, 'job failed'),
     });
+
+    // A safety net for every trigger: queues with someone waiting are drained every few seconds (a
+    // team that opens for the day, a missed event). Advisory locks keep concurrent drains safe.
+    const sweep = setInterval(() => {
+      void (async () => {
+        const waiting = await ctx.db
+          .selectDistinct({ workspaceId: conversations.workspaceId })
+          .from(conversations)
+          .where(
+            and(
+              eq(conversations.status, 'open'),
+              isNull(conversations.assigneeId),
+              isNotNull(conversations.queuedAt),
+            ),
+          );
+        for (const { workspaceId } of waiting) {
+          if ((await drainWorkspace(ctx.db, workspaceId)) > 0) await announceQueue(ctx.db, workspaceId);
+        }
+      })().catch((err) => app.log.warn({ err }, 'queue sweep'));
+    }, opts.sweepMs ?? 5000);
+    sweep.unref();
 
     let closing: Promise<void> | null = null;
     return {
@@ -140,6 +191,7 @@ export async function createParley(
       demoWidgetKey,
       close() {
         closing ??= (async () => {
+          clearInterval(sweep);
           gateway.close();
           await app.close();
           await ctx.writer.flushed();

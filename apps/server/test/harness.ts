@@ -28,7 +28,10 @@ export async function freshDatabaseUrl(): Promise<{ url: string | undefined; dro
 }
 
 /** A real Parley on a random port with a fresh database. */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  options: { heartbeatMs?: number } = {},
+): Promise<TestServer> {
   const database = overrides.databaseUrl
     ? { url: overrides.databaseUrl, drop: async () => {} }
     : await freshDatabaseUrl();
@@ -44,7 +47,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     ...overrides,
   };
   const template = database.url ? undefined : new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
-  const parley = await createParley(config, { template, inMemory: !database.url, jobPollMs: 50 });
+  const parley = await createParley(config, { template, inMemory: !database.url, jobPollMs: 50, ...options });
   await parley.app.listen({ port: config.port, host: config.host });
   const address = parley.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -90,10 +90,14 @@ export const member = z.object({
   permissions: z.array(z.string()).describe('granted permissions on top of the role'),
   joinedAt: timestamp,
   lastLoginAt: timestamp.nullable(),
+  status: z.string().describe('a settable status, or disconnected when no console is open'),
+  statusSince: timestamp.nullable(),
+  capacity: z.number().int().describe('open conversations at once (default 3)'),
 });
 export type Member = z.infer<typeof member>;
 
 export const updateMemberBody = z.object({
+  capacity: z.number().int().min(1).max(50).optional(),
   role: role.optional(),
   permissions: z.array(grantablePermission).optional(),
 });

@@ -98,6 +98,18 @@ export const conversation = z.object({
   contact: contactSummary,
   visitorId: id.nullable().describe('the browser visitor who started it, for web chats'),
   offline: z.boolean().describe('left through the offline form: nobody could answer'),
+  outOfHours: z.boolean().describe('arrived outside its team’s business hours: a case to recover'),
+  queuedAt: timestamp.nullable().describe('waiting in its team’s queue since (kept across re-routes)'),
+  lastTransfer: z
+    .object({
+      byUserId: id.nullable(),
+      byName: z.string().nullable(),
+      toUserId: id.nullable(),
+      toTeamId: id.nullable(),
+      message: z.string().nullable(),
+      at: timestamp,
+    })
+    .nullable(),
   createdAt: timestamp,
   firstAssignedAt: timestamp.nullable(),
   firstOperatorReplyAt: timestamp.nullable(),
@@ -173,6 +185,7 @@ export const widgetSessionBody = z.object({
 export const widgetSettings = z.object({
   name: z.string(),
   online: z.boolean().describe('someone can answer now; otherwise the widget offers the offline form'),
+  outOfHours: z.boolean().describe('the team is closed now: the widget says so'),
   prechat: z.object({ enabled: z.boolean(), requireEmail: z.boolean() }),
   attachments: z.object({ maxBytes: z.number(), contentTypes: z.array(z.string()) }),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { invite, member, workspace } from './auth.ts';
 import { id, timestamp } from './common.ts';
 import { conversation, message } from './conversations.ts';
+import { queueSummary, team } from './routing.ts';
 
 /**
  * Every domain event Parley publishes, with its payload. The server validates against these when it
@@ -18,11 +19,20 @@ export const eventPayloads = {
   /** Status, assignee, team, priority or contact changed; `change` says which. */
   'conversation.updated': z.object({
     conversation,
-    change: z.enum(['assigned', 'closed', 'reopened', 'contact', 'status']),
+    change: z.enum(['assigned', 'closed', 'reopened', 'contact', 'status', 'transferred', 'queued']),
     actorId: id.nullable(),
     previousAssigneeId: id.nullable().describe('who had it before an assignment change: they see it leave'),
   }),
   'message.created': z.object({ message, conversation }),
+  'operator.status_changed': z.object({
+    userId: id,
+    status: z.string(),
+    since: timestamp,
+    changedBy: id.nullable().describe('who set it: the operator, a supervisor, or null for the system'),
+  }),
+  'team.updated': z.object({ team }),
+  'team.deleted': z.object({ teamId: id }),
+  'queue.updated': queueSummary,
   /** The reader saw every message of the other side up to `upTo`. */
   'message.read': z.object({
     conversationId: id,

@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './events.ts';
 export * from './permissions.ts';
 export * from './realtime.ts';
+export * from './routing.ts';

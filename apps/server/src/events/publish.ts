@@ -1,6 +1,6 @@
 import { type EventName, type EventPayload, eventPayloads } from '@parley/contracts';
 import { eq, sql } from 'drizzle-orm';
-import { enqueue } from '../jobs/queue.ts';
+import { enqueue, wakeWorkers } from '../jobs/queue.ts';
 import { events, workspaces } from '../platform/db/schema.ts';
 import type { Tx } from '../platform/db/tx.ts';
 import type { EventBus, StoredEvent } from './bus.ts';
@@ -74,13 +74,16 @@ export async function publishMany(tx: Tx, inputs: readonly AnyPublishInput[]): P
     payload: r.payload,
     at,
   }));
+  let jobs = 0;
   for (const event of stored) {
     for (const subscriber of durableSubscribersOf(event.name as EventName)) {
       await enqueue(tx.db, subscriber.jobName, { workspaceId: event.workspaceId, seq: event.seq });
+      jobs++;
     }
   }
   tx.afterCommit(() => {
     for (const event of stored) bus?.publish(event);
+    if (jobs > 0) wakeWorkers();
   });
   return stored;
 }

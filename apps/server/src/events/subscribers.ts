@@ -1,7 +1,6 @@
 import type { EventName } from '@parley/contracts';
 import { and, eq } from 'drizzle-orm';
-import { defineJob } from '../jobs/queue.ts';
-import type { Db } from '../platform/db/client.ts';
+import { defineJob, type JobContext } from '../jobs/queue.ts';
 import { events } from '../platform/db/schema.ts';
 import type { StoredEvent } from './bus.ts';
 
@@ -11,7 +10,7 @@ export interface DurableSubscriber {
   events: readonly EventName[];
 }
 
-const durable: DurableSubscriber[] = [];
+const durable = new Map<string, DurableSubscriber>();
 
 /**
  * Registers a subscriber that reacts to events through durable jobs (webhooks, automation, metrics,
@@ -20,7 +19,7 @@ const durable: DurableSubscriber[] = [];
 export function subscribe(opts: {
   name: string;
   events: readonly EventName[];
-  handle: (event: StoredEvent, ctx: { db: Db }) => Promise<void>;
+  handle: (event: StoredEvent, ctx: JobContext) => Promise<void>;
   maxAttempts?: number;
 }): DurableSubscriber {
   const jobName = `event:${opts.name}`;
@@ -46,10 +45,10 @@ export function subscribe(opts: {
     },
   });
   const subscriber = { name: opts.name, jobName, events: opts.events };
-  durable.push(subscriber);
+  durable.set(opts.name, subscriber);
   return subscriber;
 }
 
 export function durableSubscribersOf(name: EventName): DurableSubscriber[] {
-  return durable.filter((s) => s.events.includes(name));
+  return [...durable.values()].filter((s) => s.events.includes(name));
 }

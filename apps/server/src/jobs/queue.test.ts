@@ -63,7 +63,7 @@ describe('durable jobs', () => {
     const ids = [];
     for (let n = 100; n < 140; n++) ids.push(await enqueue(server.parley.ctx.db, 'test.record', { n }));
     const workers = [1, 2, 3].map(() =>
-      startJobWorker({ db: server.parley.ctx.db, pollMs: 5, onError: () => {} }),
+      startJobWorker({ db: server.parley.ctx.db, app: server.parley.ctx, pollMs: 5, onError: () => {} }),
     );
     await waitFor(() => runs.length - before >= 40, 10_000);
     await new Promise((r) => setTimeout(r, 200));

@@ -1,10 +1,13 @@
 import { sql } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
 import type { Db, Queryable } from '../platform/db/client.ts';
 import { jobs } from '../platform/db/schema.ts';
 
 export interface JobContext {
   db: Db;
   attempt: number;
+  /** The running server's context (mailer, writer, …) for handlers that need more than the database. */
+  app: AppContext;
 }
 
 export interface JobDefinition<P> {
@@ -49,6 +52,13 @@ interface ClaimedJob {
   max_attempts: number;
 }
 
+const workers = new Set<JobWorker>();
+
+/** Wakes this process's workers after a commit that enqueued work, instead of waiting for the next poll. */
+export function wakeWorkers(): void {
+  for (const worker of workers) worker.poke();
+}
+
 export interface JobWorker {
   /** Runs due jobs now instead of waiting for the next poll. */
   poke(): void;
@@ -63,6 +73,7 @@ export interface JobWorker {
  */
 export function startJobWorker(opts: {
   db: Db;
+  app: AppContext;
   pollMs?: number;
   batch?: number;
   leaseMs?: number;
@@ -92,7 +103,7 @@ export function startJobWorker(opts: {
     const definition = definitions.get(job.name);
     try {
       if (!definition) throw new Error(`no handler for job ${job.name}`);
-      await definition.handle(job.payload as never, { db: opts.db, attempt: job.attempts });
+      await definition.handle(job.payload as never, { db: opts.db, attempt: job.attempts, app: opts.app });
       await opts.db.execute(sql`UPDATE jobs SET done_at = now(), locked_until = NULL WHERE id = ${job.id}`);
     } catch (err) {
       opts.onError(err, job);
@@ -132,7 +143,7 @@ export function startJobWorker(opts: {
   };
   loop();
 
-  return {
+  const worker: JobWorker = {
     poke: () => {
       if (!running) loop();
     },
@@ -142,8 +153,11 @@ export function startJobWorker(opts: {
     },
     async stop() {
       stopped = true;
+      workers.delete(worker);
       clearTimeout(timer);
       while (running) await running;
     },
   };
+  workers.add(worker);
+  return worker;
 }

@@ -37,6 +37,10 @@ const presenters: { [N in EventName]: Presenter } = {
   'member.removed': operatorsOnly,
   'invite.created': memberManagers,
   'invite.revoked': memberManagers,
+  'operator.status_changed': operatorsOnly,
+  'team.updated': operatorsOnly,
+  'team.deleted': operatorsOnly,
+  'queue.updated': operatorsOnly,
   'conversation.created': conversationEvent<'conversation.created'>((p) => ({
     conversation: presentConversationForVisitor(p.conversation),
   })),

@@ -16,6 +16,8 @@ export interface GatewayOptions {
   db: Db;
   bus: EventBus;
   logger: FastifyBaseLogger;
+  /** An operator's last socket on this node closed. */
+  onOperatorLeft?: (workspaceId: string, userId: string) => void;
   /** Works out who opens the socket, or null to refuse it. */
   authenticate(request: FastifyRequest): Promise<Principal | null>;
   heartbeatMs?: number;
@@ -234,6 +236,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ws.on('close', () => {
       clients.delete(client);
       unlisten();
+      const p = client.principal;
+      if (
+        p.kind === 'operator' &&
+        ![...clients].some(
+          (c) =>
+            c.principal.kind === 'operator' &&
+            c.principal.userId === p.userId &&
+            c.principal.workspaceId === p.workspaceId,
+        )
+      ) {
+        opts.onOperatorLeft?.(p.workspaceId, p.userId);
+      }
       if (feed.size === 0 && feeds.get(feed.workspaceId) === feed) feeds.delete(feed.workspaceId);
     });
     ws.on('pong', () => {

@@ -15,6 +15,7 @@ export async function recordConnection(
     client: ClientInfo;
     workspaceId?: string | null;
     detail?: string | null;
+    changedBy?: string | null;
   },
 ): Promise<void> {
   await db.insert(connectionHistory).values({
@@ -22,6 +23,7 @@ export async function recordConnection(
     workspaceId: input.workspaceId ?? null,
     kind: input.kind,
     detail: input.detail ?? null,
+    changedBy: input.changedBy ?? null,
     ip: input.client.ip,
     browser: input.client.browser,
     os: input.client.os,

@@ -23,7 +23,7 @@ export async function createConversation(
     .update(workspaces)
     .set({ conversationSeq: sql`${workspaces.conversationSeq} + 1` })
     .where(eq(workspaces.id, input.workspaceId))
-    .returning({ number: workspaces.conversationSeq });
+    .returning({ number: workspaces.conversationSeq, defaultTeamId: workspaces.defaultTeamId });
   const [row] = await tx.db
     .insert(conversations)
     .values({
@@ -32,6 +32,8 @@ export async function createConversation(
       channel: input.channel,
       contactId: input.contactId,
       visitorId: input.visitorId,
+      // New conversations go to the workspace's default team, whose rule routes them (ROUTE-3).
+      teamId: counter!.defaultTeamId,
       offline: input.offline ?? false,
     })
     .returning({ id: conversations.id });

@@ -195,7 +195,7 @@ function conversationChanges(rows: (typeof messages.$inferSelect)[]) {
       if (row.authorKind === 'contact') {
         change.customer += 1;
         change.customer_at = at;
-      } else {
+      } else if (row.authorKind === 'operator') {
         change.operator_at = at;
         change.operator_first_at ??= at;
       }

@@ -1,22 +1,45 @@
-import { attachmentLimits, type WidgetSettings } from '@parley/contracts';
-import { and, desc, eq, gt, or, sql } from 'drizzle-orm';
+import { attachmentLimits, type BusinessHours, type WidgetSettings } from '@parley/contracts';
+import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
-import { contacts, conversations, memberships, type workspaces } from '../../platform/db/schema.ts';
+import {
+  contacts,
+  conversations,
+  memberships,
+  teamMembers,
+  teams,
+  type workspaces,
+} from '../../platform/db/schema.ts';
+import { isOpen } from '../routing/business-hours.ts';
 import type { VisitorPrincipal } from '../workspaces/policy.ts';
 
-/** Someone can answer when a member has had a live console connection in the last 90 seconds. */
-export async function isWorkspaceOnline(db: Queryable, workspaceId: string): Promise<boolean> {
-  const [row] = await db
+/**
+ * Whether someone can answer now: with a default team, the team is within business hours and one of
+ * its members is Connected with a live console; without one, any member is.
+ */
+export async function availability(db: Queryable, workspace: typeof workspaces.$inferSelect) {
+  const [team] = workspace.defaultTeamId
+    ? await db.select().from(teams).where(eq(teams.id, workspace.defaultTeamId))
+    : [];
+  const open = isOpen((team?.businessHours as BusinessHours | null | undefined) ?? null);
+  if (!open) return { online: false, outOfHours: true };
+  const [someone] = await db
     .select({ userId: memberships.userId })
     .from(memberships)
     .where(
       and(
-        eq(memberships.workspaceId, workspaceId),
-        gt(memberships.lastActiveAt, new Date(Date.now() - 90_000)),
+        eq(memberships.workspaceId, workspace.id),
+        eq(memberships.status, 'connected'),
+        gt(memberships.lastActiveAt, new Date(Date.now() - workspace.disconnectGraceSeconds * 1000)),
+        team
+          ? inArray(
+              memberships.userId,
+              db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, team.id)),
+            )
+          : undefined,
       ),
     )
     .limit(1);
-  return Boolean(row);
+  return { online: Boolean(someone), outOfHours: false };
 }
 
 export async function widgetSettings(
@@ -25,7 +48,7 @@ export async function widgetSettings(
 ): Promise<WidgetSettings> {
   return {
     name: workspace.name,
-    online: await isWorkspaceOnline(db, workspace.id),
+    ...(await availability(db, workspace)),
     prechat: { enabled: workspace.prechatEnabled, requireEmail: workspace.prechatRequireEmail },
     attachments: { maxBytes: attachmentLimits.maxBytes, contentTypes: [...attachmentLimits.contentTypes] },
   };

@@ -11,6 +11,7 @@ import {
   widgetMessage,
   widgetMessagePage,
   widgetMessagesQuery,
+  widgetQueue,
   widgetSendBody,
   widgetSession,
   widgetSessionBody,
@@ -34,6 +35,7 @@ import { leaveOfflineMessage, markRead, sendVisitorMessage } from '../messages/c
 import { sendOnce } from '../messages/idempotency.ts';
 import { presentMessageForVisitor } from '../messages/presenter.ts';
 import { listMessages } from '../messages/queries.ts';
+import { queuePosition } from '../routing/queue.ts';
 import type { VisitorPrincipal } from '../workspaces/policy.ts';
 import {
   latestVisitorConversation,
@@ -210,6 +212,13 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
       return presentMessageForVisitor(sent)!;
     },
   );
+
+  r.get('/api/widget/queue', { schema: { tags, response: { 200: widgetQueue } } }, async (request) => {
+    const visitor = await requireVisitor(ctx, request);
+    const conversation = await latestVisitorConversation(ctx.db, visitor);
+    if (!conversation) return { position: null, estimatedWaitSeconds: null };
+    return queuePosition(ctx.db, visitor.workspaceId, conversation.id);
+  });
 
   r.post('/api/widget/attachments', { schema: { tags, response: { 200: attachment } } }, async (request) => {
     const visitor = await requireVisitor(ctx, request);

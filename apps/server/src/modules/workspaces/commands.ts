@@ -71,7 +71,13 @@ async function ownerCount(tx: Tx, workspaceId: string): Promise<number> {
 /** Changes a member's role or grants. Nobody raises anyone above themself or leaves a workspace ownerless. */
 export async function updateMember(
   tx: Tx,
-  input: { actor: OperatorPrincipal; userId: string; role?: Role; permissions?: GrantablePermission[] },
+  input: {
+    actor: OperatorPrincipal;
+    userId: string;
+    role?: Role;
+    permissions?: GrantablePermission[];
+    capacity?: number;
+  },
 ) {
   const { actor } = input;
   authorize(actor, 'members.manage');
@@ -95,6 +101,7 @@ export async function updateMember(
     .set({
       ...(input.role ? { role: input.role } : {}),
       ...(input.permissions ? { permissions: [...new Set(input.permissions)] } : {}),
+      ...(input.capacity !== undefined ? { capacity: input.capacity } : {}),
     })
     .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.userId)));
   const member = await getMember(tx.db, actor.workspaceId, input.userId);

@@ -22,6 +22,9 @@ export const presentMember = (m: {
   permissions: string[];
   createdAt: Date;
   lastLoginAt: Date | null;
+  status: string;
+  statusSince: Date;
+  capacity: number;
 }): Member => ({
   userId: m.userId,
   name: m.name,
@@ -30,6 +33,9 @@ export const presentMember = (m: {
   permissions: m.permissions,
   joinedAt: m.createdAt.toISOString(),
   lastLoginAt: m.lastLoginAt?.toISOString() ?? null,
+  status: m.status,
+  statusSince: m.statusSince.toISOString(),
+  capacity: m.capacity,
 });
 
 export const presentInvite = (

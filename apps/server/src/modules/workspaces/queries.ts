@@ -1,5 +1,5 @@
 import { type Member, permissionsOf, type WorkspaceMembership } from '@parley/contracts';
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { invites, memberships, users, workspaces } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -39,6 +39,14 @@ export async function listMemberships(db: Queryable, userId: string): Promise<Wo
   }));
 }
 
+/**
+ * ROUTE-1: "disconnected" is not a status anyone sets; it is what a member without a live console on
+ * any node for the workspace's grace period is, whatever they chose before.
+ */
+export const effectiveStatus = sql<string>`CASE WHEN ${memberships.lastActiveAt} > now() - make_interval(secs =>
+  (SELECT w.disconnect_grace_seconds FROM workspaces w WHERE w.id = ${memberships.workspaceId}))
+  THEN ${memberships.status} ELSE 'disconnected' END`;
+
 const memberColumns = {
   userId: users.id,
   name: users.name,
@@ -47,6 +55,9 @@ const memberColumns = {
   permissions: memberships.permissions,
   createdAt: memberships.createdAt,
   lastLoginAt: users.lastLoginAt,
+  status: effectiveStatus,
+  statusSince: memberships.statusSince,
+  capacity: memberships.capacity,
 };
 
 export async function listMembers(db: Queryable, workspaceId: string): Promise<Member[]> {

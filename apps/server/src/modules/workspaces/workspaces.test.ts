@@ -162,6 +162,9 @@ describe('workspaces, members and permissions', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ workspaceKey: owner.body.widgetKey }),
     });
-    expect((await session.json()).settings.prechat).toEqual({ enabled: true, requireEmail: false });
+    expect(((await session.json()) as { settings: { prechat: unknown } }).settings.prechat).toEqual({
+      enabled: true,
+      requireEmail: false,
+    });
   });
 });

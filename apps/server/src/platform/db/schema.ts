@@ -42,6 +42,10 @@ export const workspaces = pgTable('workspaces', {
   conversationSeq: integer('conversation_seq').notNull().default(0),
   prechatEnabled: boolean('prechat_enabled').notNull().default(false),
   prechatRequireEmail: boolean('prechat_require_email').notNull().default(false),
+  /** Where new web conversations are routed; null = no automatic routing. */
+  defaultTeamId: uuid('default_team_id'),
+  lookingNoticeSeconds: integer('looking_notice_seconds').notNull().default(120),
+  disconnectGraceSeconds: integer('disconnect_grace_seconds').notNull().default(45),
   widgetKey: text('widget_key').notNull().unique(),
   widgetSecret: text('widget_secret').notNull(),
   createdAt: createdAt(),
@@ -58,8 +62,12 @@ export const memberships = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['owner', 'admin', 'supervisor', 'operator'] }).notNull(),
     permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
-    /** Refreshed while the member has a live socket: "someone can answer" for the widget. */
+    /** Refreshed while the member has a live socket on any node; older than the grace period = disconnected. */
     lastActiveAt: tstz('last_active_at'),
+    /** The status the operator chose (ROUTE-1); "disconnected" is derived from lastActiveAt instead. */
+    status: text('status').notNull().default('connected'),
+    statusSince: tstz('status_since').notNull().defaultNow(),
+    capacity: integer('capacity').notNull().default(3),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId)],
@@ -127,6 +135,8 @@ export const connectionHistory = pgTable(
     workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: ['login', 'logout', 'status_change', 'login_failed'] }).notNull(),
     detail: text('detail'),
+    /** For status changes: who made it (the operator, a supervisor) or null for the system. */
+    changedBy: uuid('changed_by'),
     ip: text('ip'),
     browser: text('browser'),
     os: text('os'),
@@ -258,11 +268,22 @@ export const conversations = pgTable(
       .references(() => contacts.id, { onDelete: 'cascade' }),
     visitorId: uuid('visitor_id').references(() => visitors.id, { onDelete: 'set null' }),
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
-    teamId: uuid('team_id'),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
     priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] })
       .notNull()
       .default('normal'),
     offline: boolean('offline').notNull().default(false),
+    outOfHours: boolean('out_of_hours').notNull().default(false),
+    /** In its team's queue since; kept when it goes back to routing so it keeps its place. */
+    queuedAt: tstz('queued_at'),
+    lastTransfer: jsonb('last_transfer').$type<{
+      byUserId: string | null;
+      byName: string | null;
+      toUserId: string | null;
+      toTeamId: string | null;
+      message: string | null;
+      at: string;
+    }>(),
     unreadCount: integer('unread_count').notNull().default(0),
     lastMessageText: text('last_message_text'),
     lastMessageAuthor: text('last_message_author', { enum: ['contact', 'operator', 'bot', 'system'] }),
@@ -325,4 +346,77 @@ export const messages = pgTable(
     uniqueIndex('messages_client_id_key').on(t.workspaceId, t.clientId),
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
   ],
+);
+
+export const teams = pgTable(
+  'teams',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    rule: text('rule', { enum: ['round_robin', 'least_busy', 'manual'] })
+      .notNull()
+      .default('round_robin'),
+    capacity: integer('capacity'),
+    rerouteAfterSeconds: integer('reroute_after_seconds'),
+    businessHours: jsonb('business_hours').$type<{
+      timezone: string;
+      weekly: Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
+      holidays: string[];
+    }>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('teams_workspace_idx').on(t.workspaceId)],
+);
+
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Round robin hands the next conversation to whoever waited longest for one. */
+    lastAssignedAt: tstz('last_assigned_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.userId] }),
+    index('team_members_user_idx').on(t.workspaceId, t.userId),
+  ],
+);
+
+export const customStatuses = pgTable('custom_statuses', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  workspaceId: uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const transfers = pgTable(
+  'transfers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    fromUserId: uuid('from_user_id'),
+    toUserId: uuid('to_user_id'),
+    toTeamId: uuid('to_team_id'),
+    byUserId: uuid('by_user_id'),
+    message: text('message'),
+    at: createdAt(),
+  },
+  (t) => [index('transfers_conversation_idx').on(t.conversationId, t.at)],
 );

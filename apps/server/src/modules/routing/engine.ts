@@ -1,0 +1,221 @@
+import type { BusinessHours } from '@parley/contracts';
+import { and, asc, eq, gt, isNotNull, isNull, notInArray, sql } from 'drizzle-orm';
+import { publish } from '../../events/publish.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import type { Db, Queryable } from '../../platform/db/client.ts';
+import { conversations, memberships, teamMembers, teams, workspaces } from '../../platform/db/schema.ts';
+import { type Tx, transaction } from '../../platform/db/tx.ts';
+import { loadConversation } from '../conversations/queries.ts';
+import { isOpen } from './business-hours.ts';
+import { type Candidate, rankCandidates } from './strategies.ts';
+
+type TeamRow = typeof teams.$inferSelect;
+
+export const priorityRank = sql`CASE ${conversations.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END`;
+
+const activeCount = sql<number>`(SELECT count(*) FROM conversations c
+  WHERE c.workspace_id = ${memberships.workspaceId} AND c.assignee_id = ${memberships.userId} AND c.status = 'open')::int`;
+
+const live = (graceSeconds: number) =>
+  gt(memberships.lastActiveAt, sql`now() - make_interval(secs => ${graceSeconds})`);
+
+async function graceOf(db: Queryable, workspaceId: string): Promise<number> {
+  const [row] = await db
+    .select({ grace: workspaces.disconnectGraceSeconds })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
+  return row?.grace ?? 45;
+}
+
+/** Operators of the team who may take a conversation now: Connected, with a live console, in the team. */
+async function candidates(tx: Tx, team: TeamRow, grace: number, exclude: string[]): Promise<Candidate[]> {
+  const rows = await tx.db
+    .select({
+      userId: memberships.userId,
+      capacity: sql<number>`coalesce(${team.capacity}::int, ${memberships.capacity})`,
+      active: activeCount,
+      lastAssignedAt: teamMembers.lastAssignedAt,
+    })
+    .from(teamMembers)
+    .innerJoin(
+      memberships,
+      and(eq(memberships.userId, teamMembers.userId), eq(memberships.workspaceId, teamMembers.workspaceId)),
+    )
+    .where(
+      and(
+        eq(teamMembers.teamId, team.id),
+        eq(memberships.status, 'connected'),
+        live(grace),
+        exclude.length > 0 ? notInArray(memberships.userId, exclude) : undefined,
+      ),
+    );
+  return rows.map((r) => ({ ...r, capacity: Number(r.capacity), active: Number(r.active) }));
+}
+
+/**
+ * Hands the conversation to the best candidate who still qualifies once their membership row is
+ * locked: the lock serialises every assignment to that operator (from any team, on any node) and
+ * every status change, so capacity and status are checked against the truth, not a snapshot.
+ */
+async function assignBest(
+  tx: Tx,
+  team: TeamRow,
+  conversationId: string,
+  workspaceId: string,
+  exclude: string[],
+): Promise<string | null> {
+  const grace = await graceOf(tx.db, workspaceId);
+  for (const candidate of rankCandidates(team.rule, await candidates(tx, team, grace, exclude))) {
+    const [member] = await tx.db
+      .select({ status: memberships.status, capacity: memberships.capacity })
+      .from(memberships)
+      .where(
+        and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, candidate.userId), live(grace)),
+      )
+      .for('update');
+    if (member?.status !== 'connected') continue;
+    const [load] = await tx.db
+      .select({ active: activeCount })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, candidate.userId)));
+    if (Number(load?.active ?? 0) >= (team.capacity ?? member.capacity)) continue;
+    const now = new Date();
+    await tx.db
+      .update(conversations)
+      .set({
+        assigneeId: candidate.userId,
+        assignedAt: now,
+        firstAssignedAt: sql`coalesce(${conversations.firstAssignedAt}, ${now.toISOString()}::timestamptz)`,
+      })
+      .where(eq(conversations.id, conversationId));
+    await tx.db
+      .update(teamMembers)
+      .set({ lastAssignedAt: now })
+      .where(and(eq(teamMembers.teamId, team.id), eq(teamMembers.userId, candidate.userId)));
+    const conversation = await loadConversation(tx.db, workspaceId, conversationId);
+    await publish(tx, {
+      workspaceId,
+      name: 'conversation.updated',
+      payload: { conversation, change: 'assigned', actorId: null, previousAssigneeId: null },
+      conversationId,
+    });
+    if (team.rerouteAfterSeconds) {
+      await enqueue(
+        tx.db,
+        'routing.reroute',
+        { workspaceId, conversationId, assigneeId: candidate.userId, assignedAt: now.toISOString() },
+        { delayMs: team.rerouteAfterSeconds * 1000 },
+      );
+    }
+    return candidate.userId;
+  }
+  return null;
+}
+
+async function lockTeam(tx: Tx, teamId: string): Promise<TeamRow | null> {
+  await tx.db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`);
+  const [team] = await tx.db.select().from(teams).where(eq(teams.id, teamId));
+  return team ?? null;
+}
+
+export type RouteOutcome = 'assigned' | 'queued' | 'out_of_hours' | 'skipped';
+
+/**
+ * Routes one unassigned open conversation of a team (ROUTE-2, -3, -6): outside business hours it is
+ * flagged to recover later; otherwise it enters the queue (keeping an earlier place) and goes to the
+ * best eligible operator if there is one.
+ */
+export async function routeConversation(
+  db: Db,
+  input: { workspaceId: string; conversationId: string; exclude?: string[] },
+): Promise<RouteOutcome> {
+  return transaction(db, async (tx) => {
+    const current = await loadConversation(tx.db, input.workspaceId, input.conversationId, {
+      forUpdate: true,
+    });
+    if (current.status !== 'open' || current.assigneeId !== null || !current.teamId) return 'skipped';
+    const team = await lockTeam(tx, current.teamId);
+    if (!team) return 'skipped';
+    if (!isOpen(team.businessHours as BusinessHours | null)) {
+      await tx.db
+        .update(conversations)
+        .set({ outOfHours: true, queuedAt: null })
+        .where(eq(conversations.id, current.id));
+      await announceQueued(tx, input.workspaceId, current.id);
+      return 'out_of_hours';
+    }
+    if (!current.queuedAt) {
+      await tx.db.update(conversations).set({ queuedAt: new Date() }).where(eq(conversations.id, current.id));
+    }
+    const assignee = await assignBest(tx, team, current.id, input.workspaceId, input.exclude ?? []);
+    if (assignee) return 'assigned';
+    if (!current.queuedAt) await announceQueued(tx, input.workspaceId, current.id);
+    return 'queued';
+  });
+}
+
+async function announceQueued(tx: Tx, workspaceId: string, conversationId: string) {
+  const conversation = await loadConversation(tx.db, workspaceId, conversationId);
+  await publish(tx, {
+    workspaceId,
+    name: 'conversation.updated',
+    payload: { conversation, change: 'queued', actorId: null, previousAssigneeId: null },
+    conversationId,
+  });
+}
+
+/**
+ * Assigns queued conversations of the team, by priority then arrival, for as long as someone can take
+ * one (ROUTE-3: the queue drains as soon as capacity frees). One transaction per assignment, so a
+ * long queue never holds locks for long. Returns how many were assigned.
+ */
+export async function drainTeam(db: Db, input: { workspaceId: string; teamId: string }): Promise<number> {
+  let assigned = 0;
+  for (;;) {
+    const progressed = await transaction(db, async (tx) => {
+      const team = await lockTeam(tx, input.teamId);
+      if (!team || team.rule === 'manual' || !isOpen(team.businessHours as BusinessHours | null))
+        return false;
+      const [next] = await tx.db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.teamId, team.id),
+            eq(conversations.status, 'open'),
+            isNull(conversations.assigneeId),
+            isNotNull(conversations.queuedAt),
+            eq(conversations.outOfHours, false),
+          ),
+        )
+        .orderBy(priorityRank, asc(conversations.queuedAt), asc(conversations.id))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!next) return false;
+      return (await assignBest(tx, team, next.id, input.workspaceId, [])) !== null;
+    });
+    if (!progressed) return assigned;
+    assigned++;
+  }
+}
+
+/** Drains every team of the workspace that has someone waiting. */
+export async function drainWorkspace(db: Db, workspaceId: string): Promise<number> {
+  const waiting = await db
+    .selectDistinct({ teamId: conversations.teamId })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.status, 'open'),
+        isNull(conversations.assigneeId),
+        isNotNull(conversations.queuedAt),
+        eq(conversations.outOfHours, false),
+      ),
+    );
+  let assigned = 0;
+  for (const { teamId } of waiting) {
+    if (teamId) assigned += await drainTeam(db, { workspaceId, teamId });
+  }
+  return assigned;
+}

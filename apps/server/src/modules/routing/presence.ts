@@ -1,0 +1,83 @@
+import { builtInStatuses, type SettableStatus } from '@parley/contracts';
+import { and, eq } from 'drizzle-orm';
+import { publish } from '../../events/publish.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import { conversations, customStatuses, memberships, workspaces } from '../../platform/db/schema.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { ClientInfo } from '../../platform/user-agent.ts';
+import { recordConnection } from '../audit/connection-history.ts';
+import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
+import { getMember } from '../workspaces/queries.ts';
+
+/**
+ * ROUTE-1 / OI-2: sets an operator's status, by themself or by a supervisor. Every change is in the
+ * connection history with who made it; the time in each status follows from consecutive rows.
+ * Returns the conversations that should hear a "looking for information" notice.
+ */
+export async function setStatus(
+  tx: Tx,
+  input: { actor: OperatorPrincipal; userId: string; status: SettableStatus; client: ClientInfo },
+) {
+  const { actor } = input;
+  if (input.userId !== actor.userId) authorize(actor, 'operators.manage');
+  if (!(builtInStatuses as readonly string[]).includes(input.status)) {
+    const [custom] = await tx.db
+      .select({ id: customStatuses.id })
+      .from(customStatuses)
+      .where(
+        and(eq(customStatuses.workspaceId, actor.workspaceId), eq(customStatuses.id, input.status.slice(7))),
+      );
+    if (!custom)
+      throw new AppError('validation_failed', 'status: no such custom status in this workspace', 'status');
+  }
+  await getMember(tx.db, actor.workspaceId, input.userId);
+  const since = new Date();
+  await tx.db
+    .update(memberships)
+    .set({ status: input.status, statusSince: since })
+    .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.userId)));
+  await recordConnection(tx.db, {
+    userId: input.userId,
+    workspaceId: actor.workspaceId,
+    kind: 'status_change',
+    detail: input.status,
+    changedBy: actor.userId,
+    client: input.client,
+  });
+  await publish(tx, {
+    workspaceId: actor.workspaceId,
+    name: 'operator.status_changed',
+    payload: {
+      userId: input.userId,
+      status: input.status,
+      since: since.toISOString(),
+      changedBy: actor.userId,
+    },
+  });
+  let lookingIn: string[] = [];
+  if (input.status === 'looking_for_info') {
+    const open = await tx.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.workspaceId, actor.workspaceId),
+          eq(conversations.assigneeId, input.userId),
+          eq(conversations.status, 'open'),
+        ),
+      );
+    lookingIn = open.map((c) => c.id);
+    const [workspace] = await tx.db
+      .select({ after: workspaces.lookingNoticeSeconds })
+      .from(workspaces)
+      .where(eq(workspaces.id, actor.workspaceId));
+    await enqueue(
+      tx.db,
+      'routing.still-looking',
+      { workspaceId: actor.workspaceId, userId: input.userId, since: since.toISOString() },
+      { delayMs: (workspace?.after ?? 120) * 1000 },
+    );
+  }
+  return { member: await getMember(tx.db, actor.workspaceId, input.userId), lookingIn };
+}

@@ -1,0 +1,179 @@
+import type { Conversation, EventPayload, QueueSummary } from '@parley/contracts';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { publish } from '../../events/publish.ts';
+import { subscribe } from '../../events/subscribers.ts';
+import { defineJob } from '../../jobs/queue.ts';
+import type { Db } from '../../platform/db/client.ts';
+import { conversations, memberships, workspaces } from '../../platform/db/schema.ts';
+import { transaction } from '../../platform/db/tx.ts';
+import { recordConnection } from '../audit/connection-history.ts';
+import { loadConversation } from '../conversations/queries.ts';
+import { drainTeam, drainWorkspace, routeConversation } from './engine.ts';
+import { postNotice } from './notices.ts';
+import { queueSummary } from './queue.ts';
+
+const lastSummary = new Map<string, string>();
+
+/** OI-3: tells consoles the queue's size whenever it changed. */
+export async function announceQueue(db: Db, workspaceId: string) {
+  const summary: QueueSummary = await queueSummary(db, workspaceId);
+  const key = JSON.stringify(summary);
+  if (lastSummary.get(workspaceId) === key) return;
+  lastSummary.set(workspaceId, key);
+  await transaction(db, (tx) => publish(tx, { workspaceId, name: 'queue.updated', payload: summary }));
+}
+
+/** Takes the conversation away from an operator who will not answer it and routes it again, keeping its place. */
+async function reroute(db: Db, workspaceId: string, conversationId: string, fromUserId: string) {
+  const unassigned = await transaction(db, async (tx) => {
+    const current = await loadConversation(tx.db, workspaceId, conversationId, { forUpdate: true });
+    if (current.status !== 'open' || current.assigneeId !== fromUserId) return false;
+    await tx.db
+      .update(conversations)
+      .set({ assigneeId: null, assignedAt: null })
+      .where(eq(conversations.id, conversationId));
+    const conversation = await loadConversation(tx.db, workspaceId, conversationId);
+    await publish(tx, {
+      workspaceId,
+      name: 'conversation.updated',
+      payload: { conversation, change: 'queued', actorId: null, previousAssigneeId: fromUserId },
+      conversationId,
+    });
+    return true;
+  });
+  if (unassigned) await routeConversation(db, { workspaceId, conversationId, exclude: [fromUserId] });
+}
+
+/**
+ * Routing reacts to events through durable jobs: a new conversation is routed, freed capacity drains
+ * the queues, and the timers of ROUTE-5 (no answer, disconnect) and OI-2 (still looking) run here.
+ */
+export function registerRouting() {
+  subscribe({
+    name: 'routing',
+    events: [
+      'conversation.created',
+      'conversation.updated',
+      'operator.status_changed',
+      'team.updated',
+      'member.updated',
+    ],
+    handle: async (event, { db }) => {
+      const { workspaceId } = event;
+      if (event.name === 'conversation.created') {
+        const { conversation } = event.payload as EventPayload<'conversation.created'>;
+        if (conversation.teamId)
+          await routeConversation(db, { workspaceId, conversationId: conversation.id });
+      } else if (event.name === 'conversation.updated') {
+        const { conversation, change, actorId } = event.payload as EventPayload<'conversation.updated'>;
+        if (change === 'transferred' && !conversation.assigneeId) {
+          await routeConversation(db, { workspaceId, conversationId: conversation.id });
+        }
+        // Capacity frees when someone closes, hands on or is relieved of a conversation; the
+        // router's own assignments (actorId null) free nothing.
+        const frees =
+          change === 'closed' || change === 'transferred' || (change === 'assigned' && actorId !== null);
+        if (frees) await drainWorkspace(db, workspaceId);
+      } else if (event.name === 'team.updated') {
+        const { team } = event.payload as EventPayload<'team.updated'>;
+        await drainTeam(db, { workspaceId, teamId: team.id });
+      } else if (event.name === 'operator.status_changed') {
+        const { status } = event.payload as EventPayload<'operator.status_changed'>;
+        if (status === 'connected') await drainWorkspace(db, workspaceId);
+      } else {
+        await drainWorkspace(db, workspaceId);
+      }
+      await announceQueue(db, workspaceId);
+    },
+  });
+
+  defineJob<{ workspaceId: string; conversationId: string; assigneeId: string; assignedAt: string }>({
+    name: 'routing.reroute',
+    async handle({ workspaceId, conversationId, assigneeId, assignedAt }, { db }) {
+      const current: Conversation = await loadConversation(db, workspaceId, conversationId).catch(
+        () => null as never,
+      );
+      if (!current || current.assigneeId !== assigneeId) return;
+      const answered = current.lastOperatorMessageAt && current.lastOperatorMessageAt >= assignedAt;
+      if (!answered) await reroute(db, workspaceId, conversationId, assigneeId);
+      await announceQueue(db, workspaceId);
+    },
+  });
+
+  defineJob<{ workspaceId: string; userId: string; since: string }>({
+    name: 'routing.still-looking',
+    async handle({ workspaceId, userId, since }, { db, app }) {
+      const [member] = await db
+        .select({ status: memberships.status, since: memberships.statusSince })
+        .from(memberships)
+        .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+      if (member?.status !== 'looking_for_info' || member.since.toISOString() !== since) return;
+      const open = await db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.workspaceId, workspaceId),
+            eq(conversations.assigneeId, userId),
+            eq(conversations.status, 'open'),
+          ),
+        );
+      await postNotice(
+        app,
+        workspaceId,
+        open.map((c) => c.id),
+        'stillLooking',
+      );
+    },
+  });
+
+  defineJob<{ workspaceId: string; userId: string }>({
+    name: 'routing.presence-check',
+    async handle({ workspaceId, userId }, { db }) {
+      const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+      if (!workspace) return;
+      const cutoff = new Date(Date.now() - workspace.disconnectGraceSeconds * 1000);
+      const [gone] = await db
+        .select({ userId: memberships.userId })
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.workspaceId, workspaceId),
+            eq(memberships.userId, userId),
+            or(isNull(memberships.lastActiveAt), lt(memberships.lastActiveAt, cutoff)),
+          ),
+        );
+      if (!gone) return;
+      await transaction(db, async (tx) => {
+        await recordConnection(tx.db, {
+          userId,
+          workspaceId,
+          kind: 'status_change',
+          detail: 'disconnected',
+          changedBy: null,
+          client: { ip: null, userAgent: null, browser: null, os: null },
+        });
+        await publish(tx, {
+          workspaceId,
+          name: 'operator.status_changed',
+          payload: { userId, status: 'disconnected', since: new Date().toISOString(), changedBy: null },
+        });
+      });
+      const theirs = await db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.workspaceId, workspaceId),
+            eq(conversations.assigneeId, userId),
+            eq(conversations.status, 'open'),
+          ),
+        );
+      for (const { id } of theirs) {
+        const current = await loadConversation(db, workspaceId, id);
+        if (current.teamId) await reroute(db, workspaceId, id, userId);
+      }
+      await announceQueue(db, workspaceId);
+    },
+  });
+}

@@ -1,0 +1,156 @@
+import type { BusinessHours, Team } from '@parley/contracts';
+import { and, asc, count, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { publish } from '../../events/publish.ts';
+import type { Queryable } from '../../platform/db/client.ts';
+import { conversations, memberships, teamMembers, teams, workspaces } from '../../platform/db/schema.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
+import { isOpen } from './business-hours.ts';
+
+type TeamInput = {
+  name?: string;
+  rule?: Team['rule'];
+  capacity?: number | null;
+  rerouteAfterSeconds?: number | null;
+  businessHours?: BusinessHours | null;
+};
+
+export async function listTeams(db: Queryable, workspaceId: string, only?: string): Promise<Team[]> {
+  const rows = await db
+    .select()
+    .from(teams)
+    .where(and(eq(teams.workspaceId, workspaceId), only ? eq(teams.id, only) : undefined))
+    .orderBy(asc(teams.name));
+  if (rows.length === 0) return [];
+  const ids = rows.map((t) => t.id);
+  const members = await db.select().from(teamMembers).where(inArray(teamMembers.teamId, ids));
+  const queued = await db
+    .select({ teamId: conversations.teamId, n: count() })
+    .from(conversations)
+    .where(
+      and(
+        inArray(conversations.teamId, ids),
+        eq(conversations.status, 'open'),
+        isNull(conversations.assigneeId),
+        isNotNull(conversations.queuedAt),
+      ),
+    )
+    .groupBy(conversations.teamId);
+  return rows.map((t) => ({
+    id: t.id,
+    name: t.name,
+    rule: t.rule,
+    capacity: t.capacity,
+    rerouteAfterSeconds: t.rerouteAfterSeconds,
+    businessHours: (t.businessHours as BusinessHours | null) ?? null,
+    memberIds: members.filter((m) => m.teamId === t.id).map((m) => m.userId),
+    queued: Number(queued.find((q) => q.teamId === t.id)?.n ?? 0),
+    open: isOpen((t.businessHours as BusinessHours | null) ?? null),
+  }));
+}
+
+export async function getTeam(db: Queryable, workspaceId: string, teamId: string): Promise<Team> {
+  if (!z.uuid().safeParse(teamId).success) throw notFound('team');
+  const [team] = await listTeams(db, workspaceId, teamId);
+  if (!team) throw notFound('team');
+  return team;
+}
+
+function checkTimezone(hours: BusinessHours | null | undefined) {
+  if (!hours) return;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: hours.timezone });
+  } catch {
+    throw new AppError(
+      'validation_failed',
+      `businessHours.timezone: unknown time zone '${hours.timezone}'`,
+      'businessHours.timezone',
+    );
+  }
+}
+
+async function announce(tx: Tx, workspaceId: string, teamId: string) {
+  const team = await getTeam(tx.db, workspaceId, teamId);
+  await publish(tx, { workspaceId, name: 'team.updated', payload: { team } });
+  return team;
+}
+
+export async function createTeam(tx: Tx, input: { actor: OperatorPrincipal } & Required<TeamInput>) {
+  authorize(input.actor, 'workspace.manage');
+  checkTimezone(input.businessHours);
+  const { actor, ...fields } = input;
+  const [row] = await tx.db
+    .insert(teams)
+    .values({ workspaceId: actor.workspaceId, ...fields })
+    .returning({ id: teams.id });
+  return announce(tx, actor.workspaceId, row!.id);
+}
+
+export async function updateTeam(tx: Tx, input: { actor: OperatorPrincipal; teamId: string } & TeamInput) {
+  authorize(input.actor, 'workspace.manage');
+  checkTimezone(input.businessHours);
+  const { actor, teamId, ...fields } = input;
+  await getTeam(tx.db, actor.workspaceId, teamId);
+  if (Object.keys(fields).length > 0) {
+    await tx.db
+      .update(teams)
+      .set(fields)
+      .where(and(eq(teams.id, teamId), eq(teams.workspaceId, actor.workspaceId)));
+  }
+  return announce(tx, actor.workspaceId, teamId);
+}
+
+export async function deleteTeam(tx: Tx, input: { actor: OperatorPrincipal; teamId: string }) {
+  authorize(input.actor, 'workspace.manage');
+  await getTeam(tx.db, input.actor.workspaceId, input.teamId);
+  await tx.db
+    .update(workspaces)
+    .set({ defaultTeamId: null })
+    .where(and(eq(workspaces.id, input.actor.workspaceId), eq(workspaces.defaultTeamId, input.teamId)));
+  await tx.db.delete(teams).where(eq(teams.id, input.teamId));
+  await publish(tx, {
+    workspaceId: input.actor.workspaceId,
+    name: 'team.deleted',
+    payload: { teamId: input.teamId },
+  });
+}
+
+/** Replaces the team's members; everyone must be a member of the workspace. */
+export async function setTeamMembers(
+  tx: Tx,
+  input: { actor: OperatorPrincipal; teamId: string; userIds: string[] },
+) {
+  const { actor } = input;
+  authorize(actor, 'workspace.manage');
+  await getTeam(tx.db, actor.workspaceId, input.teamId);
+  const userIds = [...new Set(input.userIds)];
+  if (userIds.length > 0) {
+    const known = await tx.db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, actor.workspaceId), inArray(memberships.userId, userIds)));
+    if (known.length !== userIds.length) {
+      throw new AppError(
+        'validation_failed',
+        'userIds: everyone must be a member of this workspace',
+        'userIds',
+      );
+    }
+  }
+  const current = await tx.db.select().from(teamMembers).where(eq(teamMembers.teamId, input.teamId));
+  const leaving = current.filter((m) => !userIds.includes(m.userId)).map((m) => m.userId);
+  if (leaving.length > 0) {
+    await tx.db
+      .delete(teamMembers)
+      .where(and(eq(teamMembers.teamId, input.teamId), inArray(teamMembers.userId, leaving)));
+  }
+  const joining = userIds.filter((id) => !current.some((m) => m.userId === id));
+  if (joining.length > 0) {
+    await tx.db
+      .insert(teamMembers)
+      .values(joining.map((userId) => ({ teamId: input.teamId, userId, workspaceId: actor.workspaceId })));
+  }
+  return announce(tx, actor.workspaceId, input.teamId);
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { id, timestamp } from './common.ts';
+
+/** ROUTE-1: only `connected` receives new conversations. `disconnected` is derived, never set. */
+export const builtInStatuses = [
+  'connected',
+  'not_available',
+  'on_break',
+  'training',
+  'phone',
+  'with_supervisor',
+  'no_new',
+  'looking_for_info',
+] as const;
+export const builtInStatus = z.enum(builtInStatuses);
+export type BuiltInStatus = z.infer<typeof builtInStatus>;
+
+/** A status to set: a built-in one, or `custom:<id>` for an admin-defined unavailable reason. */
+export const settableStatus = z.union([
+  builtInStatus,
+  z.string().regex(/^custom:[0-9a-f-]{36}$/, 'custom:<id>'),
+]);
+export type SettableStatus = z.infer<typeof settableStatus>;
+export type OperatorStatus = SettableStatus | 'disconnected';
+
+export const setStatusBody = z.object({ status: settableStatus });
+
+export const customStatus = z.object({ id, name: z.string() });
+export type CustomStatus = z.infer<typeof customStatus>;
+export const createCustomStatusBody = z.object({ name: z.string().trim().min(1).max(60) });
+
+export const assignmentRule = z.enum(['round_robin', 'least_busy', 'manual']);
+export type AssignmentRule = z.infer<typeof assignmentRule>;
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+/** Opening hours in the team's time zone; several ranges a day for split shifts. */
+export const businessHours = z.object({
+  timezone: z.string().min(1).max(64),
+  weekly: z.partialRecord(z.enum(weekdays), z.array(z.tuple([clock, clock])).max(4)),
+  holidays: z
+    .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'))
+    .max(100)
+    .default([]),
+});
+export type BusinessHours = z.infer<typeof businessHours>;
+
+export const team = z.object({
+  id,
+  name: z.string(),
+  rule: assignmentRule,
+  capacity: z
+    .number()
+    .int()
+    .nullable()
+    .describe('per-operator capacity in this team; null = each operator’s own'),
+  rerouteAfterSeconds: z.number().int().nullable().describe('re-route when the assignee has not answered'),
+  businessHours: businessHours.nullable(),
+  memberIds: z.array(id),
+  queued: z.number().int(),
+  open: z.boolean().describe('within business hours now'),
+});
+export type Team = z.infer<typeof team>;
+
+export const teamBody = z.object({
+  name: z.string().trim().min(1).max(80),
+  rule: assignmentRule.default('round_robin'),
+  capacity: z.number().int().min(1).max(50).nullable().default(null),
+  rerouteAfterSeconds: z.number().int().min(30).max(86_400).nullable().default(null),
+  businessHours: businessHours.nullable().default(null),
+});
+export const updateTeamBody = teamBody.partial();
+export const teamMembersBody = z.object({ userIds: z.array(id).max(500) });
+
+export const routingSettings = z.object({
+  defaultTeamId: id
+    .nullable()
+    .describe('where new web conversations are routed; null = no automatic routing'),
+  lookingForInfoNoticeSeconds: z.number().int().min(10).max(3600),
+  disconnectGraceSeconds: z.number().int().min(20).max(3600),
+});
+export type RoutingSettings = z.infer<typeof routingSettings>;
+export const updateRoutingBody = routingSettings.partial();
+
+export const operatorPresence = z.object({
+  userId: id,
+  name: z.string(),
+  status: z.string().describe('a settable status or disconnected'),
+  statusSince: timestamp.nullable(),
+  capacity: z.number().int(),
+  active: z.number().int().describe('open conversations assigned now'),
+  teamIds: z.array(id),
+});
+export type OperatorPresence = z.infer<typeof operatorPresence>;
+
+export const transferBody = z
+  .object({
+    toUserId: id.optional(),
+    toTeamId: id.optional(),
+    message: z.string().trim().max(1000).optional(),
+  })
+  .refine((b) => Boolean(b.toUserId || b.toTeamId), {
+    message: 'give toUserId (optionally with one of their teams as toTeamId) or toTeamId',
+    path: ['toUserId'],
+  });
+
+export const transferTargets = z.object({
+  operators: z.array(operatorPresence.extend({ teams: z.array(z.object({ id, name: z.string() })) })),
+  teams: z.array(
+    z.object({
+      id,
+      name: z.string(),
+      available: z.number().int().describe('operators who can take one now'),
+    }),
+  ),
+});
+export type TransferTargets = z.infer<typeof transferTargets>;
+
+export const queueSummary = z.object({
+  queued: z.number().int(),
+  byTeam: z.array(z.object({ teamId: id, queued: z.number().int() })),
+});
+export type QueueSummary = z.infer<typeof queueSummary>;
+
+export const widgetQueue = z.object({
+  position: z.number().int().nullable().describe('1 = next; null when not waiting in a queue'),
+  estimatedWaitSeconds: z.number().int().nullable(),
+});
+export type WidgetQueue = z.infer<typeof widgetQueue>;
