@@ -5,6 +5,7 @@ import type { ChatController } from './controller.ts';
 import { loadOlder } from './history.ts';
 import { embedded, postToHost } from './host.ts';
 import { MessageList } from './message-list.tsx';
+import { OutOfHoursNotice, QueueStatus } from './notices.tsx';
 import { OfflineForm } from './offline-form.tsx';
 import { PrechatForm } from './prechat-form.tsx';
 import { useStore } from './store.ts';
@@ -40,7 +41,9 @@ export function App({ chat, lang }: AppProps) {
   }, []);
 
   const settings = s.settings;
-  const online = settings?.online ?? true;
+  // Out of hours the team is closed: the server then also says offline; never offer chat anyway.
+  const closedHours = settings?.outOfHours === true;
+  const online = (settings?.online ?? true) && !closedHours;
   const offline = settings && !online && (!s.conversation || s.conversation.status === 'closed');
   const prechat = settings?.prechat.enabled && !s.contact.name && !s.contact.identified;
   const reconnecting = s.phase === 'ready' && s.wasLive && s.connection !== 'live';
@@ -49,7 +52,7 @@ export function App({ chat, lang }: AppProps) {
   const offlineOnly = offline && s.messages.length === 0;
   let footer = null;
   if (s.phase === 'ready' && settings && !offlineOnly) {
-    if (offline) footer = <OfflineForm chat={chat} />;
+    if (offline) footer = <OfflineForm chat={chat} closedHours={closedHours} />;
     else if (prechat)
       footer = <PrechatForm chat={chat} onDone={() => setTimeout(() => composer.current?.focus())} />;
     else footer = <Composer chat={chat} inputRef={composer} />;
@@ -62,7 +65,7 @@ export function App({ chat, lang }: AppProps) {
           <h1 class="title">{settings?.name || t.title}</h1>
           <p class="subtitle">
             <span class={online ? 'presence presence--on' : 'presence'} aria-hidden="true" />
-            {online ? t.subtitle : t.awaySubtitle}
+            {online ? t.subtitle : closedHours ? t.outOfHoursSubtitle : t.awaySubtitle}
           </p>
         </div>
         {embedded && (
@@ -74,13 +77,16 @@ export function App({ chat, lang }: AppProps) {
         )}
       </header>
 
+      {closedHours && <OutOfHoursNotice t={t} />}
+      <QueueStatus t={t} place={s.queue} />
+
       <div class="banner" role="status">
         {s.phase === 'loading' && t.connecting}
         {reconnecting && t.reconnecting}
       </div>
 
       {offlineOnly ? (
-        <OfflineForm chat={chat} main />
+        <OfflineForm chat={chat} main closedHours={closedHours} />
       ) : s.phase === 'failed' ? (
         <div class="failed">
           <p role="alert">{s.fatal ?? t.loadFailed}</p>

@@ -1,6 +1,7 @@
 import type { ConversationStatus, WidgetSession, WidgetSettings } from '@parley/contracts';
 import type { RealtimeStatus } from '@parley/contracts/realtime-client';
 import type { ChatMessage } from './messages.ts';
+import type { QueuePlace } from './queue.ts';
 
 export interface ConversationRef {
   id: string;
@@ -25,6 +26,8 @@ export interface ChatState {
   typing: string | null;
   /** Key of the message after which "This conversation was closed" shows ('*' = after the last one). */
   closedAfter: string | null;
+  /** The visitor's place in the team queue while their conversation waits there (ROUTE-2). */
+  queue: QueuePlace | null;
   /** A transient problem to tell the visitor (role=alert). */
   alert: string | null;
   /** The panel is open on the host page (always true when frame.html is opened directly). */
@@ -45,6 +48,7 @@ export function initialState(open: boolean): ChatState {
     wasLive: false,
     typing: null,
     closedAfter: null,
+    queue: null,
     alert: null,
     open,
   };

@@ -11,6 +11,7 @@ import { friendlyError } from './errors.ts';
 import { CLOSED_AT_END, reduceEvent } from './events.ts';
 import { refreshLatest } from './history.ts';
 import { isOwn, markRead, newestUnread, unreadCount } from './messages.ts';
+import { QueueWatch } from './queue-watch.ts';
 import { Sender } from './sending.ts';
 import { keys, readItem, writeItem } from './storage.ts';
 import { Store } from './store.ts';
@@ -33,6 +34,7 @@ export class ChatController {
   readonly t: Messages;
   token = '';
   sender: Sender | null = null;
+  readonly queue = new QueueWatch(this);
   readonly #options: ControllerOptions;
   #visitorId = '';
   #client: RealtimeClient | null = null;
@@ -127,7 +129,7 @@ export class ChatController {
     }));
     if (visitorChanged) this.sender = new Sender(this, keys.outbox(this.#options.workspace, this.#visitorId));
     if (tokenChanged) this.#connect();
-    void refreshLatest(this);
+    void refreshLatest(this).then(() => this.queue.resume());
     this.sender?.pump();
     for (const task of this.#afterSession.splice(0)) void task();
   }
@@ -179,6 +181,7 @@ export class ChatController {
       else this.#setTyping(null);
     }
     this.store.update(changes);
+    this.queue.onEvent(event);
   }
 
   #onSignal(signal: TypingSignal): void {

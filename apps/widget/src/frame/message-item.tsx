@@ -45,22 +45,48 @@ export interface MessageItemProps {
   onDiscard(clientId: string): void;
 }
 
+function timeOf(message: ChatMessage, timeFormat: Intl.DateTimeFormat): string {
+  const date = new Date(message.createdAt);
+  return Number.isNaN(date.getTime()) ? '' : timeFormat.format(date);
+}
+
+/** A note from Parley itself ("Your operator is looking for information…"): centred, small, no bubble. */
+export function SystemNote({
+  message,
+  timeFormat,
+}: {
+  message: ChatMessage;
+  timeFormat: Intl.DateTimeFormat;
+}) {
+  const time = timeOf(message, timeFormat);
+  return (
+    <p class="message message--system" data-message-id={message.id ?? undefined}>
+      <span class="system-text">{renderMarkdown(message.text)}</span>
+      {time && (
+        <time dateTime={message.createdAt}>
+          <span aria-hidden="true"> · </span>
+          {time}
+        </time>
+      )}
+    </p>
+  );
+}
+
 export function MessageItem({ message, t, timeFormat, showAuthor, onRetry, onDiscard }: MessageItemProps) {
+  if (message.authorKind === 'system') return <SystemNote message={message} timeFormat={timeFormat} />;
   const own = isOwn(message);
   const { clientId } = message;
   const status = own ? displayStatus(message) : null;
   const author = own ? t.you : message.authorName || t.agent;
-  const date = new Date(message.createdAt);
-  const time = Number.isNaN(date.getTime()) ? '' : timeFormat.format(date);
-  const kind = own ? 'visitor' : message.authorKind === 'system' ? 'system' : 'operator';
+  const time = timeOf(message, timeFormat);
   return (
     <div
-      class={`message message--${kind}`}
+      class={`message message--${own ? 'visitor' : 'operator'}`}
       data-message-id={message.id ?? undefined}
       data-client-id={message.clientId ?? undefined}
       data-status={status ?? undefined}
     >
-      {showAuthor && !own && kind !== 'system' ? (
+      {showAuthor && !own ? (
         <div class="author">{author}</div>
       ) : (
         <span class="visually-hidden">{author}: </span>

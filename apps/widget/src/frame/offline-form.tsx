@@ -3,10 +3,18 @@ import { ApiError } from './api.ts';
 import type { ChatController } from './controller.ts';
 import { friendlyError } from './errors.ts';
 import { Field, fieldError } from './form-field.tsx';
+import { OUT_OF_HOURS_ID } from './notices.tsx';
+
+export interface OfflineFormProps {
+  chat: ChatController;
+  /** The form is the panel's main content (nothing was written yet), not a footer under the log. */
+  main?: boolean;
+  /** Out of hours: the notice at the top already explains, and names the form. */
+  closedHours?: boolean;
+}
 
 /** Shown instead of the composer when nobody can answer: the message is answered by e-mail. */
-/** `main`: the form is the panel's main content (nothing was written yet), not a footer under the log. */
-export function OfflineForm({ chat, main }: { chat: ChatController; main?: boolean }) {
+export function OfflineForm({ chat, main, closedHours }: OfflineFormProps) {
   const { t } = chat;
   const [name, setName] = useState(chat.state.contact.name ?? '');
   const [email, setEmail] = useState(chat.state.contact.email ?? '');
@@ -54,11 +62,13 @@ export function OfflineForm({ chat, main }: { chat: ChatController; main?: boole
       class={main ? 'form form--main' : 'form'}
       onSubmit={submit}
       noValidate
-      aria-labelledby="offline-intro"
+      aria-labelledby={closedHours ? OUT_OF_HOURS_ID : 'offline-intro'}
     >
-      <p class="form-intro" id="offline-intro">
-        {t.offlineIntro}
-      </p>
+      {!closedHours && (
+        <p class="form-intro" id="offline-intro">
+          {t.offlineIntro}
+        </p>
+      )}
       <Field
         id="offline-name"
         label={t.name}

@@ -79,6 +79,7 @@ export class Sender {
     clearTimeout(this.#retryTimer);
     this.#retryDelay = FIRST_RETRY_MS;
     this.#merge([fromServer(message)]);
+    this.#chat.queue.afterSend();
     // The first message creates the conversation; its id normally arrives with message.created.
     setTimeout(() => {
       if (!this.#chat.state.conversation) this.#chat.refreshSession().catch(() => {});

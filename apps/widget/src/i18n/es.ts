@@ -42,6 +42,13 @@ export const es: Messages = {
   email: 'Correo electrónico',
   optional: 'Opcional',
   startChat: 'Empezar chat',
+  outOfHoursSubtitle: 'Fuera del horario de atención',
+  outOfHoursNotice:
+    'Ahora mismo estamos cerrados. Déjanos un mensaje y te responderemos por correo electrónico.',
+  queueNext: 'Estás en primer lugar de la cola',
+  queuePosition: 'Estás en la posición {position} de la cola',
+  queueWaitMinutes: 'unos {minutes} min',
+  queueWaitUnderMinute: 'menos de un minuto',
   offlineIntro: 'Ahora mismo no estamos disponibles. Déjanos un mensaje y te responderemos por correo.',
   sendMessage: 'Enviar mensaje',
   offlineThanks: '¡Gracias! Hemos recibido tu mensaje y te responderemos pronto por correo.',

@@ -42,6 +42,13 @@ export const fr: Messages = {
   email: 'E-mail',
   optional: 'Facultatif',
   startChat: 'Démarrer le chat',
+  outOfHoursSubtitle: 'En dehors des heures d’ouverture',
+  outOfHoursNotice:
+    'Nous sommes fermés pour le moment. Laissez-nous un message et nous vous répondrons par e-mail.',
+  queueNext: 'Vous êtes en tête de la file d’attente',
+  queuePosition: 'Vous êtes en position {position} dans la file d’attente',
+  queueWaitMinutes: 'environ {minutes} min',
+  queueWaitUnderMinute: 'moins d’une minute',
   offlineIntro:
     'Nous sommes absents pour le moment. Laissez-nous un message et nous vous répondrons par e-mail.',
   sendMessage: 'Envoyer le message',
