@@ -18,6 +18,8 @@ export interface Config {
   lockoutThreshold: number;
   /** Messages one visitor may send per minute. */
   widgetMessageRateLimit: number;
+  /** Widget sessions one IP address may start per minute (page loads of one office share an address). */
+  widgetSessionRateLimit: number;
   lockoutMinutes: number;
   /** Prefix of rate-limit counters in Redis; nodes of one installation share it. */
   rateLimitNamespace: string;
@@ -43,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     loginRateLimit: Number(env.LOGIN_RATE_LIMIT ?? 10),
     lockoutThreshold: Number(env.LOCKOUT_THRESHOLD ?? 5),
     widgetMessageRateLimit: Number(env.WIDGET_MESSAGE_RATE_LIMIT ?? 120),
+    widgetSessionRateLimit: Number(env.WIDGET_SESSION_RATE_LIMIT ?? 300),
     lockoutMinutes: Number(env.LOCKOUT_MINUTES ?? 15),
     rateLimitNamespace: env.RATE_LIMIT_NAMESPACE ?? 'parley-rl-',
     serveWeb: env.PARLEY_SERVE_WEB !== '0',

@@ -1,28 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, freshDatabaseUrl, openSocket, setupOwner, waitFor } from '../../test/harness.ts';
+import { Client, freshDatabaseUrl, openSocket, setupOwner, startNode, waitFor } from '../../test/harness.ts';
 
-const root = path.resolve(import.meta.dirname, '../../../..');
 const enabled = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
-
-/** A real server process, as a second node of an installation would be. */
-async function startNode(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', PARLEY_SERVE_WEB: '0' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`node exited with ${code}: ${out}`)));
-  });
-  return { url, child };
-}
 
 describe.runIf(enabled)('two server processes sharing PostgreSQL and Redis', () => {
   let nodes: { url: string; child: ChildProcess }[] = [];

@@ -105,7 +105,7 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/widget/sessions',
     {
       schema: { tags, body: widgetSessionBody, response: { 200: widgetSession } },
-      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: ctx.config.widgetSessionRateLimit, timeWindow: '1 minute' } },
     },
     async (request) => {
       const [workspace] = await ctx.db
