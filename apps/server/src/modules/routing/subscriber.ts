@@ -13,9 +13,24 @@ import { postNotice } from './notices.ts';
 import { queueSummary } from './queue.ts';
 
 const lastSummary = new Map<string, string>();
+const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
-/** OI-3: tells consoles the queue's size whenever it changed. */
+/**
+ * OI-3: tells consoles the queue's size when it changed. A burst of routing (hundreds of arrivals)
+ * is announced once per 200 ms, not once per conversation.
+ */
 export async function announceQueue(db: Db, workspaceId: string) {
+  if (pending.has(workspaceId)) return;
+  pending.set(
+    workspaceId,
+    setTimeout(() => {
+      pending.delete(workspaceId);
+      void publishQueue(db, workspaceId).catch(() => {});
+    }, 200),
+  );
+}
+
+async function publishQueue(db: Db, workspaceId: string) {
   const summary: QueueSummary = await queueSummary(db, workspaceId);
   const key = JSON.stringify(summary);
   if (lastSummary.get(workspaceId) === key) return;

@@ -1,0 +1,202 @@
+/**
+ * Routing under contention: N conversations arrive at once for M operators whose statuses flip
+ * meanwhile; prints assignments per second and, on the last line, `violations: N` — every broken
+ * ROUTE-4 rule found by replaying the outbox in commit order (N must be 0).
+ *
+ *   npm run bench:routing                          # PGlite in a temporary directory
+ *   DATABASE_URL=postgres://… npm run bench:routing
+ *   BENCH_CONVERSATIONS=1000 BENCH_OPERATORS=20 npm run bench:routing
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { auditRouting } from '../apps/server/src/modules/routing/invariants.ts';
+import { openDatabase } from '../apps/server/src/platform/db/client.ts';
+
+const conversationsN = Number(process.env.BENCH_CONVERSATIONS ?? 600);
+const operatorsN = Number(process.env.BENCH_OPERATORS ?? 20);
+const capacity = Math.ceil(conversationsN / operatorsN);
+const databaseUrl = process.env.DATABASE_URL;
+const root = path.resolve(import.meta.dirname, '..');
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
+type Json = any;
+
+async function call(
+  url: string,
+  init: { method?: string; body?: unknown; cookie?: string; csrf?: string; token?: string } = {},
+): Promise<{ body: Json; cookie: string }> {
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(init.cookie ? { cookie: init.cookie } : {}),
+      ...(init.csrf ? { 'x-csrf-token': init.csrf } : {}),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${text}`);
+  return { body: text ? JSON.parse(text) : null, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '' };
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-routing-'));
+const dbName = `parley_bench_routing_${Date.now()}`;
+let dbUrl: string | undefined;
+if (databaseUrl) {
+  await admin(`CREATE DATABASE ${dbName}`);
+  const u = new URL(databaseUrl);
+  u.pathname = `/${dbName}`;
+  dbUrl = u.toString();
+}
+
+const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  cwd: root,
+  env: {
+    ...process.env,
+    DATABASE_URL: dbUrl ?? '',
+    REDIS_URL: '',
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PARLEY_SERVE_WEB: '0',
+    LOG_LEVEL: 'info',
+    WIDGET_SESSION_RATE_LIMIT: '1000000',
+    LOGIN_RATE_LIMIT: '1000000',
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+    if (match) resolve(match[1]!);
+  });
+  child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+});
+
+let workspaceId = '';
+let elapsed = 0;
+let assigned = 0;
+let flips = 0;
+const sockets: WebSocket[] = [];
+try {
+  const setup = await call(`${url}/api/setup`, {
+    method: 'POST',
+    body: {
+      name: 'Bench Owner',
+      email: 'owner@bench.test',
+      password: 'bench-password',
+      workspaceName: 'Bench',
+    },
+  });
+  const owner = { cookie: setup.cookie, csrf: setup.body.csrfToken as string };
+  workspaceId = setup.body.currentWorkspaceId;
+  const w = `${url}/api/workspaces/${workspaceId}`;
+  const widgetKey = (await call(w, owner)).body.widgetKey as string;
+
+  const operators: { cookie: string; csrf: string; userId: string }[] = [];
+  for (let i = 0; i < operatorsN; i++) {
+    const invite = await call(`${w}/invites`, {
+      ...owner,
+      method: 'POST',
+      body: { email: `op${i}@bench.test`, role: 'operator' },
+    });
+    const token = String(invite.body.url).split('/invite/')[1];
+    const accepted = await call(`${url}/api/invites/${token}/accept`, {
+      method: 'POST',
+      body: { name: `Operator ${i}`, password: 'bench-password' },
+    });
+    operators.push({ cookie: accepted.cookie, csrf: accepted.body.csrfToken, userId: accepted.body.user.id });
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/api/realtime?workspaceId=${workspaceId}`, {
+      headers: { cookie: accepted.cookie },
+    });
+    await new Promise((resolve) => ws.on('message', resolve));
+    sockets.push(ws);
+  }
+  const team = await call(`${w}/teams`, {
+    ...owner,
+    method: 'POST',
+    body: { name: 'All', rule: 'least_busy', capacity },
+  });
+  await call(`${w}/teams/${team.body.id}/members`, {
+    ...owner,
+    method: 'PUT',
+    body: { userIds: operators.map((o) => o.userId) },
+  });
+  await call(`${w}/routing`, { ...owner, method: 'PATCH', body: { defaultTeamId: team.body.id } });
+
+  const tokens: string[] = [];
+  for (let i = 0; i < conversationsN; i++) {
+    tokens.push(
+      (await call(`${url}/api/widget/sessions`, { method: 'POST', body: { workspaceKey: widgetKey } })).body
+        .token,
+    );
+  }
+
+  let flipping = true;
+  const flipper = (async () => {
+    while (flipping) {
+      const op = operators[Math.floor(Math.random() * operators.length)]!;
+      const status = Math.random() < 0.3 ? 'on_break' : 'connected';
+      await call(`${w}/me/status`, { ...op, method: 'PUT', body: { status } });
+      flips++;
+    }
+  })();
+  const started = performance.now();
+  await Promise.all(
+    tokens.map((token, i) =>
+      call(`${url}/api/widget/messages`, {
+        method: 'POST',
+        token,
+        body: { clientId: `route-${i}-x`, text: `customer ${i}` },
+      }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+  flipping = false;
+  await flipper;
+  for (const op of operators)
+    await call(`${w}/me/status`, { ...op, method: 'PUT', body: { status: 'connected' } });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const queue = (await call(`${w}/operators`, owner)).body as { active: number }[];
+    assigned = queue.reduce((sum, o) => sum + o.active, 0);
+    if (assigned >= conversationsN) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  elapsed = (performance.now() - started) / 1000;
+} finally {
+  for (const ws of sockets) ws.close();
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+}
+
+// The server is stopped: its database (and the embedded one's lock) is free to read the outbox.
+const database = await openDatabase({ url: dbUrl, dataDir });
+const audit = await auditRouting(database.db, workspaceId);
+await database.close();
+if (databaseUrl) await admin(`DROP DATABASE ${dbName} WITH (FORCE)`);
+fs.rmSync(dataDir, { recursive: true, force: true });
+
+console.log(
+  `routing: ${conversationsN} conversations, ${operatorsN} operators (capacity ${capacity}), ${flips} status flips, ` +
+    `database ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${os.cpus().length} cores`,
+);
+console.log(
+  `routing: ${assigned}/${conversationsN} assigned in ${elapsed.toFixed(1)} s, ${Math.round(assigned / elapsed)} assignments/s`,
+);
+for (const violation of audit.violations.slice(0, 20)) console.log(`violation: ${violation}`);
+console.log(`violations: ${audit.violations.length}`);
