@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import { type ErrorCode, errorCodes } from '@parley/contracts';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -29,7 +29,9 @@ export async function createHttp(opts: {
     logger: { level: opts.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
     trustProxy: true,
     // One line per request drowns what matters at info; LOG_LEVEL=debug brings them back.
-    disableRequestLogging: opts.logLevel !== 'debug' && opts.logLevel !== 'trace',
+    logController: new LogController({
+      disableRequestLogging: opts.logLevel !== 'debug' && opts.logLevel !== 'trace',
+    }),
     bodyLimit: 1 << 20,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
