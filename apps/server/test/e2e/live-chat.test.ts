@@ -31,7 +31,7 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
     await operator.getByLabel('Email').fill('anna@demo.parley.test');
     await operator.getByLabel('Password').fill('demo-password');
     await operator.getByRole('button', { name: 'Log in' }).click();
-    await operator.getByRole('tab', { name: 'Unassigned', exact: true }).waitFor();
+    await operator.getByRole('tab', { name: 'Mine', exact: true }).waitFor();
 
     visitorContext = await browser.newContext({ locale: 'en-US' });
     visitor = await visitorContext.newPage();
@@ -72,7 +72,8 @@ describe.runIf(browserAvailable)('live chat in Chromium: the widget on /demo and
 
   it('a visitor writes, the operator sees it live and replies, both see typing', async () => {
     await visitorSays('hello');
-    await operator.getByRole('tab', { name: 'Unassigned', exact: true }).click();
+    // The demo routes new chats round robin to connected operators of its Support team: Anna here.
+    await operator.getByRole('tab', { name: 'Mine', exact: true }).click();
     const row = operator.getByRole('link').filter({ hasText: 'hello' }).first();
     await row.waitFor({ timeout: 10_000 });
     await row.click();

@@ -6,6 +6,8 @@ import {
   instanceSettings,
   memberships,
   messages,
+  teamMembers,
+  teams,
   users,
   visitors,
   workspaces,
@@ -113,6 +115,14 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
       .values(
         demoLogins.slice(1).map((l, i) => ({ workspaceId: workspace.id, userId: idOf(i + 1), role: l.role })),
       );
+    // One team with the operators and the supervisor, routing new web chats round robin.
+    const [team] = await tx.db
+      .insert(teams)
+      .values({ workspaceId: workspace.id, name: 'Support', rule: 'round_robin', capacity: 3 })
+      .returning({ id: teams.id });
+    await tx.db
+      .insert(teamMembers)
+      .values([2, 3, 4].map((i) => ({ teamId: team!.id, userId: idOf(i), workspaceId: workspace.id })));
     const start = Date.now() - 3 * 3600_000;
     for (const [n, script] of scripts.entries()) {
       const [contact] = await tx.db
@@ -146,6 +156,8 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
           contactId: contact!.id,
           visitorId: visitor!.id,
           assigneeId,
+          teamId: team!.id,
+          queuedAt: createdAt,
           createdAt,
           assignedAt: assigneeId ? at(0) : null,
           firstAssignedAt: assigneeId ? at(0) : null,
@@ -177,7 +189,7 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
     // The numbers above were taken by hand: the counter continues after them.
     await tx.db
       .update(workspaces)
-      .set({ conversationSeq: scripts.length })
+      .set({ conversationSeq: scripts.length, defaultTeamId: team!.id })
       .where(eq(workspaces.id, workspace.id));
     await tx.db.insert(instanceSettings).values({ key: 'demo_widget_key', value: workspace.widgetKey });
     return workspace.widgetKey;
