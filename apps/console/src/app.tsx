@@ -42,6 +42,8 @@ function Routes() {
           workspaceId={route.workspaceId}
           section={route.section}
           conversationId={route.conversationId}
+          settings={route.settings}
+          teamId={route.teamId}
         />
       );
     case 'not-found':

@@ -22,4 +22,13 @@ export const queryKeys = {
     ['workspaces', workspaceId, 'conversations', 'detail', conversationId] as const,
   messages: (workspaceId: string, conversationId: string) =>
     ['workspaces', workspaceId, 'conversations', 'messages', conversationId] as const,
+  statuses: (workspaceId: string) => ['workspaces', workspaceId, 'statuses'] as const,
+  teams: (workspaceId: string) => ['workspaces', workspaceId, 'teams'] as const,
+  routing: (workspaceId: string) => ['workspaces', workspaceId, 'routing'] as const,
+  queue: (workspaceId: string) => ['workspaces', workspaceId, 'queue'] as const,
+  widget: (workspaceId: string) => ['workspaces', workspaceId, 'widget'] as const,
+  /** Who can receive a conversation depends on everyone's status and load: one prefix to refresh them all. */
+  transferTargetsAll: (workspaceId: string) => ['workspaces', workspaceId, 'transfer-targets'] as const,
+  transferTargets: (workspaceId: string, conversationId: string) =>
+    ['workspaces', workspaceId, 'transfer-targets', conversationId] as const,
 };

@@ -99,3 +99,13 @@ export function useApiForm<V extends Values>({ initialValues, validate, onSubmit
 
   return { values, field, setValue, handleSubmit, submitting, formError: translate(formError), reset };
 }
+
+/** What to show for a failed request outside `useApiForm`: ours translated, the server's as sent. */
+export function useErrorText(): (error: unknown) => string | undefined {
+  const { t } = useTranslation();
+  return (error) => {
+    if (!error) return undefined;
+    const message = messageOf(error);
+    return 'key' in message ? t(message.key) : message.text;
+  };
+}

@@ -5,10 +5,22 @@ export type Route =
   | { name: 'forgot-password' }
   | { name: 'reset-password' }
   | { name: 'invite'; token: string }
-  | { name: 'workspace'; workspaceId: string; section: WorkspaceSection; conversationId?: string }
+  | {
+      name: 'workspace';
+      workspaceId: string;
+      section: WorkspaceSection;
+      conversationId?: string;
+      settings?: SettingsPage;
+      /** On the team editor: the team's id, or 'new'. */
+      teamId?: string;
+    }
   | { name: 'not-found' };
 
-export type WorkspaceSection = 'home' | 'members';
+export type WorkspaceSection = 'home' | 'members' | 'settings';
+export const settingsPages = ['teams', 'routing', 'statuses', 'widget'] as const;
+export type SettingsPage = (typeof settingsPages)[number];
+const isSettingsPage = (value: string | undefined): value is SettingsPage =>
+  (settingsPages as readonly (string | undefined)[]).includes(value);
 
 const staticRoutes: Record<string, Route> = {
   '/': { name: 'root' },
@@ -39,9 +51,23 @@ export function matchRoute(pathname: string): Route {
   if (first === 'w' && id && parts.length === 3 && third === 'members') {
     return { name: 'workspace', workspaceId: id, section: 'members' };
   }
+  if (first === 'w' && id && third === 'settings') return matchSettings(id, parts.slice(3));
   const conversationId = fourth ? decode(fourth) : null;
   if (first === 'w' && id && parts.length === 4 && third === 'c' && conversationId) {
     return { name: 'workspace', workspaceId: id, section: 'home', conversationId };
+  }
+  return { name: 'not-found' };
+}
+
+/** `/w/:id/settings[/page[/teamId]]`; a bare `/settings` opens the first page. */
+function matchSettings(workspaceId: string, rest: string[]): Route {
+  const [page, teamSegment] = rest;
+  if (rest.length === 0) return { name: 'workspace', workspaceId, section: 'settings', settings: 'teams' };
+  if (!isSettingsPage(page)) return { name: 'not-found' };
+  if (rest.length === 1) return { name: 'workspace', workspaceId, section: 'settings', settings: page };
+  const teamId = teamSegment ? decode(teamSegment) : null;
+  if (page === 'teams' && teamId && rest.length === 2) {
+    return { name: 'workspace', workspaceId, section: 'settings', settings: page, teamId };
   }
   return { name: 'not-found' };
 }
@@ -51,5 +77,9 @@ export const paths = {
   conversation: (workspaceId: string, conversationId: string) =>
     `/w/${encodeURIComponent(workspaceId)}/c/${encodeURIComponent(conversationId)}`,
   members: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/members`,
+  settings: (workspaceId: string, page: SettingsPage = 'teams') =>
+    `/w/${encodeURIComponent(workspaceId)}/settings/${page}`,
+  team: (workspaceId: string, teamId: string) =>
+    `/w/${encodeURIComponent(workspaceId)}/settings/teams/${encodeURIComponent(teamId)}`,
   login: (next?: string) => (next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'),
 };

@@ -68,3 +68,9 @@ export function homeWorkspaceId(session: SessionInfo): string | null {
   const remembered = session.workspaces.find((w) => w.id === session.currentWorkspaceId);
   return (remembered ?? session.workspaces[0])?.id ?? null;
 }
+
+/** My effective permissions in a workspace, from the session. */
+export function usePermissions(workspaceId: string): readonly string[] {
+  const session = useSession();
+  return session.data?.workspaces.find((w) => w.id === workspaceId)?.permissions ?? [];
+}

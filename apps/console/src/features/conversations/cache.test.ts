@@ -4,36 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { queryKeys } from '../../api/query-keys.ts';
 import { insertMessage, markRead, upsertConversation } from './cache.ts';
 import type { ConversationListData, MessagesData } from './conversations-api.ts';
+import { at, testConversation } from './test-conversation.ts';
 
 const ws = '11111111-1111-4111-8111-111111111111';
 const me = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
-const at = (minute: number) => new Date(Date.UTC(2024, 0, 1, 12, minute)).toISOString();
-
 function conversation(id: string, minute: number, patch: Partial<Conversation> = {}): Conversation {
-  return {
-    id,
-    number: 1,
-    status: 'open',
-    channel: 'web',
-    assigneeId: null,
-    teamId: null,
-    priority: 'normal',
-    contact: { id: `contact-${id}`, name: id, email: null },
-    offline: false,
-    outOfHours: false,
-    queuedAt: null,
-    lastTransfer: null,
-    createdAt: at(0),
-    firstAssignedAt: null,
-    firstOperatorReplyAt: null,
-    lastCustomerMessageAt: null,
-    lastOperatorMessageAt: null,
-    closedAt: null,
+  return testConversation(id, {
     lastMessage: { text: 'x', authorKind: 'contact', createdAt: at(minute) },
-    unreadCount: 0,
-    visitorId: null,
     ...patch,
-  };
+  });
 }
 
 function message(id: string, minute: number, patch: Partial<Message> = {}): Message {

@@ -2,7 +2,9 @@ import { ActionIcon, Badge, Button, Group, Menu, Text, Title } from '@mantine/co
 import type { ConversationDetail, ConversationStatus } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { useMembers } from '../members/members-api.ts';
-import { customerName } from './format.ts';
+import { OutOfHoursBadge, useQueuedText } from './conversation-notices.tsx';
+import { customerName, useNow } from './format.ts';
+import { TransferButton } from './transfer-button.tsx';
 import { useConversationActions } from './use-conversation-actions.ts';
 
 const statusColor: Record<ConversationStatus, string> = { open: 'teal', snoozed: 'yellow', closed: 'gray' };
@@ -28,6 +30,8 @@ export function ConversationHeader({
   const members = useMembers(workspaceId);
   const assignee = members.data?.find((m) => m.userId === c.assigneeId);
   const pending = actions.pending;
+  const queuedText = useQueuedText();
+  const queued = queuedText(c, useNow());
 
   return (
     <Group
@@ -52,6 +56,7 @@ export function ConversationHeader({
             <Badge color={statusColor[c.status]} variant="light" size="sm" style={{ flexShrink: 0 }}>
               {t(`conversations.status.${c.status}`)}
             </Badge>
+            <OutOfHoursBadge conversation={c} />
           </Group>
           <Text size="xs" c="dimmed" truncate>
             #{c.number} · {t(`channels.${c.channel}`)} ·{' '}
@@ -59,7 +64,7 @@ export function ConversationHeader({
               ? t('conversations.assignedToMe')
               : c.assigneeId
                 ? t('conversations.assignedTo', { name: assignee?.name ?? '…' })
-                : t('conversations.noAssignee')}
+                : (queued ?? t('conversations.noAssignee'))}
           </Text>
         </div>
       </Group>
@@ -102,6 +107,7 @@ export function ConversationHeader({
             )}
           </Menu.Dropdown>
         </Menu>
+        <TransferButton workspaceId={workspaceId} userId={userId} conversation={c} />
         {c.status !== 'closed' && (
           <Button
             size="xs"

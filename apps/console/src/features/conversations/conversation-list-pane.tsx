@@ -1,11 +1,13 @@
-import { SegmentedControl, Stack, Tabs, TextInput } from '@mantine/core';
+import { Badge, SegmentedControl, Stack, Tabs, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { ConversationStatus, ConversationView, WorkspaceMembership } from '@parley/contracts';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useQueueSummary, useTeams } from '../routing/routing-api.ts';
 import { ConversationList } from './conversation-list.tsx';
 import classes from './inbox.module.css';
 import { NotificationsButton } from './notifications-button.tsx';
+import { QueueList } from './queue-list.tsx';
 
 export interface ConversationListPaneProps {
   membership: WorkspaceMembership;
@@ -13,24 +15,41 @@ export interface ConversationListPaneProps {
   activeId: string | undefined;
 }
 
+/** The server's views, and the queues of my teams to pick from. */
+type PaneView = ConversationView | 'queue';
+
 /** Where each workspace's list was left, so coming back from another page keeps the choice. */
-const remembered = new Map<string, { view: ConversationView; status: ConversationStatus }>();
+const remembered = new Map<string, { view: PaneView; status: ConversationStatus }>();
 
 const statuses: ConversationStatus[] = ['open', 'snoozed', 'closed'];
 
 export function ConversationListPane({ membership, userId, activeId }: ConversationListPaneProps) {
   const { t } = useTranslation();
   const canViewAll = membership.permissions.includes('conversations.view_all');
-  const views: ConversationView[] = canViewAll ? ['mine', 'unassigned', 'all'] : ['mine', 'unassigned'];
+  const teams = useTeams(membership.id);
+  const myTeams = useMemo(
+    () => (teams.data ?? []).filter((team) => team.memberIds.includes(userId)),
+    [teams.data, userId],
+  );
+  const views: PaneView[] = [
+    'mine',
+    'unassigned',
+    ...(canViewAll ? (['all'] as const) : []),
+    ...(myTeams.length > 0 ? (['queue'] as const) : []),
+  ];
+  const summary = useQueueSummary(membership.id);
+  const myQueued = (summary.data?.byTeam ?? [])
+    .filter((q) => myTeams.some((team) => team.id === q.teamId))
+    .reduce((sum, q) => sum + q.queued, 0);
   const initial = remembered.get(membership.id);
-  const [chosenView, setView] = useState<ConversationView>(initial?.view ?? (canViewAll ? 'all' : 'mine'));
+  const [chosenView, setView] = useState<PaneView>(initial?.view ?? (canViewAll ? 'all' : 'mine'));
   const [status, setStatus] = useState<ConversationStatus>(initial?.status ?? 'open');
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 300);
   // Losing conversations.view_all while on "All" falls back to "Mine".
   const view = views.includes(chosenView) ? chosenView : 'mine';
 
-  const choose = (next: { view?: ConversationView; status?: ConversationStatus }) => {
+  const choose = (next: { view?: PaneView; status?: ConversationStatus }) => {
     remembered.set(membership.id, { view, status, ...next });
     if (next.view) setView(next.view);
     if (next.status) setStatus(next.status);
@@ -48,19 +67,32 @@ export function ConversationListPane({ membership, userId, activeId }: Conversat
     >
       <Tabs
         value={view}
-        onChange={(next) => next && choose({ view: next as ConversationView })}
+        onChange={(next) => next && choose({ view: next as PaneView })}
         keepMounted={false}
         display="flex"
         style={{ flexDirection: 'column', minHeight: 0, flex: 1 }}
       >
-        <Tabs.List grow>
+        {/* Four views in 320 px: tighter tabs on one line rather than a lone tab wrapping below. */}
+        <Tabs.List grow style={{ flexWrap: 'nowrap' }}>
           {views.map((v) => (
-            <Tabs.Tab key={v} value={v}>
+            <Tabs.Tab
+              key={v}
+              value={v}
+              px={views.length > 3 ? 8 : undefined}
+              // The header says the count in words; here it is a glance, outside the tab's name.
+              rightSection={
+                v === 'queue' && myQueued > 0 ? (
+                  <Badge size="xs" color="orange" circle={myQueued < 10} aria-hidden="true">
+                    {myQueued}
+                  </Badge>
+                ) : undefined
+              }
+            >
               {t(`conversations.views.${v}`)}
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        <Stack gap="xs" p="sm">
+        <Stack gap="xs" p="sm" display={view === 'queue' ? 'none' : undefined}>
           <TextInput
             aria-label={t('conversations.search')}
             placeholder={t('conversations.searchPlaceholder')}
@@ -85,11 +117,14 @@ export function ConversationListPane({ membership, userId, activeId }: Conversat
             value={v}
             style={{ flex: 1, minHeight: 0, display: v === view ? 'flex' : 'none' }}
           >
-            {v === view && (
+            {v === view && v === 'queue' && (
+              <QueueList workspaceId={membership.id} userId={userId} teams={myTeams} activeId={activeId} />
+            )}
+            {v === view && v !== 'queue' && (
               <ConversationList
                 workspaceId={membership.id}
                 userId={userId}
-                filter={{ view, status, q }}
+                filter={{ view: v, status, q }}
                 activeId={activeId}
               />
             )}

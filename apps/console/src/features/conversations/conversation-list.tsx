@@ -1,4 +1,4 @@
-import { Box, Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { Box } from '@mantine/core';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationFilter } from '../../api/query-keys.ts';
@@ -7,6 +7,7 @@ import { useMembers } from '../members/members-api.ts';
 import { ConversationRow } from './conversation-row.tsx';
 import { useConversationList } from './conversations-api.ts';
 import { useNow } from './format.ts';
+import { ListEmpty, ListLoading, LoadMore } from './list-states.tsx';
 
 export interface ConversationListProps {
   workspaceId: string;
@@ -28,28 +29,18 @@ export function ConversationList({ workspaceId, userId, filter, activeId }: Conv
     [members.data, userId, t],
   );
 
-  if (list.isPending) {
-    return (
-      <Center flex={1} p="lg">
-        <Loader size="sm" aria-label={t('common.loading')} />
-      </Center>
-    );
-  }
+  if (list.isPending) return <ListLoading />;
   if (list.isError) return <LoadError onRetry={() => void list.refetch()} />;
 
   const items = list.data.pages.flatMap((page) => page.items);
   if (items.length === 0) {
     return (
-      <Stack p="lg" gap={4} ta="center" flex={1}>
-        <Text fw={600} size="sm">
-          {filter.q ? t('conversations.noMatch', { q: filter.q }) : t(`conversations.empty.${filter.view}`)}
-        </Text>
-        {!filter.q && (
-          <Text c="dimmed" size="xs">
-            {t('conversations.emptyBody')}
-          </Text>
-        )}
-      </Stack>
+      <ListEmpty
+        title={
+          filter.q ? t('conversations.noMatch', { q: filter.q }) : t(`conversations.empty.${filter.view}`)
+        }
+        body={filter.q ? undefined : t('conversations.emptyBody')}
+      />
     );
   }
 
@@ -70,18 +61,7 @@ export function ConversationList({ workspaceId, userId, filter, activeId }: Conv
           </li>
         ))}
       </Box>
-      {list.hasNextPage && (
-        <Center p="sm">
-          <Button
-            variant="subtle"
-            size="xs"
-            loading={list.isFetchingNextPage}
-            onClick={() => void list.fetchNextPage()}
-          >
-            {t('conversations.loadMore')}
-          </Button>
-        </Center>
-      )}
+      <LoadMore list={list} />
     </Box>
   );
 }

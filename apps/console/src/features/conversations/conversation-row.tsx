@@ -5,6 +5,7 @@ import { handleLinkClick } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { useFormatDateTime } from '../members/format.ts';
 import { useFlashing } from './alerts.ts';
+import { OutOfHoursBadge, useQueuedText } from './conversation-notices.tsx';
 import { customerName, useRelativeTime } from './format.ts';
 import classes from './inbox.module.css';
 
@@ -28,6 +29,7 @@ export function ConversationRow({
   const relative = useRelativeTime();
   const formatDate = useFormatDateTime();
   const flashing = useFlashing(c.id);
+  const queued = useQueuedText()(c, now);
   const to = paths.conversation(workspaceId, c.id);
   const last = c.lastMessage;
   // One line of plain words: no line breaks, no bold or code markers.
@@ -71,13 +73,23 @@ export function ConversationRow({
           </Badge>
         )}
       </Group>
-      <Text size="xs" c="dimmed" mt={2} truncate>
-        {assignee === 'me'
-          ? t('conversations.assignedToMe')
-          : assignee
-            ? t('conversations.assignedTo', { name: assignee })
-            : t('conversations.noAssignee')}
-      </Text>
+      <Group justify="space-between" wrap="nowrap" gap="xs" mt={2}>
+        <Text size="xs" c="dimmed" truncate>
+          {assignee === 'me'
+            ? t('conversations.assignedToMe')
+            : assignee
+              ? t('conversations.assignedTo', { name: assignee })
+              : (queued ?? t('conversations.noAssignee'))}
+        </Text>
+        <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
+          {c.lastTransfer && (
+            <Badge size="xs" color="indigo" variant="light" tt="none">
+              {t('transfer.badge')}
+            </Badge>
+          )}
+          <OutOfHoursBadge conversation={c} size="xs" />
+        </Group>
+      </Group>
     </UnstyledButton>
   );
 }

@@ -109,6 +109,11 @@ function ConversationTab({ workspaceId, conversation: c, selected, focusable, no
             {t('conversations.newTab')}
           </Badge>
         )}
+        {c.lastTransfer && (
+          <Badge size="xs" color="indigo" variant="light" tt="none">
+            {t('transfer.badge')}
+          </Badge>
+        )}
         {waitingFor && (
           <Badge size="xs" color="orange" variant="light" tt="none" title={t('conversations.waitingTitle')}>
             {t('conversations.waiting', { time: waitingFor })}

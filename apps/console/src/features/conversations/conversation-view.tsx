@@ -9,6 +9,7 @@ import { paths } from '../../router/routes.ts';
 import { stopFlashing, useFlashing } from './alerts.ts';
 import { Composer } from './composer.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
+import { TransferBanner } from './conversation-notices.tsx';
 import { conversationPanelId } from './conversation-tabs.tsx';
 import { useConversation } from './conversations-api.ts';
 import { CustomerSidebar } from './customer-sidebar.tsx';
@@ -61,6 +62,7 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
           onBack={compact ? () => navigate(paths.workspace(workspaceId)) : undefined}
           onShowCustomer={wide ? undefined : customer.open}
         />
+        <TransferBanner conversation={c} />
         <MessageList workspaceId={workspaceId} userId={userId} conversation={c} />
         <Composer workspaceId={workspaceId} conversation={c} />
       </Stack>
@@ -79,7 +81,13 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
           <CustomerSidebar conversation={c} />
         </Box>
       ) : (
-        <Drawer opened={customerOpened} onClose={customer.close} position="right" title={t('sidebar.title')}>
+        <Drawer
+          opened={customerOpened}
+          onClose={customer.close}
+          position="right"
+          title={t('sidebar.title')}
+          closeButtonProps={{ 'aria-label': t('common.close') }}
+        >
           <CustomerSidebar conversation={c} />
         </Drawer>
       )}

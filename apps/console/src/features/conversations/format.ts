@@ -61,3 +61,15 @@ export function useFormatTime(): (iso: string) => string {
   const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, { timeStyle: 'short' });
   return (iso) => format.format(new Date(iso));
 }
+
+/** A moment as a time today, else with its date: "10:32", "Mar 3, 10:32". */
+export function useFormatSince(): (iso: string) => string {
+  const { i18n } = useTranslation();
+  const time = new Intl.DateTimeFormat(i18n.resolvedLanguage, { timeStyle: 'short' });
+  const dated = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
+  return (iso) => {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return iso;
+    return date.toDateString() === new Date().toDateString() ? time.format(date) : dated.format(date);
+  };
+}

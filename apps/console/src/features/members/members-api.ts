@@ -23,7 +23,8 @@ export function createInvite(workspaceId: string, body: InviteBody): Promise<Inv
   return api<Invite>('POST', `${base(workspaceId)}/invites`, body);
 }
 
-export type MemberChange = Pick<Member, 'userId'> & Partial<Pick<Member, 'role' | 'permissions'>>;
+export type MemberChange = Pick<Member, 'userId'> &
+  Partial<Pick<Member, 'role' | 'permissions' | 'capacity'>>;
 
 /** Member and invite changes refetch their list at once; the realtime event does the same for others. */
 export function useMemberMutations(workspaceId: string) {

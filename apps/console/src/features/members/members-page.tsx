@@ -50,7 +50,14 @@ function ManageMembers({ membership, userId }: MembersPageProps) {
     <>
       <InviteForm workspaceId={membership.id} myRole={membership.role} onCreated={mutations.refreshInvites} />
       <InvitesTable invites={invites.data} revoke={mutations.revokeInvite} />
-      <MembersTable members={members.data} myRole={membership.role} userId={userId} mutations={mutations} />
+      <MembersTable
+        workspaceId={membership.id}
+        canSetStatus={membership.permissions.includes('operators.manage')}
+        members={members.data}
+        myRole={membership.role}
+        userId={userId}
+        mutations={mutations}
+      />
     </>
   );
 }

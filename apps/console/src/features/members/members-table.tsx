@@ -4,16 +4,27 @@ import { useTranslation } from 'react-i18next';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { useNotify } from '../../components/notify.ts';
 import { useFormatDateTime } from './format.ts';
+import { CapacityInput, MemberStatus } from './member-routing-cells.tsx';
 import type { MemberChange, useMemberMutations } from './members-api.ts';
 
 export interface MembersTableProps {
+  workspaceId: string;
+  /** May set other members' statuses (`operators.manage`). */
+  canSetStatus: boolean;
   members: Member[];
   myRole: Role;
   userId: string;
   mutations: Pick<ReturnType<typeof useMemberMutations>, 'update' | 'remove'>;
 }
 
-export function MembersTable({ members, myRole, userId, mutations }: MembersTableProps) {
+export function MembersTable({
+  workspaceId,
+  canSetStatus,
+  members,
+  myRole,
+  userId,
+  mutations,
+}: MembersTableProps) {
   const { t } = useTranslation();
   const notify = useNotify();
   const formatDate = useFormatDateTime();
@@ -36,13 +47,15 @@ export function MembersTable({ members, myRole, userId, mutations }: MembersTabl
       <Title order={2} size="h4" mb="sm" id="team-members">
         {t('members.teamTitle')}
       </Title>
-      <Table.ScrollContainer minWidth={860}>
+      <Table.ScrollContainer minWidth={1160}>
         <Table aria-labelledby="team-members" verticalSpacing="sm">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('members.name')}</Table.Th>
               <Table.Th>{t('members.role')}</Table.Th>
               <Table.Th>{t('members.permissions')}</Table.Th>
+              <Table.Th>{t('members.status')}</Table.Th>
+              <Table.Th>{t('members.capacity')}</Table.Th>
               <Table.Th>{t('members.lastLogin')}</Table.Th>
               <Table.Th>
                 <VisuallyHidden>{t('members.actions')}</VisuallyHidden>
@@ -90,6 +103,16 @@ export function MembersTable({ members, myRole, userId, mutations }: MembersTabl
                       disabled={!editable || member.role === 'owner'}
                       size="xs"
                     />
+                  </Table.Td>
+                  <Table.Td w={210}>
+                    <MemberStatus
+                      workspaceId={workspaceId}
+                      member={member}
+                      editable={canSetStatus && !isSelf}
+                    />
+                  </Table.Td>
+                  <Table.Td w={100}>
+                    <CapacityInput member={member} onCommit={(capacity) => change(member, { capacity })} />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">

@@ -18,7 +18,12 @@ export interface CreateWorkspaceModalProps {
 export function CreateWorkspaceModal({ opened, onClose }: CreateWorkspaceModalProps) {
   const { t } = useTranslation();
   return (
-    <Modal opened={opened} onClose={onClose} title={t('shell.createWorkspace')}>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={t('shell.createWorkspace')}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       {opened && <CreateWorkspaceForm onClose={onClose} />}
     </Modal>
   );

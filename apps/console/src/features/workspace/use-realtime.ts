@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { queryKeys } from '../../api/query-keys.ts';
 import { alertFor } from '../conversations/alerts.ts';
 import { applyConversationEvent } from '../conversations/realtime-cache.ts';
+import { applyRoutingEvent } from '../routing/routing-events.ts';
 import type { RealtimeApi, SignalListener } from './realtime-context.tsx';
 
 function realtimeUrl(workspaceId: string, after: number): string {
@@ -93,6 +94,7 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
       onEvent: (event) => {
         invalidateFor(queryClient, workspaceId, userId, event);
         applyConversationEvent(queryClient, workspaceId, userId, event);
+        applyRoutingEvent(queryClient, workspaceId, userId, event);
         alertFor(workspaceId, userId, event, live);
       },
       onSignal: bridge.signal,
@@ -103,6 +105,9 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
         if (status === 'live' && !caughtUp) {
           caughtUp = true;
           void queryClient.invalidateQueries({ queryKey: queryKeys.conversations(workspaceId) });
+          // Statuses (incl. mine, now that a console is open) and the queue are live state too.
+          void queryClient.invalidateQueries({ queryKey: queryKeys.members(workspaceId) });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.queue(workspaceId) });
         }
         live = status === 'live';
         setState((current) => ({ status, wasLive: current.wasLive || status === 'live' }));

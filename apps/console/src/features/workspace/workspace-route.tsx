@@ -5,20 +5,29 @@ import { api } from '../../api/client.ts';
 import { LoadError, MessagePage, PageLoader } from '../../components/page-states.tsx';
 import { useLocation } from '../../router/history.ts';
 import { Redirect } from '../../router/link.tsx';
-import { paths, type WorkspaceSection } from '../../router/routes.ts';
+import { paths, type SettingsPage, type WorkspaceSection } from '../../router/routes.ts';
 import { useApplySession, useSession } from '../auth/session.ts';
 import { InboxPage } from '../conversations/inbox-page.tsx';
 import { MembersPage } from '../members/members-page.tsx';
+import { SettingsRoute } from '../settings/settings-route.tsx';
 import { WorkspaceShell } from './workspace-shell.tsx';
 
 export interface WorkspaceRouteProps {
   workspaceId: string;
   section: WorkspaceSection;
   conversationId?: string;
+  settings?: SettingsPage;
+  teamId?: string;
 }
 
 /** Guards a workspace page: a session, a membership, and the server remembering where the user is. */
-export function WorkspaceRoute({ workspaceId, section, conversationId }: WorkspaceRouteProps) {
+export function WorkspaceRoute({
+  workspaceId,
+  section,
+  conversationId,
+  settings,
+  teamId,
+}: WorkspaceRouteProps) {
   const { t } = useTranslation();
   const session = useSession();
   const { href } = useLocation();
@@ -34,6 +43,8 @@ export function WorkspaceRoute({ workspaceId, section, conversationId }: Workspa
     <WorkspaceShell session={data} membership={membership} section={section}>
       {section === 'members' ? (
         <MembersPage membership={membership} userId={data.user.id} />
+      ) : section === 'settings' ? (
+        <SettingsRoute membership={membership} page={settings ?? 'teams'} teamId={teamId} />
       ) : (
         <InboxPage membership={membership} userId={data.user.id} conversationId={conversationId} />
       )}

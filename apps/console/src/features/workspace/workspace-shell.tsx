@@ -5,9 +5,12 @@ import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSelect } from '../../components/language-select.tsx';
 import { useNotify } from '../../components/notify.ts';
+import { useLocation } from '../../router/history.ts';
 import { handleLinkClick } from '../../router/link.tsx';
-import { paths, type WorkspaceSection } from '../../router/routes.ts';
+import { paths, type SettingsPage, settingsPages, type WorkspaceSection } from '../../router/routes.ts';
 import { useLogout } from '../auth/session.ts';
+import { QueueBadge } from '../routing/queue-badge.tsx';
+import { StatusSwitcher } from '../routing/status-switcher.tsx';
 import { ConnectionStatus } from './connection-status.tsx';
 import { CreateWorkspaceModal } from './create-workspace-modal.tsx';
 import { RealtimeContext } from './realtime-context.tsx';
@@ -29,6 +32,8 @@ export function WorkspaceShell({ session, membership, section, children }: Works
   const logout = useLogout();
   const [loggingOut, setLoggingOut] = useState(false);
   const notify = useNotify();
+  const { pathname } = useLocation();
+  const [settingsOpened, setSettingsOpened] = useState(false);
 
   const onLogout = async () => {
     setLoggingOut(true);
@@ -49,6 +54,13 @@ export function WorkspaceShell({ session, membership, section, children }: Works
       visible: membership.permissions.includes('members.manage'),
     },
   ].filter((link) => link.visible);
+  const canManage = membership.permissions.includes('workspace.manage');
+  const settingsLabels: Record<SettingsPage, string> = {
+    teams: t('settings.teams.title'),
+    routing: t('settings.routing.title'),
+    statuses: t('settings.statuses.title'),
+    widget: t('settings.widget.title'),
+  };
 
   return (
     <RealtimeContext.Provider value={realtimeApi}>
@@ -77,6 +89,8 @@ export function WorkspaceShell({ session, membership, section, children }: Works
               </Button>
             </Group>
             <Group gap="sm" wrap="nowrap">
+              <QueueBadge workspaceId={membership.id} />
+              <StatusSwitcher workspaceId={membership.id} userId={session.user.id} visibleFrom="sm" />
               <ConnectionStatus {...realtime} />
               <LanguageSelect size="sm" visibleFrom="sm" />
               <Text size="sm" fw={500} visibleFrom="md" truncate maw={180}>
@@ -103,11 +117,42 @@ export function WorkspaceShell({ session, membership, section, children }: Works
                 }}
               />
             ))}
+            {canManage && (
+              <NavLink
+                label={t('settings.title')}
+                // Always unfolded on a settings page, so the current page stays visible.
+                opened={settingsOpened || section === 'settings'}
+                onChange={setSettingsOpened}
+                active={section === 'settings'}
+                variant="subtle"
+                childrenOffset="md"
+              >
+                {settingsPages.map((page) => {
+                  const to = paths.settings(membership.id, page);
+                  const current = pathname === to || pathname.startsWith(`${to}/`);
+                  return (
+                    <NavLink
+                      key={page}
+                      href={to}
+                      label={settingsLabels[page]}
+                      active={current}
+                      aria-current={current ? 'page' : undefined}
+                      onClick={(event) => {
+                        handleLinkClick(event, to);
+                        nav.close();
+                      }}
+                    />
+                  );
+                })}
+              </NavLink>
+            )}
           </Stack>
           <Stack gap="sm" hiddenFrom="md">
             <Text size="sm" fw={500}>
               {session.user.name}
             </Text>
+            {/* On a phone the header has no room: the switcher moves into the menu. */}
+            <StatusSwitcher workspaceId={membership.id} userId={session.user.id} hiddenFrom="sm" w="100%" />
             <Button variant="light" onClick={create.open}>
               {t('shell.createWorkspace')}
             </Button>

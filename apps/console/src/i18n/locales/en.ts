@@ -1,3 +1,5 @@
+import { enRouting } from './en-routing.ts';
+
 export const en = {
   common: {
     appName: 'Parley',
@@ -10,6 +12,7 @@ export const en = {
     notFoundTitle: 'Page not found',
     notFoundBody: 'The address you opened does not exist.',
     goHome: 'Go to the start page',
+    close: 'Close',
   },
   errors: {
     network: 'Could not reach the server. Check your connection and try again.',
@@ -80,10 +83,10 @@ export const en = {
   },
   conversations: {
     listLabel: 'Conversation list',
-    views: { mine: 'Mine', unassigned: 'Unassigned', all: 'All' },
+    views: { mine: 'Mine', unassigned: 'Unassigned', all: 'All', queue: 'Queue' },
     search: 'Search customers',
     searchPlaceholder: 'Search customers by name or email',
-    statusFilter: 'Status',
+    statusFilter: 'Conversation status',
     status: { open: 'Open', snoozed: 'Snoozed', closed: 'Closed' },
     visitor: 'Visitor #{{number}}',
     you: 'You',
@@ -218,7 +221,14 @@ export const en = {
     removeFor: 'Remove {{name}}',
     removeConfirm: 'Remove {{name}} from this workspace? They lose access immediately.',
     removed: '{{name}} was removed',
+    status: 'Status',
+    capacity: 'Capacity',
+    capacityFor: 'Capacity of {{name}}',
+    statusFor: 'Status of {{name}}',
+    statusSet: '{{name}} is now “{{status}}”',
+    statusSince: 'for {{time}}',
   },
+  ...enRouting,
 };
 
 export type Translation = typeof en;

@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { esRouting } from './es-routing.ts';
 
 export const es: Translation = {
   common: {
@@ -12,6 +13,7 @@ export const es: Translation = {
     notFoundTitle: 'Página no encontrada',
     notFoundBody: 'La dirección que abriste no existe.',
     goHome: 'Ir a la página de inicio',
+    close: 'Cerrar',
   },
   errors: {
     network: 'No se pudo contactar con el servidor. Comprueba tu conexión e inténtalo de nuevo.',
@@ -84,10 +86,10 @@ export const es: Translation = {
   },
   conversations: {
     listLabel: 'Lista de conversaciones',
-    views: { mine: 'Mías', unassigned: 'Sin asignar', all: 'Todas' },
+    views: { mine: 'Mías', unassigned: 'Sin asignar', all: 'Todas', queue: 'Cola' },
     search: 'Buscar clientes',
     searchPlaceholder: 'Buscar clientes por nombre o correo',
-    statusFilter: 'Estado',
+    statusFilter: 'Estado de la conversación',
     status: { open: 'Abiertas', snoozed: 'Pospuestas', closed: 'Cerradas' },
     visitor: 'Visitante n.º {{number}}',
     you: 'Tú',
@@ -223,5 +225,12 @@ export const es: Translation = {
     removeFor: 'Quitar a {{name}}',
     removeConfirm: '¿Quitar a {{name}} de este espacio de trabajo? Perderá el acceso de inmediato.',
     removed: '{{name}} ya no es miembro',
+    status: 'Estado',
+    capacity: 'Capacidad',
+    capacityFor: 'Capacidad de {{name}}',
+    statusFor: 'Estado de {{name}}',
+    statusSet: '{{name}} ahora está «{{status}}»',
+    statusSince: 'desde hace {{time}}',
   },
+  ...esRouting,
 };

@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { frRouting } from './fr-routing.ts';
 
 export const fr: Translation = {
   common: {
@@ -12,6 +13,7 @@ export const fr: Translation = {
     notFoundTitle: 'Page introuvable',
     notFoundBody: 'L’adresse que vous avez ouverte n’existe pas.',
     goHome: 'Aller à la page d’accueil',
+    close: 'Fermer',
   },
   errors: {
     network: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
@@ -84,10 +86,10 @@ export const fr: Translation = {
   },
   conversations: {
     listLabel: 'Liste des conversations',
-    views: { mine: 'Les miennes', unassigned: 'Non assignées', all: 'Toutes' },
+    views: { mine: 'Les miennes', unassigned: 'Non assignées', all: 'Toutes', queue: 'File' },
     search: 'Rechercher des clients',
     searchPlaceholder: 'Rechercher des clients par nom ou e-mail',
-    statusFilter: 'Statut',
+    statusFilter: 'Statut de la conversation',
     status: { open: 'Ouvertes', snoozed: 'En pause', closed: 'Fermées' },
     visitor: 'Visiteur nº {{number}}',
     you: 'Vous',
@@ -223,5 +225,12 @@ export const fr: Translation = {
     removeFor: 'Retirer {{name}}',
     removeConfirm: 'Retirer {{name}} de cet espace de travail ? L’accès est coupé immédiatement.',
     removed: '{{name}} a été retiré·e',
+    status: 'Statut',
+    capacity: 'Capacité',
+    capacityFor: 'Capacité de {{name}}',
+    statusFor: 'Statut de {{name}}',
+    statusSet: '{{name}} est maintenant « {{status}} »',
+    statusSince: 'depuis {{time}}',
   },
+  ...frRouting,
 };

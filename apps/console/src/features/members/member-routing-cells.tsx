@@ -1,0 +1,107 @@
+import { Group, NumberInput, Select, Stack, Text } from '@mantine/core';
+import { builtInStatuses, type Member, type SettableStatus } from '@parley/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { queryKeys } from '../../api/query-keys.ts';
+import { useNotify } from '../../components/notify.ts';
+import { formatDuration, useNow } from '../conversations/format.ts';
+import { routingApi, useStatuses } from '../routing/routing-api.ts';
+import { StatusDot, useStatusLabel } from '../routing/statuses.tsx';
+
+export interface CapacityInputProps {
+  member: Member;
+  onCommit: (capacity: number) => void;
+}
+
+/** OI-5: how many open conversations this member takes at once; saved on blur or Enter. */
+export function CapacityInput({ member, onCommit }: CapacityInputProps) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState<number | string>(member.capacity);
+  useEffect(() => setValue(member.capacity), [member.capacity]);
+  const commit = () => {
+    const next = Number(value);
+    if (value === '' || !Number.isInteger(next) || next < 1 || next > 50) {
+      setValue(member.capacity);
+      return;
+    }
+    if (next !== member.capacity) onCommit(next);
+  };
+  return (
+    <NumberInput
+      aria-label={t('members.capacityFor', { name: member.name })}
+      value={value}
+      onChange={setValue}
+      onBlur={commit}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') commit();
+      }}
+      min={1}
+      max={50}
+      allowDecimal={false}
+      allowNegative={false}
+      size="xs"
+      w={80}
+    />
+  );
+}
+
+export interface MemberStatusProps {
+  workspaceId: string;
+  member: Member;
+  /** `operators.manage`: supervisors and up may set someone else's status. */
+  editable: boolean;
+}
+
+/** A member's status and since when; a supervisor can change it from here. */
+export function MemberStatus({ workspaceId, member, editable }: MemberStatusProps) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const client = useQueryClient();
+  const label = useStatusLabel(workspaceId);
+  const custom = useStatuses(workspaceId);
+  const now = useNow();
+  const change = useMutation({
+    mutationFn: (status: SettableStatus) => routingApi.setMemberStatus(workspaceId, member.userId, status),
+    onSuccess: (updated) => {
+      client.setQueryData<Member[]>(queryKeys.members(workspaceId), (list) =>
+        list?.map((m) => (m.userId === updated.userId ? updated : m)),
+      );
+      notify.success(t('members.statusSet', { name: member.name, status: label(updated.status) }));
+    },
+    onError: notify.error,
+  });
+  const since = member.statusSince ? formatDuration(now - Date.parse(member.statusSince)) : null;
+  const options = [
+    ...builtInStatuses.map((s) => ({ value: s, label: label(s) })),
+    ...(custom.data ?? []).map((s) => ({ value: `custom:${s.id}`, label: s.name })),
+  ];
+  return (
+    <Stack gap={2}>
+      {editable ? (
+        <Select
+          aria-label={t('members.statusFor', { name: member.name })}
+          data={options}
+          value={member.status === 'disconnected' ? null : member.status}
+          placeholder={label('disconnected')}
+          onChange={(next) => next && next !== member.status && change.mutate(next as SettableStatus)}
+          allowDeselect={false}
+          leftSection={<StatusDot status={member.status} />}
+          size="xs"
+          w={200}
+          comboboxProps={{ withinPortal: true }}
+        />
+      ) : (
+        <Group gap={6} wrap="nowrap">
+          <StatusDot status={member.status} />
+          <Text size="sm">{label(member.status)}</Text>
+        </Group>
+      )}
+      {since && (
+        <Text size="xs" c="dimmed">
+          {t('members.statusSince', { time: since })}
+        </Text>
+      )}
+    </Stack>
+  );
+}

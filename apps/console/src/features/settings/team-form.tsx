@@ -1,0 +1,165 @@
+import { Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, TextInput } from '@mantine/core';
+import {
+  type AssignmentRule,
+  assignmentRule,
+  type BusinessHours,
+  type Member,
+  type Team,
+} from '@parley/contracts';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isApiError } from '../../api/client.ts';
+import { FormAlert } from '../../components/form-alert.tsx';
+import { useNotify } from '../../components/notify.ts';
+import { useErrorText } from '../../components/use-api-form.ts';
+import { navigate } from '../../router/history.ts';
+import { paths } from '../../router/routes.ts';
+import { hoursValid } from './business-hours.ts';
+import { BusinessHoursEditor } from './business-hours-editor.tsx';
+import { useTeamMutations } from './teams-api.ts';
+
+export interface TeamFormProps {
+  workspaceId: string;
+  /** Undefined for a new team. */
+  team: Team | undefined;
+  members: Member[];
+}
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((id) => b.includes(id));
+const asNumber = (value: number | string): number | null =>
+  value === '' || Number.isNaN(Number(value)) ? null : Number(value);
+
+export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const { save } = useTeamMutations(workspaceId);
+  const [name, setName] = useState(team?.name ?? '');
+  const [rule, setRule] = useState<AssignmentRule>(team?.rule ?? 'round_robin');
+  const [capacity, setCapacity] = useState<number | string>(team?.capacity ?? '');
+  const [reroute, setReroute] = useState<number | string>(
+    team?.rerouteAfterSeconds ? Math.max(1, Math.round(team.rerouteAfterSeconds / 60)) : '',
+  );
+  const [hours, setHours] = useState<BusinessHours | null>(team?.businessHours ?? null);
+  const [memberIds, setMemberIds] = useState<string[]>(team?.memberIds ?? []);
+  const [nameError, setNameError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<string | undefined>();
+
+  const errorText = useErrorText();
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setFormError(undefined);
+    if (!name.trim()) {
+      setNameError(t('errors.required'));
+      event.currentTarget.querySelector<HTMLInputElement>('[name="name"]')?.focus();
+      return;
+    }
+    if (!hoursValid(hours)) {
+      setFormError(t('settings.hours.invalid'));
+      return;
+    }
+    const minutes = asNumber(reroute);
+    save.mutate(
+      {
+        teamId: team?.id,
+        team: {
+          name: name.trim(),
+          rule,
+          capacity: asNumber(capacity),
+          rerouteAfterSeconds: minutes === null ? null : minutes * 60,
+          businessHours: hours,
+        },
+        memberIds: team && sameSet(team.memberIds, memberIds) ? undefined : memberIds,
+      },
+      {
+        onSuccess: (saved) => {
+          notify.success(t('settings.teams.saved', { name: saved.name }));
+          navigate(paths.settings(workspaceId, 'teams'));
+        },
+        onError: (error) => {
+          if (isApiError(error) && error.field === 'name') setNameError(error.message);
+          else setFormError(errorText(error));
+        },
+      },
+    );
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <Stack gap="lg">
+        <Paper withBorder p="md" radius="md">
+          <Stack gap="md">
+            <TextInput
+              label={t('settings.teams.name')}
+              name="name"
+              required
+              maxLength={80}
+              value={name}
+              onChange={(event) => {
+                setName(event.currentTarget.value);
+                setNameError(undefined);
+              }}
+              error={nameError}
+              maw={420}
+              data-autofocus
+            />
+            <Select
+              label={t('settings.teams.rule')}
+              description={t(`settings.teams.ruleHints.${rule}`)}
+              data={assignmentRule.options.map((r) => ({ value: r, label: t(`settings.teams.rules.${r}`) }))}
+              value={rule}
+              onChange={(value) => value && setRule(value as AssignmentRule)}
+              allowDeselect={false}
+              maw={420}
+            />
+            <Group align="flex-start" grow maw={640}>
+              <NumberInput
+                label={t('settings.teams.capacity')}
+                description={t('settings.teams.capacityHint')}
+                placeholder={t('settings.teams.capacityDefault')}
+                value={capacity}
+                onChange={setCapacity}
+                min={1}
+                max={50}
+                allowDecimal={false}
+                allowNegative={false}
+              />
+              <NumberInput
+                label={t('settings.teams.reroute')}
+                description={t('settings.teams.rerouteHint')}
+                placeholder={t('settings.teams.rerouteOff')}
+                value={reroute}
+                onChange={setReroute}
+                min={1}
+                max={1440}
+                allowDecimal={false}
+                allowNegative={false}
+              />
+            </Group>
+            <MultiSelect
+              label={t('settings.teams.members')}
+              placeholder={memberIds.length === 0 ? t('settings.teams.membersPlaceholder') : undefined}
+              data={members.map((m) => ({ value: m.userId, label: m.name }))}
+              value={memberIds}
+              onChange={setMemberIds}
+              searchable
+              clearable
+              hidePickedOptions
+              comboboxProps={{ withinPortal: true }}
+            />
+          </Stack>
+        </Paper>
+        <BusinessHoursEditor value={hours} onChange={setHours} />
+        <FormAlert message={formError} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => navigate(paths.settings(workspaceId, 'teams'))}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={save.isPending}>
+            {team ? t('settings.save') : t('settings.teams.create')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { matchRoute, paths } from './routes.ts';
+
+const ws = '11111111-1111-4111-8111-111111111111';
+
+describe('settings routes', () => {
+  it('opens each settings page, the teams list by default', () => {
+    expect(matchRoute(`/w/${ws}/settings`)).toMatchObject({ section: 'settings', settings: 'teams' });
+    for (const page of ['teams', 'routing', 'statuses', 'widget'] as const) {
+      expect(matchRoute(paths.settings(ws, page))).toEqual({
+        name: 'workspace',
+        workspaceId: ws,
+        section: 'settings',
+        settings: page,
+      });
+    }
+  });
+
+  it('opens the team editor for a team or a new one, and nothing deeper', () => {
+    expect(matchRoute(paths.team(ws, 'new'))).toMatchObject({ settings: 'teams', teamId: 'new' });
+    expect(matchRoute(paths.team(ws, 't-1'))).toMatchObject({ settings: 'teams', teamId: 't-1' });
+    expect(matchRoute(`/w/${ws}/settings/routing/x`)).toEqual({ name: 'not-found' });
+    expect(matchRoute(`/w/${ws}/settings/unknown`)).toEqual({ name: 'not-found' });
+  });
+});
