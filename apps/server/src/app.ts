@@ -17,6 +17,7 @@ import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { drainWorkspace } from './modules/routing/engine.ts';
+import { markReconnected } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { announceQueue, registerRouting } from './modules/routing/subscriber.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
@@ -110,6 +111,7 @@ export async function createParley(
       logger: app.log,
       // An operator's last socket on this node closed: if no node hears from them within the grace
       // period they are disconnected and their conversations go back to routing (ROUTE-5).
+      onOperatorJoined: (workspaceId, userId) => markReconnected(ctx.db, workspaceId, userId),
       onOperatorLeft: (workspaceId, userId) => {
         void (async () => {
           const [row] = await ctx.db

@@ -16,6 +16,8 @@ export interface GatewayOptions {
   db: Db;
   bus: EventBus;
   logger: FastifyBaseLogger;
+  /** An operator opened a socket; runs before their presence is refreshed. */
+  onOperatorJoined?: (workspaceId: string, userId: string) => Promise<void>;
   /** An operator's last socket on this node closed. */
   onOperatorLeft?: (workspaceId: string, userId: string) => void;
   /** Works out who opens the socket, or null to refuse it. */
@@ -258,7 +260,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
         opts.logger.warn({ err }, 'realtime message'),
       );
     });
-    if (principal.kind === 'operator') void markActive(principal.workspaceId, [principal.userId]);
+    if (principal.kind === 'operator') {
+      const { workspaceId, userId } = principal;
+      void (async () => {
+        await opts.onOperatorJoined?.(workspaceId, userId);
+        await markActive(workspaceId, [userId]);
+      })().catch((err) => opts.logger.warn({ err }, 'presence'));
+    }
     // Replay what the client missed from the outbox up to the feed's head; anything newer arrives
     // through the feed meanwhile and waits in the backlog, so nothing is skipped or sent twice.
     const head = feed.head;

@@ -2,8 +2,9 @@ import { builtInStatuses, type SettableStatus } from '@parley/contracts';
 import { and, eq } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import type { Db } from '../../platform/db/client.ts';
 import { conversations, customStatuses, memberships, workspaces } from '../../platform/db/schema.ts';
-import type { Tx } from '../../platform/db/tx.ts';
+import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { ClientInfo } from '../../platform/user-agent.ts';
 import { recordConnection } from '../audit/connection-history.ts';
@@ -80,4 +81,38 @@ export async function setStatus(
     );
   }
   return { member: await getMember(tx.db, actor.workspaceId, input.userId), lookingIn };
+}
+
+/**
+ * An operator opens a console after having been disconnected: their chosen status applies again, so
+ * the history and every console hear it (and queues drain towards them if they are Connected).
+ */
+export async function markReconnected(db: Db, workspaceId: string, userId: string) {
+  const [member] = await db
+    .select({
+      status: memberships.status,
+      lastActiveAt: memberships.lastActiveAt,
+      grace: workspaces.disconnectGraceSeconds,
+    })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+  if (!member) return;
+  const wasLive = member.lastActiveAt && member.lastActiveAt.getTime() > Date.now() - member.grace * 1000;
+  if (wasLive) return;
+  await transaction(db, async (tx) => {
+    await recordConnection(tx.db, {
+      userId,
+      workspaceId,
+      kind: 'status_change',
+      detail: member.status,
+      changedBy: null,
+      client: { ip: null, userAgent: null, browser: null, os: null },
+    });
+    await publish(tx, {
+      workspaceId,
+      name: 'operator.status_changed',
+      payload: { userId, status: member.status, since: new Date().toISOString(), changedBy: null },
+    });
+  });
 }

@@ -131,7 +131,8 @@ describe('routing and presence', () => {
     expect(bySupervisor.body.status).toBe('connected');
     const history = (await owner.client.get(`${w()}/connection-history?userId=${ops[2]!.userId}`)).body;
     const changes = history.filter((h: { kind: string }) => h.kind === 'status_change');
-    expect(changes.map((h: { detail: string }) => h.detail)).toEqual(['connected', 'on_break']);
+    // Newest first: the supervisor's change, the break, and coming online when the console opened.
+    expect(changes.map((h: { detail: string }) => h.detail)).toEqual(['connected', 'on_break', 'connected']);
     const unknown = await ops[0]!.client.put(`${w()}/me/status`, {
       status: 'custom:00000000-0000-4000-8000-000000000000',
     });
@@ -265,6 +266,21 @@ describe('routing and presence', () => {
     expect(next).not.toBe(assignee);
     const operators = (await owner.client.get(`${w()}/operators`)).body;
     expect(operators.find((o: { userId: string }) => o.userId === assignee).status).toBe('disconnected');
+
+    // Back online: the chosen status applies again and every console hears it.
+    const watcher = ops.find((o) => o !== leaving)!.socket.messages;
+    const seenBefore = watcher.length;
+    leaving.socket = await openSocket(
+      server.url,
+      `/api/realtime?workspaceId=${owner.workspaceId}`,
+      leaving.client.cookie,
+    );
+    const back = await waitFor(() =>
+      watcher
+        .slice(seenBefore)
+        .find((m) => m.event?.name === 'operator.status_changed' && m.event.payload.userId === assignee),
+    );
+    expect(back.event.payload.status).toBe('connected');
   });
 });
 
