@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
 import { startTestServer, type TestServer } from '../harness.ts';
 
-describe.runIf(browserAvailable)('console in Chromium', () => {
+describe.runIf(browserAvailable)('console in Chromium', { timeout: 90_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;

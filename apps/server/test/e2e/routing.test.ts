@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
+import { startTestServer, type TestServer } from '../harness.ts';
+
+/** Two operators of the demo's Support team (round robin) in two browsers, and visitors on /demo. */
+describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let anna: Page;
+  let oscar: Page;
+
+  const login = async (email: string) => {
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('tab', { name: 'Mine', exact: true }).click();
+    return page;
+  };
+
+  const visitorWrites = async (text: string) => {
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(`${server.url}/demo`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const panel = page.frameLocator('iframe[title="Parley chat"]');
+    await panel.getByRole('textbox', { name: 'Message' }).fill(text);
+    await panel.getByRole('button', { name: 'Send' }).click();
+    await panel.getByRole('log', { name: 'Conversation' }).getByText(text).waitFor();
+    return page;
+  };
+
+  const row = (page: Page, text: string) => page.getByRole('link').filter({ hasText: text });
+
+  beforeAll(async () => {
+    server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
+    // Room for everyone: the demo's queued case goes to the first operator who connects.
+    await server.parley.ctx.db.execute(sql`UPDATE teams SET capacity = 6`);
+    ({ browser, close: closeBrowser } = await launchBrowser());
+    anna = await login('anna@demo.parley.test');
+    oscar = await login('oscar@demo.parley.test');
+  }, 60_000);
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.close();
+  });
+
+  it('spreads new conversations between the connected operators', async () => {
+    await visitorWrites('first visitor asks');
+    await visitorWrites('second visitor asks');
+    await anna.waitForTimeout(500);
+    const annaHas = await Promise.all(['first', 'second'].map((n) => row(anna, `${n} visitor asks`).count()));
+    const oscarHas = await Promise.all(
+      ['first', 'second'].map((n) => row(oscar, `${n} visitor asks`).count()),
+    );
+    // Round robin: one each, never both to the same operator.
+    expect(annaHas.map((n, i) => n + oscarHas[i]!)).toEqual([1, 1]);
+    expect(annaHas.reduce((a, b) => a + b)).toBe(1);
+  });
+
+  it('gives nothing new to an operator on break', async () => {
+    await oscar.getByRole('combobox', { name: 'Status' }).click();
+    await oscar.getByRole('option', { name: 'On break' }).click();
+    await oscar.waitForTimeout(300);
+    await visitorWrites('third visitor asks');
+    await row(anna, 'third visitor asks').waitFor({ timeout: 15_000 });
+    expect(await row(oscar, 'third visitor asks').count()).toBe(0);
+    await oscar.screenshot({ path: screenshotPath('routing-on-break') });
+  });
+
+  it('transfers with a message to the other operator, who sees it marked as transferred', async () => {
+    await oscar.getByRole('combobox', { name: 'Status' }).click();
+    await oscar.getByRole('option', { name: 'Connected' }).click();
+    await row(anna, 'third visitor asks').first().click();
+    await anna.getByRole('button', { name: 'Transfer', exact: true }).click();
+    const dialog = anna.getByRole('dialog', { name: 'Transfer conversation' });
+    await dialog.getByRole('radio', { name: 'To an operator' }).check();
+    await dialog.getByRole('combobox', { name: 'Operator' }).click();
+    await anna.getByRole('option', { name: /Oscar Operator/ }).click();
+    await dialog
+      .getByRole('textbox', { name: 'Message for the receiver' })
+      .fill('Please take this one, it is about shipping');
+    await dialog.getByRole('button', { name: 'Transfer conversation' }).click();
+
+    await row(oscar, 'third visitor asks').first().waitFor({ timeout: 15_000 });
+    await row(oscar, 'third visitor asks').first().click();
+    await oscar
+      .getByText('Transferred by Anna Operator: “Please take this one, it is about shipping”')
+      .waitFor();
+    await oscar.screenshot({ path: screenshotPath('routing-transferred') });
+  });
+});
