@@ -7,18 +7,18 @@
  *   DATABASE_URL=postgres://… npm run bench:messages
  *   BENCH_VISITORS=200 BENCH_OPERATORS=20 BENCH_SECONDS=15 npm run bench:messages
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
+import { startServerProcess } from '../apps/server/test/server-process.ts';
 
 const visitorsN = Number(process.env.BENCH_VISITORS ?? 100);
 const operatorsN = Number(process.env.BENCH_OPERATORS ?? 10);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const databaseUrl = process.env.DATABASE_URL;
-const root = path.resolve(import.meta.dirname, '..');
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
@@ -46,31 +46,10 @@ async function startServer(): Promise<{
     dbUrl = u.toString();
   }
   // BENCH_PROFILE=1 writes a CPU profile of the server (.cpuprofile) into .tmp/ for a look at hot spots.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp'] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl ?? '',
-      REDIS_URL: '',
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PARLEY_SERVE_WEB: '0',
-      LOG_LEVEL: 'info',
-      WIDGET_MESSAGE_RATE_LIMIT: '1000000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const { url, child } = await startServerProcess(
+    { DATABASE_URL: dbUrl ?? '', REDIS_URL: '', DATA_DIR: dataDir, WIDGET_MESSAGE_RATE_LIMIT: '1000000000' },
+    { nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp'] : [] },
+  );
   return {
     url,
     child,

@@ -7,7 +7,6 @@
  *   DATABASE_URL=postgres://… npm run bench:routing
  *   BENCH_CONVERSATIONS=1000 BENCH_OPERATORS=20 npm run bench:routing
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,12 +14,12 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { auditRouting } from '../apps/server/src/modules/routing/invariants.ts';
 import { openDatabase } from '../apps/server/src/platform/db/client.ts';
+import { startServerProcess, stopServerProcess } from '../apps/server/test/server-process.ts';
 
 const conversationsN = Number(process.env.BENCH_CONVERSATIONS ?? 600);
 const operatorsN = Number(process.env.BENCH_OPERATORS ?? 20);
 const capacity = Math.ceil(conversationsN / operatorsN);
 const databaseUrl = process.env.DATABASE_URL;
-const root = path.resolve(import.meta.dirname, '..');
 
 async function admin(sql: string) {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -61,31 +60,14 @@ if (databaseUrl) {
   dbUrl = u.toString();
 }
 
-const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-  cwd: root,
-  env: {
-    ...process.env,
-    DATABASE_URL: dbUrl ?? '',
-    REDIS_URL: '',
-    DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PARLEY_SERVE_WEB: '0',
-    LOG_LEVEL: 'info',
-    WIDGET_SESSION_RATE_LIMIT: '1000000',
-    LOGIN_RATE_LIMIT: '1000000',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const server = await startServerProcess({
+  DATABASE_URL: dbUrl ?? '',
+  REDIS_URL: '',
+  DATA_DIR: dataDir,
+  WIDGET_SESSION_RATE_LIMIT: '1000000',
+  LOGIN_RATE_LIMIT: '1000000',
 });
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-    if (match) resolve(match[1]!);
-  });
-  child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
+const { url } = server;
 
 let workspaceId = '';
 let elapsed = 0;
@@ -180,8 +162,7 @@ try {
   elapsed = (performance.now() - started) / 1000;
 } finally {
   for (const ws of sockets) ws.close();
-  child.kill('SIGTERM');
-  await new Promise((r) => child.on('exit', r));
+  await stopServerProcess(server);
 }
 
 // The server is stopped: its database (and the embedded one's lock) is free to read the outbox.

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -206,26 +205,4 @@ export async function cuttableProxy(targetUrl: string) {
   };
 }
 
-/** A real server process, as a second node of an installation would be. */
-export async function startNode(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: path.resolve(import.meta.dirname, '../../..'),
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', PARLEY_SERVE_WEB: '0' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`node exited with ${code}: ${out}`)));
-  });
-  return { url, child };
-}
-
-export async function stopNode(node: { child: ChildProcess }) {
-  if (node.child.exitCode !== null) return;
-  node.child.kill('SIGTERM');
-  await new Promise((resolve) => node.child.on('exit', resolve));
-}
+export { startServerProcess as startNode, stopServerProcess as stopNode } from './server-process.ts';
