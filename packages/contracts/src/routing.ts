@@ -127,3 +127,15 @@ export const widgetQueue = z.object({
   estimatedWaitSeconds: z.number().int().nullable(),
 });
 export type WidgetQueue = z.infer<typeof widgetQueue>;
+
+export const statusTimeQuery = z.object({
+  from: z.iso.datetime({ offset: true }).describe('start of the period (ISO 8601)'),
+  to: z.iso.datetime({ offset: true }).optional().describe('end of the period; now when absent'),
+});
+export const statusTime = z.object({
+  userId: id,
+  from: timestamp,
+  to: timestamp,
+  totals: z.array(z.object({ status: z.string(), seconds: z.number().int() })),
+});
+export type StatusTime = z.infer<typeof statusTime>;

@@ -9,6 +9,8 @@ import {
   routingSettings,
   type SettableStatus,
   setStatusBody,
+  statusTimeQuery,
+  statusTime as statusTimeSchema,
   team,
   teamBody,
   teamMembersBody,
@@ -24,7 +26,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { customStatuses, users } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
@@ -32,6 +34,7 @@ import { postNotice } from './notices.ts';
 import { setStatus } from './presence.ts';
 import { listOperators, queueSummary as summarise } from './queue.ts';
 import { getRoutingSettings, updateRoutingSettings } from './settings.ts';
+import { statusTime } from './status-time.ts';
 import { createTeam, deleteTeam, getTeam, listTeams, setTeamMembers, updateTeam } from './teams.ts';
 import { transferTargets as targetsFor, transferConversation } from './transfer.ts';
 
@@ -71,6 +74,30 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
 
   r.get('/operators', { schema: { tags, params, response: { 200: z.array(operatorPresence) } } }, (request) =>
     listOperators(ctx.db, request.principal.workspaceId),
+  );
+  r.get(
+    '/operators/:userId/status-time',
+    {
+      schema: {
+        tags,
+        params: params.extend({ userId: id }),
+        querystring: statusTimeQuery,
+        response: { 200: statusTimeSchema },
+      },
+    },
+    (request) => {
+      if (request.params.userId !== request.principal.userId)
+        authorize(request.principal, 'operators.manage');
+      const from = new Date(request.query.from);
+      const to = request.query.to ? new Date(request.query.to) : new Date();
+      if (to <= from) throw new AppError('validation_failed', 'to: must be after from', 'to');
+      return statusTime(ctx.db, {
+        workspaceId: request.principal.workspaceId,
+        userId: request.params.userId,
+        from,
+        to,
+      });
+    },
   );
   r.get('/queue', { schema: { tags, params, response: { 200: queueSummary } } }, (request) =>
     summarise(ctx.db, request.principal.workspaceId),

@@ -141,6 +141,33 @@ describe('routing and presence', () => {
     const lunch = await ops[0]!.client.put(`${w()}/me/status`, { status: `custom:${custom.body.id}` });
     expect(lunch.status).toBe(200);
     await ops[0]!.client.put(`${w()}/me/status`, { status: 'connected' });
+
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const time = await owner.client.get(`${w()}/operators/${ops[0]!.userId}/status-time?from=${from}`);
+    expect(time.status).toBe(200);
+    const statuses = time.body.totals.map((t: { status: string }) => t.status);
+    expect(statuses).toEqual(expect.arrayContaining(['connected', `custom:${custom.body.id}`]));
+    const total = time.body.totals.reduce((sum: number, t: { seconds: number }) => sum + t.seconds, 0);
+    expect(total).toBeGreaterThanOrEqual(59);
+    expect(total).toBeLessThanOrEqual(61);
+    expect(
+      (await ops[0]!.client.get(`${w()}/operators/${ops[1]!.userId}/status-time?from=${from}`)).status,
+    ).toBe(403);
+  });
+
+  it('lets an operator hand on only their own conversations unless granted transfer_any', async () => {
+    const list = await owner.client.get(`${w()}/conversations?view=all`);
+    const others = list.body.items.find((c: { assigneeId: string }) => c.assigneeId === ops[1]!.userId);
+    const res = await ops[0]!.client.post(`${w()}/conversations/${others.id}/transfer`, { toTeamId: teamId });
+    // Operators do not even see colleagues' conversations.
+    expect(res.status).toBe(404);
+    await owner.client.patch(`${w()}/members/${ops[0]!.userId}`, { permissions: ['conversations.view_all'] });
+    const seen = await ops[0]!.client.post(`${w()}/conversations/${others.id}/transfer`, {
+      toTeamId: teamId,
+    });
+    expect(seen.status).toBe(403);
+    expect(seen.body.error.message).toContain('transfer_any');
+    await owner.client.patch(`${w()}/members/${ops[0]!.userId}`, { permissions: [] });
   });
 
   it('transfers with a message to someone who can receive it, and refuses one who cannot', async () => {
