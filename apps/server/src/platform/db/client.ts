@@ -38,6 +38,9 @@ export async function openDatabase(opts: {
       connectionString: opts.url,
       max: opts.poolSize ?? Number(process.env.PG_POOL_SIZE ?? 20),
     });
+    // An idle connection the server closes (restart, failover, dropped database) must not take the
+    // process down; the pool opens a new one for the next query.
+    pool.on('error', (err) => console.warn(`parley: idle database connection lost: ${err.message}`));
     const client = await pool.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
