@@ -17,9 +17,14 @@ function conversationEvent<N extends EventName>(
 ): (p: Principal, payload: EventPayload<N> & { conversation: Conversation }) => unknown | null {
   return (p, payload) => {
     if (!canViewConversation(p, payload.conversation)) {
-      const previous = (payload as { previousAssigneeId?: string | null }).previousAssigneeId;
-      // Whoever had it before an assignment change sees it leave.
-      return p.kind === 'operator' && previous === p.userId ? payload : null;
+      const { previousAssigneeId, change } = payload as {
+        previousAssigneeId?: string | null;
+        change?: string;
+      };
+      // Whoever could see it before an assignment sees it leave: its previous assignee, or everyone
+      // when it left the unassigned queue, so no console keeps it as new and waiting.
+      const leftQueue = previousAssigneeId === null && (change === 'assigned' || change === 'transferred');
+      return p.kind === 'operator' && (previousAssigneeId === p.userId || leftQueue) ? payload : null;
     }
     return p.kind === 'operator' ? payload : forVisitor(payload);
   };

@@ -60,6 +60,12 @@ describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout
     // Round robin: one each, never both to the same operator.
     expect(annaHas.map((n, i) => n + oscarHas[i]!)).toEqual([1, 1]);
     expect(annaHas.reduce((a, b) => a + b)).toBe(1);
+    // Each sees a tab for their own new conversation only: the other's left the queue.
+    for (const page of [anna, oscar]) {
+      await expect
+        .poll(() => page.getByRole('tab', { name: /^Visitor #(6|7)/ }).count(), { timeout: 5000 })
+        .toBe(1);
+    }
   });
 
   it('gives nothing new to an operator on break', async () => {

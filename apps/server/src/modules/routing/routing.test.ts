@@ -102,6 +102,11 @@ describe('routing and presence', () => {
     const a = await conversation(first.conversationId);
     const b = await conversation(second.conversationId);
     expect(new Set([a.assigneeId, b.assigneeId])).toEqual(new Set([ops[0]!.userId, ops[1]!.userId]));
+    // The operator on break saw both arrive in the queue, and sees them leave it.
+    const leaving = ops[2]!.socket.messages.filter(
+      (m) => m.event?.name === 'conversation.updated' && m.event.payload.change === 'assigned',
+    );
+    expect(leaving.map((m) => m.event.payload.conversation.id)).toEqual(expect.arrayContaining([a.id, b.id]));
 
     const third = await visitorWrites('third customer');
     await settle();
