@@ -40,15 +40,16 @@ export async function receiveUpload(
   }
   const file = await request.file({ limits: { fileSize: attachmentLimits.maxBytes, files: 1 } });
   if (!file) throw new AppError('validation_failed', 'file: no file in the upload', 'file');
+  const tooLarge = () => new AppError('payload_too_large', `file: files must be at most ${mb} MB`, 'file');
   let data: Buffer;
   try {
     data = await file.toBuffer();
   } catch (err) {
-    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new AppError('payload_too_large', `file: files must be at most ${mb} MB`, 'file');
-    }
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
     throw err;
   }
+  // The stream stops at the limit; depending on timing the error may not have been raised yet.
+  if (file.file.truncated || data.length > attachmentLimits.maxBytes) throw tooLarge();
   if (data.length === 0) throw new AppError('validation_failed', 'file: the file is empty', 'file');
   const contentType = sniffContentType(data);
   if (!contentType) {
