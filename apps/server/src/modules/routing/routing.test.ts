@@ -98,21 +98,31 @@ describe('routing and presence', () => {
     expect(onBreak.body.status).toBe('on_break');
     const first = await visitorWrites('first customer');
     const second = await visitorWrites('second customer');
-    await settle();
-    const a = await conversation(first.conversationId);
-    const b = await conversation(second.conversationId);
+    const assigned = async (id: string) => {
+      const c = await conversation(id);
+      return c.assigneeId ? c : null;
+    };
+    const a = await waitForAsync(() => assigned(first.conversationId));
+    const b = await waitForAsync(() => assigned(second.conversationId));
     expect(new Set([a.assigneeId, b.assigneeId])).toEqual(new Set([ops[0]!.userId, ops[1]!.userId]));
     // The operator on break saw both arrive in the queue, and sees them leave it.
-    const leaving = ops[2]!.socket.messages.filter(
-      (m) => m.event?.name === 'conversation.updated' && m.event.payload.change === 'assigned',
-    );
-    expect(leaving.map((m) => m.event.payload.conversation.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+    const leaving = await waitFor(() => {
+      const seen = ops[2]!.socket.messages
+        .filter((m) => m.event?.name === 'conversation.updated' && m.event.payload.change === 'assigned')
+        .map((m) => m.event.payload.conversation.id);
+      return seen.includes(a.id) && seen.includes(b.id) ? seen : undefined;
+    });
+    expect(leaving).toEqual(expect.arrayContaining([a.id, b.id]));
 
     const third = await visitorWrites('third customer');
-    await settle();
-    const c = await conversation(third.conversationId);
+    const c = await waitForAsync(async () => {
+      const current = await conversation(third.conversationId);
+      return current.queuedAt ? current : null;
+    });
     expect(c.assigneeId).toBeNull();
     expect(c.queuedAt).not.toBeNull();
+    await settle();
+    expect(await conversation(third.conversationId)).toMatchObject({ assigneeId: null });
     expect((await owner.client.get(`${w()}/queue`)).body).toMatchObject({ queued: 1 });
     expect(await third.call('GET', '/api/widget/queue')).toMatchObject({ position: 1 });
 
