@@ -52,11 +52,12 @@ describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout
   it('spreads new conversations between the connected operators', async () => {
     await visitorWrites('first visitor asks');
     await visitorWrites('second visitor asks');
-    await anna.waitForTimeout(500);
-    const annaHas = await Promise.all(['first', 'second'].map((n) => row(anna, `${n} visitor asks`).count()));
-    const oscarHas = await Promise.all(
-      ['first', 'second'].map((n) => row(oscar, `${n} visitor asks`).count()),
-    );
+    const counts = (page: Page) =>
+      Promise.all(['first', 'second'].map((n) => row(page, `${n} visitor asks`).count()));
+    const total = async () => [...(await counts(anna)), ...(await counts(oscar))].reduce((a, b) => a + b);
+    await expect.poll(total, { timeout: 15_000 }).toBe(2);
+    const annaHas = await counts(anna);
+    const oscarHas = await counts(oscar);
     // Round robin: one each, never both to the same operator.
     expect(annaHas.map((n, i) => n + oscarHas[i]!)).toEqual([1, 1]);
     expect(annaHas.reduce((a, b) => a + b)).toBe(1);
@@ -70,8 +71,11 @@ describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout
 
   it('gives nothing new to an operator on break', async () => {
     await oscar.getByRole('combobox', { name: 'Status' }).click();
-    await oscar.getByRole('option', { name: 'On break' }).click();
-    await oscar.waitForTimeout(300);
+    // The status is saved before the next visitor writes.
+    await Promise.all([
+      oscar.waitForResponse((r) => r.url().endsWith('/me/status') && r.ok()),
+      oscar.getByRole('option', { name: 'On break' }).click(),
+    ]);
     await visitorWrites('third visitor asks');
     await row(anna, 'third visitor asks').waitFor({ timeout: 15_000 });
     expect(await row(oscar, 'third visitor asks').count()).toBe(0);
@@ -80,7 +84,10 @@ describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout
 
   it('transfers with a message to the other operator, who sees it marked as transferred', async () => {
     await oscar.getByRole('combobox', { name: 'Status' }).click();
-    await oscar.getByRole('option', { name: 'Connected' }).click();
+    await Promise.all([
+      oscar.waitForResponse((r) => r.url().endsWith('/me/status') && r.ok()),
+      oscar.getByRole('option', { name: 'Connected' }).click(),
+    ]);
     await row(anna, 'third visitor asks').first().click();
     await anna.getByRole('button', { name: 'Transfer', exact: true }).click();
     const dialog = anna.getByRole('dialog', { name: 'Transfer conversation' });
