@@ -2,13 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
 import { useEventBus } from './events/publish.ts';
-import { enqueue, type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { type JobWorker, startJobWorker } from './jobs/queue.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
@@ -16,15 +15,13 @@ import { conversationRoutes } from './modules/conversations/routes.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
-import { drainWorkspace } from './modules/routing/engine.ts';
-import { markReconnected } from './modules/routing/presence.ts';
+import { markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
-import { announceQueue, registerRouting } from './modules/routing/subscriber.ts';
+import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
 import type { Config } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db/client.ts';
-import { conversations, workspaces } from './platform/db/schema.ts';
 import { transactionsDrained } from './platform/db/tx.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttp } from './platform/http.ts';
@@ -109,22 +106,11 @@ export async function createParley(
       heartbeatMs: opts.heartbeatMs,
       bus,
       logger: app.log,
-      // An operator's last socket on this node closed: if no node hears from them within the grace
-      // period they are disconnected and their conversations go back to routing (ROUTE-5).
       onOperatorJoined: (workspaceId, userId) => markReconnected(ctx.db, workspaceId, userId),
       onOperatorLeft: (workspaceId, userId) => {
-        void (async () => {
-          const [row] = await ctx.db
-            .select({ grace: workspaces.disconnectGraceSeconds })
-            .from(workspaces)
-            .where(eq(workspaces.id, workspaceId));
-          await enqueue(
-            ctx.db,
-            'routing.presence-check',
-            { workspaceId, userId },
-            { delayMs: ((row?.grace ?? 45) + 1) * 1000 },
-          );
-        })().catch((err) => app.log.warn({ err }, 'presence check'));
+        schedulePresenceCheck(ctx.db, workspaceId, userId).catch((err) =>
+          app.log.warn({ err }, 'presence check'),
+        );
       },
       authenticate: async (request) => {
         const { workspaceId, visitorToken } = request.query as {
@@ -161,26 +147,7 @@ export async function createParley(
       onError: (err, job) => app.log.warn({ err, job }, 'job failed'),
     });
 
-    // A safety net for every trigger: queues with someone waiting are drained every few seconds (a
-    // team that opens for the day, a missed event). Advisory locks keep concurrent drains safe.
-    const sweep = setInterval(() => {
-      void (async () => {
-        const waiting = await ctx.db
-          .selectDistinct({ workspaceId: conversations.workspaceId })
-          .from(conversations)
-          .where(
-            and(
-              eq(conversations.status, 'open'),
-              isNull(conversations.assigneeId),
-              isNotNull(conversations.queuedAt),
-            ),
-          );
-        for (const { workspaceId } of waiting) {
-          if ((await drainWorkspace(ctx.db, workspaceId)) > 0) await announceQueue(ctx.db, workspaceId);
-        }
-      })().catch((err) => app.log.warn({ err }, 'queue sweep'));
-    }, opts.sweepMs ?? 5000);
-    sweep.unref();
+    const sweep = startQueueSweep(ctx.db, app.log, opts.sweepMs);
 
     let closing: Promise<void> | null = null;
     return {
@@ -193,7 +160,7 @@ export async function createParley(
       demoWidgetKey,
       close() {
         closing ??= (async () => {
-          clearInterval(sweep);
+          sweep.stop();
           gateway.close();
           await app.close();
           await ctx.writer.flushed();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
-  type Client,
+  Client,
   type Owner,
   openSocket,
   setupOwner,
@@ -16,7 +16,7 @@ describe('realtime gateway', () => {
   let operator: { client: Client; userId: string };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({}, { heartbeatMs: 300 });
     owner = await setupOwner(server.url);
     operator = await addMember(owner, { email: 'otto@example.com', role: 'operator' });
   });
@@ -96,6 +96,15 @@ describe('realtime gateway', () => {
     expect(ops.messages.some((m) => m.event?.name === 'invite.created')).toBe(false);
     ops.ws.close();
     own.ws.close();
+  });
+
+  it('closes the sockets of a session that logged out', async () => {
+    const client = new Client(server.url);
+    await client.post('/api/auth/login', { email: 'otto@example.com', password: 'correct horse' });
+    const s = await openSocket(server.url, socketPath(), client.cookie);
+    await waitFor(() => s.messages.find((m) => m.type === 'ready'));
+    await client.post('/api/auth/logout');
+    expect((await s.closed).code).toBe(4401);
   });
 
   it('closes the sockets of a member who is removed', async () => {

@@ -7,7 +7,7 @@ import { canViewConversation } from '../modules/conversations/policy.ts';
 import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
-import { contacts, events, memberships, users, workspaces } from '../platform/db/schema.ts';
+import { contacts, events, memberships, sessions, users, workspaces } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';
@@ -290,19 +290,39 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const heartbeat = setInterval(() => {
     const active = new Map<string, string[]>();
     for (const client of clients) {
-      const p = client.principal;
-      if (p.kind === 'operator') active.set(p.workspaceId, [...(active.get(p.workspaceId) ?? []), p.userId]);
       if (!client.alive) {
         clients.delete(client);
         client.ws.terminate();
         continue;
       }
+      const p = client.principal;
+      if (p.kind === 'operator') active.set(p.workspaceId, [...(active.get(p.workspaceId) ?? []), p.userId]);
       client.alive = false;
       client.ws.ping();
       send(client, { type: 'heartbeat' });
     }
     for (const [workspaceId, userIds] of active) void markActive(workspaceId, userIds);
+    void closeEndedSessions().catch((err) => opts.logger.warn({ err }, 'session check'));
   }, heartbeatMs);
+
+  /** A session that ended anywhere (log out on any node, password reset, expiry) loses its sockets here too. */
+  const closeEndedSessions = async () => {
+    const bySession = new Map<string, Client[]>();
+    for (const client of clients) {
+      const p = client.principal;
+      if (p.kind === 'operator') bySession.set(p.sessionId, [...(bySession.get(p.sessionId) ?? []), client]);
+    }
+    if (bySession.size === 0) return;
+    const alive = await opts.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(inArray(sessions.id, [...bySession.keys()]), gt(sessions.expiresAt, new Date())));
+    const kept = new Set(alive.map((row) => row.id));
+    for (const [sessionId, sockets] of bySession) {
+      if (!kept.has(sessionId))
+        for (const client of sockets) drop(client, closeCodes.unauthorized, 'session ended');
+    }
+  };
   heartbeat.unref();
 
   const syncTimer = setInterval(() => {

@@ -116,3 +116,20 @@ export async function markReconnected(db: Db, workspaceId: string, userId: strin
     });
   });
 }
+
+/**
+ * An operator's last socket on a node closed: if no node hears from them within the grace period
+ * they are disconnected, and `routing.presence-check` sends their conversations back to routing.
+ */
+export async function schedulePresenceCheck(db: Db, workspaceId: string, userId: string) {
+  const [row] = await db
+    .select({ grace: workspaces.disconnectGraceSeconds })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
+  await enqueue(
+    db,
+    'routing.presence-check',
+    { workspaceId, userId },
+    { delayMs: ((row?.grace ?? 45) + 1) * 1000 },
+  );
+}

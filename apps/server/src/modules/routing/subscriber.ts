@@ -1,5 +1,6 @@
 import type { Conversation, EventPayload, QueueSummary } from '@parley/contracts';
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
 import { publish } from '../../events/publish.ts';
 import { subscribe } from '../../events/subscribers.ts';
 import { defineJob } from '../../jobs/queue.ts';
@@ -191,4 +192,30 @@ export function registerRouting() {
       await announceQueue(db, workspaceId);
     },
   });
+}
+
+/**
+ * A safety net for every trigger: queues with someone waiting are drained every few seconds (a team
+ * that opens for the day, a missed event). Advisory locks keep concurrent drains on several nodes safe.
+ */
+export function startQueueSweep(db: Db, logger: FastifyBaseLogger, everyMs = 5000): { stop(): void } {
+  const timer = setInterval(() => {
+    void (async () => {
+      const waiting = await db
+        .selectDistinct({ workspaceId: conversations.workspaceId })
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.status, 'open'),
+            isNull(conversations.assigneeId),
+            isNotNull(conversations.queuedAt),
+          ),
+        );
+      for (const { workspaceId } of waiting) {
+        if ((await drainWorkspace(db, workspaceId)) > 0) await announceQueue(db, workspaceId);
+      }
+    })().catch((err) => logger.warn({ err }, 'queue sweep'));
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
