@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
-import { useEventBus } from './events/publish.ts';
+import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
@@ -148,6 +148,11 @@ export async function createParley(
     });
 
     const sweep = startQueueSweep(ctx.db, app.log, opts.sweepMs);
+    const retention = setInterval(() => {
+      const cutoff = new Date(Date.now() - config.eventRetentionDays * 86_400_000);
+      pruneEvents(ctx.db, cutoff).catch((err) => app.log.warn({ err }, 'event retention'));
+    }, 3_600_000);
+    retention.unref();
 
     let closing: Promise<void> | null = null;
     return {
@@ -161,6 +166,7 @@ export async function createParley(
       close() {
         closing ??= (async () => {
           sweep.stop();
+          clearInterval(retention);
           gateway.close();
           await app.close();
           await ctx.writer.flushed();

@@ -42,6 +42,11 @@ export interface RealtimeClientOptions {
   /** Ephemeral signals such as typing indicators. */
   onSignal?: (signal: TypingSignal) => void;
   /**
+   * The server no longer has every event after the last sequence seen (they are kept for
+   * EVENT_RETENTION_DAYS): the stream continues from now, and the state must be loaded again.
+   */
+  onResync?: () => void;
+  /**
    * The last sequence this client saw, e.g. restored from storage. 0 (the default) means "nothing
    * yet": the stream starts live from now, with no replay; load current state over HTTP after `ready`.
    */
@@ -93,6 +98,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       if (message.event.seq <= lastSeq) return;
       lastSeq = message.event.seq;
       options.onEvent(message.event as DomainEvent);
+    } else if (message.type === 'error' && message.code === 'resync_required') {
+      options.onResync?.();
     } else if (message.type === 'signal') {
       options.onSignal?.(message.signal);
     } else if (message.type === 'ready') {

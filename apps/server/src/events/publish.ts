@@ -1,6 +1,7 @@
 import { type EventName, type EventPayload, eventPayloads } from '@parley/contracts';
 import { eq, sql } from 'drizzle-orm';
 import { enqueue, wakeWorkers } from '../jobs/queue.ts';
+import type { Db } from '../platform/db/client.ts';
 import { events, workspaces } from '../platform/db/schema.ts';
 import type { Tx } from '../platform/db/tx.ts';
 import type { EventBus, StoredEvent } from './bus.ts';
@@ -86,4 +87,23 @@ export async function publishMany(tx: Tx, inputs: readonly AnyPublishInput[]): P
     if (jobs > 0) wakeWorkers();
   });
   return stored;
+}
+
+/**
+ * Deletes events older than the retention period, a slice at a time so no statement holds locks for
+ * long. Clients away for longer are told to reload instead of resuming (see the gateway).
+ */
+export async function pruneEvents(db: Db, olderThan: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await db.execute<{ n: number }>(sql`
+      WITH doomed AS (
+        SELECT workspace_id, seq FROM events WHERE created_at < ${olderThan.toISOString()}::timestamptz LIMIT 5000)
+      , deleted AS (
+        DELETE FROM events e USING doomed d WHERE e.workspace_id = d.workspace_id AND e.seq = d.seq RETURNING 1)
+      SELECT count(*)::int AS n FROM deleted`);
+    const n = Number(rows[0]?.n ?? 0);
+    total += n;
+    if (n < 5000) return total;
+  }
 }

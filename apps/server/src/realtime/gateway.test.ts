@@ -9,6 +9,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../test/harness.ts';
+import { pruneEvents } from '../events/publish.ts';
 
 describe('realtime gateway', () => {
   let server: TestServer;
@@ -96,6 +97,27 @@ describe('realtime gateway', () => {
     expect(ops.messages.some((m) => m.event?.name === 'invite.created')).toBe(false);
     ops.ws.close();
     own.ws.close();
+  });
+
+  it('tells a client away for longer than the retention period to reload, then streams from now', async () => {
+    const first = await openSocket(server.url, socketPath(), operator.client.cookie);
+    await waitFor(() => first.messages.find((m) => m.type === 'ready'));
+    await rename('Before the pruning');
+    const seen = await waitFor(
+      () => first.messages.find((m) => m.event?.payload.workspace?.name === 'Before the pruning')?.event,
+    );
+    first.ws.terminate();
+    await rename('Pruned away');
+    expect(await pruneEvents(server.parley.ctx.db, new Date(Date.now() + 1000))).toBeGreaterThan(0);
+    const second = await openSocket(server.url, socketPath(seen.seq), operator.client.cookie);
+    await waitFor(() => second.messages.find((m) => m.type === 'ready'));
+    expect(second.messages[0]).toMatchObject({ type: 'error', code: 'resync_required' });
+    expect(second.messages.some((m) => m.event?.payload.workspace?.name === 'Pruned away')).toBe(false);
+    await rename('After the pruning');
+    await waitFor(() =>
+      second.messages.find((m) => m.event?.payload.workspace?.name === 'After the pruning'),
+    );
+    second.ws.close();
   });
 
   it('closes the sockets of a session that logged out', async () => {

@@ -1,5 +1,5 @@
 import { clientMessage, closeCodes, heartbeatSeconds, type ServerMessage } from '@parley/contracts';
-import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, min } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { EventBus, SignalEnvelope, StoredEvent } from '../events/bus.ts';
@@ -70,6 +70,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
         .limit(PAGE);
       return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
     },
+  };
+
+  const pruned = async (workspaceId: string, after: number) => {
+    const [next] = await opts.db
+      .select({ seq: min(events.seq) })
+      .from(events)
+      .where(and(eq(events.workspaceId, workspaceId), gt(events.seq, after)));
+    return next?.seq == null || Number(next.seq) > after + 1;
   };
 
   const unsubscribe = opts.bus.subscribe((event) => feeds.get(event.workspaceId)?.receive(event));
@@ -271,6 +279,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
     // through the feed meanwhile and waits in the backlog, so nothing is skipped or sent twice.
     const head = feed.head;
     if (after <= 0 || after > head) client.cursor = head;
+    else if (after < head && (await pruned(principal.workspaceId, after))) {
+      // Events after `after` were deleted by retention: the client must reload, then follow from now.
+      send(client, {
+        type: 'error',
+        code: 'resync_required',
+        message: 'events since your last one are no longer kept',
+      });
+      client.cursor = head;
+    }
     while (client.cursor < head && clients.has(client)) {
       const page = await source.range(principal.workspaceId, client.cursor, head);
       if (page.length === 0) break;

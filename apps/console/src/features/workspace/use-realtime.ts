@@ -98,6 +98,10 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
         alertFor(workspaceId, userId, event, live);
       },
       onSignal: bridge.signal,
+      // Too long away: the server streams from now, so the screens are loaded again once live.
+      onResync: () => {
+        caughtUp = false;
+      },
       onStatus: (status) => {
         if (disposed) return;
         // A fresh stream starts at "now": what changed between loading the screens and `ready` is
