@@ -119,6 +119,8 @@ export function WorkspaceShell({ session, membership, section, children }: Works
             ))}
             {canManage && (
               <NavLink
+                // A button, not an anchor without href: it only folds, and must be reachable by keyboard.
+                component="button"
                 label={t('settings.title')}
                 // Always unfolded on a settings page, so the current page stays visible.
                 opened={settingsOpened || section === 'settings'}
