@@ -54,11 +54,14 @@ describe.runIf(browserAvailable)('settings in Chromium', { timeout: 120_000 }, (
         },
       )
       .toMatchObject({ rule: 'least_busy', capacity: 2, businessHours: null });
-    const billing = (await listTeams(server.parley.ctx.db, workspaceId)).find((t) => t.name === 'Billing')!;
     const [anna] = await server.parley.ctx.db.query.users.findMany({
       where: (u, { eq }) => eq(u.email, 'anna@demo.parley.test'),
     });
-    expect(billing.memberIds).toEqual([anna!.id]);
+    // The members are saved by a second request after the team itself.
+    const billingTeam = async () =>
+      (await listTeams(server.parley.ctx.db, workspaceId)).find((t) => t.name === 'Billing')!;
+    await expect.poll(async () => (await billingTeam()).memberIds, { timeout: 10_000 }).toEqual([anna!.id]);
+    const billing = await billingTeam();
 
     await page.getByRole('link', { name: 'Routing' }).click();
     await page.getByRole('combobox', { name: 'Team for new web conversations' }).click();
