@@ -1,0 +1,143 @@
+// People, workspaces and access: accounts, memberships, sessions, invites, connection history.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { createdAt, tstz } from './columns.ts';
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: tstz('locked_until'),
+    lastLoginAt: tstz('last_login_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+export const workspaces = pgTable('workspaces', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull().default('UTC'),
+  /** Last event sequence handed out; bumped under row lock, so commit order equals sequence order. */
+  eventSeq: bigint('event_seq', { mode: 'number' }).notNull().default(0),
+  conversationSeq: integer('conversation_seq').notNull().default(0),
+  prechatEnabled: boolean('prechat_enabled').notNull().default(false),
+  prechatRequireEmail: boolean('prechat_require_email').notNull().default(false),
+  /** Where new web conversations are routed; null = no automatic routing. */
+  defaultTeamId: uuid('default_team_id'),
+  lookingNoticeSeconds: integer('looking_notice_seconds').notNull().default(120),
+  disconnectGraceSeconds: integer('disconnect_grace_seconds').notNull().default(45),
+  widgetKey: text('widget_key').notNull().unique(),
+  widgetSecret: text('widget_secret').notNull(),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'admin', 'supervisor', 'operator'] }).notNull(),
+    permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
+    /** Refreshed while the member has a live socket on any node; older than the grace period = disconnected. */
+    lastActiveAt: tstz('last_active_at'),
+    /** The status the operator chose (ROUTE-1); "disconnected" is derived from lastActiveAt instead. */
+    status: text('status').notNull().default('connected'),
+    statusSince: tstz('status_since').notNull().defaultNow(),
+    capacity: integer('capacity').notNull().default(3),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    currentWorkspaceId: uuid('current_workspace_id').references(() => workspaces.id, {
+      onDelete: 'set null',
+    }),
+    csrfToken: text('csrf_token').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    expiresAt: tstz('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['owner', 'admin', 'supervisor', 'operator'] }).notNull(),
+    permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: tstz('expires_at').notNull(),
+    acceptedAt: tstz('accepted_at'),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [index('invites_workspace_idx').on(t.workspaceId)],
+);
+
+export const passwordResets = pgTable('password_resets', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: createdAt(),
+  expiresAt: tstz('expires_at').notNull(),
+  usedAt: tstz('used_at'),
+});
+
+/** OPS-8: logins, logouts and status changes. Login rows have no workspace: a login opens them all. */
+export const connectionHistory = pgTable(
+  'connection_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['login', 'logout', 'status_change', 'login_failed'] }).notNull(),
+    detail: text('detail'),
+    /** For status changes: who made it (the operator, a supervisor) or null for the system. */
+    changedBy: uuid('changed_by'),
+    ip: text('ip'),
+    browser: text('browser'),
+    os: text('os'),
+    at: createdAt(),
+  },
+  (t) => [index('connection_history_user_at_idx').on(t.userId, t.at)],
+);
+
+/** The outbox: every domain event, in the transaction of the change, numbered per workspace. */

@@ -1,0 +1,177 @@
+// Customers and their conversations: contacts, visitors, page views, conversations, messages, files.
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users, workspaces } from './accounts.ts';
+import { createdAt, tstz } from './columns.ts';
+import { teams } from './routing.ts';
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    externalId: text('external_id'),
+    name: text('name'),
+    email: text('email'),
+    phone: text('phone'),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('contacts_external_id_key').on(t.workspaceId, t.externalId),
+    index('contacts_email_idx').on(t.workspaceId, t.email),
+  ],
+);
+
+export const visitors = pgTable(
+  'visitors',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The id the browser keeps across page loads. */
+    browserId: text('browser_id').notNull(),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    currentUrl: text('current_url'),
+    currentTitle: text('current_title'),
+    referrer: text('referrer'),
+    userAgent: text('user_agent'),
+    browser: text('browser'),
+    os: text('os'),
+    ip: text('ip'),
+    location: text('location'),
+    locale: text('locale'),
+    createdAt: createdAt(),
+    lastSeenAt: tstz('last_seen_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('visitors_browser_key').on(t.workspaceId, t.browserId)],
+);
+
+export const pageViews = pgTable(
+  'page_views',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    visitorId: uuid('visitor_id')
+      .notNull()
+      .references(() => visitors.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    title: text('title').notNull(),
+    referrer: text('referrer').notNull(),
+    at: createdAt(),
+  },
+  (t) => [index('page_views_visitor_idx').on(t.visitorId, t.at)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    status: text('status', { enum: ['open', 'snoozed', 'closed'] })
+      .notNull()
+      .default('open'),
+    channel: text('channel', {
+      enum: ['web', 'whatsapp', 'messenger', 'instagram', 'x', 'telegram', 'email', 'api'],
+    }).notNull(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    visitorId: uuid('visitor_id').references(() => visitors.id, { onDelete: 'set null' }),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] })
+      .notNull()
+      .default('normal'),
+    offline: boolean('offline').notNull().default(false),
+    outOfHours: boolean('out_of_hours').notNull().default(false),
+    /** In its team's queue since; kept when it goes back to routing so it keeps its place. */
+    queuedAt: tstz('queued_at'),
+    lastTransfer: jsonb('last_transfer').$type<{
+      byUserId: string | null;
+      byName: string | null;
+      toUserId: string | null;
+      toTeamId: string | null;
+      message: string | null;
+      at: string;
+    }>(),
+    unreadCount: integer('unread_count').notNull().default(0),
+    lastMessageText: text('last_message_text'),
+    lastMessageAuthor: text('last_message_author', { enum: ['contact', 'operator', 'bot', 'system'] }),
+    lastActivityAt: tstz('last_activity_at').notNull().defaultNow(),
+    createdAt: createdAt(),
+    firstAssignedAt: tstz('first_assigned_at'),
+    assignedAt: tstz('assigned_at'),
+    firstOperatorReplyAt: tstz('first_operator_reply_at'),
+    lastCustomerMessageAt: tstz('last_customer_message_at'),
+    lastOperatorMessageAt: tstz('last_operator_message_at'),
+    closedAt: tstz('closed_at'),
+  },
+  (t) => [
+    uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),
+    index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt),
+    index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
+    index('conversations_contact_idx').on(t.contactId, t.createdAt),
+  ],
+);
+
+export const attachments = pgTable('attachments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  workspaceId: uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  /** Set when a message uses it; an attachment belongs to one message. */
+  messageId: uuid('message_id'),
+  uploadedBy: text('uploaded_by').notNull(),
+  name: text('name').notNull(),
+  contentType: text('content_type').notNull(),
+  size: integer('size').notNull(),
+  storageKey: text('storage_key').notNull(),
+  createdAt: createdAt(),
+});
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    clientId: text('client_id'),
+    authorKind: text('author_kind', { enum: ['contact', 'operator', 'bot', 'system'] }).notNull(),
+    authorId: uuid('author_id'),
+    authorName: text('author_name'),
+    text: text('text').notNull(),
+    private: boolean('private').notNull().default(false),
+    attachments: jsonb('attachments')
+      .$type<{ id: string; name: string; contentType: string; size: number }[]>()
+      .notNull()
+      .default([]),
+    createdAt: createdAt(),
+    readAt: tstz('read_at'),
+  },
+  (t) => [
+    uniqueIndex('messages_client_id_key').on(t.workspaceId, t.clientId),
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+  ],
+);

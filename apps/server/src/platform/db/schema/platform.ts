@@ -1,0 +1,55 @@
+// Infrastructure: the event outbox, durable jobs, installation settings.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { workspaces } from './accounts.ts';
+import { createdAt, tstz } from './columns.ts';
+
+export const events = pgTable(
+  'events',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    name: text('name').notNull(),
+    payload: jsonb('payload').notNull(),
+    conversationId: uuid('conversation_id'),
+    at: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.seq] })],
+);
+
+/** Durable jobs: delayed, retried with backoff, claimed with FOR UPDATE SKIP LOCKED. */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    payload: jsonb('payload').notNull(),
+    runAt: tstz('run_at').notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(5),
+    lockedUntil: tstz('locked_until'),
+    lastError: text('last_error'),
+    doneAt: tstz('done_at'),
+    failedAt: tstz('failed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('jobs_due_idx').on(t.runAt).where(sql`done_at IS NULL AND failed_at IS NULL`)],
+);
+
+/** Installation-wide secrets (visitor tokens, file links), generated on first start. */
+export const instanceSettings = pgTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
