@@ -179,6 +179,7 @@ export const widgetSessionBody = z.object({
     .optional()
     .describe('kept by the browser'),
   locale: z.string().max(20).optional(),
+  timezone: z.string().max(64).optional().describe('the browser time zone, for an approximate location'),
   page: pageInfo.optional(),
 });
 

@@ -106,7 +106,8 @@ export class ChatController {
 
   #createSession(visitorId: string | null): Promise<WidgetSession> {
     const { workspace, locale } = this.#options;
-    const body = { workspaceKey: workspace, visitorId: visitorId || undefined, locale };
+    const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const body = { workspaceKey: workspace, visitorId: visitorId || undefined, locale, timezone };
     return widgetApi<WidgetSession>('POST', 'sessions', { body });
   }
 

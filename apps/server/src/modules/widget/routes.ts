@@ -24,6 +24,7 @@ import type { AppContext } from '../../context.ts';
 import { messages, pageViews, visitors, workspaces } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { describeLocation } from '../../platform/location.ts';
 import { randomToken } from '../../platform/tokens.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { receiveUpload } from '../attachments/routes.ts';
@@ -124,6 +125,7 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
         os: client.os,
         ip: client.ip,
         locale: request.body.locale ?? null,
+        location: describeLocation(request.body.timezone, request.headers['accept-language']),
         ...(page ? { currentUrl: page.url, currentTitle: page.title, referrer: page.referrer } : {}),
       };
       const [row] = await ctx.db

@@ -19,11 +19,13 @@ async function startVisitor(server: TestServer, workspaceKey: string, visitorId?
     headers: {
       'content-type': 'application/json',
       'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1',
+      'accept-language': 'es-ES,es;q=0.9,en;q=0.8',
     },
     body: JSON.stringify({
       workspaceKey,
       visitorId,
       locale: 'es-ES',
+      timezone: 'Europe/Madrid',
       page: { url: 'https://shop.example/pricing', title: 'Pricing', referrer: '' },
     }),
   });
@@ -111,6 +113,7 @@ describe('live chat between the widget and the console', () => {
       currentUrl: 'https://shop.example/pricing',
       os: 'iOS 17.0',
       locale: 'es-ES',
+      location: 'Madrid, Spain',
     });
 
     await operator.client.post(`${w()}/conversations/${conversationId}/assign`, {
