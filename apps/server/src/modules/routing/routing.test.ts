@@ -321,6 +321,7 @@ describe('routing and presence', () => {
       watcher
         .slice(seenBefore)
         .find((m) => m.event?.name === 'operator.status_changed' && m.event.payload.userId === assignee),
+      15_000,
     );
     expect(back.event.payload.status).toBe('connected');
   });
