@@ -317,10 +317,11 @@ describe('routing and presence', () => {
       `/api/realtime?workspaceId=${owner.workspaceId}`,
       leaving.client.cookie,
     );
-    const back = await waitFor(() =>
-      watcher
-        .slice(seenBefore)
-        .find((m) => m.event?.name === 'operator.status_changed' && m.event.payload.userId === assignee),
+    const back = await waitFor(
+      () =>
+        watcher
+          .slice(seenBefore)
+          .find((m) => m.event?.name === 'operator.status_changed' && m.event.payload.userId === assignee),
       15_000,
     );
     expect(back.event.payload.status).toBe('connected');
