@@ -1,21 +1,7 @@
-import { type ErrorCode, errorBody } from '@parley/contracts';
+import { errorBody } from '@parley/contracts';
+import { ApiError, type ApiErrorCode } from '@parley/contracts/api-error';
 
-export type ApiErrorCode = ErrorCode | 'network_error';
-
-/** A failed request: the server's `{ error: { code, message, field? } }`, or a network failure. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: ApiErrorCode;
-  readonly field: string | undefined;
-
-  constructor(status: number, code: ApiErrorCode, message: string, field?: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.field = field;
-  }
-}
+export { ApiError };
 
 export const isApiError = (error: unknown, code?: ApiErrorCode): error is ApiError =>
   error instanceof ApiError && (code === undefined || error.code === code);

@@ -7,7 +7,7 @@ import { canViewConversation } from '../modules/conversations/policy.ts';
 import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
-import { contacts, events, memberships, sessions, users, workspaces } from '../platform/db/schema.ts';
+import { contacts, events, memberships, sessions, workspaces } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';
@@ -157,10 +157,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
 
   const nameOf = async (p: Principal): Promise<string | null> => {
-    if (p.kind === 'operator') {
-      const [row] = await opts.db.select({ name: users.name }).from(users).where(eq(users.id, p.userId));
-      return row?.name.split(' ')[0] ?? null;
-    }
+    if (p.kind === 'operator') return p.name.split(' ')[0] ?? null;
     if (!p.contactId) return null;
     const [row] = await opts.db
       .select({ name: contacts.name })

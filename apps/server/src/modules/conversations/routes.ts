@@ -13,11 +13,9 @@ import {
   readBody,
   sendMessageBody,
 } from '@parley/contracts';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
-import { users } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { receiveUpload } from '../attachments/routes.ts';
 import { markRead, sendOperatorMessage } from '../messages/commands.ts';
@@ -77,10 +75,6 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
     { schema: { tags, params, body: sendMessageBody, response: { 200: message } } },
     async (request) => {
       const { principal } = request;
-      const [me] = await ctx.db
-        .select({ name: users.name })
-        .from(users)
-        .where(eq(users.id, principal.userId));
       const { clientId, text, attachmentIds } = request.body;
       const owns = (m: Message) => m.authorKind === 'operator' && m.authorId === principal.userId;
       return sendOnce(ctx, { workspaceId: principal.workspaceId, clientId, owns }, async () => {
@@ -89,7 +83,6 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
             sendOperatorMessage(tx, {
               secret: ctx.secret,
               actor: principal,
-              actorName: me?.name ?? '',
               conversationId: request.params.conversationId,
               ...request.body,
             }),
@@ -105,7 +98,7 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
           workspaceId: principal.workspaceId,
           conversationId: conversation.id,
           clientId,
-          author: { kind: 'operator', id: principal.userId, name: me?.name ?? null },
+          author: { kind: 'operator', id: principal.userId, name: principal.name },
           text,
           private: request.body.private,
         });

@@ -119,7 +119,6 @@ export async function sendOperatorMessage(
   input: {
     secret: string;
     actor: OperatorPrincipal;
-    actorName: string;
     conversationId: string;
     clientId: string;
     text: string;
@@ -136,7 +135,7 @@ export async function sendOperatorMessage(
     workspaceId: input.actor.workspaceId,
     conversation,
     clientId: input.clientId,
-    author: { kind: 'operator', id: input.actor.userId, name: input.actorName },
+    author: { kind: 'operator', id: input.actor.userId, name: input.actor.name },
     text: input.text,
     private: input.private,
     attachmentIds: input.attachmentIds,

@@ -13,7 +13,8 @@ type TeamRow = typeof teams.$inferSelect;
 
 export const priorityRank = sql`CASE ${conversations.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END`;
 
-const activeCount = sql<number>`(SELECT count(*) FROM conversations c
+/** Open conversations assigned to the member of the surrounding `memberships` row. */
+export const activeCount = sql<number>`(SELECT count(*) FROM conversations c
   WHERE c.workspace_id = ${memberships.workspaceId} AND c.assignee_id = ${memberships.userId} AND c.status = 'open')::int`;
 
 const live = (graceSeconds: number) =>

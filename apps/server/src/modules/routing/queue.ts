@@ -3,7 +3,7 @@ import { and, asc, avg, count, eq, gt, isNotNull, isNull, lt, or, sql } from 'dr
 import type { Queryable } from '../../platform/db/client.ts';
 import { conversations, memberships, teamMembers, users } from '../../platform/db/schema.ts';
 import { effectiveStatus } from '../workspaces/queries.ts';
-import { priorityRank } from './engine.ts';
+import { activeCount, priorityRank } from './engine.ts';
 
 const queued = and(
   eq(conversations.status, 'open'),
@@ -77,8 +77,7 @@ export async function listOperators(db: Queryable, workspaceId: string): Promise
       status: effectiveStatus,
       statusSince: memberships.statusSince,
       capacity: memberships.capacity,
-      active: sql<number>`(SELECT count(*) FROM conversations c WHERE c.workspace_id = ${memberships.workspaceId}
-        AND c.assignee_id = ${memberships.userId} AND c.status = 'open')::int`,
+      active: activeCount,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))

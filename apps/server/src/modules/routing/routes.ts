@@ -24,7 +24,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { customStatuses, users } from '../../platform/db/schema.ts';
+import { customStatuses } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
@@ -202,19 +202,13 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
   r.post(
     '/conversations/:conversationId/transfer',
     { schema: { tags, params: conversationParams, body: transferBody, response: { 200: conversation } } },
-    async (request) => {
-      const [me] = await ctx.db
-        .select({ name: users.name })
-        .from(users)
-        .where(eq(users.id, request.principal.userId));
-      return transaction(ctx.db, (tx) =>
+    (request) =>
+      transaction(ctx.db, (tx) =>
         transferConversation(tx, {
           actor: request.principal,
-          actorName: me?.name ?? '',
           conversationId: request.params.conversationId,
           ...request.body,
         }),
-      );
-    },
+      ),
   );
 }

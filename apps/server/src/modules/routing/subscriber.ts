@@ -1,4 +1,4 @@
-import type { Conversation, EventPayload, QueueSummary } from '@parley/contracts';
+import type { EventPayload, QueueSummary } from '@parley/contracts';
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publish } from '../../events/publish.ts';
@@ -106,10 +106,9 @@ export function registerRouting() {
   defineJob<{ workspaceId: string; conversationId: string; assigneeId: string; assignedAt: string }>({
     name: 'routing.reroute',
     async handle({ workspaceId, conversationId, assigneeId, assignedAt }, { db }) {
-      const current: Conversation = await loadConversation(db, workspaceId, conversationId).catch(
-        () => null as never,
-      );
-      if (!current || current.assigneeId !== assigneeId) return;
+      // Deleted meanwhile, or no longer theirs: nothing to do.
+      const current = await loadConversation(db, workspaceId, conversationId).catch(() => null);
+      if (current?.assigneeId !== assigneeId) return;
       const answered = current.lastOperatorMessageAt && current.lastOperatorMessageAt >= assignedAt;
       if (!answered) await reroute(db, workspaceId, conversationId, assigneeId);
       await announceQueue(db, workspaceId);

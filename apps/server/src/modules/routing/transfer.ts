@@ -56,7 +56,6 @@ export async function transferConversation(
   tx: Tx,
   input: {
     actor: OperatorPrincipal;
-    actorName: string;
     conversationId: string;
     toUserId?: string;
     toTeamId?: string;
@@ -71,7 +70,7 @@ export async function transferConversation(
   const now = new Date();
   const lastTransfer = {
     byUserId: actor.userId,
-    byName: input.actorName,
+    byName: actor.name,
     toUserId: input.toUserId ?? null,
     toTeamId: input.toTeamId ?? null,
     message: input.message || null,

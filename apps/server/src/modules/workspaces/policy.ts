@@ -5,6 +5,8 @@ import { forbidden } from '../../platform/errors.ts';
 export interface OperatorPrincipal {
   kind: 'operator';
   userId: string;
+  /** Display name, as the session knows it: shown on messages, transfers and typing indicators. */
+  name: string;
   sessionId: string;
   workspaceId: string;
   role: Role;
@@ -24,6 +26,7 @@ export type Principal = OperatorPrincipal | VisitorPrincipal;
 
 export function operatorPrincipal(input: {
   userId: string;
+  name: string;
   sessionId: string;
   workspaceId: string;
   role: Role;

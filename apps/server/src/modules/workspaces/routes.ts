@@ -47,6 +47,7 @@ export async function resolveOperator(
   if (!membership) throw notFound('workspace');
   return operatorPrincipal({
     userId: session.userId,
+    name: session.user.name,
     sessionId: session.id,
     workspaceId,
     role: membership.role,

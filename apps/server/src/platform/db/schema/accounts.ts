@@ -46,12 +46,16 @@ export const workspaces = pgTable('workspaces', {
   createdAt: createdAt(),
 });
 
+/** The workspace a row belongs to: every row has exactly one, and goes when it goes. */
+export const workspaceRef = () =>
+  uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' });
+
 export const memberships = pgTable(
   'memberships',
   {
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -92,9 +96,7 @@ export const invites = pgTable(
   'invites',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     email: text('email').notNull(),
     role: text('role', { enum: ['owner', 'admin', 'supervisor', 'operator'] }).notNull(),
     permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),

@@ -11,15 +11,13 @@ import {
   text,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { workspaces } from './accounts.ts';
+import { workspaceRef } from './accounts.ts';
 import { createdAt, tstz } from './columns.ts';
 
 export const events = pgTable(
   'events',
   {
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     name: text('name').notNull(),
     payload: jsonb('payload').notNull(),

@@ -1,6 +1,6 @@
 // Routing: teams and their members, custom statuses, transfers.
 import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { users, workspaces } from './accounts.ts';
+import { users, workspaceRef } from './accounts.ts';
 import { createdAt, tstz } from './columns.ts';
 import { conversations } from './conversations.ts';
 
@@ -8,9 +8,7 @@ export const teams = pgTable(
   'teams',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     name: text('name').notNull(),
     rule: text('rule', { enum: ['round_robin', 'least_busy', 'manual'] })
       .notNull()
@@ -36,9 +34,7 @@ export const teamMembers = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     /** Round robin hands the next conversation to whoever waited longest for one. */
     lastAssignedAt: tstz('last_assigned_at'),
   },
@@ -50,9 +46,7 @@ export const teamMembers = pgTable(
 
 export const customStatuses = pgTable('custom_statuses', {
   id: uuid('id').primaryKey().defaultRandom(),
-  workspaceId: uuid('workspace_id')
-    .notNull()
-    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  workspaceId: workspaceRef(),
   name: text('name').notNull(),
   createdAt: createdAt(),
 });
@@ -61,9 +55,7 @@ export const transfers = pgTable(
   'transfers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceRef(),
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
