@@ -2,16 +2,12 @@ const regions = new Intl.DisplayNames(['en'], { type: 'region' });
 
 /**
  * An approximate location without a GeoIP database (nothing is downloaded): the city of the browser's
- * time zone and the country of its preferred language, e.g. "Madrid, Spain". Null when neither is known.
+ * time zone and the country of its language tag (`es-ES`, or the first of an Accept-Language list),
+ * e.g. "Madrid, Spain". Null when neither is known.
  */
-export function describeLocation(
-  timezone: string | undefined,
-  acceptLanguage: string | undefined,
-): string | null {
+export function describeLocation(timezone: string | undefined, language: string | undefined): string | null {
   const city = timezone?.includes('/') ? timezone.split('/').pop()!.replaceAll('_', ' ') : null;
-  const region = /^[a-z]{2,3}-([A-Z]{2})\b/i
-    .exec(acceptLanguage?.split(',')[0]?.trim() ?? '')?.[1]
-    ?.toUpperCase();
+  const region = /^[a-z]{2,3}-([A-Z]{2})\b/i.exec(language?.split(',')[0]?.trim() ?? '')?.[1]?.toUpperCase();
   let country: string | null = null;
   if (region) {
     try {

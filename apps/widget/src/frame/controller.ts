@@ -106,8 +106,15 @@ export class ChatController {
 
   #createSession(visitorId: string | null): Promise<WidgetSession> {
     const { workspace, locale } = this.#options;
+    // The browser's own language tag (fr-CA, not just the panel's fr) and time zone tell operators
+    // roughly where the visitor is.
     const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const body = { workspaceKey: workspace, visitorId: visitorId || undefined, locale, timezone };
+    const body = {
+      workspaceKey: workspace,
+      visitorId: visitorId || undefined,
+      locale: navigator.language || locale,
+      timezone,
+    };
     return widgetApi<WidgetSession>('POST', 'sessions', { body });
   }
 

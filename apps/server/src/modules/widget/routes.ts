@@ -125,7 +125,10 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
         os: client.os,
         ip: client.ip,
         locale: request.body.locale ?? null,
-        location: describeLocation(request.body.timezone, request.headers['accept-language']),
+        location: describeLocation(
+          request.body.timezone,
+          request.body.locale ?? request.headers['accept-language'],
+        ),
         ...(page ? { currentUrl: page.url, currentTitle: page.title, referrer: page.referrer } : {}),
       };
       const [row] = await ctx.db
