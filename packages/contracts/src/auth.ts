@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { displayName, email, id, password, timestamp } from './common.ts';
 import { grantablePermission, role } from './permissions.ts';
+import { patchBody, text } from './text.ts';
 
 export const setupStatus = z.object({ needsSetup: z.boolean() });
 
@@ -12,7 +13,7 @@ export const setupBody = z.object({
 });
 export type SetupBody = z.infer<typeof setupBody>;
 
-export const loginBody = z.object({ email, password: z.string().min(1).max(200) });
+export const loginBody = z.object({ email, password: text({ min: 1, max: 200, trim: false }) });
 export type LoginBody = z.infer<typeof loginBody>;
 
 export const workspaceMembership = z.object({
@@ -34,7 +35,9 @@ export type SessionInfo = z.infer<typeof sessionInfo>;
 export const switchWorkspaceBody = z.object({ workspaceId: id });
 
 export const passwordResetRequestBody = z.object({ email });
-export const passwordResetConfirmBody = z.object({ token: z.string().min(10).max(200), password });
+/** The secret of an e-mailed link (password reset, invite). */
+export const linkToken = text({ min: 10, max: 200 });
+export const passwordResetConfirmBody = z.object({ token: linkToken, password });
 
 export const inviteBody = z.object({
   email,
@@ -68,10 +71,9 @@ export const acceptInviteBody = z.object({
 });
 
 export const createWorkspaceBody = z.object({ name: displayName });
-export const updateWorkspaceBody = z.object({
-  name: displayName.optional(),
-  timezone: z.string().min(1).max(64).optional(),
-});
+/** An IANA time zone name; the server checks it is one it knows. */
+export const timezoneName = text({ min: 1, max: 64 });
+export const updateWorkspaceBody = patchBody({ name: displayName, timezone: timezoneName });
 
 export const workspace = z.object({
   id,
@@ -96,10 +98,10 @@ export const member = z.object({
 });
 export type Member = z.infer<typeof member>;
 
-export const updateMemberBody = z.object({
-  capacity: z.number().int().min(1).max(50).optional(),
-  role: role.optional(),
-  permissions: z.array(grantablePermission).optional(),
+export const updateMemberBody = patchBody({
+  capacity: z.number().int().min(1).max(50),
+  role,
+  permissions: z.array(grantablePermission),
 });
 
 export const connectionEvent = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { email, id, timestamp } from './common.ts';
+import { dateTime, text } from './text.ts';
 
 export const conversationStatus = z.enum(['open', 'snoozed', 'closed']);
 export type ConversationStatus = z.infer<typeof conversationStatus>;
@@ -40,7 +41,7 @@ export const clientId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
 
-export const messageText = z.string().max(10_000);
+export const messageText = text({ max: 10_000, multiline: true });
 
 export const message = z.object({
   id,
@@ -133,9 +134,9 @@ export type ConversationView = z.infer<typeof conversationView>;
 export const listConversationsQuery = z.object({
   view: conversationView.default('all'),
   status: conversationStatus.default('open'),
-  q: z.string().trim().max(200).optional().describe('customer name or e-mail'),
+  q: text({ max: 200 }).optional().describe('customer name or e-mail'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: timestamp.optional().describe('cursor: last activity of the last item of the previous page'),
+  before: dateTime.optional().describe('cursor: last activity of the last item of the previous page'),
 });
 
 export const conversationPage = z.object({ items: z.array(conversation), nextCursor: z.string().nullable() });
@@ -164,13 +165,13 @@ export const readBody = z.object({ upTo: id.describe('the newest message the rea
 // ── widget (visitor) side ──────────────────────────────────────────────────────────────────────
 
 export const pageInfo = z.object({
-  url: z.string().max(2000),
-  title: z.string().max(500).default(''),
-  referrer: z.string().max(2000).default(''),
+  url: text({ max: 2000 }),
+  title: text({ max: 500 }).default(''),
+  referrer: text({ max: 2000 }).default(''),
 });
 
 export const widgetSessionBody = z.object({
-  workspaceKey: z.string().min(1).max(100),
+  workspaceKey: text({ min: 1, max: 100 }),
   visitorId: z
     .string()
     .min(8)
@@ -178,8 +179,8 @@ export const widgetSessionBody = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .optional()
     .describe('kept by the browser'),
-  locale: z.string().max(20).optional(),
-  timezone: z.string().max(64).optional().describe('the browser time zone, for an approximate location'),
+  locale: text({ max: 20 }).optional(),
+  timezone: text({ max: 64 }).optional().describe('the browser time zone, for an approximate location'),
   page: pageInfo.optional(),
 });
 
@@ -227,23 +228,29 @@ export const widgetMessagesQuery = listMessagesQuery;
 export const widgetMessagePage = z.object({ messages: z.array(widgetMessage), hasMore: z.boolean() });
 
 export const identifyBody = z.object({
-  id: z.string().min(1).max(200),
-  name: z.string().trim().max(120).optional(),
+  id: text({ min: 1, max: 200, trim: false }).describe('your id of the customer, exactly as signed'),
+  name: text({ max: 120 }).optional(),
   email: email.optional(),
   hash: z.string().regex(/^[0-9a-f]{64}$/, 'hex HMAC-SHA256 of the id with the workspace secret'),
 });
 
-export const prechatBody = z.object({ name: z.string().trim().min(1).max(120), email: email.optional() });
+export const prechatBody = z.object({ name: text({ min: 1, max: 120 }), email: email.optional() });
 export const attributesBody = z.object({
   attributes: z.record(
-    z.string().max(100),
-    z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]),
+    text({ min: 1, max: 100 }),
+    z.union([text({ max: 1000, trim: false }), z.number(), z.boolean(), z.null()], {
+      // Name why a string was refused rather than "invalid input".
+      error: (issue) =>
+        (issue.code === 'invalid_union' &&
+          issue.errors.flat().find((i) => i.code !== 'invalid_type')?.message) ||
+        'must be text, a number, true/false or null',
+    }),
   ),
 });
 export const offlineMessageBody = z.object({
-  name: z.string().trim().min(1).max(120),
+  name: text({ min: 1, max: 120 }),
   email,
-  message: messageText.min(1),
+  message: text({ min: 1, max: 10_000, multiline: true }),
 });
 
 export const typingSignal = z.object({

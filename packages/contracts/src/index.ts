@@ -6,3 +6,4 @@ export * from './events.ts';
 export * from './permissions.ts';
 export * from './realtime.ts';
 export * from './routing.ts';
+export * from './text.ts';

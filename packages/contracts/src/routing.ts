@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, timestamp } from './common.ts';
+import { calendarDate, dateTime, patchBody, text } from './text.ts';
 
 /** ROUTE-1: only `connected` receives new conversations. `disconnected` is derived, never set. */
 export const builtInStatuses = [
@@ -16,10 +17,16 @@ export const builtInStatus = z.enum(builtInStatuses);
 export type BuiltInStatus = z.infer<typeof builtInStatus>;
 
 /** A status to set: a built-in one, or `custom:<id>` for an admin-defined unavailable reason. */
-export const settableStatus = z.union([
-  builtInStatus,
-  z.string().regex(/^custom:[0-9a-f-]{36}$/, 'custom:<id>'),
-]);
+const statusError = `must be one of ${builtInStatuses.join(', ')}, or custom:<id of a custom status>`;
+export const settableStatus = z.union(
+  [
+    builtInStatus,
+    z.string().regex(/^custom:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+      error: statusError,
+    }),
+  ],
+  { error: statusError },
+);
 export type SettableStatus = z.infer<typeof settableStatus>;
 export type OperatorStatus = SettableStatus | 'disconnected';
 
@@ -27,7 +34,7 @@ export const setStatusBody = z.object({ status: settableStatus });
 
 export const customStatus = z.object({ id, name: z.string() });
 export type CustomStatus = z.infer<typeof customStatus>;
-export const createCustomStatusBody = z.object({ name: z.string().trim().min(1).max(60) });
+export const createCustomStatusBody = z.object({ name: text({ min: 1, max: 60 }) });
 
 export const assignmentRule = z.enum(['round_robin', 'least_busy', 'manual']);
 export type AssignmentRule = z.infer<typeof assignmentRule>;
@@ -36,12 +43,9 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 /** Opening hours in the team's time zone; several ranges a day for split shifts. */
 export const businessHours = z.object({
-  timezone: z.string().min(1).max(64),
+  timezone: text({ min: 1, max: 64 }),
   weekly: z.partialRecord(z.enum(weekdays), z.array(z.tuple([clock, clock])).max(4)),
-  holidays: z
-    .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'))
-    .max(100)
-    .default([]),
+  holidays: z.array(calendarDate).max(100).default([]),
 });
 export type BusinessHours = z.infer<typeof businessHours>;
 
@@ -62,14 +66,22 @@ export const team = z.object({
 });
 export type Team = z.infer<typeof team>;
 
+const teamFields = {
+  name: text({ min: 1, max: 80 }),
+  rule: assignmentRule,
+  capacity: z.number().int().min(1).max(50).nullable(),
+  rerouteAfterSeconds: z.number().int().min(30).max(86_400).nullable(),
+  businessHours: businessHours.nullable(),
+};
 export const teamBody = z.object({
-  name: z.string().trim().min(1).max(80),
-  rule: assignmentRule.default('round_robin'),
-  capacity: z.number().int().min(1).max(50).nullable().default(null),
-  rerouteAfterSeconds: z.number().int().min(30).max(86_400).nullable().default(null),
-  businessHours: businessHours.nullable().default(null),
+  name: teamFields.name,
+  rule: teamFields.rule.default('round_robin'),
+  capacity: teamFields.capacity.default(null),
+  rerouteAfterSeconds: teamFields.rerouteAfterSeconds.default(null),
+  businessHours: teamFields.businessHours.default(null),
 });
-export const updateTeamBody = teamBody.partial();
+/** Partial: absent fields are left alone, `null` clears capacity, re-route timeout or hours. */
+export const updateTeamBody = patchBody(teamFields);
 export const teamMembersBody = z.object({ userIds: z.array(id).max(500) });
 
 export const routingSettings = z.object({
@@ -80,7 +92,7 @@ export const routingSettings = z.object({
   disconnectGraceSeconds: z.number().int().min(20).max(3600),
 });
 export type RoutingSettings = z.infer<typeof routingSettings>;
-export const updateRoutingBody = routingSettings.partial();
+export const updateRoutingBody = patchBody(routingSettings.shape);
 
 export const operatorPresence = z.object({
   userId: id,
@@ -97,7 +109,7 @@ export const transferBody = z
   .object({
     toUserId: id.optional(),
     toTeamId: id.optional(),
-    message: z.string().trim().max(1000).optional(),
+    message: text({ max: 1000, multiline: true }).optional(),
   })
   .refine((b) => Boolean(b.toUserId || b.toTeamId), {
     message: 'give toUserId (optionally with one of their teams as toTeamId) or toTeamId',
@@ -129,8 +141,8 @@ export const widgetQueue = z.object({
 export type WidgetQueue = z.infer<typeof widgetQueue>;
 
 export const statusTimeQuery = z.object({
-  from: z.iso.datetime({ offset: true }).describe('start of the period (ISO 8601)'),
-  to: z.iso.datetime({ offset: true }).optional().describe('end of the period; now when absent'),
+  from: dateTime.describe('start of the period (ISO 8601)'),
+  to: dateTime.optional().describe('end of the period; now when absent'),
 });
 export const statusTime = z.object({
   userId: id,

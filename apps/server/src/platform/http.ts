@@ -18,6 +18,25 @@ const codeForStatus = (status: number): ErrorCode => {
   return match?.[0] ?? (status >= 500 ? 'internal' : 'validation_failed');
 };
 
+/**
+ * What went wrong reading a multipart upload, as the client's fault and never a 500: the file size
+ * limit is `tooLarge`, any other limit a 413, and whatever the parser refused (no or wrong boundary,
+ * a body cut short, broken part headers) a 400 on `field`.
+ */
+export function multipartError(err: unknown, field: string, tooLarge: AppError): AppError {
+  if (err instanceof AppError) return err;
+  const { code, statusCode, message } = err as { code?: string; statusCode?: number; message?: string };
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge;
+  if (statusCode === 413)
+    return new AppError('payload_too_large', `${field}: send one file at a time`, field);
+  const reason = message ? ` (${message})` : '';
+  return new AppError(
+    'validation_failed',
+    `${field}: the upload is not valid multipart/form-data${reason}`,
+    field,
+  );
+}
+
 /** Fastify with the parts every route relies on: zod validation, one error shape, cookies, sockets. */
 export async function createHttp(opts: {
   logLevel: string;

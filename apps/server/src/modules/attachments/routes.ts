@@ -1,10 +1,11 @@
-import multipart from '@fastify/multipart';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import { attachmentLimits } from '@parley/contracts';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { attachments } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { multipartError } from '../../platform/http.ts';
 import { presentAttachment, verifyFileSignature } from './links.ts';
 
 const signatures: [string, (b: Buffer) => boolean][] = [
@@ -38,15 +39,15 @@ export async function receiveUpload(
   if (!request.isMultipart()) {
     throw new AppError('unsupported_media_type', 'file: send the file as multipart/form-data', 'file');
   }
-  const file = await request.file({ limits: { fileSize: attachmentLimits.maxBytes, files: 1 } });
-  if (!file) throw new AppError('validation_failed', 'file: no file in the upload', 'file');
   const tooLarge = () => new AppError('payload_too_large', `file: files must be at most ${mb} MB`, 'file');
+  let file: MultipartFile | undefined;
   let data: Buffer;
   try {
+    file = await request.file({ limits: { fileSize: attachmentLimits.maxBytes, files: 1 } });
+    if (!file) throw new AppError('validation_failed', 'file: no file in the upload', 'file');
     data = await file.toBuffer();
   } catch (err) {
-    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw err;
+    throw multipartError(err, 'file', tooLarge());
   }
   // The stream stops at the limit; depending on timing the error may not have been raised yet.
   if (file.file.truncated || data.length > attachmentLimits.maxBytes) throw tooLarge();

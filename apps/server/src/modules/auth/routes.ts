@@ -1,6 +1,7 @@
 import {
   acceptInviteBody,
   invitePreview,
+  linkToken,
   loginBody,
   passwordResetConfirmBody,
   passwordResetRequestBody,
@@ -145,7 +146,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  const tokenParams = z.object({ token: z.string().min(10).max(200) });
+  const tokenParams = z.object({ token: linkToken });
 
   r.get(
     '/api/invites/:token',

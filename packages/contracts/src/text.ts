@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * Well-formed input, checked at the contract so that nothing the database or the JSON encoder would
+ * choke on (a NUL, a lone UTF-16 surrogate, a date PostgreSQL cannot store, an id that is not a UUID,
+ * an empty PATCH) ever reaches a command: every such value is a 400 naming its field.
+ */
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const anyControl = /\p{Cc}/u;
+const controlButLineBreaks = /(?![\t\n\r])\p{Cc}/u;
+
+const codePoint = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+export interface TextOptions {
+  /** Shortest length after trimming (default 0). */
+  min?: number;
+  /** Longest length after trimming, in UTF-16 code units. */
+  max: number;
+  /** Line breaks and tabs are allowed (message bodies); every other control character is refused. */
+  multiline?: boolean;
+  /** Leading and trailing white space is dropped before the lengths are checked (default true). */
+  trim?: boolean;
+}
+
+/**
+ * The one schema for text a person or a program sends: well-formed Unicode (no lone surrogate), no
+ * control character (NUL included) except line breaks and tabs where the text is multi-line, and
+ * lengths counted after trimming.
+ */
+export function text({ min = 0, max, multiline = false, trim = true }: TextOptions) {
+  const control = multiline ? controlButLineBreaks : anyControl;
+  const checked = z
+    .string()
+    .refine((s) => !loneSurrogate.test(s), {
+      error: 'is not well-formed text (it contains a lone UTF-16 surrogate)',
+      abort: true,
+    })
+    .refine((s) => !control.test(s), {
+      error: (issue) => {
+        const found = control.exec(String(issue.input))?.[0] ?? '\0';
+        return `must not contain control characters (found ${codePoint(found)})${
+          multiline ? '; line breaks and tabs are allowed' : ''
+        }`;
+      },
+      abort: true,
+    });
+  const trimmed = trim ? checked.trim() : checked;
+  return (min > 0 ? trimmed.min(min) : trimmed).max(max);
+}
+
+// ── dates ──────────────────────────────────────────────────────────────────────────────────────────
+
+/** The dates Parley stores and compares: 1970 to the end of 9999 (PostgreSQL and JSON agree on them). */
+export const dateRange = {
+  min: Date.parse('1970-01-01T00:00:00.000Z'),
+  max: Date.parse('9999-12-31T23:59:59.999Z'),
+} as const;
+
+/** An ISO 8601 date-time with a `Z` or an offset, a real calendar date, between 1970 and 9999. */
+export const dateTime = z.iso
+  .datetime({
+    offset: true,
+    error: 'must be an ISO 8601 date-time such as 2024-05-01T09:30:00Z',
+    abort: true,
+  })
+  .refine(
+    (s) => {
+      const ms = Date.parse(s);
+      return ms >= dateRange.min && ms <= dateRange.max;
+    },
+    { error: 'must be a date between 1970-01-01 and 9999-12-31' },
+  );
+
+/** A real calendar date `YYYY-MM-DD` (no 2024-13-45, no February 30). */
+export const calendarDate = z.iso.date({ error: 'must be a real calendar date YYYY-MM-DD' });
+
+// ── PATCH bodies ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A PATCH body: every field optional and without defaults (absent = left alone; `null` clears where
+ * the field is nullable). A body with nothing to change — `{}`, or only unknown keys, which are
+ * dropped — is a 400 naming the fields that can be changed.
+ */
+export function patchBody<Shape extends z.ZodRawShape>(shape: Shape) {
+  const names = Object.keys(shape);
+  return z
+    .object(shape)
+    .partial()
+    .refine((body) => Object.values(body).some((value) => value !== undefined), {
+      error: `nothing to change: give at least one of ${names.join(', ')}`,
+    })
+    .meta({ minProperties: 1 });
+}
