@@ -5,7 +5,20 @@ import type { ChatController } from './controller.ts';
 const warn = (what: string) => (error: unknown) =>
   console.warn(`[Parley] ${what} failed:`, error instanceof Error ? error.message || error.name : error);
 
-const clip = (text: string, max: number): string => text.slice(0, max);
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A page's url, title or referrer comes from any website: made into well-formed text the server
+ * accepts (no control characters, no lone surrogates) and cut to `max` without splitting a pair.
+ */
+export function clip(text: string, max: number): string {
+  const clean = text
+    .replace(/\p{Cc}+/gu, ' ')
+    .replace(loneSurrogate, '')
+    .trim();
+  const cut = clean.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
 
 async function identify(chat: ChatController, user: IdentifyInput): Promise<void> {
   const body = { id: user.id, name: user.name || undefined, email: user.email || undefined, hash: user.hash };
