@@ -96,6 +96,10 @@ describe('PATCH bodies', () => {
     expect(body.safeParse({ unknown: 1 }).success).toBe(false);
     expect(updateTeamBody.safeParse({}).success).toBe(false);
   });
+
+  it('cannot be built from fields with defaults, which would reset absent fields', () => {
+    expect(() => patchBody({ rule: z.string().default('round_robin') })).toThrow(/must not have a default/);
+  });
 });
 
 describe('widget input', () => {

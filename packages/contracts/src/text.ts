@@ -84,6 +84,10 @@ export const calendarDate = z.iso.date({ error: 'must be a real calendar date YY
  */
 export function patchBody<Shape extends z.ZodRawShape>(shape: Shape) {
   const names = Object.keys(shape);
+  for (const name of names) {
+    // zod applies a default even to an optional field: a PATCH would reset what it was not given.
+    if (shape[name] instanceof z.ZodDefault) throw new Error(`patchBody: '${name}' must not have a default`);
+  }
   return z
     .object(shape)
     .partial()
