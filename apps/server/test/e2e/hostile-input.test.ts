@@ -267,7 +267,7 @@ describe('hostile input', () => {
       if (pending.rows[0]!.n === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await server?.close();
@@ -333,7 +333,7 @@ describe('hostile input', () => {
       }),
     );
     expect(await snapshot()).toEqual(before);
-  }, 60_000);
+  }, 90_000);
 
   it('refuses malformed multipart on every upload route with a 4xx, never a 5xx', async () => {
     const uploads = operations.filter(
