@@ -60,3 +60,42 @@ export const metricsReport = z.object({
     .describe('per channel, team or operator when asked; key null = none (no team, unassigned)'),
 });
 export type MetricsReport = z.infer<typeof metricsReport>;
+
+/** MON-4…6: the cases behind the live monitoring page. */
+export const caseKinds = ['current', 'recover', 'queued'] as const;
+export const caseKind = z.enum(caseKinds);
+export type CaseKind = z.infer<typeof caseKind>;
+
+export const recoverReasons = ['out_of_hours', 'offline_message', 'operator_unavailable', 'unanswered'] as const;
+export type RecoverReason = (typeof recoverReasons)[number];
+
+export const monitoredCase = z.object({
+  conversationId: id,
+  number: z.number().int(),
+  customer: z.string().nullable(),
+  channel: channelKind,
+  teamId: id.nullable(),
+  teamName: z.string().nullable(),
+  assigneeId: id.nullable(),
+  assigneeName: z.string().nullable(),
+  createdAt: z.string(),
+  /** When the current operator took it (current cases). */
+  assignedAt: z.string().nullable(),
+  /** Oldest unanswered customer message, if the customer waits for an answer. */
+  waitingSince: z.string().nullable(),
+  /** current: 'pending' (no first response yet), 'waiting_operator' or 'waiting_customer'. */
+  state: z.enum(['pending', 'waiting_operator', 'waiting_customer']).nullable(),
+  /** recover: why it needs someone, and when its channel's reply window closes. */
+  reason: z.enum(recoverReasons).nullable(),
+  replyWindowEndsAt: z.string().nullable(),
+  /** queued: since when, and its place in its team's queue (1 = next). */
+  queuedAt: z.string().nullable(),
+  position: z.number().int().nullable(),
+});
+export type MonitoredCase = z.infer<typeof monitoredCase>;
+
+export const casesQuery = z.object({
+  kind: caseKind,
+  channel: channelKind.optional(),
+  teamId: id.optional(),
+});

@@ -237,7 +237,36 @@ describe('metrics over a scripted day', () => {
     // Overall figures are not sums of the operators' (C2 was handled by both).
     expect(perOperator.body.figures).toEqual(report.body.figures);
 
+    // The cases behind the live page (MON-4…6), then a recovery (MON-5).
+    const cases = async (kind: string) =>
+      (await owner.client.get(`${w()}/monitoring/cases?kind=${kind}`)).body;
+    const current = await cases('current');
+    expect(current.map((c: { conversationId: string }) => c.conversationId).sort()).toEqual(
+      [c2, c3, c4].sort(),
+    );
+    expect(current.find((c: { conversationId: string }) => c.conversationId === c3)).toMatchObject({
+      assigneeId: ben.userId,
+      state: 'pending',
+      waitingSince: new Date(t0 + 300_000).toISOString(),
+    });
+    expect(await cases('queued')).toMatchObject([{ conversationId: c6, position: 1 }]);
+    const recover = await cases('recover');
+    expect(recover).toMatchObject([
+      {
+        conversationId: c5,
+        reason: 'out_of_hours',
+        replyWindowEndsAt: new Date(t0 + 750_000 + 86_400_000).toISOString(),
+      },
+    ]);
+    expect(await act(owner, `/conversations/${c5}/recover`)).toEqual({ outcome: 'queued' });
+    expect(await cases('recover')).toEqual([]);
+    expect((await cases('queued')).map((c: { conversationId: string }) => c.conversationId)).toEqual([
+      c5,
+      c6,
+    ]);
+
     // Monitoring is for supervisors: an operator gets 403.
+    expect((await ana.client.get(`${w()}/monitoring/cases?kind=current`)).status).toBe(403);
     const denied = await ana.client.get(`${w()}/metrics?${period}`);
     expect(denied.status).toBe(403);
     const bad = await owner.client.get(`${w()}/metrics?from=${new Date(t0).toISOString()}`);

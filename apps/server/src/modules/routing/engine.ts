@@ -144,6 +144,8 @@ export async function routeConversation(
     exclude?: string[];
     /** How the assignment that routing makes came about (metrics): a new arrival is automatic. */
     how?: AssignmentHow;
+    /** A supervisor recovering a case routes it even outside the team's hours. */
+    ignoreHours?: boolean;
   },
 ): Promise<RouteOutcome> {
   return transaction(db, async (tx) => {
@@ -153,7 +155,7 @@ export async function routeConversation(
     if (current.status !== 'open' || current.assigneeId !== null || !current.teamId) return 'skipped';
     const team = await lockTeam(tx, current.teamId);
     if (!team) return 'skipped';
-    if (!isOpen(team.businessHours as BusinessHours | null)) {
+    if (!input.ignoreHours && !isOpen(team.businessHours as BusinessHours | null)) {
       await tx.db
         .update(conversations)
         .set({ outOfHours: true, queuedAt: null })
