@@ -66,7 +66,12 @@ export const caseKinds = ['current', 'recover', 'queued'] as const;
 export const caseKind = z.enum(caseKinds);
 export type CaseKind = z.infer<typeof caseKind>;
 
-export const recoverReasons = ['out_of_hours', 'offline_message', 'operator_unavailable', 'unanswered'] as const;
+export const recoverReasons = [
+  'out_of_hours',
+  'offline_message',
+  'operator_unavailable',
+  'unanswered',
+] as const;
 export type RecoverReason = (typeof recoverReasons)[number];
 
 export const monitoredCase = z.object({
