@@ -15,6 +15,7 @@ import { conversationRoutes } from './modules/conversations/routes.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
+import { metricsRoutes } from './modules/metrics/routes.ts';
 import { markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
@@ -125,7 +126,7 @@ export async function createParley(
     gateway.register(app);
     authRoutes(app, ctx);
     await attachmentRoutes(app, ctx);
-    workspaceRoutes(app, ctx, [conversationRoutes, routingRoutes]);
+    workspaceRoutes(app, ctx, [conversationRoutes, routingRoutes, metricsRoutes]);
     registerRouting();
     widgetRoutes(app, ctx);
     let demoWidgetKey: string | null = null;

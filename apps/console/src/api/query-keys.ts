@@ -27,6 +27,8 @@ export const queryKeys = {
   routing: (workspaceId: string) => ['workspaces', workspaceId, 'routing'] as const,
   queue: (workspaceId: string) => ['workspaces', workspaceId, 'queue'] as const,
   widget: (workspaceId: string) => ['workspaces', workspaceId, 'widget'] as const,
+  /** Everything on the live monitoring page: one prefix that events mark stale together. */
+  monitoring: (workspaceId: string) => ['workspaces', workspaceId, 'monitoring'] as const,
   /** Who can receive a conversation depends on everyone's status and load: one prefix to refresh them all. */
   transferTargetsAll: (workspaceId: string) => ['workspaces', workspaceId, 'transfer-targets'] as const,
   transferTargets: (workspaceId: string, conversationId: string) =>

@@ -34,7 +34,8 @@ export async function enqueue(
 ): Promise<number> {
   const definition = definitions.get(name);
   if (!definition) throw new Error(`enqueue: unknown job ${name}`);
-  const runAt = opts.runAt ?? new Date(Date.now() + (opts.delayMs ?? 0));
+  // Due times are the database's clock, the one the poller compares them with (not this node's).
+  const runAt = opts.runAt ?? sql`now() + make_interval(secs => ${(opts.delayMs ?? 0) / 1000})`;
   const [row] = await db
     .insert(jobs)
     .values({ name, payload, runAt, maxAttempts: opts.maxAttempts ?? definition.maxAttempts ?? 5 })

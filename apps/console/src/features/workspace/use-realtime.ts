@@ -77,6 +77,37 @@ export interface RealtimeState {
   wasLive: boolean;
 }
 
+/** Events that move a monitoring figure or list (MON-7). */
+const monitoringEvents = new Set([
+  'conversation.created',
+  'conversation.updated',
+  'message.created',
+  'operator.status_changed',
+  'queue.updated',
+  'member.updated',
+  'team.updated',
+]);
+
+/**
+ * The monitoring page follows the event stream: a burst of events refreshes it once a second at
+ * most, and only when the page is open (stale queries that nobody watches are not fetched).
+ */
+function monitoringRefresher(client: QueryClient, workspaceId: string) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return {
+    onEvent(event: DomainEvent) {
+      if (timer || !monitoringEvents.has(event.name)) return;
+      timer = setTimeout(() => {
+        timer = null;
+        void client.invalidateQueries({ queryKey: queryKeys.monitoring(workspaceId) });
+      }, 1000);
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
 /** One live connection per open workspace, resuming from the last event seen after a drop. */
 export function useRealtime(workspaceId: string, userId: string): { state: RealtimeState; api: RealtimeApi } {
   const queryClient = useQueryClient();
@@ -88,11 +119,13 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
     let live = false;
     let caughtUp = (lastSeen.get(workspaceId) ?? 0) > 0;
     setState({ status: 'connecting', wasLive: false });
+    const monitoring = monitoringRefresher(queryClient, workspaceId);
     const client = createRealtimeClient({
       url: (after) => realtimeUrl(workspaceId, after),
       after: lastSeen.get(workspaceId) ?? 0,
       onEvent: (event) => {
         invalidateFor(queryClient, workspaceId, userId, event);
+        monitoring.onEvent(event);
         applyConversationEvent(queryClient, workspaceId, userId, event);
         applyRoutingEvent(queryClient, workspaceId, userId, event);
         alertFor(workspaceId, userId, event, live);
@@ -112,6 +145,7 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
           // Statuses (incl. mine, now that a console is open) and the queue are live state too.
           void queryClient.invalidateQueries({ queryKey: queryKeys.members(workspaceId) });
           void queryClient.invalidateQueries({ queryKey: queryKeys.queue(workspaceId) });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring(workspaceId) });
         }
         live = status === 'live';
         setState((current) => ({ status, wasLive: current.wasLive || status === 'live' }));
@@ -122,6 +156,7 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
     bridge.attach(client);
     return () => {
       disposed = true;
+      monitoring.stop();
       bridge.attach(null);
       lastSeen.set(workspaceId, client.lastSeq);
       client.close();

@@ -9,6 +9,7 @@ import { paths, type SettingsPage, type WorkspaceSection } from '../../router/ro
 import { useApplySession, useSession } from '../auth/session.ts';
 import { InboxPage } from '../conversations/inbox-page.tsx';
 import { MembersPage } from '../members/members-page.tsx';
+import { MonitoringPage } from '../monitoring/monitoring-page.tsx';
 import { SettingsRoute } from '../settings/settings-route.tsx';
 import { WorkspaceShell } from './workspace-shell.tsx';
 
@@ -43,6 +44,8 @@ export function WorkspaceRoute({
     <WorkspaceShell session={data} membership={membership} section={section}>
       {section === 'members' ? (
         <MembersPage membership={membership} userId={data.user.id} />
+      ) : section === 'monitoring' ? (
+        <MonitoringPage membership={membership} />
       ) : section === 'settings' ? (
         <SettingsRoute membership={membership} page={settings ?? 'teams'} teamId={teamId} />
       ) : (

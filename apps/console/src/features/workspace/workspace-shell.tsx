@@ -48,6 +48,12 @@ export function WorkspaceShell({ session, membership, section, children }: Works
   const links = [
     { section: 'home', to: paths.workspace(membership.id), label: t('shell.conversations'), visible: true },
     {
+      section: 'monitoring',
+      to: paths.monitoring(membership.id),
+      label: t('monitoring.nav'),
+      visible: membership.permissions.includes('monitor'),
+    },
+    {
       section: 'members',
       to: paths.members(membership.id),
       label: t('shell.members'),

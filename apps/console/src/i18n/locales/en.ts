@@ -1,3 +1,4 @@
+import { enMonitoring } from './en-monitoring.ts';
 import { enRouting } from './en-routing.ts';
 
 export const en = {
@@ -229,6 +230,7 @@ export const en = {
     statusSince: 'for {{time}}',
   },
   ...enRouting,
+  ...enMonitoring,
 };
 
 export type Translation = typeof en;

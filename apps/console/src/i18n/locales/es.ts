@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { esMonitoring } from './es-monitoring.ts';
 import { esRouting } from './es-routing.ts';
 
 export const es: Translation = {
@@ -233,4 +234,5 @@ export const es: Translation = {
     statusSince: 'desde hace {{time}}',
   },
   ...esRouting,
+  ...esMonitoring,
 };

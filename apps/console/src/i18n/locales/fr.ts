@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { frMonitoring } from './fr-monitoring.ts';
 import { frRouting } from './fr-routing.ts';
 
 export const fr: Translation = {
@@ -233,4 +234,5 @@ export const fr: Translation = {
     statusSince: 'depuis {{time}}',
   },
   ...frRouting,
+  ...frMonitoring,
 };

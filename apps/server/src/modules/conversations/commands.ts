@@ -4,6 +4,7 @@ import { publish } from '../../events/publish.ts';
 import { conversations, memberships, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { recordClose, recordReopen, setAssignee } from '../metrics/facts.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { assertCanView } from './policy.ts';
 import { loadConversation } from './queries.ts';
@@ -19,6 +20,7 @@ export async function createConversation(
     offline?: boolean;
   },
 ): Promise<Conversation> {
+  const now = new Date();
   const [counter] = await tx.db
     .update(workspaces)
     .set({ conversationSeq: sql`${workspaces.conversationSeq} + 1` })
@@ -35,6 +37,10 @@ export async function createConversation(
       // New conversations go to the workspace's default team, whose rule routes them (ROUTE-3).
       teamId: counter!.defaultTeamId,
       offline: input.offline ?? false,
+      // Stamped here, not by the database, so every clock of SPEC §3 reads one time source.
+      createdAt: now,
+      cycleStartedAt: now,
+      lastActivityAt: now,
     })
     .returning({ id: conversations.id });
   const conversation = await loadConversation(tx.db, input.workspaceId, row!.id);
@@ -85,15 +91,15 @@ export async function assignConversation(
     if (!member)
       throw new AppError('validation_failed', 'assigneeId: not a member of this workspace', 'assigneeId');
   }
-  const now = new Date();
-  await tx.db
-    .update(conversations)
-    .set({
-      assigneeId: input.assigneeId,
-      assignedAt: input.assigneeId ? now : null,
-      firstAssignedAt: sql`coalesce(${conversations.firstAssignedAt}, ${input.assigneeId ? now : null}::timestamptz)`,
-    })
-    .where(eq(conversations.id, current.id));
+  const toSelf = input.assigneeId === actor.userId;
+  await setAssignee(tx.db, {
+    workspaceId: actor.workspaceId,
+    conversationId: current.id,
+    userId: input.assigneeId,
+    // Taking one from the queue is a pick; taking a colleague's is a take-over; giving it is a transfer.
+    how: toSelf ? (current.assigneeId === null ? 'pick' : 'takeover') : 'transfer',
+    endReason: input.assigneeId === null ? 'unassign' : toSelf ? 'takeover' : 'transfer',
+  });
   return announce(tx, actor, current.id, 'assigned', current.assigneeId);
 }
 
@@ -103,10 +109,12 @@ export async function closeConversation(tx: Tx, input: { actor: OperatorPrincipa
   });
   assertCanView(input.actor, current);
   if (current.status === 'closed') return current;
+  const now = new Date();
   await tx.db
     .update(conversations)
-    .set({ status: 'closed', closedAt: new Date() })
+    .set({ status: 'closed', closedAt: now })
     .where(eq(conversations.id, current.id));
+  await recordClose(tx.db, { conversationId: current.id, closedById: input.actor.userId, at: now });
   return announce(tx, input.actor, current.id, 'closed', current.assigneeId);
 }
 
@@ -123,5 +131,12 @@ export async function reopenConversation(
     .update(conversations)
     .set({ status: 'open', closedAt: null })
     .where(eq(conversations.id, current.id));
+  if (current.status === 'closed') {
+    await recordReopen(tx.db, {
+      workspaceId: input.actor.workspaceId,
+      conversationId: current.id,
+      assigneeId: current.assigneeId,
+    });
+  }
   return announce(tx, input.actor, current.id, 'reopened', current.assigneeId);
 }

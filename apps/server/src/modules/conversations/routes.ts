@@ -78,7 +78,15 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
       const { clientId, text, attachmentIds } = request.body;
       const owns = (m: Message) => m.authorKind === 'operator' && m.authorId === principal.userId;
       return sendOnce(ctx, { workspaceId: principal.workspaceId, clientId, owns }, async () => {
-        if (attachmentIds.length > 0) {
+        const conversation = await loadConversation(
+          ctx.db,
+          principal.workspaceId,
+          request.params.conversationId,
+        );
+        assertCanView(principal, conversation);
+        // Attachments, and a reply that takes an unassigned conversation, need the full transaction.
+        const takes = !request.body.private && conversation.status === 'open' && !conversation.assigneeId;
+        if (attachmentIds.length > 0 || takes) {
           return transaction(ctx.db, (tx) =>
             sendOperatorMessage(tx, {
               secret: ctx.secret,
@@ -88,12 +96,6 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
             }),
           );
         }
-        const conversation = await loadConversation(
-          ctx.db,
-          principal.workspaceId,
-          request.params.conversationId,
-        );
-        assertCanView(principal, conversation);
         return ctx.writer.write({
           workspaceId: principal.workspaceId,
           conversationId: conversation.id,

@@ -15,6 +15,7 @@ import {
 import { transaction } from '../../platform/db/tx.ts';
 import { needsSetup } from '../auth/commands.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { recordClose, recordMessages, setAssignee } from '../metrics/facts.ts';
 import { createWorkspace } from '../workspaces/commands.ts';
 
 export const demoLogins = [
@@ -155,12 +156,10 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
           channel: 'web',
           contactId: contact!.id,
           visitorId: visitor!.id,
-          assigneeId,
           teamId: team!.id,
           queuedAt: createdAt,
           createdAt,
-          assignedAt: assigneeId ? at(0) : null,
-          firstAssignedAt: assigneeId ? at(0) : null,
+          cycleStartedAt: createdAt,
           firstOperatorReplyAt: script.lines.some(([k]) => k === 'o')
             ? at(script.lines.findIndex(([k]) => k === 'o'))
             : null,
@@ -172,19 +171,41 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
           unreadCount: lastPublic[0] === 'c' ? 1 : 0,
         })
         .returning({ id: conversations.id });
-      await tx.db.insert(messages).values(
-        script.lines.map(([kind, text], i) => ({
+      // The metrics facts are recorded as they would have been live (SPEC §3).
+      if (assigneeId) {
+        await setAssignee(tx.db, {
           workspaceId: workspace.id,
           conversationId: conversation!.id,
-          authorKind: kind === 'c' ? ('contact' as const) : ('operator' as const),
-          authorId: kind === 'c' ? contact!.id : assigneeId,
-          authorName: kind === 'c' ? script.contact : demoLogins[script.assignee ?? 3]!.name,
-          text,
-          private: kind === 'n',
-          createdAt: at(i),
-          readAt: i < script.lines.length - 1 ? at(i + 1) : null,
-        })),
-      );
+          userId: assigneeId,
+          how: 'automatic',
+          endReason: 'reroute',
+          at: at(0),
+        });
+      }
+      const rows = await tx.db
+        .insert(messages)
+        .values(
+          script.lines.map(([kind, text], i) => ({
+            workspaceId: workspace.id,
+            conversationId: conversation!.id,
+            authorKind: kind === 'c' ? ('contact' as const) : ('operator' as const),
+            authorId: kind === 'c' ? contact!.id : assigneeId,
+            authorName: kind === 'c' ? script.contact : demoLogins[script.assignee ?? 3]!.name,
+            text,
+            private: kind === 'n',
+            createdAt: at(i),
+            readAt: i < script.lines.length - 1 ? at(i + 1) : null,
+          })),
+        )
+        .returning();
+      await recordMessages(tx.db, rows);
+      if (script.status === 'closed') {
+        await recordClose(tx.db, {
+          conversationId: conversation!.id,
+          closedById: assigneeId,
+          at: at(script.lines.length),
+        });
+      }
     }
     // The numbers above were taken by hand: the counter continues after them.
     await tx.db

@@ -7,6 +7,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { createConversation } from '../conversations/commands.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
+import { recordMessages, setAssignee } from '../metrics/facts.ts';
 import type { OperatorPrincipal, VisitorPrincipal } from '../workspaces/policy.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
 
@@ -73,6 +74,7 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
       text,
       private: input.private,
       attachments: files,
+      createdAt: new Date(),
     })
     .onConflictDoNothing()
     .returning();
@@ -84,6 +86,30 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
       .where(inArray(attachments.id, input.attachmentIds));
   }
   const now = row.createdAt;
+  const fromOperator = input.author.kind === 'operator' && !input.private;
+  if (fromOperator && conversation.status === 'open' && conversation.assigneeId === null && input.author.id) {
+    // An operator who answers an unassigned conversation takes it at that moment (SPEC §3).
+    await setAssignee(tx.db, {
+      workspaceId,
+      conversationId: conversation.id,
+      userId: input.author.id,
+      how: 'reply',
+      endReason: 'unassign',
+      at: now,
+    });
+    await publish(tx, {
+      workspaceId,
+      name: 'conversation.updated',
+      payload: {
+        conversation: await loadConversation(tx.db, workspaceId, conversation.id),
+        change: 'assigned',
+        actorId: input.author.id,
+        previousAssigneeId: null,
+      },
+      conversationId: conversation.id,
+    });
+  }
+  await recordMessages(tx.db, [row]);
   const preview = text || files.map((f) => f.name).join(', ');
   const fromCustomer = input.author.kind === 'contact';
   await tx.db

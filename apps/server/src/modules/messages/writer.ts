@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/client.ts';
 import { contacts, conversations, messages } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { presentConversation } from '../conversations/presenter.ts';
+import { recordMessages } from '../metrics/facts.ts';
 import { DuplicateMessage } from './commands.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
 
@@ -88,6 +89,7 @@ export function createMessageWriter(opts: {
           id uuid, last_at timestamptz, text text, author text, customer int,
           customer_at timestamptz, operator_at timestamptz, operator_first_at timestamptz)
         WHERE c.id = i.id`);
+      await recordMessages(tx.db, rows);
       const ids = [...new Set(rows.map((r) => r.conversationId))];
       const after = await tx.db
         .select({

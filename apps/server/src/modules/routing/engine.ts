@@ -3,9 +3,17 @@ import { and, asc, eq, gt, isNotNull, isNull, notInArray, sql } from 'drizzle-or
 import { publish } from '../../events/publish.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { Db, Queryable } from '../../platform/db/client.ts';
-import { conversations, memberships, teamMembers, teams, workspaces } from '../../platform/db/schema.ts';
+import {
+  type AssignmentHow,
+  conversations,
+  memberships,
+  teamMembers,
+  teams,
+  workspaces,
+} from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { loadConversation } from '../conversations/queries.ts';
+import { setAssignee } from '../metrics/facts.ts';
 import { isOpen } from './business-hours.ts';
 import { type Candidate, rankCandidates } from './strategies.ts';
 
@@ -64,6 +72,7 @@ async function assignBest(
   conversationId: string,
   workspaceId: string,
   exclude: string[],
+  how: AssignmentHow,
 ): Promise<string | null> {
   const grace = await graceOf(tx.db, workspaceId);
   for (const candidate of rankCandidates(team.rule, await candidates(tx, team, grace, exclude))) {
@@ -81,14 +90,15 @@ async function assignBest(
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, candidate.userId)));
     if (Number(load?.active ?? 0) >= (team.capacity ?? member.capacity)) continue;
     const now = new Date();
-    await tx.db
-      .update(conversations)
-      .set({
-        assigneeId: candidate.userId,
-        assignedAt: now,
-        firstAssignedAt: sql`coalesce(${conversations.firstAssignedAt}, ${now.toISOString()}::timestamptz)`,
-      })
-      .where(eq(conversations.id, conversationId));
+    await setAssignee(tx.db, {
+      workspaceId,
+      conversationId,
+      userId: candidate.userId,
+      teamId: team.id,
+      how,
+      endReason: 'reroute',
+      at: now,
+    });
     await tx.db
       .update(teamMembers)
       .set({ lastAssignedAt: now })
@@ -128,7 +138,15 @@ export type RouteOutcome = 'assigned' | 'queued' | 'out_of_hours' | 'skipped';
  */
 export async function routeConversation(
   db: Db,
-  input: { workspaceId: string; conversationId: string; exclude?: string[] },
+  input: {
+    workspaceId: string;
+    conversationId: string;
+    exclude?: string[];
+    /** How the assignment that routing makes came about (metrics): a new arrival is automatic. */
+    how?: AssignmentHow;
+    /** A supervisor recovering a case routes it even outside the team's hours. */
+    ignoreHours?: boolean;
+  },
 ): Promise<RouteOutcome> {
   return transaction(db, async (tx) => {
     const current = await loadConversation(tx.db, input.workspaceId, input.conversationId, {
@@ -137,7 +155,7 @@ export async function routeConversation(
     if (current.status !== 'open' || current.assigneeId !== null || !current.teamId) return 'skipped';
     const team = await lockTeam(tx, current.teamId);
     if (!team) return 'skipped';
-    if (!isOpen(team.businessHours as BusinessHours | null)) {
+    if (!input.ignoreHours && !isOpen(team.businessHours as BusinessHours | null)) {
       await tx.db
         .update(conversations)
         .set({ outOfHours: true, queuedAt: null })
@@ -148,7 +166,14 @@ export async function routeConversation(
     if (!current.queuedAt) {
       await tx.db.update(conversations).set({ queuedAt: new Date() }).where(eq(conversations.id, current.id));
     }
-    const assignee = await assignBest(tx, team, current.id, input.workspaceId, input.exclude ?? []);
+    const assignee = await assignBest(
+      tx,
+      team,
+      current.id,
+      input.workspaceId,
+      input.exclude ?? [],
+      input.how ?? 'automatic',
+    );
     if (assignee) return 'assigned';
     if (!current.queuedAt) await announceQueued(tx, input.workspaceId, current.id);
     return 'queued';
@@ -193,7 +218,7 @@ export async function drainTeam(db: Db, input: { workspaceId: string; teamId: st
         .limit(1)
         .for('update', { skipLocked: true });
       if (!next) return false;
-      return (await assignBest(tx, team, next.id, input.workspaceId, [])) !== null;
+      return (await assignBest(tx, team, next.id, input.workspaceId, [], 'automatic')) !== null;
     });
     if (!progressed) return assigned;
     assigned++;

@@ -9,6 +9,7 @@ import { conversations, memberships, workspaces } from '../../platform/db/schema
 import { transaction } from '../../platform/db/tx.ts';
 import { recordConnection } from '../audit/connection-history.ts';
 import { loadConversation } from '../conversations/queries.ts';
+import { setAssignee } from '../metrics/facts.ts';
 import { drainTeam, drainWorkspace, routeConversation } from './engine.ts';
 import { postNotice } from './notices.ts';
 import { queueSummary } from './queue.ts';
@@ -40,14 +41,23 @@ async function publishQueue(db: Db, workspaceId: string) {
 }
 
 /** Takes the conversation away from an operator who will not answer it and routes it again, keeping its place. */
-async function reroute(db: Db, workspaceId: string, conversationId: string, fromUserId: string) {
+async function reroute(
+  db: Db,
+  workspaceId: string,
+  conversationId: string,
+  fromUserId: string,
+  reason: 'reroute' | 'disconnect',
+) {
   const unassigned = await transaction(db, async (tx) => {
     const current = await loadConversation(tx.db, workspaceId, conversationId, { forUpdate: true });
     if (current.status !== 'open' || current.assigneeId !== fromUserId) return false;
-    await tx.db
-      .update(conversations)
-      .set({ assigneeId: null, assignedAt: null })
-      .where(eq(conversations.id, conversationId));
+    await setAssignee(tx.db, {
+      workspaceId,
+      conversationId,
+      userId: null,
+      how: 'reroute',
+      endReason: reason,
+    });
     const conversation = await loadConversation(tx.db, workspaceId, conversationId);
     await publish(tx, {
       workspaceId,
@@ -57,7 +67,9 @@ async function reroute(db: Db, workspaceId: string, conversationId: string, from
     });
     return true;
   });
-  if (unassigned) await routeConversation(db, { workspaceId, conversationId, exclude: [fromUserId] });
+  if (unassigned) {
+    await routeConversation(db, { workspaceId, conversationId, exclude: [fromUserId], how: 'reroute' });
+  }
 }
 
 /**
@@ -83,7 +95,7 @@ export function registerRouting() {
       } else if (event.name === 'conversation.updated') {
         const { conversation, change, actorId } = event.payload as EventPayload<'conversation.updated'>;
         if (change === 'transferred' && !conversation.assigneeId) {
-          await routeConversation(db, { workspaceId, conversationId: conversation.id });
+          await routeConversation(db, { workspaceId, conversationId: conversation.id, how: 'transfer' });
         }
         // Capacity frees when someone closes, hands on or is relieved of a conversation; the
         // router's own assignments (actorId null) free nothing.
@@ -110,7 +122,7 @@ export function registerRouting() {
       const current = await loadConversation(db, workspaceId, conversationId).catch(() => null);
       if (current?.assigneeId !== assigneeId) return;
       const answered = current.lastOperatorMessageAt && current.lastOperatorMessageAt >= assignedAt;
-      if (!answered) await reroute(db, workspaceId, conversationId, assigneeId);
+      if (!answered) await reroute(db, workspaceId, conversationId, assigneeId, 'reroute');
       await announceQueue(db, workspaceId);
     },
   });
@@ -186,7 +198,7 @@ export function registerRouting() {
         );
       for (const { id } of theirs) {
         const current = await loadConversation(db, workspaceId, id);
-        if (current.teamId) await reroute(db, workspaceId, id, userId);
+        if (current.teamId) await reroute(db, workspaceId, id, userId, 'disconnect');
       }
       await announceQueue(db, workspaceId);
     },

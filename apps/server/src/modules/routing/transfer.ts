@@ -7,6 +7,7 @@ import type { Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
+import { recordAction, setAssignee } from '../metrics/facts.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { listOperators } from './queue.ts';
 import { getTeam, listTeams } from './teams.ts';
@@ -92,14 +93,16 @@ export async function transferConversation(
     }
     await tx.db
       .update(conversations)
-      .set({
-        assigneeId: target.userId,
-        assignedAt: now,
-        firstAssignedAt: sql`coalesce(${conversations.firstAssignedAt}, ${now.toISOString()}::timestamptz)`,
-        teamId: team?.id ?? current.teamId,
-        lastTransfer,
-      })
+      .set({ teamId: team?.id ?? current.teamId, lastTransfer })
       .where(eq(conversations.id, current.id));
+    await setAssignee(tx.db, {
+      workspaceId: actor.workspaceId,
+      conversationId: current.id,
+      userId: target.userId,
+      how: 'transfer',
+      endReason: 'transfer',
+      at: now,
+    });
     if (team) {
       await tx.db
         .update(teamMembers)
@@ -110,15 +113,22 @@ export async function transferConversation(
     await tx.db
       .update(conversations)
       .set({
-        assigneeId: null,
-        assignedAt: null,
         teamId: team.id,
         outOfHours: false,
         queuedAt: sql`coalesce(${conversations.queuedAt}, ${now.toISOString()}::timestamptz)`,
         lastTransfer,
       })
       .where(eq(conversations.id, current.id));
+    await setAssignee(tx.db, {
+      workspaceId: actor.workspaceId,
+      conversationId: current.id,
+      userId: null,
+      how: 'transfer',
+      endReason: 'transfer',
+      at: now,
+    });
   }
+  await recordAction(tx.db, { conversationId: current.id, at: now, transfer: true });
   await tx.db.insert(transfers).values({
     workspaceId: actor.workspaceId,
     conversationId: current.id,
@@ -127,6 +137,7 @@ export async function transferConversation(
     toTeamId: input.toTeamId ?? null,
     byUserId: actor.userId,
     message: input.message || null,
+    at: now,
   });
   const conversation = await loadConversation(tx.db, actor.workspaceId, current.id);
   await publish(tx, {

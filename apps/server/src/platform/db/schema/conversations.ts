@@ -1,5 +1,6 @@
 // Customers and their conversations: contacts, visitors, page views, conversations, messages, files.
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -115,12 +116,27 @@ export const conversations = pgTable(
     lastCustomerMessageAt: tstz('last_customer_message_at'),
     lastOperatorMessageAt: tstz('last_operator_message_at'),
     closedAt: tstz('closed_at'),
+    // Clocks for the metrics module (SPEC §3), moved in the same transaction as each change.
+    /** A reopen of a closed conversation starts a new cycle; its times are measured from then. */
+    cycle: integer('cycle').notNull().default(1),
+    cycleStartedAt: tstz('cycle_started_at').notNull().defaultNow(),
+    /** The first message of the customer's current unanswered burst; null once an operator replies. */
+    burstStartedAt: tstz('burst_started_at'),
+    responseSumMs: bigint('response_sum_ms', { mode: 'number' }).notNull().default(0),
+    responseCount: integer('response_count').notNull().default(0),
+    /** The first operator action (public reply, transfer, close): the conversation was attended. */
+    firstActionAt: tstz('first_action_at'),
+    firstAuthor: text('first_author', { enum: ['contact', 'operator'] }),
+    closedById: uuid('closed_by_id'),
+    transferCount: integer('transfer_count').notNull().default(0),
   },
   (t) => [
     uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),
     index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
+    index('conversations_created_idx').on(t.workspaceId, t.createdAt),
+    index('conversations_closed_idx').on(t.workspaceId, t.closedAt),
   ],
 );
 

@@ -1,0 +1,69 @@
+import type {
+  CaseKind,
+  ChannelKind,
+  MetricsReport,
+  MonitoredCase,
+  OperatorPresence,
+  PeriodPreset,
+} from '@parley/contracts';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import { queryKeys } from '../../api/query-keys.ts';
+
+export interface MonitoringFilter {
+  period: PeriodPreset;
+  channel: ChannelKind | null;
+  teamId: string | null;
+}
+
+const base = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
+
+function params(filter: Partial<MonitoringFilter> & Record<string, string | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (value) search.set(key, value);
+  return search.toString();
+}
+
+/** The page's figures; refreshed by events (see `use-realtime.ts`), never by polling. */
+export function useMetrics(workspaceId: string, filter: MonitoringFilter) {
+  return useQuery({
+    queryKey: [...queryKeys.monitoring(workspaceId), 'metrics', filter],
+    queryFn: () =>
+      api<MetricsReport>(
+        'GET',
+        `${base(workspaceId)}/metrics?${params({ period: filter.period, channel: filter.channel, teamId: filter.teamId })}`,
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCases(workspaceId: string, kind: CaseKind, filter: MonitoringFilter) {
+  return useQuery({
+    queryKey: [...queryKeys.monitoring(workspaceId), 'cases', kind, filter.channel, filter.teamId],
+    queryFn: () =>
+      api<MonitoredCase[]>(
+        'GET',
+        `${base(workspaceId)}/monitoring/cases?${params({ kind, channel: filter.channel, teamId: filter.teamId })}`,
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useOperators(workspaceId: string) {
+  return useQuery({
+    queryKey: [...queryKeys.monitoring(workspaceId), 'operators'],
+    queryFn: () => api<OperatorPresence[]>('GET', `${base(workspaceId)}/operators`),
+  });
+}
+
+export function useRecover(workspaceId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (conversationId: string) =>
+      api<{ outcome: string }>(
+        'POST',
+        `${base(workspaceId)}/conversations/${encodeURIComponent(conversationId)}/recover`,
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.monitoring(workspaceId) }),
+  });
+}

@@ -1,0 +1,348 @@
+import {
+  Badge,
+  Box,
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import {
+  type Average,
+  type ChannelKind,
+  type Figures,
+  type MonitoredCase,
+  type PeriodPreset,
+  periodPresets,
+  type WorkspaceMembership,
+} from '@parley/contracts';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNotify } from '../../components/notify.ts';
+import { LoadError, PageLoader } from '../../components/page-states.tsx';
+import { navigate, useLocation } from '../../router/history.ts';
+import { Link } from '../../router/link.tsx';
+import { paths } from '../../router/routes.ts';
+import { useNow } from '../conversations/format.ts';
+import { useStatuses, useTeams } from '../routing/routing-api.ts';
+import { type MonitoringFilter, useCases, useMetrics, useOperators, useRecover } from './monitoring-api.ts';
+
+const channels: ChannelKind[] = [
+  'web',
+  'whatsapp',
+  'messenger',
+  'instagram',
+  'x',
+  'telegram',
+  'email',
+  'api',
+];
+const isPeriod = (v: string | null): v is PeriodPreset =>
+  (periodPresets as readonly (string | null)[]).includes(v);
+const isChannel = (v: string | null): v is ChannelKind => (channels as (string | null)[]).includes(v);
+
+/** "45 s", "3 min 20 s", "2 h 5 min": averages are seconds-precise, unlike waiting badges. */
+export function formatSeconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}
+
+/** The filter lives in the URL, so a view can be shared and survives a reload. */
+function useFilter(): [
+  MonitoringFilter & { wallboard: boolean },
+  (next: Partial<MonitoringFilter & { wallboard: boolean }>) => void,
+] {
+  const { pathname, search } = useLocation();
+  const period = search.get('period');
+  const channel = search.get('channel');
+  const filter = {
+    period: isPeriod(period) ? period : 'today',
+    channel: isChannel(channel) ? channel : null,
+    teamId: search.get('team'),
+    wallboard: search.get('wallboard') === '1',
+  };
+  const set = (next: Partial<typeof filter>) => {
+    const merged = { ...filter, ...next };
+    const params = new URLSearchParams();
+    if (merged.period !== 'today') params.set('period', merged.period);
+    if (merged.channel) params.set('channel', merged.channel);
+    if (merged.teamId) params.set('team', merged.teamId);
+    if (merged.wallboard) params.set('wallboard', '1');
+    const query = params.toString();
+    navigate(query ? `${pathname}?${query}` : pathname, { replace: true });
+  };
+  return [filter, set];
+}
+
+/** MON-1…7: the supervisor's live view of the workspace. */
+export function MonitoringPage({ membership }: { membership: WorkspaceMembership }) {
+  const { t } = useTranslation();
+  const [filter, setFilter] = useFilter();
+  const metrics = useMetrics(membership.id, filter);
+  const teams = useTeams(membership.id);
+
+  if (metrics.isPending) return <PageLoader />;
+  if (metrics.isError) return <LoadError onRetry={() => void metrics.refetch()} />;
+
+  const content = (
+    <Stack gap="lg">
+      <Group justify="space-between" wrap="wrap">
+        <Title order={1} size="h2">
+          {t('monitoring.title')}
+        </Title>
+        <Button variant="default" onClick={() => setFilter({ wallboard: !filter.wallboard })}>
+          {filter.wallboard ? t('monitoring.exitWallboard') : t('monitoring.wallboard')}
+        </Button>
+      </Group>
+      <Group gap="md" wrap="wrap" align="end">
+        <SegmentedControl
+          aria-label={t('monitoring.period')}
+          value={filter.period}
+          onChange={(value) => isPeriod(value) && setFilter({ period: value })}
+          data={periodPresets.map((p) => ({ value: p, label: t(`monitoring.periods.${p}`) }))}
+        />
+        <Select
+          label={t('monitoring.channel')}
+          value={filter.channel ?? ''}
+          onChange={(value) => setFilter({ channel: isChannel(value) ? value : null })}
+          data={[
+            { value: '', label: t('monitoring.allChannels') },
+            ...channels.map((c) => ({ value: c, label: t(`monitoring.channels.${c}`) })),
+          ]}
+          allowDeselect={false}
+          w={180}
+        />
+        <Select
+          label={t('monitoring.team')}
+          value={filter.teamId ?? ''}
+          onChange={(value) => setFilter({ teamId: value || null })}
+          data={[
+            { value: '', label: t('monitoring.allTeams') },
+            ...(teams.data ?? []).map((team) => ({ value: team.id, label: team.name })),
+          ]}
+          allowDeselect={false}
+          w={200}
+        />
+      </Group>
+      <Tiles figures={metrics.data.figures} />
+      <OperatorStrip workspaceId={membership.id} />
+      <CaseTable workspaceId={membership.id} kind="current" filter={filter} />
+      <CaseTable workspaceId={membership.id} kind="recover" filter={filter} />
+      <CaseTable workspaceId={membership.id} kind="queued" filter={filter} />
+    </Stack>
+  );
+  if (!filter.wallboard) return content;
+  // The wallboard: the same page over the whole screen, for a shared display.
+  return (
+    <Box
+      pos="fixed"
+      inset={0}
+      bg="var(--mantine-color-body)"
+      p="xl"
+      style={{ zIndex: 300, overflow: 'auto' }}
+      role="region"
+      aria-label={t('monitoring.wallboard')}
+    >
+      {content}
+    </Box>
+  );
+}
+
+function Tiles({ figures }: { figures: Figures }) {
+  const { t } = useTranslation();
+  const count = (
+    key: 'total' | 'active' | 'attended' | 'unattended' | 'pending' | 'transferred' | 'queued',
+  ) => <Tile key={key} label={t(`monitoring.tiles.${key}`)} value={String(figures[key])} />;
+  const average = (key: 'firstResponse' | 'response' | 'duration' | 'queueWait') => {
+    const a: Average = figures[key];
+    return (
+      <Tile
+        key={key}
+        label={t(`monitoring.tiles.${key}`)}
+        value={a.ms === null ? '—' : formatSeconds(a.ms)}
+        // An average is never shown without how many values it averages.
+        detail={a.count > 0 ? t('monitoring.over', { count: a.count }) : t('monitoring.none')}
+      />
+    );
+  };
+  return (
+    <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
+      {(['total', 'active', 'attended', 'unattended', 'pending', 'transferred', 'queued'] as const).map(
+        count,
+      )}
+      {(['firstResponse', 'response', 'duration', 'queueWait'] as const).map(average)}
+    </SimpleGrid>
+  );
+}
+
+function Tile({ label, value, detail }: { label: string; value: string; detail?: string }) {
+  return (
+    <Paper withBorder p="sm" radius="md" role="group" aria-label={label}>
+      <Text size="sm" c="gray.7">
+        {label}
+      </Text>
+      <Text fz={28} fw={700} lh={1.3}>
+        {value}
+      </Text>
+      {detail && (
+        <Text size="xs" c="gray.7">
+          {detail}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+function OperatorStrip({ workspaceId }: { workspaceId: string }) {
+  const { t } = useTranslation();
+  const operators = useOperators(workspaceId);
+  const custom = useStatuses(workspaceId);
+  if (!operators.data) return null;
+  const statusName = (status: string) =>
+    status.startsWith('custom:')
+      ? (custom.data?.find((s) => `custom:${s.id}` === status)?.name ?? t('statuses.unknown'))
+      : t(`statuses.${status}` as 'statuses.connected');
+  return (
+    <Section title={t('monitoring.operators')}>
+      <Group gap="xs" wrap="wrap">
+        {operators.data.map((o) => (
+          <Badge
+            key={o.userId}
+            size="lg"
+            variant="light"
+            color={o.status === 'connected' ? 'green' : o.status === 'disconnected' ? 'gray' : 'orange'}
+            styles={{ label: { textTransform: 'none' } }}
+          >
+            {o.name} · {statusName(o.status)} ·{' '}
+            {t('monitoring.load', { active: o.active, capacity: o.capacity })}
+          </Badge>
+        ))}
+      </Group>
+    </Section>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Stack gap="xs" component="section" aria-label={title}>
+      <Title order={2} size="h4">
+        {title}
+      </Title>
+      {children}
+    </Stack>
+  );
+}
+
+function CaseTable({
+  workspaceId,
+  kind,
+  filter,
+}: {
+  workspaceId: string;
+  kind: 'current' | 'recover' | 'queued';
+  filter: MonitoringFilter;
+}) {
+  const { t } = useTranslation();
+  const cases = useCases(workspaceId, kind, filter);
+  const recover = useRecover(workspaceId);
+  const notify = useNotify();
+  const now = useNow(15_000);
+  const since = (iso: string | null) => (iso ? formatSeconds(Math.max(0, now - Date.parse(iso))) : '—');
+  const customer = (c: MonitoredCase) => c.customer || `${t('monitoring.anonymous')} #${c.number}`;
+  const rows = cases.data ?? [];
+  return (
+    <Section title={t(`monitoring.${kind}`)}>
+      {rows.length === 0 ? (
+        <Text c="gray.7" size="sm">
+          {t('monitoring.empty')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('monitoring.columns.number')}</Table.Th>
+                <Table.Th>{t('monitoring.columns.customer')}</Table.Th>
+                {kind === 'current' && <Table.Th>{t('monitoring.columns.operator')}</Table.Th>}
+                <Table.Th>{t('monitoring.columns.team')}</Table.Th>
+                <Table.Th>{t('monitoring.columns.channel')}</Table.Th>
+                {kind === 'current' && <Table.Th>{t('monitoring.columns.since')}</Table.Th>}
+                {kind === 'current' && <Table.Th>{t('monitoring.columns.state')}</Table.Th>}
+                {kind === 'recover' && <Table.Th>{t('monitoring.columns.reason')}</Table.Th>}
+                {kind === 'recover' && <Table.Th>{t('monitoring.columns.window')}</Table.Th>}
+                {kind === 'queued' && <Table.Th>{t('monitoring.columns.position')}</Table.Th>}
+                <Table.Th>{t('monitoring.columns.waiting')}</Table.Th>
+                <Table.Th>{t('monitoring.columns.actions')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((c) => (
+                <Table.Tr key={c.conversationId}>
+                  <Table.Td>{c.number}</Table.Td>
+                  <Table.Td>{customer(c)}</Table.Td>
+                  {kind === 'current' && <Table.Td>{c.assigneeName ?? '—'}</Table.Td>}
+                  <Table.Td>{c.teamName ?? '—'}</Table.Td>
+                  <Table.Td>{t(`monitoring.channels.${c.channel}`)}</Table.Td>
+                  {kind === 'current' && <Table.Td>{since(c.assignedAt)}</Table.Td>}
+                  {kind === 'current' && (
+                    <Table.Td>{c.state ? t(`monitoring.states.${c.state}`) : '—'}</Table.Td>
+                  )}
+                  {kind === 'recover' && (
+                    <Table.Td>{c.reason ? t(`monitoring.reasons.${c.reason}`) : '—'}</Table.Td>
+                  )}
+                  {kind === 'recover' && (
+                    <Table.Td>
+                      {c.replyWindowEndsAt && Date.parse(c.replyWindowEndsAt) > now
+                        ? t('monitoring.windowLeft', {
+                            time: formatSeconds(Date.parse(c.replyWindowEndsAt) - now),
+                          })
+                        : t('monitoring.windowClosed')}
+                    </Table.Td>
+                  )}
+                  {kind === 'queued' && <Table.Td>{c.position ?? '—'}</Table.Td>}
+                  <Table.Td>{since(kind === 'queued' ? c.queuedAt : c.waitingSince)}</Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Link
+                        to={paths.conversation(workspaceId, c.conversationId)}
+                        aria-label={t('monitoring.openConversation', { number: c.number })}
+                        size="sm"
+                      >
+                        {t('monitoring.open')}
+                      </Link>
+                      {kind === 'recover' && (
+                        <Button
+                          size="compact-sm"
+                          variant="light"
+                          aria-label={t('monitoring.recoverConversation', { number: c.number })}
+                          loading={recover.isPending && recover.variables === c.conversationId}
+                          onClick={() =>
+                            recover.mutate(c.conversationId, {
+                              onSuccess: () => notify.success(t('monitoring.recovered')),
+                              onError: (error) => notify.error(error),
+                            })
+                          }
+                        >
+                          {t('monitoring.recoverAction')}
+                        </Button>
+                      )}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,135 @@
+import type { CaseKind, ChannelKind, MonitoredCase, RecoverReason } from '@parley/contracts';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+
+/** How long a customer may wait in an operator's inbox before the case needs recovering. */
+export const UNANSWERED_AFTER_MS = 30 * 60_000;
+/** The web chat's reply window (ROUTE-7 gives other channels theirs). */
+const REPLY_WINDOW_MS: Record<ChannelKind, number> = {
+  web: 24 * 3600_000,
+  whatsapp: 24 * 3600_000,
+  messenger: 24 * 3600_000,
+  instagram: 24 * 3600_000,
+  x: 24 * 3600_000,
+  telegram: 24 * 3600_000,
+  email: 7 * 24 * 3600_000,
+  api: 7 * 24 * 3600_000,
+};
+const LIMIT = 500;
+
+interface CaseRow extends Record<string, unknown> {
+  id: string;
+  number: number;
+  customer: string | null;
+  channel: ChannelKind;
+  team_id: string | null;
+  team_name: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  assignee_status: string | null;
+  created_at: string | Date;
+  assigned_at: string | Date | null;
+  burst_started_at: string | Date | null;
+  last_customer_message_at: string | Date | null;
+  queued_at: string | Date | null;
+  out_of_hours: boolean;
+  offline: boolean;
+  answered: boolean;
+  position: number | string | null;
+}
+
+const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
+
+function reasonOf(r: CaseRow, now: Date): RecoverReason | null {
+  if (!r.assignee_id) return r.out_of_hours ? 'out_of_hours' : r.offline ? 'offline_message' : null;
+  if (r.assignee_status === 'disconnected') return 'operator_unavailable';
+  const waiting = r.burst_started_at ? now.getTime() - new Date(r.burst_started_at).getTime() : 0;
+  return waiting >= UNANSWERED_AFTER_MS ? 'unanswered' : null;
+}
+
+/**
+ * MON-4…6: current cases (open and assigned), cases to recover (out of hours, left by the offline
+ * form, with an unavailable operator, or unanswered too long) and queued cases with their place.
+ * Each list reads only open conversations of the workspace, through the status indexes.
+ */
+export async function listCases(
+  db: Queryable,
+  input: { workspaceId: string; kind: CaseKind; channel?: ChannelKind; teamId?: string; now?: Date },
+): Promise<MonitoredCase[]> {
+  const now = input.now ?? new Date();
+  const filters: SQL[] = [sql`c.workspace_id = ${input.workspaceId}`, sql`c.status = 'open'`];
+  if (input.channel) filters.push(sql`c.channel = ${input.channel}`);
+  if (input.teamId) filters.push(sql`c.team_id = ${input.teamId}`);
+  if (input.kind === 'current') filters.push(sql`c.assignee_id IS NOT NULL`);
+  if (input.kind === 'queued') {
+    filters.push(sql`c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours`);
+  }
+  if (input.kind === 'recover') {
+    filters.push(sql`(
+      (c.assignee_id IS NULL AND (c.out_of_hours OR c.offline))
+      OR (c.assignee_id IS NOT NULL AND (
+        m.last_active_at IS NULL OR m.last_active_at <= now() - make_interval(secs => w.disconnect_grace_seconds)
+        OR c.burst_started_at <= ${new Date(now.getTime() - UNANSWERED_AFTER_MS).toISOString()}::timestamptz)))`);
+  }
+  const order =
+    input.kind === 'queued'
+      ? sql`c.team_id, position`
+      : input.kind === 'current'
+        ? sql`c.assigned_at`
+        : sql`c.created_at`;
+  const result = await db.execute<CaseRow>(sql`
+    SELECT c.id, c.number, coalesce(ct.name, ct.email) AS customer, c.channel, c.team_id, t.name AS team_name,
+      c.assignee_id, u.name AS assignee_name,
+      CASE WHEN c.assignee_id IS NULL THEN NULL
+        WHEN m.last_active_at > now() - make_interval(secs => w.disconnect_grace_seconds) THEN m.status
+        ELSE 'disconnected' END AS assignee_status,
+      c.created_at, c.assigned_at, c.burst_started_at, c.last_customer_message_at, c.queued_at,
+      c.out_of_hours, c.offline,
+      EXISTS (SELECT 1 FROM conversation_assignments a WHERE a.conversation_id = c.id
+        AND a.ended_at IS NULL AND a.first_reply_at IS NOT NULL) AS answered,
+      CASE WHEN c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours THEN
+        row_number() OVER (PARTITION BY c.team_id, (c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours)
+          ORDER BY CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
+            c.queued_at, c.id)
+      END AS position
+    FROM conversations c
+    JOIN workspaces w ON w.id = c.workspace_id
+    JOIN contacts ct ON ct.id = c.contact_id
+    LEFT JOIN teams t ON t.id = c.team_id
+    LEFT JOIN users u ON u.id = c.assignee_id
+    LEFT JOIN memberships m ON m.workspace_id = c.workspace_id AND m.user_id = c.assignee_id
+    WHERE ${sql.join(filters, sql` AND `)}
+    ORDER BY ${order}
+    LIMIT ${LIMIT}`);
+  return result.rows.map((r) => {
+    const lastCustomer = r.last_customer_message_at ? new Date(r.last_customer_message_at).getTime() : null;
+    return {
+      conversationId: r.id,
+      number: Number(r.number),
+      customer: r.customer,
+      channel: r.channel,
+      teamId: r.team_id,
+      teamName: r.team_name,
+      assigneeId: r.assignee_id,
+      assigneeName: r.assignee_name,
+      createdAt: iso(r.created_at)!,
+      assignedAt: iso(r.assigned_at),
+      waitingSince: iso(r.burst_started_at),
+      state:
+        input.kind !== 'current'
+          ? null
+          : !r.answered && r.burst_started_at
+            ? 'pending'
+            : r.burst_started_at
+              ? 'waiting_operator'
+              : 'waiting_customer',
+      reason: input.kind === 'recover' ? reasonOf(r, now) : null,
+      replyWindowEndsAt:
+        input.kind === 'recover' && lastCustomer !== null
+          ? new Date(lastCustomer + REPLY_WINDOW_MS[r.channel]).toISOString()
+          : null,
+      queuedAt: iso(r.queued_at),
+      position: r.position === null ? null : Number(r.position),
+    };
+  });
+}

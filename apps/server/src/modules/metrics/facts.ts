@@ -1,0 +1,271 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { DbTx } from '../../platform/db/client.ts';
+import {
+  type AssignmentEnd,
+  type AssignmentHow,
+  conversationAssignments,
+  conversations,
+} from '../../platform/db/schema.ts';
+
+/**
+ * The facts behind SPEC §3, recorded in the same transaction as the change they describe, so a
+ * figure is a bounded read of these rows and never a reconstruction from messages.
+ */
+
+/**
+ * The one way a conversation changes hands: ends the open assignment (if any) and opens one for the
+ * new assignee (if any), moving the conversation's `assignee_id` / `assigned_at` with it.
+ */
+export async function setAssignee(
+  db: DbTx,
+  input: {
+    workspaceId: string;
+    conversationId: string;
+    userId: string | null;
+    teamId?: string | null;
+    how: AssignmentHow;
+    /** Why the previous assignment ends, when there is one. */
+    endReason: AssignmentEnd;
+    at?: Date;
+  },
+): Promise<void> {
+  const at = input.at ?? new Date();
+  await endAssignment(db, { conversationId: input.conversationId, reason: input.endReason, at });
+  if (input.userId === null) {
+    await db
+      .update(conversations)
+      .set({ assigneeId: null, assignedAt: null })
+      .where(eq(conversations.id, input.conversationId));
+    return;
+  }
+  const [row] = await db
+    .update(conversations)
+    .set({
+      assigneeId: input.userId,
+      assignedAt: at,
+      firstAssignedAt: sql`coalesce(${conversations.firstAssignedAt}, ${at.toISOString()}::timestamptz)`,
+    })
+    .where(eq(conversations.id, input.conversationId))
+    .returning({ cycle: conversations.cycle, teamId: conversations.teamId });
+  await db.insert(conversationAssignments).values({
+    workspaceId: input.workspaceId,
+    conversationId: input.conversationId,
+    cycle: row?.cycle ?? 1,
+    userId: input.userId,
+    teamId: input.teamId === undefined ? (row?.teamId ?? null) : input.teamId,
+    how: input.how,
+    assignedAt: at,
+    // An operator who picks a conversation by answering it has answered at once (SPEC §3).
+    firstReplyAt: input.how === 'reply' ? at : null,
+  });
+}
+
+/** Ends the conversation's open assignment, if any (close, unassign, disconnection…). */
+export async function endAssignment(
+  db: DbTx,
+  input: { conversationId: string; reason: AssignmentEnd; at?: Date },
+): Promise<void> {
+  await db
+    .update(conversationAssignments)
+    .set({ endedAt: input.at ?? new Date(), endReason: input.reason })
+    .where(
+      and(
+        eq(conversationAssignments.conversationId, input.conversationId),
+        isNull(conversationAssignments.endedAt),
+      ),
+    );
+}
+
+/** An operator acted on the conversation (reply, transfer, close): it counts as attended. */
+export async function recordAction(
+  db: DbTx,
+  input: { conversationId: string; at?: Date; transfer?: boolean },
+): Promise<void> {
+  const at = (input.at ?? new Date()).toISOString();
+  await db
+    .update(conversations)
+    .set({
+      firstActionAt: sql`coalesce(${conversations.firstActionAt}, ${at}::timestamptz)`,
+      ...(input.transfer ? { transferCount: sql`${conversations.transferCount} + 1` } : {}),
+    })
+    .where(eq(conversations.id, input.conversationId));
+}
+
+/** Closing ends the cycle: the open assignment ends and an unanswered burst is dropped (it never counts). */
+export async function recordClose(
+  db: DbTx,
+  input: { conversationId: string; closedById: string | null; at?: Date },
+): Promise<void> {
+  const at = input.at ?? new Date();
+  await endAssignment(db, { conversationId: input.conversationId, reason: 'close', at });
+  await db
+    .update(conversations)
+    .set({
+      closedById: input.closedById,
+      burstStartedAt: null,
+      ...(input.closedById
+        ? { firstActionAt: sql`coalesce(${conversations.firstActionAt}, ${at.toISOString()}::timestamptz)` }
+        : {}),
+    })
+    .where(eq(conversations.id, input.conversationId));
+}
+
+/**
+ * A closed conversation opened again starts a new cycle: first response and response times are
+ * measured from now, and its assignee (if it keeps one) starts a new assignment.
+ */
+export async function recordReopen(
+  db: DbTx,
+  input: { workspaceId: string; conversationId: string; assigneeId: string | null; at?: Date },
+): Promise<void> {
+  const at = input.at ?? new Date();
+  await db
+    .update(conversations)
+    .set({ cycle: sql`${conversations.cycle} + 1`, cycleStartedAt: at, burstStartedAt: null })
+    .where(eq(conversations.id, input.conversationId));
+  if (input.assigneeId) {
+    await setAssignee(db, {
+      workspaceId: input.workspaceId,
+      conversationId: input.conversationId,
+      userId: input.assigneeId,
+      how: 'reopen',
+      endReason: 'close',
+      at,
+    });
+  }
+}
+
+/** What the metrics need of a stored message. */
+export interface MessageFact {
+  conversationId: string;
+  authorKind: string;
+  authorId: string | null;
+  private: boolean;
+  createdAt: Date;
+}
+
+interface Clock {
+  burst: number | null;
+  sum: number;
+  count: number;
+  firstAuthor: string | null;
+  firstAction: number | null;
+}
+
+interface OpenAssignment {
+  id: string;
+  userId: string;
+  firstReply: number | null;
+  sum: number;
+  count: number;
+}
+
+/**
+ * Moves the response clocks for stored messages (any number, any conversations; the batched writer
+ * passes a whole batch): only an operator's public reply counts as a reply (SPEC §3); a customer
+ * burst is timed from its first message to the next reply; the assignee's first reply sets the
+ * assignment's first response. Reads the clocks of the touched conversations once and writes them
+ * back with two statements, whatever the number of messages.
+ */
+export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<void> {
+  const relevant = facts
+    .filter((f) => !f.private && (f.authorKind === 'contact' || f.authorKind === 'operator'))
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  if (relevant.length === 0) return;
+  const ids = [...new Set(relevant.map((f) => f.conversationId))];
+  const rows = await db
+    .select({
+      id: conversations.id,
+      burst: conversations.burstStartedAt,
+      firstAuthor: conversations.firstAuthor,
+      firstAction: conversations.firstActionAt,
+    })
+    .from(conversations)
+    .where(inArray(conversations.id, ids))
+    .for('update');
+  const open = await db
+    .select({
+      id: conversationAssignments.id,
+      conversationId: conversationAssignments.conversationId,
+      userId: conversationAssignments.userId,
+      firstReply: conversationAssignments.firstReplyAt,
+    })
+    .from(conversationAssignments)
+    .where(
+      and(inArray(conversationAssignments.conversationId, ids), isNull(conversationAssignments.endedAt)),
+    );
+  const clocks = new Map<string, Clock>(
+    rows.map((r) => [
+      r.id,
+      {
+        burst: r.burst?.getTime() ?? null,
+        sum: 0,
+        count: 0,
+        firstAuthor: r.firstAuthor,
+        firstAction: r.firstAction?.getTime() ?? null,
+      },
+    ]),
+  );
+  const assignments = new Map<string, OpenAssignment>(
+    open.map((a) => [
+      a.conversationId,
+      { id: a.id, userId: a.userId, firstReply: a.firstReply?.getTime() ?? null, sum: 0, count: 0 },
+    ]),
+  );
+  for (const fact of relevant) {
+    const clock = clocks.get(fact.conversationId);
+    if (!clock) continue;
+    const at = fact.createdAt.getTime();
+    if (fact.authorKind === 'contact') {
+      clock.firstAuthor ??= 'contact';
+      clock.burst ??= at;
+      continue;
+    }
+    clock.firstAuthor ??= 'operator';
+    clock.firstAction ??= at;
+    const assignment = assignments.get(fact.conversationId);
+    const byAssignee = assignment?.userId === fact.authorId;
+    if (clock.burst !== null) {
+      const waited = Math.max(0, at - clock.burst);
+      clock.sum += waited;
+      clock.count += 1;
+      if (assignment && byAssignee) {
+        assignment.sum += waited;
+        assignment.count += 1;
+      }
+      clock.burst = null;
+    }
+    if (assignment && byAssignee) assignment.firstReply ??= at;
+  }
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  await db.execute(sql`
+    UPDATE conversations c SET
+      burst_started_at = i.burst,
+      response_sum_ms = c.response_sum_ms + i.sum,
+      response_count = c.response_count + i.count,
+      first_author = coalesce(c.first_author, i.first_author),
+      first_action_at = coalesce(c.first_action_at, i.first_action)
+    FROM jsonb_to_recordset(${JSON.stringify(
+      [...clocks].map(([id, c]) => ({
+        id,
+        burst: iso(c.burst),
+        sum: c.sum,
+        count: c.count,
+        first_author: c.firstAuthor,
+        first_action: iso(c.firstAction),
+      })),
+    )}::jsonb) AS i(id uuid, burst timestamptz, sum bigint, count int, first_author text,
+      first_action timestamptz)
+    WHERE c.id = i.id`);
+  const touched = [...assignments.values()].filter((a) => a.count > 0 || a.firstReply !== null);
+  if (touched.length === 0) return;
+  await db.execute(sql`
+    UPDATE conversation_assignments a SET
+      first_reply_at = coalesce(a.first_reply_at, i.first_reply),
+      response_sum_ms = a.response_sum_ms + i.sum,
+      response_count = a.response_count + i.count
+    FROM jsonb_to_recordset(${JSON.stringify(
+      touched.map((a) => ({ id: a.id, first_reply: iso(a.firstReply), sum: a.sum, count: a.count })),
+    )}::jsonb) AS i(id uuid, first_reply timestamptz, sum bigint, count int)
+    WHERE a.id = i.id`);
+}

@@ -1,0 +1,275 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  addMember,
+  type Client,
+  type Owner,
+  openSocket,
+  setupOwner,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from '../../../test/harness.ts';
+
+/**
+ * A scripted day (SPEC §3): conversations driven through the HTTP API on a controlled clock, then
+ * the exact figures the metrics module must give. Only `Date` is faked: timers and the database run
+ * as usual, and the clock only moves forward from the real time so liveness checks still hold.
+ */
+describe('metrics over a scripted day', () => {
+  let server: TestServer;
+  let owner: Owner;
+  let ana: { client: Client; userId: string };
+  let ben: { client: Client; userId: string };
+  let teamId: string;
+  let widgetKey: string;
+  const sockets: Awaited<ReturnType<typeof openSocket>>[] = [];
+  const w = () => `/api/workspaces/${owner.workspaceId}`;
+  let t0 = 0;
+  const at = (seconds: number) => vi.setSystemTime(t0 + seconds * 1000);
+
+  const row = async (conversationId: string) => {
+    const { rows } = await server.parley.ctx.db.execute<{ queued_at: string | null; out_of_hours: boolean }>(
+      sql`SELECT queued_at, out_of_hours FROM conversations WHERE id = ${conversationId}`,
+    );
+    return rows[0]!;
+  };
+
+  /** A new visitor; `say` posts a customer message and returns its conversation. */
+  const visitor = async () => {
+    const session = await fetch(`${server.url}/api/widget/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workspaceKey: widgetKey, locale: 'en' }),
+    });
+    const { token } = (await session.json()) as { token: string };
+    return async (text: string): Promise<string> => {
+      const res = await fetch(`${server.url}/api/widget/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: `m-${Math.random().toString(36).slice(2, 12)}`, text }),
+      });
+      expect(res.status).toBe(200);
+      const { id } = (await res.json()) as { id: string };
+      const { rows } = await server.parley.ctx.db.execute<{ conversation_id: string }>(
+        sql`SELECT conversation_id FROM messages WHERE id = ${id}`,
+      );
+      return rows[0]!.conversation_id;
+    };
+  };
+  /** The router has seen the conversation (queued or flagged out of hours) before the clock moves. */
+  const routed = async (conversationId: string) => {
+    for (const deadline = performance.now() + 15_000; performance.now() < deadline; ) {
+      const r = await row(conversationId);
+      if (r.queued_at || r.out_of_hours) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('conversation was never routed');
+  };
+  const reply = async (who: { client: Client }, conversationId: string, text: string, isPrivate = false) => {
+    const res = await who.client.post(`${w()}/conversations/${conversationId}/messages`, {
+      clientId: `o-${Math.random().toString(36).slice(2, 12)}`,
+      text,
+      private: isPrivate,
+    });
+    expect(res.status).toBe(200);
+  };
+  const act = async (who: { client: Client }, path: string, body: unknown = {}) => {
+    const res = await who.client.post(`${w()}${path}`, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { heartbeatMs: 300 });
+    owner = await setupOwner(server.url);
+    widgetKey = (await owner.client.get(w())).body.widgetKey;
+    ana = await addMember(owner, { email: 'ana@example.com', role: 'operator', name: 'Ana' });
+    ben = await addMember(owner, { email: 'ben@example.com', role: 'operator', name: 'Ben' });
+    for (const m of [ana, ben]) {
+      const socket = await openSocket(
+        server.url,
+        `/api/realtime?workspaceId=${owner.workspaceId}`,
+        m.client.cookie,
+      );
+      sockets.push(socket);
+    }
+    await waitFor(() => sockets.every((s) => s.messages.some((m) => m.type === 'ready')));
+    // Manual pick: nothing is assigned behind the script's back.
+    const team = await owner.client.post(`${w()}/teams`, { name: 'Support', rule: 'manual', capacity: 5 });
+    teamId = team.body.id;
+    await owner.client.put(`${w()}/teams/${teamId}/members`, { userIds: [ana.userId, ben.userId] });
+    // A long grace period: the faked clock runs ahead of the heartbeats' database time.
+    await owner.client.patch(`${w()}/routing`, { defaultTeamId: teamId, disconnectGraceSeconds: 3600 });
+  });
+  afterAll(async () => {
+    vi.useRealTimers();
+    for (const s of sockets) s.ws.close();
+    await server?.close();
+  });
+
+  it('gives the exact figures of SPEC §3, overall and per operator', async () => {
+    t0 = Math.ceil(Date.now() / 1000) * 1000 + 1000;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at(0);
+
+    // C1: a reply before anyone is assigned takes the conversation (first response 0, counted).
+    const c1Say = await visitor();
+    const c1 = await c1Say('hello, anyone?');
+    await routed(c1);
+    at(30);
+    await reply(ana, c1, 'Hi! Ana here.');
+
+    // C2: a burst of three answered once, then a transfer mid-conversation.
+    at(60);
+    const c2Say = await visitor();
+    const c2 = await c2Say('my order');
+    await routed(c2);
+    at(70);
+    await c2Say('is late');
+    at(80);
+    await c2Say('very late');
+    at(100);
+    await act(ben, `/conversations/${c2}/assign`, { assigneeId: ben.userId });
+    at(160);
+    await reply(ben, c2, 'Let me look.');
+    at(200);
+    await c2Say('any news?');
+    at(220);
+    await act(ben, `/conversations/${c2}/transfer`, { toUserId: ana.userId, message: 'billing' });
+    // A private note and the automatic "looking for information" notice are not replies.
+    at(230);
+    await reply(ana, c2, 'checking billing', true);
+    await ana.client.put(`${w()}/me/status`, { status: 'looking_for_info' });
+    await ana.client.put(`${w()}/me/status`, { status: 'connected' });
+    at(250);
+    await reply(ana, c2, 'Refund sent.');
+
+    // C3: nobody answers (picked later, never answered: pending).
+    at(300);
+    const c3 = await (await visitor())('hello?');
+    await routed(c3);
+
+    // C4: answered, closed, reopened: the second cycle is timed from the reopening.
+    at(400);
+    const c4Say = await visitor();
+    const c4 = await c4Say('question');
+    await routed(c4);
+    at(410);
+    await act(ana, `/conversations/${c4}/assign`, { assigneeId: ana.userId });
+    at(430);
+    await reply(ana, c4, 'answer');
+    at(500);
+    await act(ana, `/conversations/${c4}/close`);
+    at(600);
+    await act(ana, `/conversations/${c4}/reopen`);
+    at(660);
+    await reply(ana, c4, 'one more thing');
+    at(700);
+    await c4Say('thanks, and another');
+    at(710);
+    await reply(ana, c4, 'sure');
+
+    // C5: arrives while the team is closed: out of hours, never attended.
+    const closed = { timezone: 'UTC', weekly: {}, holidays: [] };
+    await owner.client.patch(`${w()}/teams/${teamId}`, {
+      name: 'Support',
+      rule: 'manual',
+      capacity: 5,
+      businessHours: closed,
+    });
+    at(750);
+    const c5 = await (await visitor())('are you there at night?');
+    await routed(c5);
+    expect((await row(c5)).out_of_hours).toBe(true);
+    await owner.client.patch(`${w()}/teams/${teamId}`, {
+      name: 'Support',
+      rule: 'manual',
+      capacity: 5,
+      businessHours: null,
+    });
+
+    // C1 is closed: duration 800 s. C3 is picked and left unanswered. C6 waits in the queue.
+    at(800);
+    await act(ana, `/conversations/${c1}/close`);
+    at(900);
+    await act(ben, `/conversations/${c3}/assign`, { assigneeId: ben.userId });
+    at(950);
+    const c6 = await (await visitor())('still there?');
+    await routed(c6);
+
+    const period = `from=${new Date(t0 - 3600_000).toISOString()}&to=${new Date(t0 + 3600_000).toISOString()}`;
+    const report = await owner.client.get(`${w()}/metrics?${period}`);
+    expect(report.status, JSON.stringify(report.body)).toBe(200);
+    expect(report.body.figures).toEqual({
+      total: 6,
+      attended: 3, // C1, C2, C4
+      unattended: 3, // C3 (picked, never answered), C5 (out of hours), C6 (queued)
+      transferred: 1,
+      closed: 1,
+      // Per assignment: C1 Ana 0 s, C2 Ben 60 s, C2 Ana 30 s, C4 Ana 20 s, C4 Ana again 60 s.
+      firstResponse: { ms: 34_000, count: 5 },
+      // Per burst: C1 30 s, C2 100 s (three messages, one burst) and 50 s, C4 30 s and 10 s.
+      response: { ms: 44_000, count: 5 },
+      duration: { ms: 800_000, count: 1 },
+      // C1 30 s, C2 40 s, C4 10 s, C3 600 s in the queue before their first assignment.
+      queueWait: { ms: 170_000, count: 4 },
+      active: 3, // C2 and C4 (Ana), C3 (Ben)
+      pending: 1, // C3: the customer wrote, Ben has not answered
+      queued: 1, // C6 (C5 is out of hours: a case to recover, not queued)
+    });
+
+    const perOperator = await owner.client.get(`${w()}/metrics?${period}&segment=operator`);
+    const of = (userId: string) =>
+      perOperator.body.segments.find((s: { key: string }) => s.key === userId)?.figures;
+    expect(of(ana.userId)).toMatchObject({
+      total: 3,
+      attended: 3,
+      firstResponse: { ms: 27_500, count: 4 },
+      response: { ms: 30_000, count: 4 },
+    });
+    expect(of(ben.userId)).toMatchObject({
+      total: 2,
+      attended: 1,
+      firstResponse: { ms: 60_000, count: 1 },
+      response: { ms: 100_000, count: 1 },
+    });
+    // Overall figures are not sums of the operators' (C2 was handled by both).
+    expect(perOperator.body.figures).toEqual(report.body.figures);
+
+    // The cases behind the live page (MON-4…6), then a recovery (MON-5).
+    const cases = async (kind: string) =>
+      (await owner.client.get(`${w()}/monitoring/cases?kind=${kind}`)).body;
+    const current = await cases('current');
+    expect(current.map((c: { conversationId: string }) => c.conversationId).sort()).toEqual(
+      [c2, c3, c4].sort(),
+    );
+    expect(current.find((c: { conversationId: string }) => c.conversationId === c3)).toMatchObject({
+      assigneeId: ben.userId,
+      state: 'pending',
+      waitingSince: new Date(t0 + 300_000).toISOString(),
+    });
+    expect(await cases('queued')).toMatchObject([{ conversationId: c6, position: 1 }]);
+    const recover = await cases('recover');
+    expect(recover).toMatchObject([
+      {
+        conversationId: c5,
+        reason: 'out_of_hours',
+        replyWindowEndsAt: new Date(t0 + 750_000 + 86_400_000).toISOString(),
+      },
+    ]);
+    expect(await act(owner, `/conversations/${c5}/recover`)).toEqual({ outcome: 'queued' });
+    expect(await cases('recover')).toEqual([]);
+    expect((await cases('queued')).map((c: { conversationId: string }) => c.conversationId)).toEqual([
+      c5,
+      c6,
+    ]);
+
+    // Monitoring is for supervisors: an operator gets 403.
+    expect((await ana.client.get(`${w()}/monitoring/cases?kind=current`)).status).toBe(403);
+    const denied = await ana.client.get(`${w()}/metrics?${period}`);
+    expect(denied.status).toBe(403);
+    const bad = await owner.client.get(`${w()}/metrics?from=${new Date(t0).toISOString()}`);
+    expect(bad.status).toBe(400);
+  });
+});

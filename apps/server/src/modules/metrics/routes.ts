@@ -1,0 +1,65 @@
+import {
+  casesQuery,
+  id,
+  metricsQuery,
+  metricsReport as metricsReportSchema,
+  monitoredCase,
+} from '@parley/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { recoverConversation } from '../routing/recover.ts';
+import { authorize } from '../workspaces/policy.ts';
+import { workspaceParams } from '../workspaces/routes.ts';
+import { listCases } from './cases.ts';
+import { metricsReport } from './report.ts';
+
+/** Live monitoring (MON-1…7); registered inside the workspace scope (request.principal is set). */
+export function metricsRoutes(scoped: FastifyInstance, ctx: AppContext) {
+  const r = scoped.withTypeProvider<ZodTypeProvider>();
+  const tags = ['monitoring'];
+  r.get(
+    '/metrics',
+    {
+      schema: {
+        tags,
+        params: workspaceParams,
+        querystring: metricsQuery,
+        response: { 200: metricsReportSchema },
+      },
+    },
+    (request) => metricsReport(ctx.db, request.principal, request.query),
+  );
+  r.get(
+    '/monitoring/cases',
+    {
+      schema: {
+        tags,
+        params: workspaceParams,
+        querystring: casesQuery,
+        response: { 200: z.array(monitoredCase) },
+      },
+    },
+    (request) => {
+      authorize(request.principal, 'monitor');
+      return listCases(ctx.db, { workspaceId: request.principal.workspaceId, ...request.query });
+    },
+  );
+  r.post(
+    '/conversations/:conversationId/recover',
+    {
+      schema: {
+        tags,
+        params: workspaceParams.extend({ conversationId: id }),
+        response: { 200: z.object({ outcome: z.enum(['assigned', 'queued', 'out_of_hours', 'skipped']) }) },
+      },
+    },
+    async (request) => ({
+      outcome: await recoverConversation(ctx.db, {
+        actor: request.principal,
+        conversationId: request.params.conversationId,
+      }),
+    }),
+  );
+}

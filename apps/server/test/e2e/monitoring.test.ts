@@ -1,0 +1,65 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
+import { startTestServer, type TestServer } from '../harness.ts';
+
+/** MON-7: a supervisor watches the live monitoring page while a customer arrives; nothing is reloaded. */
+describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
+    ({ browser, close: closeBrowser } = await launchBrowser());
+  }, 60_000);
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.close();
+  });
+
+  it('shows the figures and cases, and follows a new conversation live', async () => {
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill('sam@demo.parley.test');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Monitoring' }).click();
+    await page.getByRole('heading', { name: 'Live monitoring' }).waitFor();
+    const tile = (name: string) => page.getByRole('group', { name, exact: true });
+    await expect.poll(() => tile('Total').textContent(), { timeout: 15_000 }).toMatch(/^Total\d+$/);
+    const before = Number((await tile('Total').textContent())!.replace('Total', ''));
+    // Demo conversations were answered: the averages show their counts.
+    await expect.poll(() => tile('Avg first response').textContent()).toMatch(/over \d+/);
+
+    const widgetKey = (await server.parley.ctx.db.query.workspaces.findFirst())!.widgetKey;
+    const session = (await (
+      await fetch(`${server.url}/api/widget/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workspaceKey: widgetKey, locale: 'en' }),
+      })
+    ).json()) as { token: string };
+    const sent = await fetch(`${server.url}/api/widget/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'monitor-1', text: 'Where is my parcel?' }),
+    });
+    expect(sent.status).toBe(200);
+
+    // Pushed: the total grows and the new case is listed (queued, or current once routed).
+    await expect.poll(() => tile('Total').textContent(), { timeout: 15_000 }).toBe(`Total${before + 1}`);
+    await page
+      .getByRole('cell', { name: /^Visitor #\d+$/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath('monitoring'), fullPage: true });
+
+    // The view is in the URL: a reload keeps the period.
+    await page.locator('label', { hasText: 'Last 7 days' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('period')).toBe('7d');
+    await page.reload();
+    await expect.poll(() => page.getByRole('radio', { name: 'Last 7 days' }).isChecked()).toBe(true);
+  });
+});

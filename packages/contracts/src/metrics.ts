@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { id } from './common.ts';
+import { channelKind } from './conversations.ts';
+
+/** Periods offered by the monitoring page; computed in the workspace's time zone. */
+export const periodPresets = ['today', 'yesterday', '7d', '30d'] as const;
+export const periodPreset = z.enum(periodPresets);
+export type PeriodPreset = z.infer<typeof periodPreset>;
+
+export const metricsSegments = ['channel', 'team', 'operator'] as const;
+
+export const metricsQuery = z
+  .object({
+    period: periodPreset.optional().describe('a preset period in the workspace time zone (default today)'),
+    from: z.iso.datetime({ offset: true }).optional().describe('start of a custom period (inclusive)'),
+    to: z.iso.datetime({ offset: true }).optional().describe('end of a custom period (exclusive)'),
+    channel: channelKind.optional(),
+    teamId: id.optional(),
+    segment: z.enum(metricsSegments).optional().describe('also answer per channel, team or operator'),
+  })
+  .refine((q) => (q.from === undefined) === (q.to === undefined), {
+    message: 'from and to go together',
+    path: ['to'],
+  });
+export type MetricsQuery = z.infer<typeof metricsQuery>;
+
+/** An average always travels with how many values it averages: "0 s over 0" is no zero. */
+export const average = z.object({
+  /** Milliseconds; null when there is nothing to average. */
+  ms: z.number().nullable(),
+  count: z.number().int(),
+});
+export type Average = z.infer<typeof average>;
+
+export const figures = z.object({
+  total: z.number().int(),
+  attended: z.number().int(),
+  unattended: z.number().int(),
+  transferred: z.number().int(),
+  /** Closed inside the period. */
+  closed: z.number().int(),
+  firstResponse: average,
+  response: average,
+  duration: average,
+  queueWait: average,
+  /** Now, whatever the period. */
+  active: z.number().int(),
+  pending: z.number().int(),
+  queued: z.number().int(),
+});
+export type Figures = z.infer<typeof figures>;
+
+export const metricsReport = z.object({
+  from: z.string(),
+  to: z.string(),
+  timezone: z.string(),
+  figures,
+  segments: z
+    .array(z.object({ key: z.string().nullable(), figures }))
+    .describe('per channel, team or operator when asked; key null = none (no team, unassigned)'),
+});
+export type MetricsReport = z.infer<typeof metricsReport>;
+
+/** MON-4…6: the cases behind the live monitoring page. */
+export const caseKinds = ['current', 'recover', 'queued'] as const;
+export const caseKind = z.enum(caseKinds);
+export type CaseKind = z.infer<typeof caseKind>;
+
+export const recoverReasons = [
+  'out_of_hours',
+  'offline_message',
+  'operator_unavailable',
+  'unanswered',
+] as const;
+export type RecoverReason = (typeof recoverReasons)[number];
+
+export const monitoredCase = z.object({
+  conversationId: id,
+  number: z.number().int(),
+  customer: z.string().nullable(),
+  channel: channelKind,
+  teamId: id.nullable(),
+  teamName: z.string().nullable(),
+  assigneeId: id.nullable(),
+  assigneeName: z.string().nullable(),
+  createdAt: z.string(),
+  /** When the current operator took it (current cases). */
+  assignedAt: z.string().nullable(),
+  /** Oldest unanswered customer message, if the customer waits for an answer. */
+  waitingSince: z.string().nullable(),
+  /** current: 'pending' (no first response yet), 'waiting_operator' or 'waiting_customer'. */
+  state: z.enum(['pending', 'waiting_operator', 'waiting_customer']).nullable(),
+  /** recover: why it needs someone, and when its channel's reply window closes. */
+  reason: z.enum(recoverReasons).nullable(),
+  replyWindowEndsAt: z.string().nullable(),
+  /** queued: since when, and its place in its team's queue (1 = next). */
+  queuedAt: z.string().nullable(),
+  position: z.number().int().nullable(),
+});
+export type MonitoredCase = z.infer<typeof monitoredCase>;
+
+export const casesQuery = z.object({
+  kind: caseKind,
+  channel: channelKind.optional(),
+  teamId: id.optional(),
+});
