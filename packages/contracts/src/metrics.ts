@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id } from './common.ts';
 import { channelKind } from './conversations.ts';
+import { dateTime } from './text.ts';
 
 /** Periods offered by the monitoring page; computed in the workspace's time zone. */
 export const periodPresets = ['today', 'yesterday', '7d', '30d'] as const;
@@ -12,8 +13,8 @@ export const metricsSegments = ['channel', 'team', 'operator'] as const;
 export const metricsQuery = z
   .object({
     period: periodPreset.optional().describe('a preset period in the workspace time zone (default today)'),
-    from: z.iso.datetime({ offset: true }).optional().describe('start of a custom period (inclusive)'),
-    to: z.iso.datetime({ offset: true }).optional().describe('end of a custom period (exclusive)'),
+    from: dateTime.optional().describe('start of a custom period (inclusive)'),
+    to: dateTime.optional().describe('end of a custom period (exclusive)'),
     channel: channelKind.optional(),
     teamId: id.optional(),
     segment: z.enum(metricsSegments).optional().describe('also answer per channel, team or operator'),
