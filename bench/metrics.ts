@@ -1,0 +1,163 @@
+/**
+ * The monitoring figures on a large workspace: fills a fresh database with BENCH_CONVERSATIONS
+ * conversations (default 1,000,000 on PostgreSQL, 100,000 on PGlite) and BENCH_MESSAGES_PER (10)
+ * messages each over 90 days, generated in SQL, with the facts the metrics module reads; then times
+ * the monitoring queries (today, 7 and 30 days, segmented by channel and team; the current, to-recover
+ * and queued lists) and, in the same run, the average response time computed naively from messages.
+ * The last line reads `metrics: <N> conversations, p95 <X> ms (worst: <query>), naive <Y> ms`.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:metrics
+ *   npm run bench:metrics                            # PGlite in a temporary directory
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { listCases } from '../apps/server/src/modules/metrics/cases.ts';
+import { computeFigures, type Segment } from '../apps/server/src/modules/metrics/figures.ts';
+import { periodRange } from '../apps/server/src/modules/metrics/period.ts';
+import { openDatabase } from '../apps/server/src/platform/db/client.ts';
+
+const databaseUrl = process.env.DATABASE_URL;
+const N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
+const perConversation = Number(process.env.BENCH_MESSAGES_PER ?? 10);
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+
+async function admin(query: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(query);
+  await client.end();
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-metrics-'));
+const dbName = `parley_bench_metrics_${Date.now()}`;
+let url: string | undefined;
+if (databaseUrl) {
+  await admin(`CREATE DATABASE ${dbName}`);
+  const u = new URL(databaseUrl);
+  u.pathname = `/${dbName}`;
+  url = u.toString();
+}
+const database = await openDatabase({ url, dataDir, poolSize: 4 });
+const { db } = database;
+const run = (query: string) => db.execute(sql.raw(query));
+const t0 = performance.now();
+const log = (what: string) => console.log(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+
+// One workspace, 3 teams, 20 operators; conversations spread over 90 days up to now.
+await run(`INSERT INTO workspaces (id, name, timezone, widget_key, widget_secret)
+  VALUES ('00000000-0000-4000-8000-000000000001', 'Bench', 'Europe/Madrid', 'bench-key', 'bench-secret')`);
+await run(`INSERT INTO teams (id, workspace_id, name)
+  SELECT ('00000000-0000-4000-8001-00000000000' || g)::uuid, '00000000-0000-4000-8000-000000000001', 'Team ' || g
+  FROM generate_series(1, 3) g`);
+await run(`INSERT INTO users (id, email, name, password_hash)
+  SELECT ('00000000-0000-4000-8002-0000000000' || lpad(g::text, 2, '0'))::uuid, 'op' || g || '@bench.test', 'Operator ' || g, 'x'
+  FROM generate_series(1, 20) g`);
+await run(`INSERT INTO memberships (workspace_id, user_id, role, last_active_at)
+  SELECT '00000000-0000-4000-8000-000000000001', id, 'operator', now() FROM users`);
+await run(`INSERT INTO contacts (id, workspace_id, name)
+  SELECT ('00000000-0000-4000-8003-' || lpad(to_hex(g), 12, '0'))::uuid, '00000000-0000-4000-8000-000000000001', 'Customer ' || g
+  FROM generate_series(1, ${Math.ceil(N / 10)}) g`);
+log('workspace, teams, operators, contacts');
+
+// Conversations: created uniformly over 90 days; 97 % closed, the rest open (some queued, some to recover).
+const chunk = 100_000;
+for (let from = 1; from <= N; from += chunk) {
+  const to = Math.min(N, from + chunk - 1);
+  await run(`INSERT INTO conversations (id, workspace_id, number, status, channel, contact_id, assignee_id, team_id,
+      out_of_hours, queued_at, created_at, cycle_started_at, last_activity_at, first_assigned_at, assigned_at,
+      first_operator_reply_at, last_customer_message_at, last_operator_message_at, closed_at, burst_started_at,
+      response_sum_ms, response_count, first_action_at, first_author, transfer_count)
+    SELECT ('00000000-0000-4000-8004-' || lpad(to_hex(g), 12, '0'))::uuid, '00000000-0000-4000-8000-000000000001', g,
+      CASE WHEN g > ${N} - ${Math.ceil(N * 0.03)} THEN 'open' ELSE 'closed' END,
+      (ARRAY['web','web','web','whatsapp','messenger','instagram','telegram','email'])[1 + g % 8],
+      ('00000000-0000-4000-8003-' || lpad(to_hex(1 + g % ${Math.ceil(N / 10)}), 12, '0'))::uuid,
+      CASE WHEN g % 50 = 0 AND g > ${N} - ${Math.ceil(N * 0.03)} THEN NULL
+        ELSE ('00000000-0000-4000-8002-0000000000' || lpad((1 + g % 20)::text, 2, '0'))::uuid END,
+      ('00000000-0000-4000-8001-00000000000' || (1 + g % 3))::uuid,
+      g % 97 = 0 AND g % 50 = 0, c, c, c, c + interval '5 minutes', c + interval '20 seconds', c + interval '20 seconds',
+      c + interval '50 seconds', c + interval '4 minutes', c + interval '5 minutes',
+      CASE WHEN g > ${N} - ${Math.ceil(N * 0.03)} THEN NULL ELSE c + interval '6 minutes' END,
+      NULL, 60000 + (g % 30) * 1000, 2, c + interval '50 seconds', 'contact', (g % 20 = 0)::int
+    FROM (SELECT g, now() - interval '90 days' * (1 - g::float / ${N}) AS c FROM generate_series(${from}, ${to}) g) s`);
+}
+log(`${N.toLocaleString('en')} conversations`);
+for (let from = 1; from <= N; from += chunk) {
+  const to = Math.min(N, from + chunk - 1);
+  await run(`INSERT INTO conversation_assignments (workspace_id, conversation_id, cycle, user_id, team_id, how,
+      assigned_at, ended_at, end_reason, first_reply_at, response_sum_ms, response_count)
+    SELECT workspace_id, id, 1, assignee_id, team_id, 'automatic', assigned_at, closed_at,
+      CASE WHEN closed_at IS NOT NULL THEN 'close' END, first_operator_reply_at, response_sum_ms, response_count
+    FROM conversations WHERE number BETWEEN ${from} AND ${to} AND assignee_id IS NOT NULL`);
+  await run(`INSERT INTO transfers (workspace_id, conversation_id, from_user_id, to_user_id, created_at)
+    SELECT workspace_id, id, assignee_id, assignee_id, created_at + interval '2 minutes'
+    FROM conversations WHERE number BETWEEN ${from} AND ${to} AND transfer_count > 0`);
+}
+log('assignments and transfers');
+const messagesN = N * perConversation;
+for (let from = 1; from <= N; from += chunk / 2) {
+  const to = Math.min(N, from + chunk / 2 - 1);
+  await run(`INSERT INTO messages (workspace_id, conversation_id, author_kind, author_id, text, created_at)
+    SELECT c.workspace_id, c.id, CASE WHEN k % 2 = 1 THEN 'contact' ELSE 'operator' END,
+      CASE WHEN k % 2 = 1 THEN c.contact_id ELSE c.assignee_id END,
+      'message ' || k, c.created_at + make_interval(secs => k * 30)
+    FROM conversations c, generate_series(1, ${perConversation}) k WHERE c.number BETWEEN ${from} AND ${to}`);
+}
+log(`${messagesN.toLocaleString('en')} messages`);
+await run('ANALYZE');
+log('analyze');
+
+const workspaceId = '00000000-0000-4000-8000-000000000001';
+const now = new Date();
+const timed: { name: string; ms: number[] }[] = [];
+async function time(name: string, fn: () => Promise<unknown>) {
+  const ms: number[] = [];
+  await fn(); // warm the cache as a page already open would have
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    ms.push(performance.now() - start);
+  }
+  timed.push({ name, ms: ms.sort((a, b) => a - b) });
+}
+const pct = (ms: number[], p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!;
+
+for (const period of ['today', '7d', '30d'] as const) {
+  const range = periodRange(period, 'Europe/Madrid', now);
+  for (const segment of [undefined, 'channel', 'team'] as (Segment | undefined)[]) {
+    await time(`figures ${period}${segment ? ` by ${segment}` : ''}`, () =>
+      computeFigures(db, { workspaceId, ...range, segment }),
+    );
+  }
+}
+for (const kind of ['current', 'recover', 'queued'] as const) {
+  await time(`${kind} cases`, () => listCases(db, { workspaceId, kind }));
+}
+
+// The naive way: average response time over 7 days recomputed from the messages themselves.
+const week = periodRange('7d', 'Europe/Madrid', now);
+const naiveStart = performance.now();
+await db.execute(sql`
+  WITH m AS (
+    SELECT m.conversation_id, m.author_kind, m.created_at,
+      lag(m.author_kind) OVER (PARTITION BY m.conversation_id ORDER BY m.created_at) AS prev_kind,
+      lag(m.created_at) OVER (PARTITION BY m.conversation_id ORDER BY m.created_at) AS prev_at
+    FROM messages m JOIN conversations c ON c.id = m.conversation_id
+    WHERE c.workspace_id = ${workspaceId} AND c.created_at >= ${week.from.toISOString()}::timestamptz
+      AND c.created_at < ${week.to.toISOString()}::timestamptz AND NOT m.private)
+  SELECT avg(extract(epoch FROM created_at - prev_at)) FROM m
+  WHERE author_kind = 'operator' AND prev_kind = 'contact'`);
+const naive = performance.now() - naiveStart;
+
+for (const t of timed) {
+  console.log(`${t.name.padEnd(26)} p50 ${pct(t.ms, 50).toFixed(1)} ms  p95 ${pct(t.ms, 95).toFixed(1)} ms`);
+}
+const worst = timed.reduce((a, b) => (pct(b.ms, 95) > pct(a.ms, 95) ? b : a));
+await database.close();
+if (databaseUrl) await admin(`DROP DATABASE ${dbName} WITH (FORCE)`);
+fs.rmSync(dataDir, { recursive: true, force: true });
+console.log(
+  `metrics: ${N.toLocaleString('en')} conversations, p95 ${pct(worst.ms, 95).toFixed(1)} ms (worst: ${worst.name}), naive ${naive.toFixed(0)} ms`,
+);
