@@ -7,6 +7,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { createConversation } from '../conversations/commands.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
+import { lockReceiver } from '../routing/engine.ts';
 import type { OperatorPrincipal, VisitorPrincipal } from '../workspaces/policy.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
 
@@ -192,7 +193,21 @@ async function conversationForVisitor(
     });
   }
   if (latest.status === 'snoozed') {
-    await tx.db.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latest.id));
+    // Waking up is an arrival: it stays with its operator only if they can take it now; otherwise it
+    // is unassigned and the routing subscriber routes it (ROUTE-3, -5).
+    const before = await loadConversation(tx.db, visitor.workspaceId, latest.id, { forUpdate: true });
+    const keeper = before.assigneeId
+      ? await lockReceiver(tx, {
+          workspaceId: visitor.workspaceId,
+          userId: before.assigneeId,
+          teamId: before.teamId,
+        })
+      : null;
+    const release = before.assigneeId !== null && !keeper?.canReceive;
+    await tx.db
+      .update(conversations)
+      .set(release ? { status: 'open', assigneeId: null, assignedAt: null } : { status: 'open' })
+      .where(eq(conversations.id, latest.id));
     const conversation = await loadConversation(tx.db, visitor.workspaceId, latest.id);
     await publish(tx, {
       workspaceId: visitor.workspaceId,
@@ -201,7 +216,7 @@ async function conversationForVisitor(
         conversation,
         change: 'reopened',
         actorId: null,
-        previousAssigneeId: conversation.assigneeId,
+        previousAssigneeId: before.assigneeId,
       },
       conversationId: latest.id,
     });

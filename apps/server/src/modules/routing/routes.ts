@@ -36,7 +36,7 @@ import { listOperators, queueSummary as summarise } from './queue.ts';
 import { getRoutingSettings, updateRoutingSettings } from './settings.ts';
 import { statusTime } from './status-time.ts';
 import { createTeam, deleteTeam, getTeam, listTeams, setTeamMembers, updateTeam } from './teams.ts';
-import { transferTargets as targetsFor, transferConversation } from './transfer.ts';
+import { transferTargets as targetsFor, transferAndRoute } from './transfer.ts';
 
 /** Routing and presence routes; registered inside the workspace scope (request.principal is set). */
 export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
@@ -203,12 +203,10 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
     '/conversations/:conversationId/transfer',
     { schema: { tags, params: conversationParams, body: transferBody, response: { 200: conversation } } },
     (request) =>
-      transaction(ctx.db, (tx) =>
-        transferConversation(tx, {
-          actor: request.principal,
-          conversationId: request.params.conversationId,
-          ...request.body,
-        }),
-      ),
+      transferAndRoute(ctx.db, {
+        actor: request.principal,
+        conversationId: request.params.conversationId,
+        ...request.body,
+      }),
   );
 }

@@ -1,5 +1,5 @@
 import type { EventPayload, QueueSummary } from '@parley/contracts';
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publish } from '../../events/publish.ts';
 import { subscribe } from '../../events/subscribers.ts';
@@ -9,7 +9,7 @@ import { conversations, memberships, workspaces } from '../../platform/db/schema
 import { transaction } from '../../platform/db/tx.ts';
 import { recordConnection } from '../audit/connection-history.ts';
 import { loadConversation } from '../conversations/queries.ts';
-import { drainTeam, drainWorkspace, routeConversation } from './engine.ts';
+import { drainTeam, drainWorkspace, routeConversation, waitingForTeam } from './engine.ts';
 import { postNotice } from './notices.ts';
 import { queueSummary } from './queue.ts';
 
@@ -82,7 +82,9 @@ export function registerRouting() {
           await routeConversation(db, { workspaceId, conversationId: conversation.id });
       } else if (event.name === 'conversation.updated') {
         const { conversation, change, actorId } = event.payload as EventPayload<'conversation.updated'>;
-        if (change === 'transferred' && !conversation.assigneeId) {
+        // A transfer to a team, and a conversation woken or reopened without an operator, are arrivals.
+        const arrives = change === 'transferred' || change === 'reopened';
+        if (arrives && !conversation.assigneeId && conversation.teamId) {
           await routeConversation(db, { workspaceId, conversationId: conversation.id });
         }
         // Capacity frees when someone closes, hands on or is relieved of a conversation; the
@@ -203,13 +205,7 @@ export function startQueueSweep(db: Db, logger: FastifyBaseLogger, everyMs = 500
       const waiting = await db
         .selectDistinct({ workspaceId: conversations.workspaceId })
         .from(conversations)
-        .where(
-          and(
-            eq(conversations.status, 'open'),
-            isNull(conversations.assigneeId),
-            isNotNull(conversations.queuedAt),
-          ),
-        );
+        .where(waitingForTeam);
       for (const { workspaceId } of waiting) {
         if ((await drainWorkspace(db, workspaceId)) > 0) await announceQueue(db, workspaceId);
       }
