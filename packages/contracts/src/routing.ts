@@ -15,9 +15,13 @@ export const builtInStatuses = [
 export const builtInStatus = z.enum(builtInStatuses);
 export type BuiltInStatus = z.infer<typeof builtInStatus>;
 
-/** A status to set: a built-in one, or `custom:<id>` for an admin-defined unavailable reason. */
+/**
+ * A status to set: a built-in one, `disconnected` (appear offline: receives nothing until another status
+ * is chosen), or `custom:<id>` for an admin-defined unavailable reason.
+ */
 export const settableStatus = z.union([
   builtInStatus,
+  z.literal('disconnected'),
   z.string().regex(/^custom:[0-9a-f-]{36}$/, 'custom:<id>'),
 ]);
 export type SettableStatus = z.infer<typeof settableStatus>;

@@ -30,6 +30,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
+import { now } from './clock.ts';
 import { postNotice } from './notices.ts';
 import { setStatus } from './presence.ts';
 import { listOperators, queueSummary as summarise } from './queue.ts';
@@ -89,7 +90,7 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
       if (request.params.userId !== request.principal.userId)
         authorize(request.principal, 'operators.manage');
       const from = new Date(request.query.from);
-      const to = request.query.to ? new Date(request.query.to) : new Date();
+      const to = request.query.to ? new Date(request.query.to) : now();
       if (to <= from) throw new AppError('validation_failed', 'to: must be after from', 'to');
       return statusTime(ctx.db, {
         workspaceId: request.principal.workspaceId,

@@ -7,10 +7,11 @@ import { defineJob } from '../../jobs/queue.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { conversations, memberships, workspaces } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
-import { recordConnection } from '../audit/connection-history.ts';
 import { loadConversation } from '../conversations/queries.ts';
+import { effectiveStatus } from '../workspaces/queries.ts';
 import { drainTeam, drainWorkspace, routeConversation, waitingForTeam } from './engine.ts';
 import { postNotice } from './notices.ts';
+import { recordDisconnection } from './presence.ts';
 import { queueSummary } from './queue.ts';
 
 const lastSummary = new Map<string, string>();
@@ -58,6 +59,24 @@ async function reroute(db: Db, workspaceId: string, conversationId: string, from
     return true;
   });
   if (unassigned) await routeConversation(db, { workspaceId, conversationId, exclude: [fromUserId] });
+}
+
+/** Sends a disconnected operator's open conversations back to routing, each keeping its place. */
+async function releaseConversations(db: Db, workspaceId: string, userId: string) {
+  const theirs = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.assigneeId, userId),
+        eq(conversations.status, 'open'),
+      ),
+    );
+  for (const { id } of theirs) {
+    const current = await loadConversation(db, workspaceId, id);
+    if (current.teamId) await reroute(db, workspaceId, id, userId);
+  }
 }
 
 /**
@@ -144,6 +163,20 @@ export function registerRouting() {
     },
   });
 
+  // A session ended or the operator went offline: their conversations go back to routing at once.
+  defineJob<{ workspaceId: string; userId: string }>({
+    name: 'routing.release',
+    async handle({ workspaceId, userId }, { db }) {
+      const [member] = await db
+        .select({ status: effectiveStatus })
+        .from(memberships)
+        .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+      if (member?.status !== 'disconnected') return;
+      await releaseConversations(db, workspaceId, userId);
+      await announceQueue(db, workspaceId);
+    },
+  });
+
   defineJob<{ workspaceId: string; userId: string }>({
     name: 'routing.presence-check',
     async handle({ workspaceId, userId }, { db }) {
@@ -161,35 +194,8 @@ export function registerRouting() {
           ),
         );
       if (!gone) return;
-      await transaction(db, async (tx) => {
-        await recordConnection(tx.db, {
-          userId,
-          workspaceId,
-          kind: 'status_change',
-          detail: 'disconnected',
-          changedBy: null,
-          client: { ip: null, userAgent: null, browser: null, os: null },
-        });
-        await publish(tx, {
-          workspaceId,
-          name: 'operator.status_changed',
-          payload: { userId, status: 'disconnected', since: new Date().toISOString(), changedBy: null },
-        });
-      });
-      const theirs = await db
-        .select({ id: conversations.id })
-        .from(conversations)
-        .where(
-          and(
-            eq(conversations.workspaceId, workspaceId),
-            eq(conversations.assigneeId, userId),
-            eq(conversations.status, 'open'),
-          ),
-        );
-      for (const { id } of theirs) {
-        const current = await loadConversation(db, workspaceId, id);
-        if (current.teamId) await reroute(db, workspaceId, id, userId);
-      }
+      await transaction(db, (tx) => recordDisconnection(tx, workspaceId, userId));
+      await releaseConversations(db, workspaceId, userId);
       await announceQueue(db, workspaceId);
     },
   });
