@@ -16,14 +16,14 @@ import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
-import { markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
+import { endPresence, markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
 import type { Config } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db/client.ts';
-import { transactionsDrained } from './platform/db/tx.ts';
+import { transaction, transactionsDrained } from './platform/db/tx.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttp } from './platform/http.ts';
 import { createMailer } from './platform/mailer.ts';
@@ -108,6 +108,7 @@ export async function createParley(
       bus,
       logger: app.log,
       onOperatorJoined: (workspaceId, userId) => markReconnected(ctx.db, workspaceId, userId),
+      onSessionEnded: (userId) => transaction(ctx.db, (tx) => endPresence(tx, { userId })),
       onOperatorLeft: (workspaceId, userId) => {
         schedulePresenceCheck(ctx.db, workspaceId, userId).catch((err) =>
           app.log.warn({ err }, 'presence check'),

@@ -16,11 +16,15 @@ export const builtInStatuses = [
 export const builtInStatus = z.enum(builtInStatuses);
 export type BuiltInStatus = z.infer<typeof builtInStatus>;
 
-/** A status to set: a built-in one, or `custom:<id>` for an admin-defined unavailable reason. */
-const statusError = `must be one of ${builtInStatuses.join(', ')}, or custom:<id of a custom status>`;
+/**
+ * A status to set: a built-in one, `disconnected` (appear offline: receives nothing until another status
+ * is chosen), or `custom:<id>` for an admin-defined unavailable reason.
+ */
+const statusError = `must be one of ${builtInStatuses.join(', ')}, disconnected, or custom:<id of a custom status>`;
 export const settableStatus = z.union(
   [
     builtInStatus,
+    z.literal('disconnected'),
     z.string().regex(/^custom:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
       error: statusError,
     }),

@@ -1,5 +1,5 @@
 import { clientMessage, closeCodes, heartbeatSeconds, type ServerMessage } from '@parley/contracts';
-import { and, asc, eq, gt, inArray, lte, min } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, min, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { EventBus, SignalEnvelope, StoredEvent } from '../events/bus.ts';
@@ -7,7 +7,7 @@ import { canViewConversation } from '../modules/conversations/policy.ts';
 import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
-import { contacts, events, memberships, sessions, workspaces } from '../platform/db/schema.ts';
+import { contacts, events, sessions, workspaces } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';
@@ -20,6 +20,8 @@ export interface GatewayOptions {
   onOperatorJoined?: (workspaceId: string, userId: string) => Promise<void>;
   /** An operator's last socket on this node closed. */
   onOperatorLeft?: (workspaceId: string, userId: string) => void;
+  /** A session with sockets here ended (expiry, or log out elsewhere): its user's presence ends now. */
+  onSessionEnded?: (userId: string) => Promise<void>;
   /** Works out who opens the socket, or null to refuse it. */
   authenticate(request: FastifyRequest): Promise<Principal | null>;
   heartbeatMs?: number;
@@ -136,6 +138,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (event.name === 'member.removed' && (event.payload as { userId: string }).userId === p.userId) {
       drop(client, closeCodes.notFound, 'no longer a member of this workspace');
     }
+    // Someone was disconnected (log out anywhere): sockets of an ended session close now, not at the
+    // next heartbeat.
+    if (
+      event.name === 'operator.status_changed' &&
+      (event.payload as { userId: string; status: string }).userId === p.userId &&
+      (event.payload as { status: string }).status === 'disconnected'
+    ) {
+      void closeEndedSessions().catch((err) => opts.logger.warn({ err }, 'session check'));
+    }
     if (event.name === 'member.updated') {
       const { member } = event.payload as {
         member: { userId: string; role: typeof p.role; permissions: string[] };
@@ -146,13 +157,20 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
   };
 
-  const markActive = async (workspaceId: string, userIds: string[]) => {
+  /**
+   * Refreshes presence through the sockets' sessions: a session that ended (log out on another node)
+   * refreshes nothing, and its row lock orders this against the log out that deletes it.
+   */
+  const markActive = async (workspaceId: string, sessionIds: string[]) => {
+    const ids = sql.join(
+      [...new Set(sessionIds)].map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
     await opts.db
-      .update(memberships)
-      .set({ lastActiveAt: new Date() })
-      .where(
-        and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, [...new Set(userIds)])),
-      )
+      .execute(sql`WITH live AS (
+          UPDATE sessions SET last_seen_at = now() WHERE id IN (${ids}) AND expires_at > now() RETURNING user_id)
+        UPDATE memberships SET last_active_at = now()
+        WHERE workspace_id = ${workspaceId} AND user_id IN (SELECT user_id FROM live)`)
       .catch((err) => opts.logger.warn({ err }, 'presence'));
   };
 
@@ -269,7 +287,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const { workspaceId, userId } = principal;
       void (async () => {
         await opts.onOperatorJoined?.(workspaceId, userId);
-        await markActive(workspaceId, [userId]);
+        await markActive(workspaceId, [principal.sessionId]);
       })().catch((err) => opts.logger.warn({ err }, 'presence'));
     }
     // Replay what the client missed from the outbox up to the feed's head; anything newer arrives
@@ -310,12 +328,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
         continue;
       }
       const p = client.principal;
-      if (p.kind === 'operator') active.set(p.workspaceId, [...(active.get(p.workspaceId) ?? []), p.userId]);
+      if (p.kind === 'operator')
+        active.set(p.workspaceId, [...(active.get(p.workspaceId) ?? []), p.sessionId]);
       client.alive = false;
       client.ws.ping();
       send(client, { type: 'heartbeat' });
     }
-    for (const [workspaceId, userIds] of active) void markActive(workspaceId, userIds);
+    for (const [workspaceId, sessionIds] of active) void markActive(workspaceId, sessionIds);
     void closeEndedSessions().catch((err) => opts.logger.warn({ err }, 'session check'));
   }, heartbeatMs);
 
@@ -333,8 +352,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
       .where(and(inArray(sessions.id, [...bySession.keys()]), gt(sessions.expiresAt, new Date())));
     const kept = new Set(alive.map((row) => row.id));
     for (const [sessionId, sockets] of bySession) {
-      if (!kept.has(sessionId))
-        for (const client of sockets) drop(client, closeCodes.unauthorized, 'session ended');
+      if (kept.has(sessionId)) continue;
+      for (const client of sockets) drop(client, closeCodes.unauthorized, 'session ended');
+      const { userId } = sockets[0]!.principal as { userId: string };
+      await opts.onSessionEnded?.(userId).catch((err) => opts.logger.warn({ err }, 'presence'));
     }
   };
   heartbeat.unref();

@@ -2,6 +2,7 @@ import { ActionIcon, Badge, Button, Group, Menu, Text, Title } from '@mantine/co
 import type { ConversationDetail, ConversationStatus } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { useMembers } from '../members/members-api.ts';
+import { useTransferTargets } from '../routing/routing-api.ts';
 import { OutOfHoursBadge, useQueuedText } from './conversation-notices.tsx';
 import { customerName, useNow } from './format.ts';
 import { TransferButton } from './transfer-button.tsx';
@@ -29,6 +30,7 @@ export function ConversationHeader({
   const actions = useConversationActions(workspaceId, userId, c.id);
   const members = useMembers(workspaceId);
   const assignee = members.data?.find((m) => m.userId === c.assigneeId);
+  const receivers = useTransferTargets(workspaceId, c.id, true);
   const pending = actions.pending;
   const queuedText = useQueuedText();
   const queued = queuedText(c, useNow());
@@ -87,16 +89,16 @@ export function ConversationHeader({
           </Menu.Target>
           <Menu.Dropdown mah={320} style={{ overflowY: 'auto' }}>
             <Menu.Label>{t('conversation.assignLabel')}</Menu.Label>
-            {(members.data ?? []).map((m) => (
-              <Menu.Item
-                key={m.userId}
-                onClick={() => actions.assign(m.userId, m.name)}
-                disabled={m.userId === c.assigneeId}
-              >
+            {/* Only who can receive it now: Connected, with a console open, under capacity (ROUTE-4). */}
+            {(receivers.data?.operators ?? []).map((m) => (
+              <Menu.Item key={m.userId} onClick={() => actions.assign(m.userId, m.name)}>
                 {m.name}
                 {m.userId === userId ? ` ${t('members.you')}` : ''}
               </Menu.Item>
             ))}
+            {receivers.data?.operators.length === 0 && (
+              <Menu.Item disabled>{t('transfer.assignNobody')}</Menu.Item>
+            )}
             {c.assigneeId && (
               <>
                 <Menu.Divider />

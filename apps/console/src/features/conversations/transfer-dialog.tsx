@@ -95,7 +95,10 @@ function TransferForm({ workspaceId, userId, conversation: c, targets, onClose }
       routingApi.transfer(workspaceId, c.id, body),
     onSuccess: (updated, { name }) => {
       upsertConversation(client, workspaceId, userId, updated);
-      notify.success(t('transfer.done', { name }));
+      // A team transfer never comes back to its sender: say when it waits for someone else.
+      notify.success(
+        t(updated.assigneeId || !updated.teamId ? 'transfer.done' : 'transfer.queued', { name }),
+      );
       onClose();
     },
   });

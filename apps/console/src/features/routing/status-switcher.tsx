@@ -52,7 +52,8 @@ export function StatusSwitcher({ workspaceId, userId, w = 210, ...visibility }: 
   const data = [
     {
       group: t('statuses.builtInGroup'),
-      items: builtInStatuses.map((s) => ({ value: s, label: label(s) })),
+      // Disconnected last: an operator may choose to appear offline (receives nothing).
+      items: [...builtInStatuses, 'disconnected' as const].map((s) => ({ value: s, label: label(s) })),
     },
     ...(customItems.length > 0 ? [{ group: t('statuses.customGroup'), items: customItems }] : []),
   ];

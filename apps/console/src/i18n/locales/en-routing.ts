@@ -54,6 +54,8 @@ export const enRouting = {
     messageHint: 'Optional. Only your team sees it.',
     submit: 'Transfer conversation',
     done: 'Conversation transferred to {{name}}',
+    queued: 'Transferred to {{name}}: nobody else can take it now, so it waits in the queue',
+    assignNobody: 'Nobody can receive conversations right now',
     badge: 'Transferred',
     banner: 'Transferred by {{name}}',
     bannerWithMessage: 'Transferred by {{name}}: “{{message}}”',

@@ -56,6 +56,8 @@ export const esRouting: RoutingTranslation = {
     messageHint: 'Opcional. Solo lo ve tu equipo.',
     submit: 'Transferir conversación',
     done: 'Conversación transferida a {{name}}',
+    queued: 'Transferida a {{name}}: nadie más puede atenderla ahora, así que espera en la cola',
+    assignNobody: 'Nadie puede recibir conversaciones ahora',
     badge: 'Transferida',
     banner: 'Transferida por {{name}}',
     bannerWithMessage: 'Transferida por {{name}}: «{{message}}»',

@@ -56,6 +56,9 @@ export const frRouting: RoutingTranslation = {
     messageHint: 'Facultatif. Seule votre équipe le voit.',
     submit: 'Transférer la conversation',
     done: 'Conversation transférée à {{name}}',
+    queued:
+      'Transférée à {{name}} : personne d’autre ne peut la prendre maintenant, elle attend dans la file',
+    assignNobody: 'Personne ne peut recevoir de conversations pour le moment',
     badge: 'Transférée',
     banner: 'Transférée par {{name}}',
     bannerWithMessage: 'Transférée par {{name}} : « {{message}} »',

@@ -1,13 +1,14 @@
 import type { SetupBody } from '@parley/contracts';
 import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
-import type { Queryable } from '../../platform/db/client.ts';
+import type { Db, Queryable } from '../../platform/db/client.ts';
 import { passwordResets, sessions, users } from '../../platform/db/schema.ts';
-import type { Tx } from '../../platform/db/tx.ts';
+import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hashToken, randomToken } from '../../platform/tokens.ts';
 import type { ClientInfo } from '../../platform/user-agent.ts';
 import { recordConnection } from '../audit/connection-history.ts';
+import { endPresence } from '../routing/presence.ts';
 import { createWorkspace } from '../workspaces/commands.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
@@ -80,12 +81,12 @@ export async function recordLogin(db: Queryable, userId: string, client: ClientI
   await recordConnection(db, { userId, kind: 'login', client });
 }
 
-export async function logout(
-  db: Queryable,
-  input: { sessionId: string; userId: string; client: ClientInfo },
-) {
-  await db.delete(sessions).where(eq(sessions.id, input.sessionId));
-  await recordConnection(db, { userId: input.userId, kind: 'logout', client: input.client });
+export async function logout(db: Db, input: { sessionId: string; userId: string; client: ClientInfo }) {
+  await transaction(db, async (tx) => {
+    await tx.db.delete(sessions).where(eq(sessions.id, input.sessionId));
+    await recordConnection(tx.db, { userId: input.userId, kind: 'logout', client: input.client });
+    await endPresence(tx, { userId: input.userId });
+  });
 }
 
 /** Sends a one-hour reset link if the account exists; says nothing either way. */
@@ -129,4 +130,5 @@ export async function confirmPasswordReset(tx: Tx, input: { token: string; passw
     .set({ passwordHash: await hashPassword(input.password), failedLogins: 0, lockedUntil: null })
     .where(eq(users.id, reset.userId));
   await tx.db.delete(sessions).where(eq(sessions.userId, reset.userId));
+  await endPresence(tx, { userId: reset.userId });
 }

@@ -1,10 +1,11 @@
 import type { ChannelKind, Conversation } from '@parley/contracts';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
-import { conversations, memberships, workspaces } from '../../platform/db/schema.ts';
+import { conversations, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { recordClose, recordReopen, setAssignee } from '../metrics/facts.ts';
+import { lockReceiver } from '../routing/engine.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { assertCanView } from './policy.ts';
 import { loadConversation } from './queries.ts';
@@ -84,12 +85,17 @@ export async function assignConversation(
   if (current.assigneeId === input.assigneeId) return current;
   if (current.assigneeId !== null && current.assigneeId !== actor.userId) authorize(actor, 'transfer_any');
   if (input.assigneeId !== null) {
-    const [member] = await tx.db
-      .select({ userId: memberships.userId })
-      .from(memberships)
-      .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.assigneeId)));
-    if (!member)
+    // Only someone who can receive it now (ROUTE-4); taking one yourself needs only free capacity.
+    const receiver = await lockReceiver(tx, {
+      workspaceId: actor.workspaceId,
+      userId: input.assigneeId,
+      teamId: current.teamId,
+      anyStatus: input.assigneeId === actor.userId,
+    });
+    if (!receiver)
       throw new AppError('validation_failed', 'assigneeId: not a member of this workspace', 'assigneeId');
+    if (!receiver.canReceive && current.status === 'open')
+      throw new AppError('conflict', `${receiver.name} cannot receive conversations right now`, 'assigneeId');
   }
   const toSelf = input.assigneeId === actor.userId;
   await setAssignee(tx.db, {

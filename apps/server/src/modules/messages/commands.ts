@@ -8,6 +8,7 @@ import { createConversation } from '../conversations/commands.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { recordMessages, setAssignee } from '../metrics/facts.ts';
+import { lockReceiver } from '../routing/engine.ts';
 import type { OperatorPrincipal, VisitorPrincipal } from '../workspaces/policy.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
 
@@ -218,7 +219,27 @@ async function conversationForVisitor(
     });
   }
   if (latest.status === 'snoozed') {
+    // Waking up is an arrival: it stays with its operator only if they can take it now; otherwise it
+    // is unassigned and the routing subscriber routes it (ROUTE-3, -5).
+    const before = await loadConversation(tx.db, visitor.workspaceId, latest.id, { forUpdate: true });
+    const keeper = before.assigneeId
+      ? await lockReceiver(tx, {
+          workspaceId: visitor.workspaceId,
+          userId: before.assigneeId,
+          teamId: before.teamId,
+        })
+      : null;
+    const release = before.assigneeId !== null && !keeper?.canReceive;
     await tx.db.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latest.id));
+    if (release) {
+      await setAssignee(tx.db, {
+        workspaceId: visitor.workspaceId,
+        conversationId: latest.id,
+        userId: null,
+        how: 'reroute',
+        endReason: 'reroute',
+      });
+    }
     const conversation = await loadConversation(tx.db, visitor.workspaceId, latest.id);
     await publish(tx, {
       workspaceId: visitor.workspaceId,
@@ -227,7 +248,7 @@ async function conversationForVisitor(
         conversation,
         change: 'reopened',
         actorId: null,
-        previousAssigneeId: conversation.assigneeId,
+        previousAssigneeId: before.assigneeId,
       },
       conversationId: latest.id,
     });

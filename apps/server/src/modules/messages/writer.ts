@@ -1,10 +1,10 @@
 import type { AuthorKind, Message } from '@parley/contracts';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publishMany } from '../../events/publish.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { contacts, conversations, messages } from '../../platform/db/schema.ts';
-import { transaction } from '../../platform/db/tx.ts';
+import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { presentConversation } from '../conversations/presenter.ts';
 import { recordMessages } from '../metrics/facts.ts';
 import { DuplicateMessage } from './commands.ts';
@@ -22,13 +22,20 @@ export interface PlainMessage {
 
 interface Pending {
   input: PlainMessage;
+  /** Taken instead when the conversation is no longer open at write time. */
+  fallback?: () => Promise<Message>;
   createdAt: Date;
   resolve(message: Message): void;
   reject(err: unknown): void;
 }
 
 export interface MessageWriter {
-  write(input: PlainMessage): Promise<Message>;
+  /**
+   * Writes into an open conversation. With `whenNotOpen`, the conversation's state is checked again
+   * inside the batch (it may have been closed or snoozed since the caller looked): if it is no longer
+   * open, the message takes that path instead (the full transaction that reopens and routes).
+   */
+  write(input: PlainMessage, whenNotOpen?: () => Promise<Message>): Promise<Message>;
   /** Resolves when everything queued so far is written (shutdown). */
   flushed(): Promise<void>;
 }
@@ -57,11 +64,15 @@ export function createMessageWriter(opts: {
   let running: Promise<void> | null = null;
 
   const flush = async (batch: Pending[]) => {
+    let diverted = new Set<Pending>();
     const inserted = await transaction(opts.db, async (tx) => {
+      diverted = await notOpenAnyMore(tx, batch);
+      const writing = batch.filter((pending) => !diverted.has(pending));
+      if (writing.length === 0) return [];
       const rows = await tx.db
         .insert(messages)
         .values(
-          batch.map(({ input, createdAt }) => ({
+          writing.map(({ input, createdAt }) => ({
             workspaceId: input.workspaceId,
             conversationId: input.conversationId,
             clientId: input.clientId,
@@ -119,6 +130,10 @@ export function createMessageWriter(opts: {
     const key = (workspaceId: string, clientId: string | null) => `${workspaceId}:${clientId}`;
     const byClientId = new Map(inserted.map((row) => [key(row.workspaceId, row.clientId), row]));
     for (const pending of batch) {
+      if (diverted.has(pending) && pending.fallback) {
+        pending.fallback().then(pending.resolve, pending.reject);
+        continue;
+      }
       const k = key(pending.input.workspaceId, pending.input.clientId);
       const row = byClientId.get(k);
       byClientId.delete(k);
@@ -146,10 +161,11 @@ export function createMessageWriter(opts: {
   };
 
   return {
-    write(input) {
+    write(input, whenNotOpen) {
       return new Promise<Message>((resolve, reject) => {
         queue.push({
           input: { ...input, text: sanitizeText(input.text) },
+          fallback: whenNotOpen,
           createdAt: stamp(),
           resolve,
           reject,
@@ -161,6 +177,25 @@ export function createMessageWriter(opts: {
       while (running || queue.length > 0) await (running ?? Promise.resolve());
     },
   };
+}
+
+/**
+ * Messages whose conversation was closed or snoozed after the caller checked it: the check is repeated
+ * here under a row lock, so a concurrent close either committed before (seen here) or waits for this
+ * batch to commit.
+ */
+async function notOpenAnyMore(tx: Tx, batch: Pending[]): Promise<Set<Pending>> {
+  const checked = batch.filter((pending) => pending.fallback);
+  if (checked.length === 0) return new Set();
+  const ids = [...new Set(checked.map((pending) => pending.input.conversationId))].sort();
+  const open = await tx.db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(inArray(conversations.id, ids), eq(conversations.status, 'open')))
+    .orderBy(asc(conversations.id))
+    .for('no key update');
+  const stillOpen = new Set(open.map((row) => row.id));
+  return new Set(checked.filter((pending) => !stillOpen.has(pending.input.conversationId)));
 }
 
 /** What a batch does to each conversation: its newest public message, clocks and unread count. */

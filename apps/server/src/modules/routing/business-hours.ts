@@ -1,4 +1,5 @@
 import type { BusinessHours } from '@parley/contracts';
+import { now as clockNow } from './clock.ts';
 
 const weekdayKeys = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
@@ -36,7 +37,7 @@ const toMinutes = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clo
  * shifts) and the local date is not a holiday. A range ending before it starts runs past midnight.
  * No hours at all means always open.
  */
-export function isOpen(hours: BusinessHours | null, at: Date = new Date()): boolean {
+export function isOpen(hours: BusinessHours | null, at: Date = clockNow()): boolean {
   if (!hours) return true;
   const now = localClock(at, hours.timezone);
   if (hours.holidays.includes(now.date)) return false;

@@ -165,4 +165,40 @@ describe(`routing under concurrency${twoNodes ? ' on two server processes' : ''}
     expect(drained.assigned).toBe(OPERATORS * CAPACITY);
     expect((await auditRouting(server.parley.ctx.db, owner.workspaceId)).violations).toEqual([]);
   }, 180_000);
+
+  it('never puts an operator over capacity when transfers to them race the queue draining to them', async () => {
+    const w = `/api/workspaces/${owner.workspaceId}`;
+    const db = server.parley.ctx.db;
+    const openOf = async (userId: string) => {
+      const { rows } = await db.execute<{ id: string }>(sql`
+        SELECT id FROM conversations WHERE workspace_id = ${owner.workspaceId} AND assignee_id = ${userId}
+        AND status = 'open' ORDER BY id`);
+      return rows.map((r) => r.id);
+    };
+    for (let round = 0; round < 3; round++) {
+      const target = ops[round]!;
+      const theirs = await openOf(target.userId);
+      expect(theirs.length).toBe(CAPACITY);
+      // One seat frees (the queue drains into it) while every colleague hands the target a conversation.
+      const givers = ops.filter((o) => o !== target);
+      const handed = await Promise.all(givers.map(async (o) => (await openOf(o.userId))[0]!));
+      const results = await Promise.all([
+        target.client.post(`${w}/conversations/${theirs[0]}/close`).then((r) => r.status),
+        ...givers.map((o, i) =>
+          o.client
+            .post(`${w}/conversations/${handed[i]}/transfer`, { toUserId: target.userId })
+            .then((r) => r.status),
+        ),
+      ]);
+      expect(results.filter((status) => status !== 200 && status !== 409)).toEqual([]);
+      // Every freed seat is filled again from the queue, and nobody holds more than the capacity.
+      const settled = await until((c) => c.assigned === OPERATORS * CAPACITY, 30_000);
+      expect(settled.assigned).toBe(OPERATORS * CAPACITY);
+      const { rows: load } = await db.execute<{ n: number }>(sql`
+        SELECT count(*)::int AS n FROM conversations WHERE workspace_id = ${owner.workspaceId}
+        AND status = 'open' AND assignee_id IS NOT NULL GROUP BY assignee_id`);
+      expect(Math.max(...load.map((r) => Number(r.n)))).toBeLessThanOrEqual(CAPACITY);
+    }
+    expect((await auditRouting(db, owner.workspaceId)).violations).toEqual([]);
+  }, 120_000);
 });

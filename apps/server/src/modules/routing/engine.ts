@@ -1,5 +1,5 @@
 import type { BusinessHours } from '@parley/contracts';
-import { and, asc, eq, gt, isNotNull, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { Db, Queryable } from '../../platform/db/client.ts';
@@ -9,6 +9,7 @@ import {
   memberships,
   teamMembers,
   teams,
+  users,
   workspaces,
 } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
@@ -123,6 +124,45 @@ async function assignBest(
   return null;
 }
 
+/**
+ * Locks the member's row (as the router does, so assignments to them serialise) and says whether they
+ * can take one more conversation now: Connected with a live console (unless `anyStatus`, for someone
+ * taking a conversation themself) and under capacity — the team's for its members, else their own.
+ */
+export async function lockReceiver(
+  tx: Tx,
+  input: { workspaceId: string; userId: string; teamId: string | null; anyStatus?: boolean },
+): Promise<{ name: string; canReceive: boolean } | null> {
+  const grace = await graceOf(tx.db, input.workspaceId);
+  const [member] = await tx.db
+    .select({
+      status: memberships.status,
+      capacity: memberships.capacity,
+      live: sql<boolean>`coalesce(${memberships.lastActiveAt} > now() - make_interval(secs => ${grace}), false)`,
+      name: users.name,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)))
+    .for('update', { of: memberships });
+  if (!member) return null;
+  const [load] = await tx.db
+    .select({ active: activeCount })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)));
+  let capacity = member.capacity;
+  if (input.teamId) {
+    const [team] = await tx.db
+      .select({ capacity: teams.capacity })
+      .from(teams)
+      .innerJoin(teamMembers, eq(teamMembers.teamId, teams.id))
+      .where(and(eq(teams.id, input.teamId), eq(teamMembers.userId, input.userId)));
+    capacity = team?.capacity ?? capacity;
+  }
+  const available = input.anyStatus || (member.status === 'connected' && member.live);
+  return { name: member.name, canReceive: available && Number(load?.active ?? 0) < capacity };
+}
+
 async function lockTeam(tx: Tx, teamId: string): Promise<TeamRow | null> {
   await tx.db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`);
   const [team] = await tx.db.select().from(teams).where(eq(teams.id, teamId));
@@ -156,26 +196,31 @@ export async function routeConversation(
     const team = await lockTeam(tx, current.teamId);
     if (!team) return 'skipped';
     if (!input.ignoreHours && !isOpen(team.businessHours as BusinessHours | null)) {
+      // A case to recover (MON-5) that keeps its place: the drain routes it once the team opens.
       await tx.db
         .update(conversations)
-        .set({ outOfHours: true, queuedAt: null })
+        .set({ outOfHours: true, queuedAt: current.queuedAt ? new Date(current.queuedAt) : new Date() })
         .where(eq(conversations.id, current.id));
       await announceQueued(tx, input.workspaceId, current.id);
       return 'out_of_hours';
     }
-    if (!current.queuedAt) {
-      await tx.db.update(conversations).set({ queuedAt: new Date() }).where(eq(conversations.id, current.id));
+    if (!current.queuedAt || current.outOfHours) {
+      await tx.db
+        .update(conversations)
+        .set({ queuedAt: current.queuedAt ? new Date(current.queuedAt) : new Date(), outOfHours: false })
+        .where(eq(conversations.id, current.id));
     }
+    const exclude = [...(input.exclude ?? []), ...excludedFor(current)];
     const assignee = await assignBest(
       tx,
       team,
       current.id,
       input.workspaceId,
-      input.exclude ?? [],
+      exclude,
       input.how ?? 'automatic',
     );
     if (assignee) return 'assigned';
-    if (!current.queuedAt) await announceQueued(tx, input.workspaceId, current.id);
+    if (!current.queuedAt || current.outOfHours) await announceQueued(tx, input.workspaceId, current.id);
     return 'queued';
   });
 }
@@ -190,20 +235,58 @@ async function announceQueued(tx: Tx, workspaceId: string, conversationId: strin
   });
 }
 
+/** Waiting for a team: unassigned, open, and either queued or flagged out of hours. */
+export const waitingForTeam = and(
+  eq(conversations.status, 'open'),
+  isNull(conversations.assigneeId),
+  or(isNotNull(conversations.queuedAt), eq(conversations.outOfHours, true)),
+);
+
+/**
+ * The team is open: what arrived while it was closed joins the queue in its arrival order (ROUTE-6:
+ * cases to recover are routed, not stranded).
+ */
+async function releaseOutOfHours(tx: Tx, workspaceId: string, teamId: string) {
+  const released = await tx.db
+    .update(conversations)
+    .set({
+      outOfHours: false,
+      queuedAt: sql`coalesce(${conversations.queuedAt}, ${conversations.createdAt})`,
+    })
+    .where(
+      and(
+        eq(conversations.teamId, teamId),
+        eq(conversations.status, 'open'),
+        isNull(conversations.assigneeId),
+        eq(conversations.outOfHours, true),
+      ),
+    )
+    .returning({ id: conversations.id });
+  for (const { id } of released) await announceQueued(tx, workspaceId, id);
+}
+
+/** Who must not get this conversation back from the queue: whoever handed it to the team. */
+function excludedFor(row: { lastTransfer: unknown }): string[] {
+  const transfer = row.lastTransfer as { byUserId?: string; toUserId?: string | null } | null;
+  return transfer?.byUserId && !transfer.toUserId ? [transfer.byUserId] : [];
+}
+
 /**
  * Assigns queued conversations of the team, by priority then arrival, for as long as someone can take
  * one (ROUTE-3: the queue drains as soon as capacity frees). One transaction per assignment, so a
- * long queue never holds locks for long. Returns how many were assigned.
+ * long queue never holds locks for long. A conversation handed to the team by an operator never goes
+ * back to them, so it may wait while the ones behind it are assigned. Returns how many were assigned.
  */
 export async function drainTeam(db: Db, input: { workspaceId: string; teamId: string }): Promise<number> {
   let assigned = 0;
   for (;;) {
     const progressed = await transaction(db, async (tx) => {
       const team = await lockTeam(tx, input.teamId);
-      if (!team || team.rule === 'manual' || !isOpen(team.businessHours as BusinessHours | null))
-        return false;
-      const [next] = await tx.db
-        .select({ id: conversations.id })
+      if (!team || !isOpen(team.businessHours as BusinessHours | null)) return false;
+      await releaseOutOfHours(tx, input.workspaceId, team.id);
+      if (team.rule === 'manual') return false;
+      const next = await tx.db
+        .select({ id: conversations.id, lastTransfer: conversations.lastTransfer })
         .from(conversations)
         .where(
           and(
@@ -215,10 +298,16 @@ export async function drainTeam(db: Db, input: { workspaceId: string; teamId: st
           ),
         )
         .orderBy(priorityRank, asc(conversations.queuedAt), asc(conversations.id))
-        .limit(1)
+        .limit(20)
         .for('update', { skipLocked: true });
-      if (!next) return false;
-      return (await assignBest(tx, team, next.id, input.workspaceId, [], 'automatic')) !== null;
+      for (const row of next) {
+        const exclude = excludedFor(row);
+        if ((await assignBest(tx, team, row.id, input.workspaceId, exclude, 'automatic')) !== null)
+          return true;
+        // Nobody at all could take it: nobody can take the ones behind it either.
+        if (exclude.length === 0) return false;
+      }
+      return false;
     });
     if (!progressed) return assigned;
     assigned++;
@@ -230,15 +319,7 @@ export async function drainWorkspace(db: Db, workspaceId: string): Promise<numbe
   const waiting = await db
     .selectDistinct({ teamId: conversations.teamId })
     .from(conversations)
-    .where(
-      and(
-        eq(conversations.workspaceId, workspaceId),
-        eq(conversations.status, 'open'),
-        isNull(conversations.assigneeId),
-        isNotNull(conversations.queuedAt),
-        eq(conversations.outOfHours, false),
-      ),
-    );
+    .where(and(eq(conversations.workspaceId, workspaceId), waitingForTeam));
   let assigned = 0;
   for (const { teamId } of waiting) {
     if (teamId) assigned += await drainTeam(db, { workspaceId, teamId });

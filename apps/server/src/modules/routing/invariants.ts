@@ -10,9 +10,9 @@ export interface RoutingAudit {
 }
 
 /**
- * Replays a workspace's outbox in sequence order — which is commit order — and checks ROUTE-4 at
- * every automatic assignment: the operator was Connected, under capacity, and the conversation had no
- * other assignee. Used by the concurrency test and bench/routing; the outbox is the witness.
+ * Replays a workspace's outbox in sequence order — which is commit order — and checks ROUTE-4: at
+ * every automatic assignment the conversation had no other assignee, automatic assignments and
+ * transfers went to someone Connected, and nobody was ever handed one over capacity. Used by the concurrency test and bench/routing; the outbox is the witness.
  */
 export async function auditRouting(db: Queryable, workspaceId: string): Promise<RoutingAudit> {
   const members = await db
@@ -52,17 +52,27 @@ export async function auditRouting(db: Queryable, workspaceId: string): Promise<
     } else if (event.name === 'conversation.updated') {
       const p = event.payload as EventPayload<'conversation.updated'>;
       const c = p.conversation;
-      if (p.change === 'assigned' && p.actorId === null && c.assigneeId) {
+      const automatic = p.change === 'assigned' && p.actorId === null;
+      if (automatic && c.assigneeId) {
         assignments++;
         const before = assignee.get(c.id) ?? null;
         if (before !== null)
           violations.push(`#${event.seq}: conversation ${c.id} assigned while ${before} had it`);
-        if (status.get(c.assigneeId) !== 'connected') {
-          violations.push(`#${event.seq}: assigned to ${c.assigneeId} while ${status.get(c.assigneeId)}`);
+      }
+      // Whoever gives a conversation to someone (router, transfer, by hand) stays within capacity, and
+      // the router and transfers only to someone Connected.
+      const handedOn =
+        (p.change === 'assigned' || p.change === 'transferred') &&
+        c.assigneeId &&
+        c.status === 'open' &&
+        assignee.get(c.id) !== c.assigneeId;
+      if (handedOn && c.assigneeId) {
+        if ((automatic || p.change === 'transferred') && status.get(c.assigneeId) !== 'connected') {
+          violations.push(`#${event.seq}: ${p.change} to ${c.assigneeId} while ${status.get(c.assigneeId)}`);
         }
         const limit = (c.teamId ? teamCapacity.get(c.teamId) : null) ?? capacity.get(c.assigneeId) ?? 3;
         if (load(c.assigneeId) >= limit)
-          violations.push(`#${event.seq}: ${c.assigneeId} over capacity ${limit}`);
+          violations.push(`#${event.seq}: ${p.change} to ${c.assigneeId} over capacity ${limit}`);
       }
       assignee.set(c.id, c.assigneeId);
       open.set(c.id, c.status === 'open');

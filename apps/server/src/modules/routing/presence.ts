@@ -1,9 +1,15 @@
-import { builtInStatuses, type SettableStatus } from '@parley/contracts';
-import { and, eq } from 'drizzle-orm';
+import type { SettableStatus } from '@parley/contracts';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
-import { enqueue } from '../../jobs/queue.ts';
-import type { Db } from '../../platform/db/client.ts';
-import { conversations, customStatuses, memberships, workspaces } from '../../platform/db/schema.ts';
+import { enqueue, wakeWorkers } from '../../jobs/queue.ts';
+import type { Db, Queryable } from '../../platform/db/client.ts';
+import {
+  connectionHistory,
+  conversations,
+  customStatuses,
+  memberships,
+  workspaces,
+} from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { ClientInfo } from '../../platform/user-agent.ts';
@@ -22,7 +28,7 @@ export async function setStatus(
 ) {
   const { actor } = input;
   if (input.userId !== actor.userId) authorize(actor, 'operators.manage');
-  if (!(builtInStatuses as readonly string[]).includes(input.status)) {
+  if (input.status.startsWith('custom:')) {
     const [custom] = await tx.db
       .select({ id: customStatuses.id })
       .from(customStatuses)
@@ -56,6 +62,11 @@ export async function setStatus(
       changedBy: actor.userId,
     },
   });
+  // Going offline (ROUTE-1 "Disconnected", chosen): like a disconnection, their conversations go back to routing.
+  if (input.status === 'disconnected') {
+    await enqueue(tx.db, 'routing.release', { workspaceId: actor.workspaceId, userId: input.userId });
+    tx.afterCommit(wakeWorkers);
+  }
   let lookingIn: string[] = [];
   if (input.status === 'looking_for_info') {
     const open = await tx.db
@@ -100,7 +111,13 @@ export async function markReconnected(db: Db, workspaceId: string, userId: strin
   if (!member) return;
   const wasLive = member.lastActiveAt && member.lastActiveAt.getTime() > Date.now() - member.grace * 1000;
   if (wasLive) return;
+  const since = new Date();
   await transaction(db, async (tx) => {
+    // The effective status starts now: the members list shows "for 0m", not the time since the choice.
+    await tx.db
+      .update(memberships)
+      .set({ statusSince: since })
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
     await recordConnection(tx.db, {
       userId,
       workspaceId,
@@ -112,7 +129,7 @@ export async function markReconnected(db: Db, workspaceId: string, userId: strin
     await publish(tx, {
       workspaceId,
       name: 'operator.status_changed',
-      payload: { userId, status: member.status, since: new Date().toISOString(), changedBy: null },
+      payload: { userId, status: member.status, since: since.toISOString(), changedBy: null },
     });
   });
 }
@@ -132,4 +149,89 @@ export async function schedulePresenceCheck(db: Db, workspaceId: string, userId:
     { workspaceId, userId },
     { delayMs: ((row?.grace ?? 45) + 1) * 1000 },
   );
+}
+
+const nobody = { ip: null, userAgent: null, browser: null, os: null };
+
+/** The last status change the connection history holds for a member (to record a disconnection once). */
+export async function lastRecordedStatus(db: Queryable, workspaceId: string, userId: string) {
+  const [row] = await db
+    .select({ status: connectionHistory.detail })
+    .from(connectionHistory)
+    .where(
+      and(
+        eq(connectionHistory.workspaceId, workspaceId),
+        eq(connectionHistory.userId, userId),
+        eq(connectionHistory.kind, 'status_change'),
+      ),
+    )
+    .orderBy(desc(connectionHistory.at))
+    .limit(1);
+  return row?.status ?? null;
+}
+
+/** Records and announces that a member is disconnected (their status since now), once. */
+export async function recordDisconnection(tx: Tx, workspaceId: string, userId: string) {
+  if ((await lastRecordedStatus(tx.db, workspaceId, userId)) === 'disconnected') return;
+  const since = new Date();
+  await tx.db
+    .update(memberships)
+    .set({ statusSince: since })
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+  await recordConnection(tx.db, {
+    userId,
+    workspaceId,
+    kind: 'status_change',
+    detail: 'disconnected',
+    changedBy: null,
+    client: nobody,
+  });
+  await publish(tx, {
+    workspaceId,
+    name: 'operator.status_changed',
+    payload: { userId, status: 'disconnected', since: since.toISOString(), changedBy: null },
+  });
+}
+
+/**
+ * A session ended (log out, password reset, expiry). In every workspace where the user is present and
+ * no other session of theirs is live (a console in another browser), they are disconnected at once:
+ * liveness cleared, the disconnection recorded and announced (which also closes the ended session's
+ * sockets on every node), and `routing.release` re-routes their conversations right after the commit.
+ * Where another session is live, presence lasts while it does (the usual presence check).
+ */
+export async function endPresence(tx: Tx, input: { userId: string }) {
+  const grace = sql`make_interval(secs => ${workspaces.disconnectGraceSeconds})`;
+  const rows = await tx.db
+    .select({
+      workspaceId: memberships.workspaceId,
+      grace: workspaces.disconnectGraceSeconds,
+      live: sql<boolean>`coalesce(${memberships.lastActiveAt} > now() - ${grace}, false)`,
+      otherSession: sql<boolean>`EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = ${memberships.userId}
+        AND s.expires_at > now() AND s.last_seen_at > now() - ${grace})`,
+    })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(eq(memberships.userId, input.userId))
+    .orderBy(memberships.workspaceId)
+    .for('update', { of: memberships });
+  for (const row of rows) {
+    if (!row.live) continue;
+    if (row.otherSession) {
+      await enqueue(
+        tx.db,
+        'routing.presence-check',
+        { workspaceId: row.workspaceId, userId: input.userId },
+        { delayMs: (row.grace + 1) * 1000 },
+      );
+      continue;
+    }
+    await tx.db
+      .update(memberships)
+      .set({ lastActiveAt: null })
+      .where(and(eq(memberships.workspaceId, row.workspaceId), eq(memberships.userId, input.userId)));
+    await recordDisconnection(tx, row.workspaceId, input.userId);
+    await enqueue(tx.db, 'routing.release', { workspaceId: row.workspaceId, userId: input.userId });
+    tx.afterCommit(wakeWorkers);
+  }
 }

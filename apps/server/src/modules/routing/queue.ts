@@ -2,7 +2,7 @@ import type { OperatorPresence, QueueSummary } from '@parley/contracts';
 import { and, asc, avg, count, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { conversations, memberships, teamMembers, users } from '../../platform/db/schema.ts';
-import { effectiveStatus } from '../workspaces/queries.ts';
+import { effectiveSince, effectiveStatus } from '../workspaces/queries.ts';
 import { activeCount, priorityRank } from './engine.ts';
 
 const queued = and(
@@ -75,7 +75,7 @@ export async function listOperators(db: Queryable, workspaceId: string): Promise
       userId: memberships.userId,
       name: users.name,
       status: effectiveStatus,
-      statusSince: memberships.statusSince,
+      statusSince: effectiveSince,
       capacity: memberships.capacity,
       active: activeCount,
     })

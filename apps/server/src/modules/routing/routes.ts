@@ -30,13 +30,14 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
+import { now } from './clock.ts';
 import { postNotice } from './notices.ts';
 import { setStatus } from './presence.ts';
 import { listOperators, queueSummary as summarise } from './queue.ts';
 import { getRoutingSettings, updateRoutingSettings } from './settings.ts';
 import { statusTime } from './status-time.ts';
 import { createTeam, deleteTeam, getTeam, listTeams, setTeamMembers, updateTeam } from './teams.ts';
-import { transferTargets as targetsFor, transferConversation } from './transfer.ts';
+import { transferTargets as targetsFor, transferAndRoute } from './transfer.ts';
 
 /** Routing and presence routes; registered inside the workspace scope (request.principal is set). */
 export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
@@ -89,7 +90,7 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
       if (request.params.userId !== request.principal.userId)
         authorize(request.principal, 'operators.manage');
       const from = new Date(request.query.from);
-      const to = request.query.to ? new Date(request.query.to) : new Date();
+      const to = request.query.to ? new Date(request.query.to) : now();
       if (to <= from) throw new AppError('validation_failed', 'to: must be after from', 'to');
       return statusTime(ctx.db, {
         workspaceId: request.principal.workspaceId,
@@ -203,12 +204,10 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
     '/conversations/:conversationId/transfer',
     { schema: { tags, params: conversationParams, body: transferBody, response: { 200: conversation } } },
     (request) =>
-      transaction(ctx.db, (tx) =>
-        transferConversation(tx, {
-          actor: request.principal,
-          conversationId: request.params.conversationId,
-          ...request.body,
-        }),
-      ),
+      transferAndRoute(ctx.db, {
+        actor: request.principal,
+        conversationId: request.params.conversationId,
+        ...request.body,
+      }),
   );
 }

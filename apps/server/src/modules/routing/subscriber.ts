@@ -1,5 +1,5 @@
 import type { EventPayload, QueueSummary } from '@parley/contracts';
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publish } from '../../events/publish.ts';
 import { subscribe } from '../../events/subscribers.ts';
@@ -7,11 +7,12 @@ import { defineJob } from '../../jobs/queue.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { conversations, memberships, workspaces } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
-import { recordConnection } from '../audit/connection-history.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { setAssignee } from '../metrics/facts.ts';
-import { drainTeam, drainWorkspace, routeConversation } from './engine.ts';
+import { effectiveStatus } from '../workspaces/queries.ts';
+import { drainTeam, drainWorkspace, routeConversation, waitingForTeam } from './engine.ts';
 import { postNotice } from './notices.ts';
+import { recordDisconnection } from './presence.ts';
 import { queueSummary } from './queue.ts';
 
 const lastSummary = new Map<string, string>();
@@ -72,6 +73,24 @@ async function reroute(
   }
 }
 
+/** Sends a disconnected operator's open conversations back to routing, each keeping its place. */
+async function releaseConversations(db: Db, workspaceId: string, userId: string) {
+  const theirs = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.assigneeId, userId),
+        eq(conversations.status, 'open'),
+      ),
+    );
+  for (const { id } of theirs) {
+    const current = await loadConversation(db, workspaceId, id);
+    if (current.teamId) await reroute(db, workspaceId, id, userId, 'disconnect');
+  }
+}
+
 /**
  * Routing reacts to events through durable jobs: a new conversation is routed, freed capacity drains
  * the queues, and the timers of ROUTE-5 (no answer, disconnect) and OI-2 (still looking) run here.
@@ -94,8 +113,14 @@ export function registerRouting() {
           await routeConversation(db, { workspaceId, conversationId: conversation.id });
       } else if (event.name === 'conversation.updated') {
         const { conversation, change, actorId } = event.payload as EventPayload<'conversation.updated'>;
-        if (change === 'transferred' && !conversation.assigneeId) {
-          await routeConversation(db, { workspaceId, conversationId: conversation.id, how: 'transfer' });
+        // A transfer to a team, and a conversation woken or reopened without an operator, are arrivals.
+        const arrives = change === 'transferred' || change === 'reopened';
+        if (arrives && !conversation.assigneeId && conversation.teamId) {
+          await routeConversation(db, {
+            workspaceId,
+            conversationId: conversation.id,
+            how: change === 'transferred' ? 'transfer' : 'automatic',
+          });
         }
         // Capacity frees when someone closes, hands on or is relieved of a conversation; the
         // router's own assignments (actorId null) free nothing.
@@ -154,6 +179,20 @@ export function registerRouting() {
     },
   });
 
+  // A session ended or the operator went offline: their conversations go back to routing at once.
+  defineJob<{ workspaceId: string; userId: string }>({
+    name: 'routing.release',
+    async handle({ workspaceId, userId }, { db }) {
+      const [member] = await db
+        .select({ status: effectiveStatus })
+        .from(memberships)
+        .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+      if (member?.status !== 'disconnected') return;
+      await releaseConversations(db, workspaceId, userId);
+      await announceQueue(db, workspaceId);
+    },
+  });
+
   defineJob<{ workspaceId: string; userId: string }>({
     name: 'routing.presence-check',
     async handle({ workspaceId, userId }, { db }) {
@@ -171,35 +210,8 @@ export function registerRouting() {
           ),
         );
       if (!gone) return;
-      await transaction(db, async (tx) => {
-        await recordConnection(tx.db, {
-          userId,
-          workspaceId,
-          kind: 'status_change',
-          detail: 'disconnected',
-          changedBy: null,
-          client: { ip: null, userAgent: null, browser: null, os: null },
-        });
-        await publish(tx, {
-          workspaceId,
-          name: 'operator.status_changed',
-          payload: { userId, status: 'disconnected', since: new Date().toISOString(), changedBy: null },
-        });
-      });
-      const theirs = await db
-        .select({ id: conversations.id })
-        .from(conversations)
-        .where(
-          and(
-            eq(conversations.workspaceId, workspaceId),
-            eq(conversations.assigneeId, userId),
-            eq(conversations.status, 'open'),
-          ),
-        );
-      for (const { id } of theirs) {
-        const current = await loadConversation(db, workspaceId, id);
-        if (current.teamId) await reroute(db, workspaceId, id, userId, 'disconnect');
-      }
+      await transaction(db, (tx) => recordDisconnection(tx, workspaceId, userId));
+      await releaseConversations(db, workspaceId, userId);
       await announceQueue(db, workspaceId);
     },
   });
@@ -215,13 +227,7 @@ export function startQueueSweep(db: Db, logger: FastifyBaseLogger, everyMs = 500
       const waiting = await db
         .selectDistinct({ workspaceId: conversations.workspaceId })
         .from(conversations)
-        .where(
-          and(
-            eq(conversations.status, 'open'),
-            isNull(conversations.assigneeId),
-            isNotNull(conversations.queuedAt),
-          ),
-        );
+        .where(waitingForTeam);
       for (const { workspaceId } of waiting) {
         if ((await drainWorkspace(db, workspaceId)) > 0) await announceQueue(db, workspaceId);
       }

@@ -1,14 +1,15 @@
 import type { Conversation, TransferTargets } from '@parley/contracts';
 import { and, eq, sql } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
-import type { Queryable } from '../../platform/db/client.ts';
-import { conversations, teamMembers, transfers } from '../../platform/db/schema.ts';
-import type { Tx } from '../../platform/db/tx.ts';
+import type { Db, Queryable } from '../../platform/db/client.ts';
+import { conversations, memberships, teamMembers, transfers } from '../../platform/db/schema.ts';
+import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { recordAction, setAssignee } from '../metrics/facts.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
+import { routeConversation } from './engine.ts';
 import { listOperators } from './queue.ts';
 import { getTeam, listTeams } from './teams.ts';
 
@@ -40,10 +41,17 @@ export async function transferTargets(
         ...o,
         teams: teams.filter((t) => o.teamIds.includes(t.id)).map((t) => ({ id: t.id, name: t.name })),
       })),
+    // A conversation handed to a team never comes back to whoever handed it on.
     teams: teams.map((t) => ({
       id: t.id,
       name: t.name,
-      available: operators.filter((o) => t.memberIds.includes(o.userId) && canReceive(o, t)).length,
+      available: operators.filter(
+        (o) =>
+          t.memberIds.includes(o.userId) &&
+          o.userId !== actor.userId &&
+          o.userId !== conversation.assigneeId &&
+          canReceive(o, t),
+      ).length,
     })),
   };
 }
@@ -78,6 +86,13 @@ export async function transferConversation(
     at: now.toISOString(),
   };
   if (input.toUserId) {
+    // The target's membership row is locked as the router locks it, so their load is read after any
+    // concurrent assignment or transfer to them has committed (ROUTE-4: never over capacity).
+    await tx.db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.toUserId)))
+      .for('update');
     const target = (await listOperators(tx.db, actor.workspaceId)).find((o) => o.userId === input.toUserId);
     if (!target)
       throw new AppError('validation_failed', 'toUserId: not a member of this workspace', 'toUserId');
@@ -152,4 +167,22 @@ export async function transferConversation(
     conversationId: current.id,
   });
   return conversation;
+}
+
+/**
+ * A transfer, then, for one to a team, the team's rule at once: the answer says who got it, or that it
+ * waits in the queue because nobody else can take it now (the sender is never picked).
+ */
+export async function transferAndRoute(
+  db: Db,
+  input: Parameters<typeof transferConversation>[1],
+): Promise<Conversation> {
+  const transferred = await transaction(db, (tx) => transferConversation(tx, input));
+  if (transferred.assigneeId || !transferred.teamId) return transferred;
+  await routeConversation(db, {
+    workspaceId: input.actor.workspaceId,
+    conversationId: transferred.id,
+    how: 'transfer',
+  });
+  return loadConversation(db, input.actor.workspaceId, transferred.id);
 }

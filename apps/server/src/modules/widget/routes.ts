@@ -199,19 +199,23 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
           // A plain message to an open conversation takes the batched path; anything that creates or
           // wakes a conversation or carries files goes through the full transaction.
           const open = attachmentIds.length === 0 ? await openVisitorConversation(ctx.db, visitor) : null;
-          if (!open) {
-            return transaction(ctx.db, (tx) =>
+          const full = () =>
+            transaction(ctx.db, (tx) =>
               sendVisitorMessage(tx, { secret: ctx.secret, visitor, ...request.body }),
             );
-          }
-          return ctx.writer.write({
-            workspaceId: visitor.workspaceId,
-            conversationId: open.id,
-            clientId,
-            author: { kind: 'contact', id: open.contactId, name: open.contactName },
-            text,
-            private: false,
-          });
+          if (!open) return full();
+          // Closed or snoozed since the check above: the writer sees it and takes the full path.
+          return ctx.writer.write(
+            {
+              workspaceId: visitor.workspaceId,
+              conversationId: open.id,
+              clientId,
+              author: { kind: 'contact', id: open.contactId, name: open.contactName },
+              text,
+              private: false,
+            },
+            full,
+          );
         },
       );
       return presentMessageForVisitor(sent)!;

@@ -47,6 +47,18 @@ export const effectiveStatus = sql<string>`CASE WHEN ${memberships.lastActiveAt}
   (SELECT w.disconnect_grace_seconds FROM workspaces w WHERE w.id = ${memberships.workspaceId}))
   THEN ${memberships.status} ELSE 'disconnected' END`;
 
+/**
+ * Since when the effective status holds: the chosen one since it was chosen or the console came back
+ * (`status_since`); a lapsed console since it was last heard of, unless a later disconnection or
+ * choice was recorded.
+ */
+export const effectiveSince = sql<Date>`CASE WHEN ${memberships.lastActiveAt} > now() - make_interval(secs =>
+  (SELECT w.disconnect_grace_seconds FROM workspaces w WHERE w.id = ${memberships.workspaceId}))
+  OR ${memberships.status} = 'disconnected' THEN ${memberships.statusSince}
+  ELSE greatest(${memberships.statusSince}, coalesce(${memberships.lastActiveAt}, ${memberships.statusSince})) END`.mapWith(
+  memberships.statusSince,
+);
+
 const memberColumns = {
   userId: users.id,
   name: users.name,
@@ -56,7 +68,7 @@ const memberColumns = {
   createdAt: memberships.createdAt,
   lastLoginAt: users.lastLoginAt,
   status: effectiveStatus,
-  statusSince: memberships.statusSince,
+  statusSince: effectiveSince,
   capacity: memberships.capacity,
 };
 

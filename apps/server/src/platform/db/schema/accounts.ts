@@ -88,6 +88,8 @@ export const sessions = pgTable(
     userAgent: text('user_agent'),
     createdAt: createdAt(),
     expiresAt: tstz('expires_at').notNull(),
+    /** Refreshed with every heartbeat of this session's sockets: another live console keeps presence at log out. */
+    lastSeenAt: tstz('last_seen_at'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
