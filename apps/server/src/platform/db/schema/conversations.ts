@@ -121,6 +121,7 @@ export const conversations = pgTable(
     index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
+    index('conversations_visitor_idx').on(t.visitorId),
   ],
 );
 

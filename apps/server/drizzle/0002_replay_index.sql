@@ -1,0 +1,2 @@
+CREATE INDEX "conversations_visitor_idx" ON "conversations" USING btree ("visitor_id");--> statement-breakpoint
+CREATE INDEX "events_conversation_idx" ON "events" USING btree ("workspace_id","conversation_id","seq");
