@@ -23,7 +23,7 @@ import type { ServerProcess } from '../server-process.ts';
 describe.runIf(hasPostgresBinaries && hasRedisServer)('outages of PostgreSQL and Redis', () => {
   let db: OwnPostgres;
   let redis: OwnRedis;
-  const nodes: ServerProcess[] = [];
+  let nodes: ServerProcess[] = [];
   let owner: Owner;
   let workspaceKey: string;
 
