@@ -85,8 +85,13 @@ class RedisCounter {
     const command = (redis as RateLimitCommand).parleyRateLimit?.bind(redis);
     if (redis.status !== 'ready' || !command) return Promise.resolve(this.away());
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(this.away()), REDIS_TIMEOUT_MS);
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        resolve(this.away());
+      }, REDIS_TIMEOUT_MS);
       command(key, timeWindow, (err, res) => {
+        if (late) return;
         clearTimeout(timer);
         if (err) return resolve(this.away());
         this.setDegraded(false);

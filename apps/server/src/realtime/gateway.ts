@@ -307,9 +307,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   ) => {
     const feed = feedFor(principal.workspaceId);
     const client: Client = { ws, principal, name: null, cursor: after, backlog: [], alive: true };
-    clients.add(client);
+    let gone = false;
     const unlisten = feed.listen((event) => deliver(client, event));
     onClose(() => {
+      gone = true;
       clients.delete(client);
       unlisten();
       const p = client.principal;
@@ -326,7 +327,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       }
       if (feed.size === 0 && feeds.get(feed.workspaceId) === feed) feeds.delete(feed.workspaceId);
     });
-    if (!clients.has(client)) return;
+    if (gone) return;
     ws.on('pong', () => {
       client.alive = true;
     });
@@ -337,7 +338,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
     });
     await feed.ready;
     client.name = await nameOf(principal);
-    if (!clients.has(client)) return;
+    if (gone) return;
+    // Heartbeats, signals and session checks from here on.
+    clients.add(client);
     if (principal.kind === 'operator') {
       const { workspaceId, userId } = principal;
       void (async () => {
