@@ -55,6 +55,7 @@ export async function createParley(
     jobPollMs?: number;
     sweepMs?: number;
     heartbeatMs?: number;
+    maxReplay?: number;
   } = {},
 ): Promise<Parley> {
   const database = await openDatabase({
@@ -68,6 +69,15 @@ export async function createParley(
     if (config.redisUrl) {
       const { Redis: RedisClient } = await import('ioredis');
       redis = new RedisClient(config.redisUrl, { maxRetriesPerRequest: 3 });
+      // Reconnects by itself; while it is away the rate limits fall back (platform/rate-limit.ts).
+      let told = false;
+      redis.on('error', (err) => {
+        if (!told) console.warn(`parley: redis unavailable: ${err.message}`);
+        told = true;
+      });
+      redis.on('ready', () => {
+        told = false;
+      });
     }
     const app = await createHttp({
       logLevel: config.logLevel,
@@ -105,6 +115,7 @@ export async function createParley(
     const gateway = createGateway({
       db: ctx.db,
       heartbeatMs: opts.heartbeatMs,
+      maxReplay: opts.maxReplay,
       bus,
       logger: app.log,
       onOperatorJoined: (workspaceId, userId) => markReconnected(ctx.db, workspaceId, userId),

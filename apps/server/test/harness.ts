@@ -30,7 +30,7 @@ export async function freshDatabaseUrl(): Promise<{ url: string | undefined; dro
 /** A real Parley on a random port with a fresh database. */
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  options: { heartbeatMs?: number } = {},
+  options: { heartbeatMs?: number; maxReplay?: number } = {},
 ): Promise<TestServer> {
   const database = overrides.databaseUrl
     ? { url: overrides.databaseUrl, drop: async () => {} }

@@ -18,7 +18,10 @@ export interface PublishInput<N extends EventName> {
   workspaceId: string;
   name: N;
   payload: EventPayload<N>;
-  /** Lets a visitor's resume find its conversation's events without reading the whole workspace. */
+  /**
+   * Lets a visitor's resume find its conversation's events without reading the whole workspace;
+   * taken from the payload (`conversation.id` or `conversationId`) when not given.
+   */
   conversationId?: string | null;
 }
 
@@ -34,6 +37,13 @@ export async function publish<N extends EventName>(tx: Tx, input: PublishInput<N
 }
 
 type AnyPublishInput = { [N in EventName]: PublishInput<N> }[EventName];
+
+/** The conversation an event is about, when it is about one: a visitor's resume reads by it. */
+function conversationOf(payload: unknown): string | null {
+  const p = payload as { conversation?: { id?: unknown }; conversationId?: unknown };
+  const id = p.conversation?.id ?? p.conversationId;
+  return typeof id === 'string' ? id : null;
+}
 
 /**
  * Publishes several events with one statement per step, whatever their number: the batched message
@@ -63,7 +73,7 @@ export async function publishMany(tx: Tx, inputs: readonly AnyPublishInput[]): P
       seq,
       name: input.name,
       payload: eventPayloads[input.name].parse(input.payload),
-      conversationId: input.conversationId ?? null,
+      conversationId: input.conversationId ?? conversationOf(input.payload),
     };
   });
   const inserted = await tx.db.insert(events).values(rows).returning({ seq: events.seq, at: events.at });

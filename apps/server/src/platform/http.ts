@@ -11,7 +11,12 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { isDatabaseUnavailable } from './db/errors.ts';
 import { AppError } from './errors.ts';
+import { resilientRateLimitStore } from './rate-limit.ts';
+
+/** What a 503 tells clients to wait before trying again. */
+const RETRY_AFTER_SECONDS = 2;
 
 const codeForStatus = (status: number): ErrorCode => {
   const match = (Object.entries(errorCodes) as [ErrorCode, number][]).find(([, s]) => s === status);
@@ -59,7 +64,18 @@ export async function createHttp(opts: {
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
-    if (error instanceof AppError) return reply.status(error.status).send(error.toBody());
+    if (error instanceof AppError) {
+      if (error.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
+      return reply.status(error.status).send(error.toBody());
+    }
+    if (isDatabaseUnavailable(error)) {
+      // A database restart or failover costs a few requests that the clients retry, not a 500.
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', RETRY_AFTER_SECONDS)
+        .send(new AppError('unavailable', 'The service is briefly unavailable; try again shortly').toBody());
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const first = error.validation[0];
       const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || undefined;
@@ -83,7 +99,15 @@ export async function createHttp(opts: {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(rateLimit, {
     global: false,
-    ...(opts.redis ? { redis: opts.redis, nameSpace: opts.rateLimitNamespace } : {}),
+    ...(opts.redis
+      ? {
+          store: resilientRateLimitStore({
+            redis: opts.redis,
+            nameSpace: opts.rateLimitNamespace,
+            log: (message) => app.log.warn(message),
+          }),
+        }
+      : {}),
     errorResponseBuilder: (_request, context) => {
       const error = new AppError('rate_limited', `Too many requests; try again in ${context.after}`);
       return Object.assign(error, { statusCode: 429 });

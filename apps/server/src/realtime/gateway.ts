@@ -1,13 +1,14 @@
 import { clientMessage, closeCodes, heartbeatSeconds, type ServerMessage } from '@parley/contracts';
-import { and, asc, eq, gt, inArray, lte, min, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, min, or, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { EventBus, SignalEnvelope, StoredEvent } from '../events/bus.ts';
 import { canViewConversation } from '../modules/conversations/policy.ts';
 import { loadConversation } from '../modules/conversations/queries.ts';
-import { operatorPrincipal, type Principal } from '../modules/workspaces/policy.ts';
+import { operatorPrincipal, type Principal, type VisitorPrincipal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
-import { contacts, events, sessions, workspaces } from '../platform/db/schema.ts';
+import { isDatabaseUnavailable } from '../platform/db/errors.ts';
+import { contacts, conversations, events, memberships, sessions, workspaces } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   maxBufferedBytes?: number;
   /** How often each feed checks the outbox for events the bus never brought. */
   syncMs?: number;
+  /** Most events replayed to one resuming client; further behind, it is told to reload. */
+  maxReplay?: number;
 }
 
 interface Client {
@@ -42,18 +45,43 @@ interface Client {
 }
 
 const PAGE = 1000;
+/** WebSocket close code 1013: a temporary condition on the server (the database is restarting). */
+const TRY_AGAIN_LATER = 1013;
+
+/** What the gateway holds, for tests and diagnostics: all of it returns to zero when sockets close. */
+export interface GatewayStats {
+  clients: number;
+  feeds: number;
+  /** Listeners on all feeds: one per socket attached or attaching. */
+  listeners: number;
+  /** Outbox rows read to replay missed events to resuming clients, since start. */
+  replayedRows: number;
+}
 
 export interface Gateway {
   register(app: FastifyInstance): void;
   readonly connections: number;
+  stats(): GatewayStats;
+  /** The outbox reads of the feeds; tests replace a method to make a read fail. */
+  readonly source: FeedSource;
   close(): void;
 }
 
 export function createGateway(opts: GatewayOptions): Gateway {
   const heartbeatMs = opts.heartbeatMs ?? heartbeatSeconds * 1000;
   const maxBuffered = opts.maxBufferedBytes ?? 1 << 20;
+  const maxReplay = opts.maxReplay ?? 10_000;
   const feeds = new Map<string, WorkspaceFeed>();
   const clients = new Set<Client>();
+  let replayedRows = 0;
+
+  const stored = (row: typeof events.$inferSelect): StoredEvent => ({
+    workspaceId: row.workspaceId,
+    seq: row.seq,
+    name: row.name,
+    payload: row.payload,
+    at: row.at.toISOString(),
+  });
 
   const source: FeedSource = {
     async head(workspaceId) {
@@ -70,8 +98,41 @@ export function createGateway(opts: GatewayOptions): Gateway {
         .where(and(eq(events.workspaceId, workspaceId), gt(events.seq, after), lte(events.seq, upTo)))
         .orderBy(asc(events.seq))
         .limit(PAGE);
-      return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+      return rows.map(stored);
     },
+  };
+
+  /** A visitor's missed events: only those of its conversations, through events_conversation_idx. */
+  const visitorRange = async (p: VisitorPrincipal, after: number, upTo: number): Promise<StoredEvent[]> => {
+    const theirs = await opts.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.workspaceId, p.workspaceId),
+          p.contactId
+            ? or(eq(conversations.visitorId, p.visitorId), eq(conversations.contactId, p.contactId))
+            : eq(conversations.visitorId, p.visitorId),
+        ),
+      );
+    if (theirs.length === 0) return [];
+    const rows = await opts.db
+      .select()
+      .from(events)
+      .where(
+        and(
+          eq(events.workspaceId, p.workspaceId),
+          inArray(
+            events.conversationId,
+            theirs.map((c) => c.id),
+          ),
+          gt(events.seq, after),
+          lte(events.seq, upTo),
+        ),
+      )
+      .orderBy(asc(events.seq))
+      .limit(PAGE);
+    return rows.map(stored);
   };
 
   const pruned = async (workspaceId: string, after: number) => {
@@ -236,29 +297,38 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
   const stopSignals = opts.bus.onSignal(onSignal);
 
-  const feedFor = async (workspaceId: string): Promise<WorkspaceFeed> => {
+  const feedFor = (workspaceId: string): WorkspaceFeed => {
     let feed = feeds.get(workspaceId);
     if (!feed) {
-      feed = new WorkspaceFeed(workspaceId, source, (err) => opts.logger.error({ err }, 'realtime feed'));
-      feeds.set(workspaceId, feed);
+      const created = new WorkspaceFeed(workspaceId, source, (err) =>
+        opts.logger.error({ err }, 'realtime feed'),
+      );
+      feeds.set(workspaceId, created);
+      // A feed whose head could not be read is not kept: the workspace's next socket tries again.
+      created.ready.catch(() => {
+        if (feeds.get(workspaceId) === created) feeds.delete(workspaceId);
+      });
+      feed = created;
     }
-    await feed.ready;
     return feed;
   };
 
-  const attach = async (ws: WebSocket, principal: Principal, after: number) => {
-    const feed = await feedFor(principal.workspaceId);
-    const client: Client = {
-      ws,
-      principal,
-      name: await nameOf(principal),
-      cursor: after,
-      backlog: [],
-      alive: true,
-    };
-    clients.add(client);
+  /**
+   * `onClose` runs its cleanup when the socket closes, or at once if it already has: the listener on
+   * the feed is registered before the first await, so a socket closing at any point leaves nothing.
+   */
+  const attach = async (
+    ws: WebSocket,
+    principal: Principal,
+    after: number,
+    onClose: (cleanup: () => void) => void,
+  ) => {
+    const feed = feedFor(principal.workspaceId);
+    const client: Client = { ws, principal, name: null, cursor: after, backlog: [], alive: true };
+    let gone = false;
     const unlisten = feed.listen((event) => deliver(client, event));
-    ws.on('close', () => {
+    onClose(() => {
+      gone = true;
       clients.delete(client);
       unlisten();
       const p = client.principal;
@@ -275,6 +345,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       }
       if (feed.size === 0 && feeds.get(feed.workspaceId) === feed) feeds.delete(feed.workspaceId);
     });
+    if (gone) return;
     ws.on('pong', () => {
       client.alive = true;
     });
@@ -283,6 +354,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
         opts.logger.warn({ err }, 'realtime message'),
       );
     });
+    await feed.ready;
+    client.name = await nameOf(principal);
+    if (gone) return;
+    // Heartbeats, signals and session checks from here on.
+    clients.add(client);
     if (principal.kind === 'operator') {
       const { workspaceId, userId } = principal;
       void (async () => {
@@ -293,18 +369,26 @@ export function createGateway(opts: GatewayOptions): Gateway {
     // Replay what the client missed from the outbox up to the feed's head; anything newer arrives
     // through the feed meanwhile and waits in the backlog, so nothing is skipped or sent twice.
     const head = feed.head;
+    const resync = (message: string) => {
+      // The client must reload its state over HTTP, then follow from now.
+      send(client, { type: 'error', code: 'resync_required', message });
+      client.cursor = head;
+    };
     if (after <= 0 || after > head) client.cursor = head;
     else if (after < head && (await pruned(principal.workspaceId, after))) {
-      // Events after `after` were deleted by retention: the client must reload, then follow from now.
-      send(client, {
-        type: 'error',
-        code: 'resync_required',
-        message: 'events since your last one are no longer kept',
-      });
-      client.cursor = head;
+      resync('events since your last one are no longer kept');
+    } else if (principal.kind === 'operator' && head - after > maxReplay) {
+      resync('too many events since your last one: reload');
     }
+    let replayed = 0;
     while (client.cursor < head && clients.has(client)) {
-      const page = await source.range(principal.workspaceId, client.cursor, head);
+      const p = client.principal;
+      const page =
+        p.kind === 'visitor'
+          ? await visitorRange(p, client.cursor, head)
+          : await source.range(principal.workspaceId, client.cursor, head);
+      replayedRows += page.length;
+      replayed += page.length;
       if (page.length === 0) break;
       for (const event of page) {
         client.cursor = event.seq;
@@ -312,7 +396,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
         if (visible) sendEvent(client, visible);
         followMembership(client, event);
       }
+      if (page.length < PAGE) break;
+      // Live events wait in the backlog meanwhile: both are bounded, a client this far behind reloads.
+      const waiting = client.backlog ?? [];
+      if (replayed >= maxReplay || waiting.length > maxReplay) {
+        resync('too many events since your last one: reload');
+        client.cursor = Math.max(head, waiting.at(-1)?.seq ?? head);
+        client.backlog = [];
+        break;
+      }
     }
+    // Everything up to the head is known: a visitor's pages may stop early at its last event.
+    if (clients.has(client) && client.cursor < head) client.cursor = head;
     const backlog = client.backlog ?? [];
     client.backlog = null;
     for (const event of backlog) deliver(client, event);
@@ -372,6 +467,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
       app.get('/api/realtime', { websocket: true }, (socket, request) => {
         const query = request.query as { after?: string };
         const after = Number(query.after ?? 0);
+        // Listened to before anything async, so a socket that closes during authentication or attach
+        // still runs its cleanup.
+        let closed = false;
+        const cleanups: (() => void)[] = [];
+        socket.once('close', () => {
+          closed = true;
+          for (const cleanup of cleanups.splice(0)) cleanup();
+        });
+        const onClose = (cleanup: () => void) => (closed ? cleanup() : cleanups.push(cleanup));
         opts
           .authenticate(request)
           .then(async (principal) => {
@@ -379,11 +483,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
               socket.close(closeCodes.unauthorized, 'log in again');
               return;
             }
-            await attach(socket, principal, Number.isFinite(after) ? after : 0);
+            if (closed) return;
+            await attach(socket, principal, Number.isFinite(after) ? after : 0, onClose);
           })
           .catch((err) => {
             if (err instanceof AppError && err.status < 500) {
               socket.close(err.status === 404 ? closeCodes.notFound : closeCodes.unauthorized, err.message);
+              return;
+            }
+            if (isDatabaseUnavailable(err)) {
+              // A database restart: the client reconnects with backoff and resumes.
+              opts.logger.warn({ err }, 'realtime attach: database unavailable');
+              socket.close(TRY_AGAIN_LATER, 'try again later');
               return;
             }
             opts.logger.error({ err }, 'realtime attach');
@@ -394,6 +505,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
     get connections() {
       return clients.size;
     },
+    stats() {
+      let listeners = 0;
+      for (const feed of feeds.values()) listeners += feed.size;
+      return { clients: clients.size, feeds: feeds.size, listeners, replayedRows };
+    },
+    source,
     close() {
       clearInterval(heartbeat);
       clearInterval(syncTimer);

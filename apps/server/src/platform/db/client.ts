@@ -37,10 +37,20 @@ export async function openDatabase(opts: {
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolSize ?? Number(process.env.PG_POOL_SIZE ?? 20),
+      // While the server is unreachable a request fails after this instead of waiting indefinitely.
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
     });
-    // An idle connection the server closes (restart, failover, dropped database) must not take the
-    // process down; the pool opens a new one for the next query.
-    pool.on('error', (err) => console.warn(`parley: idle database connection lost: ${err.message}`));
+    // A connection the server closes (restart, failover, dropped database) must not take the process
+    // down. The pool listens on idle connections only (`pool.on('error')`); a connection checked out
+    // for a transaction has no listener while in use, so its 'error' event would be unhandled and
+    // crash the process. Every connection gets its own listener for its whole life: the query in
+    // flight fails (503 to the caller), the pool discards the dead connection on release and opens a
+    // new one for the next query.
+    const lost = (err: Error) => console.warn(`parley: database connection lost: ${err.message}`);
+    pool.on('connect', (client) => client.on('error', lost));
+    // The pool re-emits an idle connection's error; the connection's own listener has logged it.
+    pool.on('error', () => {});
     const client = await pool.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

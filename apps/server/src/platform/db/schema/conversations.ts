@@ -137,6 +137,7 @@ export const conversations = pgTable(
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
     index('conversations_created_idx').on(t.workspaceId, t.createdAt),
     index('conversations_closed_idx').on(t.workspaceId, t.closedAt),
+    index('conversations_visitor_idx').on(t.visitorId),
   ],
 );
 

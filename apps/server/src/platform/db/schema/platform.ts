@@ -24,7 +24,11 @@ export const events = pgTable(
     conversationId: uuid('conversation_id'),
     at: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.seq] })],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.seq] }),
+    // A visitor resuming reads only its conversations' events (realtime/gateway.ts).
+    index('events_conversation_idx').on(t.workspaceId, t.conversationId, t.seq),
+  ],
 );
 
 /** Durable jobs: delayed, retried with backoff, claimed with FOR UPDATE SKIP LOCKED. */

@@ -1,0 +1,44 @@
+/**
+ * Database failures that say nothing about the request: the server restarted, failed over, refused
+ * connections or gave up on a lock. The request may simply be tried again a moment later, so the
+ * HTTP layer answers 503 with `Retry-After` instead of 500, and background loops log and go on.
+ */
+const retryableSqlStates = new Set([
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08004', // sqlserver_rejected_establishment_of_sqlconnection
+  '08006', // connection_failure
+  '57P01', // admin_shutdown: "terminating connection due to administrator command"
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: "the database system is starting up / shutting down"
+  '53300', // too_many_connections
+  '55P03', // lock_not_available (lock_timeout)
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+]);
+
+const retryableErrnos = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
+// node-postgres reports a lost socket with plain messages and no code.
+const retryableMessages =
+  /Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Cannot use a pool after calling end/i;
+
+/** True when `err` (or an error it wraps: drizzle wraps driver errors in `cause`) is such a failure. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (retryableSqlStates.has(code) || retryableErrnos.has(code))) return true;
+    if (retryableMessages.test(e.message)) return true;
+    // AggregateError (several addresses refused, e.g. ::1 and 127.0.0.1).
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+  }
+  return false;
+}
