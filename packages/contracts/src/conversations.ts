@@ -135,10 +135,20 @@ export const listConversationsQuery = z.object({
   status: conversationStatus.default('open'),
   q: z.string().trim().max(200).optional().describe('customer name or e-mail'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: timestamp.optional().describe('cursor: last activity of the last item of the previous page'),
+  cursor: z
+    .string()
+    .regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'a nextCursor of a previous page',
+    )
+    .optional()
+    .describe('the nextCursor of the previous page: its last item’s (last activity, id)'),
 });
 
-export const conversationPage = z.object({ items: z.array(conversation), nextCursor: z.string().nullable() });
+export const conversationPage = z.object({
+  items: z.array(conversation),
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last'),
+});
 
 export const listMessagesQuery = z.object({
   before: id.optional().describe('cursor: the oldest message already shown'),

@@ -118,7 +118,7 @@ export const conversations = pgTable(
   },
   (t) => [
     uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),
-    index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt),
+    index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt, t.id),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
   ],
