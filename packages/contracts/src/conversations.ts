@@ -42,8 +42,15 @@ export const clientId = z
 
 export const messageText = z.string().max(10_000);
 
+/** Messages are ordered by `seq` everywhere (history, live, every client); `createdAt` is for display. */
+const messageSeq = z
+  .number()
+  .int()
+  .describe('the order of messages: the sequence of its message.created event (0 for older messages)');
+
 export const message = z.object({
   id,
+  seq: messageSeq,
   conversationId: id,
   clientId: z.string().nullable(),
   authorKind,
@@ -205,6 +212,7 @@ export type WidgetSettings = z.infer<typeof widgetSettings>;
 /** What the customer sees of a message: no private notes, no operator e-mail, no internal ids. */
 export const widgetMessage = z.object({
   id,
+  seq: messageSeq,
   clientId: z.string().nullable(),
   authorKind,
   authorName: z.string().nullable(),

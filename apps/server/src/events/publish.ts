@@ -17,7 +17,8 @@ export function useEventBus(next: EventBus | null): void {
 export interface PublishInput<N extends EventName> {
   workspaceId: string;
   name: N;
-  payload: EventPayload<N>;
+  /** Or made from the event's sequence, for payloads that carry it (a message's order). */
+  payload: EventPayload<N> | ((seq: number) => EventPayload<N>);
   /** Lets a visitor's resume find its conversation's events without reading the whole workspace. */
   conversationId?: string | null;
 }
@@ -62,7 +63,9 @@ export async function publishMany(tx: Tx, inputs: readonly AnyPublishInput[]): P
       workspaceId: input.workspaceId,
       seq,
       name: input.name,
-      payload: eventPayloads[input.name].parse(input.payload),
+      payload: eventPayloads[input.name].parse(
+        typeof input.payload === 'function' ? input.payload(seq) : input.payload,
+      ),
       conversationId: input.conversationId ?? null,
     };
   });

@@ -1,5 +1,6 @@
 // Customers and their conversations: contacts, visitors, page views, conversations, messages, files.
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -155,11 +156,16 @@ export const messages = pgTable(
       .$type<{ id: string; name: string; contentType: string; size: number }[]>()
       .notNull()
       .default([]),
+    /**
+     * The order of messages: the sequence of its `message.created` event, set in the transaction that
+     * writes it (0 on messages written before this column existed, ordered by time among themselves).
+     */
+    seq: bigint('seq', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
     readAt: tstz('read_at'),
   },
   (t) => [
     uniqueIndex('messages_client_id_key').on(t.workspaceId, t.clientId),
-    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    index('messages_conversation_idx').on(t.conversationId, t.seq, t.createdAt, t.id),
   ],
 );
