@@ -1,4 +1,5 @@
 // Customers and their conversations: contacts, visitors, page views, conversations, messages, files.
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -72,6 +73,8 @@ export const pageViews = pgTable(
   (t) => [index('page_views_visitor_idx').on(t.visitorId, t.at)],
 );
 
+const waiting = sql`status = 'open' AND assignee_id IS NULL AND queued_at IS NOT NULL`;
+
 export const conversations = pgTable(
   'conversations',
   {
@@ -122,6 +125,12 @@ export const conversations = pgTable(
     index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt, t.id),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
+    // The widget finds a visitor's conversations by visitor id (latestVisitorConversation).
+    index('conversations_visitor_idx').on(t.visitorId, t.createdAt),
+    // Waiting in a queue: the sweep every 5 s on every node, drainWorkspace and queueSummary find
+    // them per workspace; drainTeam and queuePosition per team. Partial: only the few that wait.
+    index('conversations_waiting_idx').on(t.workspaceId, t.teamId).where(waiting),
+    index('conversations_team_queue_idx').on(t.teamId, t.queuedAt).where(waiting),
   ],
 );
 
