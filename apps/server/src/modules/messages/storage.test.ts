@@ -71,6 +71,10 @@ describe('disk cost of a message', () => {
       jobs: (after.jobs - before.jobs) / n,
     };
     console.info(`disk per message (bytes, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}):`, per);
+    const { rows: detail } = await db.execute<Record<string, string>>(sql`
+      SELECT avg(pg_column_size(m.*))::int::text AS row_bytes, count(*)::text AS rows,
+        pg_relation_size('messages')::text AS heap, pg_indexes_size('messages')::text AS indexes FROM messages m`);
+    console.info('messages detail:', detail[0]);
     expect(per.messages).toBeLessThan(1100);
     expect(per.events).toBeLessThan(2000);
     expect(per.jobs).toBeLessThan(50);
