@@ -43,8 +43,15 @@ export const clientId = z
 
 export const messageText = text({ max: 10_000, multiline: true });
 
+/** Messages are ordered by `seq` everywhere (history, live, every client); `createdAt` is for display. */
+const messageSeq = z
+  .number()
+  .int()
+  .describe('the order of messages: the sequence of its message.created event (0 for older messages)');
+
 export const message = z.object({
   id,
+  seq: messageSeq,
   conversationId: id,
   clientId: z.string().nullable(),
   authorKind,
@@ -136,10 +143,20 @@ export const listConversationsQuery = z.object({
   status: conversationStatus.default('open'),
   q: text({ max: 200 }).optional().describe('customer name or e-mail'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: dateTime.optional().describe('cursor: last activity of the last item of the previous page'),
+  cursor: z
+    .string()
+    .regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'a nextCursor of a previous page',
+    )
+    .optional()
+    .describe('the nextCursor of the previous page: its last item’s (last activity, id)'),
 });
 
-export const conversationPage = z.object({ items: z.array(conversation), nextCursor: z.string().nullable() });
+export const conversationPage = z.object({
+  items: z.array(conversation),
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last'),
+});
 
 export const listMessagesQuery = z.object({
   before: id.optional().describe('cursor: the oldest message already shown'),
@@ -196,6 +213,7 @@ export type WidgetSettings = z.infer<typeof widgetSettings>;
 /** What the customer sees of a message: no private notes, no operator e-mail, no internal ids. */
 export const widgetMessage = z.object({
   id,
+  seq: messageSeq,
   clientId: z.string().nullable(),
   authorKind,
   authorName: z.string().nullable(),

@@ -57,7 +57,10 @@ export interface RealtimeClientOptions {
 }
 
 export interface RealtimeClient {
-  /** The highest sequence delivered to `onEvent`. */
+  /**
+   * The sequence this client is caught up to: the highest delivered to `onEvent`, or the head the
+   * server announced with `ready` (events up to it that this client may not see were skipped there).
+   */
   readonly lastSeq: number;
   readonly status: RealtimeStatus;
   send(message: unknown): boolean;
@@ -103,6 +106,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     } else if (message.type === 'signal') {
       options.onSignal?.(message.signal);
     } else if (message.type === 'ready') {
+      // The stream is caught up to `head`: a reconnect resumes from there, also in a quiet workspace
+      // where nothing was delivered yet (resuming from 0 would mean "from now" and lose the gap).
+      if (message.head > lastSeq) lastSeq = message.head;
       attempts = 0;
       setStatus('live');
     }

@@ -17,7 +17,8 @@ export function useEventBus(next: EventBus | null): void {
 export interface PublishInput<N extends EventName> {
   workspaceId: string;
   name: N;
-  payload: EventPayload<N>;
+  /** Or made from the event's sequence, for payloads that carry it (a message's order). */
+  payload: EventPayload<N> | ((seq: number) => EventPayload<N>);
   /**
    * Lets a visitor's resume find its conversation's events without reading the whole workspace;
    * taken from the payload (`conversation.id` or `conversationId`) when not given.
@@ -68,12 +69,15 @@ export async function publishMany(tx: Tx, inputs: readonly AnyPublishInput[]): P
   const rows = inputs.map((input) => {
     const seq = next.get(input.workspaceId)!;
     next.set(input.workspaceId, seq + 1);
+    const payload = eventPayloads[input.name].parse(
+      typeof input.payload === 'function' ? input.payload(seq) : input.payload,
+    );
     return {
       workspaceId: input.workspaceId,
       seq,
       name: input.name,
-      payload: eventPayloads[input.name].parse(input.payload),
-      conversationId: input.conversationId ?? conversationOf(input.payload),
+      payload,
+      conversationId: input.conversationId ?? conversationOf(payload),
     };
   });
   const inserted = await tx.db.insert(events).values(rows).returning({ seq: events.seq, at: events.at });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, waitFor } from '../../test/harness.ts';
 import { jobs } from '../platform/db/schema.ts';
-import { defineJob, enqueue, startJobWorker } from './queue.ts';
+import { defineJob, enqueue, pruneFailedJobs, startJobWorker } from './queue.ts';
 
 describe('durable jobs', () => {
   let server: TestServer;
@@ -56,6 +56,20 @@ describe('durable jobs', () => {
     const job = async () => (await server.parley.ctx.db.select().from(jobs).where(eq(jobs.id, id)))[0];
     for (let i = 0; i < 200 && !(await job())?.failedAt; i++) await new Promise((r) => setTimeout(r, 25));
     expect(await job()).toMatchObject({ lastError: 'always fails', attempts: 2, failedAt: expect.any(Date) });
+    // Kept for inspection, then pruned with the others that failed before the cut-off.
+    expect(await pruneFailedJobs(server.parley.ctx.db, new Date(Date.now() - 60_000))).toBe(0);
+    expect(await pruneFailedJobs(server.parley.ctx.db, new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(await job()).toBeUndefined();
+  });
+
+  it('deletes a job once it has run', async () => {
+    const id = await enqueue(server.parley.ctx.db, 'test.record', { n: 3 });
+    await waitFor(() => runs.find((r) => (r.payload as { n: number }).n === 3));
+    const left = async () => (await server.parley.ctx.db.select().from(jobs).where(eq(jobs.id, id))).length;
+    for (let i = 0; i < 400 && (await left()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await left()).toBe(0);
   });
 
   it('never runs one job twice when several workers poll the same table', async () => {
@@ -71,5 +85,66 @@ describe('durable jobs', () => {
     const ns = runs.slice(before).map((r) => (r.payload as { n: number }).n);
     expect(ns).toHaveLength(40);
     expect(new Set(ns).size).toBe(40);
+  });
+});
+
+describe('job worker: slow and long jobs', () => {
+  let server: TestServer;
+  const started: string[] = [];
+  const finished: string[] = [];
+  const gates = new Map<string, () => void>();
+  const gate = (key: string) => new Promise<void>((resolve) => gates.set(key, resolve));
+
+  defineJob<{ key: string }>({
+    name: 'test.gated',
+    handle: async ({ key }) => {
+      started.push(key);
+      if (key.startsWith('slow')) await gate(key);
+      finished.push(key);
+    },
+  });
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    // Only the workers of these tests, with their own lease, take jobs.
+    await server.parley.jobs.stop();
+  });
+  afterAll(async () => {
+    for (const open of gates.values()) open();
+    await server?.close();
+  });
+
+  const db = () => server.parley.ctx.db;
+  const worker = (leaseMs = 60_000) =>
+    startJobWorker({ db: db(), app: server.parley.ctx, pollMs: 20, leaseMs, onError: () => {} });
+
+  it('runs other jobs while a slow one is still running', async () => {
+    const w = worker();
+    await enqueue(db(), 'test.gated', { key: 'slow-1' });
+    await waitFor(() => started.includes('slow-1'), 10_000);
+    for (let i = 0; i < 5; i++) await enqueue(db(), 'test.gated', { key: `fast-${i}` });
+    await waitFor(() => [0, 1, 2, 3, 4].every((i) => finished.includes(`fast-${i}`)), 10_000);
+    expect(finished).not.toContain('slow-1');
+    gates.get('slow-1')!();
+    await waitFor(() => finished.includes('slow-1'));
+    await w.stop();
+  });
+
+  it('renews the lease of a job that runs longer than it, so no other worker runs it again', async () => {
+    const leaseMs = 1500;
+    const workers = [worker(leaseMs), worker(leaseMs)];
+    const id = await enqueue(db(), 'test.gated', { key: 'slow-long' });
+    await waitFor(() => started.includes('slow-long'), 10_000);
+    const since = Date.now();
+    // Three leases go by while the job runs; both workers keep polling meanwhile.
+    await waitFor(() => Date.now() - since > 3 * leaseMs, 20_000);
+    expect(started.filter((k) => k === 'slow-long')).toHaveLength(1);
+    gates.get('slow-long')!();
+    await waitFor(() => finished.includes('slow-long'));
+    const left = async () => (await db().select().from(jobs).where(eq(jobs.id, id))).length;
+    for (let i = 0; i < 400 && (await left()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await left()).toBe(0);
+    await Promise.all(workers.map((w) => w.stop()));
+    expect(started.filter((k) => k === 'slow-long')).toHaveLength(1);
   });
 });

@@ -70,95 +70,173 @@ export interface JobWorker {
 
 /**
  * Polls the jobs table with FOR UPDATE SKIP LOCKED, so several nodes share one queue without taking the
- * same job; a claimed job is leased for `leaseMs` and becomes claimable again if its node dies.
+ * same job. Up to `concurrency` jobs run at once and a free slot is filled as soon as a job ends, so a
+ * slow job never holds back the others. A claimed job is leased for `leaseMs` and the lease is renewed
+ * while it runs; it becomes claimable again only if its node dies (or stalls longer than the lease).
+ * A finished job is deleted; a job that used up its attempts is kept `keepFailedMs` for inspection.
  */
 export function startJobWorker(opts: {
   db: Db;
   app: AppContext;
   pollMs?: number;
-  batch?: number;
+  concurrency?: number;
   leaseMs?: number;
+  keepFailedMs?: number;
   onError: (err: unknown, job: { id: number; name: string }) => void;
 }): JobWorker {
   const pollMs = opts.pollMs ?? 1000;
-  const batch = opts.batch ?? 10;
-  const leaseSeconds = Math.ceil((opts.leaseMs ?? 60_000) / 1000);
+  const concurrency = opts.concurrency ?? 10;
+  const leaseSeconds = (opts.leaseMs ?? 60_000) / 1000;
+  const keepFailedMs = opts.keepFailedMs ?? 14 * 86_400_000;
+  const running = new Set<Promise<void>>();
   let stopped = false;
-  let running: Promise<void> | null = null;
+  let filling: Promise<void> | null = null;
+  let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let prunedAt = 0;
 
-  const claim = async (): Promise<ClaimedJob[]> => {
+  const claim = async (limit: number): Promise<ClaimedJob[]> => {
     const result = await opts.db.execute(sql`
       UPDATE jobs SET attempts = attempts + 1, locked_until = now() + make_interval(secs => ${leaseSeconds})
       WHERE id IN (
         SELECT id FROM jobs
         WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now()
           AND (locked_until IS NULL OR locked_until < now())
-        ORDER BY run_at, id LIMIT ${batch}
+        ORDER BY run_at, id LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
       RETURNING id, name, payload, attempts, max_attempts`);
     return (result.rows as unknown as ClaimedJob[]).map((r) => ({ ...r, id: Number(r.id) }));
   };
 
+  // `attempts` fences every write: a worker whose lease ran out (and whose job another worker took
+  // over) neither extends nor finishes the newer run.
   const runOne = async (job: ClaimedJob) => {
     const definition = definitions.get(job.name);
+    const renew = setInterval(
+      () => {
+        opts.db
+          .execute(sql`
+          UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseSeconds})
+          WHERE id = ${job.id} AND attempts = ${job.attempts}`)
+          .catch((err) => opts.onError(err, job));
+      },
+      (leaseSeconds * 1000) / 3,
+    );
     try {
       if (!definition) throw new Error(`no handler for job ${job.name}`);
       await definition.handle(job.payload as never, { db: opts.db, attempt: job.attempts, app: opts.app });
-      await opts.db.execute(sql`UPDATE jobs SET done_at = now(), locked_until = NULL WHERE id = ${job.id}`);
+      clearInterval(renew);
+      await opts.db.execute(sql`DELETE FROM jobs WHERE id = ${job.id} AND attempts = ${job.attempts}`);
     } catch (err) {
+      clearInterval(renew);
       opts.onError(err, job);
       const message = err instanceof Error ? err.message : String(err);
       if (job.attempts >= job.max_attempts) {
-        await opts.db.execute(
-          sql`UPDATE jobs SET failed_at = now(), locked_until = NULL, last_error = ${message} WHERE id = ${job.id}`,
-        );
+        await opts.db.execute(sql`
+          UPDATE jobs SET failed_at = now(), locked_until = NULL, last_error = ${message}
+          WHERE id = ${job.id} AND attempts = ${job.attempts}`);
       } else {
         const delay = (definition?.backoffMs ?? defaultBackoff)(job.attempts);
         await opts.db.execute(sql`
           UPDATE jobs SET locked_until = NULL, last_error = ${message},
-            run_at = now() + make_interval(secs => ${delay / 1000}) WHERE id = ${job.id}`);
+            run_at = now() + make_interval(secs => ${delay / 1000})
+          WHERE id = ${job.id} AND attempts = ${job.attempts}`);
       }
     }
   };
 
-  const tick = async (): Promise<number> => {
-    const claimed = await claim();
-    await Promise.all(claimed.map(runOne));
-    return claimed.length;
+  const start = (job: ClaimedJob) => {
+    const done: Promise<void> = runOne(job)
+      .catch((err) => opts.onError(err, job))
+      .finally(() => {
+        running.delete(done);
+        worker.poke();
+      });
+    running.add(done);
   };
 
-  const loop = () => {
-    if (stopped || running) return;
-    clearTimeout(timer);
-    running = (async () => {
-      try {
-        while (!stopped && (await tick()) > 0) {}
-      } catch (err) {
-        opts.onError(err, { id: 0, name: 'poll' });
-      } finally {
-        running = null;
-        if (!stopped) timer = setTimeout(loop, pollMs);
+  /** Claims into the free slots until they are full or nothing is due. */
+  const fill = async () => {
+    do {
+      again = false;
+      while (!stopped && running.size < concurrency) {
+        const free = concurrency - running.size;
+        const claimed = await claim(free);
+        for (const job of claimed) start(job);
+        if (claimed.length < free) break;
       }
-    })();
+    } while (again && !stopped);
+    if (Date.now() - prunedAt > 3_600_000) {
+      prunedAt = Date.now();
+      await pruneFailedJobs(opts.db, new Date(Date.now() - keepFailedMs));
+    }
   };
-  loop();
+
+  const poll = () => {
+    clearTimeout(timer);
+    if (stopped) return;
+    if (filling) {
+      again = true;
+      return;
+    }
+    filling = fill()
+      .catch((err) => opts.onError(err, { id: 0, name: 'poll' }))
+      .finally(() => {
+        filling = null;
+        if (!stopped) timer = setTimeout(poll, pollMs);
+      });
+  };
 
   const worker: JobWorker = {
-    poke: () => {
-      if (!running) loop();
-    },
+    poke: poll,
     async drain() {
-      while (running) await running;
-      while ((await tick()) > 0) {}
+      for (;;) {
+        poll();
+        while (filling) await filling;
+        if (running.size === 0) {
+          const [due] = (await claimPeek(opts.db)) as unknown[];
+          if (!due) return;
+          continue;
+        }
+        await Promise.race(running);
+      }
     },
     async stop() {
       stopped = true;
       workers.delete(worker);
       clearTimeout(timer);
-      while (running) await running;
+      while (filling) await filling;
+      await Promise.all(running);
     },
   };
   workers.add(worker);
+  poll();
   return worker;
+}
+
+/** Whether some job is due and unclaimed (for `drain`). */
+async function claimPeek(db: Db): Promise<unknown[]> {
+  const { rows } = await db.execute(sql`
+    SELECT 1 FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now()
+      AND (locked_until IS NULL OR locked_until < now()) LIMIT 1`);
+  return rows;
+}
+
+/**
+ * Deletes jobs that used up their attempts before `olderThan`, a slice at a time, and rows finished
+ * before finished jobs were deleted at once (older installations).
+ */
+export async function pruneFailedJobs(db: Db, olderThan: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await db.execute<{ n: number }>(sql`
+      WITH doomed AS (
+        SELECT id FROM jobs
+        WHERE failed_at < ${olderThan.toISOString()}::timestamptz OR done_at IS NOT NULL LIMIT 5000)
+      , deleted AS (DELETE FROM jobs j USING doomed d WHERE j.id = d.id RETURNING 1)
+      SELECT count(*)::int AS n FROM deleted`);
+    const n = Number(rows[0]?.n ?? 0);
+    total += n;
+    if (n < 5000) return total;
+  }
 }

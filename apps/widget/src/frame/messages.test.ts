@@ -16,6 +16,7 @@ function server(fields: Partial<WidgetMessage> = {}): WidgetMessage {
   n += 1;
   return {
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    seq: n,
     clientId: null,
     authorKind: 'operator',
     authorName: 'Anna',
@@ -52,6 +53,13 @@ describe('mergeMessages', () => {
     const pending = local('client-3', '2000-01-01T00:00:00.000Z');
     const merged = mergeMessages([pending], [b, a]);
     expect(merged.map((m) => m.key)).toEqual([a.key, b.key, pending.key]);
+  });
+
+  it('orders confirmed messages of the same instant by their sequence, not their id', () => {
+    const at = '2025-01-01T12:00:00.000Z';
+    const later = fromServer(server({ id: '00000000-0000-4000-8000-000000000001', seq: 8, createdAt: at }));
+    const earlier = fromServer(server({ id: '00000000-0000-4000-8000-000000000002', seq: 7, createdAt: at }));
+    expect(mergeMessages([later], [earlier]).map((m) => m.seq)).toEqual([7, 8]);
   });
 
   it('keeps the later readAt', () => {

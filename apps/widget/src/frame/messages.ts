@@ -8,6 +8,8 @@ export interface ChatMessage {
   /** Stable across confirmation, so the element is not re-created when the server echoes it. */
   key: string;
   id: string | null;
+  /** The server's order of messages (see the contract); absent while the visitor's own one is unconfirmed. */
+  seq?: number;
   clientId: string | null;
   authorKind: AuthorKind;
   authorName: string | null;
@@ -33,6 +35,7 @@ export function fromServer(message: WidgetMessage): ChatMessage {
   return {
     key: message.clientId ? `c:${message.clientId}` : `i:${message.id}`,
     id: message.id,
+    seq: message.seq,
     clientId: message.clientId,
     authorKind: message.authorKind,
     authorName: message.authorName,
@@ -55,9 +58,11 @@ const later = (a: string | null, b: string | null): string | null => {
   return time(a) >= time(b) ? a : b;
 };
 
-/** Confirmed messages in server order, then the visitor's unconfirmed ones in the order they were written. */
+/** Confirmed messages in server order (sequence, then time for older ones), then the visitor's unconfirmed ones in the order they were written. */
 function compare(a: ChatMessage, b: ChatMessage): number {
   if ((a.id === null) !== (b.id === null)) return a.id === null ? 1 : -1;
+  const bySeq = (a.seq ?? 0) - (b.seq ?? 0);
+  if (bySeq !== 0 && a.id !== null) return bySeq;
   const byTime = time(a.createdAt) - time(b.createdAt);
   if (byTime !== 0 || a.id === null || b.id === null) return byTime;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { queryKeys } from '../../api/query-keys.ts';
 import { insertMessage, markRead, upsertConversation } from './cache.ts';
 import type { ConversationListData, MessagesData } from './conversations-api.ts';
+import { flattenMessages } from './display-messages.ts';
 import { at, testConversation } from './test-conversation.ts';
 
 const ws = '11111111-1111-4111-8111-111111111111';
@@ -18,6 +19,7 @@ function conversation(id: string, minute: number, patch: Partial<Conversation> =
 function message(id: string, minute: number, patch: Partial<Message> = {}): Message {
   return {
     id,
+    seq: minute,
     conversationId: 'c',
     clientId: null,
     authorKind: 'operator',
@@ -65,6 +67,28 @@ describe('conversation caches', () => {
     insertMessage(client, ws, { ...sent });
     const all = client.getQueryData<MessagesData>(key)?.pages.flatMap((p) => p.messages.map((m) => m.id));
     expect(all).toEqual(['m1', 'm2']);
+  });
+
+  it('orders messages of the same instant by their sequence, as the server and the live stream do', () => {
+    const client = new QueryClient();
+    const key = queryKeys.messages(ws, 'c');
+    // Ids in the opposite order of the sequence, so neither time nor id can be what orders them.
+    client.setQueryData<MessagesData>(key, {
+      pages: [
+        { messages: [message('z1', 5, { seq: 11 }), message('y2', 5, { seq: 12 })], hasMore: true },
+        { messages: [message('x0', 5, { seq: 10 })], hasMore: false },
+      ],
+      pageParams: [null, 'z1'],
+    });
+    insertMessage(client, ws, message('w4', 5, { seq: 14 }));
+    insertMessage(client, ws, message('v3', 5, { seq: 13 }));
+    expect(flattenMessages(client.getQueryData<MessagesData>(key)).map((m) => m.id)).toEqual([
+      'x0',
+      'z1',
+      'y2',
+      'v3',
+      'w4',
+    ]);
   });
 
   it('marks operator messages read by the customer up to a time, never private notes', () => {

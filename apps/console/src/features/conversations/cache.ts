@@ -81,6 +81,18 @@ export function findCachedConversation(
   return undefined;
 }
 
+/**
+ * The order of messages, as the server keeps it: the sequence of their message.created event, which is
+ * also the order they arrive live. Time and id only order messages older than sequences (all 0).
+ */
+export function compareMessages(a: Message, b: Message): number {
+  return (
+    a.seq - b.seq ||
+    Date.parse(a.createdAt) - Date.parse(b.createdAt) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
 export const sameMessage = (a: Pick<Message, 'id' | 'clientId'>, b: Pick<Message, 'id' | 'clientId'>) =>
   a.id === b.id || (a.clientId !== null && a.clientId === b.clientId);
 
@@ -93,9 +105,7 @@ export function insertMessage(client: QueryClient, workspaceId: string, message:
       if (known)
         return { ...page, messages: page.messages.map((m) => (sameMessage(m, message) ? message : m)) };
       if (index !== 0) return page;
-      const messages = [...page.messages, message].sort(
-        (a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt),
-      );
+      const messages = [...page.messages, message].sort(compareMessages);
       return { ...page, messages };
     });
     return { ...data, pages };

@@ -39,7 +39,7 @@ export function useConversationList(workspaceId: string, filter: ConversationFil
         limit: String(listPageSize),
       });
       if (filter.q) query.set('q', filter.q);
-      if (pageParam) query.set('before', pageParam);
+      if (pageParam) query.set('cursor', pageParam);
       return api<ConversationPage>('GET', `${base(workspaceId)}/conversations?${query}`);
     },
     initialPageParam: null as string | null,
@@ -60,7 +60,7 @@ export function useMessages(workspaceId: string, conversationId: string) {
     queryKey: queryKeys.messages(workspaceId, conversationId),
     queryFn: ({ pageParam }) => {
       const query = new URLSearchParams({ limit: '50' });
-      if (pageParam) query.set('before', pageParam);
+      if (pageParam) query.set('cursor', pageParam);
       return api<MessagePage>('GET', `${one(workspaceId, conversationId)}/messages?${query}`);
     },
     initialPageParam: null as string | null,

@@ -1,11 +1,14 @@
 import type { Message } from '@parley/contracts';
+import { compareMessages } from './cache.ts';
 import type { MessagesData } from './conversations-api.ts';
 import type { PendingMessage } from './pending-messages.ts';
 
 /** A message as shown: stored on the server, or still on its way. */
-export interface DisplayMessage extends Omit<Message, 'id'> {
+export interface DisplayMessage extends Omit<Message, 'id' | 'seq'> {
   key: string;
   id: string | null;
+  /** Null while on its way: shown after the stored ones. */
+  seq: number | null;
   pending: PendingMessage | null;
 }
 
@@ -35,7 +38,8 @@ export function flattenMessages(data: MessagesData | undefined): Message[] {
       out.push(m);
     }
   }
-  return out;
+  // Pages are fetched at different times and live messages join the newest one: one order for all.
+  return out.sort(compareMessages);
 }
 
 export function displayMessages(stored: Message[], pending: PendingMessage[], me: string): DisplayMessage[] {
@@ -46,6 +50,7 @@ export function displayMessages(stored: Message[], pending: PendingMessage[], me
     shown.push({
       key: `c:${p.clientId}`,
       id: null,
+      seq: null,
       conversationId: p.conversationId,
       clientId: p.clientId,
       authorKind: 'operator',

@@ -1,8 +1,8 @@
 import type { Conversation, ConversationView } from '@parley/contracts';
-import { and, desc, eq, ilike, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { contacts, conversations, visitors } from '../../platform/db/schema.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { assertCanView } from './policy.ts';
 import { presentConversation, presentConversationDetail } from './presenter.ts';
@@ -47,7 +47,7 @@ export async function listConversations(
     status: Conversation['status'];
     q?: string;
     limit: number;
-    before?: string;
+    cursor?: string;
   },
 ) {
   const filters: (SQL | undefined)[] = [
@@ -61,9 +61,12 @@ export async function listConversations(
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     filters.push(or(ilike(contacts.name, pattern), ilike(contacts.email, pattern)));
   }
-  if (query.before) {
-    const before = new Date(query.before);
-    if (!Number.isNaN(before.getTime())) filters.push(lt(conversations.lastActivityAt, before));
+  if (query.cursor) {
+    // Keyset on the whole sort key: rows that share a last activity are neither skipped nor repeated.
+    const { at, id } = parseCursor(query.cursor);
+    filters.push(
+      sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${at}::timestamptz, ${id}::uuid)`,
+    );
   }
   const rows = await db
     .select({ conversation: conversations, contact: contactSummary })
@@ -74,5 +77,18 @@ export async function listConversations(
     .limit(query.limit + 1);
   const items = rows.slice(0, query.limit).map((r) => presentConversation(r.conversation, r.contact));
   const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-  return { items, nextCursor: last ? last.conversation.lastActivityAt.toISOString() : null };
+  return {
+    items,
+    nextCursor: last ? `${last.conversation.lastActivityAt.toISOString()}_${last.conversation.id}` : null,
+  };
+}
+
+/** `<last activity ISO>_<id>`, as `nextCursor` makes it (the contract checks the shape). */
+function parseCursor(cursor: string): { at: string; id: string } {
+  const at = cursor.slice(0, 24);
+  const time = new Date(at).getTime();
+  // Also out of PostgreSQL's range or before any activity could be: not a cursor this list made.
+  if (Number.isNaN(time) || time < 0)
+    throw new AppError('validation_failed', 'cursor: not a cursor of this list', 'cursor');
+  return { at, id: cursor.slice(25) };
 }

@@ -19,6 +19,14 @@ export class DuplicateMessage extends Error {
   }
 }
 
+/** Stores each message's order (the sequence of its message.created event) in one statement. */
+export async function setSeqs(tx: Tx, rows: readonly { id: string; seq: number }[]): Promise<void> {
+  const values = JSON.stringify(rows.map((r) => ({ id: r.id, seq: r.seq })));
+  await tx.db.execute(sql`
+    UPDATE messages m SET seq = v.seq
+    FROM jsonb_to_recordset(${values}::jsonb) AS v(id uuid, seq bigint) WHERE m.id = v.id`);
+}
+
 interface Append {
   secret: string;
   workspaceId: string;
@@ -131,14 +139,15 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
           },
     )
     .where(eq(conversations.id, conversation.id));
-  const message = presentMessage(input.secret, row);
-  await publish(tx, {
+  const after = await loadConversation(tx.db, workspaceId, conversation.id);
+  const event = await publish(tx, {
     workspaceId,
     name: 'message.created',
-    payload: { message, conversation: await loadConversation(tx.db, workspaceId, conversation.id) },
+    payload: (seq) => ({ message: presentMessage(input.secret, { ...row, seq }), conversation: after }),
     conversationId: conversation.id,
   });
-  return message;
+  await setSeqs(tx, [{ id: row.id, seq: event.seq }]);
+  return presentMessage(input.secret, { ...row, seq: event.seq });
 }
 
 export async function sendOperatorMessage(

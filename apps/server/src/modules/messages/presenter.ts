@@ -7,6 +7,7 @@ type MessageRow = typeof messages.$inferSelect;
 export function presentMessage(secret: string, m: MessageRow): Message {
   return {
     id: m.id,
+    seq: m.seq,
     conversationId: m.conversationId,
     clientId: m.clientId,
     authorKind: m.authorKind,
@@ -28,6 +29,7 @@ export function presentMessageForVisitor(m: Message): WidgetMessage | null {
   if (m.private) return null;
   return {
     id: m.id,
+    seq: m.seq,
     clientId: m.authorKind === 'contact' ? m.clientId : null,
     authorKind: m.authorKind,
     authorName: m.authorKind === 'operator' ? (m.authorName?.split(' ')[0] ?? null) : m.authorName,

@@ -1,5 +1,5 @@
 import type { Message } from '@parley/contracts';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { messages } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -17,16 +17,17 @@ export async function listMessages(
     includePrivate: boolean;
   },
 ): Promise<{ messages: Message[]; hasMore: boolean }> {
-  let beforeAt: Date | undefined;
+  let anchor: { seq: number; createdAt: Date; id: string } | undefined;
   if (input.before) {
-    const [anchor] = await db
-      .select({ createdAt: messages.createdAt })
+    [anchor] = await db
+      .select({ seq: messages.seq, createdAt: messages.createdAt, id: messages.id })
       .from(messages)
       .where(and(eq(messages.id, input.before), eq(messages.conversationId, input.conversationId)));
     if (!anchor)
       throw new AppError('validation_failed', 'before: no such message in this conversation', 'before');
-    beforeAt = anchor.createdAt;
   }
+  // The order of messages is their sequence (= the order they were delivered live); time and id only
+  // order the messages written before sequences were stored (all 0).
   const rows = await db
     .select()
     .from(messages)
@@ -34,11 +35,13 @@ export async function listMessages(
       and(
         eq(messages.workspaceId, input.workspaceId),
         eq(messages.conversationId, input.conversationId),
-        beforeAt ? lt(messages.createdAt, beforeAt) : undefined,
+        anchor
+          ? sql`(${messages.seq}, ${messages.createdAt}, ${messages.id}) < (${anchor.seq}, ${anchor.createdAt.toISOString()}::timestamptz, ${anchor.id}::uuid)`
+          : undefined,
         input.includePrivate ? undefined : eq(messages.private, false),
       ),
     )
-    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .orderBy(desc(messages.seq), desc(messages.createdAt), desc(messages.id))
     .limit(input.limit + 1);
   return {
     messages: rows

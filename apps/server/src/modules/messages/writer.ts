@@ -7,7 +7,7 @@ import { contacts, conversations, messages } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { presentConversation } from '../conversations/presenter.ts';
 import { recordMessages } from '../metrics/facts.ts';
-import { DuplicateMessage } from './commands.ts';
+import { DuplicateMessage, setSeqs } from './commands.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
 
 /** A text message to a conversation that already exists: the common case, and the hot path. */
@@ -113,19 +113,22 @@ export function createMessageWriter(opts: {
       const presented = new Map(
         after.map((r) => [r.conversation.id, presentConversation(r.conversation, r.contact)]),
       );
-      await publishMany(
+      const published = await publishMany(
         tx,
         rows.map((row) => ({
           workspaceId: row.workspaceId,
           name: 'message.created' as const,
-          payload: {
-            message: presentMessage(opts.secret, row),
+          payload: (seq: number) => ({
+            message: presentMessage(opts.secret, { ...row, seq }),
             conversation: presented.get(row.conversationId)!,
-          },
+          }),
           conversationId: row.conversationId,
         })),
       );
-      return rows;
+      // Each message takes the sequence of its event: its place in history is its place live.
+      const ordered = rows.map((row, i) => ({ ...row, seq: published[i]!.seq }));
+      await setSeqs(tx, ordered);
+      return ordered;
     });
     const key = (workspaceId: string, clientId: string | null) => `${workspaceId}:${clientId}`;
     const byClientId = new Map(inserted.map((row) => [key(row.workspaceId, row.clientId), row]));

@@ -1,4 +1,5 @@
 // Customers and their conversations: contacts, visitors, page views, conversations, messages, files.
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -72,6 +73,8 @@ export const pageViews = pgTable(
   (t) => [index('page_views_visitor_idx').on(t.visitorId, t.at)],
 );
 
+const waiting = sql`status = 'open' AND assignee_id IS NULL AND queued_at IS NOT NULL`;
+
 export const conversations = pgTable(
   'conversations',
   {
@@ -132,12 +135,17 @@ export const conversations = pgTable(
   },
   (t) => [
     uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),
-    index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt),
+    index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt, t.id),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
     index('conversations_created_idx').on(t.workspaceId, t.createdAt),
     index('conversations_closed_idx').on(t.workspaceId, t.closedAt),
-    index('conversations_visitor_idx').on(t.visitorId),
+    // The widget finds a visitor's conversations by visitor id (latestVisitorConversation).
+    index('conversations_visitor_idx').on(t.visitorId, t.createdAt),
+    // Waiting in a queue: the sweep every 5 s on every node, drainWorkspace and queueSummary find
+    // them per workspace; drainTeam and queuePosition per team. Partial: only the few that wait.
+    index('conversations_waiting_idx').on(t.workspaceId, t.teamId).where(waiting),
+    index('conversations_team_queue_idx').on(t.teamId, t.queuedAt).where(waiting),
   ],
 );
 
@@ -172,11 +180,16 @@ export const messages = pgTable(
       .$type<{ id: string; name: string; contentType: string; size: number }[]>()
       .notNull()
       .default([]),
+    /**
+     * The order of messages: the sequence of its `message.created` event, set in the transaction that
+     * writes it (0 on messages written before this column existed, ordered by time among themselves).
+     */
+    seq: bigint('seq', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
     readAt: tstz('read_at'),
   },
   (t) => [
     uniqueIndex('messages_client_id_key').on(t.workspaceId, t.clientId),
-    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    index('messages_conversation_idx').on(t.conversationId, t.seq, t.createdAt, t.id),
   ],
 );

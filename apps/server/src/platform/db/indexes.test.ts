@@ -1,0 +1,146 @@
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  isNotNull,
+  isNull,
+  lt,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Owner, setupOwner, startTestServer, type TestServer } from '../../../test/harness.ts';
+import { priorityRank } from '../../modules/routing/engine.ts';
+import { contacts, conversations, events, teams, visitors } from './schema.ts';
+
+/**
+ * The hot paths of issue 13 item 18 use their indexes on tables large enough for the planner to
+ * choose (20,000 conversations of which 40 wait, 50,000 events). The queries are built the way the
+ * code builds them; the plan is read from EXPLAIN (FORMAT JSON).
+ */
+describe('indexes on hot paths', () => {
+  let server: TestServer;
+  let owner: Owner;
+  let teamId: string;
+  let visitorId: string;
+
+  const db = () => server.parley.ctx.db;
+  const queued = and(
+    eq(conversations.status, 'open'),
+    isNull(conversations.assigneeId),
+    isNotNull(conversations.queuedAt),
+    eq(conversations.outOfHours, false),
+  );
+
+  /** Every index the plan of `query` reads. */
+  const indexesOf = async (query: SQLWrapper | SQL): Promise<string[]> => {
+    const { rows } = await db().execute<Record<string, unknown>>(sql`EXPLAIN (FORMAT JSON) ${query}`);
+    const raw = Object.values(rows[0]!)[0];
+    const plan = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    const found: string[] = [];
+    const walk = (node: unknown) => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'Index Name') found.push(String(value));
+          else walk(value);
+        }
+      }
+    };
+    walk(plan);
+    return found;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    owner = await setupOwner(server.url);
+    const ws = owner.workspaceId;
+    const [team] = await db().insert(teams).values({ workspaceId: ws, name: 'Support' }).returning();
+    teamId = team!.id;
+    const [contact] = await db().insert(contacts).values({ workspaceId: ws }).returning();
+    await db().execute(sql`
+      INSERT INTO visitors (workspace_id, browser_id)
+      SELECT ${ws}::uuid, 'browser-' || i FROM generate_series(1, 20000) AS i`);
+    // One conversation per visitor; every 500th waits in the team's queue, the rest are closed.
+    await db().execute(sql`
+      INSERT INTO conversations (workspace_id, number, channel, contact_id, visitor_id, team_id, status, queued_at, created_at)
+      SELECT ${ws}::uuid, n, 'web', ${contact!.id}::uuid, v.id, ${teamId}::uuid,
+        CASE WHEN n % 500 = 0 THEN 'open' ELSE 'closed' END,
+        CASE WHEN n % 500 = 0 THEN now() - n * interval '1 second' END,
+        now() - n * interval '1 minute'
+      FROM (SELECT id, row_number() OVER (ORDER BY browser_id) AS n FROM visitors WHERE workspace_id = ${ws}::uuid) v`);
+    await db().execute(sql`
+      INSERT INTO events (workspace_id, seq, name, payload, created_at)
+      SELECT ${ws}::uuid, 1000000 + i, 'queue.updated', '{}'::jsonb, now() - interval '30 days' + i * interval '40 seconds'
+      FROM generate_series(1, 50000) AS i`);
+    const [visitor] = await db().select({ id: visitors.id }).from(visitors).limit(1);
+    visitorId = visitor!.id;
+    await db().execute(sql`ANALYZE conversations`);
+    await db().execute(sql`ANALYZE visitors`);
+    await db().execute(sql`ANALYZE events`);
+  }, 120_000);
+  afterAll(() => server?.close());
+
+  it('the queue sweep finds the workspaces with someone waiting through the partial index', async () => {
+    const sweep = db()
+      .selectDistinct({ workspaceId: conversations.workspaceId })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.status, 'open'),
+          isNull(conversations.assigneeId),
+          isNotNull(conversations.queuedAt),
+        ),
+      );
+    expect(await indexesOf(sweep)).toContain('conversations_waiting_idx');
+  });
+
+  it('draining a team and a customer’s queue position read the team’s queue from its index', async () => {
+    const drain = db()
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.teamId, teamId), queued))
+      .orderBy(priorityRank, asc(conversations.queuedAt), asc(conversations.id))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    // Either partial index holds only the waiting few; the planner picks by cost.
+    const queueIndex = expect.stringMatching(/^conversations_(team_queue|waiting)_idx$/);
+    expect(await indexesOf(drain)).toContainEqual(queueIndex);
+    const ahead = db()
+      .select({ n: count() })
+      .from(conversations)
+      .where(and(eq(conversations.teamId, teamId), queued, lt(conversations.queuedAt, new Date())));
+    expect(await indexesOf(ahead)).toContainEqual(queueIndex);
+    const summary = db()
+      .select({ teamId: conversations.teamId, n: count() })
+      .from(conversations)
+      .where(and(eq(conversations.workspaceId, owner.workspaceId), queued))
+      .groupBy(conversations.teamId);
+    expect(await indexesOf(summary)).toContainEqual(queueIndex);
+  });
+
+  it('the widget finds a visitor’s latest conversation by visitor id', async () => {
+    const latest = db()
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.workspaceId, owner.workspaceId),
+          eq(conversations.channel, 'web'),
+          eq(conversations.visitorId, visitorId),
+        ),
+      )
+      .orderBy(desc(conversations.createdAt))
+      .limit(1);
+    expect(await indexesOf(latest)).toContain('conversations_visitor_idx');
+  });
+
+  it('event retention finds old events by age', async () => {
+    const cutoff = new Date(Date.now() - 29 * 86_400_000).toISOString();
+    const prune = sql`SELECT workspace_id, seq FROM ${events} WHERE created_at < ${cutoff}::timestamptz LIMIT 5000`;
+    expect(await indexesOf(prune)).toContain('events_created_idx');
+  });
+});
