@@ -73,6 +73,7 @@ export async function createParley(
       version,
       redis,
       rateLimitNamespace: config.rateLimitNamespace,
+      trustProxy: config.trustProxy,
     });
     const bus = config.redisUrl
       ? await createRedisBus(config.redisUrl, (err) => app.log.error({ err }, 'redis'))

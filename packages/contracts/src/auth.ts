@@ -35,6 +35,7 @@ export const switchWorkspaceBody = z.object({ workspaceId: id });
 
 export const passwordResetRequestBody = z.object({ email });
 export const passwordResetConfirmBody = z.object({ token: z.string().min(10).max(200), password });
+export const changePasswordBody = z.object({ currentPassword: z.string().min(1).max(200), password });
 
 export const inviteBody = z.object({
   email,
