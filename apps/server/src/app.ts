@@ -8,6 +8,7 @@ import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
 import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { refreshEventLinks } from './modules/attachments/links.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
@@ -106,6 +107,7 @@ export async function createParley(
       db: ctx.db,
       heartbeatMs: opts.heartbeatMs,
       bus,
+      refresh: (event) => refreshEventLinks(secret, event),
       logger: app.log,
       onOperatorJoined: (workspaceId, userId) => markReconnected(ctx.db, workspaceId, userId),
       onOperatorLeft: (workspaceId, userId) => {

@@ -27,6 +27,8 @@ export interface GatewayOptions {
   maxBufferedBytes?: number;
   /** How often each feed checks the outbox for events the bus never brought. */
   syncMs?: number;
+  /** Applied to events read back from the outbox (e.g. to sign file links again). */
+  refresh?: (event: StoredEvent) => StoredEvent;
 }
 
 interface Client {
@@ -68,7 +70,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
         .where(and(eq(events.workspaceId, workspaceId), gt(events.seq, after), lte(events.seq, upTo)))
         .orderBy(asc(events.seq))
         .limit(PAGE);
-      return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+      const refresh = opts.refresh ?? ((event: StoredEvent) => event);
+      return rows.map((r) => refresh({ ...r, at: r.at.toISOString() }));
     },
   };
 
