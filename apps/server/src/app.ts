@@ -10,6 +10,7 @@ import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
 import { refreshEventLinks } from './modules/attachments/links.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
+import { consoleCsp, socketOriginAllowed } from './modules/auth/origin.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
@@ -122,6 +123,12 @@ export async function createParley(
         };
         if (visitorToken) return resolveVisitor(ctx, visitorToken);
         if (!request.session) return null;
+        if (!socketOriginAllowed(request, config.publicUrl)) {
+          throw new AppError(
+            'forbidden',
+            `a console socket opens only from ${new URL(config.publicUrl).origin}`,
+          );
+        }
         return resolveOperator(ctx, request, workspaceId ?? '');
       },
     });
@@ -200,6 +207,12 @@ async function serveWeb(app: FastifyInstance, enabled: boolean) {
       return reply.type('text/javascript').send(fs.createReadStream(path.join(widgetDir, 'widget.js')));
     });
   }
+  // The console's pages get a CSP and may not be framed; the widget's frame must stay embeddable.
+  app.addHook('onSend', async (request, reply) => {
+    const isHtml = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+    if (!isHtml || request.url.startsWith('/widget/') || request.url.startsWith('/demo')) return;
+    reply.header('content-security-policy', consoleCsp).header('x-frame-options', 'DENY');
+  });
   const hasConsole = enabled && fs.existsSync(path.join(consoleDir, 'index.html'));
   if (hasConsole) await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false });
   app.setNotFoundHandler((request, reply) => {
