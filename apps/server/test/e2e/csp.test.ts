@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { browserAvailable, launchBrowser } from '../browser.ts';
-import { startTestServer, type TestServer } from '../harness.ts';
+import { Client, startTestServer, type TestServer } from '../harness.ts';
 
 describe.runIf(browserAvailable)(
   'the console works under its Content-Security-Policy',
@@ -82,6 +82,28 @@ describe.runIf(browserAvailable)(
           .count()
           .catch(() => 0)) ?? 0,
       ).toBe(0);
+    });
+
+    it("shows the server's refusal of a weak password in the user's language", async () => {
+      const owner = new Client(server.url);
+      await owner.post('/api/auth/login', { email: 'owner@demo.parley.test', password: 'demo-password' });
+      const wid = (await owner.get('/api/auth/session')).body.currentWorkspaceId;
+      const invite = await owner.post(`/api/workspaces/${wid}/invites`, {
+        email: 'nuevo@example.com',
+        role: 'operator',
+      });
+      const token = String(invite.body.url).split('/invite/')[1];
+      const page = await (await browser.newContext({ locale: 'es-ES' })).newPage();
+      await page.goto(`${server.url}/invite/${token}`);
+      await page.getByLabel('Tu nombre').fill('Nuevo');
+      await page.getByLabel('Contraseña').fill('password');
+      await page.getByRole('button', { name: 'Aceptar invitación' }).click();
+      await page
+        .getByText('Esta contraseña es demasiado común o fácil de adivinar', { exact: false })
+        .waitFor();
+      await page.getByLabel('Contraseña').fill('violeta pradera tambor');
+      await page.getByRole('button', { name: 'Aceptar invitación' }).click();
+      await page.waitForURL(/\/w\//);
     });
   },
 );
