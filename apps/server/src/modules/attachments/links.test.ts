@@ -7,6 +7,13 @@ import { LINK_HOURS, pathName, presentAttachment } from './links.ts';
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 const LONG_NAME = `${'Capture d’écran du tableau de bord — ventes trimestrielles '.repeat(3)}(version finale).png`;
 
+/** Reads the whole body, so no response is left open when the server closes. */
+const drain = async (pending: Promise<Response>) => {
+  const res = await pending;
+  await res.arrayBuffer();
+  return res;
+};
+
 describe('signed file links', () => {
   let server: TestServer;
   let token: string;
@@ -95,7 +102,7 @@ describe('signed file links', () => {
     // Reading the conversation again gives working links.
     const history = await visitorCall('GET', '/api/widget/messages');
     const again = history.body.messages.find((m: { id: string }) => m.id === sent.id).attachments[0];
-    expect((await fetch(`${server.url}${again.url}`)).status).toBe(200);
+    expect((await drain(fetch(`${server.url}${again.url}`))).status).toBe(200);
   });
 
   it('answers a tampered link 404 and never 500', async () => {
@@ -119,7 +126,7 @@ describe('signed file links', () => {
       }),
     ];
     for (const link of tampered) {
-      const res = await fetch(link);
+      const res = await drain(fetch(link));
       expect([403, 404], link.search).toContain(res.status);
     }
   });
@@ -151,6 +158,6 @@ describe('signed file links', () => {
     socket.ws.close();
     const replayed = event.payload.message.attachments[0].url;
     expect(replayed).not.toBe(stale.url);
-    expect((await fetch(`${server.url}${replayed}`)).status).toBe(200);
+    expect((await drain(fetch(`${server.url}${replayed}`))).status).toBe(200);
   });
 });
