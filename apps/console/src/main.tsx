@@ -1,3 +1,5 @@
+// First: configures zod for the console's Content-Security-Policy before any schema is used.
+import '@parley/contracts/browser';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';

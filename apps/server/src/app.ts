@@ -8,7 +8,9 @@ import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
 import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { refreshEventLinks } from './modules/attachments/links.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
+import { consoleCsp, socketOriginAllowed } from './modules/auth/origin.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
@@ -84,6 +86,7 @@ export async function createParley(
       version,
       redis,
       rateLimitNamespace: config.rateLimitNamespace,
+      trustProxy: config.trustProxy,
     });
     const bus = config.redisUrl
       ? await createRedisBus(config.redisUrl, (err) => app.log.error({ err }, 'redis'))
@@ -117,6 +120,7 @@ export async function createParley(
       heartbeatMs: opts.heartbeatMs,
       maxReplay: opts.maxReplay,
       bus,
+      refresh: (event) => refreshEventLinks(secret, event),
       logger: app.log,
       onOperatorJoined: (workspaceId, userId) => markReconnected(ctx.db, workspaceId, userId),
       onSessionEnded: (userId) => transaction(ctx.db, (tx) => endPresence(tx, { userId })),
@@ -132,6 +136,12 @@ export async function createParley(
         };
         if (visitorToken) return resolveVisitor(ctx, visitorToken);
         if (!request.session) return null;
+        if (!socketOriginAllowed(request, config.publicUrl)) {
+          throw new AppError(
+            'forbidden',
+            `a console socket opens only from ${new URL(config.publicUrl).origin}`,
+          );
+        }
         return resolveOperator(ctx, request, workspaceId ?? '');
       },
     });
@@ -210,6 +220,12 @@ async function serveWeb(app: FastifyInstance, enabled: boolean) {
       return reply.type('text/javascript').send(fs.createReadStream(path.join(widgetDir, 'widget.js')));
     });
   }
+  // The console's pages get a CSP and may not be framed; the widget's frame must stay embeddable.
+  app.addHook('onSend', async (request, reply) => {
+    const isHtml = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+    if (!isHtml || request.url.startsWith('/widget/') || request.url.startsWith('/demo')) return;
+    reply.header('content-security-policy', consoleCsp).header('x-frame-options', 'DENY');
+  });
   const hasConsole = enabled && fs.existsSync(path.join(consoleDir, 'index.html'));
   if (hasConsole) await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false });
   app.setNotFoundHandler((request, reply) => {

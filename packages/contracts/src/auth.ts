@@ -38,6 +38,10 @@ export const passwordResetRequestBody = z.object({ email });
 /** The secret of an e-mailed link (password reset, invite). */
 export const linkToken = text({ min: 10, max: 200 });
 export const passwordResetConfirmBody = z.object({ token: linkToken, password });
+export const changePasswordBody = z.object({
+  currentPassword: text({ min: 1, max: 200, trim: false }),
+  password,
+});
 
 export const inviteBody = z.object({
   email,

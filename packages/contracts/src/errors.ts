@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** The one error vocabulary. Every failure the server reports uses one of these codes. */
 export const errorCodes = {
   validation_failed: 400,
+  weak_password: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   csrf_failed: 403,

@@ -8,6 +8,7 @@ export type ValidationKey =
   | 'errors.email'
   | 'errors.passwordLength'
   | 'errors.passwordsDiffer'
+  | 'errors.weakPassword'
   | 'errors.network'
   | 'errors.unexpected';
 
@@ -82,7 +83,10 @@ export function useApiForm<V extends Values>({ initialValues, validate, onSubmit
       await onSubmit(values);
     } catch (error) {
       if (isApiError(error) && error.status === 400 && error.field && error.field in values) {
-        setErrors({ [error.field]: { text: error.message } } as Errors<V>);
+        // A refused password is explained in the user's language; other server messages as sent.
+        const message: FormMessage =
+          error.code === 'weak_password' ? { key: 'errors.weakPassword' } : { text: error.message };
+        setErrors({ [error.field]: message } as Errors<V>);
       } else {
         setFormError(messageOf(error));
       }

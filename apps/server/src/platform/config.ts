@@ -27,6 +27,25 @@ export interface Config {
   rateLimitNamespace: string;
   /** Serve the built console and widget; tests that only exercise the API turn it off. */
   serveWeb: boolean;
+  /**
+   * Which proxies' `X-Forwarded-*` headers to believe (Fastify's `trustProxy`): false trusts none,
+   * so a client cannot choose the address that per-IP limits and the connection history see.
+   */
+  trustProxy: TrustProxy;
+}
+
+export type TrustProxy = boolean | number | string[];
+
+/** `TRUST_PROXY`: unset/`false` = none, `true` = any, a hop count, or comma-separated IPs/CIDRs. */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false' || text === '0') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
@@ -52,5 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     rateLimitNamespace: env.RATE_LIMIT_NAMESPACE ?? 'parley-rl-',
     eventRetentionDays: Number(env.EVENT_RETENTION_DAYS ?? 14),
     serveWeb: env.PARLEY_SERVE_WEB !== '0',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

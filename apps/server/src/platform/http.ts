@@ -48,10 +48,13 @@ export async function createHttp(opts: {
   version: string;
   redis?: Redis;
   rateLimitNamespace: string;
+  trustProxy: boolean | number | string[];
 }): Promise<FastifyInstance> {
+  const hops = opts.trustProxy;
   const app = Fastify({
     logger: { level: opts.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
-    trustProxy: true,
+    // A hop count trusts that many proxies nearest to this server (Fastify takes it as a function).
+    trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
     // One line per request drowns what matters at info; LOG_LEVEL=debug brings them back.
     logController: new LogController({
       disableRequestLogging: opts.logLevel !== 'debug' && opts.logLevel !== 'trace',

@@ -24,7 +24,12 @@ describe('database errors that call for a retry', () => {
   });
 
   it('answers 503 with Retry-After instead of 500', async () => {
-    const app = await createHttp({ logLevel: 'silent', version: 'test', rateLimitNamespace: 't-' });
+    const app = await createHttp({
+      logLevel: 'silent',
+      version: 'test',
+      rateLimitNamespace: 't-',
+      trustProxy: false,
+    });
     app.get('/lost', async () => {
       throw new Error('Failed query: select', {
         cause: Object.assign(new Error('the database system is shutting down'), { code: '57P03' }),

@@ -32,6 +32,8 @@ export interface GatewayOptions {
   syncMs?: number;
   /** Most events replayed to one resuming client; further behind, it is told to reload. */
   maxReplay?: number;
+  /** Applied to events read back from the outbox (e.g. to sign file links again). */
+  refresh?: (event: StoredEvent) => StoredEvent;
 }
 
 interface Client {
@@ -75,13 +77,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const clients = new Set<Client>();
   let replayedRows = 0;
 
-  const stored = (row: typeof events.$inferSelect): StoredEvent => ({
-    workspaceId: row.workspaceId,
-    seq: row.seq,
-    name: row.name,
-    payload: row.payload,
-    at: row.at.toISOString(),
-  });
+  const refresh = opts.refresh ?? ((event: StoredEvent) => event);
+  const stored = (row: typeof events.$inferSelect): StoredEvent =>
+    refresh({
+      workspaceId: row.workspaceId,
+      seq: row.seq,
+      name: row.name,
+      payload: row.payload,
+      at: row.at.toISOString(),
+    });
 
   const source: FeedSource = {
     async head(workspaceId) {

@@ -21,6 +21,8 @@ export const en = {
     required: 'This field is required',
     email: 'Enter a valid email address',
     passwordLength: 'Use at least 8 characters',
+    weakPassword:
+      'This password is too common or too easy to guess. A few unrelated words make a strong one.',
     passwordsDiffer: 'The passwords do not match',
   },
   auth: {

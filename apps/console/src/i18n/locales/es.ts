@@ -22,6 +22,8 @@ export const es: Translation = {
     required: 'Este campo es obligatorio',
     email: 'Introduce una dirección de correo válida',
     passwordLength: 'Usa al menos 8 caracteres',
+    weakPassword:
+      'Esta contraseña es demasiado común o fácil de adivinar. Unas cuantas palabras sin relación entre sí forman una segura.',
     passwordsDiffer: 'Las contraseñas no coinciden',
   },
   auth: {

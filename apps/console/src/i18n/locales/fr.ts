@@ -22,6 +22,8 @@ export const fr: Translation = {
     required: 'Ce champ est obligatoire',
     email: 'Saisissez une adresse e-mail valide',
     passwordLength: 'Utilisez au moins 8 caractères',
+    weakPassword:
+      'Ce mot de passe est trop courant ou trop facile à deviner. Quelques mots sans rapport entre eux en font un solide.',
     passwordsDiffer: 'Les mots de passe ne correspondent pas',
   },
   auth: {

@@ -1,12 +1,12 @@
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import { attachmentLimits } from '@parley/contracts';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { attachments } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { multipartError } from '../../platform/http.ts';
-import { presentAttachment, verifyFileSignature } from './links.ts';
+import { checkFileLink, pathName, presentAttachment } from './links.ts';
 
 const signatures: [string, (b: Buffer) => boolean][] = [
   [
@@ -76,24 +76,27 @@ export async function attachmentRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/api/files/:id/:name', { schema: { hide: true } }, async (request, reply) => {
     const { id } = request.params as { id: string; name: string };
-    const { sig } = request.query as { sig?: string };
-    if (!sig || !/^[0-9a-f-]{36}$/.test(id) || !verifyFileSignature(ctx.secret, id, sig))
-      throw notFound('file');
-    const [row] = await ctx.db
-      .select()
-      .from(attachments)
-      .where(and(eq(attachments.id, id)));
+    const { exp, sig } = request.query as { exp?: string; sig?: string };
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw notFound('file');
+    const link = checkFileLink(ctx.secret, { id, exp, sig });
+    if (link === 'invalid') throw notFound('file');
+    if (link === 'expired') {
+      throw new AppError('forbidden', 'this file link has expired; reload the conversation for a fresh one');
+    }
+    const [row] = await ctx.db.select().from(attachments).where(eq(attachments.id, id));
     if (!row?.storageKey) throw notFound('file');
     const inline = row.contentType.startsWith('image/');
+    // Cached no longer than the link is valid.
+    const maxAge = Math.max(0, Math.floor(Number(exp) - Date.now() / 1000));
     return reply
       .header('content-type', row.contentType)
       .header('content-length', row.size)
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
-      .header('cache-control', 'private, max-age=31536000, immutable')
+      .header('cache-control', `private, max-age=${maxAge}`)
       .header(
         'content-disposition',
-        `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(row.name)}`,
+        `${inline ? 'inline' : 'attachment'}; filename="${pathName(row.name)}"; filename*=UTF-8''${encodeURIComponent(row.name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
       )
       .send(ctx.storage.read(row.storageKey));
   });

@@ -1,5 +1,5 @@
 import type { ConnectionEvent } from '@parley/contracts';
-import { and, desc, eq, isNull, or } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { connectionHistory, memberships, users } from '../../platform/db/schema.ts';
 import type { ClientInfo } from '../../platform/user-agent.ts';
@@ -30,7 +30,33 @@ export async function recordConnection(
   });
 }
 
-/** The history of this workspace's members: their logins (shared by all workspaces) and this one's rest. */
+/**
+ * A login, logout or failed login of an account, recorded once in each workspace the account belongs
+ * to at that moment: each workspace sees what happened to its members while they were its members,
+ * and a user's logins before joining (or after leaving) are not its business.
+ */
+export async function recordAccountEvent(
+  db: Queryable,
+  input: { userId: string; kind: 'login' | 'logout' | 'login_failed'; client: ClientInfo },
+): Promise<void> {
+  const rows = await db
+    .select({ workspaceId: memberships.workspaceId })
+    .from(memberships)
+    .where(eq(memberships.userId, input.userId));
+  if (rows.length === 0) return;
+  await db.insert(connectionHistory).values(
+    rows.map((r) => ({
+      userId: input.userId,
+      workspaceId: r.workspaceId,
+      kind: input.kind,
+      ip: input.client.ip,
+      browser: input.client.browser,
+      os: input.client.os,
+    })),
+  );
+}
+
+/** The history of this workspace's members, as recorded for this workspace only. */
 export async function listConnections(
   db: Queryable,
   input: { workspaceId: string; userId?: string; limit: number },
@@ -55,7 +81,7 @@ export async function listConnections(
     .innerJoin(users, eq(users.id, connectionHistory.userId))
     .where(
       and(
-        or(isNull(connectionHistory.workspaceId), eq(connectionHistory.workspaceId, input.workspaceId)),
+        eq(connectionHistory.workspaceId, input.workspaceId),
         input.userId ? eq(connectionHistory.userId, input.userId) : undefined,
       ),
     )

@@ -1,5 +1,6 @@
 import {
   acceptInviteBody,
+  changePasswordBody,
   invitePreview,
   linkToken,
   loginBody,
@@ -23,6 +24,7 @@ import { describeClient } from '../../platform/user-agent.ts';
 import { acceptInvite, previewInvite } from '../workspaces/invites.ts';
 import { findMembership, listMemberships } from '../workspaces/queries.ts';
 import {
+  changePassword,
   checkPassword,
   confirmPasswordReset,
   logout,
@@ -142,6 +144,21 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
     { schema: { tags: ['auth'], body: passwordResetConfirmBody } },
     async (request, reply) => {
       await transaction(ctx.db, (tx) => confirmPasswordReset(tx, request.body));
+      return reply.status(204).send();
+    },
+  );
+
+  r.put(
+    '/api/auth/password',
+    {
+      schema: { tags: ['auth'], body: changePasswordBody },
+      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const session = requireSession(request);
+      await transaction(ctx.db, (tx) =>
+        changePassword(tx, { userId: session.userId, sessionId: session.id, ...request.body }),
+      );
       return reply.status(204).send();
     },
   );

@@ -7,6 +7,7 @@ import { invites, memberships, users, workspaces } from '../../platform/db/schem
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { hashToken, randomToken } from '../../platform/tokens.ts';
+import { assertStrongPassword } from '../auth/password-strength.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { authorize, type OperatorPrincipal } from './policy.ts';
 import { presentInvite } from './presenter.ts';
@@ -117,6 +118,7 @@ export async function acceptInvite(tx: Tx, input: { token: string; name?: string
     userId = existing.id;
   } else {
     if (!input.name) throw new AppError('validation_failed', 'name: your name is required', 'name');
+    assertStrongPassword(input.password, [invite.email, input.name]);
     const [created] = await tx.db
       .insert(users)
       .values({ email: invite.email, name: input.name, passwordHash: await hashPassword(input.password) })

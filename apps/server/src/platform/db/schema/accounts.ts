@@ -141,7 +141,11 @@ export const connectionHistory = pgTable(
     os: text('os'),
     at: createdAt(),
   },
-  (t) => [index('connection_history_user_at_idx').on(t.userId, t.at)],
+  (t) => [
+    index('connection_history_user_at_idx').on(t.userId, t.at),
+    // Each workspace reads only its own rows (logins are recorded once per workspace of the account).
+    index('connection_history_workspace_at_idx').on(t.workspaceId, t.at),
+  ],
 );
 
 /** The outbox: every domain event, in the transaction of the change, numbered per workspace. */

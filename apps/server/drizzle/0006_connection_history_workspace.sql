@@ -1,0 +1,1 @@
+CREATE INDEX "connection_history_workspace_at_idx" ON "connection_history" USING btree ("workspace_id","created_at");
