@@ -1,7 +1,9 @@
 import type { Attachment } from '@parley/contracts';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import i18next from 'i18next';
 import { useCallback } from 'react';
 import { isApiError } from '../../api/client.ts';
+import { messageOf } from '../../components/use-api-form.ts';
 import { insertMessage } from './cache.ts';
 import { conversationApi } from './conversations-api.ts';
 import { newClientId, type PendingMessage, pendingStore } from './pending-messages.ts';
@@ -38,7 +40,14 @@ async function deliver(client: QueryClient, message: PendingMessage): Promise<vo
         await new Promise((resolve) => setTimeout(resolve, delay));
         continue;
       }
-      const detail = isApiError(error) && error.code !== 'network_error' ? error.message : undefined;
+      // Why, in the operator's language (the code's text, or the server's detail for invalid input).
+      const reason = messageOf(error);
+      const detail =
+        isApiError(error) && error.code !== 'network_error'
+          ? 'key' in reason
+            ? i18next.t(reason.key)
+            : reason.text
+          : undefined;
       pendingStore.update(message, {
         status: 'failed',
         error: detail || undefined,
