@@ -41,7 +41,7 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
     fresh = await startTestServer({ serveWeb: true });
     ({ browser, close: closeBrowser } = await launchBrowser());
     context = await browser.newContext({ locale: 'en-US', colorScheme: 'light' });
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await closeBrowser?.();
     await server?.close();
