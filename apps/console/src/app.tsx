@@ -1,4 +1,4 @@
-import { createTheme, MantineProvider, PasswordInput, TextInput } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { NotFoundPage } from './components/page-states.tsx';
@@ -11,15 +11,7 @@ import { RootRedirect } from './features/workspace/root-redirect.tsx';
 import { WorkspaceRoute } from './features/workspace/workspace-route.tsx';
 import { useLocation } from './router/history.ts';
 import { matchRoute } from './router/routes.ts';
-
-// No asterisks: the label's text is the field's name (screen readers, getByLabelText) and must stay
-// exactly "Email", not "Email *". Required fields still carry the `required` attribute.
-const noAsterisk = { defaultProps: { withAsterisk: false } };
-const theme = createTheme({
-  primaryColor: 'indigo',
-  defaultRadius: 'md',
-  components: { TextInput: TextInput.extend(noAsterisk), PasswordInput: PasswordInput.extend(noAsterisk) },
-});
+import { cssVariablesResolver, theme } from './theme.ts';
 
 function Routes() {
   const route = matchRoute(useLocation().pathname);
@@ -53,7 +45,7 @@ function Routes() {
 
 export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <QueryClientProvider client={queryClient}>
         <Notifications position="top-right" />
         <Routes />

@@ -89,7 +89,12 @@ export const visitorInfo = z.object({
   browser: z.string().nullable(),
   os: z.string().nullable(),
   ip: z.string().nullable(),
-  location: z.string().nullable(),
+  location: z.string().nullable().describe('approximate, in English: "Madrid, Spain"'),
+  city: z.string().nullable().describe('the city part of the location'),
+  country: z
+    .string()
+    .nullable()
+    .describe("ISO 3166 region code of the location's country, to name it in any language"),
   locale: z.string().nullable(),
   lastSeenAt: timestamp,
 });

@@ -65,3 +65,12 @@ export function permissionsOf(memberRole: Role, granted: readonly string[]): Set
 export function canAssignRole(actor: Role, target: Role): boolean {
   return roles.indexOf(target) >= roles.indexOf(actor);
 }
+
+/**
+ * Who may create another workspace on the installation: someone who already runs one (owner or
+ * admin somewhere). Operators and supervisors work in the workspaces they are invited to; on a
+ * self-hosted installation a new workspace is an administrative decision, not a self-service one.
+ */
+export function mayCreateWorkspace(memberRoles: readonly Role[]): boolean {
+  return memberRoles.some((r) => r === 'owner' || r === 'admin');
+}

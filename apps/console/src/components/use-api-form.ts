@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@parley/contracts';
 import { type ChangeEvent, type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client.ts';
@@ -10,7 +11,8 @@ export type ValidationKey =
   | 'errors.passwordsDiffer'
   | 'errors.weakPassword'
   | 'errors.network'
-  | 'errors.unexpected';
+  | 'errors.unexpected'
+  | `errors.api.${ErrorCode}`;
 
 /** A message is either ours (translated) or the server's (shown as sent). */
 export type FormMessage = { key: ValidationKey } | { text: string };
@@ -27,10 +29,17 @@ export const validEmail = (value: string): FormMessage | undefined =>
 export const validPassword = (value: string): FormMessage | undefined =>
   value.length >= 8 ? undefined : { key: 'errors.passwordLength' };
 
+/**
+ * Codes whose server message adds a detail worth showing as sent (which value is invalid, what it
+ * conflicts with); every other code says all there is to say, so its text is ours, translated.
+ */
+const detailedCodes: readonly string[] = ['validation_failed', 'conflict'];
+
 export function messageOf(error: unknown): FormMessage {
   if (isApiError(error, 'network_error')) return { key: 'errors.network' };
-  if (isApiError(error) && error.message) return { text: error.message };
-  return { key: 'errors.unexpected' };
+  if (!isApiError(error)) return { key: 'errors.unexpected' };
+  if (detailedCodes.includes(error.code) && error.message) return { text: error.message };
+  return { key: `errors.api.${error.code as ErrorCode}` };
 }
 
 export interface ApiFormOptions<V extends Values> {

@@ -119,7 +119,7 @@ export function alertFor(workspaceId: string, me: string, event: DomainEvent, li
     return;
   }
   if (c.status === 'closed') return;
-  addIncoming(c);
+  addIncoming(workspaceId, c);
   flashing.add(c.id);
   emit();
   playChime();

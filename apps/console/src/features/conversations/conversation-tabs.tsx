@@ -1,6 +1,6 @@
 import { Badge, VisuallyHidden } from '@mantine/core';
 import type { Conversation } from '@parley/contracts';
-import { type KeyboardEvent, useId, useMemo } from 'react';
+import { type KeyboardEvent, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';
@@ -24,7 +24,7 @@ export interface ConversationTabsProps {
 export function ConversationTabs({ workspaceId, activeId }: ConversationTabsProps) {
   const { t } = useTranslation();
   const list = useConversationList(workspaceId, mineOpen);
-  const incoming = useIncoming();
+  const incoming = useIncoming(workspaceId);
   const now = useNow(15_000);
   const items = useMemo(() => {
     const mine = list.data?.pages.flatMap((page) => page.items) ?? [];
@@ -83,7 +83,6 @@ interface ConversationTabProps {
 function ConversationTab({ workspaceId, conversation: c, selected, focusable, now }: ConversationTabProps) {
   const { t } = useTranslation();
   const flashing = useFlashing(c.id);
-  const detailsId = useId();
   const name = customerName(c, t);
   const waiting = waitingSince(c);
   const waitingFor = waiting ? formatDuration(now - Date.parse(waiting)) : null;
@@ -93,8 +92,8 @@ function ConversationTab({ workspaceId, conversation: c, selected, focusable, no
       role="tab"
       aria-selected={selected}
       aria-controls={selected ? conversationPanelId : undefined}
-      aria-label={name}
-      aria-describedby={detailsId}
+      // Named by its content (customer, then the badges' words): an aria-label of the name alone would
+      // hide text that is on screen (WCAG 2.5.3, label in name).
       tabIndex={focusable ? 0 : -1}
       className={`${classes.tab} ${flashing ? classes.flash : ''}`}
       data-flashing={flashing || undefined}
@@ -103,7 +102,7 @@ function ConversationTab({ workspaceId, conversation: c, selected, focusable, no
       onClick={() => navigate(paths.conversation(workspaceId, c.id))}
     >
       <span className={classes.tabName}>{name}</span>
-      <span id={detailsId} style={{ display: 'inline-flex', gap: 4, flexShrink: 0 }}>
+      <span style={{ display: 'inline-flex', gap: 4, flexShrink: 0 }}>
         {c.assigneeId === null && (
           <Badge size="xs" color="grape" variant="light" tt="none">
             {t('conversations.newTab')}

@@ -1,11 +1,14 @@
-import { Box, Center, Drawer, Flex, Loader, Stack } from '@mantine/core';
+import { Box, Button, Center, Drawer, Flex, Loader, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import type { Conversation } from '@parley/contracts';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client.ts';
 import { LoadError, MessagePage } from '../../components/page-states.tsx';
 import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';
+import { usePermissions } from '../auth/session.ts';
+import { useMembers } from '../members/members-api.ts';
 import { stopFlashing, useFlashing } from './alerts.ts';
 import { Composer } from './composer.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
@@ -29,6 +32,7 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
   const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
   const [customerOpened, customer] = useDisclosure(false);
   const flashing = useFlashing(conversationId);
+  const viewAll = usePermissions(workspaceId).includes('conversations.view_all');
 
   // Opening a flashing conversation is noticing it: let the animation finish its beat, then stop.
   useEffect(() => {
@@ -43,6 +47,11 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
         <Loader aria-label={t('common.loading')} />
       </Center>
     );
+  }
+  // Transferred or taken over while open here: the server no longer lets me see it, so neither
+  // does this pane (a refetch would answer 404; the last data is still known, and says why).
+  if (detail.data && !viewAll && detail.data.assigneeId !== null && detail.data.assigneeId !== userId) {
+    return <HandedOver workspaceId={workspaceId} conversation={detail.data} />;
   }
   if (detail.isError) {
     if (isApiError(detail.error, 'not_found') || isApiError(detail.error, 'forbidden')) {
@@ -92,5 +101,25 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
         </Drawer>
       )}
     </Flex>
+  );
+}
+
+/** The pane of a conversation that went to someone else: a clear note instead of controls that would fail. */
+function HandedOver({ workspaceId, conversation: c }: { workspaceId: string; conversation: Conversation }) {
+  const { t } = useTranslation();
+  const members = useMembers(workspaceId);
+  const name = members.data?.find((m) => m.userId === c.assigneeId)?.name;
+  return (
+    <Center flex={1} p="md" id={conversationPanelId}>
+      <Stack align="center" gap="sm" maw={480} ta="center" role="status" data-testid="handed-over">
+        <Title order={2} size="h3">
+          {t('conversation.handedOverTitle')}
+        </Title>
+        <Text>{name ? t('conversation.handedOverTo', { name }) : t('conversation.handedOverAway')}</Text>
+        <Button variant="light" onClick={() => navigate(paths.workspace(workspaceId))}>
+          {t('conversation.handedOverBack')}
+        </Button>
+      </Stack>
+    </Center>
   );
 }

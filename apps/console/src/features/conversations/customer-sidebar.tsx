@@ -1,6 +1,6 @@
 import { Anchor, Stack, Text, Title } from '@mantine/core';
 import type { ConversationDetail } from '@parley/contracts';
-import type { ReactNode } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormatDateTime } from '../members/format.ts';
 import { customerName } from './format.ts';
@@ -28,6 +28,24 @@ const show = (value: unknown): string =>
       ? JSON.stringify(value)
       : String(value);
 
+/** "Madrid, España": the country named in the console's language (Intl), the city as the server has it. */
+function useLocationText(): (visitor: ConversationDetail['visitor']) => string | null {
+  const { i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'en';
+  const names = useMemo(() => new Intl.DisplayNames([language], { type: 'region' }), [language]);
+  return (visitor) => {
+    if (!visitor) return null;
+    if (!visitor.country) return visitor.location;
+    let country: string | undefined;
+    try {
+      country = names.of(visitor.country);
+    } catch {
+      return visitor.location;
+    }
+    return [visitor.city, country].filter(Boolean).join(', ') || visitor.location;
+  };
+}
+
 /** Who the customer is and where they are: contact data, custom attributes and the visitor's browser. */
 export function CustomerSidebar({ conversation: c }: { conversation: ConversationDetail }) {
   const { t } = useTranslation();
@@ -36,6 +54,7 @@ export function CustomerSidebar({ conversation: c }: { conversation: Conversatio
   const page = visitor?.currentUrl ? safeHref(visitor.currentUrl) : null;
   const attributes = Object.entries(contact.attributes ?? {});
   const browser = [visitor?.browser, visitor?.os].filter(Boolean).join(' · ');
+  const location = useLocationText()(visitor);
 
   return (
     <Stack gap="md">
@@ -53,7 +72,7 @@ export function CustomerSidebar({ conversation: c }: { conversation: Conversatio
         </Field>
         <Field label={t('sidebar.phone')}>{contact.phone}</Field>
         <Field label={t('sidebar.externalId')}>{contact.externalId}</Field>
-        <Field label={t('sidebar.location')}>{visitor?.location}</Field>
+        <Field label={t('sidebar.location')}>{location}</Field>
         <Field label={t('sidebar.currentPage')}>
           {visitor?.currentUrl &&
             (page ? (

@@ -12,6 +12,10 @@ export interface PendingMessage {
   createdAt: string;
   status: 'sending' | 'failed';
   error?: string;
+  /** Failed for a reason that may pass (no answer, server down or busy): worth sending again. */
+  transient?: boolean;
+  /** Already sent again by itself once, when the realtime connection came back. */
+  resent?: boolean;
 }
 
 const byConversation = new Map<string, PendingMessage[]>();
@@ -27,12 +31,18 @@ function write(conversationId: string, update: (list: PendingMessage[]) => Pendi
 
 export const pendingStore = {
   add: (message: PendingMessage) => write(message.conversationId, (list) => [...list, message]),
-  update: (message: PendingMessage, patch: Partial<Pick<PendingMessage, 'status' | 'error'>>) =>
+  update: (
+    message: PendingMessage,
+    patch: Partial<Pick<PendingMessage, 'status' | 'error' | 'transient' | 'resent'>>,
+  ) =>
     write(message.conversationId, (list) =>
       list.map((m) => (m.clientId === message.clientId ? { ...m, ...patch } : m)),
     ),
   remove: (message: PendingMessage) =>
     write(message.conversationId, (list) => list.filter((m) => m.clientId !== message.clientId)),
+  /** Every message of a workspace that failed and is still waiting. */
+  failed: (workspaceId: string): PendingMessage[] =>
+    [...byConversation.values()].flat().filter((m) => m.workspaceId === workspaceId && m.status === 'failed'),
 };
 
 const subscribe = (listener: () => void) => {

@@ -11,7 +11,7 @@ export function applyConversationEvent(
   me: string,
   event: DomainEvent,
 ): void {
-  if ('conversation' in event.payload) updateIncoming(event.payload.conversation);
+  if ('conversation' in event.payload) updateIncoming(workspaceId, event.payload.conversation);
   switch (event.name) {
     case 'conversation.created':
       upsertConversation(client, workspaceId, me, event.payload.conversation);

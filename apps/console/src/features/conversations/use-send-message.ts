@@ -1,7 +1,9 @@
 import type { Attachment } from '@parley/contracts';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import i18next from 'i18next';
 import { useCallback } from 'react';
 import { isApiError } from '../../api/client.ts';
+import { messageOf } from '../../components/use-api-form.ts';
 import { insertMessage } from './cache.ts';
 import { conversationApi } from './conversations-api.ts';
 import { newClientId, type PendingMessage, pendingStore } from './pending-messages.ts';
@@ -20,7 +22,7 @@ const transient = (error: unknown) =>
 
 async function deliver(client: QueryClient, message: PendingMessage): Promise<void> {
   const { workspaceId } = message;
-  pendingStore.update(message, { status: 'sending', error: undefined });
+  pendingStore.update(message, { status: 'sending', error: undefined, transient: undefined });
   for (let attempt = 0; ; attempt++) {
     try {
       const stored = await conversationApi.send(workspaceId, message.conversationId, {
@@ -38,8 +40,19 @@ async function deliver(client: QueryClient, message: PendingMessage): Promise<vo
         await new Promise((resolve) => setTimeout(resolve, delay));
         continue;
       }
-      const detail = isApiError(error) && error.code !== 'network_error' ? error.message : undefined;
-      pendingStore.update(message, { status: 'failed', error: detail || undefined });
+      // Why, in the operator's language (the code's text, or the server's detail for invalid input).
+      const reason = messageOf(error);
+      const detail =
+        isApiError(error) && error.code !== 'network_error'
+          ? 'key' in reason
+            ? i18next.t(reason.key)
+            : reason.text
+          : undefined;
+      pendingStore.update(message, {
+        status: 'failed',
+        error: detail || undefined,
+        transient: transient(error),
+      });
       return;
     }
   }
@@ -64,6 +77,20 @@ export function useSendMessage(workspaceId: string, conversationId: string) {
     [client, workspaceId, conversationId],
   );
   return send;
+}
+
+/**
+ * The realtime connection is back, so the server probably is too: messages that failed because it
+ * could not be reached are sent again by themselves, once each, with the same client id (the server
+ * stores a client id once, so nothing is duplicated). What it refused stays for the operator to see.
+ */
+export function resendAfterReconnect(client: QueryClient, workspaceId: string): void {
+  for (const message of pendingStore.failed(workspaceId)) {
+    if (!message.transient || message.resent) continue;
+    const again = { ...message, resent: true };
+    pendingStore.update(message, { resent: true });
+    void deliver(client, again);
+  }
 }
 
 /** Sends a failed message again, with the same client id. */

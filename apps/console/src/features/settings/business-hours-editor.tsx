@@ -21,10 +21,12 @@ function useDayNames(): Record<Weekday, string> {
 export interface BusinessHoursEditorProps {
   value: BusinessHours | null;
   onChange: (value: BusinessHours | null) => void;
+  /** The workspace's time zone: where new hours start. */
+  defaultTimezone: string;
 }
 
 /** ROUTE-6: a time zone, split shifts per weekday, holidays; or always open (`null`). */
-export function BusinessHoursEditor({ value, onChange }: BusinessHoursEditorProps) {
+export function BusinessHoursEditor({ value, onChange, defaultTimezone }: BusinessHoursEditorProps) {
   const { t } = useTranslation();
   const dayNames = useDayNames();
   const zones = useMemo(() => {
@@ -42,7 +44,7 @@ export function BusinessHoursEditor({ value, onChange }: BusinessHoursEditorProp
           label={t('settings.hours.alwaysOpen')}
           description={t('settings.hours.alwaysOpenHint')}
           checked={value === null}
-          onChange={(event) => onChange(event.currentTarget.checked ? null : defaultHours())}
+          onChange={(event) => onChange(event.currentTarget.checked ? null : defaultHours(defaultTimezone))}
         />
         {value && (
           <>

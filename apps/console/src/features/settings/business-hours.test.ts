@@ -44,7 +44,9 @@ describe('business hours ranges', () => {
 
   it('treats always open as valid and checks every weekday otherwise', () => {
     expect(hoursValid(null)).toBe(true);
-    const hours = defaultHours();
+    const hours = defaultHours('Europe/Madrid');
+    // The workspace's time zone, not the browser's (or UTC).
+    expect(hours.timezone).toBe('Europe/Madrid');
     expect(hoursValid(hours)).toBe(true);
     expect(hoursValid({ ...hours, weekly: { ...hours.weekly, sun: [['12:00', '11:00']] } })).toBe(false);
   });

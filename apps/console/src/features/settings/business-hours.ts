@@ -33,11 +33,14 @@ export function rangeProblems(ranges: Range[]): Map<number, Problem> {
 export const hoursValid = (hours: BusinessHours | null): boolean =>
   hours === null || weekdays.every((day) => rangeProblems(hours.weekly[day] ?? []).size === 0);
 
-/** Weekdays 9 to 5 in the browser's time zone: a starting point when a team stops being always open. */
-export function defaultHours(): BusinessHours {
+/**
+ * Weekdays 9 to 5 in the workspace's time zone (the team's hours are the workspace's unless said
+ * otherwise): a starting point when a team stops being always open.
+ */
+export function defaultHours(timezone: string): BusinessHours {
   const office: Range[] = [['09:00', '17:00']];
   return {
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    timezone,
     weekly: { mon: office, tue: office, wed: office, thu: office, fri: office, sat: [], sun: [] },
     holidays: [],
   };

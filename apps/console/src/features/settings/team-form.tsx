@@ -14,6 +14,7 @@ import { useNotify } from '../../components/notify.ts';
 import { useErrorText } from '../../components/use-api-form.ts';
 import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';
+import { useWorkspace } from '../workspace/workspace-api.ts';
 import { hoursValid } from './business-hours.ts';
 import { BusinessHoursEditor } from './business-hours-editor.tsx';
 import { useTeamMutations } from './teams-api.ts';
@@ -33,6 +34,7 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
   const { t } = useTranslation();
   const notify = useNotify();
   const { save } = useTeamMutations(workspaceId);
+  const workspace = useWorkspace(workspaceId);
   const [name, setName] = useState(team?.name ?? '');
   const [rule, setRule] = useState<AssignmentRule>(team?.rule ?? 'round_robin');
   const [capacity, setCapacity] = useState<number | string>(team?.capacity ?? '');
@@ -149,7 +151,11 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
             />
           </Stack>
         </Paper>
-        <BusinessHoursEditor value={hours} onChange={setHours} />
+        <BusinessHoursEditor
+          value={hours}
+          onChange={setHours}
+          defaultTimezone={workspace.data?.timezone ?? 'UTC'}
+        />
         <FormAlert message={formError} />
         <Group justify="flex-end">
           <Button variant="default" onClick={() => navigate(paths.settings(workspaceId, 'teams'))}>

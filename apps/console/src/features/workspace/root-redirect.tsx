@@ -1,11 +1,9 @@
 import { Button, Center, Group, Stack, Text, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
 import { Redirect } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { homeWorkspaceId, useLogout, useSession, useSetupStatus } from '../auth/session.ts';
-import { CreateWorkspaceModal } from './create-workspace-modal.tsx';
 
 /** `/`: the setup screen on a fresh install, the login page without a session, else a workspace. */
 export function RootRedirect() {
@@ -21,9 +19,9 @@ export function RootRedirect() {
   return <NoWorkspacePage />;
 }
 
+/** Member of no workspace: creating one is for owners and admins (see mayCreateWorkspace), so ask for an invitation. */
 function NoWorkspacePage() {
   const { t } = useTranslation();
-  const [opened, modal] = useDisclosure(false);
   const logout = useLogout();
   return (
     <Center mih="70vh" p="md">
@@ -33,13 +31,11 @@ function NoWorkspacePage() {
         </Title>
         <Text c="dimmed">{t('shell.noWorkspaceBody')}</Text>
         <Group>
-          <Button onClick={modal.open}>{t('shell.createWorkspace')}</Button>
           <Button variant="default" onClick={() => void logout().catch(() => undefined)}>
             {t('shell.logout')}
           </Button>
         </Group>
       </Stack>
-      <CreateWorkspaceModal opened={opened} onClose={modal.close} />
     </Center>
   );
 }

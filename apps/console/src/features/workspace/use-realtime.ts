@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { queryKeys } from '../../api/query-keys.ts';
 import { alertFor } from '../conversations/alerts.ts';
 import { applyConversationEvent } from '../conversations/realtime-cache.ts';
+import { resendAfterReconnect } from '../conversations/use-send-message.ts';
 import { applyRoutingEvent } from '../routing/routing-events.ts';
 import type { RealtimeApi, SignalListener } from './realtime-context.tsx';
 
@@ -148,6 +149,7 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
           void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring(workspaceId) });
         }
         live = status === 'live';
+        if (live) resendAfterReconnect(queryClient, workspaceId);
         setState((current) => ({ status, wasLive: current.wasLive || status === 'live' }));
         // Refused by the server: the session ended or the membership was removed.
         if (status === 'unauthorized') void queryClient.invalidateQueries({ queryKey: queryKeys.session });

@@ -1,6 +1,6 @@
 import { AppShell, Burger, Button, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import type { SessionInfo, WorkspaceMembership } from '@parley/contracts';
+import { mayCreateWorkspace, type SessionInfo, type WorkspaceMembership } from '@parley/contracts';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSelect } from '../../components/language-select.tsx';
@@ -61,6 +61,8 @@ export function WorkspaceShell({ session, membership, section, children }: Works
     },
   ].filter((link) => link.visible);
   const canManage = membership.permissions.includes('workspace.manage');
+  // The server's rule: only owners and admins (of any workspace) create workspaces.
+  const canCreate = mayCreateWorkspace(session.workspaces.map((w) => w.role));
   const settingsLabels: Record<SettingsPage, string> = {
     teams: t('settings.teams.title'),
     routing: t('settings.routing.title'),
@@ -90,9 +92,11 @@ export function WorkspaceShell({ session, membership, section, children }: Works
                 {t('common.appName')}
               </Text>
               <WorkspaceSwitcher workspaces={session.workspaces} currentId={membership.id} />
-              <Button variant="light" onClick={create.open} visibleFrom="md">
-                {t('shell.createWorkspace')}
-              </Button>
+              {canCreate && (
+                <Button variant="light" onClick={create.open} visibleFrom="md">
+                  {t('shell.createWorkspace')}
+                </Button>
+              )}
             </Group>
             <Group gap="sm" wrap="nowrap">
               <QueueBadge workspaceId={membership.id} />
@@ -161,14 +165,16 @@ export function WorkspaceShell({ session, membership, section, children }: Works
             </Text>
             {/* On a phone the header has no room: the switcher moves into the menu. */}
             <StatusSwitcher workspaceId={membership.id} userId={session.user.id} hiddenFrom="sm" w="100%" />
-            <Button variant="light" onClick={create.open}>
-              {t('shell.createWorkspace')}
-            </Button>
+            {canCreate && (
+              <Button variant="light" onClick={create.open}>
+                {t('shell.createWorkspace')}
+              </Button>
+            )}
             <LanguageSelect size="sm" hiddenFrom="sm" w="100%" />
           </Stack>
         </AppShell.Navbar>
         <AppShell.Main>{children}</AppShell.Main>
-        <CreateWorkspaceModal opened={createOpened} onClose={create.close} />
+        {canCreate && <CreateWorkspaceModal opened={createOpened} onClose={create.close} />}
       </AppShell>
     </RealtimeContext.Provider>
   );

@@ -1,5 +1,6 @@
 import type { Conversation, ConversationDetail } from '@parley/contracts';
 import type { contacts, conversations, visitors } from '../../platform/db/schema.ts';
+import { locationParts } from '../../platform/location.ts';
 
 type ConversationRow = typeof conversations.$inferSelect;
 type ContactRow = typeof contacts.$inferSelect;
@@ -68,6 +69,7 @@ export function presentConversationDetail(
       os: visitor.os,
       ip: visitor.ip,
       location: visitor.location,
+      ...locationParts(visitor.location, visitor.locale),
       locale: visitor.locale,
       lastSeenAt: visitor.lastSeenAt.toISOString(),
     },

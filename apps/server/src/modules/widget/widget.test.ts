@@ -114,6 +114,8 @@ describe('live chat between the widget and the console', () => {
       os: 'iOS 17.0',
       locale: 'es-ES',
       location: 'Madrid, Spain',
+      city: 'Madrid',
+      country: 'ES',
     });
 
     await operator.client.post(`${w()}/conversations/${conversationId}/assign`, {

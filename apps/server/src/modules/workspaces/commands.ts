@@ -1,4 +1,4 @@
-import { canAssignRole, type GrantablePermission, type Role } from '@parley/contracts';
+import { canAssignRole, type GrantablePermission, mayCreateWorkspace, type Role } from '@parley/contracts';
 import { and, count, eq } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
 import { memberships, workspaces } from '../../platform/db/schema.ts';
@@ -28,6 +28,18 @@ export async function createWorkspace(tx: Tx, input: { name: string; ownerId: st
     payload: { member: await getMember(tx.db, workspace!.id, input.ownerId) },
   });
   return presentWorkspace(workspace!);
+}
+
+/** A logged-in user's own request for a new workspace: only owners and admins of one may (see the rule). */
+export async function createWorkspaceFor(tx: Tx, input: { name: string; userId: string }) {
+  const held = await tx.db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, input.userId));
+  if (!mayCreateWorkspace(held.map((m) => m.role))) {
+    throw new AppError('forbidden', 'only owners and administrators of a workspace can create workspaces');
+  }
+  return createWorkspace(tx, { name: input.name, ownerId: input.userId });
 }
 
 function isValidTimezone(tz: string): boolean {

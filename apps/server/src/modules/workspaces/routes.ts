@@ -19,7 +19,7 @@ import { transaction } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
 import { listConnections } from '../audit/connection-history.ts';
 import { requireSession } from '../auth/sessions.ts';
-import { createWorkspace, removeMember, updateMember, updateWorkspace } from './commands.ts';
+import { createWorkspaceFor, removeMember, updateMember, updateWorkspace } from './commands.ts';
 import { createInvite, revokeInvite } from './invites.ts';
 import { authorize, type OperatorPrincipal, operatorPrincipal } from './policy.ts';
 import { findMembership, getMember, getWorkspace, listMembers, listOpenInvites } from './queries.ts';
@@ -71,7 +71,7 @@ export function workspaceRoutes(
       async (request) => {
         const session = requireSession(request);
         return transaction(ctx.db, (tx) =>
-          createWorkspace(tx, { name: request.body.name, ownerId: session.userId }),
+          createWorkspaceFor(tx, { name: request.body.name, userId: session.userId }),
         );
       },
     );

@@ -39,6 +39,20 @@ describe('workspaces, members and permissions', () => {
   });
   afterAll(() => server?.close());
 
+  it('lets owners and admins create workspaces, and nobody else', async () => {
+    const supervisor = await addMember(a, { email: 'sid@example.com', role: 'supervisor' });
+    const admin = await addMember(a, { email: 'ada@example.com', role: 'admin' });
+    for (const client of [operatorA, supervisor.client]) {
+      const res = await client.post('/api/workspaces', { name: 'Side project' });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+    const created = await admin.client.post('/api/workspaces', { name: 'Admin made' });
+    expect(created.status).toBe(200);
+    const session = await admin.client.get('/api/auth/session');
+    expect(session.body.workspaces.find((w: { id: string }) => w.id === created.body.id)?.role).toBe('owner');
+  });
+
   it('answers 404 to an operator of A for every resource of B', async () => {
     const w = `/api/workspaces/${b.workspaceId}`;
     const attempts = [

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser } from '../browser.ts';
+import { startTestServer, type TestServer } from '../harness.ts';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** Serious and critical axe-core violations of the page as it is now, described for the failure message. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"')))
+    await page.addScriptTag({ content: axeSource });
+  const violations = (await page.evaluate('axe.run(document).then((r) => r.violations)')) as Violation[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) =>
+      v.nodes.map(
+        (n) => `${v.id} (${v.impact}) at ${JSON.stringify(n.target)}: ${n.failureSummary ?? v.help}`,
+      ),
+    );
+}
+
+/** SPEC accessibility bar: no serious or critical axe-core violation on any console screen, light mode. */
+describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)', { timeout: 300_000 }, () => {
+  let server: TestServer;
+  let fresh: TestServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
+    fresh = await startTestServer({ serveWeb: true });
+    ({ browser, close: closeBrowser } = await launchBrowser());
+    context = await browser.newContext({ locale: 'en-US', colorScheme: 'light' });
+  }, 150_000);
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.close();
+    await fresh?.close();
+  });
+
+  const found: Record<string, string[]> = {};
+  const check = async (page: Page, name: string) => {
+    // Polled: a menu, modal or notification may still be fading in when the screen appears.
+    await expect
+      .poll(
+        async () => {
+          found[name] = await seriousViolations(page);
+          return found[name].length;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(0);
+  };
+
+  it('setup and login', async () => {
+    const page = await context.newPage();
+    await page.goto(`${fresh.url}/setup`);
+    await page.getByLabel('Workspace name').waitFor();
+    await check(page, 'setup');
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill('owner@demo.parley.test');
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').waitFor();
+    await check(page, 'login with an error');
+    await page.close();
+  });
+
+  let page: Page;
+
+  it("an owner's inbox with a conversation open, and the transfer dialog", async () => {
+    page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill('owner@demo.parley.test');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+
+    // The inbox, with a conversation open and its row selected.
+    await page.getByRole('tab', { name: 'All', exact: true }).click();
+    const rows = page.getByRole('main').getByRole('link');
+    await rows.first().waitFor();
+    await rows.first().click();
+    await page.getByRole('region', { name: 'Conversation', exact: true }).waitFor();
+    await page.getByRole('log').first().waitFor();
+    await check(page, 'inbox with a conversation open');
+
+    await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Transfer conversation' }).waitFor();
+    await check(page, 'transfer dialog');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
+  it('members and every settings page', async () => {
+    const workspacePath = new URL(page.url()).pathname.split('/').slice(0, 3).join('/');
+    const screens: [string, string, string][] = [
+      ['members', '/members', 'Members'],
+      ['teams', '/settings/teams', 'Teams'],
+      ['team editor', '/settings/teams/new', 'Business hours'],
+      ['routing', '/settings/routing', 'Routing'],
+      ['statuses', '/settings/statuses', 'Statuses'],
+      ['chat widget', '/settings/widget', 'Chat widget'],
+    ];
+    for (const [name, path, text] of screens) {
+      await page.goto(`${server.url}${workspacePath}${path}`);
+      await page.getByText(text).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await check(page, name);
+    }
+    await page.close();
+  });
+
+  it("an operator's queue", async () => {
+    const operator = await browser.newContext({ locale: 'en-US', colorScheme: 'light' });
+    const page = await operator.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill('anna@demo.parley.test');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('tab', { name: /^Queue/ }).click();
+    await page.waitForLoadState('networkidle');
+    await check(page, 'queue');
+    await operator.close();
+  });
+
+  afterAll(() => {
+    const failing = Object.entries(found).filter(([, v]) => v.length > 0);
+    if (failing.length > 0) console.error(JSON.stringify(Object.fromEntries(failing), null, 2));
+  });
+});
