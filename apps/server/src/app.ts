@@ -18,6 +18,7 @@ import { createMessageWriter } from './modules/messages/writer.ts';
 import { markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
+import { registerWidgetAvailability } from './modules/widget/availability.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
 import type { Config } from './platform/config.ts';
@@ -127,6 +128,7 @@ export async function createParley(
     await attachmentRoutes(app, ctx);
     workspaceRoutes(app, ctx, [conversationRoutes, routingRoutes]);
     registerRouting();
+    registerWidgetAvailability();
     widgetRoutes(app, ctx);
     let demoWidgetKey: string | null = null;
     if (config.demo) {

@@ -101,6 +101,11 @@ export async function markReconnected(db: Db, workspaceId: string, userId: strin
   const wasLive = member.lastActiveAt && member.lastActiveAt.getTime() > Date.now() - member.grace * 1000;
   if (wasLive) return;
   await transaction(db, async (tx) => {
+    // Live from this commit on: whoever reacts to the event (routing, the widgets' availability) sees it.
+    await tx.db
+      .update(memberships)
+      .set({ lastActiveAt: new Date() })
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
     await recordConnection(tx.db, {
       userId,
       workspaceId,
