@@ -247,6 +247,8 @@ export const widgetAvailability = z.object({
   outOfHours: z.boolean().describe('the team is closed now'),
 });
 
+export type WidgetAvailability = z.infer<typeof widgetAvailability>;
+
 /** The e-mail a visitor leaves for the reply when nobody could answer in the chat. */
 export const contactEmailBody = z.object({ email });
 
