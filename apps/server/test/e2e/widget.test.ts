@@ -128,7 +128,18 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
   });
 
   it('keeps the offline form as a workspace option, with its submit button reachable after validation errors', async () => {
-    await db().execute(sql`UPDATE workspaces SET widget_offline_form = true`);
+    // The owner turns the option on in Settings → Chat widget.
+    const owner = await login('owner@demo.parley.test');
+    await owner.getByRole('button', { name: 'Settings' }).click();
+    await owner.getByRole('link', { name: 'Chat widget' }).click();
+    await owner
+      .getByRole('switch', { name: 'Show the offline form instead of the chat' })
+      .check({ force: true });
+    await expect
+      .poll(async () => (await db().query.workspaces.findFirst())!.widgetOfflineForm, { timeout: 10_000 })
+      .toBe(true);
+    await owner.screenshot({ path: screenshotPath('settings-widget-away') });
+    await owner.context().close();
     await db().execute(sql`UPDATE memberships SET last_active_at = NULL`);
     try {
       // A laptop screen: the panel is shorter than the form once every field shows its error.
