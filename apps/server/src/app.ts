@@ -21,6 +21,7 @@ import { metricsRoutes } from './modules/metrics/routes.ts';
 import { endPresence, markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
+import { registerWidgetAvailability } from './modules/widget/availability.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
 import type { Config } from './platform/config.ts';
@@ -150,6 +151,7 @@ export async function createParley(
     await attachmentRoutes(app, ctx);
     workspaceRoutes(app, ctx, [conversationRoutes, routingRoutes, metricsRoutes]);
     registerRouting();
+    registerWidgetAvailability();
     widgetRoutes(app, ctx);
     let demoWidgetKey: string | null = null;
     if (config.demo) {

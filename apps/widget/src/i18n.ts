@@ -28,6 +28,13 @@ export const launcherLabel: Record<Lang, string> = {
   fr: 'Ouvrir le chat',
 };
 
+/** The panel iframe's accessible name (its `title`), also kept out of the full dictionary. */
+export const frameTitle: Record<Lang, string> = {
+  en: 'Parley chat',
+  es: 'Chat de Parley',
+  fr: 'Discussion Parley',
+};
+
 /** Appended to the launcher's name when operators wrote while the panel was closed: [one, many ({n})]. */
 export const unreadLabel: Record<Lang, readonly [string, string]> = {
   en: ['1 unread message', '{n} unread messages'],

@@ -129,9 +129,17 @@ export const widgetConfig = z.object({
     .nullable()
     .describe('HMAC key for Parley.identify; only shown to those who may manage the workspace'),
   prechat: z.object({ enabled: z.boolean(), requireEmail: z.boolean() }),
+  offlineForm: z
+    .boolean()
+    .describe('when nobody can answer, the widget shows the offline form instead of the chat'),
 });
 export type WidgetConfig = z.infer<typeof widgetConfig>;
 
-export const updateWidgetConfigBody = z.object({
-  prechat: z.object({ enabled: z.boolean(), requireEmail: z.boolean() }),
-});
+export const updateWidgetConfigBody = z
+  .object({
+    prechat: z.object({ enabled: z.boolean(), requireEmail: z.boolean() }).optional(),
+    offlineForm: z.boolean().optional(),
+  })
+  .refine((b) => b.prechat !== undefined || b.offlineForm !== undefined, {
+    message: 'nothing to change: send prechat or offlineForm',
+  });

@@ -110,7 +110,11 @@ export const conversation = z.object({
   priority,
   contact: contactSummary,
   visitorId: id.nullable().describe('the browser visitor who started it, for web chats'),
-  offline: z.boolean().describe('left through the offline form: nobody could answer'),
+  offline: z
+    .boolean()
+    .describe(
+      'arrived while nobody could answer (in the chat or through the offline form): a case to recover',
+    ),
   outOfHours: z.boolean().describe('arrived outside its team’s business hours: a case to recover'),
   queuedAt: timestamp.nullable().describe('waiting in its team’s queue since (kept across re-routes)'),
   lastTransfer: z
@@ -208,8 +212,13 @@ export const widgetSessionBody = z.object({
 
 export const widgetSettings = z.object({
   name: z.string(),
-  online: z.boolean().describe('someone can answer now; otherwise the widget offers the offline form'),
+  online: z
+    .boolean()
+    .describe('someone can answer now; the widget follows changes live (`widget.availability` events)'),
   outOfHours: z.boolean().describe('the team is closed now: the widget says so'),
+  offlineForm: z
+    .boolean()
+    .describe('when nobody can answer, show the offline form instead of the chat (a workspace option)'),
   prechat: z.object({ enabled: z.boolean(), requireEmail: z.boolean() }),
   attachments: z.object({ maxBytes: z.number(), contentTypes: z.array(z.string()) }),
 });
@@ -256,6 +265,16 @@ export const identifyBody = z.object({
   email: email.optional(),
   hash: z.string().regex(/^[0-9a-f]{64}$/, 'hex HMAC-SHA256 of the id with the workspace secret'),
 });
+
+export const widgetAvailability = z.object({
+  online: z.boolean().describe('someone can answer now'),
+  outOfHours: z.boolean().describe('the team is closed now'),
+});
+
+export type WidgetAvailability = z.infer<typeof widgetAvailability>;
+
+/** The e-mail a visitor leaves for the reply when nobody could answer in the chat. */
+export const contactEmailBody = z.object({ email });
 
 export const prechatBody = z.object({ name: text({ min: 1, max: 120 }), email: email.optional() });
 export const attributesBody = z.object({

@@ -40,6 +40,11 @@ export const eventPayloads = {
     upTo: timestamp,
     conversation,
   }),
+  /**
+   * Whether someone can answer the workspace's chat changed (an operator connected, left, changed
+   * status; a team changed). Visitors receive only this boolean, never who.
+   */
+  'widget.availability': z.object({ available: z.boolean() }),
 } as const;
 
 export type EventName = keyof typeof eventPayloads;

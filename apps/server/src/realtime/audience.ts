@@ -57,6 +57,9 @@ const presenters: { [N in EventName]: Presenter } = {
     const message = presentMessageForVisitor(p.message as Message);
     return message && { message, conversation: presentConversationForVisitor(p.conversation) };
   }),
+  // Only the boolean, and only to visitors: which operator connected is none of their business.
+  'widget.availability': (p: Principal, payload: EventPayload<'widget.availability'>) =>
+    p.kind === 'visitor' ? { available: payload.available } : null,
   'message.read': conversationEvent<'message.read'>((p) =>
     p.reader === 'operator' ? { conversationId: p.conversationId, reader: p.reader, upTo: p.upTo } : null,
   ),

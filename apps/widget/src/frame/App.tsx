@@ -2,10 +2,12 @@ import { useEffect, useRef } from 'preact/hooks';
 import { format } from '../i18n.ts';
 import { Composer } from './composer.tsx';
 import type { ChatController } from './controller.ts';
+import { EmailAsk } from './email-ask.tsx';
 import { loadOlder } from './history.ts';
 import { embedded, postToHost } from './host.ts';
 import { MessageList } from './message-list.tsx';
-import { OutOfHoursNotice, QueueStatus } from './notices.tsx';
+import { isOwn } from './messages.ts';
+import { AwayNotice, OutOfHoursNotice, QueueStatus } from './notices.tsx';
 import { OfflineForm } from './offline-form.tsx';
 import { PrechatForm } from './prechat-form.tsx';
 import { useStore } from './store.ts';
@@ -41,12 +43,17 @@ export function App({ chat, lang }: AppProps) {
   }, []);
 
   const settings = s.settings;
-  // Out of hours the team is closed: the server then also says offline; never offer chat anyway.
+  // Out of hours the team is closed: the server then also says offline.
   const closedHours = settings?.outOfHours === true;
   const online = (settings?.online ?? true) && !closedHours;
-  const offline = settings && !online && (!s.conversation || s.conversation.status === 'closed');
+  // Nobody can answer: the chat stays (the message waits for the next operator), unless the
+  // workspace prefers the offline form.
+  const away = Boolean(settings) && !online;
+  const noChat = !s.conversation || s.conversation.status === 'closed';
+  const offline = away && settings?.offlineForm === true && noChat;
   const prechat = settings?.prechat.enabled && !s.contact.name && !s.contact.identified;
   const reconnecting = s.phase === 'ready' && s.wasLive && s.connection !== 'live';
+  const askEmail = away && !offline && !noChat && !s.contact.email && s.messages.some(isOwn);
 
   // Away and nothing written yet: the offline form is the whole panel.
   const offlineOnly = offline && s.messages.length === 0;
@@ -55,7 +62,13 @@ export function App({ chat, lang }: AppProps) {
     if (offline) footer = <OfflineForm chat={chat} closedHours={closedHours} />;
     else if (prechat)
       footer = <PrechatForm chat={chat} onDone={() => setTimeout(() => composer.current?.focus())} />;
-    else footer = <Composer chat={chat} inputRef={composer} />;
+    else
+      footer = (
+        <>
+          {askEmail && <EmailAsk chat={chat} />}
+          <Composer chat={chat} inputRef={composer} />
+        </>
+      );
   }
 
   return (
@@ -78,6 +91,7 @@ export function App({ chat, lang }: AppProps) {
       </header>
 
       {closedHours && <OutOfHoursNotice t={t} />}
+      {away && !closedHours && !offline && <AwayNotice t={t} />}
       <QueueStatus t={t} place={s.queue} />
 
       <div class="banner" role="status">

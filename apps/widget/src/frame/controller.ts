@@ -1,4 +1,4 @@
-import type { DomainEvent, TypingSignal, WidgetSession } from '@parley/contracts';
+import type { DomainEvent, TypingSignal, WidgetAvailability, WidgetSession } from '@parley/contracts';
 import {
   createRealtimeClient,
   type RealtimeClient,
@@ -170,6 +170,7 @@ export class ChatController {
     if (status === 'live') {
       // Catch up over HTTP too (a first connection has nothing to resume from), then send what waits.
       void refreshLatest(this);
+      void this.#refreshAvailability();
       this.sender?.pump();
     } else if (status === 'unauthorized') {
       // The visitor token expired or was revoked: a new session for the same visitor id.
@@ -177,6 +178,16 @@ export class ChatController {
       if (soon) this.#failures += 1;
       if (soon) this.#later(() => void this.start());
       else void this.start();
+    }
+  }
+
+  /** Who can answer may have changed while the socket was away; changes then arrive as events. */
+  async #refreshAvailability(): Promise<void> {
+    try {
+      const now = await this.call<WidgetAvailability>('GET', 'availability');
+      this.store.update((s) => (s.settings ? { settings: { ...s.settings, ...now } } : {}));
+    } catch {
+      // Kept as it was: the next connection asks again.
     }
   }
 

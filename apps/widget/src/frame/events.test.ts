@@ -49,4 +49,26 @@ describe('reduceEvent', () => {
     const next = reduceEvent(closed, created('d'));
     expect(next?.closedAfter).toBe(start.messages[0]?.key);
   });
+
+  it('follows "someone can answer" live, keeping what the session said about hours while away', () => {
+    const settings = {
+      name: 'Acme',
+      online: false,
+      outOfHours: true,
+      offlineForm: false,
+      prechat: { enabled: false, requireEmail: false },
+      attachments: { maxBytes: 1, contentTypes: [] },
+    };
+    const event = (available: boolean) =>
+      ({ seq: 2, name: 'widget.availability', at: '', payload: { available } }) as DomainEvent;
+    const state = { ...initialState(true), settings };
+    expect(reduceEvent(state, event(true))).toEqual({
+      settings: { ...settings, online: true, outOfHours: false },
+    });
+    const away = { ...settings, online: true, outOfHours: false };
+    expect(reduceEvent({ ...state, settings: away }, event(false))).toEqual({
+      settings: { ...away, online: false },
+    });
+    expect(reduceEvent(initialState(true), event(true))).toBeNull();
+  });
 });

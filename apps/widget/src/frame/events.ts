@@ -42,6 +42,14 @@ export function reduceEvent(state: ChatState, event: DomainEvent): Partial<ChatS
       const reopened = current?.id === id && current.status === 'closed';
       return { conversation: { id, status }, closedAfter: reopened ? null : state.closedAfter };
     }
+    case 'widget.availability': {
+      // "Someone can answer" changed: available means the team is open too; away keeps what the
+      // session said about business hours.
+      const { settings } = state;
+      if (!settings) return null;
+      const online = event.payload.available;
+      return { settings: { ...settings, online, outOfHours: online ? false : settings.outOfHours } };
+    }
     default:
       return null;
   }

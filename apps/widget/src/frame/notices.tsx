@@ -19,6 +19,18 @@ export function OutOfHoursNotice({ t }: { t: Messages }) {
   );
 }
 
+/** Nobody can answer right now, but the chat stays open: the message waits for the next operator. */
+export function AwayNotice({ t }: { t: Messages }) {
+  return (
+    <p class="hours-notice away-notice" role="status">
+      <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d={ICON_CLOCK} />
+      </svg>
+      <span>{t.awayNotice}</span>
+    </p>
+  );
+}
+
 /** ROUTE-2: "You are number 3 in the queue · about 4 min"; always rendered so changes are announced. */
 export function QueueStatus({ t, place }: { t: Messages; place: QueuePlace | null }) {
   return (

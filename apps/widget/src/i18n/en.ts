@@ -56,4 +56,10 @@ export const en = {
   errorRequired: 'Please fill in this field.',
   errorGeneric: 'Something went wrong. Please try again.',
   dismiss: 'Dismiss',
+  awayNotice:
+    'Nobody can answer right now. Write to us anyway: your message waits for the next person available.',
+  emailAskIntro: "We're away. Leave your e-mail and we'll reply there too.",
+  emailAskSave: 'Save',
+  emailAskThanks: "Thanks! We'll also reply to {email}.",
+  emailPlaceholder: 'you@example.com',
 };

@@ -59,4 +59,10 @@ export const es: Messages = {
   errorRequired: 'Rellena este campo.',
   errorGeneric: 'Algo ha fallado. Inténtalo de nuevo.',
   dismiss: 'Cerrar aviso',
+  awayNotice:
+    'Ahora mismo no hay nadie disponible. Escríbenos igualmente: tu mensaje espera a la próxima persona disponible.',
+  emailAskIntro: 'No estamos disponibles. Déjanos tu e-mail y también te responderemos allí.',
+  emailAskSave: 'Guardar',
+  emailAskThanks: '¡Gracias! También responderemos a {email}.',
+  emailPlaceholder: 'tu@ejemplo.com',
 };

@@ -60,4 +60,10 @@ export const fr: Messages = {
   errorRequired: 'Veuillez remplir ce champ.',
   errorGeneric: 'Un problème est survenu. Veuillez réessayer.',
   dismiss: 'Fermer l’alerte',
+  awayNotice:
+    'Personne ne peut répondre pour le moment. Écrivez-nous quand même : votre message attend la prochaine personne disponible.',
+  emailAskIntro: 'Nous sommes absents. Laissez votre e-mail et nous y répondrons aussi.',
+  emailAskSave: 'Enregistrer',
+  emailAskThanks: 'Merci ! Nous répondrons aussi à {email}.',
+  emailPlaceholder: 'vous@exemple.com',
 };

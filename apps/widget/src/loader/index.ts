@@ -12,7 +12,7 @@
  * API calls and page views are queued until the panel says it is ready; the panel makes
  * the HTTP calls.
  */
-import { launcherLabel, pickLang, unreadLabel } from '../i18n.ts';
+import { frameTitle, launcherLabel, pickLang, unreadLabel } from '../i18n.ts';
 import {
   type Attributes,
   type FrameToHost,
@@ -154,7 +154,7 @@ function boot(): void {
     panel = document.createElement('iframe');
     panel.className = 'p';
     panel.id = 'parley-panel';
-    panel.title = 'Parley chat';
+    panel.title = frameTitle[lang];
     panel.src = frameUrl.href;
 
     button = document.createElement('button');

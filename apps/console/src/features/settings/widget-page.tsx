@@ -34,6 +34,7 @@ export function WidgetPage({ workspaceId }: { workspaceId: string }) {
       <SnippetSection snippet={config.data.snippet} />
       <IdentitySection secret={config.data.identitySecret} />
       <PrechatSection workspaceId={workspaceId} prechat={config.data.prechat} />
+      <AwaySection workspaceId={workspaceId} offlineForm={config.data.offlineForm} />
     </>
   );
 }
@@ -155,6 +156,43 @@ function PrechatSection({ workspaceId, prechat }: { workspaceId: string; prechat
           onChange={(event) => save.mutate({ ...prechat, requireEmail: event.currentTarget.checked })}
         />
       </Stack>
+    </Paper>
+  );
+}
+
+/** When nobody can answer: keep the chat (default) or show the offline form instead. */
+function AwaySection({ workspaceId, offlineForm }: { workspaceId: string; offlineForm: boolean }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const client = useQueryClient();
+  const key = queryKeys.widget(workspaceId);
+  const save = useMutation({
+    mutationFn: (next: boolean) => api<WidgetConfig>('PATCH', path(workspaceId), { offlineForm: next }),
+    onMutate: (next) => {
+      const previous = client.getQueryData<WidgetConfig>(key);
+      client.setQueryData<WidgetConfig>(key, (config) => config && { ...config, offlineForm: next });
+      return { previous };
+    },
+    onSuccess: (config) => {
+      client.setQueryData(key, config);
+      notify.success(t('settings.saved'));
+    },
+    onError: (error, _next, context) => {
+      client.setQueryData(key, context?.previous);
+      notify.error(error);
+    },
+  });
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="widget-away">
+      <Title order={2} size="h4" mb="xs" id="widget-away">
+        {t('settings.widget.awayTitle')}
+      </Title>
+      <Switch
+        label={t('settings.widget.offlineForm')}
+        description={t('settings.widget.offlineFormHint')}
+        checked={offlineForm}
+        onChange={(event) => save.mutate(event.currentTarget.checked)}
+      />
     </Paper>
   );
 }

@@ -181,6 +181,10 @@ export const enRouting = {
       askNameHint: 'Visitors enter their name before their first message.',
       requireEmail: 'Require an e-mail address',
       requireEmailHint: 'Visitors must also give an e-mail address, so you can answer later.',
+      awayTitle: 'When nobody can answer',
+      offlineForm: 'Show the offline form instead of the chat',
+      offlineFormHint:
+        'By default visitors keep chatting: the widget says the team is away, asks for an e-mail, and the conversation waits for the next operator. With this on, they fill in a form that is answered by e-mail.',
     },
   },
 };

@@ -30,6 +30,8 @@ export const en = {
       rate_limited: 'Too many attempts. Wait a minute and try again.',
       internal: 'Something went wrong on the server. Please try again.',
       unavailable: 'The server is busy or restarting. Try again in a moment.',
+      weak_password:
+        'This password is too common or too easy to guess. A few unrelated words make a strong one.',
     },
     network: 'Could not reach the server. Check your connection and try again.',
     unexpected: 'Something went wrong. Please try again.',

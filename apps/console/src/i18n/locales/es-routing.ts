@@ -190,6 +190,10 @@ export const esRouting: RoutingTranslation = {
       askNameHint: 'Los visitantes indican su nombre antes del primer mensaje.',
       requireEmail: 'Exigir una dirección de correo',
       requireEmailHint: 'Los visitantes también deben dar un correo, para poder responderles más tarde.',
+      awayTitle: 'Cuando nadie puede responder',
+      offlineForm: 'Mostrar el formulario sin conexión en lugar del chat',
+      offlineFormHint:
+        'Por defecto los visitantes siguen chateando: el widget indica que el equipo no está disponible, pide un correo y la conversación espera al próximo operador. Con esta opción, rellenan un formulario que se responde por correo.',
     },
   },
 };

@@ -31,6 +31,8 @@ export const es: Translation = {
       rate_limited: 'Demasiados intentos. Espera un minuto e inténtalo de nuevo.',
       internal: 'Algo salió mal en el servidor. Inténtalo de nuevo.',
       unavailable: 'El servidor está ocupado o reiniciándose. Inténtalo en un momento.',
+      weak_password:
+        'Esta contraseña es demasiado común o fácil de adivinar. Unas cuantas palabras sin relación entre sí forman una segura.',
     },
     network: 'No se pudo contactar con el servidor. Comprueba tu conexión e inténtalo de nuevo.',
     unexpected: 'Algo salió mal. Inténtalo de nuevo.',

@@ -195,6 +195,10 @@ export const frRouting: RoutingTranslation = {
       requireEmail: 'Exiger une adresse e-mail',
       requireEmailHint:
         'Les visiteurs doivent aussi donner une adresse e-mail, pour pouvoir leur répondre plus tard.',
+      awayTitle: 'Quand personne ne peut répondre',
+      offlineForm: 'Afficher le formulaire hors ligne au lieu du chat',
+      offlineFormHint:
+        'Par défaut, les visiteurs continuent à écrire dans le chat : le widget indique que l’équipe est absente, demande un e-mail, et la conversation attend le prochain opérateur. Avec cette option, ils remplissent un formulaire auquel on répond par e-mail.',
     },
   },
 };

@@ -31,6 +31,8 @@ export const fr: Translation = {
       rate_limited: 'Trop de tentatives. Attendez une minute et réessayez.',
       internal: 'Une erreur s’est produite sur le serveur. Réessayez.',
       unavailable: 'Le serveur est occupé ou redémarre. Réessayez dans un instant.',
+      weak_password:
+        'Ce mot de passe est trop courant ou trop facile à deviner. Quelques mots sans rapport entre eux en font un solide.',
     },
     network: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
     unexpected: 'Une erreur est survenue. Veuillez réessayer.',

@@ -1,7 +1,14 @@
 import type { AuthorKind, Conversation, Message } from '@parley/contracts';
 import { and, count, desc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
-import { attachments, contacts, conversations, messages, visitors } from '../../platform/db/schema.ts';
+import {
+  attachments,
+  contacts,
+  conversations,
+  messages,
+  visitors,
+  workspaces,
+} from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { createConversation } from '../conversations/commands.ts';
@@ -9,6 +16,7 @@ import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { recordMessages, setAssignee } from '../metrics/facts.ts';
 import { lockReceiver } from '../routing/engine.ts';
+import { availability } from '../widget/queries.ts';
 import type { OperatorPrincipal, VisitorPrincipal } from '../workspaces/policy.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
 
@@ -220,11 +228,14 @@ async function conversationForVisitor(
     .orderBy(desc(conversations.createdAt))
     .limit(1);
   if (!latest) {
+    // Written while nobody could answer: a case to recover (MON-5), routed once someone can take it.
+    const [workspace] = await tx.db.select().from(workspaces).where(eq(workspaces.id, visitor.workspaceId));
     return createConversation(tx, {
       workspaceId: visitor.workspaceId,
       contactId,
       visitorId: visitor.visitorId,
       channel: 'web',
+      offline: workspace ? !(await availability(tx.db, workspace)).online : false,
     });
   }
   if (latest.status === 'snoozed') {

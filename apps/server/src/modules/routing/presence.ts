@@ -113,10 +113,12 @@ export async function markReconnected(db: Db, workspaceId: string, userId: strin
   if (wasLive) return;
   const since = new Date();
   await transaction(db, async (tx) => {
-    // The effective status starts now: the members list shows "for 0m", not the time since the choice.
+    // The effective status starts now (the members list shows "for 0m", not the time since the
+    // choice), and it is live from this commit on: whoever reacts to the event (routing, the widgets'
+    // availability) sees it.
     await tx.db
       .update(memberships)
-      .set({ statusSince: since })
+      .set({ statusSince: since, lastActiveAt: since })
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
     await recordConnection(tx.db, {
       userId,

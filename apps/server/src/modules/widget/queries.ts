@@ -49,6 +49,7 @@ export async function widgetSettings(
   return {
     name: workspace.name,
     ...(await availability(db, workspace)),
+    offlineForm: workspace.widgetOfflineForm,
     prechat: { enabled: workspace.prechatEnabled, requireEmail: workspace.prechatRequireEmail },
     attachments: { maxBytes: attachmentLimits.maxBytes, contentTypes: [...attachmentLimits.contentTypes] },
   };

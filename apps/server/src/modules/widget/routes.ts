@@ -2,12 +2,14 @@ import {
   attachment,
   attributesBody,
   clientId,
+  contactEmailBody,
   identifyBody,
   type Message,
   offlineMessageBody,
   pageInfo,
   prechatBody,
   readBody,
+  widgetAvailability,
   widgetMessage,
   widgetMessagePage,
   widgetMessagesQuery,
@@ -39,6 +41,7 @@ import { listMessages } from '../messages/queries.ts';
 import { queuePosition } from '../routing/queue.ts';
 import type { VisitorPrincipal } from '../workspaces/policy.ts';
 import {
+  availability,
   latestVisitorConversation,
   openVisitorConversation,
   visitorContact,
@@ -222,6 +225,21 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
+  // What the widget re-reads when its socket (re)connects; changes then arrive as events.
+  r.get(
+    '/api/widget/availability',
+    { schema: { tags, response: { 200: widgetAvailability } } },
+    async (request) => {
+      const visitor = visitorFromToken(ctx, request);
+      const [workspace] = await ctx.db
+        .select()
+        .from(workspaces)
+        .where(eq(workspaces.id, visitor.workspaceId));
+      if (!workspace) throw notFound('workspace');
+      return availability(ctx.db, workspace);
+    },
+  );
+
   r.get('/api/widget/queue', { schema: { tags, response: { 200: widgetQueue } } }, async (request) => {
     const visitor = await requireVisitor(ctx, request);
     const conversation = await latestVisitorConversation(ctx.db, visitor);
@@ -251,6 +269,17 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
     async (request, reply) => {
       const visitor = await requireVisitor(ctx, request);
       await transaction(ctx.db, (tx) => updateVisitorContact(tx, { visitor, ...request.body }));
+      return reply.status(204).send(null);
+    },
+  );
+
+  // Nobody could answer the chat: the e-mail the reply should go to.
+  r.post(
+    '/api/widget/email',
+    { schema: { tags, body: contactEmailBody, response: noContent } },
+    async (request, reply) => {
+      const visitor = await requireVisitor(ctx, request);
+      await transaction(ctx.db, (tx) => updateVisitorContact(tx, { visitor, email: request.body.email }));
       return reply.status(204).send(null);
     },
   );

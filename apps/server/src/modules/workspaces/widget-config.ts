@@ -18,6 +18,7 @@ export async function getWidgetConfig(
     snippet: `<script src="${publicUrl}/widget.js" data-workspace="${row.widgetKey}" async></script>`,
     identitySecret: can(actor, 'workspace.manage') ? row.widgetSecret : null,
     prechat: { enabled: row.prechatEnabled, requireEmail: row.prechatRequireEmail },
+    offlineForm: row.widgetOfflineForm,
   };
 }
 
@@ -25,14 +26,19 @@ export async function updateWidgetConfig(
   tx: Tx,
   input: {
     actor: OperatorPrincipal;
-    prechat: { enabled: boolean; requireEmail: boolean };
+    prechat?: { enabled: boolean; requireEmail: boolean } | undefined;
+    offlineForm?: boolean | undefined;
     publicUrl: string;
   },
 ) {
   authorize(input.actor, 'workspace.manage');
+  const { prechat, offlineForm } = input;
   await tx.db
     .update(workspaces)
-    .set({ prechatEnabled: input.prechat.enabled, prechatRequireEmail: input.prechat.requireEmail })
+    .set({
+      ...(prechat ? { prechatEnabled: prechat.enabled, prechatRequireEmail: prechat.requireEmail } : {}),
+      ...(offlineForm !== undefined ? { widgetOfflineForm: offlineForm } : {}),
+    })
     .where(eq(workspaces.id, input.actor.workspaceId));
   return getWidgetConfig(tx.db, input.actor, input.publicUrl);
 }

@@ -37,6 +37,10 @@ export const workspaces = pgTable('workspaces', {
   conversationSeq: integer('conversation_seq').notNull().default(0),
   prechatEnabled: boolean('prechat_enabled').notNull().default(false),
   prechatRequireEmail: boolean('prechat_require_email').notNull().default(false),
+  /** When nobody can answer, the widget shows the offline form instead of the chat (default: chat). */
+  widgetOfflineForm: boolean('widget_offline_form').notNull().default(false),
+  /** "Someone can answer" as last told to the visitors' widgets; null until first told. */
+  widgetAvailable: boolean('widget_available'),
   /** Where new web conversations are routed; null = no automatic routing. */
   defaultTeamId: uuid('default_team_id'),
   lookingNoticeSeconds: integer('looking_notice_seconds').notNull().default(120),
