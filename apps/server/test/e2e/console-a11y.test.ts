@@ -40,7 +40,12 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
     server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
     fresh = await startTestServer({ serveWeb: true });
     ({ browser, close: closeBrowser } = await launchBrowser());
-    context = await browser.newContext({ locale: 'en-US', colorScheme: 'light' });
+    context = await browser.newContext({
+      locale: 'en-US',
+      colorScheme: 'light',
+      // axe is injected as an inline script, which the console's CSP (rightly) refuses.
+      bypassCSP: true,
+    });
   }, 150_000);
   afterAll(async () => {
     await closeBrowser?.();
@@ -122,7 +127,12 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
   });
 
   it("an operator's queue", async () => {
-    const operator = await browser.newContext({ locale: 'en-US', colorScheme: 'light' });
+    const operator = await browser.newContext({
+      locale: 'en-US',
+      colorScheme: 'light',
+      // axe is injected as an inline script, which the console's CSP (rightly) refuses.
+      bypassCSP: true,
+    });
     const page = await operator.newPage();
     await page.goto(`${server.url}/login`);
     await page.getByLabel('Email').fill('anna@demo.parley.test');

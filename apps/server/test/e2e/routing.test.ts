@@ -86,7 +86,7 @@ describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout
     await oscar.getByRole('combobox', { name: 'Status' }).click();
     await Promise.all([
       oscar.waitForResponse((r) => r.url().endsWith('/me/status') && r.ok()),
-      oscar.getByRole('option', { name: 'Connected' }).click(),
+      oscar.getByRole('option', { name: 'Connected', exact: true }).click(),
     ]);
     await row(anna, 'third visitor asks').first().click();
     await anna.getByRole('button', { name: 'Transfer', exact: true }).click();
