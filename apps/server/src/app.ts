@@ -193,7 +193,12 @@ export async function createParley(
           sweep.stop();
           clearInterval(retention);
           gateway.close();
+          // Requests in flight get a few seconds to finish; a connection that never goes idle (a
+          // client holding a keep-alive socket mid-exchange) must not hold the shutdown for ever.
+          const force = setTimeout(() => app.server.closeAllConnections(), 5000);
+          force.unref();
           await app.close();
+          clearTimeout(force);
           await ctx.writer.flushed();
           await jobs.stop();
           await transactionsDrained();
