@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
@@ -138,23 +139,49 @@ describe('realtime gateway', () => {
   });
 
   it('drops a client that cannot keep up with a resumable close code, without stalling the others', async () => {
-    const slow = await openSocket(server.url, socketPath(), operator.client.cookie);
-    const fast = await openSocket(server.url, socketPath(), owner.client.cookie);
+    // A server of its own with a slow heartbeat: a paused client also misses its pings, and the
+    // 300 ms heartbeat of the others would end it (1006) before its buffer decides (4008) under load.
+    const own = await startTestServer({}, { heartbeatMs: 30_000 });
+    const ownOwner = await setupOwner(own.url);
+    const ownOperator = await addMember(ownOwner, { email: 'otto@example.com', role: 'operator' });
+    const ownPath = `/api/realtime?workspaceId=${ownOwner.workspaceId}`;
+    const slow = await openSocket(own.url, ownPath, ownOperator.client.cookie);
+    const fast = await openSocket(own.url, ownPath, ownOwner.client.cookie);
     await waitFor(
       () => slow.messages.find((m) => m.type === 'ready') && fast.messages.find((m) => m.type === 'ready'),
     );
     // The slow client stops reading; its kernel buffers fill and the server's send queue grows.
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const head = fast.messages.find((m) => m.type === 'ready').head as number;
+    // Connecting publishes presence events of its own: let them land, so the numbers made up below
+    // follow the workspace's real last one instead of colliding with it.
+    const lastSeen = () =>
+      Math.max(
+        fast.messages.find((m) => m.type === 'ready').head as number,
+        ...fast.messages.filter((m) => m.type === 'event').map((m) => m.event.seq as number),
+      );
+    const stored = async () =>
+      Number(
+        (
+          await own.parley.ctx.db.execute<{ seq: number }>(
+            sql`SELECT event_seq AS seq FROM workspaces WHERE id = ${ownOwner.workspaceId}`,
+          )
+        ).rows[0]!.seq,
+      );
+    let settled = 0;
+    for (const deadline = Date.now() + 10_000; settled < 5 && Date.now() < deadline; ) {
+      settled = (await stored()) === lastSeen() ? settled + 1 : 0;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const head = lastSeen();
     const blob = 'x'.repeat(200_000);
     for (let i = 1; i <= 60; i++) {
-      server.parley.bus.publish({
-        workspaceId: owner.workspaceId,
+      own.parley.bus.publish({
+        workspaceId: ownOwner.workspaceId,
         seq: head + i,
         name: 'workspace.updated',
         payload: {
           workspace: {
-            id: owner.workspaceId,
+            id: ownOwner.workspaceId,
             name: blob,
             timezone: 'UTC',
             widgetKey: 'wk_test',
@@ -172,5 +199,6 @@ describe('realtime gateway', () => {
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect((await slow.closed).code).toBe(4008);
     fast.ws.close();
+    await own.close();
   });
 });

@@ -59,9 +59,12 @@ describe.runIf(enabled)('two server processes sharing PostgreSQL and Redis', () 
       10_000,
     );
     await new Promise((r) => setTimeout(r, 300));
-    // Everything after the last sequence seen, each once and in order (other events may interleave).
+    // Everything after the last sequence seen, each once and in order (other events may interleave,
+    // and some are not for operators at all, such as the widgets' availability: gaps are allowed).
     const all = second.messages.filter((m) => m.type === 'event').map((m) => m.event);
-    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => seen.seq + 1 + i));
+    const seqs = all.map((e) => e.seq as number);
+    expect(seqs[0]).toBeGreaterThan(seen.seq);
+    expect(seqs).toEqual([...new Set(seqs)].sort((x, y) => x - y));
     const events = all.filter((e) => e.name === 'workspace.updated');
     expect(events).toHaveLength(8);
     expect(events.slice(0, 6).map((e) => e.payload.workspace.name)).toEqual(

@@ -245,7 +245,8 @@ describe('presence and routing as a support team uses them', () => {
     expect(await write('snooze: are you there?')).toBe(chat);
     const woken = await until(async () => {
       const c = await conversation(chat);
-      return c.status === 'open' && c.assigneeId !== lea.userId ? c : null;
+      // Unassigned first, then routed: wait for the routing, not just the release.
+      return c.status === 'open' && c.assigneeId && c.assigneeId !== lea.userId ? c : null;
     });
     expect(woken.assigneeId).toBe(max.userId);
   });
@@ -302,7 +303,7 @@ describe('presence and routing as a support team uses them', () => {
   });
 });
 
-async function until<T>(fn: () => Promise<T | null | undefined>, timeoutMs = 5000): Promise<T> {
+async function until<T>(fn: () => Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await fn();

@@ -70,14 +70,24 @@ describe('widget availability', () => {
       204,
     );
     expect((await visitor.call('POST', '/api/widget/email', { email: 'nope' })).status).toBe(400);
-    const { rows } = await server.parley.ctx.db.execute<{
+    type Row = {
       id: string;
       offline: boolean;
       assignee_id: string | null;
       queued_at: Date | null;
       email: string | null;
-    }>(sql`SELECT c.id, c.offline, c.assignee_id, c.queued_at, ct.email
-           FROM conversations c JOIN contacts ct ON ct.id = c.contact_id`);
+    };
+    const read = async () =>
+      (
+        await server.parley.ctx.db.execute<Row>(sql`SELECT c.id, c.offline, c.assignee_id, c.queued_at, ct.email
+           FROM conversations c JOIN contacts ct ON ct.id = c.contact_id`)
+      ).rows;
+    // The router queues it a moment after the message (a job): wait for that.
+    let rows = await read();
+    for (const deadline = Date.now() + 20_000; !rows[0]?.queued_at && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      rows = await read();
+    }
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ offline: true, assignee_id: null, email: 'visitor@example.com' });
     expect(rows[0]!.queued_at).not.toBeNull();

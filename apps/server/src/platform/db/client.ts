@@ -38,7 +38,9 @@ export async function openDatabase(opts: {
       connectionString: opts.url,
       max: opts.poolSize ?? Number(process.env.PG_POOL_SIZE ?? 20),
       // While the server is unreachable a request fails after this instead of waiting indefinitely.
-      connectionTimeoutMillis: 5000,
+      // pg-pool applies it to waiting for a free connection too, so it must outlast a burst of
+      // requests queued behind a busy pool (hundreds of arrivals at once), not only a slow connect.
+      connectionTimeoutMillis: 30_000,
       keepAlive: true,
     });
     // A connection the server closes (restart, failover, dropped database) must not take the process
