@@ -114,9 +114,14 @@ describe.runIf(browserAvailable)('console state in Chromium', { timeout: 150_000
     proxy.restore();
     // Nobody presses Retry: the reconnection sends it, once.
     await expect.poll(() => anna.getByText('Not sent').count(), { timeout: 30_000 }).toBe(0);
-    const messages = await owner.get(`/api/workspaces/${workspaceId}/conversations/${id}/messages`);
-    const stored = messages.body.messages as { text: string }[];
-    expect(stored.filter((m) => m.text === 'Yes, written while the line was down')).toHaveLength(1);
+    // "Not sent" goes as soon as the resend starts: wait for the server to have it, then check once.
+    const storedCopies = async () => {
+      const messages = await owner.get(`/api/workspaces/${workspaceId}/conversations/${id}/messages`);
+      const stored = messages.body.messages as { text: string }[];
+      return stored.filter((m) => m.text === 'Yes, written while the line was down').length;
+    };
+    await expect.poll(storedCopies, { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await storedCopies()).toBe(1);
   });
 
   it('offers "Create workspace" only to owners and admins, as the server allows (item 14)', async () => {
