@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { email, id, timestamp } from './common.ts';
-import { dateTime, text } from './text.ts';
+import { text } from './text.ts';
 
 export const conversationStatus = z.enum(['open', 'snoozed', 'closed']);
 export type ConversationStatus = z.infer<typeof conversationStatus>;

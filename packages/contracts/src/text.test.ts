@@ -60,7 +60,9 @@ describe('dates', () => {
       expect(dateTime.safeParse(s).success, s).toBe(false);
     }
     const id = '0b7e7c5e-8f43-4c0e-9a56-1b2f0b6f9d11';
-    expect(listConversationsQuery.safeParse({ cursor: `10000-01-01T00:00:00.000Z_${id}` }).success).toBe(false);
+    expect(listConversationsQuery.safeParse({ cursor: `10000-01-01T00:00:00.000Z_${id}` }).success).toBe(
+      false,
+    );
     expect(listConversationsQuery.safeParse({ cursor: `2024-01-01T00:00:00.000Z_${id}` }).success).toBe(true);
   });
 
@@ -81,9 +83,7 @@ describe('ids', () => {
     expect(settableStatus.safeParse('connected').success).toBe(true);
     // Choosing to appear offline is a status an operator may set.
     expect(settableStatus.safeParse('disconnected').success).toBe(true);
-    expect(messageOf(settableStatus.safeParse('away'))).toMatch(
-      /^must be one of connected, .*custom:/,
-    );
+    expect(messageOf(settableStatus.safeParse('away'))).toMatch(/^must be one of connected, .*custom:/);
   });
 });
 

@@ -8,7 +8,7 @@ import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal, type VisitorPrincipal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
 import { isDatabaseUnavailable } from '../platform/db/errors.ts';
-import { contacts, conversations, events, memberships, sessions, workspaces } from '../platform/db/schema.ts';
+import { contacts, conversations, events, sessions, workspaces } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';

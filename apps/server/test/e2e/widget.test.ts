@@ -132,11 +132,16 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     const owner = await login('owner@demo.parley.test');
     await owner.getByRole('button', { name: 'Settings' }).click();
     await owner.getByRole('link', { name: 'Chat widget' }).click();
-    await owner
-      .getByRole('switch', { name: 'Show the offline form instead of the chat' })
-      .check({ force: true });
+    const offlineSwitch = owner.getByRole('switch', { name: 'Show the offline form instead of the chat' });
+    // Clicked until it shows on (a click before the page is interactive does nothing), then saved.
     await expect
-      .poll(async () => (await db().query.workspaces.findFirst())!.widgetOfflineForm, { timeout: 10_000 })
+      .poll(
+        async () => {
+          if (!(await offlineSwitch.isChecked())) await offlineSwitch.click({ force: true });
+          return (await db().query.workspaces.findFirst())!.widgetOfflineForm;
+        },
+        { timeout: 15_000 },
+      )
       .toBe(true);
     await owner.screenshot({ path: screenshotPath('settings-widget-away') });
     await owner.context().close();
