@@ -67,9 +67,12 @@ describe('realtime gateway', () => {
     await rename('After reconnect');
     await waitFor(() => second.messages.some((m) => m.event?.payload.workspace?.name === 'After reconnect'));
     await new Promise((r) => setTimeout(r, 100));
-    // Everything after the last sequence seen, each once and in order (other events may interleave).
+    // Everything after the last sequence seen, each once and in order (other events may interleave,
+    // and some are not for operators at all, such as the widgets' availability: gaps are allowed).
     const all = second.messages.filter((m) => m.type === 'event').map((m) => m.event);
-    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => seen.seq + 1 + i));
+    const seqs = all.map((e) => e.seq as number);
+    expect(seqs[0]).toBeGreaterThan(seen.seq);
+    expect(seqs).toEqual([...new Set(seqs)].sort((x, y) => x - y));
     const events = all.filter((e) => e.name === 'workspace.updated');
     expect(events.map((e) => e.payload.workspace.name)).toEqual([
       'Missed 1',
