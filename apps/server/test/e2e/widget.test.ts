@@ -6,20 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
 import { startTestServer, type TestServer } from '../harness.ts';
 
-/**
- * axe-core is a root devDependency added alongside (issue 13, item 16); AXE_CORE_PATH points at a
- * copy elsewhere. Resolved at test time so this file runs without it (that one test is skipped).
- */
-function findAxe(): string | null {
-  const fromEnv = process.env.AXE_CORE_PATH;
-  if (fromEnv && fs.existsSync(fromEnv)) return fromEnv;
-  try {
-    return createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-  } catch {
-    return null;
-  }
-}
-const axePath = findAxe();
+/** axe-core is a root devDependency (issue 13, item 16): the audit runs wherever the tests do. */
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** The widget on /demo as visitors see it: availability, chatting while away, forms, touch, languages. */
 describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 }, () => {
@@ -206,66 +194,61 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     }
   });
 
-  it.skipIf(!axePath)(
-    'has no serious or critical axe-core violations: bubble, open panel, offline form',
-    async () => {
-      const source = fs.readFileSync(axePath!, 'utf8');
-      type Violation = { id: string; impact: string | null; nodes: Array<{ target: unknown }> };
-      const audit = async (run: () => Promise<Violation[]>) =>
-        (await run()).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      // Only the widget: on the host page, its element (launcher and panel in a Shadow DOM).
-      const axeIn = async (frame: { evaluate: Page['evaluate'] }, only?: string) => {
-        await frame.evaluate(source);
-        return frame.evaluate(async (selector) => {
-          const axe = (
-            globalThis as unknown as { axe: { run(context?: unknown): Promise<{ violations: Violation[] }> } }
-          ).axe;
-          return (await axe.run(selector ? { include: [[selector]] } : undefined)).violations;
-        }, only);
-      };
+  it('has no serious or critical axe-core violations: bubble, open panel, offline form', async () => {
+    const source = fs.readFileSync(axePath, 'utf8');
+    type Violation = { id: string; impact: string | null; nodes: Array<{ target: unknown }> };
+    const audit = async (run: () => Promise<Violation[]>) =>
+      (await run()).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    // Only the widget: on the host page, its element (launcher and panel in a Shadow DOM).
+    const axeIn = async (frame: { evaluate: Page['evaluate'] }, only?: string) => {
+      await frame.evaluate(source);
+      return frame.evaluate(async (selector) => {
+        const axe = (
+          globalThis as unknown as { axe: { run(context?: unknown): Promise<{ violations: Violation[] }> } }
+        ).axe;
+        return (await axe.run(selector ? { include: [[selector]] } : undefined)).violations;
+      }, only);
+    };
 
-      const context = await browser.newContext({ locale: 'en-US' });
-      const page = await context.newPage();
-      await page.goto(`${server.url}/demo`);
-      await page.getByRole('button', { name: 'Open chat' }).waitFor();
-      const found: Record<string, Violation[]> = {};
-      found.bubble = await audit(() => axeIn(page, '[data-parley-widget]'));
-      await page.getByRole('button', { name: 'Open chat' }).click();
-      const frameOf = async () => {
-        const handle = await page.locator('iframe[title="Parley chat"]').elementHandle();
-        return (await handle!.contentFrame())!;
-      };
-      const panel = page.frameLocator('iframe[title="Parley chat"]');
-      await panel.getByRole('textbox', { name: 'Message' }).waitFor();
-      found.panel = await audit(async () => axeIn(await frameOf()));
-      await context.close();
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo`);
+    await page.getByRole('button', { name: 'Open chat' }).waitFor();
+    const found: Record<string, Violation[]> = {};
+    found.bubble = await audit(() => axeIn(page, '[data-parley-widget]'));
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const frameOf = async () => {
+      const handle = await page.locator('iframe[title="Parley chat"]').elementHandle();
+      return (await handle!.contentFrame())!;
+    };
+    const panel = page.frameLocator('iframe[title="Parley chat"]');
+    await panel.getByRole('textbox', { name: 'Message' }).waitFor();
+    found.panel = await audit(async () => axeIn(await frameOf()));
+    await context.close();
 
-      await db().execute(sql`UPDATE workspaces SET widget_offline_form = true`);
-      await db().execute(sql`UPDATE memberships SET last_active_at = NULL`);
-      try {
-        const other = await browser.newContext({ locale: 'en-US' });
-        const visitor = await other.newPage();
-        await visitor.goto(`${server.url}/demo`);
-        await visitor.getByRole('button', { name: 'Open chat' }).click();
-        const form = visitor.frameLocator('iframe[title="Parley chat"]');
-        await form.getByRole('button', { name: 'Send message' }).click();
-        await form.getByText('Please fill in this field.').first().waitFor();
-        const handle = await visitor.locator('iframe[title="Parley chat"]').elementHandle();
-        found.offlineForm = await audit(async () => axeIn((await handle!.contentFrame())!));
-        await other.close();
-      } finally {
-        await db().execute(sql`UPDATE workspaces SET widget_offline_form = false`);
-      }
-      expect(
-        Object.fromEntries(
-          Object.entries(found).map(([where, list]) => [
-            where,
-            list.map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`),
-          ]),
-        ),
-      ).toEqual({ bubble: [], panel: [], offlineForm: [] });
-    },
-  );
-  if (!axePath)
-    it.skip('axe-core audit skipped: axe-core is not installed (root devDependency, issue 13 item 16)', () => {});
+    await db().execute(sql`UPDATE workspaces SET widget_offline_form = true`);
+    await db().execute(sql`UPDATE memberships SET last_active_at = NULL`);
+    try {
+      const other = await browser.newContext({ locale: 'en-US' });
+      const visitor = await other.newPage();
+      await visitor.goto(`${server.url}/demo`);
+      await visitor.getByRole('button', { name: 'Open chat' }).click();
+      const form = visitor.frameLocator('iframe[title="Parley chat"]');
+      await form.getByRole('button', { name: 'Send message' }).click();
+      await form.getByText('Please fill in this field.').first().waitFor();
+      const handle = await visitor.locator('iframe[title="Parley chat"]').elementHandle();
+      found.offlineForm = await audit(async () => axeIn((await handle!.contentFrame())!));
+      await other.close();
+    } finally {
+      await db().execute(sql`UPDATE workspaces SET widget_offline_form = false`);
+    }
+    expect(
+      Object.fromEntries(
+        Object.entries(found).map(([where, list]) => [
+          where,
+          list.map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+        ]),
+      ),
+    ).toEqual({ bubble: [], panel: [], offlineForm: [] });
+  });
 });

@@ -110,16 +110,17 @@ function IdentitySection({ secret }: { secret: string | null }) {
   );
 }
 
-function PrechatSection({ workspaceId, prechat }: { workspaceId: string; prechat: Prechat }) {
+/** Saves one part of the widget's settings, shown at once and put back if the server refuses it. */
+function useSaveWidget<K extends keyof WidgetConfig>(workspaceId: string, field: K) {
   const { t } = useTranslation();
   const notify = useNotify();
   const client = useQueryClient();
   const key = queryKeys.widget(workspaceId);
-  const save = useMutation({
-    mutationFn: (next: Prechat) => api<WidgetConfig>('PATCH', path(workspaceId), { prechat: next }),
+  return useMutation({
+    mutationFn: (next: WidgetConfig[K]) => api<WidgetConfig>('PATCH', path(workspaceId), { [field]: next }),
     onMutate: (next) => {
       const previous = client.getQueryData<WidgetConfig>(key);
-      client.setQueryData<WidgetConfig>(key, (config) => config && { ...config, prechat: next });
+      client.setQueryData<WidgetConfig>(key, (config) => config && { ...config, [field]: next });
       return { previous };
     },
     onSuccess: (config) => {
@@ -131,6 +132,11 @@ function PrechatSection({ workspaceId, prechat }: { workspaceId: string; prechat
       notify.error(error);
     },
   });
+}
+
+function PrechatSection({ workspaceId, prechat }: { workspaceId: string; prechat: Prechat }) {
+  const { t } = useTranslation();
+  const save = useSaveWidget(workspaceId, 'prechat');
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="widget-prechat">
       <Title order={2} size="h4" mb="xs" id="widget-prechat">
@@ -163,25 +169,7 @@ function PrechatSection({ workspaceId, prechat }: { workspaceId: string; prechat
 /** When nobody can answer: keep the chat (default) or show the offline form instead. */
 function AwaySection({ workspaceId, offlineForm }: { workspaceId: string; offlineForm: boolean }) {
   const { t } = useTranslation();
-  const notify = useNotify();
-  const client = useQueryClient();
-  const key = queryKeys.widget(workspaceId);
-  const save = useMutation({
-    mutationFn: (next: boolean) => api<WidgetConfig>('PATCH', path(workspaceId), { offlineForm: next }),
-    onMutate: (next) => {
-      const previous = client.getQueryData<WidgetConfig>(key);
-      client.setQueryData<WidgetConfig>(key, (config) => config && { ...config, offlineForm: next });
-      return { previous };
-    },
-    onSuccess: (config) => {
-      client.setQueryData(key, config);
-      notify.success(t('settings.saved'));
-    },
-    onError: (error, _next, context) => {
-      client.setQueryData(key, context?.previous);
-      notify.error(error);
-    },
-  });
+  const save = useSaveWidget(workspaceId, 'offlineForm');
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="widget-away">
       <Title order={2} size="h4" mb="xs" id="widget-away">
