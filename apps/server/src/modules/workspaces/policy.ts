@@ -1,5 +1,6 @@
 import { type Permission, permissionsOf, type Role } from '@parley/contracts';
 import { forbidden } from '../../platform/errors.ts';
+import type { ClientInfo } from '../../platform/user-agent.ts';
 
 /** Who is acting in a workspace: the same object guards HTTP routes and realtime fan-out. */
 export interface OperatorPrincipal {
@@ -12,6 +13,10 @@ export interface OperatorPrincipal {
   role: Role;
   /** Effective permissions: role defaults plus grants. */
   permissions: Set<Permission>;
+  /** Where the request came from (IP, browser, OS): recorded with audit entries. */
+  client?: ClientInfo;
+  /** Set while a colleague impersonates this operator (OPS-4): that colleague's user id. */
+  impersonatorId?: string | null;
 }
 
 export interface VisitorPrincipal {
@@ -31,6 +36,8 @@ export function operatorPrincipal(input: {
   workspaceId: string;
   role: Role;
   grants: readonly string[];
+  client?: ClientInfo;
+  impersonatorId?: string | null;
 }): OperatorPrincipal {
   return { kind: 'operator', ...input, permissions: permissionsOf(input.role, input.grants) };
 }

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
+import { describeClient } from '../../platform/user-agent.ts';
 import { listConnections } from '../audit/connection-history.ts';
 import { requireSession } from '../auth/sessions.ts';
 import { createWorkspaceFor, removeMember, updateMember, updateWorkspace } from './commands.ts';
@@ -52,6 +53,7 @@ export async function resolveOperator(
     workspaceId,
     role: membership.role,
     grants: membership.permissions,
+    client: describeClient(request.ip, request.headers['user-agent']),
   });
 }
 

@@ -5,6 +5,7 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -153,3 +154,33 @@ export const connectionHistory = pgTable(
 );
 
 /** The outbox: every domain event, in the transaction of the change, numbered per workspace. */
+
+/**
+ * API-3: administrative actions, impersonation and exports. Append-only: no code path updates or
+ * deletes a row (a trigger refuses UPDATE; rows go only with their workspace).
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    /** Who acted: the user whose identity the request carried (null for the system). */
+    actorId: uuid('actor_id'),
+    /** Set when the actor was being impersonated: the colleague who really acted. */
+    impersonatorId: uuid('impersonator_id'),
+    /** Dotted name of the action, e.g. `member.role_changed`, `export.created`. */
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    ip: text('ip'),
+    browser: text('browser'),
+    os: text('os'),
+    at: createdAt(),
+  },
+  (t) => [
+    index('audit_log_workspace_at_idx').on(t.workspaceId, t.at, t.id),
+    index('audit_log_workspace_actor_idx').on(t.workspaceId, t.actorId, t.at),
+  ],
+);

@@ -1,0 +1,33 @@
+import type { Queryable } from '../../platform/db/client.ts';
+import { auditLog } from '../../platform/db/schema.ts';
+import type { OperatorPrincipal } from '../workspaces/policy.ts';
+
+export interface AuditEntry {
+  /** Dotted name of what was done: `member.role_changed`, `team.updated`, `export.created`, … */
+  action: string;
+  target?: { type: string; id: string } | null;
+  /** The state before and after, where it makes sense (changed fields only, no secrets). */
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * API-3: records one administrative action in the same transaction as the change, with the actor,
+ * the colleague impersonating them if any, and where the request came from. The audit log is
+ * append-only: this is the only write to it.
+ */
+export async function recordAudit(db: Queryable, actor: OperatorPrincipal, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    workspaceId: actor.workspaceId,
+    actorId: actor.userId,
+    impersonatorId: actor.impersonatorId ?? null,
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ip: actor.client?.ip ?? null,
+    browser: actor.client?.browser ?? null,
+    os: actor.client?.os ?? null,
+  });
+}
