@@ -17,6 +17,7 @@ import { conversationRoutes } from './modules/conversations/routes.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
+import { startRollupCompaction } from './modules/metrics/compaction.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
 import { endPresence, markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
@@ -173,6 +174,7 @@ export async function createParley(
     });
 
     const sweep = startQueueSweep(ctx.db, app.log, opts.sweepMs);
+    const compaction = startRollupCompaction(ctx.db, app.log);
     const retention = setInterval(() => {
       const cutoff = new Date(Date.now() - config.eventRetentionDays * 86_400_000);
       pruneEvents(ctx.db, cutoff).catch((err) => app.log.warn({ err }, 'event retention'));
@@ -191,6 +193,7 @@ export async function createParley(
       close() {
         closing ??= (async () => {
           sweep.stop();
+          compaction.stop();
           clearInterval(retention);
           gateway.close();
           // Requests in flight get a few seconds to finish; a connection that never goes idle (a

@@ -44,6 +44,11 @@ export const figures = z.object({
   response: average,
   duration: average,
   queueWait: average,
+  /**
+   * Service level: of the conversations created in the period and routed to people (`count`), those
+   * whose first operator reply came within the workspace's target time of their creation (`met`).
+   */
+  serviceLevel: z.object({ met: z.number().int(), count: z.number().int() }),
   /** Now, whatever the period. */
   active: z.number().int(),
   pending: z.number().int(),
@@ -55,6 +60,8 @@ export const metricsReport = z.object({
   from: z.string(),
   to: z.string(),
   timezone: z.string(),
+  /** The workspace's service level goal: `percent` % answered within `seconds`. */
+  serviceLevelGoal: z.object({ seconds: z.number().int(), percent: z.number().int() }),
   figures,
   segments: z
     .array(z.object({ key: z.string().nullable(), figures }))

@@ -46,13 +46,14 @@ export async function setAssignee(
       firstAssignedAt: sql`coalesce(${conversations.firstAssignedAt}, ${at.toISOString()}::timestamptz)`,
     })
     .where(eq(conversations.id, input.conversationId))
-    .returning({ cycle: conversations.cycle, teamId: conversations.teamId });
+    .returning({ cycle: conversations.cycle, teamId: conversations.teamId, channel: conversations.channel });
   await db.insert(conversationAssignments).values({
     workspaceId: input.workspaceId,
     conversationId: input.conversationId,
     cycle: row?.cycle ?? 1,
     userId: input.userId,
     teamId: input.teamId === undefined ? (row?.teamId ?? null) : input.teamId,
+    channel: row?.channel ?? 'web',
     how: input.how,
     assignedAt: at,
     // An operator who picks a conversation by answering it has answered at once (SPEC §3).
@@ -146,6 +147,7 @@ export interface MessageFact {
 
 interface Clock {
   burst: number | null;
+  firstReply: number | null;
   sum: number;
   count: number;
   firstAuthor: string | null;
@@ -199,6 +201,7 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       r.id,
       {
         burst: r.burst?.getTime() ?? null,
+        firstReply: null,
         sum: 0,
         count: 0,
         firstAuthor: r.firstAuthor,
@@ -223,6 +226,7 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
     }
     clock.firstAuthor ??= 'operator';
     clock.firstAction ??= at;
+    clock.firstReply ??= at;
     const assignment = assignments.get(fact.conversationId);
     const byAssignee = assignment?.userId === fact.authorId;
     if (clock.burst !== null) {
@@ -244,7 +248,8 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       response_sum_ms = c.response_sum_ms + i.sum,
       response_count = c.response_count + i.count,
       first_author = coalesce(c.first_author, i.first_author),
-      first_action_at = coalesce(c.first_action_at, i.first_action)
+      first_action_at = coalesce(c.first_action_at, i.first_action),
+      first_operator_reply_at = coalesce(c.first_operator_reply_at, i.first_reply)
     FROM jsonb_to_recordset(${JSON.stringify(
       [...clocks].map(([id, c]) => ({
         id,
@@ -253,9 +258,10 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
         count: c.count,
         first_author: c.firstAuthor,
         first_action: iso(c.firstAction),
+        first_reply: iso(c.firstReply),
       })),
     )}::jsonb) AS i(id uuid, burst timestamptz, sum bigint, count int, first_author text,
-      first_action timestamptz)
+      first_action timestamptz, first_reply timestamptz)
     WHERE c.id = i.id`);
   const touched = [...assignments.values()].filter((a) => a.count > 0 || a.firstReply !== null);
   if (touched.length === 0) return;

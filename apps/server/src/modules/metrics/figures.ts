@@ -3,9 +3,12 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 
 /**
- * SPEC §3, defined once. Every figure on a screen or in an export comes from here; each is a
- * bounded read of the facts `facts.ts` records (indexed by workspace and time), never a pass over
- * messages.
+ * SPEC §3, defined once. Every figure on a screen or in an export comes from here. A period's
+ * figures are the per-day rollups (`metric_days`, kept by database triggers in the same transaction
+ * as each fact) for the local days wholly inside it, plus the same definitions computed directly on
+ * the facts for the partial days at its edges; "now" figures read only open conversations. The
+ * direct computation of the whole period (`direct: true`) is the reference the rollups are tested
+ * against, and what operator figures use (their distinct counts do not add up over days).
  */
 export type Segment = 'channel' | 'team' | 'operator';
 
@@ -20,12 +23,92 @@ export interface FiguresInput {
   segment?: Segment;
 }
 
-const avg = (sumMs: unknown, count: unknown): Average => {
-  const n = Number(count ?? 0);
-  return { ms: n > 0 ? Math.round(Number(sumMs ?? 0) / n) : null, count: n };
-};
+export interface FiguresResult {
+  figures: Figures;
+  segments: { key: string | null; figures: Figures }[];
+}
 
-const ms = (interval: SQL) => sql`(extract(epoch from ${interval}) * 1000)`;
+/** Sums behind the figures of a period: they add up over disjoint parts of a period. */
+interface Raw {
+  total: number;
+  attended: number;
+  unattended: number;
+  responseSum: number;
+  responseCount: number;
+  waitSum: number;
+  waitCount: number;
+  closed: number;
+  durationSum: number;
+  firstSum: number;
+  firstCount: number;
+  slCount: number;
+  slMet: number;
+  transferred: number;
+}
+const rawFields = [
+  'total',
+  'attended',
+  'unattended',
+  'responseSum',
+  'responseCount',
+  'waitSum',
+  'waitCount',
+  'closed',
+  'durationSum',
+  'firstSum',
+  'firstCount',
+  'slCount',
+  'slMet',
+  'transferred',
+] as const;
+const column: Record<(typeof rawFields)[number], string> = {
+  total: 'total',
+  attended: 'attended',
+  unattended: 'unattended',
+  responseSum: 'response_sum',
+  responseCount: 'response_count',
+  waitSum: 'wait_sum',
+  waitCount: 'wait_count',
+  closed: 'closed',
+  durationSum: 'duration_sum',
+  firstSum: 'first_sum',
+  firstCount: 'first_count',
+  slCount: 'sl_count',
+  slMet: 'sl_met',
+  transferred: 'transferred',
+};
+const zeroRaw = (): Raw => Object.fromEntries(rawFields.map((f) => [f, 0])) as unknown as Raw;
+
+interface Now {
+  active: number;
+  pending: number;
+  queued: number;
+}
+
+const avg = (sum: number, count: number): Average => ({
+  ms: count > 0 ? Math.round(sum / count) : null,
+  count,
+});
+
+export const zeroFigures = (): Figures => toFigures(zeroRaw(), { active: 0, pending: 0, queued: 0 });
+
+function toFigures(r: Raw, now: Now): Figures {
+  return {
+    total: r.total,
+    attended: r.attended,
+    unattended: r.unattended,
+    transferred: r.transferred,
+    closed: r.closed,
+    firstResponse: avg(r.firstSum, r.firstCount),
+    response: avg(r.responseSum, r.responseCount),
+    duration: avg(r.durationSum, r.closed),
+    queueWait: avg(r.waitSum, r.waitCount),
+    serviceLevel: { met: r.slMet, count: r.slCount },
+    ...now,
+  };
+}
+
+const ms = (interval: SQL) => sql`round(extract(epoch from ${interval}) * 1000)`;
 
 type Row = Record<string, unknown> & { key: string | null };
 
@@ -34,7 +117,22 @@ async function rows(db: Queryable, query: SQL): Promise<Row[]> {
   return result.rows as Row[];
 }
 
-/** The key a conversation (alias c) or an assignment (alias a) is segmented by. */
+/** Adds query rows (columns named as in `column`) into per-key sums. */
+function addRows(into: Map<string | null, Raw>, found: Row[]) {
+  for (const r of found) {
+    let raw = into.get(r.key);
+    if (!raw) {
+      raw = zeroRaw();
+      into.set(r.key, raw);
+    }
+    for (const f of rawFields) {
+      const v = r[column[f]];
+      if (v !== undefined && v !== null) raw[f] += Number(v);
+    }
+  }
+}
+
+/** The key a conversation (alias c), an assignment (alias a) or a rollup row (alias r) is segmented by. */
 function conversationKey(segment: Segment | undefined): SQL {
   if (segment === 'channel') return sql`c.channel`;
   if (segment === 'team') return sql`c.team_id::text`;
@@ -46,6 +144,11 @@ function assignmentKey(segment: Segment | undefined): SQL {
   if (segment === 'operator') return sql`a.user_id::text`;
   return conversationKey(segment);
 }
+function rollupKey(segment: Segment | undefined): SQL {
+  if (segment === 'channel') return sql`r.channel`;
+  if (segment === 'team') return sql`r.team_id::text`;
+  return sql`NULL::text`;
+}
 
 function conversationFilter(input: FiguresInput): SQL {
   const parts = [sql`c.workspace_id = ${input.workspaceId}`];
@@ -54,7 +157,6 @@ function conversationFilter(input: FiguresInput): SQL {
   if (input.operatorId) parts.push(sql`c.assignee_id = ${input.operatorId}`);
   return sql.join(parts, sql` AND `);
 }
-
 function assignmentFilter(input: FiguresInput): SQL {
   const parts = [sql`a.workspace_id = ${input.workspaceId}`];
   if (input.channel) parts.push(sql`c.channel = ${input.channel}`);
@@ -62,75 +164,154 @@ function assignmentFilter(input: FiguresInput): SQL {
   if (input.operatorId) parts.push(sql`a.user_id = ${input.operatorId}`);
   return sql.join(parts, sql` AND `);
 }
+function rollupFilter(input: FiguresInput): SQL {
+  const parts = [sql`r.workspace_id = ${input.workspaceId}`];
+  if (input.channel) parts.push(sql`r.channel = ${input.channel}`);
+  if (input.teamId) parts.push(sql`r.team_id = ${input.teamId}`);
+  return sql.join(parts, sql` AND `);
+}
 
-const zero = (): Figures => ({
-  total: 0,
-  attended: 0,
-  unattended: 0,
-  transferred: 0,
-  closed: 0,
-  firstResponse: { ms: null, count: 0 },
-  response: { ms: null, count: 0 },
-  duration: { ms: null, count: 0 },
-  queueWait: { ms: null, count: 0 },
-  active: 0,
-  pending: 0,
-  queued: 0,
-});
+type Range = [Date, Date];
+/** `column` inside any of the ranges. */
+function within(col: SQL, ranges: Range[]): SQL {
+  return sql`(${sql.join(
+    ranges.map(
+      ([from, to]) =>
+        sql`(${col} >= ${from.toISOString()}::timestamptz AND ${col} < ${to.toISOString()}::timestamptz)`,
+    ),
+    sql` OR `,
+  )})`;
+}
+
+interface Settings {
+  timezone: string;
+  slSeconds: number;
+  /** Local days [d1, d2) wholly inside the period, with their instants; null when there is none. */
+  days: { d1: string; d2: string; d1At: Date; d2At: Date } | null;
+}
+
+/** The workspace's time zone and service level, and the whole local days of [from, to) (by the database's clock rules). */
+async function settingsFor(db: Queryable, input: FiguresInput): Promise<Settings> {
+  const { rows: found } = await db.execute<{
+    timezone: string;
+    sl: number;
+    d1: string;
+    d2: string;
+    d1_at: string | Date;
+    d2_at: string | Date;
+  }>(sql`
+    SELECT s.timezone, s.sl, s.d1::text AS d1, s.d2::text AS d2,
+      (s.d1::timestamp AT TIME ZONE s.timezone) AS d1_at, (s.d2::timestamp AT TIME ZONE s.timezone) AS d2_at
+    FROM (SELECT w.timezone, w.service_level_seconds AS sl,
+        CASE WHEN (f AT TIME ZONE w.timezone)::time = '00:00' THEN (f AT TIME ZONE w.timezone)::date
+          ELSE (f AT TIME ZONE w.timezone)::date + 1 END AS d1,
+        (t AT TIME ZONE w.timezone)::date AS d2
+      FROM workspaces w, (SELECT ${input.from.toISOString()}::timestamptz AS f, ${input.to.toISOString()}::timestamptz AS t) p
+      WHERE w.id = ${input.workspaceId}) s`);
+  const s = found[0];
+  if (!s) return { timezone: 'UTC', slSeconds: 60, days: null };
+  const d1At = new Date(s.d1_at);
+  const d2At = new Date(s.d2_at);
+  const whole = s.d1 < s.d2 && d1At >= input.from && d2At <= input.to && d1At < d2At;
+  return {
+    timezone: s.timezone,
+    slSeconds: Number(s.sl),
+    days: whole ? { d1: s.d1, d2: s.d2, d1At, d2At } : null,
+  };
+}
 
 /**
  * Figures for a period, overall and (when asked) per channel, team or operator. The period is
- * [from, to): "created in" for counts and times, "closed in" for duration, "assigned in" for first
- * response, "transferred in" for transferred; active, pending and queued are now.
+ * [from, to): "created in" for counts, times and service level, "closed in" for duration, "assigned
+ * in" for first response, "transferred in" for transferred; active, pending and queued are now.
  */
 export async function computeFigures(
   db: Queryable,
   input: FiguresInput,
-): Promise<{ figures: Figures; segments: { key: string | null; figures: Figures }[] }> {
+  options: { direct?: boolean } = {},
+): Promise<FiguresResult> {
   const { segment, ...overall } = input;
+  const settings = await settingsFor(db, input);
   // Overall figures are queried, not summed from segments: a conversation handled by two operators
   // is one conversation, and averages are exact only over the underlying values.
   const [whole, parts] = await Promise.all([
-    segmentFigures(db, overall),
-    segment ? segmentFigures(db, input) : Promise.resolve([]),
+    segmentFigures(db, overall, settings, options),
+    segment ? segmentFigures(db, input, settings, options) : Promise.resolve([]),
   ]);
-  return { figures: whole[0]?.figures ?? zero(), segments: parts };
+  return { figures: whole[0]?.figures ?? zeroFigures(), segments: parts };
 }
 
-async function segmentFigures(db: Queryable, input: FiguresInput) {
-  const from = input.from.toISOString();
-  const to = input.to.toISOString();
-  const cFilter = conversationFilter(input);
-  const created = sql`c.created_at >= ${from}::timestamptz AND c.created_at < ${to}::timestamptz`;
-  // With an operator filter, the operator's share is their assignments, not the current assignee.
+async function segmentFigures(
+  db: Queryable,
+  input: FiguresInput,
+  settings: Settings,
+  options: { direct?: boolean },
+): Promise<{ key: string | null; figures: Figures }[]> {
   const byOperator = input.operatorId !== undefined || input.segment === 'operator';
-  const [createdRows, closedRows, transferRows, assignmentRows, nowRows] = await Promise.all([
+  const days = options.direct || byOperator ? null : settings.days;
+  const raw = new Map<string | null, Raw>();
+  const edges: Range[] = days
+    ? ([
+        [input.from, days.d1At],
+        [days.d2At, input.to],
+      ].filter(([a, b]) => a! < b!) as Range[])
+    : [[input.from, input.to]];
+  const [direct, rolled, transferred, now] = await Promise.all([
+    edges.length > 0 ? directRows(db, input, edges, settings.slSeconds, byOperator) : Promise.resolve([]),
+    days ? rollupRows(db, input, days.d1, days.d2) : Promise.resolve([]),
+    transferRows(db, input, edges, days),
+    nowRows(db, input),
+  ]);
+  addRows(raw, direct);
+  addRows(raw, rolled);
+  addRows(raw, transferred);
+  const nowByKey = new Map(
+    now.map((r) => [
+      r.key,
+      { active: Number(r.active), pending: Number(r.pending), queued: Number(r.queued) },
+    ]),
+  );
+  const keys = new Set([...raw.keys(), ...nowByKey.keys()]);
+  return [...keys].map((key) => ({
+    key,
+    figures: toFigures(raw.get(key) ?? zeroRaw(), nowByKey.get(key) ?? { active: 0, pending: 0, queued: 0 }),
+  }));
+}
+
+/** The definitions of SPEC §3 computed on the facts of the given time ranges. */
+async function directRows(
+  db: Queryable,
+  input: FiguresInput,
+  ranges: Range[],
+  slSeconds: number,
+  byOperator: boolean,
+): Promise<Row[]> {
+  const cFilter = conversationFilter(input);
+  const key = conversationKey(input.segment);
+  const [created, closed, assigned] = await Promise.all([
     rows(
       db,
-      sql`SELECT ${conversationKey(input.segment)} AS key,
+      sql`SELECT ${key} AS key,
           count(*) AS total,
           count(*) FILTER (WHERE c.first_action_at IS NOT NULL) AS attended,
           count(*) FILTER (WHERE c.first_action_at IS NULL
             AND (c.first_assigned_at IS NOT NULL OR c.queued_at IS NOT NULL OR c.out_of_hours)) AS unattended,
           sum(c.response_sum_ms) AS response_sum, sum(c.response_count) AS response_count,
-          sum(${ms(sql`c.first_assigned_at - coalesce(c.queued_at, c.created_at)`)})
+          sum(${ms(sql`c.first_assigned_at - c.queued_at`)})
             FILTER (WHERE c.first_assigned_at IS NOT NULL AND c.queued_at IS NOT NULL) AS wait_sum,
-          count(*) FILTER (WHERE c.first_assigned_at IS NOT NULL AND c.queued_at IS NOT NULL) AS wait_count
-        FROM conversations c WHERE ${cFilter} AND ${created} GROUP BY 1`,
+          count(*) FILTER (WHERE c.first_assigned_at IS NOT NULL AND c.queued_at IS NOT NULL) AS wait_count,
+          count(*) FILTER (WHERE c.first_action_at IS NOT NULL OR c.first_assigned_at IS NOT NULL
+            OR c.queued_at IS NOT NULL OR c.out_of_hours) AS sl_count,
+          count(*) FILTER (WHERE c.first_operator_reply_at IS NOT NULL
+            AND c.first_operator_reply_at - c.created_at <= make_interval(secs => ${slSeconds})) AS sl_met
+        FROM conversations c WHERE ${cFilter} AND ${within(sql`c.created_at`, ranges)} GROUP BY 1`,
     ),
     rows(
       db,
-      sql`SELECT ${conversationKey(input.segment)} AS key, count(*) AS closed,
+      sql`SELECT ${key} AS key, count(*) AS closed,
           sum(${ms(sql`c.closed_at - c.created_at`)}) AS duration_sum
         FROM conversations c WHERE ${cFilter} AND c.status = 'closed'
-          AND c.closed_at >= ${from}::timestamptz AND c.closed_at < ${to}::timestamptz GROUP BY 1`,
-    ),
-    rows(
-      db,
-      sql`SELECT ${conversationKey(input.segment)} AS key, count(DISTINCT t.conversation_id) AS transferred
-        FROM transfers t JOIN conversations c ON c.id = t.conversation_id
-        WHERE t.workspace_id = ${input.workspaceId} AND ${cFilter}
-          AND t.created_at >= ${from}::timestamptz AND t.created_at < ${to}::timestamptz GROUP BY 1`,
+          AND ${within(sql`c.closed_at`, ranges)} GROUP BY 1`,
     ),
     rows(
       db,
@@ -142,60 +323,83 @@ async function segmentFigures(db: Queryable, input: FiguresInput) {
           count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NOT NULL) AS attended,
           count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NULL AND a.ended_at IS NOT NULL) AS unattended
         FROM conversation_assignments a JOIN conversations c ON c.id = a.conversation_id
-        WHERE ${assignmentFilter(input)}
-          AND a.assigned_at >= ${from}::timestamptz AND a.assigned_at < ${to}::timestamptz GROUP BY 1`,
-    ),
-    rows(
-      db,
-      sql`SELECT ${conversationKey(input.segment)} AS key,
-          count(*) FILTER (WHERE c.assignee_id IS NOT NULL) AS active,
-          count(*) FILTER (WHERE c.assignee_id IS NOT NULL AND c.burst_started_at IS NOT NULL
-            AND EXISTS (SELECT 1 FROM conversation_assignments a WHERE a.conversation_id = c.id
-              AND a.ended_at IS NULL AND a.first_reply_at IS NULL)) AS pending,
-          count(*) FILTER (WHERE c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours) AS queued
-        FROM conversations c WHERE ${cFilter} AND c.status = 'open' GROUP BY 1`,
+        WHERE ${assignmentFilter(input)} AND ${within(sql`a.assigned_at`, ranges)} GROUP BY 1`,
     ),
   ]);
+  // An operator's conversations are those assigned to them in the period; attended = answered.
+  const mine = byOperator
+    ? created.map((r) => ({ ...r, total: 0, attended: 0, unattended: 0, response_sum: 0, response_count: 0 }))
+    : created;
+  const fromAssignments = assigned.map((r) =>
+    byOperator ? r : { key: r.key, first_count: r.first_count, first_sum: r.first_sum },
+  );
+  return [...mine, ...closed, ...fromAssignments];
+}
 
-  const segments = new Map<string | null, Figures>();
-  const at = (key: string | null) => {
-    let f = segments.get(key);
-    if (!f) {
-      f = zero();
-      segments.set(key, f);
-    }
-    return f;
-  };
-  for (const r of createdRows) {
-    const f = at(r.key);
-    f.total = Number(r.total);
-    f.attended = Number(r.attended);
-    f.unattended = Number(r.unattended);
-    f.response = avg(r.response_sum, r.response_count);
-    f.queueWait = avg(r.wait_sum, r.wait_count);
-  }
-  for (const r of closedRows) {
-    const f = at(r.key);
-    f.closed = Number(r.closed);
-    f.duration = avg(r.duration_sum, r.closed);
-  }
-  for (const r of transferRows) at(r.key).transferred = Number(r.transferred);
-  for (const r of assignmentRows) {
-    const f = at(r.key);
-    f.firstResponse = avg(r.first_sum, r.first_count);
-    if (byOperator) {
-      // An operator's conversations are those assigned to them in the period; attended = answered.
-      f.total = Number(r.total);
-      f.attended = Number(r.attended);
-      f.unattended = Number(r.unattended);
-      f.response = avg(r.response_sum, r.response_count);
-    }
-  }
-  for (const r of nowRows) {
-    const f = at(r.key);
-    f.active = Number(r.active);
-    f.pending = Number(r.pending);
-    f.queued = Number(r.queued);
-  }
-  return [...segments].map(([key, figures]) => ({ key, figures }));
+/** The rollups of the local days [d1, d2). */
+function rollupRows(db: Queryable, input: FiguresInput, d1: string, d2: string): Promise<Row[]> {
+  return rows(
+    db,
+    sql`SELECT ${rollupKey(input.segment)} AS key, sum(r.total) AS total, sum(r.attended) AS attended,
+        sum(r.unattended) AS unattended, sum(r.response_sum) AS response_sum, sum(r.response_count) AS response_count,
+        sum(r.wait_sum) AS wait_sum, sum(r.wait_count) AS wait_count, sum(r.closed) AS closed,
+        sum(r.duration_sum) AS duration_sum, sum(r.first_sum) AS first_sum, sum(r.first_count) AS first_count,
+        sum(r.sl_count) AS sl_count, sum(r.sl_met) AS sl_met
+      FROM metric_days r WHERE ${rollupFilter(input)} AND r.day >= ${d1}::date AND r.day < ${d2}::date
+      GROUP BY 1`,
+  );
+}
+
+/**
+ * Conversations transferred at least once in the period. Over whole days: the rollup's transfers
+ * whose previous transfer is before the first day; at the edges: conversations transferred there and
+ * not also during the whole days (already counted).
+ */
+async function transferRows(
+  db: Queryable,
+  input: FiguresInput,
+  edges: Range[],
+  days: Settings['days'],
+): Promise<Row[]> {
+  const key = conversationKey(input.segment);
+  const notInDays = days
+    ? sql`AND NOT EXISTS (SELECT 1 FROM transfers t2 WHERE t2.conversation_id = t.conversation_id
+        AND ${within(sql`t2.created_at`, [[days.d1At, days.d2At]])})`
+    : sql``;
+  const [edgeRows, dayRows] = await Promise.all([
+    edges.length === 0
+      ? Promise.resolve([])
+      : rows(
+          db,
+          sql`SELECT ${key} AS key, count(DISTINCT t.conversation_id) AS transferred
+            FROM transfers t JOIN conversations c ON c.id = t.conversation_id
+            WHERE t.workspace_id = ${input.workspaceId} AND ${conversationFilter(input)}
+              AND ${within(sql`t.created_at`, edges)} ${notInDays} GROUP BY 1`,
+        ),
+    days
+      ? rows(
+          db,
+          sql`SELECT ${rollupKey(input.segment)} AS key, sum(r.n) AS transferred
+            FROM metric_transfer_days r WHERE ${rollupFilter(input)}
+              AND r.day >= ${days.d1}::date AND r.day < ${days.d2}::date
+              AND (r.previous_day IS NULL OR r.previous_day < ${days.d1}::date)
+            GROUP BY 1`,
+        )
+      : Promise.resolve([]),
+  ]);
+  return [...edgeRows, ...dayRows];
+}
+
+/** Active, pending and queued now: open conversations only (partial index). */
+function nowRows(db: Queryable, input: FiguresInput): Promise<Row[]> {
+  return rows(
+    db,
+    sql`SELECT ${conversationKey(input.segment)} AS key,
+        count(*) FILTER (WHERE c.assignee_id IS NOT NULL) AS active,
+        count(*) FILTER (WHERE c.assignee_id IS NOT NULL AND c.burst_started_at IS NOT NULL
+          AND EXISTS (SELECT 1 FROM conversation_assignments a WHERE a.conversation_id = c.id
+            AND a.ended_at IS NULL AND a.first_reply_at IS NULL)) AS pending,
+        count(*) FILTER (WHERE c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours) AS queued
+      FROM conversations c WHERE ${conversationFilter(input)} AND c.status = 'open' GROUP BY 1`,
+  );
 }

@@ -214,7 +214,14 @@ describe('metrics over a scripted day', () => {
       active: 3, // C2 and C4 (Ana), C3 (Ben)
       pending: 1, // C3: the customer wrote, Ben has not answered
       queued: 1, // C6 (C5 is out of hours: a case to recover, not queued)
+      // Answered within 60 s of creation: C1 (30 s) and C4 (30 s); C2 took 100 s; the rest never.
+      serviceLevel: { met: 2, count: 6 },
     });
+    expect(report.body.serviceLevelGoal).toEqual({ seconds: 60, percent: 80 });
+    // Whole days are read from the rollups the triggers kept: the same figures.
+    const midnight = Math.floor(t0 / 86_400_000) * 86_400_000;
+    const days = `from=${new Date(midnight - 86_400_000).toISOString()}&to=${new Date(midnight + 2 * 86_400_000).toISOString()}`;
+    expect((await owner.client.get(`${w()}/metrics?${days}`)).body.figures).toEqual(report.body.figures);
 
     const perOperator = await owner.client.get(`${w()}/metrics?${period}&segment=operator`);
     const of = (userId: string) =>

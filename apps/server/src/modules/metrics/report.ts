@@ -18,7 +18,11 @@ export async function metricsReport(
 ): Promise<MetricsReport> {
   authorize(actor, 'monitor');
   const [workspace] = await db
-    .select({ timezone: workspaces.timezone })
+    .select({
+      timezone: workspaces.timezone,
+      seconds: workspaces.serviceLevelSeconds,
+      percent: workspaces.serviceLevelTarget,
+    })
     .from(workspaces)
     .where(eq(workspaces.id, actor.workspaceId));
   const timezone = workspace?.timezone ?? 'UTC';
@@ -38,5 +42,11 @@ export async function metricsReport(
     teamId: query.teamId,
     segment: query.segment,
   });
-  return { from: range.from.toISOString(), to: range.to.toISOString(), timezone, ...result };
+  return {
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+    timezone,
+    serviceLevelGoal: { seconds: workspace?.seconds ?? 60, percent: workspace?.percent ?? 80 },
+    ...result,
+  };
 }

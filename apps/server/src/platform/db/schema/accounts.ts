@@ -46,6 +46,13 @@ export const workspaces = pgTable('workspaces', {
   defaultTeamId: uuid('default_team_id'),
   lookingNoticeSeconds: integer('looking_notice_seconds').notNull().default(120),
   disconnectGraceSeconds: integer('disconnect_grace_seconds').notNull().default(45),
+  /** Service level: the share of conversations answered within `serviceLevelSeconds` (target %). */
+  serviceLevelSeconds: integer('service_level_seconds').notNull().default(60),
+  serviceLevelTarget: integer('service_level_target').notNull().default(80),
+  /** A customer waiting this long in an operator's inbox makes the conversation a case to recover. */
+  unansweredAfterSeconds: integer('unanswered_after_seconds').notNull().default(1800),
+  /** Reply windows per channel in seconds (ROUTE-7); channels absent use the defaults. */
+  replyWindows: jsonb('reply_windows').$type<Record<string, number>>().notNull().default({}),
   widgetKey: text('widget_key').notNull().unique(),
   widgetSecret: text('widget_secret').notNull(),
   createdAt: createdAt(),

@@ -146,6 +146,8 @@ export const conversations = pgTable(
     // them per workspace; drainTeam and queuePosition per team. Partial: only the few that wait.
     index('conversations_waiting_idx').on(t.workspaceId, t.teamId).where(waiting),
     index('conversations_team_queue_idx').on(t.teamId, t.queuedAt).where(waiting),
+    // The live monitoring lists and "now" figures read only open conversations.
+    index('conversations_open_idx').on(t.workspaceId, t.assignedAt).where(sql`status = 'open'`),
   ],
 );
 

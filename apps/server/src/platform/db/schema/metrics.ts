@@ -1,6 +1,6 @@
 // Facts the metrics module reads (SPEC §3): recorded in the same transaction as the change itself.
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users, workspaceRef } from './accounts.ts';
 import { tstz } from './columns.ts';
 import { conversations } from './conversations.ts';
@@ -38,6 +38,8 @@ export const conversationAssignments = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     teamId: uuid('team_id'),
+    /** The conversation's channel (it never changes), so the day rollups need no join. */
+    channel: text('channel').notNull().default('web'),
     how: text('how', { enum: assignmentHows }).notNull(),
     assignedAt: tstz('assigned_at').notNull(),
     endedAt: tstz('ended_at'),
@@ -53,4 +55,60 @@ export const conversationAssignments = pgTable(
     index('conversation_assignments_workspace_idx').on(t.workspaceId, t.assignedAt),
     index('conversation_assignments_user_idx').on(t.workspaceId, t.userId, t.assignedAt),
   ],
+);
+
+const sums = {
+  total: bigint('total', { mode: 'number' }).notNull().default(0),
+  attended: bigint('attended', { mode: 'number' }).notNull().default(0),
+  unattended: bigint('unattended', { mode: 'number' }).notNull().default(0),
+  responseSum: bigint('response_sum', { mode: 'number' }).notNull().default(0),
+  responseCount: bigint('response_count', { mode: 'number' }).notNull().default(0),
+  waitSum: bigint('wait_sum', { mode: 'number' }).notNull().default(0),
+  waitCount: bigint('wait_count', { mode: 'number' }).notNull().default(0),
+  closed: bigint('closed', { mode: 'number' }).notNull().default(0),
+  durationSum: bigint('duration_sum', { mode: 'number' }).notNull().default(0),
+  firstSum: bigint('first_sum', { mode: 'number' }).notNull().default(0),
+  firstCount: bigint('first_count', { mode: 'number' }).notNull().default(0),
+  /** Service level: conversations routed to people, and those answered within the workspace's target. */
+  slCount: bigint('sl_count', { mode: 'number' }).notNull().default(0),
+  slMet: bigint('sl_met', { mode: 'number' }).notNull().default(0),
+};
+
+/**
+ * Per-day rollups of the period figures (local days of the workspace's time zone), by team and
+ * channel. Database triggers append the change of each conversation's and assignment's
+ * contribution in the same transaction as the change (rows with `compacted` false: inserts only, so
+ * writers never wait on one another); `metric_compact()` folds them into one compacted row per key.
+ * A figure is the sum of both kinds of rows, so it is exact whether or not compaction has run.
+ */
+export const metricDays = pgTable(
+  'metric_days',
+  {
+    workspaceId: workspaceRef(),
+    day: date('day').notNull(),
+    teamId: uuid('team_id'),
+    channel: text('channel').notNull(),
+    compacted: boolean('compacted').notNull().default(false),
+    ...sums,
+  },
+  (t) => [index('metric_days_workspace_idx').on(t.workspaceId, t.day)],
+);
+
+/**
+ * "Transferred in the period" counts conversations, not transfers: each transfer is kept with the
+ * day of the conversation's previous transfer, so the conversations with a transfer in days
+ * [d1, d2) are the transfers of those days whose previous one (if any) is before d1.
+ */
+export const metricTransferDays = pgTable(
+  'metric_transfer_days',
+  {
+    workspaceId: workspaceRef(),
+    day: date('day').notNull(),
+    previousDay: date('previous_day'),
+    teamId: uuid('team_id'),
+    channel: text('channel').notNull(),
+    compacted: boolean('compacted').notNull().default(false),
+    n: bigint('n', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [index('metric_transfer_days_workspace_idx').on(t.workspaceId, t.day)],
 );

@@ -66,5 +66,8 @@ export const transfers = pgTable(
     message: text('message'),
     at: createdAt(),
   },
-  (t) => [index('transfers_conversation_idx').on(t.conversationId, t.at)],
+  (t) => [
+    index('transfers_conversation_idx').on(t.conversationId, t.at),
+    index('transfers_workspace_idx').on(t.workspaceId, t.at),
+  ],
 );

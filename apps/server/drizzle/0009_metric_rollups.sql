@@ -1,0 +1,266 @@
+CREATE TABLE "metric_days" (
+	"workspace_id" uuid NOT NULL,
+	"day" date NOT NULL,
+	"team_id" uuid,
+	"channel" text NOT NULL,
+	"compacted" boolean DEFAULT false NOT NULL,
+	"total" bigint DEFAULT 0 NOT NULL,
+	"attended" bigint DEFAULT 0 NOT NULL,
+	"unattended" bigint DEFAULT 0 NOT NULL,
+	"response_sum" bigint DEFAULT 0 NOT NULL,
+	"response_count" bigint DEFAULT 0 NOT NULL,
+	"wait_sum" bigint DEFAULT 0 NOT NULL,
+	"wait_count" bigint DEFAULT 0 NOT NULL,
+	"closed" bigint DEFAULT 0 NOT NULL,
+	"duration_sum" bigint DEFAULT 0 NOT NULL,
+	"first_sum" bigint DEFAULT 0 NOT NULL,
+	"first_count" bigint DEFAULT 0 NOT NULL,
+	"sl_count" bigint DEFAULT 0 NOT NULL,
+	"sl_met" bigint DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "metric_transfer_days" (
+	"workspace_id" uuid NOT NULL,
+	"day" date NOT NULL,
+	"previous_day" date,
+	"team_id" uuid,
+	"channel" text NOT NULL,
+	"compacted" boolean DEFAULT false NOT NULL,
+	"n" bigint DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "workspaces" ADD COLUMN "service_level_seconds" integer DEFAULT 60 NOT NULL;--> statement-breakpoint
+ALTER TABLE "workspaces" ADD COLUMN "service_level_target" integer DEFAULT 80 NOT NULL;--> statement-breakpoint
+ALTER TABLE "workspaces" ADD COLUMN "unanswered_after_seconds" integer DEFAULT 1800 NOT NULL;--> statement-breakpoint
+ALTER TABLE "workspaces" ADD COLUMN "reply_windows" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "conversation_assignments" ADD COLUMN "channel" text DEFAULT 'web' NOT NULL;--> statement-breakpoint
+ALTER TABLE "metric_days" ADD CONSTRAINT "metric_days_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "metric_transfer_days" ADD CONSTRAINT "metric_transfer_days_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "metric_days_workspace_idx" ON "metric_days" USING btree ("workspace_id","day");--> statement-breakpoint
+CREATE INDEX "metric_transfer_days_workspace_idx" ON "metric_transfer_days" USING btree ("workspace_id","day");--> statement-breakpoint
+CREATE INDEX "conversations_open_idx" ON "conversations" USING btree ("workspace_id","assigned_at") WHERE status = 'open';--> statement-breakpoint
+CREATE INDEX "transfers_workspace_idx" ON "transfers" USING btree ("workspace_id","created_at");--> statement-breakpoint
+-- hand-written: per-day rollups kept by triggers (metrics module, SPEC §3)
+CREATE UNIQUE INDEX "metric_days_compacted_key" ON "metric_days" ("workspace_id", "day", "team_id", "channel") NULLS NOT DISTINCT WHERE "compacted";--> statement-breakpoint
+CREATE UNIQUE INDEX "metric_transfer_days_compacted_key" ON "metric_transfer_days" ("workspace_id", "day", "previous_day", "team_id", "channel") NULLS NOT DISTINCT WHERE "compacted";--> statement-breakpoint
+UPDATE "conversation_assignments" a SET "channel" = c."channel" FROM "conversations" c WHERE c."id" = a."conversation_id";--> statement-breakpoint
+CREATE FUNCTION "metric_ms"(d interval) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+  SELECT round(extract(epoch FROM d) * 1000)::bigint
+$$;--> statement-breakpoint
+-- What one conversation adds to the rollups (times s: 1 to add, -1 to take away): its created day
+-- (counts, response times, queue wait, service level) and its closed day (closed, duration).
+CREATE FUNCTION "metric_conversation_rows"(c "conversations", tz text, sl integer, s integer)
+RETURNS TABLE (workspace_id uuid, day date, team_id uuid, channel text, total bigint, attended bigint,
+  unattended bigint, response_sum bigint, response_count bigint, wait_sum bigint, wait_count bigint,
+  closed bigint, duration_sum bigint, first_sum bigint, first_count bigint, sl_count bigint, sl_met bigint)
+LANGUAGE sql STABLE AS $$
+  SELECT c.workspace_id, (c.created_at AT TIME ZONE tz)::date, c.team_id, c.channel,
+    s::bigint,
+    s * (c.first_action_at IS NOT NULL)::int::bigint,
+    s * (c.first_action_at IS NULL AND (c.first_assigned_at IS NOT NULL OR c.queued_at IS NOT NULL OR c.out_of_hours))::int::bigint,
+    s * c.response_sum_ms, s * c.response_count::bigint,
+    CASE WHEN c.first_assigned_at IS NOT NULL AND c.queued_at IS NOT NULL THEN s * metric_ms(c.first_assigned_at - c.queued_at) ELSE 0 END,
+    s * (c.first_assigned_at IS NOT NULL AND c.queued_at IS NOT NULL)::int::bigint,
+    0::bigint, 0::bigint, 0::bigint, 0::bigint,
+    s * (c.first_action_at IS NOT NULL OR c.first_assigned_at IS NOT NULL OR c.queued_at IS NOT NULL OR c.out_of_hours)::int::bigint,
+    s * (c.first_operator_reply_at IS NOT NULL AND c.first_operator_reply_at - c.created_at <= make_interval(secs => sl))::int::bigint
+  UNION ALL
+  SELECT c.workspace_id, (c.closed_at AT TIME ZONE tz)::date, c.team_id, c.channel,
+    0, 0, 0, 0, 0, 0, 0, s::bigint, s * metric_ms(c.closed_at - c.created_at), 0, 0, 0, 0
+  WHERE c.status = 'closed' AND c.closed_at IS NOT NULL
+$$;--> statement-breakpoint
+-- What one assignment adds: its first response, on the day it was assigned.
+CREATE FUNCTION "metric_assignment_rows"(a "conversation_assignments", tz text, s integer)
+RETURNS TABLE (workspace_id uuid, day date, team_id uuid, channel text, total bigint, attended bigint,
+  unattended bigint, response_sum bigint, response_count bigint, wait_sum bigint, wait_count bigint,
+  closed bigint, duration_sum bigint, first_sum bigint, first_count bigint, sl_count bigint, sl_met bigint)
+LANGUAGE sql STABLE AS $$
+  SELECT a.workspace_id, (a.assigned_at AT TIME ZONE tz)::date, a.team_id, a.channel,
+    0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint,
+    CASE WHEN a.first_reply_at IS NOT NULL THEN s * metric_ms(a.first_reply_at - a.assigned_at) ELSE 0 END,
+    s * (a.first_reply_at IS NOT NULL)::int::bigint, 0::bigint, 0::bigint
+  WHERE a.first_reply_at IS NOT NULL
+$$;--> statement-breakpoint
+-- A conversation's transfers with the day of each one's previous transfer.
+CREATE FUNCTION "metric_transfer_rows"(conversation uuid, tz text)
+RETURNS TABLE (day date, previous_day date) LANGUAGE sql STABLE AS $$
+  SELECT (t.created_at AT TIME ZONE tz)::date,
+    (lag(t.created_at) OVER (ORDER BY t.created_at, t.id) AT TIME ZONE tz)::date
+  FROM transfers t WHERE t.conversation_id = conversation
+$$;--> statement-breakpoint
+CREATE FUNCTION "metric_conversation_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  ws "workspaces"%ROWTYPE;
+  ws_id uuid := coalesce(NEW.workspace_id, OLD.workspace_id);
+BEGIN
+  SELECT * INTO ws FROM workspaces WHERE id = ws_id;
+  IF NOT FOUND THEN RETURN NULL; END IF; -- the workspace is being deleted: its rollups go with it
+  INSERT INTO metric_days (workspace_id, day, team_id, channel, total, attended, unattended, response_sum,
+    response_count, wait_sum, wait_count, closed, duration_sum, first_sum, first_count, sl_count, sl_met)
+  SELECT r.workspace_id, r.day, r.team_id, r.channel, sum(r.total), sum(r.attended), sum(r.unattended),
+    sum(r.response_sum), sum(r.response_count), sum(r.wait_sum), sum(r.wait_count), sum(r.closed),
+    sum(r.duration_sum), sum(r.first_sum), sum(r.first_count), sum(r.sl_count), sum(r.sl_met)
+  FROM (
+    SELECT * FROM metric_conversation_rows(NEW, ws.timezone, ws.service_level_seconds, 1) WHERE TG_OP <> 'DELETE'
+    UNION ALL
+    SELECT * FROM metric_conversation_rows(OLD, ws.timezone, ws.service_level_seconds, -1) WHERE TG_OP <> 'INSERT'
+    UNION ALL
+    -- A conversation deleted (BEFORE DELETE, so its assignments are still there) takes theirs along.
+    SELECT m.* FROM conversation_assignments a, metric_assignment_rows(a, ws.timezone, -1) m
+    WHERE TG_OP = 'DELETE' AND a.conversation_id = OLD.id
+  ) r
+  GROUP BY 1, 2, 3, 4
+  HAVING sum(r.total) <> 0 OR sum(r.attended) <> 0 OR sum(r.unattended) <> 0 OR sum(r.response_sum) <> 0
+    OR sum(r.response_count) <> 0 OR sum(r.wait_sum) <> 0 OR sum(r.wait_count) <> 0 OR sum(r.closed) <> 0
+    OR sum(r.duration_sum) <> 0 OR sum(r.first_sum) <> 0 OR sum(r.first_count) <> 0 OR sum(r.sl_count) <> 0
+    OR sum(r.sl_met) <> 0;
+  -- Transfers are counted under the conversation's current team: a team change moves them.
+  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.team_id IS DISTINCT FROM NEW.team_id) THEN
+    INSERT INTO metric_transfer_days (workspace_id, day, previous_day, team_id, channel, n)
+    SELECT ws_id, t.day, t.previous_day, OLD.team_id, OLD.channel, -count(*)
+    FROM metric_transfer_rows(OLD.id, ws.timezone) t GROUP BY t.day, t.previous_day;
+  END IF;
+  IF TG_OP = 'UPDATE' AND OLD.team_id IS DISTINCT FROM NEW.team_id THEN
+    INSERT INTO metric_transfer_days (workspace_id, day, previous_day, team_id, channel, n)
+    SELECT ws_id, t.day, t.previous_day, NEW.team_id, NEW.channel, count(*)
+    FROM metric_transfer_rows(NEW.id, ws.timezone) t GROUP BY t.day, t.previous_day;
+  END IF;
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NULL;
+END;
+$$;--> statement-breakpoint
+CREATE FUNCTION "metric_assignment_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  tz text;
+  conv uuid := coalesce(NEW.conversation_id, OLD.conversation_id);
+BEGIN
+  SELECT w.timezone INTO tz FROM workspaces w WHERE w.id = coalesce(NEW.workspace_id, OLD.workspace_id);
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  -- Deleted with its conversation: the conversation's trigger already took it away.
+  IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = conv) THEN RETURN NULL; END IF;
+  INSERT INTO metric_days (workspace_id, day, team_id, channel, first_sum, first_count)
+  SELECT r.workspace_id, r.day, r.team_id, r.channel, sum(r.first_sum), sum(r.first_count)
+  FROM (
+    SELECT * FROM metric_assignment_rows(NEW, tz, 1) WHERE TG_OP <> 'DELETE'
+    UNION ALL
+    SELECT * FROM metric_assignment_rows(OLD, tz, -1) WHERE TG_OP <> 'INSERT'
+  ) r
+  GROUP BY 1, 2, 3, 4 HAVING sum(r.first_sum) <> 0 OR sum(r.first_count) <> 0;
+  RETURN NULL;
+END;
+$$;--> statement-breakpoint
+CREATE FUNCTION "metric_transfer_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  tz text;
+  c record;
+BEGIN
+  SELECT w.timezone INTO tz FROM workspaces w WHERE w.id = coalesce(NEW.workspace_id, OLD.workspace_id);
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  SELECT team_id, channel INTO c FROM conversations WHERE id = coalesce(NEW.conversation_id, OLD.conversation_id);
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  -- Any change to a conversation's transfers: its rows are replaced (a conversation has few).
+  INSERT INTO metric_transfer_days (workspace_id, day, previous_day, team_id, channel, n)
+  SELECT r.ws, r.day, r.previous_day, c.team_id, c.channel, sum(r.n)
+  FROM (
+    SELECT coalesce(NEW.workspace_id, OLD.workspace_id) AS ws, t.day, t.previous_day, count(*) AS n
+    FROM metric_transfer_rows(coalesce(NEW.conversation_id, OLD.conversation_id), tz) t GROUP BY 2, 3
+    UNION ALL
+    -- the rows as they were before this statement's change
+    SELECT coalesce(NEW.workspace_id, OLD.workspace_id), (x.at AT TIME ZONE tz)::date,
+      (lag(x.at) OVER (ORDER BY x.at, x.id) AT TIME ZONE tz)::date, -1
+    FROM (
+      SELECT t.created_at AS at, t.id FROM transfers t
+      WHERE t.conversation_id = coalesce(NEW.conversation_id, OLD.conversation_id)
+        AND t.id IS DISTINCT FROM NEW.id
+      UNION ALL SELECT OLD.created_at, OLD.id WHERE TG_OP <> 'INSERT'
+    ) x
+  ) r
+  GROUP BY 1, 2, 3 HAVING sum(r.n) <> 0;
+  RETURN NULL;
+END;
+$$;--> statement-breakpoint
+-- Everything of one workspace again, from its facts (a time zone or service level change).
+CREATE FUNCTION "metric_rebuild"(ws_id uuid) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  ws "workspaces"%ROWTYPE;
+BEGIN
+  SELECT * INTO ws FROM workspaces WHERE id = ws_id;
+  DELETE FROM metric_days WHERE workspace_id = ws_id;
+  DELETE FROM metric_transfer_days WHERE workspace_id = ws_id;
+  INSERT INTO metric_days (workspace_id, day, team_id, channel, compacted, total, attended, unattended,
+    response_sum, response_count, wait_sum, wait_count, closed, duration_sum, first_sum, first_count, sl_count, sl_met)
+  SELECT r.workspace_id, r.day, r.team_id, r.channel, true, sum(r.total), sum(r.attended), sum(r.unattended),
+    sum(r.response_sum), sum(r.response_count), sum(r.wait_sum), sum(r.wait_count), sum(r.closed),
+    sum(r.duration_sum), sum(r.first_sum), sum(r.first_count), sum(r.sl_count), sum(r.sl_met)
+  FROM (
+    SELECT m.* FROM conversations c, metric_conversation_rows(c, ws.timezone, ws.service_level_seconds, 1) m
+    WHERE c.workspace_id = ws_id
+    UNION ALL
+    SELECT m.* FROM conversation_assignments a, metric_assignment_rows(a, ws.timezone, 1) m
+    WHERE a.workspace_id = ws_id
+  ) r GROUP BY 1, 2, 3, 4;
+  INSERT INTO metric_transfer_days (workspace_id, day, previous_day, team_id, channel, compacted, n)
+  SELECT ws_id, x.day, x.previous_day, c.team_id, c.channel, true, count(*)
+  FROM (
+    SELECT t.conversation_id, (t.created_at AT TIME ZONE ws.timezone)::date AS day,
+      (lag(t.created_at) OVER (PARTITION BY t.conversation_id ORDER BY t.created_at, t.id) AT TIME ZONE ws.timezone)::date AS previous_day
+    FROM transfers t WHERE t.workspace_id = ws_id
+  ) x JOIN conversations c ON c.id = x.conversation_id
+  GROUP BY 2, 3, 4, 5;
+END;
+$$;--> statement-breakpoint
+-- Folds the appended changes into one row per key; safe to run anywhere at any time (rows appended
+-- meanwhile are left for the next run).
+CREATE FUNCTION "metric_compact"() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  WITH d AS (DELETE FROM metric_days WHERE NOT compacted RETURNING *)
+  INSERT INTO metric_days (workspace_id, day, team_id, channel, compacted, total, attended, unattended,
+    response_sum, response_count, wait_sum, wait_count, closed, duration_sum, first_sum, first_count, sl_count, sl_met)
+  SELECT workspace_id, day, team_id, channel, true, sum(total), sum(attended), sum(unattended), sum(response_sum),
+    sum(response_count), sum(wait_sum), sum(wait_count), sum(closed), sum(duration_sum), sum(first_sum),
+    sum(first_count), sum(sl_count), sum(sl_met)
+  FROM d GROUP BY 1, 2, 3, 4
+  ON CONFLICT (workspace_id, day, team_id, channel) WHERE compacted DO UPDATE SET
+    total = metric_days.total + excluded.total, attended = metric_days.attended + excluded.attended,
+    unattended = metric_days.unattended + excluded.unattended,
+    response_sum = metric_days.response_sum + excluded.response_sum,
+    response_count = metric_days.response_count + excluded.response_count,
+    wait_sum = metric_days.wait_sum + excluded.wait_sum, wait_count = metric_days.wait_count + excluded.wait_count,
+    closed = metric_days.closed + excluded.closed, duration_sum = metric_days.duration_sum + excluded.duration_sum,
+    first_sum = metric_days.first_sum + excluded.first_sum, first_count = metric_days.first_count + excluded.first_count,
+    sl_count = metric_days.sl_count + excluded.sl_count, sl_met = metric_days.sl_met + excluded.sl_met;
+  WITH d AS (DELETE FROM metric_transfer_days WHERE NOT compacted RETURNING *)
+  INSERT INTO metric_transfer_days (workspace_id, day, previous_day, team_id, channel, compacted, n)
+  SELECT workspace_id, day, previous_day, team_id, channel, true, sum(n) FROM d GROUP BY 1, 2, 3, 4, 5
+  ON CONFLICT (workspace_id, day, previous_day, team_id, channel) WHERE compacted DO UPDATE SET
+    n = metric_transfer_days.n + excluded.n;
+END;
+$$;--> statement-breakpoint
+CREATE FUNCTION "metric_workspace_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM metric_rebuild(NEW.id);
+  RETURN NULL;
+END;
+$$;--> statement-breakpoint
+CREATE TRIGGER "metric_conversations_insert" AFTER INSERT ON "conversations" FOR EACH ROW EXECUTE FUNCTION "metric_conversation_change"();--> statement-breakpoint
+CREATE TRIGGER "metric_conversations_update" AFTER UPDATE ON "conversations" FOR EACH ROW
+  WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.team_id IS DISTINCT FROM NEW.team_id
+    OR OLD.channel IS DISTINCT FROM NEW.channel OR OLD.status IS DISTINCT FROM NEW.status
+    OR OLD.closed_at IS DISTINCT FROM NEW.closed_at OR OLD.first_action_at IS DISTINCT FROM NEW.first_action_at
+    OR OLD.first_assigned_at IS DISTINCT FROM NEW.first_assigned_at OR OLD.queued_at IS DISTINCT FROM NEW.queued_at
+    OR OLD.out_of_hours IS DISTINCT FROM NEW.out_of_hours OR OLD.response_sum_ms IS DISTINCT FROM NEW.response_sum_ms
+    OR OLD.response_count IS DISTINCT FROM NEW.response_count
+    OR OLD.first_operator_reply_at IS DISTINCT FROM NEW.first_operator_reply_at)
+  EXECUTE FUNCTION "metric_conversation_change"();--> statement-breakpoint
+CREATE TRIGGER "metric_conversations_delete" BEFORE DELETE ON "conversations" FOR EACH ROW EXECUTE FUNCTION "metric_conversation_change"();--> statement-breakpoint
+CREATE TRIGGER "metric_assignments_insert" AFTER INSERT ON "conversation_assignments" FOR EACH ROW EXECUTE FUNCTION "metric_assignment_change"();--> statement-breakpoint
+CREATE TRIGGER "metric_assignments_update" AFTER UPDATE ON "conversation_assignments" FOR EACH ROW
+  WHEN (OLD.assigned_at IS DISTINCT FROM NEW.assigned_at OR OLD.first_reply_at IS DISTINCT FROM NEW.first_reply_at
+    OR OLD.team_id IS DISTINCT FROM NEW.team_id OR OLD.channel IS DISTINCT FROM NEW.channel)
+  EXECUTE FUNCTION "metric_assignment_change"();--> statement-breakpoint
+CREATE TRIGGER "metric_assignments_delete" AFTER DELETE ON "conversation_assignments" FOR EACH ROW EXECUTE FUNCTION "metric_assignment_change"();--> statement-breakpoint
+CREATE TRIGGER "metric_transfers_change" AFTER INSERT OR UPDATE OR DELETE ON "transfers" FOR EACH ROW EXECUTE FUNCTION "metric_transfer_change"();--> statement-breakpoint
+CREATE TRIGGER "metric_workspaces_change" AFTER UPDATE ON "workspaces" FOR EACH ROW
+  WHEN (OLD.timezone IS DISTINCT FROM NEW.timezone OR OLD.service_level_seconds IS DISTINCT FROM NEW.service_level_seconds)
+  EXECUTE FUNCTION "metric_workspace_change"();--> statement-breakpoint
+SELECT metric_rebuild(id) FROM workspaces;
