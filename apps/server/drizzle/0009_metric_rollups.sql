@@ -19,6 +19,16 @@ CREATE TABLE "metric_days" (
 	"sl_met" bigint DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "metric_now" (
+	"workspace_id" uuid NOT NULL,
+	"team_id" uuid,
+	"channel" text NOT NULL,
+	"compacted" boolean DEFAULT false NOT NULL,
+	"active" bigint DEFAULT 0 NOT NULL,
+	"pending" bigint DEFAULT 0 NOT NULL,
+	"queued" bigint DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "metric_transfer_days" (
 	"workspace_id" uuid NOT NULL,
 	"day" date NOT NULL,
@@ -33,17 +43,26 @@ ALTER TABLE "workspaces" ADD COLUMN "service_level_seconds" integer DEFAULT 60 N
 ALTER TABLE "workspaces" ADD COLUMN "service_level_target" integer DEFAULT 80 NOT NULL;--> statement-breakpoint
 ALTER TABLE "workspaces" ADD COLUMN "unanswered_after_seconds" integer DEFAULT 1800 NOT NULL;--> statement-breakpoint
 ALTER TABLE "workspaces" ADD COLUMN "reply_windows" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "conversations" ADD COLUMN "awaiting_first_reply" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "conversation_assignments" ADD COLUMN "channel" text DEFAULT 'web' NOT NULL;--> statement-breakpoint
 ALTER TABLE "metric_days" ADD CONSTRAINT "metric_days_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "metric_now" ADD CONSTRAINT "metric_now_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "metric_transfer_days" ADD CONSTRAINT "metric_transfer_days_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "metric_days_workspace_idx" ON "metric_days" USING btree ("workspace_id","day");--> statement-breakpoint
+CREATE INDEX "metric_now_workspace_idx" ON "metric_now" USING btree ("workspace_id");--> statement-breakpoint
 CREATE INDEX "metric_transfer_days_workspace_idx" ON "metric_transfer_days" USING btree ("workspace_id","day");--> statement-breakpoint
 CREATE INDEX "conversations_open_idx" ON "conversations" USING btree ("workspace_id","assigned_at") WHERE status = 'open';--> statement-breakpoint
-CREATE INDEX "transfers_workspace_idx" ON "transfers" USING btree ("workspace_id","created_at");--> statement-breakpoint
+CREATE INDEX "conversations_waiting_reply_idx" ON "conversations" USING btree ("workspace_id","burst_started_at") WHERE status = 'open' AND assignee_id IS NOT NULL AND burst_started_at IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "conversations_set_aside_idx" ON "conversations" USING btree ("workspace_id","created_at") WHERE status = 'open' AND assignee_id IS NULL AND (out_of_hours OR offline);--> statement-breakpoint
+CREATE INDEX "transfers_workspace_idx" ON "transfers" USING btree ("workspace_id","created_at");
+--> statement-breakpoint
 -- hand-written: per-day rollups kept by triggers (metrics module, SPEC §3)
 CREATE UNIQUE INDEX "metric_days_compacted_key" ON "metric_days" ("workspace_id", "day", "team_id", "channel") NULLS NOT DISTINCT WHERE "compacted";--> statement-breakpoint
 CREATE UNIQUE INDEX "metric_transfer_days_compacted_key" ON "metric_transfer_days" ("workspace_id", "day", "previous_day", "team_id", "channel") NULLS NOT DISTINCT WHERE "compacted";--> statement-breakpoint
+CREATE UNIQUE INDEX "metric_now_compacted_key" ON "metric_now" ("workspace_id", "team_id", "channel") NULLS NOT DISTINCT WHERE "compacted";--> statement-breakpoint
 UPDATE "conversation_assignments" a SET "channel" = c."channel" FROM "conversations" c WHERE c."id" = a."conversation_id";--> statement-breakpoint
+UPDATE "conversations" c SET "awaiting_first_reply" = true WHERE EXISTS (SELECT 1 FROM "conversation_assignments" a
+  WHERE a."conversation_id" = c."id" AND a."ended_at" IS NULL AND a."first_reply_at" IS NULL);--> statement-breakpoint
 CREATE FUNCTION "metric_ms"(d interval) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
   SELECT round(extract(epoch FROM d) * 1000)::bigint
 $$;--> statement-breakpoint
@@ -68,6 +87,16 @@ LANGUAGE sql STABLE AS $$
   SELECT c.workspace_id, (c.closed_at AT TIME ZONE tz)::date, c.team_id, c.channel,
     0, 0, 0, 0, 0, 0, 0, s::bigint, s * metric_ms(c.closed_at - c.created_at), 0, 0, 0, 0
   WHERE c.status = 'closed' AND c.closed_at IS NOT NULL
+$$;--> statement-breakpoint
+-- What one conversation adds to the "now" counts.
+CREATE FUNCTION "metric_now_rows"(c "conversations", s integer)
+RETURNS TABLE (workspace_id uuid, team_id uuid, channel text, active bigint, pending bigint, queued bigint)
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT c.workspace_id, c.team_id, c.channel,
+    s * (c.assignee_id IS NOT NULL)::int::bigint,
+    s * (c.assignee_id IS NOT NULL AND c.burst_started_at IS NOT NULL AND c.awaiting_first_reply)::int::bigint,
+    s * (c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours)::int::bigint
+  WHERE c.status = 'open'
 $$;--> statement-breakpoint
 -- What one assignment adds: its first response, on the day it was assigned.
 CREATE FUNCTION "metric_assignment_rows"(a "conversation_assignments", tz text, s integer)
@@ -114,6 +143,14 @@ BEGIN
     OR sum(r.response_count) <> 0 OR sum(r.wait_sum) <> 0 OR sum(r.wait_count) <> 0 OR sum(r.closed) <> 0
     OR sum(r.duration_sum) <> 0 OR sum(r.first_sum) <> 0 OR sum(r.first_count) <> 0 OR sum(r.sl_count) <> 0
     OR sum(r.sl_met) <> 0;
+  INSERT INTO metric_now (workspace_id, team_id, channel, active, pending, queued)
+  SELECT r.workspace_id, r.team_id, r.channel, sum(r.active), sum(r.pending), sum(r.queued)
+  FROM (
+    SELECT * FROM metric_now_rows(NEW, 1) WHERE TG_OP <> 'DELETE'
+    UNION ALL
+    SELECT * FROM metric_now_rows(OLD, -1) WHERE TG_OP <> 'INSERT'
+  ) r
+  GROUP BY 1, 2, 3 HAVING sum(r.active) <> 0 OR sum(r.pending) <> 0 OR sum(r.queued) <> 0;
   -- Transfers are counted under the conversation's current team: a team change moves them.
   IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.team_id IS DISTINCT FROM NEW.team_id) THEN
     INSERT INTO metric_transfer_days (workspace_id, day, previous_day, team_id, channel, n)
@@ -187,6 +224,11 @@ BEGIN
   SELECT * INTO ws FROM workspaces WHERE id = ws_id;
   DELETE FROM metric_days WHERE workspace_id = ws_id;
   DELETE FROM metric_transfer_days WHERE workspace_id = ws_id;
+  DELETE FROM metric_now WHERE workspace_id = ws_id;
+  INSERT INTO metric_now (workspace_id, team_id, channel, compacted, active, pending, queued)
+  SELECT r.workspace_id, r.team_id, r.channel, true, sum(r.active), sum(r.pending), sum(r.queued)
+  FROM conversations c, metric_now_rows(c, 1) r WHERE c.workspace_id = ws_id AND c.status = 'open'
+  GROUP BY 1, 2, 3;
   INSERT INTO metric_days (workspace_id, day, team_id, channel, compacted, total, attended, unattended,
     response_sum, response_count, wait_sum, wait_count, closed, duration_sum, first_sum, first_count, sl_count, sl_met)
   SELECT r.workspace_id, r.day, r.team_id, r.channel, true, sum(r.total), sum(r.attended), sum(r.unattended),
@@ -229,6 +271,12 @@ BEGIN
     closed = metric_days.closed + excluded.closed, duration_sum = metric_days.duration_sum + excluded.duration_sum,
     first_sum = metric_days.first_sum + excluded.first_sum, first_count = metric_days.first_count + excluded.first_count,
     sl_count = metric_days.sl_count + excluded.sl_count, sl_met = metric_days.sl_met + excluded.sl_met;
+  WITH d AS (DELETE FROM metric_now WHERE NOT compacted RETURNING *)
+  INSERT INTO metric_now (workspace_id, team_id, channel, compacted, active, pending, queued)
+  SELECT workspace_id, team_id, channel, true, sum(active), sum(pending), sum(queued) FROM d GROUP BY 1, 2, 3
+  ON CONFLICT (workspace_id, team_id, channel) WHERE compacted DO UPDATE SET
+    active = metric_now.active + excluded.active, pending = metric_now.pending + excluded.pending,
+    queued = metric_now.queued + excluded.queued;
   WITH d AS (DELETE FROM metric_transfer_days WHERE NOT compacted RETURNING *)
   INSERT INTO metric_transfer_days (workspace_id, day, previous_day, team_id, channel, compacted, n)
   SELECT workspace_id, day, previous_day, team_id, channel, true, sum(n) FROM d GROUP BY 1, 2, 3, 4, 5
@@ -250,7 +298,9 @@ CREATE TRIGGER "metric_conversations_update" AFTER UPDATE ON "conversations" FOR
     OR OLD.first_assigned_at IS DISTINCT FROM NEW.first_assigned_at OR OLD.queued_at IS DISTINCT FROM NEW.queued_at
     OR OLD.out_of_hours IS DISTINCT FROM NEW.out_of_hours OR OLD.response_sum_ms IS DISTINCT FROM NEW.response_sum_ms
     OR OLD.response_count IS DISTINCT FROM NEW.response_count
-    OR OLD.first_operator_reply_at IS DISTINCT FROM NEW.first_operator_reply_at)
+    OR OLD.first_operator_reply_at IS DISTINCT FROM NEW.first_operator_reply_at
+    OR OLD.assignee_id IS DISTINCT FROM NEW.assignee_id OR OLD.burst_started_at IS DISTINCT FROM NEW.burst_started_at
+    OR OLD.awaiting_first_reply IS DISTINCT FROM NEW.awaiting_first_reply)
   EXECUTE FUNCTION "metric_conversation_change"();--> statement-breakpoint
 CREATE TRIGGER "metric_conversations_delete" BEFORE DELETE ON "conversations" FOR EACH ROW EXECUTE FUNCTION "metric_conversation_change"();--> statement-breakpoint
 CREATE TRIGGER "metric_assignments_insert" AFTER INSERT ON "conversation_assignments" FOR EACH ROW EXECUTE FUNCTION "metric_assignment_change"();--> statement-breakpoint

@@ -2,18 +2,20 @@ import type { CaseKind, ChannelKind, MonitoredCase, RecoverReason } from '@parle
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 
-/** How long a customer may wait in an operator's inbox before the case needs recovering. */
-export const UNANSWERED_AFTER_MS = 30 * 60_000;
-/** The web chat's reply window (ROUTE-7 gives other channels theirs). */
-const REPLY_WINDOW_MS: Record<ChannelKind, number> = {
-  web: 24 * 3600_000,
-  whatsapp: 24 * 3600_000,
-  messenger: 24 * 3600_000,
-  instagram: 24 * 3600_000,
-  x: 24 * 3600_000,
-  telegram: 24 * 3600_000,
-  email: 7 * 24 * 3600_000,
-  api: 7 * 24 * 3600_000,
+/**
+ * Reply windows per channel in seconds (ROUTE-7), unless the workspace sets its own
+ * (`workspaces.reply_windows`); how long a customer may wait in an operator's inbox before the case
+ * needs recovering is `workspaces.unanswered_after_seconds` (default 30 minutes).
+ */
+export const DEFAULT_REPLY_WINDOWS: Record<ChannelKind, number> = {
+  web: 24 * 3600,
+  whatsapp: 24 * 3600,
+  messenger: 24 * 3600,
+  instagram: 24 * 3600,
+  x: 24 * 3600,
+  telegram: 24 * 3600,
+  email: 7 * 24 * 3600,
+  api: 7 * 24 * 3600,
 };
 const LIMIT = 500;
 
@@ -36,6 +38,8 @@ interface CaseRow extends Record<string, unknown> {
   offline: boolean;
   answered: boolean;
   position: number | string | null;
+  unanswered_after: number;
+  reply_window: number | string | null;
 }
 
 const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
@@ -44,7 +48,7 @@ function reasonOf(r: CaseRow, now: Date): RecoverReason | null {
   if (!r.assignee_id) return r.out_of_hours ? 'out_of_hours' : r.offline ? 'offline_message' : null;
   if (r.assignee_status === 'disconnected') return 'operator_unavailable';
   const waiting = r.burst_started_at ? now.getTime() - new Date(r.burst_started_at).getTime() : 0;
-  return waiting >= UNANSWERED_AFTER_MS ? 'unanswered' : null;
+  return waiting >= r.unanswered_after * 1000 ? 'unanswered' : null;
 }
 
 /**
@@ -65,11 +69,25 @@ export async function listCases(
     filters.push(sql`c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours`);
   }
   if (input.kind === 'recover') {
+    const unansweredSince = sql`${now.toISOString()}::timestamptz - make_interval(secs => w.unanswered_after_seconds)`;
     filters.push(sql`(
       (c.assignee_id IS NULL AND (c.out_of_hours OR c.offline))
       OR (c.assignee_id IS NOT NULL AND (
         m.last_active_at IS NULL OR m.last_active_at <= now() - make_interval(secs => w.disconnect_grace_seconds)
-        OR c.burst_started_at <= ${new Date(now.getTime() - UNANSWERED_AFTER_MS).toISOString()}::timestamptz)))`);
+        OR c.burst_started_at <= ${unansweredSince})))`);
+    // Candidates through the partial indexes: set aside, waiting too long, or with an operator gone.
+    filters.push(sql`c.id IN (
+      SELECT x.id FROM conversations x WHERE x.workspace_id = ${input.workspaceId} AND x.status = 'open'
+        AND x.assignee_id IS NULL AND (x.out_of_hours OR x.offline)
+      UNION ALL
+      SELECT x.id FROM conversations x JOIN workspaces w ON w.id = x.workspace_id
+      WHERE x.workspace_id = ${input.workspaceId} AND x.status = 'open' AND x.assignee_id IS NOT NULL
+        AND x.burst_started_at IS NOT NULL AND x.burst_started_at <= ${unansweredSince}
+      UNION ALL
+      SELECT x.id FROM memberships g JOIN workspaces w ON w.id = g.workspace_id
+        JOIN conversations x ON x.workspace_id = g.workspace_id AND x.assignee_id = g.user_id AND x.status = 'open'
+      WHERE g.workspace_id = ${input.workspaceId}
+        AND (g.last_active_at IS NULL OR g.last_active_at <= now() - make_interval(secs => w.disconnect_grace_seconds)))`);
   }
   const order =
     input.kind === 'queued'
@@ -84,7 +102,8 @@ export async function listCases(
         WHEN m.last_active_at > now() - make_interval(secs => w.disconnect_grace_seconds) THEN m.status
         ELSE 'disconnected' END AS assignee_status,
       c.created_at, c.assigned_at, c.burst_started_at, c.last_customer_message_at, c.queued_at,
-      c.out_of_hours, c.offline,
+      c.out_of_hours, c.offline, w.unanswered_after_seconds AS unanswered_after,
+      w.reply_windows ->> c.channel AS reply_window,
       EXISTS (SELECT 1 FROM conversation_assignments a WHERE a.conversation_id = c.id
         AND a.ended_at IS NULL AND a.first_reply_at IS NOT NULL) AS answered,
       CASE WHEN c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours THEN
@@ -126,7 +145,9 @@ export async function listCases(
       reason: input.kind === 'recover' ? reasonOf(r, now) : null,
       replyWindowEndsAt:
         input.kind === 'recover' && lastCustomer !== null
-          ? new Date(lastCustomer + REPLY_WINDOW_MS[r.channel]).toISOString()
+          ? new Date(
+              lastCustomer + Number(r.reply_window ?? DEFAULT_REPLY_WINDOWS[r.channel]) * 1000,
+            ).toISOString()
           : null,
       queuedAt: iso(r.queued_at),
       position: r.position === null ? null : Number(r.position),

@@ -34,7 +34,7 @@ export async function setAssignee(
   if (input.userId === null) {
     await db
       .update(conversations)
-      .set({ assigneeId: null, assignedAt: null })
+      .set({ assigneeId: null, assignedAt: null, awaitingFirstReply: false })
       .where(eq(conversations.id, input.conversationId));
     return;
   }
@@ -43,6 +43,7 @@ export async function setAssignee(
     .set({
       assigneeId: input.userId,
       assignedAt: at,
+      awaitingFirstReply: input.how !== 'reply',
       firstAssignedAt: sql`coalesce(${conversations.firstAssignedAt}, ${at.toISOString()}::timestamptz)`,
     })
     .where(eq(conversations.id, input.conversationId))
@@ -66,6 +67,10 @@ export async function endAssignment(
   db: DbTx,
   input: { conversationId: string; reason: AssignmentEnd; at?: Date },
 ): Promise<void> {
+  await db
+    .update(conversations)
+    .set({ awaitingFirstReply: false })
+    .where(and(eq(conversations.id, input.conversationId), eq(conversations.awaitingFirstReply, true)));
   await db
     .update(conversationAssignments)
     .set({ endedAt: input.at ?? new Date(), endReason: input.reason })
@@ -148,6 +153,8 @@ export interface MessageFact {
 interface Clock {
   burst: number | null;
   firstReply: number | null;
+  /** The assignee replied in these messages. */
+  answered: boolean;
   sum: number;
   count: number;
   firstAuthor: string | null;
@@ -202,6 +209,7 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       {
         burst: r.burst?.getTime() ?? null,
         firstReply: null,
+        answered: false,
         sum: 0,
         count: 0,
         firstAuthor: r.firstAuthor,
@@ -239,7 +247,10 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       }
       clock.burst = null;
     }
-    if (assignment && byAssignee) assignment.firstReply ??= at;
+    if (assignment && byAssignee) {
+      assignment.firstReply ??= at;
+      clock.answered = true;
+    }
   }
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   await db.execute(sql`
@@ -249,7 +260,8 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       response_count = c.response_count + i.count,
       first_author = coalesce(c.first_author, i.first_author),
       first_action_at = coalesce(c.first_action_at, i.first_action),
-      first_operator_reply_at = coalesce(c.first_operator_reply_at, i.first_reply)
+      first_operator_reply_at = coalesce(c.first_operator_reply_at, i.first_reply),
+      awaiting_first_reply = c.awaiting_first_reply AND NOT i.answered
     FROM jsonb_to_recordset(${JSON.stringify(
       [...clocks].map(([id, c]) => ({
         id,
@@ -259,9 +271,10 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
         first_author: c.firstAuthor,
         first_action: iso(c.firstAction),
         first_reply: iso(c.firstReply),
+        answered: c.answered,
       })),
     )}::jsonb) AS i(id uuid, burst timestamptz, sum bigint, count int, first_author text,
-      first_action timestamptz, first_reply timestamptz)
+      first_action timestamptz, first_reply timestamptz, answered boolean)
     WHERE c.id = i.id`);
   const touched = [...assignments.values()].filter((a) => a.count > 0 || a.firstReply !== null);
   if (touched.length === 0) return;

@@ -260,7 +260,7 @@ async function segmentFigures(
     edges.length > 0 ? directRows(db, input, edges, settings.slSeconds, byOperator) : Promise.resolve([]),
     days ? rollupRows(db, input, days.d1, days.d2) : Promise.resolve([]),
     transferRows(db, input, edges, days),
-    nowRows(db, input),
+    options.direct || byOperator ? nowRows(db, input) : nowRollup(db, input),
   ]);
   addRows(raw, direct);
   addRows(raw, rolled);
@@ -390,7 +390,17 @@ async function transferRows(
   return [...edgeRows, ...dayRows];
 }
 
-/** Active, pending and queued now: open conversations only (partial index). */
+/** Active, pending and queued now, from the counts the triggers keep. */
+function nowRollup(db: Queryable, input: FiguresInput): Promise<Row[]> {
+  return rows(
+    db,
+    sql`SELECT ${rollupKey(input.segment)} AS key, sum(r.active) AS active, sum(r.pending) AS pending,
+        sum(r.queued) AS queued
+      FROM metric_now r WHERE ${rollupFilter(input)} GROUP BY 1`,
+  );
+}
+
+/** Active, pending and queued now, computed on the open conversations (partial index). */
 function nowRows(db: Queryable, input: FiguresInput): Promise<Row[]> {
   return rows(
     db,

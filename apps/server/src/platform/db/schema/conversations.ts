@@ -132,6 +132,8 @@ export const conversations = pgTable(
     firstAuthor: text('first_author', { enum: ['contact', 'operator'] }),
     closedById: uuid('closed_by_id'),
     transferCount: integer('transfer_count').notNull().default(0),
+    /** The current assignment has no first reply yet ("pending" once the customer waits too). */
+    awaitingFirstReply: boolean('awaiting_first_reply').notNull().default(false),
   },
   (t) => [
     uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),
@@ -148,6 +150,13 @@ export const conversations = pgTable(
     index('conversations_team_queue_idx').on(t.teamId, t.queuedAt).where(waiting),
     // The live monitoring lists and "now" figures read only open conversations.
     index('conversations_open_idx').on(t.workspaceId, t.assignedAt).where(sql`status = 'open'`),
+    // Cases to recover: customers waiting on an assigned conversation, and unassigned ones left aside.
+    index('conversations_waiting_reply_idx')
+      .on(t.workspaceId, t.burstStartedAt)
+      .where(sql`status = 'open' AND assignee_id IS NOT NULL AND burst_started_at IS NOT NULL`),
+    index('conversations_set_aside_idx')
+      .on(t.workspaceId, t.createdAt)
+      .where(sql`status = 'open' AND assignee_id IS NULL AND (out_of_hours OR offline)`),
   ],
 );
 

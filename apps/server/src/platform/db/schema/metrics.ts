@@ -112,3 +112,18 @@ export const metricTransferDays = pgTable(
   },
   (t) => [index('metric_transfer_days_workspace_idx').on(t.workspaceId, t.day)],
 );
+
+/** "Now" counts (active, pending, queued) by team and channel, kept like `metric_days`. */
+export const metricNow = pgTable(
+  'metric_now',
+  {
+    workspaceId: workspaceRef(),
+    teamId: uuid('team_id'),
+    channel: text('channel').notNull(),
+    compacted: boolean('compacted').notNull().default(false),
+    active: bigint('active', { mode: 'number' }).notNull().default(0),
+    pending: bigint('pending', { mode: 'number' }).notNull().default(0),
+    queued: bigint('queued', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [index('metric_now_workspace_idx').on(t.workspaceId)],
+);
