@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { id } from './common.ts';
 import { channelKind } from './conversations.ts';
-import { dateTime } from './text.ts';
+import { dateTime, patchBody } from './text.ts';
 
 /** Periods offered by the monitoring page; computed in the workspace's time zone. */
 export const periodPresets = ['today', 'yesterday', '7d', '30d'] as const;
@@ -112,3 +112,36 @@ export const casesQuery = z.object({
   channel: channelKind.optional(),
   teamId: id.optional(),
 });
+
+/** The workspace's monitoring settings (owners and admins change them; every change is audited). */
+export const monitoringSettings = z.object({
+  /** Service level: `serviceLevelPercent` % of conversations answered within `serviceLevelSeconds`. */
+  serviceLevelSeconds: z.number().int(),
+  serviceLevelPercent: z.number().int(),
+  /** A customer waiting this long in an operator's inbox makes the case one to recover. */
+  unansweredAfterSeconds: z.number().int(),
+  /** Reply window of each channel, in seconds (defaults filled in). */
+  replyWindows: z.record(channelKind, z.number().int()),
+});
+export type MonitoringSettings = z.infer<typeof monitoringSettings>;
+
+export const updateMonitoringSettingsBody = patchBody({
+  serviceLevelSeconds: z.number().int().min(1).max(86_400),
+  serviceLevelPercent: z.number().int().min(1).max(100),
+  unansweredAfterSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400),
+  /** Channels given are set; `null` for a channel puts its default back. */
+  replyWindows: z.partialRecord(
+    channelKind,
+    z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .nullable(),
+  ),
+});
+export type UpdateMonitoringSettingsBody = z.infer<typeof updateMonitoringSettingsBody>;

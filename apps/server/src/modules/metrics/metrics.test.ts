@@ -267,11 +267,50 @@ describe('metrics over a scripted day', () => {
     const queuedNow = (await cases('queued')).map((c: { conversationId: string }) => c.conversationId);
     expect(queuedNow.sort()).toEqual([c5, c6].sort());
 
+    // Settings: the "unanswered" threshold, reply windows and the service level goal (owners/admins).
+    const settings = async (body: unknown, who: { client: Client } = owner) =>
+      who.client.patch(`${w()}/monitoring/settings`, body);
+    expect((await settings({ unansweredAfterSeconds: 600 })).status).toBe(200);
+    // C3 has waited 650 s in Ben's inbox: a case to recover now, with the web chat's 24 h window.
+    expect(await cases('recover')).toMatchObject([
+      {
+        conversationId: c3,
+        reason: 'unanswered',
+        replyWindowEndsAt: new Date(t0 + 300_000 + 86_400_000).toISOString(),
+      },
+    ]);
+    const changed = await settings({ replyWindows: { web: 3600 }, serviceLevelSeconds: 120 });
+    expect(changed.body).toMatchObject({
+      serviceLevelSeconds: 120,
+      serviceLevelPercent: 80,
+      unansweredAfterSeconds: 600,
+      replyWindows: { web: 3600, email: 7 * 86_400 },
+    });
+    expect((await cases('recover'))[0].replyWindowEndsAt).toBe(
+      new Date(t0 + 300_000 + 3_600_000).toISOString(),
+    );
+    // Within 120 s, C2 (100 s) is answered in time too; the rollups were rebuilt for the new goal.
+    const slPeriod = (await owner.client.get(`${w()}/metrics?${period}`)).body;
+    expect(slPeriod.figures.serviceLevel).toEqual({ met: 3, count: 6 });
+    expect(slPeriod.serviceLevelGoal).toEqual({ seconds: 120, percent: 80 });
+    expect((await owner.client.get(`${w()}/metrics?${days}`)).body.figures.serviceLevel).toEqual({
+      met: 3,
+      count: 6,
+    });
+    const bad = await settings({ serviceLevelPercent: 120 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('serviceLevelPercent');
+    expect((await settings({ unansweredAfterSeconds: 900 }, ana)).status).toBe(403);
+    const { rows: audited } = await server.parley.ctx.db.execute<{ action: string }>(
+      sql`SELECT action FROM audit_log WHERE workspace_id = ${owner.workspaceId} AND action = 'monitoring.settings_changed'`,
+    );
+    expect(audited).toHaveLength(2);
+
     // Monitoring is for supervisors: an operator gets 403.
     expect((await ana.client.get(`${w()}/monitoring/cases?kind=current`)).status).toBe(403);
     const denied = await ana.client.get(`${w()}/metrics?${period}`);
     expect(denied.status).toBe(403);
-    const bad = await owner.client.get(`${w()}/metrics?from=${new Date(t0).toISOString()}`);
-    expect(bad.status).toBe(400);
+    const badPeriod = await owner.client.get(`${w()}/metrics?from=${new Date(t0).toISOString()}`);
+    expect(badPeriod.status).toBe(400);
   });
 });

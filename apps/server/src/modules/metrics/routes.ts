@@ -4,16 +4,20 @@ import {
   metricsQuery,
   metricsReport as metricsReportSchema,
   monitoredCase,
+  monitoringSettings as monitoringSettingsSchema,
+  updateMonitoringSettingsBody,
 } from '@parley/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
+import { transaction } from '../../platform/db/tx.ts';
 import { recoverConversation } from '../routing/recover.ts';
 import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { listCases } from './cases.ts';
 import { metricsReport } from './report.ts';
+import { monitoringSettings, updateMonitoringSettings } from './settings.ts';
 
 /** Live monitoring (MON-1…7); registered inside the workspace scope (request.principal is set). */
 export function metricsRoutes(scoped: FastifyInstance, ctx: AppContext) {
@@ -61,5 +65,25 @@ export function metricsRoutes(scoped: FastifyInstance, ctx: AppContext) {
         conversationId: request.params.conversationId,
       }),
     }),
+  );
+  r.get(
+    '/monitoring/settings',
+    { schema: { tags, params: workspaceParams, response: { 200: monitoringSettingsSchema } } },
+    (request) => monitoringSettings(ctx.db, request.principal),
+  );
+  r.patch(
+    '/monitoring/settings',
+    {
+      schema: {
+        tags,
+        params: workspaceParams,
+        body: updateMonitoringSettingsBody,
+        response: { 200: monitoringSettingsSchema },
+      },
+    },
+    (request) =>
+      transaction(ctx.db, (tx) =>
+        updateMonitoringSettings(tx, { actor: request.principal, body: request.body }),
+      ),
   );
 }
