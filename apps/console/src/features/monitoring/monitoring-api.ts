@@ -3,6 +3,7 @@ import type {
   ChannelKind,
   MetricsReport,
   MonitoredCase,
+  MonitoringSettings,
   OperatorPresence,
   PeriodPreset,
 } from '@parley/contracts';
@@ -31,7 +32,8 @@ export function useMetrics(workspaceId: string, filter: MonitoringFilter) {
     queryFn: () =>
       api<MetricsReport>(
         'GET',
-        `${base(workspaceId)}/metrics?${params({ period: filter.period, channel: filter.channel, teamId: filter.teamId })}`,
+        // Per team too: the service level is shown for each team.
+        `${base(workspaceId)}/metrics?${params({ period: filter.period, channel: filter.channel, teamId: filter.teamId, segment: 'team' })}`,
       ),
     placeholderData: keepPreviousData,
   });
@@ -64,6 +66,22 @@ export function useRecover(workspaceId: string) {
         'POST',
         `${base(workspaceId)}/conversations/${encodeURIComponent(conversationId)}/recover`,
       ),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.monitoring(workspaceId) }),
+  });
+}
+
+export function useMonitoringSettings(workspaceId: string) {
+  return useQuery({
+    queryKey: [...queryKeys.monitoring(workspaceId), 'settings'],
+    queryFn: () => api<MonitoringSettings>('GET', `${base(workspaceId)}/monitoring/settings`),
+  });
+}
+
+export function useSaveMonitoringSettings(workspaceId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Partial<MonitoringSettings>) =>
+      api<MonitoringSettings>('PATCH', `${base(workspaceId)}/monitoring/settings`, body),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.monitoring(workspaceId) }),
   });
 }

@@ -28,9 +28,14 @@ import { LoadError, PageLoader } from '../../components/page-states.tsx';
 import { navigate, useLocation } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
+import { useSession } from '../auth/session.ts';
 import { useNow } from '../conversations/format.ts';
 import { useStatuses, useTeams } from '../routing/routing-api.ts';
+import { CaseTransfer } from './case-transfer.tsx';
+import { formatSeconds } from './format.ts';
 import { type MonitoringFilter, useCases, useMetrics, useOperators, useRecover } from './monitoring-api.ts';
+import { MonitoringSettingsButton } from './monitoring-settings.tsx';
+import { ServiceLevel } from './service-level.tsx';
 
 const channels: ChannelKind[] = [
   'web',
@@ -46,15 +51,7 @@ const isPeriod = (v: string | null): v is PeriodPreset =>
   (periodPresets as readonly (string | null)[]).includes(v);
 const isChannel = (v: string | null): v is ChannelKind => (channels as (string | null)[]).includes(v);
 
-/** "45 s", "3 min 20 s", "2 h 5 min": averages are seconds-precise, unlike waiting badges. */
-export function formatSeconds(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-}
+export { formatSeconds } from './format.ts';
 
 /** The filter lives in the URL, so a view can be shared and survives a reload. */
 function useFilter(): [
@@ -89,6 +86,7 @@ export function MonitoringPage({ membership }: { membership: WorkspaceMembership
   const [filter, setFilter] = useFilter();
   const metrics = useMetrics(membership.id, filter);
   const teams = useTeams(membership.id);
+  const userId = useSession().data?.user.id ?? '';
 
   if (metrics.isPending) return <PageLoader />;
   if (metrics.isError) return <LoadError onRetry={() => void metrics.refetch()} />;
@@ -99,9 +97,12 @@ export function MonitoringPage({ membership }: { membership: WorkspaceMembership
         <Title order={1} size="h2">
           {t('monitoring.title')}
         </Title>
-        <Button variant="default" onClick={() => setFilter({ wallboard: !filter.wallboard })}>
-          {filter.wallboard ? t('monitoring.exitWallboard') : t('monitoring.wallboard')}
-        </Button>
+        <Group gap="xs">
+          {!filter.wallboard && <MonitoringSettingsButton workspaceId={membership.id} />}
+          <Button variant="default" onClick={() => setFilter({ wallboard: !filter.wallboard })}>
+            {filter.wallboard ? t('monitoring.exitWallboard') : t('monitoring.wallboard')}
+          </Button>
+        </Group>
       </Group>
       <Group gap="md" wrap="wrap" align="end">
         <SegmentedControl
@@ -134,10 +135,16 @@ export function MonitoringPage({ membership }: { membership: WorkspaceMembership
         />
       </Group>
       <Tiles figures={metrics.data.figures} />
+      <ServiceLevel
+        report={metrics.data}
+        teamName={(teamId) =>
+          teams.data?.find((team) => team.id === teamId)?.name ?? t('monitoring.serviceLevel.noTeam')
+        }
+      />
       <OperatorStrip workspaceId={membership.id} />
-      <CaseTable workspaceId={membership.id} kind="current" filter={filter} />
-      <CaseTable workspaceId={membership.id} kind="recover" filter={filter} />
-      <CaseTable workspaceId={membership.id} kind="queued" filter={filter} />
+      <CaseTable workspaceId={membership.id} userId={userId} kind="current" filter={filter} />
+      <CaseTable workspaceId={membership.id} userId={userId} kind="recover" filter={filter} />
+      <CaseTable workspaceId={membership.id} userId={userId} kind="queued" filter={filter} />
     </Stack>
   );
   if (!filter.wallboard) return content;
@@ -244,10 +251,12 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 
 function CaseTable({
   workspaceId,
+  userId,
   kind,
   filter,
 }: {
   workspaceId: string;
+  userId: string;
   kind: 'current' | 'recover' | 'queued';
   filter: MonitoringFilter;
 }) {
@@ -319,6 +328,9 @@ function CaseTable({
                       >
                         {t('monitoring.open')}
                       </Link>
+                      {kind === 'current' && (
+                        <CaseTransfer workspaceId={workspaceId} userId={userId} monitored={c} />
+                      )}
                       {kind === 'recover' && (
                         <Button
                           size="compact-sm"

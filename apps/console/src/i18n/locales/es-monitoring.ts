@@ -76,5 +76,28 @@ export const esMonitoring: typeof enMonitoring = {
     recovered: 'La conversación se ha vuelto a asignar.',
     load: '{{active}} / {{capacity}}',
     anonymous: 'Visitante',
+    transfer: 'Transferir',
+    transferConversation: 'Transferir la conversación {{number}}',
+    serviceLevel: {
+      title: 'Nivel de servicio',
+      goal: 'objetivo: {{percent}} % respondidas en {{time}}',
+      overall: 'Todos los equipos',
+      noTeam: 'Sin equipo',
+      of: 'Nivel de servicio de {{label}}',
+      count: '{{met}} de {{count}} a tiempo',
+    },
+    settings: {
+      open: 'Ajustes de monitorización',
+      title: 'Ajustes de monitorización',
+      slPercent: 'Porcentaje objetivo respondido a tiempo',
+      slSeconds: 'En menos de (segundos)',
+      unanswered: 'Sin respuesta en una bandeja tras (minutos)',
+      unansweredHelp:
+        'Un cliente que espera tanto al operador asignado convierte el caso en uno a recuperar.',
+      windows: 'Ventanas de respuesta',
+      windowsHelp: 'Cuánto tiempo tras el último mensaje del cliente permite responder cada canal (horas).',
+      save: 'Guardar',
+      saved: 'Ajustes de monitorización guardados.',
+    },
   },
 };

@@ -81,5 +81,28 @@ export const frMonitoring: typeof enMonitoring = {
     recovered: 'La conversation a été réattribuée.',
     load: '{{active}} / {{capacity}}',
     anonymous: 'Visiteur',
+    transfer: 'Transférer',
+    transferConversation: 'Transférer la conversation {{number}}',
+    serviceLevel: {
+      title: 'Niveau de service',
+      goal: 'objectif : {{percent}} % répondues en {{time}}',
+      overall: 'Toutes les équipes',
+      noTeam: 'Sans équipe',
+      of: 'Niveau de service de {{label}}',
+      count: '{{met}} sur {{count}} à temps',
+    },
+    settings: {
+      open: 'Réglages du suivi',
+      title: 'Réglages du suivi',
+      slPercent: 'Part cible répondue à temps',
+      slSeconds: 'En moins de (secondes)',
+      unanswered: 'Sans réponse dans une boîte après (minutes)',
+      unansweredHelp: 'Un client qui attend aussi longtemps l’opérateur assigné en fait un cas à récupérer.',
+      windows: 'Fenêtres de réponse',
+      windowsHelp:
+        'Combien de temps après le dernier message du client chaque canal permet encore de répondre (heures).',
+      save: 'Enregistrer',
+      saved: 'Réglages du suivi enregistrés.',
+    },
   },
 };
