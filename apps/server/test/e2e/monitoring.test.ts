@@ -56,10 +56,47 @@ describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_0
       .waitFor({ timeout: 15_000 });
     await page.screenshot({ path: screenshotPath('monitoring'), fullPage: true });
 
+    // The service level, overall and per team, against the workspace's goal.
+    const serviceLevel = page.getByRole('region', { name: 'Service level' });
+    await serviceLevel.getByText('goal: 80 % answered within 1 min').waitFor();
+    await serviceLevel.getByRole('group', { name: 'All teams' }).waitFor();
+    // A supervisor transfers a current case from its row, with the conversation's transfer dialog.
+    await page
+      .getByRole('button', { name: /^Transfer conversation \d+$/ })
+      .first()
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Transfer conversation' });
+    await dialog.waitFor();
+    await page.screenshot({ path: screenshotPath('monitoring-transfer') });
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Settings are for owners and admins only.
+    expect(await page.getByRole('button', { name: 'Monitoring settings' }).count()).toBe(0);
+
     // The view is in the URL: a reload keeps the period.
     await page.locator('label', { hasText: 'Last 7 days' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('period')).toBe('7d');
     await page.reload();
     await expect.poll(() => page.getByRole('radio', { name: 'Last 7 days' }).isChecked()).toBe(true);
+  });
+
+  it('lets the owner set the service level goal', async () => {
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill('owner@demo.parley.test');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Monitoring' }).click();
+    await page.getByRole('button', { name: 'Monitoring settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Monitoring settings' });
+    await dialog.getByLabel('Target share answered in time').fill('90');
+    await dialog.getByLabel('Within (seconds)').fill('30');
+    await page.screenshot({ path: screenshotPath('monitoring-settings') });
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page
+      .getByRole('region', { name: 'Service level' })
+      .getByText('goal: 90 % answered within 30 s')
+      .waitFor({ timeout: 15_000 });
   });
 });
