@@ -19,7 +19,12 @@ import { seedDemo } from './modules/demo/seed.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { startRollupCompaction } from './modules/metrics/compaction.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
-import { endPresence, markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
+import {
+  endPresence,
+  markReconnected,
+  schedulePresenceCheck,
+  startPresenceSweep,
+} from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
 import { registerWidgetAvailability } from './modules/widget/availability.ts';
@@ -175,6 +180,7 @@ export async function createParley(
 
     const sweep = startQueueSweep(ctx.db, app.log, opts.sweepMs);
     const compaction = startRollupCompaction(ctx.db, app.log);
+    const presenceSweep = startPresenceSweep(ctx.db, app.log, opts.sweepMs);
     const retention = setInterval(() => {
       const cutoff = new Date(Date.now() - config.eventRetentionDays * 86_400_000);
       pruneEvents(ctx.db, cutoff).catch((err) => app.log.warn({ err }, 'event retention'));
@@ -194,6 +200,7 @@ export async function createParley(
         closing ??= (async () => {
           sweep.stop();
           compaction.stop();
+          presenceSweep.stop();
           clearInterval(retention);
           gateway.close();
           // Requests in flight get a few seconds to finish; a connection that never goes idle (a

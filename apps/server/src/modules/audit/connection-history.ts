@@ -16,9 +16,12 @@ export async function recordConnection(
     workspaceId?: string | null;
     detail?: string | null;
     changedBy?: string | null;
+    /** When it happened, if not now (a disconnection noticed after the fact). */
+    at?: Date;
   },
 ): Promise<void> {
   await db.insert(connectionHistory).values({
+    ...(input.at ? { at: input.at } : {}),
     userId: input.userId,
     workspaceId: input.workspaceId ?? null,
     kind: input.kind,

@@ -10,6 +10,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../../test/harness.ts';
+import { statusTime } from '../routing/status-time.ts';
 
 /**
  * A scripted day (SPEC §3): conversations driven through the HTTP API on a controlled clock, then
@@ -313,4 +314,43 @@ describe('metrics over a scripted day', () => {
     const badPeriod = await owner.client.get(`${w()}/metrics?from=${new Date(t0).toISOString()}`);
     expect(badPeriod.status).toBe(400);
   });
+
+  it('ends the status of an operator whose node died at its last heartbeat', async () => {
+    vi.useRealTimers();
+    expect((await owner.client.patch(`${w()}/routing`, { disconnectGraceSeconds: 20 })).status).toBe(200);
+    // Cid was Connected through a node that stopped (no socket closed anywhere: nothing was scheduled).
+    const cid = await addMember(owner, { email: 'cid@example.com', role: 'operator', name: 'Cid' });
+    expect((await cid.client.put(`${w()}/me/status`, { status: 'connected' })).status).toBe(200);
+    const { rows: chosen } = await server.parley.ctx.db.execute<{ at: Date | string }>(
+      sql`SELECT max(created_at) AS at FROM connection_history WHERE user_id = ${cid.userId} AND kind = 'status_change'`,
+    );
+    const connectedAt = new Date(chosen[0]!.at).getTime();
+    const lastHeartbeat = new Date(connectedAt + 2000);
+    await server.parley.ctx.db.execute(
+      sql`UPDATE memberships SET last_active_at = ${lastHeartbeat.toISOString()}::timestamptz
+        WHERE user_id = ${cid.userId} AND workspace_id = ${owner.workspaceId}`,
+    );
+    // Another node notices (the presence sweep) once the grace period has passed.
+    let ended: { detail: string; at: Date | string } | undefined;
+    for (const deadline = Date.now() + 60_000; !ended && Date.now() < deadline; ) {
+      const { rows } = await server.parley.ctx.db.execute<{ detail: string; at: Date | string }>(
+        sql`SELECT detail, created_at AS at FROM connection_history WHERE user_id = ${cid.userId}
+          AND kind = 'status_change' ORDER BY created_at DESC LIMIT 1`,
+      );
+      if (rows[0]?.detail === 'disconnected') ended = rows[0];
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (!ended) throw new Error('the disconnection was never recorded');
+    expect(new Date(ended.at).toISOString()).toBe(lastHeartbeat.toISOString());
+    const time = await statusTime(server.parley.ctx.db, {
+      workspaceId: owner.workspaceId,
+      userId: cid.userId,
+      from: new Date(connectedAt),
+      to: new Date(connectedAt + 5000),
+    });
+    expect(time.totals).toEqual([
+      { status: 'connected', seconds: 2 },
+      { status: 'disconnected', seconds: 3 },
+    ]);
+  }, 90_000);
 });

@@ -172,10 +172,28 @@ export async function lastRecordedStatus(db: Queryable, workspaceId: string, use
   return row?.status ?? null;
 }
 
-/** Records and announces that a member is disconnected (their status since now), once. */
+/**
+ * Records and announces that a member is disconnected, once. The disconnection happened when a node
+ * last heard from them (`last_active_at`, refreshed by every node's heartbeats): for a node that died
+ * that is its last heartbeat, whoever notices (ROUTE-1, SPEC §3 "status time is exact"); never before
+ * the status it ends began, never after now.
+ */
 export async function recordDisconnection(tx: Tx, workspaceId: string, userId: string) {
+  // The membership row lock serialises the nodes and jobs that notice the same disconnection.
+  const [heard] = await tx.db
+    .select({
+      lastActiveAt: memberships.lastActiveAt,
+      lastChange: sql<string | null>`(SELECT max(h.created_at) FROM connection_history h
+        WHERE h.workspace_id = ${workspaceId} AND h.user_id = ${userId} AND h.kind = 'status_change')`,
+    })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
+    .for('update');
   if ((await lastRecordedStatus(tx.db, workspaceId, userId)) === 'disconnected') return;
-  const since = new Date();
+  const nowMs = Date.now();
+  const lastHeard = heard?.lastActiveAt?.getTime() ?? nowMs;
+  const floor = heard?.lastChange ? new Date(heard.lastChange).getTime() : 0;
+  const since = new Date(Math.min(nowMs, Math.max(lastHeard, floor)));
   await tx.db
     .update(memberships)
     .set({ statusSince: since })
@@ -187,6 +205,7 @@ export async function recordDisconnection(tx: Tx, workspaceId: string, userId: s
     detail: 'disconnected',
     changedBy: null,
     client: nobody,
+    at: since,
   });
   await publish(tx, {
     workspaceId,
@@ -236,4 +255,36 @@ export async function endPresence(tx: Tx, input: { userId: string }) {
     await enqueue(tx.db, 'routing.release', { workspaceId: row.workspaceId, userId: input.userId });
     tx.afterCommit(wakeWorkers);
   }
+}
+
+/**
+ * Members still counted as present whom no node has heard from for longer than the grace period: their
+ * node died (a node that shuts down closes its sockets, which schedules the check itself). Every node
+ * looks; the presence check records the disconnection once, at the last heartbeat, and re-routes.
+ */
+export async function noticeDeadNodes(db: Db): Promise<number> {
+  const { rows } = await db.execute<{ workspace_id: string; user_id: string }>(sql`
+    SELECT m.workspace_id, m.user_id FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+    WHERE m.last_active_at IS NOT NULL
+      AND m.last_active_at < now() - make_interval(secs => w.disconnect_grace_seconds)
+      AND coalesce((SELECT h.detail FROM connection_history h
+        WHERE h.workspace_id = m.workspace_id AND h.user_id = m.user_id AND h.kind = 'status_change'
+        ORDER BY h.created_at DESC LIMIT 1), 'disconnected') <> 'disconnected'`);
+  for (const row of rows) {
+    await enqueue(db, 'routing.presence-check', { workspaceId: row.workspace_id, userId: row.user_id });
+  }
+  if (rows.length > 0) wakeWorkers();
+  return rows.length;
+}
+
+export function startPresenceSweep(
+  db: Db,
+  logger: { warn(obj: unknown, msg: string): void },
+  everyMs = 10_000,
+): { stop(): void } {
+  const timer = setInterval(() => {
+    noticeDeadNodes(db).catch((err) => logger.warn({ err }, 'presence sweep'));
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
