@@ -332,7 +332,7 @@ describe('metrics over a scripted day', () => {
     );
     // Another node notices (the presence sweep) once the grace period has passed.
     let ended: { detail: string; at: Date | string } | undefined;
-    for (const deadline = Date.now() + 60_000; !ended && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 100_000; !ended && Date.now() < deadline; ) {
       const { rows } = await server.parley.ctx.db.execute<{ detail: string; at: Date | string }>(
         sql`SELECT detail, created_at AS at FROM connection_history WHERE user_id = ${cid.userId}
           AND kind = 'status_change' ORDER BY created_at DESC LIMIT 1`,
@@ -352,5 +352,5 @@ describe('metrics over a scripted day', () => {
       { status: 'connected', seconds: 2 },
       { status: 'disconnected', seconds: 3 },
     ]);
-  }, 90_000);
+  }, 150_000);
 });

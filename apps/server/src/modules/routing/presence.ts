@@ -258,7 +258,7 @@ export async function endPresence(tx: Tx, input: { userId: string }) {
 }
 
 /**
- * Members still counted as present whom no node has heard from for longer than the grace period: their
+ * Members still counted as present whom no node has heard from for well over the grace period: their
  * node died (a node that shuts down closes its sockets, which schedules the check itself). Every node
  * looks; the presence check records the disconnection once, at the last heartbeat, and re-routes.
  */
@@ -266,7 +266,8 @@ export async function noticeDeadNodes(db: Db): Promise<number> {
   const { rows } = await db.execute<{ workspace_id: string; user_id: string }>(sql`
     SELECT m.workspace_id, m.user_id FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
     WHERE m.last_active_at IS NOT NULL
-      AND m.last_active_at < now() - make_interval(secs => w.disconnect_grace_seconds)
+      -- 30 s beyond the grace period: heartbeats late under load never release a live operator.
+      AND m.last_active_at < now() - make_interval(secs => w.disconnect_grace_seconds + 30)
       AND coalesce((SELECT h.detail FROM connection_history h
         WHERE h.workspace_id = m.workspace_id AND h.user_id = m.user_id AND h.kind = 'status_change'
         ORDER BY h.created_at DESC LIMIT 1), 'disconnected') <> 'disconnected'`);
