@@ -95,6 +95,13 @@ export async function listCases(
       : input.kind === 'current'
         ? sql`c.assigned_at`
         : sql`c.created_at`;
+  // A queued case's place in its team's queue; the other lists have none (and a window over every open
+  // conversation would defeat their LIMIT).
+  const position =
+    input.kind === 'queued'
+      ? sql`row_number() OVER (PARTITION BY c.team_id ORDER BY CASE c.priority WHEN 'urgent' THEN 0
+          WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, c.queued_at, c.id)`
+      : sql`NULL::bigint`;
   const result = await db.execute<CaseRow>(sql`
     SELECT c.id, c.number, coalesce(ct.name, ct.email) AS customer, c.channel, c.team_id, t.name AS team_name,
       c.assignee_id, u.name AS assignee_name,
@@ -106,11 +113,7 @@ export async function listCases(
       w.reply_windows ->> c.channel AS reply_window,
       EXISTS (SELECT 1 FROM conversation_assignments a WHERE a.conversation_id = c.id
         AND a.ended_at IS NULL AND a.first_reply_at IS NOT NULL) AS answered,
-      CASE WHEN c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours THEN
-        row_number() OVER (PARTITION BY c.team_id, (c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours)
-          ORDER BY CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
-            c.queued_at, c.id)
-      END AS position
+      ${position} AS position
     FROM conversations c
     JOIN workspaces w ON w.id = c.workspace_id
     JOIN contacts ct ON ct.id = c.contact_id
