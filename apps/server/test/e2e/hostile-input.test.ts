@@ -129,6 +129,8 @@ describe('hostile input', () => {
     )) as unknown as { rows: { name: string }[] };
     const state: Record<string, string> = {};
     for (const { name } of tables.rows) {
+      // Rollups derive from the facts snapshotted here; their compaction folds rows in the background.
+      if (name.startsWith('metric_')) continue;
       const result = (await server.parley.ctx.db.execute(
         sql`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h
             FROM ${sql.identifier(name)} t`,
