@@ -2,6 +2,7 @@ import type { TransferOperatorConversationsResult } from '@parley/contracts';
 import type { Db } from '../../platform/db/client.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { recordAudit } from '../audit/log.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { routeConversation } from '../routing/engine.ts';
 import { transferConversation } from '../routing/transfer.ts';
@@ -76,5 +77,19 @@ export async function transferOperatorConversations(
       results.push({ conversationId, ok: false, assigneeId: null, error: err.message });
     }
   }
+  // One entry for the whole move (each conversation's transfer is in its own transaction, so that one
+  // receiver filling up does not undo the others; `transfers` keeps each of them too).
+  await transaction(db, (tx) =>
+    recordAudit(tx.db, actor, {
+      action: 'operator.conversations_transferred',
+      target: { type: 'user', id: input.userId },
+      after: {
+        toUserId: input.toUserId ?? null,
+        toTeamId: input.toTeamId ?? null,
+        moved: results.filter((r) => r.ok).map((r) => r.conversationId),
+        refused: results.filter((r) => !r.ok).map((r) => r.conversationId),
+      },
+    }),
+  );
   return { results };
 }

@@ -27,7 +27,7 @@ import { createWorkspaceFor, removeMember, updateMember, updateWorkspace } from 
 import { createInvite, revokeInvite } from './invites.ts';
 import { authorize, type OperatorPrincipal, operatorPrincipal } from './policy.ts';
 import { findMembership, getMember, getWorkspace, listMembers, listOpenInvites } from './queries.ts';
-import { getWidgetConfig, updateWidgetConfig } from './widget-config.ts';
+import { getWidgetConfig, rotateWidgetSecret, updateWidgetConfig } from './widget-config.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -89,7 +89,12 @@ export function workspaceRoutes(
       async (request) => {
         const session = requireSession(request);
         return transaction(ctx.db, (tx) =>
-          createWorkspaceFor(tx, { name: request.body.name, userId: session.userId }),
+          createWorkspaceFor(tx, {
+            name: request.body.name,
+            userId: session.userId,
+            userName: session.user.name,
+            client: describeClient(request.ip, request.headers['user-agent']),
+          }),
         );
       },
     );
@@ -184,6 +189,12 @@ export function workspaceRoutes(
               publicUrl: ctx.config.publicUrl,
             }),
           ),
+      );
+
+      r.post('/widget/secret', { schema: { tags, params, response: { 200: widgetConfig } } }, (request) =>
+        transaction(ctx.db, (tx) =>
+          rotateWidgetSecret(tx, { actor: request.principal, publicUrl: ctx.config.publicUrl }),
+        ),
       );
 
       r.get(
