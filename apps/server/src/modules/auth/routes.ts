@@ -4,13 +4,16 @@ import {
   invitePreview,
   linkToken,
   loginBody,
+  type Permission,
   passwordResetConfirmBody,
   passwordResetRequestBody,
+  permissionsOf,
   type SessionInfo,
   sessionInfo,
   setupBody,
   setupStatus,
   switchWorkspaceBody,
+  type WorkspaceMembership,
 } from '@parley/contracts';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -50,10 +53,7 @@ export async function presentSession(ctx: AppContext, session: AuthSession): Pro
   const current = workspaces.find((w) => w.id === session.currentWorkspaceId) ?? workspaces[0];
   return {
     user: session.user,
-    // An impersonation sees and switches to its one workspace only.
-    workspaces: session.impersonator
-      ? workspaces.filter((w) => w.id === session.currentWorkspaceId)
-      : workspaces,
+    workspaces: session.impersonator ? await impersonatedWorkspaces(ctx, session, workspaces) : workspaces,
     currentWorkspaceId: current?.id ?? null,
     csrfToken: session.csrfToken,
     impersonation:
@@ -66,6 +66,18 @@ export async function presentSession(ctx: AppContext, session: AuthSession): Pro
           }
         : null,
   };
+}
+
+/**
+ * OPS-4: an impersonation sees its one workspace, with the rights it acts with there: the
+ * impersonated operator's, cut down to the impersonator's (as `resolveOperator` computes them).
+ */
+async function impersonatedWorkspaces(ctx: AppContext, session: AuthSession, all: WorkspaceMembership[]) {
+  const own = await findMembership(ctx.db, session.currentWorkspaceId ?? '', session.impersonator!.id);
+  const ownRights = own ? permissionsOf(own.role, own.permissions) : new Set<Permission>();
+  return all
+    .filter((w) => w.id === session.currentWorkspaceId)
+    .map((w) => ({ ...w, permissions: w.permissions.filter((p) => ownRights.has(p as Permission)) }));
 }
 
 /** OPS-4: the impersonated operator's password, e-mail and sessions are theirs alone. */
