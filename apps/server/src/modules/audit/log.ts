@@ -14,6 +14,10 @@ export interface AuditEntry {
 /** Principals (one per request) that recorded an entry: the impersonation hook adds none for them. */
 const audited = new WeakSet<OperatorPrincipal>();
 export const wasAudited = (actor: OperatorPrincipal): boolean => audited.has(actor);
+/** The request's entry was written under another identity (ending an impersonation records the impersonator). */
+export const markAudited = (actor: OperatorPrincipal): void => {
+  audited.add(actor);
+};
 
 /**
  * API-3: records one administrative action in the same transaction as the change, with the actor,

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { recordAudit, wasAudited } from '../audit/log.ts';
+import { markAudited, recordAudit, wasAudited } from '../audit/log.ts';
 import { presentSession } from '../auth/routes.ts';
 import {
   clearImpersonationCookie,
@@ -56,6 +56,7 @@ export function impersonationRoutes(scoped: FastifyInstance, ctx: AppContext) {
       await transaction(ctx.db, (tx) =>
         endImpersonation(tx, { sessionId: session.id, reason: 'ended', client: request.principal.client }),
       );
+      markAudited(request.principal);
       clearImpersonationCookie(reply);
       return presentSession(ctx, request.ownSession!);
     },
