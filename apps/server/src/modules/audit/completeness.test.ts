@@ -208,7 +208,7 @@ describe('audit completeness', () => {
     });
     olga = await addMember(owner, { email: 'olga@example.com', role: 'operator', name: 'Olga' });
     leaver = await addMember(owner, { email: 'lee@example.com', role: 'operator', name: 'Lee' });
-    const doc = await (await fetch(`${server.url}/api/openapi.json`)).json();
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: object };
     adminRoutes = [];
     for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
       for (const method of Object.keys(operations).map((m) => m.toUpperCase())) {
