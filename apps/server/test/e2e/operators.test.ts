@@ -116,7 +116,7 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
     // Change her status.
     await page.getByRole('button', { name: 'Actions for Olga Operator' }).click();
     await page.getByRole('menuitem', { name: 'Change status' }).click();
-    await page.getByRole('dialog').getByRole('textbox', { name: 'New status' }).click();
+    await page.getByRole('dialog').getByRole('combobox', { name: 'New status' }).click();
     await page.getByRole('option', { name: 'On break' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
     await expect
@@ -127,7 +127,7 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
     await page.getByRole('button', { name: 'Actions for Olga Operator' }).click();
     await page.getByRole('menuitem', { name: 'Transfer conversations' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByRole('textbox', { name: 'Team' }).click();
+    await dialog.getByRole('combobox', { name: 'Team' }).click();
     await page.getByRole('option', { name: 'Support' }).click();
     await dialog.getByRole('radio', { name: 'Only the selected ones' }).check();
     const boxes = dialog.getByRole('checkbox');
