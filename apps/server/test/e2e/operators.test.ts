@@ -200,5 +200,21 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
     expect(new URL(page.url()).pathname).toBe(`/w/${owner.workspaceId}/operators/${olgaId}/connections`);
     await page.screenshot({ path: screenshotPath('operator-connections'), fullPage: true });
     await context.close();
+
+    // The owner reads the audit log: the impersonation and what was done in it, with both names.
+    const ownerContext = await browser.newContext({ locale: 'en-US' });
+    const ownerPage = await ownerContext.newPage();
+    await ownerPage.goto(`${server.url}/login`);
+    await ownerPage.getByLabel('Email').fill('owner@example.com');
+    await ownerPage.getByLabel('Password').fill('correct horse');
+    await ownerPage.getByRole('button', { name: 'Log in' }).click();
+    await ownerPage.getByRole('link', { name: 'Audit log' }).click();
+    await ownerPage.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const actionRow = ownerPage.locator('tr[data-action="impersonation.action"]').first();
+    await actionRow.waitFor({ timeout: 10_000 });
+    expect(await actionRow.textContent()).toContain('Olga Operator');
+    expect(await actionRow.textContent()).toContain('impersonated by Sam Supervisor');
+    await ownerPage.screenshot({ path: screenshotPath('audit-log'), fullPage: true });
+    await ownerContext.close();
   });
 });
