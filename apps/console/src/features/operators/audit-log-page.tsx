@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
 import { navigate, useLocation } from '../../router/history.ts';
 import { useMembers } from '../members/members-api.ts';
+import { useTeams } from '../routing/routing-api.ts';
 import { type AuditFilter, exportAuditUrl, useAuditLog } from './operators-api.ts';
 
 const isDay = (v: string | null): v is string => v !== null && /^\d{4}-\d{2}-\d{2}$/.test(v);
@@ -61,7 +62,19 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
   }, [debounced]);
   const log = useAuditLog(membership.id, filter);
   const members = useMembers(membership.id);
+  const teams = useTeams(membership.id);
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
+  // People and teams by name where they still exist; anything else by type and id.
+  const targetName = (e: AuditEntryView) => {
+    if (!e.targetType) return '—';
+    const known =
+      e.targetType === 'user'
+        ? members.data?.find((m) => m.userId === e.targetId)?.name
+        : e.targetType === 'team'
+          ? teams.data?.find((team) => team.id === e.targetId)?.name
+          : undefined;
+    return known ?? `${e.targetType} ${e.targetId ?? ''}`;
+  };
   const can = (p: string) => membership.permissions.includes(p);
   return (
     <Stack gap="lg">
@@ -158,7 +171,7 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td>{e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—'}</Table.Td>
+                  <Table.Td>{targetName(e)}</Table.Td>
                   <Table.Td>
                     <Text size="xs" style={{ wordBreak: 'break-word' }}>
                       {describeChange(e) || '—'}
