@@ -36,6 +36,8 @@ function Routes() {
           conversationId={route.conversationId}
           settings={route.settings}
           teamId={route.teamId}
+          operatorId={route.operatorId}
+          operatorPage={route.operatorPage}
         />
       );
     case 'not-found':

@@ -10,15 +10,20 @@ import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
 import { refreshEventLinks } from './modules/attachments/links.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
+import { recordSessionExpiry } from './modules/audit/connection-history.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
 import { consoleCsp, socketOriginAllowed } from './modules/auth/origin.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
+import { registerImpersonation } from './modules/impersonation/commands.ts';
+import { auditImpersonatedActions, impersonationRoutes } from './modules/impersonation/routes.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { startRollupCompaction } from './modules/metrics/compaction.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
+import { operatorRoutes } from './modules/operators/routes.ts';
 import {
   endPresence,
   markReconnected,
@@ -130,7 +135,11 @@ export async function createParley(
       refresh: (event) => refreshEventLinks(secret, event),
       logger: app.log,
       onOperatorJoined: (workspaceId, userId) => markReconnected(ctx.db, workspaceId, userId),
-      onSessionEnded: (userId) => transaction(ctx.db, (tx) => endPresence(tx, { userId })),
+      onSessionEnded: (userId, sessionId) =>
+        transaction(ctx.db, async (tx) => {
+          await recordSessionExpiry(tx.db, sessionId);
+          await endPresence(tx, { userId });
+        }),
       onOperatorLeft: (workspaceId, userId) => {
         schedulePresenceCheck(ctx.db, workspaceId, userId).catch((err) =>
           app.log.warn({ err }, 'presence check'),
@@ -153,10 +162,19 @@ export async function createParley(
       },
     });
     gateway.register(app);
+    auditImpersonatedActions(app, ctx);
     authRoutes(app, ctx);
     await attachmentRoutes(app, ctx);
-    workspaceRoutes(app, ctx, [conversationRoutes, routingRoutes, metricsRoutes]);
+    workspaceRoutes(app, ctx, [
+      conversationRoutes,
+      routingRoutes,
+      metricsRoutes,
+      operatorRoutes,
+      impersonationRoutes,
+      auditRoutes,
+    ]);
     registerRouting();
+    registerImpersonation();
     registerWidgetAvailability();
     widgetRoutes(app, ctx);
     let demoWidgetKey: string | null = null;

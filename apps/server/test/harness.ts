@@ -83,8 +83,20 @@ export class Client {
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie) this.cookie = setCookie.split(';')[0]!;
+    // A small cookie jar: the session cookie and, while impersonating, the impersonation one.
+    const jar = new Map(
+      this.cookie
+        .split('; ')
+        .filter(Boolean)
+        .map((c) => [c.split('=')[0]!, c] as const),
+    );
+    for (const setCookie of res.headers.getSetCookie()) {
+      const pair = setCookie.split(';')[0]!;
+      const [name, value] = [pair.split('=')[0]!, pair.slice(pair.indexOf('=') + 1)];
+      if (!value || /max-age=0|expires=thu, 01 jan 1970/i.test(setCookie)) jar.delete(name);
+      else jar.set(name, pair);
+    }
+    this.cookie = [...jar.values()].join('; ');
     const text = await res.text();
     // biome-ignore lint/suspicious/noExplicitAny: test responses are asserted field by field
     const json: any = text ? JSON.parse(text) : null;

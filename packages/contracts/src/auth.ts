@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { displayName, email, id, password, timestamp } from './common.ts';
+import { connectionKinds, impersonationInfo } from './operators.ts';
 import { grantablePermission, role } from './permissions.ts';
 import { patchBody, text } from './text.ts';
 
@@ -29,6 +30,8 @@ export const sessionInfo = z.object({
   workspaces: z.array(workspaceMembership),
   currentWorkspaceId: id.nullable(),
   csrfToken: z.string(),
+  /** OPS-4: set while this browser impersonates an operator (the user above is that operator). */
+  impersonation: impersonationInfo.nullable().optional(),
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
@@ -112,7 +115,7 @@ export const connectionEvent = z.object({
   id,
   userId: id,
   userName: z.string(),
-  kind: z.enum(['login', 'logout', 'status_change', 'login_failed']),
+  kind: z.enum(connectionKinds),
   detail: z.string().nullable(),
   at: timestamp,
   ip: z.string().nullable(),

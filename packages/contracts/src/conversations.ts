@@ -57,6 +57,11 @@ export const message = z.object({
   authorKind,
   authorId: id.nullable(),
   authorName: z.string().nullable(),
+  impersonatedBy: z
+    .object({ id, name: z.string() })
+    .nullable()
+    .optional()
+    .describe('OPS-4: the colleague who really sent it while impersonating the author (operators only)'),
   text: z
     .string()
     .describe('plain text with a small markdown subset: **bold**, _italic_, `code`, links, lists'),

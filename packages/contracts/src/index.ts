@@ -4,6 +4,7 @@ export * from './conversations.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './metrics.ts';
+export * from './operators.ts';
 export * from './permissions.ts';
 export * from './realtime.ts';
 export * from './routing.ts';

@@ -24,6 +24,8 @@ export const rolePermissions = [
   'members.manage',
   'operators.manage',
   'audit.view',
+  /** API-3: the audit log of administrative actions (owners and admins). */
+  'audit_log.view',
 ] as const;
 
 export type Permission = GrantablePermission | (typeof rolePermissions)[number];
@@ -35,6 +37,7 @@ const byRole: Record<Role, readonly Permission[]> = {
     'members.manage',
     'operators.manage',
     'audit.view',
+    'audit_log.view',
     'transfer_any',
     'export',
     'broadcasts.manage',

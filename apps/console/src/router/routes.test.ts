@@ -23,3 +23,23 @@ describe('settings routes', () => {
     expect(matchRoute(`/w/${ws}/settings/unknown`)).toEqual({ name: 'not-found' });
   });
 });
+
+describe('operator management routes', () => {
+  it('opens the overview, an operator, their connection history and the audit log', () => {
+    expect(matchRoute(paths.operators(ws))).toEqual({
+      name: 'workspace',
+      workspaceId: ws,
+      section: 'operators',
+    });
+    expect(matchRoute(paths.operator(ws, 'u-1'))).toMatchObject({
+      operatorId: 'u-1',
+      operatorPage: 'detail',
+    });
+    expect(matchRoute(paths.connections(ws, 'u-1'))).toMatchObject({
+      operatorId: 'u-1',
+      operatorPage: 'connections',
+    });
+    expect(matchRoute(paths.audit(ws))).toEqual({ name: 'workspace', workspaceId: ws, section: 'audit' });
+    expect(matchRoute(`/w/${ws}/operators/u-1/other`)).toEqual({ name: 'not-found' });
+  });
+});

@@ -13,10 +13,14 @@ export type Route =
       settings?: SettingsPage;
       /** On the team editor: the team's id, or 'new'. */
       teamId?: string;
+      /** Operator management: the operator shown, and which of their pages. */
+      operatorId?: string;
+      operatorPage?: OperatorPage;
     }
   | { name: 'not-found' };
 
-export type WorkspaceSection = 'home' | 'members' | 'monitoring' | 'settings';
+export type WorkspaceSection = 'home' | 'members' | 'monitoring' | 'settings' | 'operators' | 'audit';
+export type OperatorPage = 'detail' | 'connections';
 export const settingsPages = ['teams', 'routing', 'statuses', 'widget'] as const;
 export type SettingsPage = (typeof settingsPages)[number];
 const isSettingsPage = (value: string | undefined): value is SettingsPage =>
@@ -55,11 +59,31 @@ export function matchRoute(pathname: string): Route {
     return { name: 'workspace', workspaceId: id, section: 'monitoring' };
   }
   if (first === 'w' && id && third === 'settings') return matchSettings(id, parts.slice(3));
+  if (first === 'w' && id && third === 'operators') return matchOperators(id, parts.slice(3));
+  if (first === 'w' && id && parts.length === 3 && third === 'audit') {
+    return { name: 'workspace', workspaceId: id, section: 'audit' };
+  }
   const conversationId = fourth ? decode(fourth) : null;
   if (first === 'w' && id && parts.length === 4 && third === 'c' && conversationId) {
     return { name: 'workspace', workspaceId: id, section: 'home', conversationId };
   }
   return { name: 'not-found' };
+}
+
+/** `/w/:id/operators[/:userId[/connections]]` */
+function matchOperators(workspaceId: string, rest: string[]): Route {
+  const [operatorSegment, page] = rest;
+  if (rest.length === 0) return { name: 'workspace', workspaceId, section: 'operators' };
+  const operatorId = operatorSegment ? decode(operatorSegment) : null;
+  if (!operatorId || rest.length > 2 || (page !== undefined && page !== 'connections'))
+    return { name: 'not-found' };
+  return {
+    name: 'workspace',
+    workspaceId,
+    section: 'operators',
+    operatorId,
+    operatorPage: page === 'connections' ? 'connections' : 'detail',
+  };
 }
 
 /** `/w/:id/settings[/page[/teamId]]`; a bare `/settings` opens the first page. */
@@ -85,5 +109,11 @@ export const paths = {
     `/w/${encodeURIComponent(workspaceId)}/settings/${page}`,
   team: (workspaceId: string, teamId: string) =>
     `/w/${encodeURIComponent(workspaceId)}/settings/teams/${encodeURIComponent(teamId)}`,
+  operators: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/operators`,
+  operator: (workspaceId: string, userId: string) =>
+    `/w/${encodeURIComponent(workspaceId)}/operators/${encodeURIComponent(userId)}`,
+  connections: (workspaceId: string, userId: string) =>
+    `/w/${encodeURIComponent(workspaceId)}/operators/${encodeURIComponent(userId)}/connections`,
+  audit: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/audit`,
   login: (next?: string) => (next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'),
 };

@@ -21,6 +21,8 @@ export interface Config {
   /** Widget sessions one IP address may start per minute (page loads of one office share an address). */
   widgetSessionRateLimit: number;
   lockoutMinutes: number;
+  /** OPS-4: an impersonation ends by itself after this many minutes. */
+  impersonationMinutes: number;
   /** Days events are kept for clients to resume from; older ones are deleted. */
   eventRetentionDays: number;
   /** Prefix of rate-limit counters in Redis; nodes of one installation share it. */
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     widgetMessageRateLimit: Number(env.WIDGET_MESSAGE_RATE_LIMIT ?? 120),
     widgetSessionRateLimit: Number(env.WIDGET_SESSION_RATE_LIMIT ?? 300),
     lockoutMinutes: Number(env.LOCKOUT_MINUTES ?? 15),
+    impersonationMinutes: Number(env.IMPERSONATION_MINUTES ?? 30),
     rateLimitNamespace: env.RATE_LIMIT_NAMESPACE ?? 'parley-rl-',
     eventRetentionDays: Number(env.EVENT_RETENTION_DAYS ?? 14),
     serveWeb: env.PARLEY_SERVE_WEB !== '0',

@@ -22,7 +22,7 @@ export interface GatewayOptions {
   /** An operator's last socket on this node closed. */
   onOperatorLeft?: (workspaceId: string, userId: string) => void;
   /** A session with sockets here ended (expiry, or log out elsewhere): its user's presence ends now. */
-  onSessionEnded?: (userId: string) => Promise<void>;
+  onSessionEnded?: (userId: string, sessionId: string) => Promise<void>;
   /** Works out who opens the socket, or null to refuse it. */
   authenticate(request: FastifyRequest): Promise<Principal | null>;
   heartbeatMs?: number;
@@ -216,7 +216,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const { member } = event.payload as {
         member: { userId: string; role: typeof p.role; permissions: string[] };
       };
-      if (member.userId === p.userId) {
+      if (member.userId === p.userId && p.impersonatorId) {
+        // An impersonation's rights are an intersection worked out when the socket opens: reconnect.
+        drop(client, closeCodes.goingAway, 'rights changed');
+      } else if (member.userId === p.userId) {
         client.principal = operatorPrincipal({ ...p, role: member.role, grants: member.permissions });
       }
     }
@@ -336,11 +339,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
       clients.delete(client);
       unlisten();
       const p = client.principal;
+      // An impersonation (OPS-4) is no presence of the impersonated operator.
       if (
         p.kind === 'operator' &&
+        !p.impersonatorId &&
         ![...clients].some(
           (c) =>
             c.principal.kind === 'operator' &&
+            !c.principal.impersonatorId &&
             c.principal.userId === p.userId &&
             c.principal.workspaceId === p.workspaceId,
         )
@@ -363,7 +369,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (gone) return;
     // Heartbeats, signals and session checks from here on.
     clients.add(client);
-    if (principal.kind === 'operator') {
+    if (principal.kind === 'operator' && !principal.impersonatorId) {
       const { workspaceId, userId } = principal;
       void (async () => {
         await opts.onOperatorJoined?.(workspaceId, userId);
@@ -427,7 +433,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         continue;
       }
       const p = client.principal;
-      if (p.kind === 'operator')
+      if (p.kind === 'operator' && !p.impersonatorId)
         active.set(p.workspaceId, [...(active.get(p.workspaceId) ?? []), p.sessionId]);
       client.alive = false;
       client.ws.ping();
@@ -452,9 +458,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
     const kept = new Set(alive.map((row) => row.id));
     for (const [sessionId, sockets] of bySession) {
       if (kept.has(sessionId)) continue;
-      for (const client of sockets) drop(client, closeCodes.unauthorized, 'session ended');
-      const { userId } = sockets[0]!.principal as { userId: string };
-      await opts.onSessionEnded?.(userId).catch((err) => opts.logger.warn({ err }, 'presence'));
+      const { userId, impersonatorId } = sockets[0]!.principal as { userId: string; impersonatorId?: string };
+      // An impersonation that ended: the browser goes back to its own session (reconnect), and the
+      // impersonated operator's presence is not theirs to end.
+      const code = impersonatorId ? closeCodes.goingAway : closeCodes.unauthorized;
+      for (const client of sockets) drop(client, code, 'session ended');
+      if (impersonatorId) continue;
+      await opts.onSessionEnded?.(userId, sessionId).catch((err) => opts.logger.warn({ err }, 'presence'));
     }
   };
   heartbeat.unref();

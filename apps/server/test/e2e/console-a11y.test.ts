@@ -116,6 +116,8 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
       ['routing', '/settings/routing', 'Routing'],
       ['statuses', '/settings/statuses', 'Statuses'],
       ['chat widget', '/settings/widget', 'Chat widget'],
+      ['operators', '/operators', 'Pending response'],
+      ['audit log', '/audit', 'Audit log'],
     ];
     for (const [name, path, text] of screens) {
       await page.goto(`${server.url}${workspacePath}${path}`);

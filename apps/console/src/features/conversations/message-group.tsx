@@ -73,6 +73,11 @@ function MessageBubble({ message: m }: { message: DisplayMessage }) {
       {m.private && <span className={classes.noteLabel}>{t('conversation.privateNote')}</span>}
       {m.text && <MessageText text={m.text} />}
       {m.attachments.length > 0 && <AttachmentList attachments={m.attachments} />}
+      {m.impersonatedBy && (
+        <Text size="xs" c="red.8" fw={600} data-impersonated-by={m.impersonatedBy.name}>
+          {t('impersonation.sentBy', { name: m.impersonatedBy.name })}
+        </Text>
+      )}
       {m.authorKind !== 'system' && (
         <Group gap={6} justify="flex-end" mt={2} wrap="nowrap">
           <Text size="xs" c="dimmed">

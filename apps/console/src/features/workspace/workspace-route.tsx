@@ -5,11 +5,12 @@ import { api } from '../../api/client.ts';
 import { LoadError, MessagePage, PageLoader } from '../../components/page-states.tsx';
 import { useLocation } from '../../router/history.ts';
 import { Redirect } from '../../router/link.tsx';
-import { paths, type SettingsPage, type WorkspaceSection } from '../../router/routes.ts';
+import { type OperatorPage, paths, type SettingsPage, type WorkspaceSection } from '../../router/routes.ts';
 import { useApplySession, useSession } from '../auth/session.ts';
 import { InboxPage } from '../conversations/inbox-page.tsx';
 import { MembersPage } from '../members/members-page.tsx';
 import { MonitoringPage } from '../monitoring/monitoring-page.tsx';
+import { OperatorsRoute } from '../operators/operators-route.tsx';
 import { SettingsRoute } from '../settings/settings-route.tsx';
 import { WorkspaceShell } from './workspace-shell.tsx';
 
@@ -19,6 +20,8 @@ export interface WorkspaceRouteProps {
   conversationId?: string;
   settings?: SettingsPage;
   teamId?: string;
+  operatorId?: string;
+  operatorPage?: OperatorPage;
 }
 
 /** Guards a workspace page: a session, a membership, and the server remembering where the user is. */
@@ -28,6 +31,8 @@ export function WorkspaceRoute({
   conversationId,
   settings,
   teamId,
+  operatorId,
+  operatorPage,
 }: WorkspaceRouteProps) {
   const { t } = useTranslation();
   const session = useSession();
@@ -46,6 +51,13 @@ export function WorkspaceRoute({
         <MembersPage membership={membership} userId={data.user.id} />
       ) : section === 'monitoring' ? (
         <MonitoringPage membership={membership} />
+      ) : section === 'operators' || section === 'audit' ? (
+        <OperatorsRoute
+          membership={membership}
+          section={section}
+          operatorId={operatorId}
+          page={operatorPage}
+        />
       ) : section === 'settings' ? (
         <SettingsRoute membership={membership} page={settings ?? 'teams'} teamId={teamId} />
       ) : (

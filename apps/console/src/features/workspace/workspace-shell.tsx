@@ -9,6 +9,8 @@ import { useLocation } from '../../router/history.ts';
 import { handleLinkClick } from '../../router/link.tsx';
 import { paths, type SettingsPage, settingsPages, type WorkspaceSection } from '../../router/routes.ts';
 import { useLogout } from '../auth/session.ts';
+import { ImpersonationBanner } from '../operators/impersonation-banner.tsx';
+import { operatorLinks } from '../operators/nav.ts';
 import { QueueBadge } from '../routing/queue-badge.tsx';
 import { StatusSwitcher } from '../routing/status-switcher.tsx';
 import { ConnectionStatus } from './connection-status.tsx';
@@ -59,6 +61,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
       label: t('shell.members'),
       visible: membership.permissions.includes('members.manage'),
     },
+    ...operatorLinks(membership, t),
   ].filter((link) => link.visible);
   const canManage = membership.permissions.includes('workspace.manage');
   // The server's rule: only owners and admins (of any workspace) create workspaces.
@@ -173,7 +176,10 @@ export function WorkspaceShell({ session, membership, section, children }: Works
             <LanguageSelect size="sm" hiddenFrom="sm" w="100%" />
           </Stack>
         </AppShell.Navbar>
-        <AppShell.Main>{children}</AppShell.Main>
+        <AppShell.Main>
+          <ImpersonationBanner session={session} workspaceId={membership.id} />
+          {children}
+        </AppShell.Main>
         {canCreate && <CreateWorkspaceModal opened={createOpened} onClose={create.close} />}
       </AppShell>
     </RealtimeContext.Provider>

@@ -1,4 +1,5 @@
 import { enMonitoring } from './en-monitoring.ts';
+import { enOperators } from './en-operators.ts';
 import { enRouting } from './en-routing.ts';
 
 export const en = {
@@ -254,6 +255,7 @@ export const en = {
   },
   ...enRouting,
   ...enMonitoring,
+  ...enOperators,
 };
 
 export type Translation = typeof en;

@@ -1,5 +1,6 @@
 import type { Translation } from './en.ts';
 import { esMonitoring } from './es-monitoring.ts';
+import { esOperators } from './es-operators.ts';
 import { esRouting } from './es-routing.ts';
 
 export const es: Translation = {
@@ -258,4 +259,5 @@ export const es: Translation = {
   },
   ...esRouting,
   ...esMonitoring,
+  ...esOperators,
 };

@@ -1,5 +1,6 @@
 import type { Translation } from './en.ts';
 import { frMonitoring } from './fr-monitoring.ts';
+import { frOperators } from './fr-operators.ts';
 import { frRouting } from './fr-routing.ts';
 
 export const fr: Translation = {
@@ -260,4 +261,5 @@ export const fr: Translation = {
   },
   ...frRouting,
   ...frMonitoring,
+  ...frOperators,
 };

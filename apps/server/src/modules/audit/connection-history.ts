@@ -1,8 +1,10 @@
 import type { ConnectionEvent } from '@parley/contracts';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
-import { connectionHistory, memberships, users } from '../../platform/db/schema.ts';
+import { connectionHistory, memberships, sessions, users } from '../../platform/db/schema.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { ClientInfo } from '../../platform/user-agent.ts';
+import { describeClient } from '../../platform/user-agent.ts';
 
 type Kind = ConnectionEvent['kind'];
 
@@ -40,7 +42,11 @@ export async function recordConnection(
  */
 export async function recordAccountEvent(
   db: Queryable,
-  input: { userId: string; kind: 'login' | 'logout' | 'login_failed'; client: ClientInfo },
+  input: {
+    userId: string;
+    kind: 'login' | 'logout' | 'login_failed' | 'session_expired';
+    client: ClientInfo;
+  },
 ): Promise<void> {
   const rows = await db
     .select({ workspaceId: memberships.workspaceId })
@@ -91,4 +97,104 @@ export async function listConnections(
     .orderBy(desc(connectionHistory.at))
     .limit(input.limit);
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+}
+
+/**
+ * OPS-8: a session that expired (seen by a heartbeat) is a logout of its own kind, recorded once:
+ * the expired row is deleted here, so another node seeing it too finds nothing.
+ */
+export async function recordSessionExpiry(db: Queryable, sessionId: string): Promise<void> {
+  const [expired] = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), lte(sessions.expiresAt, new Date())))
+    .returning();
+  // Impersonations end with their own audit entry (modules/impersonation), not as the operator's logout.
+  if (!expired || expired.impersonatorId) return;
+  await recordAccountEvent(db, {
+    userId: expired.userId,
+    kind: 'session_expired',
+    client: describeClient(expired.ip ?? undefined, expired.userAgent ?? undefined),
+  });
+}
+
+/** Keyset cursors of the history and audit lists: `<ISO time>_<id>` of the last row shown. */
+export function parseCursor(cursor: string | undefined): { at: Date; id: string } | null {
+  if (!cursor) return null;
+  const [at, id] = cursor.split('_');
+  const date = at ? new Date(at) : null;
+  if (!date || Number.isNaN(date.getTime()) || !id || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new AppError('validation_failed', 'cursor: not a cursor this list gave', 'cursor');
+  }
+  return { at: date, id };
+}
+export const cursorOf = (row: { at: Date; id: string }) => `${row.at.toISOString()}_${row.id}`;
+
+export interface ConnectionsFilter {
+  workspaceId: string;
+  userId?: string;
+  kind?: ConnectionEvent['kind'];
+  from?: string;
+  to?: string;
+  cursor?: string;
+}
+
+/** OPS-8: one page of the history, newest first, keyset on (at, id). */
+export async function pageConnections(db: Queryable, input: ConnectionsFilter & { limit: number }) {
+  const rows = await selectConnections(db, input, input.limit + 1);
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return {
+    items: items.map((r) => ({ ...r, at: r.at.toISOString() })),
+    nextCursor: rows.length > input.limit && last ? cursorOf(last) : null,
+  };
+}
+
+/** Every row of the filtered history, page by page (exports stream it). */
+export async function* allConnections(db: Queryable, filter: ConnectionsFilter) {
+  let cursor = filter.cursor;
+  for (;;) {
+    const rows = await selectConnections(db, { ...filter, cursor }, 500);
+    yield* rows;
+    if (rows.length < 500) return;
+    cursor = cursorOf(rows.at(-1)!);
+  }
+}
+
+async function selectConnections(db: Queryable, input: ConnectionsFilter, limit: number) {
+  const after = parseCursor(input.cursor);
+  return db
+    .select({
+      id: connectionHistory.id,
+      userId: connectionHistory.userId,
+      userName: users.name,
+      kind: connectionHistory.kind,
+      detail: connectionHistory.detail,
+      at: connectionHistory.at,
+      ip: connectionHistory.ip,
+      browser: connectionHistory.browser,
+      os: connectionHistory.os,
+    })
+    .from(connectionHistory)
+    .innerJoin(
+      memberships,
+      and(eq(memberships.userId, connectionHistory.userId), eq(memberships.workspaceId, input.workspaceId)),
+    )
+    .innerJoin(users, eq(users.id, connectionHistory.userId))
+    .where(
+      and(
+        eq(connectionHistory.workspaceId, input.workspaceId),
+        input.userId ? eq(connectionHistory.userId, input.userId) : undefined,
+        input.kind ? eq(connectionHistory.kind, input.kind) : undefined,
+        input.from ? gte(connectionHistory.at, new Date(input.from)) : undefined,
+        input.to ? lt(connectionHistory.at, new Date(input.to)) : undefined,
+        after
+          ? or(
+              lt(connectionHistory.at, after.at),
+              and(eq(connectionHistory.at, after.at), sql`${connectionHistory.id} < ${after.id}`),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(connectionHistory.at), desc(connectionHistory.id))
+    .limit(limit);
 }

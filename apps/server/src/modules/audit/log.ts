@@ -11,12 +11,21 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+/** Principals (one per request) that recorded an entry: the impersonation hook adds none for them. */
+const audited = new WeakSet<OperatorPrincipal>();
+export const wasAudited = (actor: OperatorPrincipal): boolean => audited.has(actor);
+/** The request's entry was written under another identity (ending an impersonation records the impersonator). */
+export const markAudited = (actor: OperatorPrincipal): void => {
+  audited.add(actor);
+};
+
 /**
  * API-3: records one administrative action in the same transaction as the change, with the actor,
  * the colleague impersonating them if any, and where the request came from. The audit log is
  * append-only: this is the only write to it.
  */
 export async function recordAudit(db: Queryable, actor: OperatorPrincipal, entry: AuditEntry): Promise<void> {
+  audited.add(actor);
   await db.insert(auditLog).values({
     workspaceId: actor.workspaceId,
     actorId: actor.userId,

@@ -4,13 +4,16 @@ import {
   invitePreview,
   linkToken,
   loginBody,
+  type Permission,
   passwordResetConfirmBody,
   passwordResetRequestBody,
+  permissionsOf,
   type SessionInfo,
   sessionInfo,
   setupBody,
   setupStatus,
   switchWorkspaceBody,
+  type WorkspaceMembership,
 } from '@parley/contracts';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -19,8 +22,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { sessions } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
+import { endImpersonationsOf } from '../impersonation/commands.ts';
 import { acceptInvite, previewInvite } from '../workspaces/invites.ts';
 import { findMembership, listMemberships } from '../workspaces/queries.ts';
 import {
@@ -44,15 +48,42 @@ import {
 
 const clientOf = (request: FastifyRequest) => describeClient(request.ip, request.headers['user-agent']);
 
-async function presentSession(ctx: AppContext, session: AuthSession): Promise<SessionInfo> {
+export async function presentSession(ctx: AppContext, session: AuthSession): Promise<SessionInfo> {
   const workspaces = await listMemberships(ctx.db, session.userId);
   const current = workspaces.find((w) => w.id === session.currentWorkspaceId) ?? workspaces[0];
   return {
     user: session.user,
-    workspaces,
+    workspaces: session.impersonator ? await impersonatedWorkspaces(ctx, session, workspaces) : workspaces,
     currentWorkspaceId: current?.id ?? null,
     csrfToken: session.csrfToken,
+    impersonation:
+      session.impersonator && session.currentWorkspaceId
+        ? {
+            impersonator: session.impersonator,
+            workspaceId: session.currentWorkspaceId,
+            startedAt: session.createdAt.toISOString(),
+            expiresAt: session.expiresAt.toISOString(),
+          }
+        : null,
   };
+}
+
+/**
+ * OPS-4: an impersonation sees its one workspace, with the rights it acts with there: the
+ * impersonated operator's, cut down to the impersonator's (as `resolveOperator` computes them).
+ */
+async function impersonatedWorkspaces(ctx: AppContext, session: AuthSession, all: WorkspaceMembership[]) {
+  const own = await findMembership(ctx.db, session.currentWorkspaceId ?? '', session.impersonator!.id);
+  const ownRights = own ? permissionsOf(own.role, own.permissions) : new Set<Permission>();
+  return all
+    .filter((w) => w.id === session.currentWorkspaceId)
+    .map((w) => ({ ...w, permissions: w.permissions.filter((p) => ownRights.has(p as Permission)) }));
+}
+
+/** OPS-4: the impersonated operator's password, e-mail and sessions are theirs alone. */
+function refuseWhileImpersonating(session: AuthSession) {
+  if (session.impersonator)
+    throw new AppError('forbidden', 'not while impersonating: end the impersonation first');
 }
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -99,9 +130,12 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
   );
 
   r.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
-    const session = request.session;
-    if (session)
+    // While impersonating, the impersonation ends (recorded) and the browser's own session logs out.
+    const session = request.ownSession;
+    if (session) {
+      await transaction(ctx.db, (tx) => endImpersonationsOf(tx, session.id, clientOf(request)));
       await logout(ctx.db, { sessionId: session.id, userId: session.userId, client: clientOf(request) });
+    }
     clearSessionCookie(reply);
     return reply.status(204).send();
   });
@@ -117,6 +151,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
     { schema: { tags: ['auth'], body: switchWorkspaceBody, response: { 200: sessionInfo } } },
     async (request) => {
       const session = requireSession(request);
+      refuseWhileImpersonating(session);
       if (!(await findMembership(ctx.db, request.body.workspaceId, session.userId)))
         throw notFound('workspace');
       await ctx.db
@@ -156,6 +191,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (request, reply) => {
       const session = requireSession(request);
+      refuseWhileImpersonating(session);
       await transaction(ctx.db, (tx) =>
         changePassword(tx, { userId: session.userId, sessionId: session.id, ...request.body }),
       );

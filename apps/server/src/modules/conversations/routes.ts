@@ -20,6 +20,7 @@ import { transaction } from '../../platform/db/tx.ts';
 import { receiveUpload } from '../attachments/routes.ts';
 import { markRead, sendOperatorMessage } from '../messages/commands.ts';
 import { sendOnce } from '../messages/idempotency.ts';
+import { operatorAuthor } from '../messages/presenter.ts';
 import { listMessages } from '../messages/queries.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { assignConversation, closeConversation, reopenConversation } from './commands.ts';
@@ -100,7 +101,7 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
           workspaceId: principal.workspaceId,
           conversationId: conversation.id,
           clientId,
-          author: { kind: 'operator', id: principal.userId, name: principal.name },
+          author: operatorAuthor(principal),
           text,
           private: request.body.private,
         });

@@ -18,7 +18,7 @@ import { recordMessages, setAssignee } from '../metrics/facts.ts';
 import { lockReceiver } from '../routing/engine.ts';
 import { availability } from '../widget/queries.ts';
 import type { OperatorPrincipal, VisitorPrincipal } from '../workspaces/policy.ts';
-import { presentMessage, sanitizeText } from './presenter.ts';
+import { operatorAuthor, presentMessage, sanitizeText } from './presenter.ts';
 
 /** Thrown inside the transaction when the client id was already stored: the caller returns that message. */
 export class DuplicateMessage extends Error {
@@ -40,7 +40,13 @@ interface Append {
   workspaceId: string;
   conversation: Conversation;
   clientId: string | null;
-  author: { kind: AuthorKind; id: string | null; name: string | null };
+  author: {
+    kind: AuthorKind;
+    id: string | null;
+    name: string | null;
+    /** OPS-4: the colleague who really sent it while impersonating the author. */
+    impersonator?: { id: string; name: string } | null;
+  };
   text: string;
   private: boolean;
   attachmentIds: string[];
@@ -88,6 +94,8 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
       authorKind: input.author.kind,
       authorId: input.author.id,
       authorName: input.author.name,
+      impersonatorId: input.author.impersonator?.id ?? null,
+      impersonatorName: input.author.impersonator?.name ?? null,
       text,
       private: input.private,
       attachments: files,
@@ -179,7 +187,7 @@ export async function sendOperatorMessage(
     workspaceId: input.actor.workspaceId,
     conversation,
     clientId: input.clientId,
-    author: { kind: 'operator', id: input.actor.userId, name: input.actor.name },
+    author: operatorAuthor(input.actor),
     text: input.text,
     private: input.private,
     attachmentIds: input.attachmentIds,

@@ -1,6 +1,7 @@
 import type { Message, WidgetMessage } from '@parley/contracts';
 import type { messages } from '../../platform/db/schema.ts';
 import { presentAttachment } from '../attachments/links.ts';
+import type { OperatorPrincipal } from '../workspaces/policy.ts';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -13,6 +14,7 @@ export function presentMessage(secret: string, m: MessageRow): Message {
     authorKind: m.authorKind,
     authorId: m.authorId,
     authorName: m.authorName,
+    impersonatedBy: m.impersonatorId ? { id: m.impersonatorId, name: m.impersonatorName ?? '' } : null,
     text: m.text,
     private: m.private,
     attachments: m.attachments.map((a) => presentAttachment(secret, a)),
@@ -37,6 +39,16 @@ export function presentMessageForVisitor(m: Message): WidgetMessage | null {
     attachments: m.attachments,
     createdAt: m.createdAt,
     readAt: m.readAt,
+  };
+}
+
+/** An operator's message; while impersonating (OPS-4) it carries who really sent it. */
+export function operatorAuthor(p: OperatorPrincipal) {
+  return {
+    kind: 'operator' as const,
+    id: p.userId,
+    name: p.name,
+    impersonator: p.impersonatorId ? { id: p.impersonatorId, name: p.impersonatorName ?? '' } : null,
   };
 }
 

@@ -15,7 +15,13 @@ export interface PlainMessage {
   workspaceId: string;
   conversationId: string;
   clientId: string;
-  author: { kind: AuthorKind; id: string | null; name: string | null };
+  author: {
+    kind: AuthorKind;
+    id: string | null;
+    name: string | null;
+    /** OPS-4: the colleague who really sent it while impersonating the author. */
+    impersonator?: { id: string; name: string } | null;
+  };
   text: string;
   private: boolean;
 }
@@ -79,6 +85,8 @@ export function createMessageWriter(opts: {
             authorKind: input.author.kind,
             authorId: input.author.id,
             authorName: input.author.name,
+            impersonatorId: input.author.impersonator?.id ?? null,
+            impersonatorName: input.author.impersonator?.name ?? null,
             text: input.text,
             private: input.private,
             createdAt,

@@ -265,10 +265,20 @@ async function releaseOutOfHours(tx: Tx, workspaceId: string, teamId: string) {
   for (const { id } of released) await announceQueued(tx, workspaceId, id);
 }
 
-/** Who must not get this conversation back from the queue: whoever handed it to the team. */
+/**
+ * Who must not get this conversation back from the queue: whoever handed it to the team, and the
+ * operator it was taken from (a supervisor moving an operator's conversations away, OPS-2).
+ */
 function excludedFor(row: { lastTransfer: unknown }): string[] {
-  const transfer = row.lastTransfer as { byUserId?: string; toUserId?: string | null } | null;
-  return transfer?.byUserId && !transfer.toUserId ? [transfer.byUserId] : [];
+  const transfer = row.lastTransfer as {
+    byUserId?: string;
+    fromUserId?: string | null;
+    toUserId?: string | null;
+  } | null;
+  if (!transfer?.byUserId || transfer.toUserId) return [];
+  return transfer.fromUserId && transfer.fromUserId !== transfer.byUserId
+    ? [transfer.byUserId, transfer.fromUserId]
+    : [transfer.byUserId];
 }
 
 /**

@@ -14,6 +14,7 @@ import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { ClientInfo } from '../../platform/user-agent.ts';
 import { recordConnection } from '../audit/connection-history.ts';
+import { recordAudit } from '../audit/log.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { getMember } from '../workspaces/queries.ts';
 
@@ -38,7 +39,7 @@ export async function setStatus(
     if (!custom)
       throw new AppError('validation_failed', 'status: no such custom status in this workspace', 'status');
   }
-  await getMember(tx.db, actor.workspaceId, input.userId);
+  const before = await getMember(tx.db, actor.workspaceId, input.userId);
   const since = new Date();
   await tx.db
     .update(memberships)
@@ -62,6 +63,15 @@ export async function setStatus(
       changedBy: actor.userId,
     },
   });
+  // A supervisor setting someone else's status (OPS-2) is an administrative action.
+  if (input.userId !== actor.userId) {
+    await recordAudit(tx.db, actor, {
+      action: 'member.status_changed',
+      target: { type: 'user', id: input.userId },
+      before: { status: before.status },
+      after: { status: input.status },
+    });
+  }
   // Going offline (ROUTE-1 "Disconnected", chosen): like a disconnection, their conversations go back to routing.
   if (input.status === 'disconnected') {
     await enqueue(tx.db, 'routing.release', { workspaceId: actor.workspaceId, userId: input.userId });

@@ -19,18 +19,19 @@ import {
   updateRoutingBody,
   updateTeamBody,
 } from '@parley/contracts';
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { customStatuses } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { now } from './clock.ts';
+import { createCustomStatus, deleteCustomStatus } from './custom-statuses.ts';
 import { postNotice } from './notices.ts';
 import { setStatus } from './presence.ts';
 import { listOperators, queueSummary as summarise } from './queue.ts';
@@ -115,29 +116,19 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
     '/statuses',
     { schema: { tags, params, body: createCustomStatusBody, response: { 201: customStatus } } },
     async (request, reply) => {
-      authorize(request.principal, 'workspace.manage');
-      const [row] = await ctx.db
-        .insert(customStatuses)
-        .values({ workspaceId: request.principal.workspaceId, name: request.body.name })
-        .returning({ id: customStatuses.id, name: customStatuses.name });
-      return reply.status(201).send(row!);
+      const created = await transaction(ctx.db, (tx) =>
+        createCustomStatus(tx, { actor: request.principal, name: request.body.name }),
+      );
+      return reply.status(201).send(created);
     },
   );
   r.delete(
     '/statuses/:statusId',
     { schema: { tags, params: params.extend({ statusId: id }) } },
     async (request, reply) => {
-      authorize(request.principal, 'workspace.manage');
-      const deleted = await ctx.db
-        .delete(customStatuses)
-        .where(
-          and(
-            eq(customStatuses.id, request.params.statusId),
-            eq(customStatuses.workspaceId, request.principal.workspaceId),
-          ),
-        )
-        .returning({ id: customStatuses.id });
-      if (deleted.length === 0) throw notFound('status');
+      await transaction(ctx.db, (tx) =>
+        deleteCustomStatus(tx, { actor: request.principal, statusId: request.params.statusId }),
+      );
       return reply.status(204).send();
     },
   );

@@ -4,6 +4,7 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
+import { recordAudit } from '../audit/log.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { getTeam } from './teams.ts';
 
@@ -23,6 +24,7 @@ export async function updateRoutingSettings(
 ) {
   authorize(input.actor, 'workspace.manage');
   if (input.defaultTeamId) await getTeam(tx.db, input.actor.workspaceId, input.defaultTeamId);
+  const before = await getRoutingSettings(tx.db, input.actor.workspaceId);
   await tx.db
     .update(workspaces)
     .set({
@@ -35,5 +37,12 @@ export async function updateRoutingSettings(
         : {}),
     })
     .where(eq(workspaces.id, input.actor.workspaceId));
-  return getRoutingSettings(tx.db, input.actor.workspaceId);
+  const after = await getRoutingSettings(tx.db, input.actor.workspaceId);
+  await recordAudit(tx.db, input.actor, {
+    action: 'routing.updated',
+    target: { type: 'workspace', id: input.actor.workspaceId },
+    before,
+    after,
+  });
+  return after;
 }

@@ -6,6 +6,7 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { conversations, memberships, teamMembers, teams, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { recordAudit } from '../audit/log.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { isOpen } from './business-hours.ts';
 
@@ -85,26 +86,49 @@ export async function createTeam(tx: Tx, input: { actor: OperatorPrincipal } & R
     .insert(teams)
     .values({ workspaceId: actor.workspaceId, ...fields })
     .returning({ id: teams.id });
-  return announce(tx, actor.workspaceId, row!.id);
+  const team = await announce(tx, actor.workspaceId, row!.id);
+  await recordAudit(tx.db, actor, {
+    action: 'team.created',
+    target: { type: 'team', id: team.id },
+    after: team,
+  });
+  return team;
 }
+
+/** The fields a change touched, as they were or are (the audit log's before/after). */
+const pick = (team: Team, keys: string[]) =>
+  Object.fromEntries(keys.map((k) => [k, (team as Record<string, unknown>)[k]]));
 
 export async function updateTeam(tx: Tx, input: { actor: OperatorPrincipal; teamId: string } & TeamInput) {
   authorize(input.actor, 'workspace.manage');
   checkTimezone(input.businessHours);
   const { actor, teamId, ...fields } = input;
-  await getTeam(tx.db, actor.workspaceId, teamId);
+  const before = await getTeam(tx.db, actor.workspaceId, teamId);
   if (Object.keys(fields).length > 0) {
     await tx.db
       .update(teams)
       .set(fields)
       .where(and(eq(teams.id, teamId), eq(teams.workspaceId, actor.workspaceId)));
   }
-  return announce(tx, actor.workspaceId, teamId);
+  const team = await announce(tx, actor.workspaceId, teamId);
+  const keys = Object.keys(fields);
+  await recordAudit(tx.db, actor, {
+    action: 'team.updated',
+    target: { type: 'team', id: teamId },
+    before: pick(before, keys),
+    after: pick(team, keys),
+  });
+  return team;
 }
 
 export async function deleteTeam(tx: Tx, input: { actor: OperatorPrincipal; teamId: string }) {
   authorize(input.actor, 'workspace.manage');
-  await getTeam(tx.db, input.actor.workspaceId, input.teamId);
+  const before = await getTeam(tx.db, input.actor.workspaceId, input.teamId);
+  await recordAudit(tx.db, input.actor, {
+    action: 'team.deleted',
+    target: { type: 'team', id: input.teamId },
+    before,
+  });
   await tx.db
     .update(workspaces)
     .set({ defaultTeamId: null })
@@ -124,7 +148,7 @@ export async function setTeamMembers(
 ) {
   const { actor } = input;
   authorize(actor, 'workspace.manage');
-  await getTeam(tx.db, actor.workspaceId, input.teamId);
+  const before = await getTeam(tx.db, actor.workspaceId, input.teamId);
   const userIds = [...new Set(input.userIds)];
   if (userIds.length > 0) {
     const known = await tx.db
@@ -152,5 +176,12 @@ export async function setTeamMembers(
       .insert(teamMembers)
       .values(joining.map((userId) => ({ teamId: input.teamId, userId, workspaceId: actor.workspaceId })));
   }
-  return announce(tx, actor.workspaceId, input.teamId);
+  const team = await announce(tx, actor.workspaceId, input.teamId);
+  await recordAudit(tx.db, actor, {
+    action: 'team.members_set',
+    target: { type: 'team', id: input.teamId },
+    before: { memberIds: before.memberIds },
+    after: { memberIds: team.memberIds },
+  });
+  return team;
 }

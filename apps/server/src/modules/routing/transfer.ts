@@ -80,6 +80,7 @@ export async function transferConversation(
   const lastTransfer = {
     byUserId: actor.userId,
     byName: actor.name,
+    fromUserId: current.assigneeId,
     toUserId: input.toUserId ?? null,
     toTeamId: input.toTeamId ?? null,
     message: input.message || null,

@@ -5,7 +5,9 @@ import { memberships, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { randomToken } from '../../platform/tokens.ts';
-import { authorize, type OperatorPrincipal } from './policy.ts';
+import type { ClientInfo } from '../../platform/user-agent.ts';
+import { recordAudit } from '../audit/log.ts';
+import { authorize, type OperatorPrincipal, operatorPrincipal } from './policy.ts';
 import { presentWorkspace } from './presenter.ts';
 import { getMember } from './queries.ts';
 
@@ -31,7 +33,10 @@ export async function createWorkspace(tx: Tx, input: { name: string; ownerId: st
 }
 
 /** A logged-in user's own request for a new workspace: only owners and admins of one may (see the rule). */
-export async function createWorkspaceFor(tx: Tx, input: { name: string; userId: string }) {
+export async function createWorkspaceFor(
+  tx: Tx,
+  input: { name: string; userId: string; userName?: string; client?: ClientInfo },
+) {
   const held = await tx.db
     .select({ role: memberships.role })
     .from(memberships)
@@ -39,7 +44,23 @@ export async function createWorkspaceFor(tx: Tx, input: { name: string; userId: 
   if (!mayCreateWorkspace(held.map((m) => m.role))) {
     throw new AppError('forbidden', 'only owners and administrators of a workspace can create workspaces');
   }
-  return createWorkspace(tx, { name: input.name, ownerId: input.userId });
+  const workspace = await createWorkspace(tx, { name: input.name, ownerId: input.userId });
+  // The new workspace's log starts with its creation, by its first owner.
+  const owner = operatorPrincipal({
+    userId: input.userId,
+    name: input.userName ?? '',
+    sessionId: '',
+    workspaceId: workspace.id,
+    role: 'owner',
+    grants: [],
+    client: input.client,
+  });
+  await recordAudit(tx.db, owner, {
+    action: 'workspace.created',
+    target: { type: 'workspace', id: workspace.id },
+    after: { name: workspace.name },
+  });
+  return workspace;
 }
 
 function isValidTimezone(tz: string): boolean {
@@ -56,6 +77,10 @@ export async function updateWorkspace(
   input: { actor: OperatorPrincipal; name?: string; timezone?: string },
 ) {
   authorize(input.actor, 'workspace.manage');
+  const [previous] = await tx.db
+    .select({ name: workspaces.name, timezone: workspaces.timezone })
+    .from(workspaces)
+    .where(eq(workspaces.id, input.actor.workspaceId));
   if (input.timezone !== undefined && !isValidTimezone(input.timezone)) {
     throw new AppError('validation_failed', `timezone: unknown time zone '${input.timezone}'`, 'timezone');
   }
@@ -68,6 +93,12 @@ export async function updateWorkspace(
     .where(eq(workspaces.id, input.actor.workspaceId))
     .returning();
   const workspace = presentWorkspace(row!);
+  await recordAudit(tx.db, input.actor, {
+    action: 'workspace.updated',
+    target: { type: 'workspace', id: workspace.id },
+    before: previous,
+    after: { name: row!.name, timezone: row!.timezone },
+  });
   await publish(tx, { workspaceId: workspace.id, name: 'workspace.updated', payload: { workspace } });
   return workspace;
 }
@@ -117,6 +148,12 @@ export async function updateMember(
     })
     .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.userId)));
   const member = await getMember(tx.db, actor.workspaceId, input.userId);
+  await recordAudit(tx.db, actor, {
+    action: 'member.updated',
+    target: { type: 'user', id: input.userId },
+    before: { role: current.role, permissions: current.permissions, capacity: current.capacity },
+    after: { role: member.role, permissions: member.permissions, capacity: member.capacity },
+  });
   await publish(tx, { workspaceId: actor.workspaceId, name: 'member.updated', payload: { member } });
   return member;
 }
@@ -136,6 +173,16 @@ export async function removeMember(tx: Tx, input: { actor: OperatorPrincipal; us
     .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.userId)))
     .returning({ userId: memberships.userId });
   if (deleted.length === 0) throw notFound('member');
+  await recordAudit(tx.db, actor, {
+    action: 'member.removed',
+    target: { type: 'user', id: input.userId },
+    before: {
+      name: current.name,
+      email: current.email,
+      role: current.role,
+      permissions: current.permissions,
+    },
+  });
   await publish(tx, {
     workspaceId: actor.workspaceId,
     name: 'member.removed',

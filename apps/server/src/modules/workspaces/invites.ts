@@ -7,6 +7,7 @@ import { invites, memberships, users, workspaces } from '../../platform/db/schem
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { hashToken, randomToken } from '../../platform/tokens.ts';
+import { recordAudit } from '../audit/log.ts';
 import { assertStrongPassword } from '../auth/password-strength.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { authorize, type OperatorPrincipal } from './policy.ts';
@@ -46,6 +47,11 @@ export async function createInvite(
     })
     .returning();
   const invite = presentInvite(row!);
+  await recordAudit(tx.db, actor, {
+    action: 'invite.created',
+    target: { type: 'invite', id: invite.id },
+    after: { email, role: input.role, permissions: row!.permissions },
+  });
   await publish(tx, { workspaceId: actor.workspaceId, name: 'invite.created', payload: { invite } });
   const url = `${ctx.config.publicUrl}/invite/${token}`;
   tx.afterCommit(() => {
@@ -71,8 +77,13 @@ export async function revokeInvite(tx: Tx, input: { actor: OperatorPrincipal; in
         isNull(invites.revokedAt),
       ),
     )
-    .returning({ id: invites.id });
+    .returning({ id: invites.id, email: invites.email, role: invites.role });
   if (revoked.length === 0) throw notFound('invite');
+  await recordAudit(tx.db, input.actor, {
+    action: 'invite.revoked',
+    target: { type: 'invite', id: input.inviteId },
+    before: { email: revoked[0]!.email, role: revoked[0]!.role },
+  });
   await publish(tx, {
     workspaceId: input.actor.workspaceId,
     name: 'invite.revoked',

@@ -17,6 +17,8 @@ export interface OperatorPrincipal {
   client?: ClientInfo;
   /** Set while a colleague impersonates this operator (OPS-4): that colleague's user id. */
   impersonatorId?: string | null;
+  /** That colleague's name (shown to operators on messages sent while impersonating). */
+  impersonatorName?: string | null;
 }
 
 export interface VisitorPrincipal {
@@ -38,6 +40,8 @@ export function operatorPrincipal(input: {
   grants: readonly string[];
   client?: ClientInfo;
   impersonatorId?: string | null;
+  /** That colleague's name (shown to operators on messages sent while impersonating). */
+  impersonatorName?: string | null;
 }): OperatorPrincipal {
   return { kind: 'operator', ...input, permissions: permissionsOf(input.role, input.grants) };
 }

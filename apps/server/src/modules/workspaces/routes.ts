@@ -5,6 +5,8 @@ import {
   invite,
   inviteBody,
   member,
+  type Permission,
+  permissionsOf,
   updateMemberBody,
   updateWidgetConfigBody,
   updateWorkspaceBody,
@@ -16,15 +18,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { transaction } from '../../platform/db/tx.ts';
-import { notFound } from '../../platform/errors.ts';
+import { forbidden, notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { listConnections } from '../audit/connection-history.ts';
 import { requireSession } from '../auth/sessions.ts';
+import { intersectPermissions } from '../impersonation/policy.ts';
 import { createWorkspaceFor, removeMember, updateMember, updateWorkspace } from './commands.ts';
 import { createInvite, revokeInvite } from './invites.ts';
 import { authorize, type OperatorPrincipal, operatorPrincipal } from './policy.ts';
 import { findMembership, getMember, getWorkspace, listMembers, listOpenInvites } from './queries.ts';
-import { getWidgetConfig, updateWidgetConfig } from './widget-config.ts';
+import { getWidgetConfig, rotateWidgetSecret, updateWidgetConfig } from './widget-config.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,7 +49,7 @@ export async function resolveOperator(
     ? await findMembership(ctx.db, workspaceId, session.userId)
     : null;
   if (!membership) throw notFound('workspace');
-  return operatorPrincipal({
+  const principal = operatorPrincipal({
     userId: session.userId,
     name: session.user.name,
     sessionId: session.id,
@@ -55,6 +58,19 @@ export async function resolveOperator(
     grants: membership.permissions,
     client: describeClient(request.ip, request.headers['user-agent']),
   });
+  if (!session.impersonator) return principal;
+  // OPS-4: an impersonation acts in its one workspace only, and only while the impersonator still
+  // may; its rights never exceed the impersonator's own.
+  if (session.currentWorkspaceId !== workspaceId) throw notFound('workspace');
+  const own = await findMembership(ctx.db, workspaceId, session.impersonator.id);
+  const ownRights = own ? permissionsOf(own.role, own.permissions) : new Set<Permission>();
+  if (!ownRights.has('impersonate')) throw forbidden('impersonate');
+  return {
+    ...principal,
+    permissions: intersectPermissions(principal.permissions, ownRights),
+    impersonatorId: session.impersonator.id,
+    impersonatorName: session.impersonator.name,
+  };
 }
 
 export const workspaceParams = z.object({ workspaceId: id });
@@ -73,7 +89,12 @@ export function workspaceRoutes(
       async (request) => {
         const session = requireSession(request);
         return transaction(ctx.db, (tx) =>
-          createWorkspaceFor(tx, { name: request.body.name, userId: session.userId }),
+          createWorkspaceFor(tx, {
+            name: request.body.name,
+            userId: session.userId,
+            userName: session.user.name,
+            client: describeClient(request.ip, request.headers['user-agent']),
+          }),
         );
       },
     );
@@ -168,6 +189,12 @@ export function workspaceRoutes(
               publicUrl: ctx.config.publicUrl,
             }),
           ),
+      );
+
+      r.post('/widget/secret', { schema: { tags, params, response: { 200: widgetConfig } } }, (request) =>
+        transaction(ctx.db, (tx) =>
+          rotateWidgetSecret(tx, { actor: request.principal, publicUrl: ctx.config.publicUrl }),
+        ),
       );
 
       r.get(

@@ -4,6 +4,8 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
+import { randomToken } from '../../platform/tokens.ts';
+import { recordAudit } from '../audit/log.ts';
 import { authorize, can, type OperatorPrincipal } from './policy.ts';
 
 export async function getWidgetConfig(
@@ -33,6 +35,7 @@ export async function updateWidgetConfig(
 ) {
   authorize(input.actor, 'workspace.manage');
   const { prechat, offlineForm } = input;
+  const before = await getWidgetConfig(tx.db, input.actor, input.publicUrl);
   await tx.db
     .update(workspaces)
     .set({
@@ -40,5 +43,29 @@ export async function updateWidgetConfig(
       ...(offlineForm !== undefined ? { widgetOfflineForm: offlineForm } : {}),
     })
     .where(eq(workspaces.id, input.actor.workspaceId));
+  const after = await getWidgetConfig(tx.db, input.actor, input.publicUrl);
+  await recordAudit(tx.db, input.actor, {
+    action: 'widget.updated',
+    target: { type: 'workspace', id: input.actor.workspaceId },
+    before: { prechat: before.prechat, offlineForm: before.offlineForm },
+    after: { prechat: after.prechat, offlineForm: after.offlineForm },
+  });
+  return after;
+}
+
+/**
+ * A new identity secret for `Parley.identify` (the old one leaked, or staff left): identities signed
+ * with the old one stop verifying at once. Audited without the secret itself.
+ */
+export async function rotateWidgetSecret(tx: Tx, input: { actor: OperatorPrincipal; publicUrl: string }) {
+  authorize(input.actor, 'workspace.manage');
+  await tx.db
+    .update(workspaces)
+    .set({ widgetSecret: randomToken(32) })
+    .where(eq(workspaces.id, input.actor.workspaceId));
+  await recordAudit(tx.db, input.actor, {
+    action: 'widget.secret_rotated',
+    target: { type: 'workspace', id: input.actor.workspaceId },
+  });
   return getWidgetConfig(tx.db, input.actor, input.publicUrl);
 }

@@ -1,6 +1,7 @@
 // People, workspaces and access: accounts, memberships, sessions, invites, connection history.
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   index,
@@ -102,8 +103,17 @@ export const sessions = pgTable(
     expiresAt: tstz('expires_at').notNull(),
     /** Refreshed with every heartbeat of this session's sockets: another live console keeps presence at log out. */
     lastSeenAt: tstz('last_seen_at'),
+    /**
+     * OPS-4: set on an impersonation session (its user is the impersonated operator): the colleague who
+     * really acts, and their own session, which stays untouched and which ending returns to. Such a
+     * session is bound to one workspace (`current_workspace_id`) and expires within the hour.
+     */
+    impersonatorId: uuid('impersonator_id').references(() => users.id, { onDelete: 'cascade' }),
+    parentSessionId: uuid('parent_session_id').references((): AnyPgColumn => sessions.id, {
+      onDelete: 'cascade',
+    }),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_parent_idx').on(t.parentSessionId)],
 );
 
 export const invites = pgTable(
@@ -144,7 +154,9 @@ export const connectionHistory = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['login', 'logout', 'status_change', 'login_failed'] }).notNull(),
+    kind: text('kind', {
+      enum: ['login', 'logout', 'status_change', 'login_failed', 'session_expired'],
+    }).notNull(),
     detail: text('detail'),
     /** For status changes: who made it (the operator, a supervisor) or null for the system. */
     changedBy: uuid('changed_by'),

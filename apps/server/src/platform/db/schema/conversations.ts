@@ -185,6 +185,9 @@ export const messages = pgTable(
     authorKind: text('author_kind', { enum: ['contact', 'operator', 'bot', 'system'] }).notNull(),
     authorId: uuid('author_id'),
     authorName: text('author_name'),
+    /** OPS-4: sent by this colleague while impersonating the author (shown to operators, never to the customer). */
+    impersonatorId: uuid('impersonator_id'),
+    impersonatorName: text('impersonator_name'),
     text: text('text').notNull(),
     private: boolean('private').notNull().default(false),
     attachments: jsonb('attachments')

@@ -1,0 +1,209 @@
+import type {
+  OperatorConversation,
+  OperatorDetail,
+  OperatorOverview,
+  OperatorPeriodQuery,
+  OperatorsQuery,
+} from '@parley/contracts';
+import { and, asc, desc, eq, gte, ilike, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import {
+  contacts,
+  conversationAssignments,
+  conversations,
+  memberships,
+  teamMembers,
+  teams,
+  users,
+  workspaces,
+} from '../../platform/db/schema.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { impersonationRefusal } from '../impersonation/policy.ts';
+import { computeFigures } from '../metrics/figures.ts';
+import { periodRange } from '../metrics/period.ts';
+import { now } from '../routing/clock.ts';
+import { statusTime } from '../routing/status-time.ts';
+import type { OperatorPrincipal } from '../workspaces/policy.ts';
+import { effectiveSince, effectiveStatus } from '../workspaces/queries.ts';
+
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * OPS-1 / OPS-5: every operator of the workspace with teams, live status, last login and their load
+ * now (active and pending a response: the metrics module's "now" figures per operator), filtered by
+ * name or e-mail, status and team. The export reads the same list (OPS-6).
+ */
+export async function listOperatorOverview(
+  db: Queryable,
+  actor: OperatorPrincipal,
+  query: OperatorsQuery & { userId?: string },
+): Promise<OperatorOverview[]> {
+  const filters: (SQL | undefined)[] = [eq(memberships.workspaceId, actor.workspaceId)];
+  if (query.userId) filters.push(eq(memberships.userId, query.userId));
+  if (query.q)
+    filters.push(or(ilike(users.name, likePattern(query.q)), ilike(users.email, likePattern(query.q))));
+  if (query.status) filters.push(sql`${effectiveStatus} = ${query.status}`);
+  if (query.teamId) {
+    filters.push(
+      sql`EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = ${query.teamId}
+        AND tm.user_id = ${memberships.userId} AND tm.workspace_id = ${actor.workspaceId})`,
+    );
+  }
+  const rows = await db
+    .select({
+      userId: memberships.userId,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      grants: memberships.permissions,
+      status: effectiveStatus,
+      statusSince: effectiveSince,
+      lastLoginAt: users.lastLoginAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(...filters))
+    .orderBy(asc(users.name), asc(users.id));
+  if (rows.length === 0) return [];
+  const [teamRows, load] = await Promise.all([
+    db
+      .select({ userId: teamMembers.userId, id: teams.id, name: teams.name })
+      .from(teamMembers)
+      .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+      .where(eq(teamMembers.workspaceId, actor.workspaceId))
+      .orderBy(asc(teams.name)),
+    // "Now" figures ignore the period; an empty one keeps the period queries trivial.
+    computeFigures(db, {
+      workspaceId: actor.workspaceId,
+      from: now(),
+      to: now(),
+      segment: 'operator',
+    }),
+  ]);
+  const byOperator = new Map(load.segments.map((s) => [s.key, s.figures]));
+  return rows.map((r) => ({
+    userId: r.userId,
+    name: r.name,
+    email: r.email,
+    role: r.role,
+    teams: teamRows.filter((t) => t.userId === r.userId).map((t) => ({ id: t.id, name: t.name })),
+    status: r.status,
+    statusSince: r.statusSince.toISOString(),
+    lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
+    active: byOperator.get(r.userId)?.active ?? 0,
+    pending: byOperator.get(r.userId)?.pending ?? 0,
+    canImpersonate:
+      impersonationRefusal(actor, { userId: r.userId, role: r.role, grants: r.grants }) === null,
+  }));
+}
+
+export async function getOperatorOverview(db: Queryable, actor: OperatorPrincipal, userId: string) {
+  const [row] = await listOperatorOverview(db, actor, { userId });
+  if (!row) throw notFound('operator');
+  return row;
+}
+
+const MAX_PERIOD_MS = 366 * 24 * 3600 * 1000;
+
+/** A period as the console asks for it: a preset in the workspace's time zone, or [from, to). */
+export async function resolvePeriod(db: Queryable, workspaceId: string, query: OperatorPeriodQuery) {
+  const [workspace] = await db
+    .select({ timezone: workspaces.timezone })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
+  const timezone = workspace?.timezone ?? 'UTC';
+  const range =
+    query.from && query.to
+      ? { from: new Date(query.from), to: new Date(query.to) }
+      : periodRange(query.period ?? '7d', timezone, now());
+  if (!(range.to > range.from)) throw new AppError('validation_failed', 'to: must be after from', 'to');
+  if (range.to.getTime() - range.from.getTime() > MAX_PERIOD_MS) {
+    throw new AppError('validation_failed', 'to: a period lasts at most 366 days', 'to');
+  }
+  return { ...range, timezone };
+}
+
+/** OPS-7: the operator's figures (metrics module, operator filter) and time in each status. */
+export async function operatorDetail(
+  db: Queryable,
+  actor: OperatorPrincipal,
+  userId: string,
+  query: OperatorPeriodQuery,
+): Promise<OperatorDetail> {
+  const operator = await getOperatorOverview(db, actor, userId);
+  const { from, to, timezone } = await resolvePeriod(db, actor.workspaceId, query);
+  const [{ figures }, time] = await Promise.all([
+    computeFigures(db, { workspaceId: actor.workspaceId, from, to, operatorId: userId }),
+    statusTime(db, { workspaceId: actor.workspaceId, userId, from, to }),
+  ]);
+  return { operator, from: from.toISOString(), to: to.toISOString(), timezone, figures, statusTime: time };
+}
+
+/** OPS-7: the conversations assigned to the operator in the period, newest assignment first. */
+export async function operatorConversations(
+  db: Queryable,
+  actor: OperatorPrincipal,
+  userId: string,
+  query: OperatorPeriodQuery,
+): Promise<OperatorConversation[]> {
+  await getOperatorOverview(db, actor, userId);
+  const { from, to } = await resolvePeriod(db, actor.workspaceId, query);
+  const rows = await db
+    .select({
+      id: conversations.id,
+      number: conversations.number,
+      contactName: contacts.name,
+      channel: conversations.channel,
+      status: conversations.status,
+      teamName: teams.name,
+      assignedAt: conversationAssignments.assignedAt,
+      createdAt: conversations.createdAt,
+      closedAt: conversations.closedAt,
+      assigneeId: conversations.assigneeId,
+    })
+    .from(conversationAssignments)
+    .innerJoin(conversations, eq(conversations.id, conversationAssignments.conversationId))
+    .leftJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(teams, eq(teams.id, conversations.teamId))
+    .where(
+      and(
+        eq(conversationAssignments.workspaceId, actor.workspaceId),
+        eq(conversationAssignments.userId, userId),
+        gte(conversationAssignments.assignedAt, from),
+        lt(conversationAssignments.assignedAt, to),
+      ),
+    )
+    .orderBy(desc(conversationAssignments.assignedAt), desc(conversationAssignments.id))
+    .limit(1000);
+  // One row per conversation: its latest assignment to this operator in the period.
+  const seen = new Set<string>();
+  return rows.flatMap(({ assigneeId, ...r }) => {
+    if (seen.has(r.id)) return [];
+    seen.add(r.id);
+    return [
+      {
+        ...r,
+        assignedAt: r.assignedAt.toISOString(),
+        createdAt: r.createdAt.toISOString(),
+        closedAt: r.closedAt?.toISOString() ?? null,
+        current: assigneeId === userId && r.status !== 'closed',
+      },
+    ];
+  });
+}
+
+/** The operator's open conversations (what "transfer all" moves). */
+export async function openConversationsOf(db: Queryable, workspaceId: string, userId: string) {
+  const rows = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.assigneeId, userId),
+        sql`${conversations.status} <> 'closed'`,
+      ),
+    )
+    .orderBy(asc(conversations.createdAt));
+  return rows.map((r) => r.id);
+}
