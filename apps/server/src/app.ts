@@ -8,6 +8,7 @@ import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
 import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { adminConversationRoutes } from './modules/admin-conversations/routes.ts';
 import { refreshEventLinks } from './modules/attachments/links.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { consoleCsp, socketOriginAllowed } from './modules/auth/origin.ts';
@@ -21,6 +22,7 @@ import { metricsRoutes } from './modules/metrics/routes.ts';
 import { endPresence, markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
+import { tagRoutes } from './modules/tags/routes.ts';
 import { registerWidgetAvailability } from './modules/widget/availability.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
@@ -149,7 +151,13 @@ export async function createParley(
     gateway.register(app);
     authRoutes(app, ctx);
     await attachmentRoutes(app, ctx);
-    workspaceRoutes(app, ctx, [conversationRoutes, routingRoutes, metricsRoutes]);
+    workspaceRoutes(app, ctx, [
+      conversationRoutes,
+      routingRoutes,
+      metricsRoutes,
+      adminConversationRoutes,
+      tagRoutes,
+    ]);
     registerRouting();
     registerWidgetAvailability();
     widgetRoutes(app, ctx);

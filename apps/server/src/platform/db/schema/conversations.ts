@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  smallint,
   text,
   uniqueIndex,
   uuid,
@@ -25,12 +26,15 @@ export const contacts = pgTable(
     name: text('name'),
     email: text('email'),
     phone: text('phone'),
+    /** ISO 3166 code: from the phone number (libphonenumber-js), else the visitor's locale (ADM-3). */
+    country: text('country'),
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('contacts_external_id_key').on(t.workspaceId, t.externalId),
     index('contacts_email_idx').on(t.workspaceId, t.email),
+    index('contacts_country_idx').on(t.workspaceId, t.country),
   ],
 );
 
@@ -132,6 +136,9 @@ export const conversations = pgTable(
     firstAuthor: text('first_author', { enum: ['contact', 'operator'] }),
     closedById: uuid('closed_by_id'),
     transferCount: integer('transfer_count').notNull().default(0),
+    rating: smallint('rating'),
+    ratingComment: text('rating_comment'),
+    ratedAt: tstz('rated_at'),
   },
   (t) => [
     uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),
