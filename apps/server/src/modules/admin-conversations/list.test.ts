@@ -78,7 +78,7 @@ describe('administrator conversations view', () => {
       '+1 202 555 0143',
       null,
       '+34 699 000 111',
-      '+44 7911 123456',
+      '+44 20 7183 8750',
     ];
     const hour = 3600_000;
     const base = now.getTime() - 20 * hour;
