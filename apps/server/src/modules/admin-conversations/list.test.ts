@@ -181,7 +181,9 @@ describe('administrator conversations view', () => {
           const [ka, kb] = [keyOf(a), keyOf(b)];
           const cmp =
             typeof ka === 'number'
-              ? kb === ka ? 0 : Math.sign((kb as number) - ka)
+              ? kb === ka
+                ? 0
+                : Math.sign((kb as number) - ka)
               : (ka as string) < (kb as string)
                 ? 1
                 : ka === kb
