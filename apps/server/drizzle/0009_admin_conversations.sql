@@ -55,6 +55,6 @@ CREATE INDEX "conversations_admin_duration_idx" ON "conversations" ("workspace_i
 CREATE INDEX "conversations_admin_rating_idx" ON "conversations" ("workspace_id", (coalesce("rating", 0)), "id");--> statement-breakpoint
 CREATE INDEX "conversations_admin_status_idx" ON "conversations" ("workspace_id", (CASE WHEN "status" = 'closed' THEN 2 WHEN "assignee_id" IS NULL THEN 0 ELSE 1 END), "id");--> statement-breakpoint
 CREATE INDEX "conversations_admin_response_idx" ON "conversations" ("workspace_id", (coalesce("first_operator_reply_at" - "created_at", interval '1000 years')), "id");--> statement-breakpoint
-CREATE INDEX "conversations_admin_response_assigned_idx" ON "conversations" ("workspace_id", (coalesce(greatest("first_operator_reply_at" - "first_assigned_at", interval '0'), interval '1000 years')), "id");--> statement-breakpoint
+CREATE INDEX "conversations_admin_response_assigned_idx" ON "conversations" ("workspace_id", (coalesce(CASE WHEN "first_operator_reply_at" < "first_assigned_at" THEN interval '0' ELSE "first_operator_reply_at" - "first_assigned_at" END, interval '1000 years')), "id");--> statement-breakpoint
 CREATE INDEX "conversations_admin_author_idx" ON "conversations" ("workspace_id", (coalesce("first_author", '')), "id");--> statement-breakpoint
 CREATE INDEX "conversations_admin_team_idx" ON "conversations" ("workspace_id", "team_id", "created_at", "id");

@@ -14,7 +14,7 @@ export const enAdminConversations = {
     from: 'From',
     to: 'To',
     country: 'Country',
-    waitingMinutes: 'Waiting more than (min)',
+    waitingMinutes: 'No reply for (min)',
     status: 'Status',
     statuses: { open: 'Open', in_progress: 'In progress', closed: 'Closed' },
     team: 'Team',

@@ -16,7 +16,7 @@ export const esAdminConversations: typeof enAdminConversations = {
     from: 'Desde',
     to: 'Hasta',
     country: 'País',
-    waitingMinutes: 'Esperando más de (min)',
+    waitingMinutes: 'Sin respuesta (min)',
     status: 'Estado',
     statuses: { open: 'Abierta', in_progress: 'En curso', closed: 'Cerrada' },
     team: 'Equipo',

@@ -16,7 +16,7 @@ export const frAdminConversations: typeof enAdminConversations = {
     from: 'Du',
     to: 'Au',
     country: 'Pays',
-    waitingMinutes: 'En attente depuis plus de (min)',
+    waitingMinutes: 'Sans réponse (min)',
     status: 'Statut',
     statuses: { open: 'Ouverte', in_progress: 'En cours', closed: 'Fermée' },
     team: 'Équipe',

@@ -2,7 +2,7 @@ import type { AdminFilters, AdminListQuery, AdminPage, AdminRow, AdminSort, Tag 
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
-import { makeCursor, orderOf, parseCursor } from './sorts.ts';
+import { fromAssignment, makeCursor, orderOf, parseCursor } from './sorts.ts';
 
 /** Counting stops here: past it the list says "10,000+" and the count stays a bounded index read. */
 export const COUNT_CAP = 10_000;
@@ -120,8 +120,7 @@ const columns = sql`c.id, c.number, c.channel, ct.id AS contact_id, ct.name AS c
   (CASE WHEN c.status = 'closed' THEN 2 WHEN c.assignee_id IS NULL THEN 0 ELSE 1 END) AS status_rank,
   c.last_activity_at,
   (extract(epoch FROM c.first_operator_reply_at - c.created_at) * 1000)::bigint AS response_creation_ms,
-  (extract(epoch FROM greatest(c.first_operator_reply_at - c.first_assigned_at, interval '0')) * 1000)::bigint
-    AS response_assignment_ms,
+  (extract(epoch FROM ${fromAssignment}) * 1000)::bigint AS response_assignment_ms,
   c.first_author, c.burst_started_at`;
 
 const iso = (v: string | Date) => new Date(v).toISOString();

@@ -17,6 +17,8 @@ interface SortSpec {
 }
 
 const never = sql`interval '1000 years'`;
+/** Assignment → first reply; 0 for a reply before the assignment (picked by answering, SPEC §3). */
+export const fromAssignment = sql`(CASE WHEN c.first_operator_reply_at < c.first_assigned_at THEN interval '0' ELSE c.first_operator_reply_at - c.first_assigned_at END)`;
 export const sortSpecs: Record<AdminSort, SortSpec> = {
   created: { key: sql`c.created_at`, kind: 'timestamptz' },
   inactivity: { key: sql`c.last_activity_at`, kind: 'timestamptz', inverted: true },
@@ -31,7 +33,7 @@ export const sortSpecs: Record<AdminSort, SortSpec> = {
     kind: 'interval',
   },
   responseFromAssignment: {
-    key: sql`coalesce(greatest(c.first_operator_reply_at - c.first_assigned_at, interval '0'), ${never})`,
+    key: sql`coalesce(${fromAssignment}, ${never})`,
     kind: 'interval',
   },
   firstAuthor: { key: sql`coalesce(c.first_author, '')`, kind: 'text' },
