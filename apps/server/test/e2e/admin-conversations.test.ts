@@ -102,7 +102,7 @@ describe.runIf(browserAvailable)('administrator conversations view in Chromium',
 
     // Team, then tag: the URL carries both.
     const pick = async (label: string, option: string) => {
-      await page.getByRole('textbox', { name: label, exact: true }).click();
+      await page.getByRole('combobox', { name: label, exact: true }).click();
       await page.getByRole('option', { name: option, exact: true }).click();
       await page.keyboard.press('Escape');
     };
@@ -152,8 +152,8 @@ describe.runIf(browserAvailable)('administrator conversations view in Chromium',
     await lucia.getByRole('button', { name: /^Actions for conversation/ }).click();
     await page.getByRole('menuitem', { name: 'Transfer' }).click();
     await page.getByRole('radio', { name: 'To a team' }).check();
-    await page.getByRole('textbox', { name: 'Team' }).last().click();
-    await page.getByRole('option', { name: /^Support/ }).click();
+    await page.getByRole('dialog').getByLabel('Team', { exact: true }).first().click();
+    await page.getByRole('option', { name: /^Support — [1-9]\d* available/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Transfer conversation' }).click();
     // The row follows live: assigned to Oscar, in progress.
     await expect.poll(() => lucia.textContent(), { timeout: 15_000 }).toContain('Oscar Operator');
