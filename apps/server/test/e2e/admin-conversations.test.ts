@@ -147,17 +147,18 @@ describe.runIf(browserAvailable)('administrator conversations view in Chromium',
     await page.screenshot({ path: screenshotPath('admin-conversations-history') });
     await page.getByRole('button', { name: 'Close' }).first().click();
 
-    // Transfer Lucía's unassigned conversation to the Support team: its rule gives it to Oscar.
-    const lucia = rows.filter({ hasText: 'Lucía Fernández' });
-    await lucia.getByRole('button', { name: /^Actions for conversation/ }).click();
+    // Transfer Anna's conversation with Tom to the Support team: its rule gives it to Oscar, the one
+    // other member who is Connected (Lucía, who was queued, went to him when he connected).
+    const tom = rows.filter({ hasText: 'Tom Becker' });
+    await tom.getByRole('button', { name: /^Actions for conversation/ }).click();
     await page.getByRole('menuitem', { name: 'Transfer' }).click();
     await page.getByRole('radio', { name: 'To a team' }).check();
     await page.getByRole('dialog').getByLabel('Team', { exact: true }).first().click();
     await page.getByRole('option', { name: /^Support — [1-9]\d* available/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Transfer conversation' }).click();
     // The row follows live: assigned to Oscar, in progress.
-    await expect.poll(() => lucia.textContent(), { timeout: 15_000 }).toContain('Oscar Operator');
-    await expect.poll(() => lucia.textContent()).toContain('In progress');
+    await expect.poll(() => tom.textContent(), { timeout: 15_000 }).toContain('Oscar Operator');
+    await expect.poll(() => tom.textContent()).toContain('In progress');
 
     // Export the filtered list (team Support): the file has the rows on screen.
     await pick('Team', 'Support');

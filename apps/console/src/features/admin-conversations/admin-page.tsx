@@ -330,7 +330,7 @@ function ExportButtons({ workspaceId, filter }: { workspaceId: string; filter: A
         </Stack>
       )}
       {job.data?.status === 'done' && job.data.downloadUrl && (
-        <Anchor href={job.data.downloadUrl} download role="status">
+        <Anchor href={job.data.downloadUrl} download>
           {t('adminConversations.download', { rows: job.data.rows, format: job.data.format.toUpperCase() })}
         </Anchor>
       )}
