@@ -22,7 +22,7 @@ import { localMidnight } from '../metrics/period.ts';
  * (setAssignee) and the contacts command (phone → country): every filter, every sort both ways
  * across pages with ties, the capped count, permissions and the export.
  */
-describe('administrator conversations view', () => {
+describe('administrator conversations view', { timeout: 120_000 }, () => {
   let server: TestServer;
   let owner: Owner;
   let ann: { client: Client; userId: string };
@@ -143,7 +143,7 @@ describe('administrator conversations view', () => {
         expect(res.status).toBe(200);
       }
     }
-  });
+  }, 180_000);
   afterAll(() => server?.close());
 
   it('lists every conversation exactly once in every sort, both directions, across pages with ties', async () => {

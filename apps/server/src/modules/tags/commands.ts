@@ -142,3 +142,26 @@ export async function setConversationTags(
   });
   return after;
 }
+
+/** The tags of several conversations of the workspace at once (the inbox's rows). */
+export async function tagsOfConversations(
+  db: Queryable,
+  workspaceId: string,
+  conversationIds: string[],
+): Promise<Record<string, Tag[]>> {
+  const out: Record<string, Tag[]> = {};
+  if (conversationIds.length === 0) return out;
+  const rows = await db
+    .select({ conversationId: conversationTags.conversationId, ...columns })
+    .from(conversationTags)
+    .innerJoin(tags, eq(tags.id, conversationTags.tagId))
+    .where(
+      and(
+        eq(conversationTags.workspaceId, workspaceId),
+        inArray(conversationTags.conversationId, conversationIds),
+      ),
+    )
+    .orderBy(asc(tags.name));
+  for (const { conversationId, ...tag } of rows) (out[conversationId] ??= []).push(tag);
+  return out;
+}

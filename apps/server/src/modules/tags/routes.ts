@@ -13,6 +13,7 @@ import {
   listTags,
   setConversationTags,
   tagsOfConversation,
+  tagsOfConversations,
   updateTag,
 } from './commands.ts';
 
@@ -45,6 +46,24 @@ export function tagRoutes(scoped: FastifyInstance, ctx: AppContext) {
     );
     return reply.status(204).send();
   });
+  // The inbox's rows: only conversations the reader may see are listed there, and tags say nothing more.
+  r.get(
+    '/conversation-tags',
+    {
+      schema: {
+        tags,
+        params: workspaceParams,
+        querystring: z.object({
+          ids: z.preprocess(
+            (v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v),
+            z.array(id).max(200),
+          ),
+        }),
+        response: { 200: z.record(z.string(), z.array(tag)) },
+      },
+    },
+    (request) => tagsOfConversations(ctx.db, request.principal.workspaceId, request.query.ids),
+  );
   r.get(
     '/conversations/:conversationId/tags',
     { schema: { tags, params: conversationParams, response: { 200: z.array(tag) } } },
