@@ -135,3 +135,14 @@ export function useExport(workspaceId: string, exportId: string | null) {
       query.state.data?.status === 'done' || query.state.data?.status === 'failed' ? false : 1000,
   });
 }
+
+/** The tags of the inbox's rows, read in one request per list (kept current by `conversation.tagged`). */
+export function useTagsOf(workspaceId: string, conversationIds: string[]) {
+  const ids = [...conversationIds].sort().join(',');
+  return useQuery({
+    queryKey: [...tagsKey(workspaceId), 'rows', ids],
+    queryFn: () => api<Record<string, Tag[]>>('GET', `${base(workspaceId)}/conversation-tags?ids=${ids}`),
+    enabled: ids.length > 0,
+    placeholderData: keepPreviousData,
+  });
+}

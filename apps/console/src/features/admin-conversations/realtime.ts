@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@parley/contracts';
 import type { QueryClient } from '@tanstack/react-query';
+import { type ConversationFilter, queryKeys } from '../../api/query-keys.ts';
 import { adminKey, tagsKey } from './admin-api.ts';
 
 /** Events that change a row of the administrator's list or a headline figure. */
@@ -32,6 +33,12 @@ export function adminRefresher(client: QueryClient, workspaceId: string) {
           [...tagsKey(workspaceId), 'conversation', event.payload.conversation.id],
           event.payload.tags,
         );
+        // The inbox's rows, and its lists filtered by a tag.
+        void client.invalidateQueries({ queryKey: [...tagsKey(workspaceId), 'rows'] });
+        void client.invalidateQueries({
+          queryKey: queryKeys.conversationLists(workspaceId),
+          predicate: (query) => Boolean((query.queryKey[4] as ConversationFilter | undefined)?.tagId),
+        });
       }
       if (timer || !listEvents.has(event.name)) return;
       timer = setTimeout(() => {

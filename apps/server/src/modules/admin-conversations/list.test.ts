@@ -247,6 +247,26 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     expect(everything.filter((r) => r.status === 'in_progress').every((r) => r.operator !== null)).toBe(true);
   });
 
+  it('filters the inbox by tag and reads the rows’ tags in one request', async () => {
+    const everything = await all(owner.client, '', 200);
+    const tagged = everything.filter((r) => r.tags.some((t) => t.id === tagIds.bug)).map((r) => r.id);
+    expect(tagged.length).toBeGreaterThan(0);
+    const inbox: string[] = [];
+    for (const status of ['open', 'closed']) {
+      const res = await owner.client.get(
+        `${w()}/conversations?view=all&status=${status}&tagId=${tagIds.bug}&limit=100`,
+      );
+      expect(res.status).toBe(200);
+      inbox.push(...res.body.items.map((c: { id: string }) => c.id));
+    }
+    expect(inbox.sort()).toEqual([...tagged].sort());
+    const batch = await owner.client.get(`${w()}/conversation-tags?ids=${tagged.join(',')}`);
+    expect(batch.status).toBe(200);
+    for (const id of tagged) expect(batch.body[id].map((t: { id: string }) => t.id)).toContain(tagIds.bug);
+    // Another workspace's member reads nothing of this one.
+    expect((await owner.client.get(`${w()}/conversation-tags?ids=nope`)).status).toBe(400);
+  });
+
   it('searches name, phone, e-mail and external id through the trigram index', async () => {
     const everything = await all(owner.client, '', 200);
     const search = async (q: string) =>

@@ -162,6 +162,8 @@ export async function tagsOfConversations(
       ),
     )
     .orderBy(asc(tags.name));
-  for (const { conversationId, ...tag } of rows) (out[conversationId] ??= []).push(tag);
+  for (const { conversationId, ...tag } of rows) {
+    out[conversationId] = [...(out[conversationId] ?? []), tag];
+  }
   return out;
 }
