@@ -263,7 +263,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     const batch = await owner.client.get(`${w()}/conversation-tags?ids=${tagged.join(',')}`);
     expect(batch.status).toBe(200);
     for (const id of tagged) expect(batch.body[id].map((t: { id: string }) => t.id)).toContain(tagIds.bug);
-    // Another workspace's member reads nothing of this one.
+    // Ids that are not ids are a 400.
     expect((await owner.client.get(`${w()}/conversation-tags?ids=nope`)).status).toBe(400);
   });
 
