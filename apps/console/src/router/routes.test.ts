@@ -23,3 +23,14 @@ describe('settings routes', () => {
     expect(matchRoute(`/w/${ws}/settings/unknown`)).toEqual({ name: 'not-found' });
   });
 });
+
+describe('all conversations', () => {
+  it('opens the administrator’s list, and nothing deeper', () => {
+    expect(matchRoute(paths.allConversations(ws))).toEqual({
+      name: 'workspace',
+      workspaceId: ws,
+      section: 'all-conversations',
+    });
+    expect(matchRoute(`/w/${ws}/conversations/x`)).toEqual({ name: 'not-found' });
+  });
+});
