@@ -8,6 +8,7 @@ import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
 import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { adminConversationRoutes } from './modules/admin-conversations/routes.ts';
 import { refreshEventLinks } from './modules/attachments/links.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { recordSessionExpiry } from './modules/audit/connection-history.ts';
@@ -32,6 +33,7 @@ import {
 } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
+import { tagRoutes } from './modules/tags/routes.ts';
 import { registerWidgetAvailability } from './modules/widget/availability.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
@@ -172,6 +174,8 @@ export async function createParley(
       operatorRoutes,
       impersonationRoutes,
       auditRoutes,
+      adminConversationRoutes,
+      tagRoutes,
     ]);
     registerRouting();
     registerImpersonation();

@@ -156,6 +156,7 @@ export const listConversationsQuery = z.object({
   view: conversationView.default('all'),
   status: conversationStatus.default('open'),
   q: text({ max: 200 }).optional().describe('customer name or e-mail'),
+  tagId: id.optional().describe('only conversations with this tag'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z
     .string()

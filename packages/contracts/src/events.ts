@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tag } from './admin-conversations.ts';
 import { invite, member, workspace } from './auth.ts';
 import { id, timestamp } from './common.ts';
 import { conversation, message } from './conversations.ts';
@@ -45,6 +46,11 @@ export const eventPayloads = {
    * status; a team changed). Visitors receive only this boolean, never who.
    */
   'widget.availability': z.object({ available: z.boolean() }),
+  /** A workspace tag was created or changed (name, colour). */
+  'tag.updated': z.object({ tag }),
+  'tag.deleted': z.object({ tagId: id }),
+  /** A conversation's tags changed; `tags` is the whole set after the change. */
+  'conversation.tagged': z.object({ conversation, tags: z.array(tag), actorId: id.nullable() }),
 } as const;
 
 export type EventName = keyof typeof eventPayloads;

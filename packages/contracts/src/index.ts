@@ -1,3 +1,4 @@
+export * from './admin-conversations.ts';
 export * from './auth.ts';
 export * from './common.ts';
 export * from './conversations.ts';

@@ -5,6 +5,8 @@ export interface ConversationFilter {
   view: ConversationView;
   status: ConversationStatus;
   q: string;
+  /** Only conversations with this tag. */
+  tagId?: string | null;
 }
 
 export const queryKeys = {

@@ -43,3 +43,14 @@ describe('operator management routes', () => {
     expect(matchRoute(`/w/${ws}/operators/u-1/other`)).toEqual({ name: 'not-found' });
   });
 });
+
+describe('all conversations', () => {
+  it('opens the administrator’s list, and nothing deeper', () => {
+    expect(matchRoute(paths.allConversations(ws))).toEqual({
+      name: 'workspace',
+      workspaceId: ws,
+      section: 'all-conversations',
+    });
+    expect(matchRoute(`/w/${ws}/conversations/x`)).toEqual({ name: 'not-found' });
+  });
+});

@@ -19,7 +19,14 @@ export type Route =
     }
   | { name: 'not-found' };
 
-export type WorkspaceSection = 'home' | 'members' | 'monitoring' | 'settings' | 'operators' | 'audit';
+export type WorkspaceSection =
+  | 'home'
+  | 'members'
+  | 'monitoring'
+  | 'settings'
+  | 'operators'
+  | 'audit'
+  | 'all-conversations';
 export type OperatorPage = 'detail' | 'connections';
 export const settingsPages = ['teams', 'routing', 'statuses', 'widget'] as const;
 export type SettingsPage = (typeof settingsPages)[number];
@@ -57,6 +64,9 @@ export function matchRoute(pathname: string): Route {
   }
   if (first === 'w' && id && parts.length === 3 && third === 'monitoring') {
     return { name: 'workspace', workspaceId: id, section: 'monitoring' };
+  }
+  if (first === 'w' && id && parts.length === 3 && third === 'conversations') {
+    return { name: 'workspace', workspaceId: id, section: 'all-conversations' };
   }
   if (first === 'w' && id && third === 'settings') return matchSettings(id, parts.slice(3));
   if (first === 'w' && id && third === 'operators') return matchOperators(id, parts.slice(3));
@@ -105,6 +115,7 @@ export const paths = {
     `/w/${encodeURIComponent(workspaceId)}/c/${encodeURIComponent(conversationId)}`,
   members: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/members`,
   monitoring: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/monitoring`,
+  allConversations: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/conversations`,
   settings: (workspaceId: string, page: SettingsPage = 'teams') =>
     `/w/${encodeURIComponent(workspaceId)}/settings/${page}`,
   team: (workspaceId: string, teamId: string) =>

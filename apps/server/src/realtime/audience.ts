@@ -60,6 +60,10 @@ const presenters: { [N in EventName]: Presenter } = {
   // Only the boolean, and only to visitors: which operator connected is none of their business.
   'widget.availability': (p: Principal, payload: EventPayload<'widget.availability'>) =>
     p.kind === 'visitor' ? { available: payload.available } : null,
+  'tag.updated': operatorsOnly,
+  'tag.deleted': operatorsOnly,
+  // Tags are the team's own notes on a conversation: never the visitor's.
+  'conversation.tagged': conversationEvent<'conversation.tagged'>(() => null),
   'message.read': conversationEvent<'message.read'>((p) =>
     p.reader === 'operator' ? { conversationId: p.conversationId, reader: p.reader, upTo: p.upTo } : null,
   ),

@@ -141,7 +141,7 @@ describe('hostile input', () => {
   };
 
   const sample = (s: Schema, name: string): unknown => {
-    if (name in ids) return ids[name];
+    if (name in ids && s.type !== 'array') return ids[name];
     if (s.anyOf) return sample(s.anyOf[0]!, name);
     if (s.enum) return s.enum[0];
     switch (s.type) {
@@ -238,6 +238,9 @@ describe('hostile input', () => {
     ids.defaultTeamId = team.body.id;
     const status = await owner.client.post(`${w}/statuses`, { name: 'Lunch' });
     ids.statusId = status.body.id;
+    const tag = await owner.client.post(`${w}/tags`, { name: 'Hostile', colour: '#123456' });
+    ids.tagId = tag.body.id;
+    ids.colour = '#654321';
     const invite = await owner.client.post(`${w}/invites`, { email: 'new@example.com', role: 'operator' });
     ids.inviteId = invite.body.id;
     ids.token = String(invite.body.url).split('/invite/')[1]!;
@@ -253,6 +256,7 @@ describe('hostile input', () => {
     ids.password = 'correct horse battery';
     ids.from = new Date(Date.now() - 3_600_000).toISOString();
     ids.to = new Date().toISOString();
+    ids.country = 'ES';
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
       paths: Record<string, Record<string, Operation>>;
     };

@@ -48,8 +48,8 @@ export function upsertConversation(
   for (const query of lists) {
     const filter = query.queryKey[4] as ConversationFilter | undefined;
     if (!filter || !query.state.data) continue;
-    if (filter.q) {
-      // Which customers a search matches is the server's call.
+    if (filter.q || filter.tagId) {
+      // Which customers a search matches, and which conversations carry a tag, is the server's call.
       void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
       continue;
     }

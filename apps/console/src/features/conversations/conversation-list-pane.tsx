@@ -1,8 +1,9 @@
-import { Badge, SegmentedControl, Stack, Tabs, TextInput } from '@mantine/core';
+import { Badge, SegmentedControl, Select, Stack, Tabs, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { ConversationStatus, ConversationView, WorkspaceMembership } from '@parley/contracts';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useTags } from '../admin-conversations/admin-api.ts';
 import { useQueueSummary, useTeams } from '../routing/routing-api.ts';
 import { ConversationList } from './conversation-list.tsx';
 import classes from './inbox.module.css';
@@ -45,6 +46,8 @@ export function ConversationListPane({ membership, userId, activeId }: Conversat
   const [chosenView, setView] = useState<PaneView>(initial?.view ?? (canViewAll ? 'all' : 'mine'));
   const [status, setStatus] = useState<ConversationStatus>(initial?.status ?? 'open');
   const [search, setSearch] = useState('');
+  const [tagId, setTagId] = useState<string | null>(null);
+  const tags = useTags(membership.id);
   const [q] = useDebouncedValue(search.trim(), 300);
   // Losing conversations.view_all while on "All" falls back to "Mine".
   const view = views.includes(chosenView) ? chosenView : 'mine';
@@ -100,6 +103,17 @@ export function ConversationListPane({ membership, userId, activeId }: Conversat
             onChange={(event) => setSearch(event.currentTarget.value)}
             size="sm"
           />
+          {(tags.data?.length ?? 0) > 0 && (
+            <Select
+              aria-label={t('adminConversations.tags')}
+              placeholder={t('adminConversations.tags')}
+              data={(tags.data ?? []).map((tag) => ({ value: tag.id, label: tag.name }))}
+              value={tagId}
+              onChange={setTagId}
+              size="xs"
+              clearable
+            />
+          )}
           <SegmentedControl
             classNames={{ input: classes.segmentInput }}
             aria-label={t('conversations.statusFilter')}
@@ -124,7 +138,7 @@ export function ConversationListPane({ membership, userId, activeId }: Conversat
               <ConversationList
                 workspaceId={membership.id}
                 userId={userId}
-                filter={{ view: v, status, q }}
+                filter={{ view: v, status, q, tagId }}
                 activeId={activeId}
               />
             )}

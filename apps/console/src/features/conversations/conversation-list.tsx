@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationFilter } from '../../api/query-keys.ts';
 import { LoadError } from '../../components/page-states.tsx';
+import { useTagsOf } from '../admin-conversations/admin-api.ts';
 import { useMembers } from '../members/members-api.ts';
 import { ConversationRow } from './conversation-row.tsx';
 import { useConversationList } from './conversations-api.ts';
@@ -19,6 +20,10 @@ export interface ConversationListProps {
 export function ConversationList({ workspaceId, userId, filter, activeId }: ConversationListProps) {
   const { t } = useTranslation();
   const list = useConversationList(workspaceId, filter);
+  const tagsOf = useTagsOf(
+    workspaceId,
+    (list.data?.pages ?? []).flatMap((page) => page.items.map((c) => c.id)),
+  );
   const members = useMembers(workspaceId);
   const now = useNow();
   const names = useMemo(
@@ -57,6 +62,7 @@ export function ConversationList({ workspaceId, userId, filter, activeId }: Conv
               }
               active={c.id === activeId}
               now={now}
+              tags={tagsOf.data?.[c.id]}
             />
           </li>
         ))}

@@ -1,8 +1,9 @@
-import { Badge, Group, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
-import type { Conversation } from '@parley/contracts';
+import { Badge, Box, Group, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import type { Conversation, Tag } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { handleLinkClick } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
+import { TagBadges } from '../admin-conversations/tags.tsx';
 import { useFormatDateTime } from '../members/format.ts';
 import { useFlashing } from './alerts.ts';
 import { OutOfHoursBadge, useQueuedText } from './conversation-notices.tsx';
@@ -16,6 +17,8 @@ export interface ConversationRowProps {
   assignee: 'me' | string | null;
   active: boolean;
   now: number;
+  /** The conversation's tags, once loaded for the list. */
+  tags?: Tag[];
 }
 
 export function ConversationRow({
@@ -24,6 +27,7 @@ export function ConversationRow({
   assignee,
   active,
   now,
+  tags,
 }: ConversationRowProps) {
   const { t } = useTranslation();
   const relative = useRelativeTime();
@@ -90,6 +94,11 @@ export function ConversationRow({
           <OutOfHoursBadge conversation={c} size="xs" />
         </Group>
       </Group>
+      {tags && tags.length > 0 && (
+        <Box mt={4}>
+          <TagBadges tags={tags} />
+        </Box>
+      )}
     </UnstyledButton>
   );
 }

@@ -87,7 +87,7 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
             flexShrink: 0,
           }}
         >
-          <CustomerSidebar conversation={c} />
+          <CustomerSidebar workspaceId={workspaceId} conversation={c} />
         </Box>
       ) : (
         <Drawer
@@ -97,7 +97,7 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
           title={t('sidebar.title')}
           closeButtonProps={{ 'aria-label': t('common.close') }}
         >
-          <CustomerSidebar conversation={c} />
+          <CustomerSidebar workspaceId={workspaceId} conversation={c} />
         </Drawer>
       )}
     </Flex>

@@ -39,6 +39,7 @@ export function useConversationList(workspaceId: string, filter: ConversationFil
         limit: String(listPageSize),
       });
       if (filter.q) query.set('q', filter.q);
+      if (filter.tagId) query.set('tagId', filter.tagId);
       if (pageParam) query.set('cursor', pageParam);
       return api<ConversationPage>('GET', `${base(workspaceId)}/conversations?${query}`);
     },

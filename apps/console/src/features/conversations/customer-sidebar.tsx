@@ -2,6 +2,7 @@ import { Anchor, Stack, Text, Title } from '@mantine/core';
 import type { ConversationDetail } from '@parley/contracts';
 import { type ReactNode, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConversationTagsEditor } from '../admin-conversations/tags.tsx';
 import { useFormatDateTime } from '../members/format.ts';
 import { customerName } from './format.ts';
 import { safeHref } from './markdown.ts';
@@ -47,7 +48,13 @@ function useLocationText(): (visitor: ConversationDetail['visitor']) => string |
 }
 
 /** Who the customer is and where they are: contact data, custom attributes and the visitor's browser. */
-export function CustomerSidebar({ conversation: c }: { conversation: ConversationDetail }) {
+export function CustomerSidebar({
+  workspaceId,
+  conversation: c,
+}: {
+  workspaceId: string;
+  conversation: ConversationDetail;
+}) {
   const { t } = useTranslation();
   const formatDate = useFormatDateTime();
   const { contact, visitor } = c;
@@ -61,6 +68,7 @@ export function CustomerSidebar({ conversation: c }: { conversation: Conversatio
       <Title order={2} size="h5">
         {customerName(c, t)}
       </Title>
+      <ConversationTagsEditor workspaceId={workspaceId} conversationId={c.id} />
       <Stack component="dl" gap="sm" m={0}>
         <Field label={t('sidebar.name')}>{contact.name}</Field>
         <Field label={t('sidebar.email')}>

@@ -7,6 +7,7 @@ import {
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { queryKeys } from '../../api/query-keys.ts';
+import { adminRefresher } from '../admin-conversations/realtime.ts';
 import { alertFor } from '../conversations/alerts.ts';
 import { applyConversationEvent } from '../conversations/realtime-cache.ts';
 import { resendAfterReconnect } from '../conversations/use-send-message.ts';
@@ -121,12 +122,14 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
     let caughtUp = (lastSeen.get(workspaceId) ?? 0) > 0;
     setState({ status: 'connecting', wasLive: false });
     const monitoring = monitoringRefresher(queryClient, workspaceId);
+    const admin = adminRefresher(queryClient, workspaceId);
     const client = createRealtimeClient({
       url: (after) => realtimeUrl(workspaceId, after),
       after: lastSeen.get(workspaceId) ?? 0,
       onEvent: (event) => {
         invalidateFor(queryClient, workspaceId, userId, event);
         monitoring.onEvent(event);
+        admin.onEvent(event);
         applyConversationEvent(queryClient, workspaceId, userId, event);
         applyRoutingEvent(queryClient, workspaceId, userId, event);
         alertFor(workspaceId, userId, event, live);
@@ -159,6 +162,7 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
     return () => {
       disposed = true;
       monitoring.stop();
+      admin.stop();
       bridge.attach(null);
       lastSeen.set(workspaceId, client.lastSeq);
       client.close();

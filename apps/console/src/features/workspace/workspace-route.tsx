@@ -6,6 +6,7 @@ import { LoadError, MessagePage, PageLoader } from '../../components/page-states
 import { useLocation } from '../../router/history.ts';
 import { Redirect } from '../../router/link.tsx';
 import { type OperatorPage, paths, type SettingsPage, type WorkspaceSection } from '../../router/routes.ts';
+import { AdminConversationsPage } from '../admin-conversations/admin-page.tsx';
 import { useApplySession, useSession } from '../auth/session.ts';
 import { InboxPage } from '../conversations/inbox-page.tsx';
 import { MembersPage } from '../members/members-page.tsx';
@@ -58,6 +59,8 @@ export function WorkspaceRoute({
           operatorId={operatorId}
           page={operatorPage}
         />
+      ) : section === 'all-conversations' ? (
+        <AdminConversationsPage membership={membership} userId={data.user.id} />
       ) : section === 'settings' ? (
         <SettingsRoute membership={membership} page={settings ?? 'teams'} teamId={teamId} />
       ) : (

@@ -56,6 +56,12 @@ export function WorkspaceShell({ session, membership, section, children }: Works
       visible: membership.permissions.includes('monitor'),
     },
     {
+      section: 'all-conversations',
+      to: paths.allConversations(membership.id),
+      label: t('adminConversations.nav'),
+      visible: membership.permissions.includes('conversations.view_all'),
+    },
+    {
       section: 'members',
       to: paths.members(membership.id),
       label: t('shell.members'),

@@ -1,3 +1,4 @@
+import { enAdminConversations } from './en-admin-conversations.ts';
 import { enMonitoring } from './en-monitoring.ts';
 import { enOperators } from './en-operators.ts';
 import { enRouting } from './en-routing.ts';
@@ -256,6 +257,7 @@ export const en = {
   ...enRouting,
   ...enMonitoring,
   ...enOperators,
+  ...enAdminConversations,
 };
 
 export type Translation = typeof en;

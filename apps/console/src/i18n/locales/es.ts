@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { esAdminConversations } from './es-admin-conversations.ts';
 import { esMonitoring } from './es-monitoring.ts';
 import { esOperators } from './es-operators.ts';
 import { esRouting } from './es-routing.ts';
@@ -260,4 +261,5 @@ export const es: Translation = {
   ...esRouting,
   ...esMonitoring,
   ...esOperators,
+  ...esAdminConversations,
 };

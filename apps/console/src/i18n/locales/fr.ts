@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { frAdminConversations } from './fr-admin-conversations.ts';
 import { frMonitoring } from './fr-monitoring.ts';
 import { frOperators } from './fr-operators.ts';
 import { frRouting } from './fr-routing.ts';
@@ -262,4 +263,5 @@ export const fr: Translation = {
   ...frRouting,
   ...frMonitoring,
   ...frOperators,
+  ...frAdminConversations,
 };

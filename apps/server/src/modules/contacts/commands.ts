@@ -2,9 +2,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { contacts, conversations, visitors, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { ensureContact } from '../messages/commands.ts';
 import type { VisitorPrincipal } from '../workspaces/policy.ts';
+import { customerCountry } from './country.ts';
 
 /** `Parley.identify`: the site proves who its user is with HMAC-SHA256(workspace secret, id). */
 export function verifyIdentityHash(widgetSecret: string, id: string, hash: string): boolean {
@@ -91,4 +92,17 @@ export async function updateVisitorContact(
     })
     .where(eq(contacts.id, contactId));
   return contactId;
+}
+
+/** A channel or an operator sets the contact's phone; the customer's country follows it (ADM-3). */
+export async function setContactPhone(
+  tx: Tx,
+  input: { workspaceId: string; contactId: string; phone: string | null },
+): Promise<void> {
+  const [row] = await tx.db
+    .update(contacts)
+    .set({ phone: input.phone, ...(input.phone ? { country: customerCountry(input.phone) } : {}) })
+    .where(and(eq(contacts.workspaceId, input.workspaceId), eq(contacts.id, input.contactId)))
+    .returning({ id: contacts.id });
+  if (!row) throw notFound('contact');
 }

@@ -46,6 +46,7 @@ export async function listConversations(
     view: ConversationView;
     status: Conversation['status'];
     q?: string;
+    tagId?: string;
     limit: number;
     cursor?: string;
   },
@@ -60,6 +61,11 @@ export async function listConversations(
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     filters.push(or(ilike(contacts.name, pattern), ilike(contacts.email, pattern)));
+  }
+  if (query.tagId) {
+    filters.push(
+      sql`EXISTS (SELECT 1 FROM conversation_tags x WHERE x.conversation_id = ${conversations.id} AND x.tag_id = ${query.tagId})`,
+    );
   }
   if (query.cursor) {
     // Keyset on the whole sort key: rows that share a last activity are neither skipped nor repeated.

@@ -11,6 +11,7 @@ import {
 } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { customerCountry } from '../contacts/country.ts';
 import { createConversation } from '../conversations/commands.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
@@ -202,7 +203,7 @@ export async function ensureContact(
   fields: { name?: string | null; email?: string | null } = {},
 ) {
   const [row] = await tx.db
-    .select({ contactId: visitors.contactId })
+    .select({ contactId: visitors.contactId, locale: visitors.locale })
     .from(visitors)
     .where(eq(visitors.id, visitor.visitorId))
     .for('update');
@@ -210,7 +211,13 @@ export async function ensureContact(
   if (row.contactId) return row.contactId;
   const [contact] = await tx.db
     .insert(contacts)
-    .values({ workspaceId: visitor.workspaceId, name: fields.name ?? null, email: fields.email ?? null })
+    .values({
+      workspaceId: visitor.workspaceId,
+      name: fields.name ?? null,
+      email: fields.email ?? null,
+      // Until a phone number says otherwise, the country of the visitor's language (ADM-3).
+      country: customerCountry(null, row.locale),
+    })
     .returning({ id: contacts.id });
   await tx.db.update(visitors).set({ contactId: contact!.id }).where(eq(visitors.id, visitor.visitorId));
   return contact!.id;

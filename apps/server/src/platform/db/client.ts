@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -68,6 +69,8 @@ export async function openDatabase(opts: {
     const pglite = new PGlite({
       ...(opts.inMemory ? {} : { dataDir: path.join(opts.dataDir, 'pg') }),
       ...(opts.template ? { loadDataDir: opts.template } : {}),
+      // Trigram indexes for the administrator's search (ADM-3); the migration creates the extension.
+      extensions: { pg_trgm },
     });
     await pglite.waitReady;
     const db = drizzlePglite(pglite, { schema });

@@ -4,3 +4,4 @@ export * from './schema/conversations.ts';
 export * from './schema/metrics.ts';
 export * from './schema/platform.ts';
 export * from './schema/routing.ts';
+export * from './schema/tags.ts';

@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  smallint,
   text,
   uniqueIndex,
   uuid,
@@ -25,12 +26,15 @@ export const contacts = pgTable(
     name: text('name'),
     email: text('email'),
     phone: text('phone'),
+    /** ISO 3166 code: from the phone number (libphonenumber-js), else the visitor's locale (ADM-3). */
+    country: text('country'),
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('contacts_external_id_key').on(t.workspaceId, t.externalId),
     index('contacts_email_idx').on(t.workspaceId, t.email),
+    index('contacts_country_idx').on(t.workspaceId, t.country),
   ],
 );
 
@@ -134,6 +138,9 @@ export const conversations = pgTable(
     transferCount: integer('transfer_count').notNull().default(0),
     /** The current assignment has no first reply yet ("pending" once the customer waits too). */
     awaitingFirstReply: boolean('awaiting_first_reply').notNull().default(false),
+    rating: smallint('rating'),
+    ratingComment: text('rating_comment'),
+    ratedAt: tstz('rated_at'),
   },
   (t) => [
     uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),

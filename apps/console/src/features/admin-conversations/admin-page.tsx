@@ -1,0 +1,491 @@
+import {
+  ActionIcon,
+  Anchor,
+  Button,
+  Group,
+  Menu,
+  MultiSelect,
+  NumberInput,
+  Paper,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
+import type { AdminRow, AdminSort, WorkspaceMembership } from '@parley/contracts';
+import { type ReactNode, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNotify } from '../../components/notify.ts';
+import { LoadError, PageLoader } from '../../components/page-states.tsx';
+import { useConversation } from '../conversations/conversations-api.ts';
+import { useNow } from '../conversations/format.ts';
+import { TransferDialog } from '../conversations/transfer-dialog.tsx';
+import { useMembers } from '../members/members-api.ts';
+import { formatSeconds } from '../monitoring/monitoring-page.tsx';
+import { useTeams } from '../routing/routing-api.ts';
+import {
+  type AdminFilter,
+  filterBody,
+  useAdminPage,
+  useExport,
+  useHeadline,
+  useStartExport,
+  useTags,
+} from './admin-api.ts';
+import { HistoryDrawer, type HistoryTab } from './history-drawer.tsx';
+import { TagBadges, TagsManager } from './tags.tsx';
+import { channels, useAdminFilter } from './use-admin-filter.ts';
+
+const duration = (ms: number | null) => (ms === null ? '—' : formatSeconds(ms));
+
+function Figure({ label, value, hint }: { label: string; value: ReactNode; hint?: string }) {
+  return (
+    <Paper withBorder p="md">
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text size="xl" fw={700}>
+        {value}
+      </Text>
+      {hint && (
+        <Text size="xs" c="dimmed">
+          {hint}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+function Headline({ workspaceId }: { workspaceId: string }) {
+  const { t } = useTranslation();
+  const headline = useHeadline(workspaceId, true);
+  if (!headline.data) return null;
+  const h = headline.data;
+  return (
+    <SimpleGrid cols={{ base: 2, md: 4 }} aria-label={t('adminConversations.headline')}>
+      <Figure label={t('adminConversations.unassigned')} value={h.unassigned} />
+      <Figure label={t('adminConversations.active')} value={h.active} />
+      <Figure label={t('adminConversations.completedToday')} value={h.completedToday} />
+      <Figure
+        label={t('adminConversations.topTeam')}
+        value={h.topTeamToday?.name ?? '—'}
+        hint={
+          h.topTeamToday
+            ? t('adminConversations.assignments', { count: h.topTeamToday.assignments })
+            : undefined
+        }
+      />
+    </SimpleGrid>
+  );
+}
+
+/** ISO instant ↔ the value of a date input (the local calendar day). */
+const dayOf = (iso: string | null) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+const startOfDay = (day: string, plus = 0) => {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y!, m! - 1, d! + plus).toISOString();
+};
+
+function Filters({
+  workspaceId,
+  filter,
+  set,
+}: {
+  workspaceId: string;
+  filter: AdminFilter;
+  set: (f: Partial<AdminFilter>) => void;
+}) {
+  const { t } = useTranslation();
+  const teams = useTeams(workspaceId);
+  const members = useMembers(workspaceId);
+  const tags = useTags(workspaceId);
+  const [q, setQ] = useState(filter.q);
+  // Typing searches after a short pause, not at every key.
+  useEffect(() => {
+    if (q === filter.q) return;
+    const timer = setTimeout(() => set({ q: q.trim() }), 300);
+    return () => clearTimeout(timer);
+  });
+  return (
+    <Stack gap="xs">
+      <TextInput
+        label={t('adminConversations.search')}
+        placeholder={t('adminConversations.searchPlaceholder')}
+        value={q}
+        onChange={(e) => setQ(e.currentTarget.value)}
+        maxLength={200}
+      />
+      <Group gap="xs" align="end" wrap="wrap">
+        <TextInput
+          type="date"
+          label={t('adminConversations.from')}
+          value={dayOf(filter.from)}
+          onChange={(e) => set({ from: e.currentTarget.value ? startOfDay(e.currentTarget.value) : null })}
+        />
+        <TextInput
+          type="date"
+          label={t('adminConversations.to')}
+          value={filter.to ? dayOf(new Date(Date.parse(filter.to) - 1).toISOString()) : ''}
+          onChange={(e) => set({ to: e.currentTarget.value ? startOfDay(e.currentTarget.value, 1) : null })}
+        />
+        <TextInput
+          label={t('adminConversations.country')}
+          placeholder="ES"
+          w={90}
+          maxLength={2}
+          value={filter.country ?? ''}
+          onChange={(e) => {
+            const v = e.currentTarget.value.toUpperCase();
+            set({ country: /^[A-Z]{2}$/.test(v) ? v : null });
+          }}
+        />
+        <NumberInput
+          label={t('adminConversations.waitingMinutes')}
+          w={170}
+          min={1}
+          value={filter.waitingMinutes ?? ''}
+          onChange={(v) => set({ waitingMinutes: typeof v === 'number' && v > 0 ? v : null })}
+        />
+        <MultiSelect
+          label={t('adminConversations.status')}
+          w={200}
+          data={(['open', 'in_progress', 'closed'] as const).map((s) => ({
+            value: s,
+            label: t(`adminConversations.statuses.${s}`),
+          }))}
+          value={filter.status}
+          onChange={(v) => set({ status: v as AdminFilter['status'] })}
+          clearable
+        />
+        <MultiSelect
+          label={t('adminConversations.team')}
+          w={200}
+          data={(teams.data ?? []).map((team) => ({ value: team.id, label: team.name }))}
+          value={filter.teamId}
+          onChange={(v) => set({ teamId: v })}
+          clearable
+          searchable
+        />
+        <MultiSelect
+          label={t('adminConversations.tags')}
+          w={200}
+          data={(tags.data ?? []).map((tag) => ({ value: tag.id, label: tag.name }))}
+          value={filter.tagId}
+          onChange={(v) => set({ tagId: v })}
+          clearable
+          searchable
+        />
+        <MultiSelect
+          label={t('adminConversations.operator')}
+          w={200}
+          data={(members.data ?? []).map((m) => ({ value: m.userId, label: m.name }))}
+          value={filter.operatorId}
+          onChange={(v) => set({ operatorId: v })}
+          clearable
+          searchable
+        />
+        <MultiSelect
+          label={t('adminConversations.channel')}
+          w={200}
+          data={channels.map((c) => ({ value: c, label: t(`monitoring.channels.${c}`) }))}
+          value={filter.channel}
+          onChange={(v) => set({ channel: v as AdminFilter['channel'] })}
+          clearable
+        />
+        <MultiSelect
+          label={t('adminConversations.rating')}
+          w={160}
+          data={['5', '4', '3', '2', '1', 'none'].map((r) => ({
+            value: r,
+            label: r === 'none' ? t('adminConversations.unrated') : `${r} ★`,
+          }))}
+          value={filter.rating}
+          onChange={(v) => set({ rating: v })}
+          clearable
+        />
+      </Group>
+    </Stack>
+  );
+}
+
+const columns: AdminSort[] = [
+  'customer',
+  'operator',
+  'team',
+  'created',
+  'duration',
+  'rating',
+  'status',
+  'inactivity',
+  'responseFromCreation',
+  'responseFromAssignment',
+  'firstAuthor',
+];
+
+function SortHeader({
+  column,
+  filter,
+  set,
+}: {
+  column: (typeof columns)[number];
+  filter: AdminFilter;
+  set: (f: Partial<AdminFilter>) => void;
+}) {
+  const { t } = useTranslation();
+  const active = filter.sort === column;
+  const label = t(`adminConversations.columns.${column}`);
+  return (
+    <Table.Th aria-sort={active ? (filter.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <UnstyledButton
+        fw={600}
+        fz="sm"
+        onClick={() => set({ sort: column, dir: active && filter.dir === 'asc' ? 'desc' : 'asc' })}
+        aria-label={t('adminConversations.sortBy', { column: label })}
+      >
+        {label} {active ? (filter.dir === 'asc' ? '▲' : '▼') : ''}
+      </UnstyledButton>
+    </Table.Th>
+  );
+}
+
+function RowActions({ row, onOpen }: { row: AdminRow; onOpen: (what: HistoryTab | 'transfer') => void }) {
+  const { t } = useTranslation();
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <ActionIcon variant="subtle" aria-label={t('adminConversations.actionsFor', { number: row.number })}>
+          ⋮
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item onClick={() => onOpen('conversation')}>{t('adminConversations.viewHistory')}</Menu.Item>
+        <Menu.Item onClick={() => onOpen('notes')}>{t('adminConversations.viewNotes')}</Menu.Item>
+        {row.status !== 'closed' && (
+          <Menu.Item onClick={() => onOpen('transfer')}>{t('adminConversations.transfer')}</Menu.Item>
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+function TransferFor({
+  workspaceId,
+  userId,
+  conversationId,
+  onClose,
+}: {
+  workspaceId: string;
+  userId: string;
+  conversationId: string;
+  onClose: () => void;
+}) {
+  const conversation = useConversation(workspaceId, conversationId);
+  if (!conversation.data) return null;
+  return (
+    <TransferDialog
+      workspaceId={workspaceId}
+      userId={userId}
+      conversation={conversation.data}
+      opened
+      onClose={onClose}
+    />
+  );
+}
+
+function ExportButtons({ workspaceId, filter }: { workspaceId: string; filter: AdminFilter }) {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const start = useStartExport(workspaceId);
+  const [exportId, setExportId] = useState<string | null>(null);
+  const job = useExport(workspaceId, exportId);
+  const run = (format: 'csv' | 'xlsx') =>
+    start.mutate(
+      { format, ...filterBody(filter) },
+      { onSuccess: (created) => setExportId(created.id), onError: (error) => notify.error(error) },
+    );
+  const progress = job.data?.total ? Math.round((job.data.rows / job.data.total) * 100) : 0;
+  return (
+    <Group gap="xs">
+      <Button variant="default" onClick={() => run('csv')} loading={start.isPending}>
+        {t('adminConversations.exportCsv')}
+      </Button>
+      <Button variant="default" onClick={() => run('xlsx')} loading={start.isPending}>
+        {t('adminConversations.exportXlsx')}
+      </Button>
+      {job.data && job.data.status !== 'done' && job.data.status !== 'failed' && (
+        <Stack gap={2} w={160} role="status">
+          <Text size="xs">
+            {t('adminConversations.exporting', { rows: job.data.rows, total: job.data.total ?? '…' })}
+          </Text>
+          <Progress value={progress} aria-label={t('adminConversations.exportProgress')} />
+        </Stack>
+      )}
+      {job.data?.status === 'done' && job.data.downloadUrl && (
+        <Anchor href={job.data.downloadUrl} download>
+          {t('adminConversations.download', { rows: job.data.rows, format: job.data.format.toUpperCase() })}
+        </Anchor>
+      )}
+      {job.data?.status === 'failed' && (
+        <Text c="red" size="sm" role="alert">
+          {t('adminConversations.exportFailed')}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+/** ADM-1…5: every conversation of the workspace, filtered, sorted, exported; history and transfer. */
+export function AdminConversationsPage({
+  membership,
+  userId,
+}: {
+  membership: WorkspaceMembership;
+  userId: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const [filter, setFilter] = useAdminFilter();
+  // Keyset pages: the cursors of the pages before this one, so "previous" goes back exactly.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const filterKey = JSON.stringify(filter);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts from the first page
+  useEffect(() => setCursors([null]), [filterKey]);
+  const cursor = cursors.at(-1) ?? null;
+  const page = useAdminPage(membership.id, filter, cursor);
+  const [open, setOpen] = useState<{ row: AdminRow; what: HistoryTab | 'transfer' } | null>(null);
+  const [tagsOpened, setTagsOpened] = useState(false);
+  const now = useNow(30_000);
+  const canSeeAll = membership.permissions.includes('conversations.view_all');
+  const canExport = membership.permissions.includes('export');
+  const canManageTags = membership.permissions.includes('workspace.manage');
+  const date = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'short', timeStyle: 'short' });
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" wrap="wrap">
+        <Title order={1} size="h2">
+          {t('adminConversations.title')}
+        </Title>
+        <Group gap="xs">
+          {canManageTags && (
+            <Button variant="default" onClick={() => setTagsOpened(true)}>
+              {t('adminConversations.manageTags')}
+            </Button>
+          )}
+          {canExport && <ExportButtons workspaceId={membership.id} filter={filter} />}
+        </Group>
+      </Group>
+      {canSeeAll && <Headline workspaceId={membership.id} />}
+      <Filters workspaceId={membership.id} filter={filter} set={setFilter} />
+      {page.isPending ? (
+        <PageLoader />
+      ) : page.isError ? (
+        <LoadError onRetry={() => void page.refetch()} />
+      ) : (
+        <>
+          <Text size="sm" c="dimmed" role="status">
+            {t(page.data.total.exact ? 'adminConversations.total' : 'adminConversations.totalAtLeast', {
+              count: page.data.total.count,
+              formatted: page.data.total.count.toLocaleString(i18n.resolvedLanguage),
+            })}
+          </Text>
+          <Table.ScrollContainer minWidth={1200}>
+            <Table striped highlightOnHover aria-label={t('adminConversations.title')}>
+              <Table.Thead>
+                <Table.Tr>
+                  {columns.map((c) => (
+                    <SortHeader key={c} column={c} filter={filter} set={setFilter} />
+                  ))}
+                  <Table.Th>{t('adminConversations.tags')}</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>{t('adminConversations.actions')}</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {page.data.items.map((r) => (
+                  <Table.Tr key={r.id} data-conversation={r.id}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {r.customer.name ?? r.customer.phone ?? r.customer.email ?? `#${r.number}`}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {[r.customer.phone, t(`monitoring.channels.${r.channel}`), r.customer.country]
+                          .filter(Boolean)
+                          .join(' · ')}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{r.operator?.name ?? '—'}</Table.Td>
+                    <Table.Td>{r.team?.name ?? '—'}</Table.Td>
+                    <Table.Td>{date.format(new Date(r.createdAt))}</Table.Td>
+                    <Table.Td>{duration(r.durationMs)}</Table.Td>
+                    <Table.Td>{r.rating === null ? '—' : `${r.rating} ★`}</Table.Td>
+                    <Table.Td>{t(`adminConversations.statuses.${r.status}`)}</Table.Td>
+                    <Table.Td>{duration(Math.max(0, now - Date.parse(r.lastActivityAt)))}</Table.Td>
+                    <Table.Td>{duration(r.responseFromCreationMs)}</Table.Td>
+                    <Table.Td>{duration(r.responseFromAssignmentMs)}</Table.Td>
+                    <Table.Td>
+                      {r.firstAuthor ? t(`adminConversations.firstAuthors.${r.firstAuthor}`) : '—'}
+                    </Table.Td>
+                    <Table.Td>
+                      <TagBadges tags={r.tags} />
+                    </Table.Td>
+                    <Table.Td>
+                      <RowActions row={r} onOpen={(what) => setOpen({ row: r, what })} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {page.data.items.length === 0 && <Text c="dimmed">{t('adminConversations.empty')}</Text>}
+          <Group justify="center">
+            <Button
+              variant="default"
+              disabled={cursors.length < 2}
+              onClick={() => setCursors((c) => c.slice(0, -1))}
+            >
+              {t('adminConversations.previous')}
+            </Button>
+            <Button
+              variant="default"
+              disabled={!page.data.nextCursor}
+              onClick={() => page.data.nextCursor && setCursors((c) => [...c, page.data.nextCursor])}
+            >
+              {t('adminConversations.next')}
+            </Button>
+          </Group>
+        </>
+      )}
+      {open && open.what !== 'transfer' && (
+        <HistoryDrawer
+          workspaceId={membership.id}
+          conversationId={open.row.id}
+          number={open.row.number}
+          tab={open.what}
+          onTab={(what) => setOpen({ ...open, what })}
+          onClose={() => setOpen(null)}
+        />
+      )}
+      {open?.what === 'transfer' && (
+        <TransferFor
+          workspaceId={membership.id}
+          userId={userId}
+          conversationId={open.row.id}
+          onClose={() => setOpen(null)}
+        />
+      )}
+      {canManageTags && (
+        <TagsManager workspaceId={membership.id} opened={tagsOpened} onClose={() => setTagsOpened(false)} />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,192 @@
+import type { Writable } from 'node:stream';
+import type { AdminFilters, AdminRow, AdminSort, ConversationExport } from '@parley/contracts';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { defineJob, enqueue } from '../../jobs/queue.ts';
+import type { Queryable } from '../../platform/db/client.ts';
+import { conversationExports, users } from '../../platform/db/schema.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { notFound } from '../../platform/errors.ts';
+import { type Column, type TableFormat, writeTable } from '../../platform/tabular.ts';
+import { recordAudit } from '../audit/log.ts';
+import { authorize, type OperatorPrincipal, operatorPrincipal } from '../workspaces/policy.ts';
+import { findMembership } from '../workspaces/queries.ts';
+import { adminWhere, allAdminRows } from './queries.ts';
+
+interface ExportQuery {
+  filters: AdminFilters;
+  sort: AdminSort;
+  dir: 'asc' | 'desc';
+  /** "Now" of the request, so "waiting more than N minutes" exports what was on screen. */
+  now: string;
+}
+
+const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
+
+/** The export's columns: the list's, with times in seconds. */
+export const exportColumns: Column<AdminRow & { inactivityMs: number }>[] = [
+  { header: 'Number', value: (r) => r.number },
+  { header: 'Customer', value: (r) => r.customer.name },
+  { header: 'Phone', value: (r) => r.customer.phone },
+  { header: 'E-mail', value: (r) => r.customer.email },
+  { header: 'External id', value: (r) => r.customer.externalId },
+  { header: 'Country', value: (r) => r.customer.country },
+  { header: 'Channel', value: (r) => r.channel },
+  { header: 'Operator', value: (r) => r.operator?.name },
+  { header: 'Team', value: (r) => r.team?.name },
+  { header: 'Created', value: (r) => new Date(r.createdAt) },
+  { header: 'Duration (s)', value: (r) => seconds(r.durationMs) },
+  { header: 'Rating', value: (r) => r.rating },
+  { header: 'Status', value: (r) => r.status },
+  { header: 'Inactivity (s)', value: (r) => seconds(r.inactivityMs) },
+  { header: 'Response from creation (s)', value: (r) => seconds(r.responseFromCreationMs) },
+  { header: 'Response from assignment (s)', value: (r) => seconds(r.responseFromAssignmentMs) },
+  { header: 'First message by', value: (r) => r.firstAuthor },
+  { header: 'Tags', value: (r) => r.tags.map((t) => t.name).join(', ') },
+  { header: 'Id', value: (r) => r.id },
+];
+
+function present(row: typeof conversationExports.$inferSelect, workspaceId: string): ConversationExport {
+  return {
+    id: row.id,
+    format: row.format,
+    status: row.status,
+    rows: row.rows,
+    total: row.total,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    downloadUrl: row.status === 'done' ? `/api/workspaces/${workspaceId}/exports/${row.id}/file` : null,
+    error: row.error,
+  };
+}
+
+/** Asks for an export of exactly what the list shows with these filters (all rows); runs as a job. */
+export async function createExport(
+  tx: Tx,
+  input: {
+    actor: OperatorPrincipal;
+    format: TableFormat;
+    filters: AdminFilters;
+    sort: AdminSort;
+    dir: 'asc' | 'desc';
+  },
+  now: Date = new Date(),
+): Promise<ConversationExport> {
+  const { actor } = input;
+  authorize(actor, 'export');
+  const query: ExportQuery = {
+    filters: input.filters,
+    sort: input.sort,
+    dir: input.dir,
+    now: now.toISOString(),
+  };
+  const [row] = await tx.db
+    .insert(conversationExports)
+    .values({
+      workspaceId: actor.workspaceId,
+      userId: actor.userId,
+      format: input.format,
+      query: { ...query },
+    })
+    .returning();
+  await recordAudit(tx.db, actor, {
+    action: 'export.created',
+    target: { type: 'conversation_export', id: row!.id },
+    after: { format: input.format, ...query },
+  });
+  await enqueue(tx.db, exportJob.name, { exportId: row!.id });
+  return present(row!, actor.workspaceId);
+}
+
+/** The actor's own exports: nobody else's file is reachable. */
+export async function getExport(db: Queryable, actor: OperatorPrincipal, exportId: string) {
+  const [row] = await db
+    .select()
+    .from(conversationExports)
+    .where(
+      and(
+        eq(conversationExports.workspaceId, actor.workspaceId),
+        eq(conversationExports.id, exportId),
+        eq(conversationExports.userId, actor.userId),
+      ),
+    );
+  if (!row) throw notFound('export');
+  return { row, export: present(row, actor.workspaceId) };
+}
+
+export async function listExports(db: Queryable, actor: OperatorPrincipal): Promise<ConversationExport[]> {
+  const rows = await db
+    .select()
+    .from(conversationExports)
+    .where(
+      and(
+        eq(conversationExports.workspaceId, actor.workspaceId),
+        eq(conversationExports.userId, actor.userId),
+      ),
+    )
+    .orderBy(desc(conversationExports.createdAt))
+    .limit(10);
+  return rows.map((r) => present(r, actor.workspaceId));
+}
+
+export const exportFileName = (row: { createdAt: Date; format: string }) =>
+  `conversations-${row.createdAt.toISOString().slice(0, 19).replaceAll(':', '-')}.${row.format}`;
+
+/**
+ * Writes the file: the list's own keyset pages, one at a time, streamed into storage (memory stays
+ * flat whatever the size), with the rows done so far stored every 1,000 rows for the progress bar.
+ * The actor's permissions are read again: someone who lost `export` meanwhile gets nothing.
+ */
+export const exportJob = defineJob<{ exportId: string }>({
+  name: 'admin.export',
+  maxAttempts: 2,
+  async handle({ exportId }, { db, app }) {
+    const [row] = await db.select().from(conversationExports).where(eq(conversationExports.id, exportId));
+    if (!row || row.status === 'done') return;
+    const fail = (error: string) =>
+      db
+        .update(conversationExports)
+        .set({ status: 'failed', error, finishedAt: new Date() })
+        .where(eq(conversationExports.id, exportId));
+    const [membership, [user]] = await Promise.all([
+      findMembership(db, row.workspaceId, row.userId),
+      db.select({ name: users.name }).from(users).where(eq(users.id, row.userId)),
+    ]);
+    if (!membership || !user) return void (await fail('the member left the workspace'));
+    const actor = operatorPrincipal({
+      userId: row.userId,
+      name: user.name,
+      sessionId: 'export',
+      workspaceId: row.workspaceId,
+      role: membership.role,
+      grants: membership.permissions,
+    });
+    if (!actor.permissions.has('export')) return void (await fail('permission export was withdrawn'));
+    const query = row.query as unknown as ExportQuery;
+    const now = new Date(query.now);
+    const [{ n }] = (
+      await db.execute(sql`SELECT count(*) AS n FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+        WHERE ${adminWhere(actor, query.filters, now)}`)
+    ).rows as [{ n: string | number }];
+    await db
+      .update(conversationExports)
+      .set({ status: 'running', total: Number(n), rows: 0 })
+      .where(eq(conversationExports.id, exportId));
+    const key = `exports/${row.workspaceId}/${row.id}.${row.format}`;
+    const out = await app.storage.writeStream(key);
+    const rows = (async function* () {
+      for await (const r of allAdminRows(db, actor, query, now)) {
+        yield { ...r, inactivityMs: now.getTime() - Date.parse(r.lastActivityAt) };
+      }
+    })();
+    const written = await writeTable(row.format, exportColumns, rows, out, async (count) => {
+      if (count % 1000 === 0) {
+        await db.update(conversationExports).set({ rows: count }).where(eq(conversationExports.id, exportId));
+      }
+    });
+    const size = (out as Writable & { bytesWritten?: number }).bytesWritten ?? null;
+    await db
+      .update(conversationExports)
+      .set({ status: 'done', rows: written, size, storageKey: key, finishedAt: new Date() })
+      .where(eq(conversationExports.id, exportId));
+  },
+});

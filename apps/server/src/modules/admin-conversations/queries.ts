@@ -1,0 +1,253 @@
+import type { AdminFilters, AdminListQuery, AdminPage, AdminRow, AdminSort, Tag } from '@parley/contracts';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import type { OperatorPrincipal } from '../workspaces/policy.ts';
+import { fromAssignment, makeCursor, orderOf, parseCursor } from './sorts.ts';
+
+/** Counting stops here: past it the list says "10,000+" and the count stays a bounded index read. */
+export const COUNT_CAP = 10_000;
+
+const escapeLike = (q: string) => q.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+const uuidList = (ids: readonly string[]) =>
+  sql`ARRAY[${sql.join(
+    ids.map((i) => sql`${i}`),
+    sql`, `,
+  )}]::uuid[]`;
+const textList = (values: readonly string[]) =>
+  sql`ARRAY[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
+
+/**
+ * The WHERE of the list and its export: the workspace, what the actor may see (SPEC §1: without
+ * `conversations.view_all`, their own and the unassigned queue — `conversations/policy.ts`), then the
+ * filters (ADM-3).
+ */
+export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date = new Date()): SQL {
+  const parts: SQL[] = [sql`c.workspace_id = ${actor.workspaceId}`];
+  if (!actor.permissions.has('conversations.view_all')) {
+    parts.push(sql`(c.assignee_id IS NULL OR c.assignee_id = ${actor.userId})`);
+  }
+  if (f.from) parts.push(sql`c.created_at >= ${new Date(f.from).toISOString()}::timestamptz`);
+  if (f.to) parts.push(sql`c.created_at < ${new Date(f.to).toISOString()}::timestamptz`);
+  if (f.country) parts.push(sql`ct.country = ${f.country}`);
+  if (f.waitingMinutes) {
+    const since = new Date(now.getTime() - f.waitingMinutes * 60_000).toISOString();
+    parts.push(sql`c.status <> 'closed' AND c.burst_started_at < ${since}::timestamptz`);
+  }
+  if (f.status?.length) {
+    const ors = f.status.map((s) =>
+      s === 'closed'
+        ? sql`c.status = 'closed'`
+        : s === 'open'
+          ? sql`(c.status <> 'closed' AND c.assignee_id IS NULL)`
+          : sql`(c.status <> 'closed' AND c.assignee_id IS NOT NULL)`,
+    );
+    parts.push(sql`(${sql.join(ors, sql` OR `)})`);
+  }
+  if (f.teamId?.length) parts.push(sql`c.team_id = ANY(${uuidList(f.teamId)})`);
+  if (f.operatorId?.length) parts.push(sql`c.assignee_id = ANY(${uuidList(f.operatorId)})`);
+  if (f.channel?.length) parts.push(sql`c.channel = ANY(${textList(f.channel)})`);
+  if (f.rating?.length) {
+    const stars = f.rating.filter((r) => r !== 'none').map(Number);
+    const ors: SQL[] = [];
+    if (stars.length)
+      ors.push(
+        sql`c.rating = ANY(ARRAY[${sql.join(
+          stars.map((s) => sql`${s}`),
+          sql`, `,
+        )}]::int[])`,
+      );
+    if (f.rating.includes('none')) ors.push(sql`c.rating IS NULL`);
+    parts.push(sql`(${sql.join(ors, sql` OR `)})`);
+  }
+  if (f.tagId?.length) {
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM conversation_tags x WHERE x.conversation_id = c.id AND x.tag_id = ANY(${uuidList(f.tagId)}))`,
+    );
+  }
+  if (f.q) {
+    // Through the trigram index on contacts, then each contact's conversations by contact id.
+    parts.push(sql`c.contact_id IN (SELECT ct2.id FROM contacts ct2 WHERE ct2.workspace_id = ${actor.workspaceId}
+      AND ${searchableOf('ct2')} ILIKE ${`%${escapeLike(f.q)}%`})`);
+  }
+  return sql.join(parts, sql` AND `);
+}
+
+/** The customer fields the trigram index covers (migration 0009: keep identical). */
+function searchableOf(alias: string): SQL {
+  const a = sql.raw(alias);
+  return sql`(coalesce(${a}.name, '') || ' ' || coalesce(${a}.email, '') || ' ' || coalesce(${a}.phone, '') || ' ' || coalesce(${a}.external_id, ''))`;
+}
+
+const from = sql`FROM conversations c
+  JOIN contacts ct ON ct.id = c.contact_id
+  LEFT JOIN users u ON u.id = c.assignee_id
+  LEFT JOIN teams t ON t.id = c.team_id`;
+
+interface RawRow extends Record<string, unknown> {
+  id: string;
+  number: number;
+  channel: AdminRow['channel'];
+  contact_id: string;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  contact_external_id: string | null;
+  contact_country: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  team_id: string | null;
+  team_name: string | null;
+  created_at: string | Date;
+  closed_at: string | Date | null;
+  duration_ms: string | number | null;
+  rating: number | null;
+  status_rank: number;
+  last_activity_at: string | Date;
+  response_creation_ms: string | number | null;
+  response_assignment_ms: string | number | null;
+  first_author: 'contact' | 'operator' | null;
+  burst_started_at: string | Date | null;
+  sort_key: string;
+}
+
+const columns = sql`c.id, c.number, c.channel, ct.id AS contact_id, ct.name AS contact_name, ct.phone AS contact_phone,
+  ct.email AS contact_email, ct.external_id AS contact_external_id, ct.country AS contact_country,
+  c.assignee_id, u.name AS assignee_name, c.team_id, t.name AS team_name, c.created_at, c.closed_at,
+  (extract(epoch FROM c.closed_at - c.created_at) * 1000)::bigint AS duration_ms, c.rating,
+  (CASE WHEN c.status = 'closed' THEN 2 WHEN c.assignee_id IS NULL THEN 0 ELSE 1 END) AS status_rank,
+  c.last_activity_at,
+  (extract(epoch FROM c.first_operator_reply_at - c.created_at) * 1000)::bigint AS response_creation_ms,
+  (extract(epoch FROM ${fromAssignment}) * 1000)::bigint AS response_assignment_ms,
+  c.first_author, c.burst_started_at`;
+
+const iso = (v: string | Date) => new Date(v).toISOString();
+const num = (v: string | number | null) => (v === null ? null : Number(v));
+const statuses = ['open', 'in_progress', 'closed'] as const;
+
+function present(r: RawRow, tags: Tag[]): AdminRow {
+  return {
+    id: r.id,
+    number: Number(r.number),
+    channel: r.channel,
+    customer: {
+      id: r.contact_id,
+      name: r.contact_name,
+      phone: r.contact_phone,
+      email: r.contact_email,
+      externalId: r.contact_external_id,
+      country: r.contact_country,
+    },
+    operator: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? '' } : null,
+    team: r.team_id ? { id: r.team_id, name: r.team_name ?? '' } : null,
+    createdAt: iso(r.created_at),
+    closedAt: r.closed_at ? iso(r.closed_at) : null,
+    durationMs: num(r.duration_ms),
+    rating: r.rating === null ? null : Number(r.rating),
+    status: statuses[Number(r.status_rank)]!,
+    lastActivityAt: iso(r.last_activity_at),
+    responseFromCreationMs: num(r.response_creation_ms),
+    responseFromAssignmentMs: num(r.response_assignment_ms),
+    firstAuthor: r.first_author,
+    waitingSince: r.burst_started_at && Number(r.status_rank) !== 2 ? iso(r.burst_started_at) : null,
+    tags,
+  };
+}
+
+async function tagsOf(db: Queryable, ids: string[]): Promise<Map<string, Tag[]>> {
+  const byConversation = new Map<string, Tag[]>();
+  if (ids.length === 0) return byConversation;
+  const result = await db.execute(sql`SELECT x.conversation_id, g.id, g.name, g.colour
+    FROM conversation_tags x JOIN tags g ON g.id = x.tag_id
+    WHERE x.conversation_id = ANY(${uuidList(ids)}) ORDER BY g.name`);
+  for (const r of result.rows as { conversation_id: string; id: string; name: string; colour: string }[]) {
+    const list = byConversation.get(r.conversation_id) ?? [];
+    list.push({ id: r.id, name: r.name, colour: r.colour });
+    byConversation.set(r.conversation_id, list);
+  }
+  return byConversation;
+}
+
+/** One page of rows after `cursor` (the key printed by the database and the id of the last row). */
+export async function adminPageRows(
+  db: Queryable,
+  actor: OperatorPrincipal,
+  query: {
+    filters: AdminFilters;
+    sort: AdminSort;
+    dir: 'asc' | 'desc';
+    limit: number;
+    after?: { key: string; id: string };
+  },
+  now: Date = new Date(),
+): Promise<{ rows: AdminRow[]; last: { key: string; id: string } | null; more: boolean }> {
+  const { key, order, after } = orderOf(query.sort, query.dir, query.after);
+  const where = adminWhere(actor, query.filters, now);
+  const result = await db.execute(sql`SELECT ${columns}, (${key})::text AS sort_key ${from}
+    WHERE ${where}${after ? sql` AND ${after}` : sql``}
+    ORDER BY ${order} LIMIT ${query.limit + 1}`);
+  const raw = result.rows as RawRow[];
+  const page = raw.slice(0, query.limit);
+  const tags = await tagsOf(
+    db,
+    page.map((r) => r.id),
+  );
+  const lastRaw = page.at(-1);
+  return {
+    rows: page.map((r) => present(r, tags.get(r.id) ?? [])),
+    last: lastRaw ? { key: lastRaw.sort_key, id: lastRaw.id } : null,
+    more: raw.length > query.limit,
+  };
+}
+
+/** How many rows match, counted up to COUNT_CAP + 1 (an index walk bounded whatever the table size). */
+export async function countAdmin(
+  db: Queryable,
+  actor: OperatorPrincipal,
+  filters: AdminFilters,
+  now: Date = new Date(),
+): Promise<{ count: number; exact: boolean }> {
+  const result = await db.execute(sql`SELECT count(*) AS n FROM (SELECT 1 ${from}
+    WHERE ${adminWhere(actor, filters, now)} LIMIT ${COUNT_CAP + 1}) s`);
+  const n = Number((result.rows[0] as { n: string | number }).n);
+  return n > COUNT_CAP ? { count: COUNT_CAP, exact: false } : { count: n, exact: true };
+}
+
+/** ADM-2: a page of the administrator's list with its (capped) total. */
+export async function listAdminConversations(
+  db: Queryable,
+  actor: OperatorPrincipal,
+  query: AdminListQuery,
+  now: Date = new Date(),
+): Promise<AdminPage> {
+  const { sort, dir, limit, cursor, ...filters } = query;
+  const after = cursor ? parseCursor(cursor, sort) : undefined;
+  const [page, total] = await Promise.all([
+    adminPageRows(db, actor, { filters, sort, dir, limit, after }, now),
+    countAdmin(db, actor, filters, now),
+  ]);
+  return {
+    items: page.rows,
+    nextCursor: page.more && page.last ? makeCursor(page.last.key, page.last.id) : null,
+    total,
+  };
+}
+
+/** Every row matching, page by page on the same keyset (an export: memory holds one page). */
+export async function* allAdminRows(
+  db: Queryable,
+  actor: OperatorPrincipal,
+  query: { filters: AdminFilters; sort: AdminSort; dir: 'asc' | 'desc' },
+  now: Date = new Date(),
+  pageSize = 1000,
+): AsyncGenerator<AdminRow> {
+  let after: { key: string; id: string } | undefined;
+  for (;;) {
+    const page = await adminPageRows(db, actor, { ...query, limit: pageSize, after }, now);
+    yield* page.rows;
+    if (!page.more || !page.last) return;
+    after = page.last;
+  }
+}

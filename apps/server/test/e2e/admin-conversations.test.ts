@@ -1,0 +1,181 @@
+import { eq } from 'drizzle-orm';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setContactPhone } from '../../src/modules/contacts/commands.ts';
+import { contacts } from '../../src/platform/db/schema.ts';
+import { transaction } from '../../src/platform/db/tx.ts';
+import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
+import { Client, openSocket, startTestServer, type TestServer, waitFor } from '../harness.ts';
+
+/**
+ * ADM-1…5 in Chromium on the demo workspace: an admin filters by team and tag, searches a phone
+ * number, sorts by response time, opens the history and the notes, transfers a conversation to a
+ * team, and exports the filtered list; the downloaded file has the rows on screen.
+ */
+describe.runIf(browserAvailable)('administrator conversations view in Chromium', { timeout: 180_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
+    ({ browser, close: closeBrowser } = await launchBrowser());
+  }, 60_000);
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.close();
+  });
+
+  const login = async (email: string) => {
+    const client = new Client(server.url);
+    const res = await client.post('/api/auth/login', { email, password: 'demo-password' });
+    expect(res.status).toBe(200);
+    return { client, workspaceId: res.body.currentWorkspaceId as string };
+  };
+
+  it('filters, searches, sorts, reads history and notes, transfers and exports', async () => {
+    const db = server.parley.ctx.db;
+    const { client: adminApi, workspaceId } = await login('admin@demo.parley.test');
+    const w = `/api/workspaces/${workspaceId}`;
+    // A tag on Tom's conversation, a phone on Lucía, a note on Priya's.
+    const vip = await adminApi.post(`${w}/tags`, { name: 'vip', colour: '#c2410c' });
+    expect(vip.status).toBe(200);
+    const list = (await adminApi.get(`${w}/admin/conversations?limit=50`)).body.items as {
+      id: string;
+      customer: { id: string; name: string };
+      status: string;
+    }[];
+    const byName = (name: string) => list.find((r) => r.customer.name === name)!;
+    expect(
+      (await adminApi.put(`${w}/conversations/${byName('Tom Becker').id}/tags`, { tagIds: [vip.body.id] }))
+        .status,
+    ).toBe(200);
+    await transaction(db, (tx) =>
+      setContactPhone(tx, {
+        workspaceId,
+        contactId: byName('Lucía Fernández').customer.id,
+        phone: '+34 612 345 678',
+      }),
+    );
+    expect(
+      (
+        await db
+          .select()
+          .from(contacts)
+          .where(eq(contacts.id, byName('Lucía Fernández').customer.id))
+      )[0]!.country,
+    ).toBe('ES');
+    const note = await adminApi.post(`${w}/conversations/${byName('Priya Shah').id}/messages`, {
+      clientId: 'admin-note-1',
+      text: 'Customer asked for a refund twice',
+      private: true,
+    });
+    expect(note.status).toBe(200);
+    // Oscar has a console open and is Connected: the Support team can receive a transfer.
+    const oscar = await login('oscar@demo.parley.test');
+    const socket = await openSocket(
+      server.url,
+      `/api/realtime?workspaceId=${workspaceId}`,
+      oscar.client.cookie,
+    );
+    await waitFor(() => socket.messages.some((m) => m.type === 'ready'), 15_000);
+    expect((await oscar.client.put(`${w}/me/status`, { status: 'connected' })).status).toBe(200);
+
+    const context = await browser.newContext({
+      locale: 'en-US',
+      acceptDownloads: true,
+      viewport: { width: 1500, height: 1000 },
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill('admin@demo.parley.test');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'All conversations' }).click();
+    await page.getByRole('heading', { name: 'Conversations', exact: true }).waitFor();
+    const rows = page.locator('tbody tr');
+    const total = page.getByText(/^\d+ conversations?$/);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(list.length);
+    // Headline figures, from the metrics module.
+    await expect.poll(() => page.getByText('Active chats').isVisible()).toBe(true);
+
+    // Team, then tag: the URL carries both.
+    const pick = async (label: string, option: string) => {
+      await page.getByRole('combobox', { name: label, exact: true }).click();
+      await page.getByRole('option', { name: option, exact: true }).click();
+      await page.keyboard.press('Escape');
+    };
+    await pick('Team', 'Support');
+    await expect.poll(() => new URL(page.url()).searchParams.get('teamId')).toBeTruthy();
+    await pick('Tags', 'vip');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => rows.first().textContent()).toContain('Tom Becker');
+    await expect.poll(() => total.textContent()).toBe('1 conversation');
+    // A reload keeps the filtered view.
+    await page.reload();
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    await page.goto(`${server.url}/w/${workspaceId}/conversations`);
+
+    // Search by phone number.
+    await page.getByRole('textbox', { name: 'Search' }).fill('612 345');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => rows.first().textContent()).toContain('Lucía Fernández');
+    await page.getByRole('textbox', { name: 'Search' }).fill('');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(list.length);
+
+    // Sort by response time from creation: ascending, unanswered last.
+    await page.getByRole('button', { name: 'Sort by Response (creation)' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('responseFromCreation');
+    await expect
+      .poll(() => page.locator('th[aria-sort="ascending"]').textContent())
+      .toContain('Response (creation)');
+    await expect.poll(async () => (await rows.last().textContent()) ?? '').toContain('Lucía Fernández');
+
+    // History and notes of Priya's conversation.
+    const priya = rows.filter({ hasText: 'Priya Shah' });
+    await priya.getByRole('button', { name: /^Actions for conversation/ }).click();
+    await page.getByRole('menuitem', { name: 'Conversation history' }).click();
+    const drawer = page.getByRole('dialog');
+    await expect
+      .poll(() => drawer.locator('[data-history="conversation"] [data-message]').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await page.getByRole('tab', { name: 'Notes' }).click();
+    await expect
+      .poll(() => drawer.locator('[data-history="notes"]').textContent())
+      .toContain('Customer asked for a refund twice');
+    await page.screenshot({ path: screenshotPath('admin-conversations-history') });
+    await page.getByRole('button', { name: 'Close' }).first().click();
+
+    // Transfer Anna's conversation with Tom to the Support team: its rule gives it to Oscar, the one
+    // other member who is Connected (Lucía, who was queued, went to him when he connected).
+    const tom = rows.filter({ hasText: 'Tom Becker' });
+    await tom.getByRole('button', { name: /^Actions for conversation/ }).click();
+    await page.getByRole('menuitem', { name: 'Transfer' }).click();
+    await page.getByRole('radio', { name: 'To a team' }).check();
+    await page.getByRole('dialog').getByLabel('Team', { exact: true }).first().click();
+    await page.getByRole('option', { name: /^Support — [1-9]\d* available/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Transfer conversation' }).click();
+    // The row follows live: assigned to Oscar, in progress.
+    await expect.poll(() => tom.textContent(), { timeout: 15_000 }).toContain('Oscar Operator');
+    await expect.poll(() => tom.textContent()).toContain('In progress');
+
+    // Export the filtered list (team Support): the file has the rows on screen.
+    await pick('Team', 'Support');
+    await expect.poll(() => new URL(page.url()).searchParams.get('teamId')).toBeTruthy();
+    const onScreen = await page.locator('tbody tr td:first-child p:first-child').allTextContents();
+    expect(onScreen.length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const link = page.getByRole('link', { name: /^Download CSV/ });
+    await link.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('admin-conversations'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = await download.path();
+    const text = (await import('node:fs')).readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    const lines = text.trim().split(/\r?\n/);
+    const header = lines[0]!.split(',');
+    const customerAt = header.indexOf('Customer');
+    expect(lines.slice(1).map((l) => l.split(',')[customerAt])).toEqual(onScreen);
+    socket.ws.close();
+  });
+});
