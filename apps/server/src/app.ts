@@ -14,13 +14,18 @@ import { consoleCsp, socketOriginAllowed } from './modules/auth/origin.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
+import { conversationStateRoutes } from './modules/conversations/state-routes.ts';
+import { startSnoozeSweep } from './modules/conversations/states.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
+import { inboxRoutes } from './modules/inbox/routes.ts';
+import { registerInbox } from './modules/inbox/subscriber.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
 import { endPresence, markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
+import { supervisionRoutes } from './modules/supervision/routes.ts';
 import { registerWidgetAvailability } from './modules/widget/availability.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
@@ -57,6 +62,8 @@ export async function createParley(
     inMemory?: boolean;
     jobPollMs?: number;
     sweepMs?: number;
+    /** How often due snoozes are woken (default 2 s). */
+    snoozeSweepMs?: number;
     heartbeatMs?: number;
     maxReplay?: number;
   } = {},
@@ -149,8 +156,16 @@ export async function createParley(
     gateway.register(app);
     authRoutes(app, ctx);
     await attachmentRoutes(app, ctx);
-    workspaceRoutes(app, ctx, [conversationRoutes, routingRoutes, metricsRoutes]);
+    workspaceRoutes(app, ctx, [
+      conversationRoutes,
+      routingRoutes,
+      metricsRoutes,
+      conversationStateRoutes,
+      supervisionRoutes,
+      inboxRoutes,
+    ]);
     registerRouting();
+    registerInbox();
     registerWidgetAvailability();
     widgetRoutes(app, ctx);
     let demoWidgetKey: string | null = null;
@@ -173,6 +188,7 @@ export async function createParley(
     });
 
     const sweep = startQueueSweep(ctx.db, app.log, opts.sweepMs);
+    const snoozes = startSnoozeSweep(ctx.db, app.log, opts.snoozeSweepMs);
     const retention = setInterval(() => {
       const cutoff = new Date(Date.now() - config.eventRetentionDays * 86_400_000);
       pruneEvents(ctx.db, cutoff).catch((err) => app.log.warn({ err }, 'event retention'));
@@ -191,6 +207,7 @@ export async function createParley(
       close() {
         closing ??= (async () => {
           sweep.stop();
+          snoozes.stop();
           clearInterval(retention);
           gateway.close();
           // Requests in flight get a few seconds to finish; a connection that never goes idle (a

@@ -3,6 +3,7 @@ export * from './common.ts';
 export * from './conversations.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './inbox.ts';
 export * from './metrics.ts';
 export * from './permissions.ts';
 export * from './realtime.ts';

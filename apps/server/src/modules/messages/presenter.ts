@@ -15,6 +15,7 @@ export function presentMessage(secret: string, m: MessageRow): Message {
     authorName: m.authorName,
     text: m.text,
     private: m.private,
+    whisper: m.whisper,
     attachments: m.attachments.map((a) => presentAttachment(secret, a)),
     createdAt: m.createdAt.toISOString(),
     readAt: m.readAt?.toISOString() ?? null,

@@ -89,7 +89,7 @@ export async function listCases(
         AND a.ended_at IS NULL AND a.first_reply_at IS NOT NULL) AS answered,
       CASE WHEN c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours THEN
         row_number() OVER (PARTITION BY c.team_id, (c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours)
-          ORDER BY CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
+          ORDER BY CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
             c.queued_at, c.id)
       END AS position
     FROM conversations c
