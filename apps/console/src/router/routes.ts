@@ -16,7 +16,7 @@ export type Route =
     }
   | { name: 'not-found' };
 
-export type WorkspaceSection = 'home' | 'members' | 'monitoring' | 'settings';
+export type WorkspaceSection = 'home' | 'members' | 'monitoring' | 'settings' | 'inbox';
 export const settingsPages = ['teams', 'routing', 'statuses', 'widget'] as const;
 export type SettingsPage = (typeof settingsPages)[number];
 const isSettingsPage = (value: string | undefined): value is SettingsPage =>
@@ -54,6 +54,9 @@ export function matchRoute(pathname: string): Route {
   if (first === 'w' && id && parts.length === 3 && third === 'monitoring') {
     return { name: 'workspace', workspaceId: id, section: 'monitoring' };
   }
+  if (first === 'w' && id && parts.length === 3 && third === 'inbox') {
+    return { name: 'workspace', workspaceId: id, section: 'inbox' };
+  }
   if (first === 'w' && id && third === 'settings') return matchSettings(id, parts.slice(3));
   const conversationId = fourth ? decode(fourth) : null;
   if (first === 'w' && id && parts.length === 4 && third === 'c' && conversationId) {
@@ -81,6 +84,7 @@ export const paths = {
     `/w/${encodeURIComponent(workspaceId)}/c/${encodeURIComponent(conversationId)}`,
   members: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/members`,
   monitoring: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/monitoring`,
+  inbox: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/inbox`,
   settings: (workspaceId: string, page: SettingsPage = 'teams') =>
     `/w/${encodeURIComponent(workspaceId)}/settings/${page}`,
   team: (workspaceId: string, teamId: string) =>

@@ -8,6 +8,7 @@ import { Redirect } from '../../router/link.tsx';
 import { paths, type SettingsPage, type WorkspaceSection } from '../../router/routes.ts';
 import { useApplySession, useSession } from '../auth/session.ts';
 import { InboxPage } from '../conversations/inbox-page.tsx';
+import { InboxItemsPage } from '../inbox/inbox-page.tsx';
 import { MembersPage } from '../members/members-page.tsx';
 import { MonitoringPage } from '../monitoring/monitoring-page.tsx';
 import { SettingsRoute } from '../settings/settings-route.tsx';
@@ -46,6 +47,8 @@ export function WorkspaceRoute({
         <MembersPage membership={membership} userId={data.user.id} />
       ) : section === 'monitoring' ? (
         <MonitoringPage membership={membership} />
+      ) : section === 'inbox' ? (
+        <InboxItemsPage membership={membership} />
       ) : section === 'settings' ? (
         <SettingsRoute membership={membership} page={settings ?? 'teams'} teamId={teamId} />
       ) : (

@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { esInbox } from './es-inbox.ts';
 import { esMonitoring } from './es-monitoring.ts';
 import { esRouting } from './es-routing.ts';
 
@@ -258,4 +259,5 @@ export const es: Translation = {
   },
   ...esRouting,
   ...esMonitoring,
+  ...esInbox,
 };

@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { frInbox } from './fr-inbox.ts';
 import { frMonitoring } from './fr-monitoring.ts';
 import { frRouting } from './fr-routing.ts';
 
@@ -260,4 +261,5 @@ export const fr: Translation = {
   },
   ...frRouting,
   ...frMonitoring,
+  ...frInbox,
 };
