@@ -2,12 +2,13 @@ import { Button, Group, Menu, Popover, Stack, Text, Textarea, TextInput } from '
 import { useDisclosure } from '@mantine/hooks';
 import { type Conversation, type ConversationDetail, type Priority, priority } from '@parley/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../components/notify.ts';
 import { usePermissions } from '../auth/session.ts';
 import { upsertConversation } from '../conversations/cache.ts';
 import { useFormatDateTime } from '../members/format.ts';
+import { ConversationMarks } from './conversation-marks.tsx';
 import { inboxApi, useMonitoredIds } from './inbox-api.ts';
 
 export interface ConversationToolsProps {
@@ -60,74 +61,19 @@ export function ConversationTools({ workspaceId, userId, conversation: c }: Conv
       if (done) notify.success(done);
     });
   const open = c.status !== 'closed';
+  const [custom, customOpen] = useDisclosure(false);
 
   return (
     <Group gap="xs" data-testid="conversation-tools">
+      <ConversationMarks conversation={c} />
       {c.status === 'snoozed' && c.snoozedUntil && (
         <Text size="xs" c="dimmed" data-testid="snoozed-until">
           {t('states.snoozedUntil', { time: formatDate(c.snoozedUntil) })}
         </Text>
       )}
-      {c.status === 'snoozed' ? (
+      {c.status === 'snoozed' && (
         <Button size="xs" variant="light" onClick={() => run(() => inboxApi.unsnooze(workspaceId, c.id))}>
           {t('states.unsnooze')}
-        </Button>
-      ) : (
-        open && (
-          <SnoozeMenu
-            busy={act.isPending}
-            onSnooze={(until) => run(() => inboxApi.snooze(workspaceId, c.id, until.toISOString()))}
-          />
-        )
-      )}
-      <Menu position="bottom-end" withinPortal>
-        <Menu.Target>
-          <Button
-            size="xs"
-            variant="default"
-            aria-label={`${t('states.priority')}: ${t(`priority.${c.priority}`)}`}
-          >
-            {c.priority === 'none' ? t('states.priority') : t(`priority.${c.priority}`)}
-          </Button>
-        </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Label>{t('states.priority')}</Menu.Label>
-          {priority.options.map((p: Priority) => (
-            <Menu.Item
-              key={p}
-              aria-checked={p === c.priority}
-              role="menuitemradio"
-              onClick={() => run(() => inboxApi.mark(workspaceId, c.id, { priority: p }))}
-            >
-              {p === c.priority ? '✓ ' : ''}
-              {t(`priority.${p}`)}
-            </Menu.Item>
-          ))}
-        </Menu.Dropdown>
-      </Menu>
-      <Button
-        size="xs"
-        variant={c.important ? 'filled' : 'default'}
-        color={c.important ? 'red' : undefined}
-        aria-pressed={c.important}
-        onClick={() => run(() => inboxApi.mark(workspaceId, c.id, { important: !c.important }))}
-        disabled={act.isPending}
-      >
-        {c.important ? `★ ${t('states.important')}` : t('states.markImportant')}
-      </Button>
-      {canMonitor && (
-        <Button
-          size="xs"
-          variant={pinned ? 'light' : 'default'}
-          aria-pressed={pinned}
-          onClick={() =>
-            act.mutate(async () => {
-              const next = await inboxApi.monitor(workspaceId, c.id, !pinned);
-              client.setQueryData(['workspaces', workspaceId, 'monitored'], next);
-            })
-          }
-        >
-          {pinned ? t('supervision.monitoring') : t('supervision.monitor')}
         </Button>
       )}
       {canMonitor && open && c.assigneeId !== userId && (
@@ -137,43 +83,90 @@ export function ConversationTools({ workspaceId, userId, conversation: c }: Conv
         />
       )}
       {open && c.assigneeId === userId && <AskHelp workspaceId={workspaceId} conversationId={c.id} />}
+      <SnoozeCustom
+        opened={custom}
+        onClose={customOpen.close}
+        onSnooze={(until) => run(() => inboxApi.snooze(workspaceId, c.id, until.toISOString()))}
+      >
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button size="xs" variant="default" disabled={act.isPending} aria-label={t('states.more')}>
+              <span aria-hidden="true">⋯</span>
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown mah={420} style={{ overflowY: 'auto' }}>
+            {c.status === 'open' && (
+              <>
+                <Menu.Label>{t('states.snoozeUntil')}</Menu.Label>
+                {snoozePresets.map((p) => (
+                  <Menu.Item
+                    key={p}
+                    onClick={() => run(() => inboxApi.snooze(workspaceId, c.id, presetTime(p).toISOString()))}
+                  >
+                    {t(`states.snoozePresets.${p}`)}
+                  </Menu.Item>
+                ))}
+                <Menu.Item onClick={customOpen.open}>{t('states.snoozeCustom')}</Menu.Item>
+                <Menu.Divider />
+              </>
+            )}
+            <Menu.Label>{t('states.priority')}</Menu.Label>
+            {priority.options.map((p: Priority) => (
+              <Menu.Item
+                key={p}
+                role="menuitemradio"
+                aria-checked={p === c.priority}
+                onClick={() => run(() => inboxApi.mark(workspaceId, c.id, { priority: p }))}
+              >
+                <span aria-hidden="true">{p === c.priority ? '✓ ' : ''}</span>
+                {t(`priority.${p}`)}
+              </Menu.Item>
+            ))}
+            <Menu.Divider />
+            <Menu.Item
+              onClick={() => run(() => inboxApi.mark(workspaceId, c.id, { important: !c.important }))}
+            >
+              {c.important ? t('states.unmarkImportant') : t('states.markImportant')}
+            </Menu.Item>
+            {canMonitor && (
+              <Menu.Item
+                onClick={() =>
+                  act.mutate(async () => {
+                    const next = await inboxApi.monitor(workspaceId, c.id, !pinned);
+                    client.setQueryData(['workspaces', workspaceId, 'monitored'], next);
+                  })
+                }
+              >
+                {pinned ? t('supervision.unmonitor') : t('supervision.monitor')}
+              </Menu.Item>
+            )}
+          </Menu.Dropdown>
+        </Menu>
+      </SnoozeCustom>
     </Group>
   );
 }
 
-function SnoozeMenu({ onSnooze, busy }: { onSnooze: (until: Date) => void; busy: boolean }) {
+const snoozePresets = ['hour', 'evening', 'tomorrow', 'week'] as const;
+
+/** The custom snooze time: a popover with a date-time field, anchored on the actions menu. */
+function SnoozeCustom({
+  opened,
+  onClose,
+  onSnooze,
+  children,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  onSnooze: (until: Date) => void;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
-  const [custom, customOpen] = useDisclosure(false);
   const [value, setValue] = useState(() => localInput(presetTime('tomorrow')));
-  const presets = ['hour', 'evening', 'tomorrow', 'week'] as const;
   return (
-    <Popover
-      opened={custom}
-      onChange={(o) => !o && customOpen.close()}
-      trapFocus
-      withArrow
-      position="bottom-end"
-    >
+    <Popover opened={opened} onChange={(o) => !o && onClose()} trapFocus withArrow position="bottom-end">
       <Popover.Target>
-        <div>
-          <Menu position="bottom-end" withinPortal>
-            <Menu.Target>
-              <Button size="xs" variant="default" disabled={busy}>
-                {t('states.snooze')}
-              </Button>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Label>{t('states.snoozeUntil')}</Menu.Label>
-              {presets.map((p) => (
-                <Menu.Item key={p} onClick={() => onSnooze(presetTime(p))}>
-                  {t(`states.snoozePresets.${p}`)}
-                </Menu.Item>
-              ))}
-              <Menu.Divider />
-              <Menu.Item onClick={customOpen.open}>{t('states.snoozeCustom')}</Menu.Item>
-            </Menu.Dropdown>
-          </Menu>
-        </div>
+        <div>{children}</div>
       </Popover.Target>
       <Popover.Dropdown>
         <form
@@ -182,7 +175,7 @@ function SnoozeMenu({ onSnooze, busy }: { onSnooze: (until: Date) => void; busy:
             const until = new Date(value);
             if (Number.isNaN(until.getTime())) return;
             onSnooze(until);
-            customOpen.close();
+            onClose();
           }}
         >
           <Stack gap="xs">

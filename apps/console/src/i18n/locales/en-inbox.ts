@@ -50,6 +50,7 @@ export const enInbox = {
     mentionSuggestions: 'Colleagues to mention',
   },
   states: {
+    more: 'More actions',
     snooze: 'Snooze',
     snoozeUntil: 'Snooze until',
     snoozePresets: {

@@ -53,6 +53,7 @@ export const esInbox: typeof enInbox = {
     mentionSuggestions: 'Compañeros a mencionar',
   },
   states: {
+    more: 'Más acciones',
     snooze: 'Posponer',
     snoozeUntil: 'Posponer hasta',
     snoozePresets: {

@@ -53,6 +53,7 @@ export const frInbox: typeof enInbox = {
     mentionSuggestions: 'Collègues à mentionner',
   },
   states: {
+    more: 'Plus d’actions',
     snooze: 'Mettre en pause',
     snoozeUntil: 'En pause jusqu’à',
     snoozePresets: {
