@@ -91,8 +91,8 @@ describe.runIf(browserAvailable)(
       await sam.getByTestId('help-banner').getByRole('button', { name: 'Join' }).click();
       await anna.getByText('Sam Supervisor joined to help').waitFor({ timeout: 15_000 });
       await sam.getByRole('button', { name: 'More actions' }).click();
-    await sam.getByRole('menuitem', { name: 'Stop monitoring' }).waitFor();
-    await sam.keyboard.press('Escape');
+      await sam.getByRole('menuitem', { name: 'Stop monitoring' }).waitFor();
+      await sam.keyboard.press('Escape');
     });
 
     it('a whisper reaches the operator, never the customer’s frames or transcript', async () => {
@@ -166,7 +166,7 @@ describe.runIf(browserAvailable)(
       await sam.getByRole('tab', { name: 'All', exact: true }).click();
       await sam.getByRole('radio', { name: 'Snoozed' }).check({ force: true });
       const conversationId = new URL(sam.url()).pathname.split('/').at(-1);
-    const snoozedRow = sam.locator(`a[data-conversation-id="${conversationId}"]`);
+      const snoozedRow = sam.locator(`a[data-conversation-id="${conversationId}"]`);
       await snoozedRow.first().waitFor();
 
       await visitorSays('Hello? Anyone there?');
