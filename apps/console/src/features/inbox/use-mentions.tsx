@@ -34,7 +34,7 @@ export function useMentions(
             m.name
               .toLowerCase()
               .split(/\s+/)
-              .some((w, i, all) => all.slice(i).join(' ').startsWith(lower)),
+              .some((_, i, all) => all.slice(i).join(' ').startsWith(lower)),
           )
           .slice(0, 6);
   const open = matches.length > 0;
