@@ -5,6 +5,7 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { conversations, helpRequests, monitoredConversations, visitors } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { recordAudit } from '../audit/log.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { postSystemMessage } from '../messages/commands.ts';
@@ -107,6 +108,13 @@ export async function takeOverConversation(
     text: handOver[languageOf(visitor?.locale)](firstName),
   });
   const conversation = await loadConversation(tx.db, actor.workspaceId, current.id);
+  // A supervisor taking work from an operator is a management act: it stays in the audit log.
+  await recordAudit(tx.db, actor, {
+    action: 'conversation.taken_over',
+    target: { type: 'conversation', id: current.id },
+    before: { assigneeId: current.assigneeId },
+    after: { assigneeId: actor.userId },
+  });
   await publish(tx, {
     workspaceId: actor.workspaceId,
     name: 'conversation.updated',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Owner, setupOwner, startTestServer, type TestServer, waitFor } from '../../../test/harness.ts';
 import { defaultTeam, type Member, member, until, visitor } from '../../../test/supervision-helpers.ts';
 import {
+  auditLog,
   conversationAssignments,
   helpRequests,
   messages,
@@ -145,6 +146,8 @@ describe('a supervisor inside a conversation', () => {
     expect(await customer.history()).toContain('Mia has joined the conversation');
     const item = await until(async () => (await inboxOf(anna)).find((i) => i.kind === 'takeover'));
     expect(item).toMatchObject({ actorName: 'Mia Monitor', entity: { type: 'conversation', id } });
+    const audit = await db().select().from(auditLog).where(eq(auditLog.targetId, id));
+    expect(audit.map((a) => [a.action, a.actorId])).toEqual([['conversation.taken_over', mia.userId]]);
     // Anna no longer sees it: it is Mia's now.
     expect((await anna.client.get(`${w()}/conversations/${id}`)).status).toBe(404);
   });
