@@ -1,4 +1,4 @@
-import { Button, Group, Menu, Popover, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Menu, Modal, Popover, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { type Conversation, type ConversationDetail, type Priority, priority } from '@parley/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -149,7 +149,7 @@ export function ConversationTools({ workspaceId, userId, conversation: c }: Conv
 
 const snoozePresets = ['hour', 'evening', 'tomorrow', 'week'] as const;
 
-/** The custom snooze time: a popover with a date-time field, anchored on the actions menu. */
+/** The custom snooze time: a small dialog with a date-time field. */
 function SnoozeCustom({
   opened,
   onClose,
@@ -164,11 +164,15 @@ function SnoozeCustom({
   const { t } = useTranslation();
   const [value, setValue] = useState(() => localInput(presetTime('tomorrow')));
   return (
-    <Popover opened={opened} onChange={(o) => !o && onClose()} trapFocus withArrow position="bottom-end">
-      <Popover.Target>
-        <div>{children}</div>
-      </Popover.Target>
-      <Popover.Dropdown>
+    <>
+      {children}
+      <Modal
+        opened={opened}
+        onClose={onClose}
+        title={t('states.snoozeCustom')}
+        size="sm"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -186,14 +190,15 @@ function SnoozeCustom({
               min={localInput(new Date())}
               onChange={(event) => setValue(event.currentTarget.value)}
               required
+              data-autofocus
             />
             <Button type="submit" size="xs">
               {t('states.snoozeConfirm')}
             </Button>
           </Stack>
         </form>
-      </Popover.Dropdown>
-    </Popover>
+      </Modal>
+    </>
   );
 }
 

@@ -48,7 +48,6 @@ export function useMentions(
   return {
     inputProps: {
       'aria-autocomplete': 'list' as const,
-      'aria-expanded': open,
       'aria-controls': open ? listId : undefined,
       'aria-activedescendant': open ? `${listId}-${current}` : undefined,
     },
