@@ -17,10 +17,14 @@ import { consoleCsp, socketOriginAllowed } from './modules/auth/origin.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
+import { conversationStateRoutes } from './modules/conversations/state-routes.ts';
+import { startSnoozeSweep } from './modules/conversations/states.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { registerImpersonation } from './modules/impersonation/commands.ts';
 import { auditImpersonatedActions, impersonationRoutes } from './modules/impersonation/routes.ts';
+import { inboxRoutes } from './modules/inbox/routes.ts';
+import { registerInbox } from './modules/inbox/subscriber.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { startRollupCompaction } from './modules/metrics/compaction.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
@@ -33,6 +37,7 @@ import {
 } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
+import { supervisionRoutes } from './modules/supervision/routes.ts';
 import { tagRoutes } from './modules/tags/routes.ts';
 import { registerWidgetAvailability } from './modules/widget/availability.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
@@ -70,6 +75,8 @@ export async function createParley(
     inMemory?: boolean;
     jobPollMs?: number;
     sweepMs?: number;
+    /** How often due snoozes are woken (default 2 s). */
+    snoozeSweepMs?: number;
     heartbeatMs?: number;
     maxReplay?: number;
   } = {},
@@ -176,9 +183,13 @@ export async function createParley(
       auditRoutes,
       adminConversationRoutes,
       tagRoutes,
+      conversationStateRoutes,
+      supervisionRoutes,
+      inboxRoutes,
     ]);
     registerRouting();
     registerImpersonation();
+    registerInbox();
     registerWidgetAvailability();
     widgetRoutes(app, ctx);
     let demoWidgetKey: string | null = null;
@@ -203,6 +214,7 @@ export async function createParley(
     const sweep = startQueueSweep(ctx.db, app.log, opts.sweepMs);
     const compaction = startRollupCompaction(ctx.db, app.log);
     const presenceSweep = startPresenceSweep(ctx.db, app.log, opts.sweepMs);
+    const snoozes = startSnoozeSweep(ctx.db, app.log, opts.snoozeSweepMs);
     const retention = setInterval(() => {
       const cutoff = new Date(Date.now() - config.eventRetentionDays * 86_400_000);
       pruneEvents(ctx.db, cutoff).catch((err) => app.log.warn({ err }, 'event retention'));
@@ -223,6 +235,7 @@ export async function createParley(
           sweep.stop();
           compaction.stop();
           presenceSweep.stop();
+          snoozes.stop();
           clearInterval(retention);
           gateway.close();
           // Requests in flight get a few seconds to finish; a connection that never goes idle (a

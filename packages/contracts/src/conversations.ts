@@ -17,7 +17,9 @@ export const channelKind = z.enum([
 export type ChannelKind = z.infer<typeof channelKind>;
 export const authorKind = z.enum(['contact', 'operator', 'bot', 'system']);
 export type AuthorKind = z.infer<typeof authorKind>;
-export const priority = z.enum(['low', 'normal', 'high', 'urgent']);
+/** WS-2: orders the queue, urgent first; `none` (not set) last. */
+export const priority = z.enum(['none', 'low', 'medium', 'high', 'urgent']);
+export type Priority = z.infer<typeof priority>;
 
 /** Files: images (png, jpeg, gif, webp) and PDF, up to 10 MB. */
 export const attachmentLimits = {
@@ -66,6 +68,9 @@ export const message = z.object({
     .string()
     .describe('plain text with a small markdown subset: **bold**, _italic_, `code`, links, lists'),
   private: z.boolean().describe('an internal note: never shown to the customer'),
+  whisper: z
+    .boolean()
+    .describe('a supervisor’s whisper to the assigned operator (private too: never shown to the customer)'),
   attachments: z.array(attachment),
   createdAt: timestamp,
   readAt: timestamp.nullable().describe('when the other side read it'),
@@ -113,6 +118,8 @@ export const conversation = z.object({
   assigneeId: id.nullable(),
   teamId: id.nullable(),
   priority,
+  important: z.boolean().describe('marked important (OI-7)'),
+  snoozedUntil: timestamp.nullable().describe('while snoozed: when it wakes up by itself'),
   contact: contactSummary,
   visitorId: id.nullable().describe('the browser visitor who started it, for web chats'),
   offline: z
@@ -157,6 +164,16 @@ export const listConversationsQuery = z.object({
   status: conversationStatus.default('open'),
   q: text({ max: 200 }).optional().describe('customer name or e-mail'),
   tagId: id.optional().describe('only conversations with this tag'),
+  important: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('only conversations marked important (or only the others)'),
+  monitored: z
+    .enum(['true'])
+    .transform(() => true)
+    .optional()
+    .describe('only the conversations on my monitored list (OI-4)'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z
     .string()
@@ -184,6 +201,10 @@ export const sendMessageBody = z
     clientId,
     text: messageText.default(''),
     private: z.boolean().default(false),
+    whisper: z
+      .boolean()
+      .default(false)
+      .describe('a supervisor’s whisper to the assigned operator (needs `monitor`; always private)'),
     attachmentIds: z.array(id).max(10).default([]),
   })
   .refine((b) => b.text.trim().length > 0 || b.attachmentIds.length > 0, {

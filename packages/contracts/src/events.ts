@@ -3,6 +3,7 @@ import { tag } from './admin-conversations.ts';
 import { invite, member, workspace } from './auth.ts';
 import { id, timestamp } from './common.ts';
 import { conversation, message } from './conversations.ts';
+import { helpRequest, inboxItem } from './inbox.ts';
 import { queueSummary, team } from './routing.ts';
 
 /**
@@ -20,7 +21,19 @@ export const eventPayloads = {
   /** Status, assignee, team, priority or contact changed; `change` says which. */
   'conversation.updated': z.object({
     conversation,
-    change: z.enum(['assigned', 'closed', 'reopened', 'contact', 'status', 'transferred', 'queued']),
+    change: z.enum([
+      'assigned',
+      'closed',
+      'reopened',
+      'contact',
+      'status',
+      'transferred',
+      'queued',
+      'snoozed',
+      'woke',
+      'marked',
+      'taken_over',
+    ]),
     actorId: id.nullable(),
     previousAssigneeId: id.nullable().describe('who had it before an assignment change: they see it leave'),
   }),
@@ -51,6 +64,15 @@ export const eventPayloads = {
   'tag.deleted': z.object({ tagId: id }),
   /** A conversation's tags changed; `tags` is the whole set after the change. */
   'conversation.tagged': z.object({ conversation, tags: z.array(tag), actorId: id.nullable() }),
+  /** WS-1: an item was added to one user's inbox; only that user receives it. */
+  'inbox.item_created': z.object({ userId: id, item: inboxItem, unread: z.number().int() }),
+  /** The user read, unread or archived items (`itemIds`; all of them for "mark all read"). */
+  'inbox.items_updated': z.object({ userId: id, itemIds: z.array(id), unread: z.number().int() }),
+  /** OI-4: the user's monitored list changed; only that user receives it. */
+  'monitor.changed': z.object({ userId: id, conversationIds: z.array(id) }),
+  /** OI-7: an operator asked for help; supervisors who may monitor receive it. */
+  'help.requested': z.object({ request: helpRequest, teamId: id.nullable() }),
+  'help.answered': z.object({ request: helpRequest, teamId: id.nullable() }),
 } as const;
 
 export type EventName = keyof typeof eventPayloads;

@@ -4,6 +4,7 @@ export * from './common.ts';
 export * from './conversations.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './inbox.ts';
 export * from './metrics.ts';
 export * from './operators.ts';
 export * from './permissions.ts';

@@ -26,7 +26,8 @@ export type WorkspaceSection =
   | 'settings'
   | 'operators'
   | 'audit'
-  | 'all-conversations';
+  | 'all-conversations'
+  | 'inbox';
 export type OperatorPage = 'detail' | 'connections';
 export const settingsPages = ['teams', 'routing', 'statuses', 'widget'] as const;
 export type SettingsPage = (typeof settingsPages)[number];
@@ -67,6 +68,9 @@ export function matchRoute(pathname: string): Route {
   }
   if (first === 'w' && id && parts.length === 3 && third === 'conversations') {
     return { name: 'workspace', workspaceId: id, section: 'all-conversations' };
+  }
+  if (first === 'w' && id && parts.length === 3 && third === 'inbox') {
+    return { name: 'workspace', workspaceId: id, section: 'inbox' };
   }
   if (first === 'w' && id && third === 'settings') return matchSettings(id, parts.slice(3));
   if (first === 'w' && id && third === 'operators') return matchOperators(id, parts.slice(3));
@@ -116,6 +120,7 @@ export const paths = {
   members: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/members`,
   monitoring: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/monitoring`,
   allConversations: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/conversations`,
+  inbox: (workspaceId: string) => `/w/${encodeURIComponent(workspaceId)}/inbox`,
   settings: (workspaceId: string, page: SettingsPage = 'teams') =>
     `/w/${encodeURIComponent(workspaceId)}/settings/${page}`,
   team: (workspaceId: string, teamId: string) =>

@@ -91,7 +91,7 @@ export async function publishMany(tx: Tx, inputs: readonly AnyPublishInput[]): P
   }));
   let jobs = 0;
   for (const event of stored) {
-    for (const subscriber of durableSubscribersOf(event.name as EventName)) {
+    for (const subscriber of durableSubscribersOf(event.name as EventName, event.payload)) {
       await enqueue(tx.db, subscriber.jobName, { workspaceId: event.workspaceId, seq: event.seq });
       jobs++;
     }

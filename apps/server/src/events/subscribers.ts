@@ -8,6 +8,8 @@ export interface DurableSubscriber {
   name: string;
   jobName: string;
   events: readonly EventName[];
+  /** Only events whose payload passes get a job (keeps the message path free of jobs it does not need). */
+  when?: (name: EventName, payload: unknown) => boolean;
 }
 
 const durable = new Map<string, DurableSubscriber>();
@@ -21,6 +23,7 @@ export function subscribe(opts: {
   events: readonly EventName[];
   handle: (event: StoredEvent, ctx: JobContext) => Promise<void>;
   maxAttempts?: number;
+  when?: (name: EventName, payload: unknown) => boolean;
 }): DurableSubscriber {
   const jobName = `event:${opts.name}`;
   defineJob<{ workspaceId: string; seq: number }>({
@@ -44,11 +47,13 @@ export function subscribe(opts: {
       );
     },
   });
-  const subscriber = { name: opts.name, jobName, events: opts.events };
+  const subscriber = { name: opts.name, jobName, events: opts.events, when: opts.when };
   durable.set(opts.name, subscriber);
   return subscriber;
 }
 
-export function durableSubscribersOf(name: EventName): DurableSubscriber[] {
-  return [...durable.values()].filter((s) => s.events.includes(name));
+export function durableSubscribersOf(name: EventName, payload?: unknown): DurableSubscriber[] {
+  return [...durable.values()].filter(
+    (s) => s.events.includes(name) && (!s.when || payload === undefined || s.when(name, payload)),
+  );
 }

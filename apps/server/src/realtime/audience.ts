@@ -10,6 +10,14 @@ type Presenter = (principal: Principal, payload: never) => unknown | null;
 
 const operatorsOnly = (p: Principal, payload: unknown) => (p.kind === 'operator' ? payload : null);
 const memberManagers = (p: Principal, payload: unknown) => (can(p, 'members.manage') ? payload : null);
+/** Events about one user's own things (their inbox, their monitored list): to that user only. */
+const ownerOnly = (p: Principal, payload: { userId: string }) =>
+  p.kind === 'operator' && p.userId === payload.userId ? payload : null;
+/** OI-7: supervisors who may monitor, and the operator who asked. */
+const helpAudience = (p: Principal, payload: { request: { requestedBy: { id: string } } }) =>
+  can(p, 'monitor') || (p.kind === 'operator' && p.userId === payload.request.requestedBy.id)
+    ? payload
+    : null;
 
 /** Operators who may see the conversation get everything; its customer gets the visitor's cut. */
 function conversationEvent<N extends EventName>(
@@ -64,6 +72,11 @@ const presenters: { [N in EventName]: Presenter } = {
   'tag.deleted': operatorsOnly,
   // Tags are the team's own notes on a conversation: never the visitor's.
   'conversation.tagged': conversationEvent<'conversation.tagged'>(() => null),
+  'inbox.item_created': ownerOnly,
+  'inbox.items_updated': ownerOnly,
+  'monitor.changed': ownerOnly,
+  'help.requested': helpAudience,
+  'help.answered': helpAudience,
   'message.read': conversationEvent<'message.read'>((p) =>
     p.reader === 'operator' ? { conversationId: p.conversationId, reader: p.reader, upTo: p.upTo } : null,
   ),

@@ -111,6 +111,7 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
     const workspacePath = new URL(page.url()).pathname.split('/').slice(0, 3).join('/');
     const screens: [string, string, string][] = [
       ['members', '/members', 'Members'],
+      ['inbox', '/inbox', 'Monitored conversations'],
       ['teams', '/settings/teams', 'Teams'],
       ['team editor', '/settings/teams/new', 'Business hours'],
       ['routing', '/settings/routing', 'Routing'],

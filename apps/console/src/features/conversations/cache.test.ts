@@ -27,6 +27,7 @@ function message(id: string, minute: number, patch: Partial<Message> = {}): Mess
     authorName: 'Me',
     text: id,
     private: false,
+    whisper: false,
     attachments: [],
     createdAt: at(minute),
     readAt: null,

@@ -2,13 +2,15 @@ import { Alert, Button, Group, SegmentedControl, Text, Textarea } from '@mantine
 import { attachmentLimits, type ConversationDetail } from '@parley/contracts';
 import { type KeyboardEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMentions } from '../inbox/use-mentions.tsx';
+import { useWhisperAllowed } from '../inbox/use-whisper.ts';
 import classes from './inbox.module.css';
 import { useTypingSender } from './typing.ts';
 import { UploadChips } from './upload-chips.tsx';
 import { useSendMessage } from './use-send-message.ts';
 import { useUploads } from './use-uploads.ts';
 
-type Mode = 'reply' | 'note';
+type Mode = 'reply' | 'note' | 'whisper';
 
 /** Unsent text per conversation, kept while the operator looks at another one. */
 const drafts = new Map<string, string>();
@@ -28,6 +30,7 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
   const send = useSendMessage(workspaceId, id);
   const typing = useTypingSender(id);
   const canSend = (text.trim().length > 0 || uploads.ready.length > 0) && !uploads.busy;
+  const canWhisper = useWhisperAllowed(workspaceId, conversation);
 
   const update = (value: string) => {
     setText(value);
@@ -40,13 +43,20 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
 
   const submit = () => {
     if (!canSend) return;
-    send({ text: text.trim(), private: mode === 'note', attachments: uploads.ready });
+    send({
+      text: text.trim(),
+      private: mode !== 'reply',
+      whisper: mode === 'whisper',
+      attachments: uploads.ready,
+    });
     update('');
     uploads.clear();
     typing.stop();
   };
 
+  const mentions = useMentions(workspaceId, text, mode !== 'reply', update);
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mentions.onKeyDown(event)) return;
     // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is neither.
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
     event.preventDefault();
@@ -63,13 +73,14 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
           value={mode}
           onChange={(next) => {
             setMode(next as Mode);
-            if (next === 'note') typing.stop();
+            if (next !== 'reply') typing.stop();
           }}
           data={[
             { value: 'reply', label: t('composer.reply') },
             { value: 'note', label: t('composer.note') },
+            ...(canWhisper ? [{ value: 'whisper', label: t('supervision.whisper') }] : []),
           ]}
-          color={mode === 'note' ? 'yellow' : undefined}
+          color={mode === 'note' ? 'yellow' : mode === 'whisper' ? 'grape' : undefined}
         />
         {conversation.status === 'closed' && (
           <Text size="xs" c="dimmed">
@@ -95,9 +106,17 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
         </Alert>
       )}
       <UploadChips uploads={uploads.uploads} onRemove={uploads.remove} />
+      {mentions.list}
       <Textarea
+        {...mentions.inputProps}
         aria-label={t('composer.reply')}
-        placeholder={mode === 'note' ? t('composer.notePlaceholder') : t('composer.replyPlaceholder')}
+        placeholder={
+          mode === 'whisper'
+            ? t('supervision.whisperPlaceholder')
+            : mode === 'note'
+              ? t('composer.notePlaceholder')
+              : t('composer.replyPlaceholder')
+        }
         value={text}
         onChange={(event) => update(event.currentTarget.value)}
         onKeyDown={onKeyDown}
@@ -122,7 +141,12 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
             event.currentTarget.value = '';
           }}
         />
-        <Button size="xs" onClick={submit} disabled={!canSend} color={mode === 'note' ? 'yellow' : undefined}>
+        <Button
+          size="xs"
+          onClick={submit}
+          disabled={!canSend}
+          color={mode === 'note' ? 'yellow' : mode === 'whisper' ? 'grape' : undefined}
+        >
           {t('composer.send')}
         </Button>
       </Group>

@@ -1,6 +1,7 @@
 import { ActionIcon, Badge, Button, Group, Menu, Text, Title } from '@mantine/core';
 import type { ConversationDetail, ConversationStatus } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
+import { ConversationTools } from '../inbox/conversation-tools.tsx';
 import { useMembers } from '../members/members-api.ts';
 import { useTransferTargets } from '../routing/routing-api.ts';
 import { OutOfHoursBadge, useQueuedText } from './conversation-notices.tsx';
@@ -110,6 +111,7 @@ export function ConversationHeader({
           </Menu.Dropdown>
         </Menu>
         <TransferButton workspaceId={workspaceId} userId={userId} conversation={c} />
+        <ConversationTools workspaceId={workspaceId} userId={userId} conversation={c} />
         {c.status !== 'closed' && (
           <Button
             size="xs"

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { handleLinkClick } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { TagBadges } from '../admin-conversations/tags.tsx';
+import { ConversationMarks } from '../inbox/conversation-marks.tsx';
 import { useFormatDateTime } from '../members/format.ts';
 import { useFlashing } from './alerts.ts';
 import { OutOfHoursBadge, useQueuedText } from './conversation-notices.tsx';
@@ -86,6 +87,7 @@ export function ConversationRow({
               : (queued ?? t('conversations.noAssignee'))}
         </Text>
         <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
+          <ConversationMarks conversation={c} />
           {c.lastTransfer && (
             <Badge size="xs" color="indigo" variant="light" tt="none">
               {t('transfer.badge')}

@@ -8,6 +8,7 @@ import { LoadError, MessagePage } from '../../components/page-states.tsx';
 import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';
 import { usePermissions } from '../auth/session.ts';
+import { HelpBanner } from '../inbox/help-banner.tsx';
 import { useMembers } from '../members/members-api.ts';
 import { stopFlashing, useFlashing } from './alerts.ts';
 import { Composer } from './composer.tsx';
@@ -32,7 +33,9 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
   const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
   const [customerOpened, customer] = useDisclosure(false);
   const flashing = useFlashing(conversationId);
-  const viewAll = usePermissions(workspaceId).includes('conversations.view_all');
+  const permissions = usePermissions(workspaceId);
+  // Whoever may monitor follows any conversation (OI-4), as those who see everything do.
+  const viewAll = permissions.includes('conversations.view_all') || permissions.includes('monitor');
 
   // Opening a flashing conversation is noticing it: let the animation finish its beat, then stop.
   useEffect(() => {
@@ -72,6 +75,7 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
           onShowCustomer={wide ? undefined : customer.open}
         />
         <TransferBanner conversation={c} />
+        <HelpBanner workspaceId={workspaceId} userId={userId} conversationId={c.id} />
         <MessageList workspaceId={workspaceId} userId={userId} conversation={c} />
         <Composer workspaceId={workspaceId} conversation={c} />
       </Stack>

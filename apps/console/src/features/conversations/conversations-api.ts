@@ -20,6 +20,7 @@ export interface SendBody {
   clientId: string;
   text: string;
   private: boolean;
+  whisper?: boolean;
   attachmentIds: string[];
 }
 

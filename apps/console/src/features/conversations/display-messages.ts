@@ -58,6 +58,7 @@ export function displayMessages(stored: Message[], pending: PendingMessage[], me
       authorName: null,
       text: p.text,
       private: p.private,
+      whisper: p.whisper ?? false,
       attachments: p.attachments,
       createdAt: p.createdAt,
       readAt: null,

@@ -58,6 +58,7 @@ function MessageBubble({ message: m }: { message: DisplayMessage }) {
   const className = [
     classes.bubble,
     m.private && classes.note,
+    m.whisper && classes.whisper,
     m.pending?.status === 'failed' && classes.failed,
   ]
     .filter(Boolean)
@@ -69,8 +70,13 @@ function MessageBubble({ message: m }: { message: DisplayMessage }) {
       data-client-id={m.clientId ?? ''}
       data-author={m.authorKind}
       data-private={m.private || undefined}
+      data-whisper={m.whisper || undefined}
     >
-      {m.private && <span className={classes.noteLabel}>{t('conversation.privateNote')}</span>}
+      {m.private && (
+        <span className={classes.noteLabel}>
+          {m.whisper ? t('supervision.whisperLabel') : t('conversation.privateNote')}
+        </span>
+      )}
       {m.text && <MessageText text={m.text} />}
       {m.attachments.length > 0 && <AttachmentList attachments={m.attachments} />}
       {m.impersonatedBy && (

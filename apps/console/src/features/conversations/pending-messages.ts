@@ -8,6 +8,8 @@ export interface PendingMessage {
   conversationId: string;
   text: string;
   private: boolean;
+  /** A supervisor's whisper to the assigned operator (OI-4). */
+  whisper?: boolean;
   attachments: Attachment[];
   createdAt: string;
   status: 'sending' | 'failed';

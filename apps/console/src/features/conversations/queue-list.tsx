@@ -142,8 +142,13 @@ function QueueRow({ conversation: c, position, to, active, now, taking, onTake }
             {t('queue.waitingFor', { time: formatDuration(now - Date.parse(c.queuedAt ?? '')) })}
           </time>
         </Text>
-        {c.priority !== 'normal' && (
-          <Badge size="xs" color={c.priority === 'low' ? 'gray' : 'red'} variant="light" tt="none">
+        {c.priority !== 'none' && (
+          <Badge
+            size="xs"
+            color={c.priority === 'low' ? 'gray' : c.priority === 'medium' ? 'yellow' : 'red'}
+            variant="light"
+            tt="none"
+          >
             {t(`priority.${c.priority}`)}
           </Badge>
         )}

@@ -32,6 +32,7 @@ describe('team queues', () => {
         queued('early', 't-support', 1),
         queued('urgent', 't-support', 12, { priority: 'urgent' }),
         queued('low', 't-support', 0, { priority: 'low' }),
+        queued('medium', 't-support', 20, { priority: 'medium' }),
         queued('taken', 't-support', 0, { assigneeId: 'someone' }),
         queued('not-queued', 't-support', 0, { queuedAt: null }),
         queued('closed', 't-support', 0, { status: 'closed' }),
@@ -42,7 +43,8 @@ describe('team queues', () => {
     );
     expect(queues.map((q) => [q.team.name, q.items.map((c) => c.id)])).toEqual([
       ['Sales', ['sales']],
-      ['Support', ['urgent', 'early', 'late', 'low']],
+      // Chatwoot's order: any priority before none.
+      ['Support', ['urgent', 'medium', 'low', 'early', 'late']],
     ]);
   });
 

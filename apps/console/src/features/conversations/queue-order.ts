@@ -1,6 +1,12 @@
 import type { Conversation, Team } from '@parley/contracts';
 
-const priorityRank: Record<Conversation['priority'], number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+const priorityRank: Record<Conversation['priority'], number> = {
+  urgent: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+  none: 4,
+};
 
 export interface TeamQueue {
   team: Team;

@@ -11,6 +11,8 @@ import { newClientId, type PendingMessage, pendingStore } from './pending-messag
 export interface Draft {
   text: string;
   private: boolean;
+  /** A supervisor's whisper to the assigned operator (OI-4). */
+  whisper?: boolean;
   attachments: Attachment[];
 }
 
@@ -29,6 +31,7 @@ async function deliver(client: QueryClient, message: PendingMessage): Promise<vo
         clientId: message.clientId,
         text: message.text,
         private: message.private,
+        whisper: message.whisper ?? false,
         attachmentIds: message.attachments.map((a) => a.id),
       });
       insertMessage(client, workspaceId, stored);

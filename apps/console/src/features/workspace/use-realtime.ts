@@ -11,6 +11,7 @@ import { adminRefresher } from '../admin-conversations/realtime.ts';
 import { alertFor } from '../conversations/alerts.ts';
 import { applyConversationEvent } from '../conversations/realtime-cache.ts';
 import { resendAfterReconnect } from '../conversations/use-send-message.ts';
+import { applyInboxEvent } from '../inbox/inbox-events.ts';
 import { applyRoutingEvent } from '../routing/routing-events.ts';
 import type { RealtimeApi, SignalListener } from './realtime-context.tsx';
 
@@ -133,6 +134,7 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
         applyConversationEvent(queryClient, workspaceId, userId, event);
         applyRoutingEvent(queryClient, workspaceId, userId, event);
         alertFor(workspaceId, userId, event, live);
+        applyInboxEvent(queryClient, workspaceId, live, event);
       },
       onSignal: bridge.signal,
       // Too long away: the server streams from now, so the screens are loaded again once live.

@@ -9,6 +9,7 @@ import { type OperatorPage, paths, type SettingsPage, type WorkspaceSection } fr
 import { AdminConversationsPage } from '../admin-conversations/admin-page.tsx';
 import { useApplySession, useSession } from '../auth/session.ts';
 import { InboxPage } from '../conversations/inbox-page.tsx';
+import { InboxItemsPage } from '../inbox/inbox-page.tsx';
 import { MembersPage } from '../members/members-page.tsx';
 import { MonitoringPage } from '../monitoring/monitoring-page.tsx';
 import { OperatorsRoute } from '../operators/operators-route.tsx';
@@ -61,6 +62,8 @@ export function WorkspaceRoute({
         />
       ) : section === 'all-conversations' ? (
         <AdminConversationsPage membership={membership} userId={data.user.id} />
+      ) : section === 'inbox' ? (
+        <InboxItemsPage membership={membership} />
       ) : section === 'settings' ? (
         <SettingsRoute membership={membership} page={settings ?? 'teams'} teamId={teamId} />
       ) : (

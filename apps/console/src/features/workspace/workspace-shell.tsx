@@ -9,6 +9,7 @@ import { useLocation } from '../../router/history.ts';
 import { handleLinkClick } from '../../router/link.tsx';
 import { paths, type SettingsPage, settingsPages, type WorkspaceSection } from '../../router/routes.ts';
 import { useLogout } from '../auth/session.ts';
+import { InboxBadge } from '../inbox/inbox-badge.tsx';
 import { ImpersonationBanner } from '../operators/impersonation-banner.tsx';
 import { operatorLinks } from '../operators/nav.ts';
 import { QueueBadge } from '../routing/queue-badge.tsx';
@@ -49,6 +50,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
 
   const links = [
     { section: 'home', to: paths.workspace(membership.id), label: t('shell.conversations'), visible: true },
+    { section: 'inbox', to: paths.inbox(membership.id), label: t('inbox.nav'), visible: true },
     {
       section: 'monitoring',
       to: paths.monitoring(membership.id),
@@ -108,6 +110,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
               )}
             </Group>
             <Group gap="sm" wrap="nowrap">
+              <InboxBadge workspaceId={membership.id} />
               <QueueBadge workspaceId={membership.id} />
               <StatusSwitcher workspaceId={membership.id} userId={session.user.id} visibleFrom="sm" />
               <ConnectionStatus {...realtime} />

@@ -32,7 +32,13 @@ export const enRouting = {
     outOfHours: 'Out of hours',
     inQueueSince: 'In queue since {{time}} ({{duration}})',
   },
-  priority: { low: 'Low priority', normal: 'Normal priority', high: 'High priority', urgent: 'Urgent' },
+  priority: {
+    none: 'No priority',
+    low: 'Low priority',
+    medium: 'Medium priority',
+    high: 'High priority',
+    urgent: 'Urgent',
+  },
   transfer: {
     button: 'Transfer',
     title: 'Transfer conversation',

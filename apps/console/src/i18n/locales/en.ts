@@ -1,4 +1,5 @@
 import { enAdminConversations } from './en-admin-conversations.ts';
+import { enInbox } from './en-inbox.ts';
 import { enMonitoring } from './en-monitoring.ts';
 import { enOperators } from './en-operators.ts';
 import { enRouting } from './en-routing.ts';
@@ -258,6 +259,7 @@ export const en = {
   ...enMonitoring,
   ...enOperators,
   ...enAdminConversations,
+  ...enInbox,
 };
 
 export type Translation = typeof en;

@@ -34,7 +34,13 @@ export const esRouting: RoutingTranslation = {
     outOfHours: 'Fuera de horario',
     inQueueSince: 'En cola desde las {{time}} ({{duration}})',
   },
-  priority: { low: 'Prioridad baja', normal: 'Prioridad normal', high: 'Prioridad alta', urgent: 'Urgente' },
+  priority: {
+    none: 'Sin prioridad',
+    low: 'Prioridad baja',
+    medium: 'Prioridad media',
+    high: 'Prioridad alta',
+    urgent: 'Urgente',
+  },
   transfer: {
     button: 'Transferir',
     title: 'Transferir conversación',

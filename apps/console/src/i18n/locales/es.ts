@@ -1,5 +1,6 @@
 import type { Translation } from './en.ts';
 import { esAdminConversations } from './es-admin-conversations.ts';
+import { esInbox } from './es-inbox.ts';
 import { esMonitoring } from './es-monitoring.ts';
 import { esOperators } from './es-operators.ts';
 import { esRouting } from './es-routing.ts';
@@ -262,4 +263,5 @@ export const es: Translation = {
   ...esMonitoring,
   ...esOperators,
   ...esAdminConversations,
+  ...esInbox,
 };

@@ -34,7 +34,13 @@ export const frRouting: RoutingTranslation = {
     outOfHours: 'Hors horaires',
     inQueueSince: 'En file depuis {{time}} ({{duration}})',
   },
-  priority: { low: 'Priorité basse', normal: 'Priorité normale', high: 'Priorité haute', urgent: 'Urgent' },
+  priority: {
+    none: 'Sans priorité',
+    low: 'Priorité basse',
+    medium: 'Priorité moyenne',
+    high: 'Priorité haute',
+    urgent: 'Urgent',
+  },
   transfer: {
     button: 'Transférer',
     title: 'Transférer la conversation',

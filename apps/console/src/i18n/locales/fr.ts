@@ -1,5 +1,6 @@
 import type { Translation } from './en.ts';
 import { frAdminConversations } from './fr-admin-conversations.ts';
+import { frInbox } from './fr-inbox.ts';
 import { frMonitoring } from './fr-monitoring.ts';
 import { frOperators } from './fr-operators.ts';
 import { frRouting } from './fr-routing.ts';
@@ -264,4 +265,5 @@ export const fr: Translation = {
   ...frMonitoring,
   ...frOperators,
   ...frAdminConversations,
+  ...frInbox,
 };

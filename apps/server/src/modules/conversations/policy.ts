@@ -6,7 +6,7 @@ type Visible = Pick<Conversation, 'assigneeId' | 'visitorId'> & { contact: { id:
 
 /**
  * Who sees a conversation: operators see their own and the unassigned queue, everything with
- * `conversations.view_all`; a visitor sees only the conversations of their browser or their contact.
+ * `conversations.view_all` or `monitor` (OI-4: a supervisor opens and follows any conversation); a visitor sees only the conversations of their browser or their contact.
  * Routes and the realtime fan-out both ask this.
  */
 export function canViewConversation(principal: Principal, conversation: Visible): boolean {
@@ -18,6 +18,7 @@ export function canViewConversation(principal: Principal, conversation: Visible)
   }
   return (
     principal.permissions.has('conversations.view_all') ||
+    principal.permissions.has('monitor') ||
     conversation.assigneeId === null ||
     conversation.assigneeId === principal.userId
   );

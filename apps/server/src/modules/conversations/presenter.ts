@@ -20,6 +20,8 @@ export function presentConversation(
     assigneeId: c.assigneeId,
     teamId: c.teamId,
     priority: c.priority,
+    important: c.important,
+    snoozedUntil: c.status === 'snoozed' ? iso(c.snoozedUntil) : null,
     contact: { id: contact.id, name: contact.name, email: contact.email },
     visitorId: c.visitorId,
     offline: c.offline,

@@ -47,6 +47,8 @@ export async function listConversations(
     status: Conversation['status'];
     q?: string;
     tagId?: string;
+    important?: boolean;
+    monitored?: boolean;
     limit: number;
     cursor?: string;
   },
@@ -57,7 +59,14 @@ export async function listConversations(
   ];
   if (query.view === 'mine') filters.push(eq(conversations.assigneeId, actor.userId));
   else if (query.view === 'unassigned') filters.push(isNull(conversations.assigneeId));
-  else authorize(actor, 'conversations.view_all');
+  // The monitored list (OI-4) is for whoever may monitor; everything else needs view_all.
+  else authorize(actor, query.monitored ? 'monitor' : 'conversations.view_all');
+  if (query.important !== undefined) filters.push(eq(conversations.important, query.important));
+  if (query.monitored) {
+    filters.push(
+      sql`${conversations.id} IN (SELECT conversation_id FROM monitored_conversations WHERE user_id = ${actor.userId})`,
+    );
+  }
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     filters.push(or(ilike(contacts.name, pattern), ilike(contacts.email, pattern)));

@@ -87,7 +87,7 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
         assertCanView(principal, conversation);
         // Attachments, and a reply that takes an unassigned conversation, need the full transaction.
         const takes = !request.body.private && conversation.status === 'open' && !conversation.assigneeId;
-        if (attachmentIds.length > 0 || takes) {
+        if (attachmentIds.length > 0 || takes || request.body.whisper) {
           return transaction(ctx.db, (tx) =>
             sendOperatorMessage(tx, {
               secret: ctx.secret,

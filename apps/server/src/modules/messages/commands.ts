@@ -18,7 +18,7 @@ import { loadConversation } from '../conversations/queries.ts';
 import { recordMessages, setAssignee } from '../metrics/facts.ts';
 import { lockReceiver } from '../routing/engine.ts';
 import { availability } from '../widget/queries.ts';
-import type { OperatorPrincipal, VisitorPrincipal } from '../workspaces/policy.ts';
+import { authorize, type OperatorPrincipal, type VisitorPrincipal } from '../workspaces/policy.ts';
 import { operatorAuthor, presentMessage, sanitizeText } from './presenter.ts';
 
 /** Thrown inside the transaction when the client id was already stored: the caller returns that message. */
@@ -50,6 +50,8 @@ interface Append {
   };
   text: string;
   private: boolean;
+  /** A supervisor's whisper (OI-4): always private. */
+  whisper?: boolean;
   attachmentIds: string[];
   uploader: string;
 }
@@ -98,7 +100,8 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
       impersonatorId: input.author.impersonator?.id ?? null,
       impersonatorName: input.author.impersonator?.name ?? null,
       text,
-      private: input.private,
+      private: input.private || input.whisper === true,
+      whisper: input.whisper === true,
       attachments: files,
       createdAt: new Date(),
     })
@@ -176,6 +179,7 @@ export async function sendOperatorMessage(
     clientId: string;
     text: string;
     private: boolean;
+    whisper?: boolean;
     attachmentIds: string[];
   },
 ): Promise<Message> {
@@ -183,6 +187,7 @@ export async function sendOperatorMessage(
     forUpdate: true,
   });
   assertCanView(input.actor, conversation);
+  if (input.whisper) authorize(input.actor, 'monitor');
   return appendMessage(tx, {
     secret: input.secret,
     workspaceId: input.actor.workspaceId,
@@ -190,9 +195,29 @@ export async function sendOperatorMessage(
     clientId: input.clientId,
     author: operatorAuthor(input.actor),
     text: input.text,
-    private: input.private,
+    private: input.private || input.whisper === true,
+    whisper: input.whisper,
     attachmentIds: input.attachmentIds,
     uploader: `user:${input.actor.userId}`,
+  });
+}
+
+/** A system message the customer sees (a hand-over, OI-4), written in the caller's transaction. */
+export async function postSystemMessage(
+  tx: Tx,
+  input: { secret: string; workspaceId: string; conversationId: string; text: string },
+): Promise<Message> {
+  const conversation = await loadConversation(tx.db, input.workspaceId, input.conversationId);
+  return appendMessage(tx, {
+    secret: input.secret,
+    workspaceId: input.workspaceId,
+    conversation,
+    clientId: null,
+    author: { kind: 'system', id: null, name: null },
+    text: input.text,
+    private: false,
+    attachmentIds: [],
+    uploader: 'system',
   });
 }
 

@@ -17,6 +17,7 @@ export function presentMessage(secret: string, m: MessageRow): Message {
     impersonatedBy: m.impersonatorId ? { id: m.impersonatorId, name: m.impersonatorName ?? '' } : null,
     text: m.text,
     private: m.private,
+    whisper: m.whisper,
     attachments: m.attachments.map((a) => presentAttachment(secret, a)),
     createdAt: m.createdAt.toISOString(),
     readAt: m.readAt?.toISOString() ?? null,

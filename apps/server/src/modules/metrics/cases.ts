@@ -100,7 +100,7 @@ export async function listCases(
   const position =
     input.kind === 'queued'
       ? sql`row_number() OVER (PARTITION BY c.team_id ORDER BY CASE c.priority WHEN 'urgent' THEN 0
-          WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, c.queued_at, c.id)`
+          WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, c.queued_at, c.id)`
       : sql`NULL::bigint`;
   const result = await db.execute<CaseRow>(sql`
     SELECT c.id, c.number, coalesce(ct.name, ct.email) AS customer, c.channel, c.team_id, t.name AS team_name,

@@ -20,7 +20,8 @@ import { type Candidate, rankCandidates } from './strategies.ts';
 
 type TeamRow = typeof teams.$inferSelect;
 
-export const priorityRank = sql`CASE ${conversations.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END`;
+/** Queue order (ROUTE-2, WS-2): urgent, high, medium, low, then conversations without a priority. */
+export const priorityRank = sql`CASE ${conversations.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`;
 
 /** Open conversations assigned to the member of the surrounding `memberships` row. */
 export const activeCount = sql<number>`(SELECT count(*) FROM conversations c

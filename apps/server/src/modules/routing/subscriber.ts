@@ -114,7 +114,7 @@ export function registerRouting() {
       } else if (event.name === 'conversation.updated') {
         const { conversation, change, actorId } = event.payload as EventPayload<'conversation.updated'>;
         // A transfer to a team, and a conversation woken or reopened without an operator, are arrivals.
-        const arrives = change === 'transferred' || change === 'reopened';
+        const arrives = change === 'transferred' || change === 'reopened' || change === 'woke';
         if (arrives && !conversation.assigneeId && conversation.teamId) {
           await routeConversation(db, {
             workspaceId,
@@ -125,7 +125,11 @@ export function registerRouting() {
         // Capacity frees when someone closes, hands on or is relieved of a conversation; the
         // router's own assignments (actorId null) free nothing.
         const frees =
-          change === 'closed' || change === 'transferred' || (change === 'assigned' && actorId !== null);
+          change === 'closed' ||
+          change === 'transferred' ||
+          change === 'snoozed' ||
+          change === 'taken_over' ||
+          (change === 'assigned' && actorId !== null);
         if (frees) await drainWorkspace(db, workspaceId);
       } else if (event.name === 'team.updated') {
         const { team } = event.payload as EventPayload<'team.updated'>;

@@ -97,9 +97,13 @@ export const conversations = pgTable(
     visitorId: uuid('visitor_id').references(() => visitors.id, { onDelete: 'set null' }),
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
-    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] })
+    priority: text('priority', { enum: ['none', 'low', 'medium', 'high', 'urgent'] })
       .notNull()
-      .default('normal'),
+      .default('none'),
+    /** OI-7: marked important by an operator; shown and filterable. */
+    important: boolean('important').notNull().default(false),
+    /** WS-2: while snoozed, when it wakes by itself (the customer writing wakes it sooner). */
+    snoozedUntil: tstz('snoozed_until'),
     offline: boolean('offline').notNull().default(false),
     outOfHours: boolean('out_of_hours').notNull().default(false),
     /** In its team's queue since; kept when it goes back to routing so it keeps its place. */
@@ -164,6 +168,8 @@ export const conversations = pgTable(
     index('conversations_set_aside_idx')
       .on(t.workspaceId, t.createdAt)
       .where(sql`status = 'open' AND assignee_id IS NULL AND (out_of_hours OR offline)`),
+    // The snooze sweep finds the few snoozed conversations that are due.
+    index('conversations_snoozed_idx').on(t.snoozedUntil).where(sql`status = 'snoozed'`),
   ],
 );
 
@@ -197,6 +203,8 @@ export const messages = pgTable(
     impersonatorName: text('impersonator_name'),
     text: text('text').notNull(),
     private: boolean('private').notNull().default(false),
+    /** A supervisor's whisper (OI-4): a private note addressed to the assigned operator. */
+    whisper: boolean('whisper').notNull().default(false),
     attachments: jsonb('attachments')
       .$type<{ id: string; name: string; contentType: string; size: number }[]>()
       .notNull()
