@@ -43,7 +43,8 @@ ALTER TABLE "tags" ADD CONSTRAINT "tags_workspace_id_workspaces_id_fk" FOREIGN K
 CREATE INDEX "conversation_exports_user_idx" ON "conversation_exports" USING btree ("workspace_id","user_id","created_at");--> statement-breakpoint
 CREATE INDEX "conversation_tags_tag_idx" ON "conversation_tags" USING btree ("tag_id","conversation_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "tags_name_key" ON "tags" USING btree ("workspace_id","name");--> statement-breakpoint
-CREATE INDEX "contacts_country_idx" ON "contacts" USING btree ("workspace_id","country");-- hand-written: trigram search over the customer's name, e-mail, phone and external id (ADM-3), and
+CREATE INDEX "contacts_country_idx" ON "contacts" USING btree ("workspace_id","country");--> statement-breakpoint
+-- hand-written: trigram search over the customer's name, e-mail, phone and external id (ADM-3), and
 -- one index per sort key of the administrator's list so every sort is a keyset walk (ADM-2). The
 -- expressions are the ones modules/admin-conversations/sorts.ts orders by.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
