@@ -8,19 +8,25 @@ import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
 import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { galleryRoutes } from './modules/attachments/gallery.ts';
 import { refreshEventLinks } from './modules/attachments/links.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { consoleCsp, socketOriginAllowed } from './modules/auth/origin.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
+import { cannedAnswerRoutes } from './modules/canned-answers/routes.ts';
+import { conversationToolRoutes } from './modules/conversation-tools/routes.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
+import { ratingRoutes, widgetRatingRoutes } from './modules/ratings/routes.ts';
 import { endPresence, markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
+import { surveyRoutes, widgetSurveyRoutes } from './modules/surveys/routes.ts';
+import { transcriptRoutes } from './modules/transcripts/routes.ts';
 import { registerWidgetAvailability } from './modules/widget/availability.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
@@ -149,10 +155,23 @@ export async function createParley(
     gateway.register(app);
     authRoutes(app, ctx);
     await attachmentRoutes(app, ctx);
-    workspaceRoutes(app, ctx, [conversationRoutes, routingRoutes, metricsRoutes]);
+    workspaceRoutes(app, ctx, [
+      conversationRoutes,
+      routingRoutes,
+      metricsRoutes,
+      // The operator's conversation tools (OI-7, OI-8, OI-9, CSAT).
+      transcriptRoutes,
+      surveyRoutes,
+      ratingRoutes,
+      cannedAnswerRoutes,
+      conversationToolRoutes,
+      galleryRoutes,
+    ]);
     registerRouting();
     registerWidgetAvailability();
     widgetRoutes(app, ctx);
+    widgetSurveyRoutes(app, ctx);
+    widgetRatingRoutes(app, ctx);
     let demoWidgetKey: string | null = null;
     if (config.demo) {
       demoWidgetKey = await seedDemo(ctx, config.demoPassword);

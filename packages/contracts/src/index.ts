@@ -1,5 +1,6 @@
 export * from './auth.ts';
 export * from './common.ts';
+export * from './compose.ts';
 export * from './conversations.ts';
 export * from './errors.ts';
 export * from './events.ts';

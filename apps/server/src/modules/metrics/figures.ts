@@ -73,6 +73,7 @@ const zero = (): Figures => ({
   response: { ms: null, count: 0 },
   duration: { ms: null, count: 0 },
   queueWait: { ms: null, count: 0 },
+  csat: { sum: 0, count: 0, average: null },
   active: 0,
   pending: 0,
   queued: 0,
@@ -104,7 +105,7 @@ async function segmentFigures(db: Queryable, input: FiguresInput) {
   const created = sql`c.created_at >= ${from}::timestamptz AND c.created_at < ${to}::timestamptz`;
   // With an operator filter, the operator's share is their assignments, not the current assignee.
   const byOperator = input.operatorId !== undefined || input.segment === 'operator';
-  const [createdRows, closedRows, transferRows, assignmentRows, nowRows] = await Promise.all([
+  const [createdRows, closedRows, transferRows, assignmentRows, nowRows, ratedRows] = await Promise.all([
     rows(
       db,
       sql`SELECT ${conversationKey(input.segment)} AS key,
@@ -155,6 +156,13 @@ async function segmentFigures(db: Queryable, input: FiguresInput) {
           count(*) FILTER (WHERE c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours) AS queued
         FROM conversations c WHERE ${cFilter} AND c.status = 'open' GROUP BY 1`,
     ),
+    // CSAT: ratings given in the period (a conversation is rated once, after it closed).
+    rows(
+      db,
+      sql`SELECT ${conversationKey(input.segment)} AS key, sum(c.rating) AS rating_sum, count(*) AS rating_count
+        FROM conversations c WHERE ${cFilter} AND c.rated_at IS NOT NULL
+          AND c.rated_at >= ${from}::timestamptz AND c.rated_at < ${to}::timestamptz GROUP BY 1`,
+    ),
   ]);
 
   const segments = new Map<string | null, Figures>();
@@ -190,6 +198,11 @@ async function segmentFigures(db: Queryable, input: FiguresInput) {
       f.unattended = Number(r.unattended);
       f.response = avg(r.response_sum, r.response_count);
     }
+  }
+  for (const r of ratedRows) {
+    const sum = Number(r.rating_sum ?? 0);
+    const count = Number(r.rating_count ?? 0);
+    at(r.key).csat = { sum, count, average: count > 0 ? sum / count : null };
   }
   for (const r of nowRows) {
     const f = at(r.key);

@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  smallint,
   text,
   uniqueIndex,
   uuid,
@@ -132,6 +133,10 @@ export const conversations = pgTable(
     firstAuthor: text('first_author', { enum: ['contact', 'operator'] }),
     closedById: uuid('closed_by_id'),
     transferCount: integer('transfer_count').notNull().default(0),
+    // CSAT: the customer's rating when the conversation closed, given once.
+    rating: smallint('rating'),
+    ratingComment: text('rating_comment'),
+    ratedAt: tstz('rated_at'),
   },
   (t) => [
     uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),
