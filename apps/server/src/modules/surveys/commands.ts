@@ -144,10 +144,7 @@ export function validateAnswers(definition: SurveyDefinition, answers: SurveyAns
     if (q.kind === 'choice' && !(typeof value === 'string' && q.options.some((o) => o.id === value)))
       throw invalid(field, 'must be one of the options');
     if (q.kind === 'text' && typeof value !== 'string') throw invalid(field, 'must be text');
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
-    const clean =
-      typeof value === 'string' ? value.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '') : value;
-    return { questionId: q.id, value: clean };
+    return { questionId: q.id, value };
   });
 }
 
