@@ -44,7 +44,10 @@ describe('transcripts (OI-7)', () => {
     outsider = await addMember(owner, { email: 'olga@example.com', role: 'operator', name: 'Olga Other' });
     const key = (await owner.client.get(w())).body.widgetKey;
     const visitor = await startVisitor(server, key);
-    await visitor.call('POST', '/api/widget/prechat', { name: 'Carla Customer', email: 'carla@shop.example' });
+    await visitor.call('POST', '/api/widget/prechat', {
+      name: 'Carla Customer',
+      email: 'carla@shop.example',
+    });
     await visitor.say('Hello, my order is late — ¿dónde está?');
     const list = await operator.client.get(`${w()}/conversations?view=unassigned&status=open`);
     conversationId = list.body.items[0].id;
