@@ -17,7 +17,15 @@ export type Route =
   | { name: 'not-found' };
 
 export type WorkspaceSection = 'home' | 'members' | 'monitoring' | 'settings';
-export const settingsPages = ['teams', 'routing', 'statuses', 'widget'] as const;
+export const settingsPages = [
+  'teams',
+  'routing',
+  'statuses',
+  'widget',
+  'conversations',
+  'surveys',
+  'canned',
+] as const;
 export type SettingsPage = (typeof settingsPages)[number];
 const isSettingsPage = (value: string | undefined): value is SettingsPage =>
   (settingsPages as readonly (string | undefined)[]).includes(value);

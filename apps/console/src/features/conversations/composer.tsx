@@ -2,6 +2,7 @@ import { Alert, Button, Group, SegmentedControl, Text, Textarea } from '@mantine
 import { attachmentLimits, type ConversationDetail } from '@parley/contracts';
 import { type KeyboardEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useComposeTools } from '../compose/use-compose-tools.tsx';
 import classes from './inbox.module.css';
 import { useTypingSender } from './typing.ts';
 import { UploadChips } from './upload-chips.tsx';
@@ -24,6 +25,7 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
   const [mode, setMode] = useState<Mode>('reply');
   const [text, setText] = useState(() => drafts.get(id) ?? '');
   const fileInput = useRef<HTMLInputElement>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
   const uploads = useUploads(workspaceId);
   const send = useSendMessage(workspaceId, id);
   const typing = useTypingSender(id);
@@ -46,7 +48,17 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
     typing.stop();
   };
 
+  const tools = useComposeTools({
+    workspaceId,
+    conversation,
+    textarea,
+    text,
+    update,
+    addAttachment: uploads.addAttachment,
+  });
+
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (tools.onKeyDown(event)) return;
     // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is neither.
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
     event.preventDefault();
@@ -95,7 +107,11 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
         </Alert>
       )}
       <UploadChips uploads={uploads.uploads} onRemove={uploads.remove} />
+      {tools.toolbar}
+      {tools.suggestions}
       <Textarea
+        ref={textarea}
+        {...tools.inputProps}
         aria-label={t('composer.reply')}
         placeholder={mode === 'note' ? t('composer.notePlaceholder') : t('composer.replyPlaceholder')}
         value={text}

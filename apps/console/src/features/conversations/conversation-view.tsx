@@ -8,6 +8,9 @@ import { LoadError, MessagePage } from '../../components/page-states.tsx';
 import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';
 import { usePermissions } from '../auth/session.ts';
+import { ConversationTools } from '../compose/conversation-tools.tsx';
+import { CustomerPanel } from '../compose/customer-panel.tsx';
+import { FeedbackPanel } from '../compose/feedback-panel.tsx';
 import { useMembers } from '../members/members-api.ts';
 import { stopFlashing, useFlashing } from './alerts.ts';
 import { Composer } from './composer.tsx';
@@ -15,7 +18,6 @@ import { ConversationHeader } from './conversation-header.tsx';
 import { TransferBanner } from './conversation-notices.tsx';
 import { conversationPanelId } from './conversation-tabs.tsx';
 import { useConversation } from './conversations-api.ts';
-import { CustomerSidebar } from './customer-sidebar.tsx';
 import { MessageList } from './message-list.tsx';
 
 export interface ConversationViewProps {
@@ -72,6 +74,7 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
           onShowCustomer={wide ? undefined : customer.open}
         />
         <TransferBanner conversation={c} />
+        <ConversationTools workspaceId={workspaceId} conversation={c} />
         <MessageList workspaceId={workspaceId} userId={userId} conversation={c} />
         <Composer workspaceId={workspaceId} conversation={c} />
       </Stack>
@@ -87,7 +90,8 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
             flexShrink: 0,
           }}
         >
-          <CustomerSidebar conversation={c} />
+          <CustomerPanel workspaceId={workspaceId} conversation={c} />
+          <FeedbackPanel workspaceId={workspaceId} conversationId={c.id} />
         </Box>
       ) : (
         <Drawer
@@ -97,7 +101,8 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
           title={t('sidebar.title')}
           closeButtonProps={{ 'aria-label': t('common.close') }}
         >
-          <CustomerSidebar conversation={c} />
+          <CustomerPanel workspaceId={workspaceId} conversation={c} />
+          <FeedbackPanel workspaceId={workspaceId} conversationId={c.id} />
         </Drawer>
       )}
     </Flex>

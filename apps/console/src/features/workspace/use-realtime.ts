@@ -7,6 +7,7 @@ import {
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { queryKeys } from '../../api/query-keys.ts';
+import { applyComposeEvent } from '../compose/compose-api.ts';
 import { alertFor } from '../conversations/alerts.ts';
 import { applyConversationEvent } from '../conversations/realtime-cache.ts';
 import { resendAfterReconnect } from '../conversations/use-send-message.ts';
@@ -129,6 +130,7 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
         monitoring.onEvent(event);
         applyConversationEvent(queryClient, workspaceId, userId, event);
         applyRoutingEvent(queryClient, workspaceId, userId, event);
+        applyComposeEvent(queryClient, workspaceId, event);
         alertFor(workspaceId, userId, event, live);
       },
       onSignal: bridge.signal,

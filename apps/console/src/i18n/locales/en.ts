@@ -1,3 +1,4 @@
+import { enCompose } from './en-compose.ts';
 import { enMonitoring } from './en-monitoring.ts';
 import { enRouting } from './en-routing.ts';
 
@@ -254,6 +255,7 @@ export const en = {
   },
   ...enRouting,
   ...enMonitoring,
+  ...enCompose,
 };
 
 export type Translation = typeof en;

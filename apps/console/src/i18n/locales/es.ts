@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { esCompose } from './es-compose.ts';
 import { esMonitoring } from './es-monitoring.ts';
 import { esRouting } from './es-routing.ts';
 
@@ -258,4 +259,5 @@ export const es: Translation = {
   },
   ...esRouting,
   ...esMonitoring,
+  ...esCompose,
 };

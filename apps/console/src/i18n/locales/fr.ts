@@ -1,4 +1,5 @@
 import type { Translation } from './en.ts';
+import { frCompose } from './fr-compose.ts';
 import { frMonitoring } from './fr-monitoring.ts';
 import { frRouting } from './fr-routing.ts';
 
@@ -260,4 +261,5 @@ export const fr: Translation = {
   },
   ...frRouting,
   ...frMonitoring,
+  ...frCompose,
 };

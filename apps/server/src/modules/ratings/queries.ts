@@ -15,7 +15,7 @@ export async function pendingRating(
   const base = { enabled: settings.csatEnabled, comment: settings.csatComment, conversationId: null };
   if (!settings.csatEnabled) return base;
   const latest = await latestVisitorConversation(db, visitor);
-  if (!latest || latest.status !== 'closed') return base;
+  if (latest?.status !== 'closed') return base;
   const [row] = await db
     .select({ ratedAt: conversations.ratedAt })
     .from(conversations)
