@@ -237,11 +237,11 @@ export const builtInCustomerFields = [
 export const editableBuiltInFields = ['name', 'email', 'phone'] as const;
 
 const attributeKey = /^attributes\.[A-Za-z0-9_-]{1,60}$/;
-export const customerFieldKey = z
-  .string()
-  .refine((k) => (builtInCustomerFields as readonly string[]).includes(k) || attributeKey.test(k), {
-    message: `must be one of ${builtInCustomerFields.join(', ')} or attributes.<key>`,
-  });
+const customerFieldError = `must be one of ${builtInCustomerFields.join(', ')} or attributes.<key>`;
+export const customerFieldKey = z.union(
+  [z.enum(builtInCustomerFields), z.string().regex(attributeKey, { error: customerFieldError })],
+  { error: customerFieldError },
+);
 
 export const customerField = z.object({
   key: customerFieldKey,

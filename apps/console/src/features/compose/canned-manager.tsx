@@ -25,6 +25,7 @@ import { required, useApiForm } from '../../components/use-api-form.ts';
 import { usePermissions, useSession } from '../auth/session.ts';
 import { useTeams } from '../routing/routing-api.ts';
 import { composeApi, composeKeys, useCannedAnswers } from './compose-api.ts';
+import { CannedIcon } from './icons.tsx';
 
 type Values = { scope: string; teamId: string; shortcut: string; title: string; text: string };
 const blank: Values = { scope: 'personal', teamId: '', shortcut: '', title: '', text: '' };
@@ -235,7 +236,7 @@ export function CannedManagerButton({ workspaceId }: { workspaceId: string }) {
           aria-label={t('compose.canned.manage')}
           onClick={() => setOpened(true)}
         >
-          <span aria-hidden="true">/</span>
+          <CannedIcon />
         </ActionIcon>
       </Tooltip>
       <Drawer

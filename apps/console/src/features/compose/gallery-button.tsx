@@ -17,6 +17,7 @@ import { formatBytes } from '../conversations/attachment-list.tsx';
 import { FileIcon } from '../conversations/file-icon.tsx';
 import { useFormatDateTime } from '../members/format.ts';
 import { composeApi, useGallery } from './compose-api.ts';
+import { GalleryIcon } from './icons.tsx';
 
 /** OI-7's gallery: files already shared with this customer; picking one adds it to the next message. */
 export function GalleryButton({
@@ -57,7 +58,7 @@ export function GalleryButton({
           aria-label={t('compose.gallery.open')}
           onClick={() => setOpened(true)}
         >
-          <span aria-hidden="true">🖼</span>
+          <GalleryIcon />
         </ActionIcon>
       </Tooltip>
       <Modal

@@ -2,6 +2,7 @@ import { ActionIcon, Button, Group, Popover, Stack, TextInput, Tooltip } from '@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { safeHref } from '../conversations/markdown.ts';
+import { LinkIcon } from './icons.tsx';
 
 /** The toolbar's link tool: an address (http, https or mailto only) and the text shown. */
 export function LinkButton({
@@ -44,7 +45,7 @@ export function LinkButton({
               setOpened((o) => !o);
             }}
           >
-            <span aria-hidden="true">🔗</span>
+            <LinkIcon />
           </ActionIcon>
         </Tooltip>
       </Popover.Target>

@@ -11,6 +11,7 @@ import { useSession } from '../auth/session.ts';
 import { CannedManagerButton } from './canned-manager.tsx';
 import { useCannedAnswers } from './compose-api.ts';
 import { GalleryButton } from './gallery-button.tsx';
+import { BoldIcon, CodeIcon, ItalicIcon, ListIcon } from './icons.tsx';
 import { LinkButton } from './link-button.tsx';
 import {
   type Edit,
@@ -199,23 +200,21 @@ export function useComposeTools(input: ComposeToolsInput) {
     <Group gap={2} role="toolbar" aria-label={t('compose.toolbar.label')} mb={4} wrap="wrap">
       {tool(
         t('compose.toolbar.bold'),
-        <b aria-hidden="true">B</b>,
+        <BoldIcon />,
         () => wrap('**', t('compose.toolbar.boldPlaceholder')),
         'Ctrl+B',
       )}
       {tool(
         t('compose.toolbar.italic'),
-        <i aria-hidden="true">I</i>,
+        <ItalicIcon />,
         () => wrap('_', t('compose.toolbar.italicPlaceholder')),
         'Ctrl+I',
       )}
-      {tool(t('compose.toolbar.list'), <span aria-hidden="true">•≡</span>, () => {
+      {tool(t('compose.toolbar.list'), <ListIcon />, () => {
         const { start, end } = selection();
         apply(toggleList(text, start, end));
       })}
-      {tool(t('compose.toolbar.code'), <code aria-hidden="true">{'</>'}</code>, () =>
-        wrap('`', t('compose.toolbar.codePlaceholder')),
-      )}
+      {tool(t('compose.toolbar.code'), <CodeIcon />, () => wrap('`', t('compose.toolbar.codePlaceholder')))}
       <LinkButton
         onInsert={(url, label) => {
           const { start, end } = selection();
