@@ -44,7 +44,7 @@ export const transcript = z.object({
 export type Transcript = z.infer<typeof transcript>;
 
 export const emailTranscriptBody = z.object({
-  to: email.optional().describe("where to send it; the customer's e-mail when absent"),
+  recipient: email.optional().describe("where to send it; the customer's e-mail when absent"),
   locale: locale.default('en'),
 });
 export const emailTranscriptResult = z.object({ to: z.string() });

@@ -116,6 +116,9 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
       ['routing', '/settings/routing', 'Routing'],
       ['statuses', '/settings/statuses', 'Statuses'],
       ['chat widget', '/settings/widget', 'Chat widget'],
+      ['conversation settings', '/settings/conversations', 'Customer panel'],
+      ['surveys', '/settings/surveys', 'New survey'],
+      ['canned answers', '/settings/canned', 'New canned answer'],
     ];
     for (const [name, path, text] of screens) {
       await page.goto(`${server.url}${workspacePath}${path}`);

@@ -68,7 +68,7 @@ export const useGallery = (w: string, c: string, enabled: boolean) =>
 
 export const composeApi = {
   transcript: (w: string, c: string) => api<Transcript>('GET', `${one(w, c)}/transcript`),
-  emailTranscript: (w: string, c: string, body: { to?: string; locale: Locale }) =>
+  emailTranscript: (w: string, c: string, body: { recipient?: string; locale: Locale }) =>
     api<{ to: string }>('POST', `${one(w, c)}/transcript/email`, body),
   sendSurvey: (w: string, c: string, surveyId: string) =>
     api<SurveyRequest>('POST', `${one(w, c)}/surveys`, { surveyId }),

@@ -132,7 +132,7 @@ function EmailTranscriptDialog({
     setError(null);
     try {
       const sent = await composeApi.emailTranscript(workspaceId, c.id, {
-        to: to.trim() || undefined,
+        recipient: to.trim() || undefined,
         locale: currentLanguage(),
       });
       notify.success(t('compose.email.sent', { to: sent.to }));

@@ -19,13 +19,13 @@ export async function emailTranscript(
     mailer: Mailer;
     actor: OperatorPrincipal;
     conversationId: string;
-    to?: string;
+    recipient?: string;
     locale: TranscriptLocale;
   },
 ): Promise<{ to: string }> {
   const transcript = await loadTranscript(tx.db, input);
-  const to = input.to ?? transcript.contactEmail;
-  if (!to) throw invalid('to', 'the customer has no e-mail address: type one');
+  const to = input.recipient ?? transcript.contactEmail;
+  if (!to) throw invalid('recipient', 'the customer has no e-mail address: type one');
   const mail = transcriptMail(transcript, input.locale, transcript.timezone);
   const conversation = await loadConversation(tx.db, input.actor.workspaceId, transcript.conversationId);
   await publish(tx, {

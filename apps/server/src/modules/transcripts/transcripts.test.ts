@@ -97,7 +97,7 @@ describe('transcripts (OI-7)', () => {
 
   it('e-mails it to a typed address', async () => {
     const res = await operator.client.post(`${w()}/conversations/${conversationId}/transcript/email`, {
-      to: 'boss@shop.example',
+      recipient: 'boss@shop.example',
     });
     expect(res.status).toBe(200);
     const mail = await waitFor(() => mails.find((m) => m.to.includes('boss@shop.example')), 10_000);
@@ -108,10 +108,10 @@ describe('transcripts (OI-7)', () => {
   it('refuses a bad address naming the field, and sends nothing', async () => {
     const before = mails.length;
     const res = await operator.client.post(`${w()}/conversations/${conversationId}/transcript/email`, {
-      to: 'not an address',
+      recipient: 'not an address',
     });
     expect(res.status).toBe(400);
-    expect(res.body.error.field).toBe('to');
+    expect(res.body.error.field).toBe('recipient');
     const locale = await operator.client.post(`${w()}/conversations/${conversationId}/transcript/email`, {
       locale: 'de',
     });
@@ -125,7 +125,7 @@ describe('transcripts (OI-7)', () => {
     const read = await outsider.client.get(`${w()}/conversations/${conversationId}/transcript`);
     expect(read.status).toBe(404);
     const send = await outsider.client.post(`${w()}/conversations/${conversationId}/transcript/email`, {
-      to: 'x@example.com',
+      recipient: 'x@example.com',
     });
     expect(send.status).toBe(404);
   });
@@ -138,6 +138,6 @@ describe('transcripts (OI-7)', () => {
     const other = list.body.items.find((c: { contact: { email: string | null } }) => !c.contact.email);
     const res = await owner.client.post(`${w()}/conversations/${other.id}/transcript/email`, {});
     expect(res.status).toBe(400);
-    expect(res.body.error.field).toBe('to');
+    expect(res.body.error.field).toBe('recipient');
   });
 });
