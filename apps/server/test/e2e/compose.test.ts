@@ -110,10 +110,14 @@ describe.runIf(browserAvailable)(
       await operator.getByRole('textbox', { name: 'Name' }).fill('Carla Customer');
       await operator.getByRole('textbox', { name: 'Name' }).press('Enter');
       await operator.getByTestId('customer-panel').getByText('Carla Customer').first().waitFor();
+      // The edit comes back as an event and the conversation is read again: wait until it has.
+      await operator.getByRole('heading', { name: 'Carla Customer' }).first().waitFor();
 
       // The toolbar wraps the selection in the markdown the widget renders.
       await reply().fill('This is important');
-      await reply().evaluate('(el) => el.setSelectionRange(8, 17)');
+      // Select "important" with the keyboard, as a user would.
+      await reply().press('End');
+      for (let i = 0; i < 'important'.length; i++) await reply().press('Shift+ArrowLeft');
       await operator
         .getByRole('toolbar', { name: 'Formatting' })
         .getByRole('button', { name: 'Bold' })
@@ -175,11 +179,14 @@ describe.runIf(browserAvailable)(
       await expect.poll(() => operator.evaluate('window.printed')).toBe(1);
       const printout = operator.getByTestId('transcript-print');
       await operator.emulateMedia({ media: 'print' });
-      await printout.getByText('Hi, I need help with my invoice').waitFor();
-      await printout.getByText('Hello Carla Customer, I am Anna.').waitFor();
-      expect(await printout.textContent()).not.toContain('4471');
-      await shot(operator, 'print-transcript');
-      await operator.emulateMedia({ media: 'screen' });
+      try {
+        await printout.getByText('Hi, I need help with my invoice').waitFor();
+        await printout.getByText('Hello Carla Customer, I am Anna.').waitFor();
+        expect(await printout.textContent()).not.toContain('4471');
+        await shot(operator, 'print-transcript');
+      } finally {
+        await operator.emulateMedia({ media: 'screen' });
+      }
       expect(await printout.isVisible()).toBe(false);
     });
 

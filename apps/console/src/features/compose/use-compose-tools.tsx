@@ -5,7 +5,7 @@ import {
   type ConversationDetail,
   fillVariables,
 } from '@parley/contracts';
-import { type KeyboardEvent, type ReactNode, type RefObject, useId, useMemo, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, type RefObject, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session.ts';
 import { CannedManagerButton } from './canned-manager.tsx';
@@ -77,8 +77,13 @@ export function useComposeTools(input: ComposeToolsInput) {
       setCaret(edit.end);
     });
   };
+  // The last selection in the reply box: a toolbar button may take focus before it is read.
+  const lastSelection = useRef<{ start: number; end: number } | null>(null);
   const selection = () => {
     const el = textarea.current;
+    if (el && document.activeElement === el) return { start: el.selectionStart, end: el.selectionEnd };
+    const last = lastSelection.current;
+    if (last && last.end <= text.length) return last;
     return { start: el?.selectionStart ?? text.length, end: el?.selectionEnd ?? text.length };
   };
   const wrap = (marker: string, placeholder: string) => {
@@ -140,7 +145,11 @@ export function useComposeTools(input: ComposeToolsInput) {
     'aria-expanded': expanded,
     'aria-controls': expanded ? listId : undefined,
     'aria-activedescendant': expanded ? optionId(current) : undefined,
-    onSelect: (event: { currentTarget: HTMLTextAreaElement }) => setCaret(event.currentTarget.selectionEnd),
+    onSelect: (event: { currentTarget: HTMLTextAreaElement }) => {
+      const { selectionStart: start, selectionEnd: end } = event.currentTarget;
+      lastSelection.current = { start, end };
+      setCaret(end);
+    },
   };
 
   const suggestions: ReactNode = expanded ? (
@@ -190,7 +199,15 @@ export function useComposeTools(input: ComposeToolsInput) {
 
   const tool = (label: string, icon: ReactNode, onClick: () => void, shortcut?: string) => (
     <Tooltip label={shortcut ? `${label} (${shortcut})` : label} withArrow openDelay={300}>
-      <ActionIcon variant="subtle" color="gray" size="sm" aria-label={label} onClick={onClick}>
+      <ActionIcon
+        variant="subtle"
+        color="gray"
+        size="sm"
+        aria-label={label}
+        onClick={onClick}
+        // Keeps focus and the selection in the reply box (keyboard users still reach the button).
+        onMouseDown={(event) => event.preventDefault()}
+      >
         {icon}
       </ActionIcon>
     </Tooltip>
