@@ -150,53 +150,68 @@ function PanelField({
     }
   };
 
+  const dt = (
+    <Text component="dt" size="xs" c="dimmed">
+      {label}
+    </Text>
+  );
   if (editing)
     return (
-      <form onSubmit={save}>
-        <TextInput
-          size="xs"
-          label={label}
-          value={draft}
-          onChange={(e) => setDraft(e.currentTarget.value)}
-          error={error}
-          data-autofocus
-          autoFocus
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.preventDefault();
-              setEditing(false);
-            }
-          }}
-          rightSectionWidth={busy ? 28 : undefined}
-        />
-        <Group gap={4} mt={4}>
-          <ActionIcon
-            type="submit"
-            size="sm"
-            variant="light"
-            aria-label={t('compose.panel.save', { field: label })}
-            loading={busy}
-          >
-            ✓
-          </ActionIcon>
-          <ActionIcon
-            size="sm"
-            variant="subtle"
-            color="gray"
-            aria-label={t('common.cancel')}
-            onClick={() => setEditing(false)}
-          >
-            ×
-          </ActionIcon>
-        </Group>
-      </form>
+      <div>
+        {dt}
+        <dd style={{ margin: 0 }}>
+          <form onSubmit={save}>
+            <TextInput
+              size="xs"
+              aria-label={label}
+              value={draft}
+              onChange={(e) => setDraft(e.currentTarget.value)}
+              error={error}
+              autoFocus
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                  e.preventDefault();
+                  setEditing(false);
+                }
+              }}
+            />
+            <Group gap={4} mt={4}>
+              <ActionIcon
+                type="submit"
+                size="sm"
+                variant="light"
+                aria-label={t('compose.panel.save', { field: label })}
+                loading={busy}
+              >
+                ✓
+              </ActionIcon>
+              <ActionIcon
+                size="sm"
+                variant="subtle"
+                color="gray"
+                aria-label={t('common.cancel')}
+                onClick={() => setEditing(false)}
+              >
+                ×
+              </ActionIcon>
+            </Group>
+          </form>
+        </dd>
+      </div>
     );
 
   return (
     <div>
-      <Group gap={4} justify="space-between" wrap="nowrap">
-        <Text component="dt" size="xs" c="dimmed">
-          {label}
+      {dt}
+      <Group component="dd" m={0} gap={4} justify="space-between" wrap="nowrap" align="flex-start">
+        <Text size="sm" style={{ overflowWrap: 'anywhere', minWidth: 0 }}>
+          {value ? (
+            render(value)
+          ) : (
+            <Text span c="dimmed" inherit>
+              —
+            </Text>
+          )}
         </Text>
         {field.editable && (
           <Tooltip label={t('compose.panel.edit', { field: label })} withArrow openDelay={300}>
@@ -216,15 +231,6 @@ function PanelField({
           </Tooltip>
         )}
       </Group>
-      <Text component="dd" size="sm" m={0} style={{ overflowWrap: 'anywhere' }}>
-        {value ? (
-          render(value)
-        ) : (
-          <Text span c="dimmed" inherit>
-            —
-          </Text>
-        )}
-      </Text>
     </div>
   );
 }
