@@ -91,7 +91,7 @@ describe.runIf(browserAvailable)(
       await server?.close();
     });
 
-    const reply = () => operator.getByRole('combobox', { name: 'Reply' });
+    const reply = () => operator.getByRole('textbox', { name: 'Reply' });
     const operatorLog = () => operator.getByRole('log', { name: 'Messages' });
     const visitorLog = () => panel.getByRole('log', { name: 'Conversation' });
     const feedback = () => operator.getByRole('region', { name: 'Feedback' });

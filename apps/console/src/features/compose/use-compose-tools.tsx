@@ -140,9 +140,9 @@ export function useComposeTools(input: ComposeToolsInput) {
   const optionId = (i: number) => `${listId}-${i}`;
   const expanded = open && matches.length > 0;
   const inputProps = {
-    role: 'combobox',
+    // Stays a textbox (its name and role are what people and tests know it by); the suggestions are
+    // announced through aria-activedescendant.
     'aria-autocomplete': 'list' as const,
-    'aria-expanded': expanded,
     'aria-controls': expanded ? listId : undefined,
     'aria-activedescendant': expanded ? optionId(current) : undefined,
     onSelect: (event: { currentTarget: HTMLTextAreaElement }) => {
