@@ -9,6 +9,7 @@ import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
 import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
 import { adminConversationRoutes } from './modules/admin-conversations/routes.ts';
+import { galleryRoutes } from './modules/attachments/gallery.ts';
 import { refreshEventLinks } from './modules/attachments/links.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { recordSessionExpiry } from './modules/audit/connection-history.ts';
@@ -16,6 +17,8 @@ import { auditRoutes } from './modules/audit/routes.ts';
 import { consoleCsp, socketOriginAllowed } from './modules/auth/origin.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionHook } from './modules/auth/sessions.ts';
+import { cannedAnswerRoutes } from './modules/canned-answers/routes.ts';
+import { conversationToolRoutes } from './modules/conversation-tools/routes.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
 import { conversationStateRoutes } from './modules/conversations/state-routes.ts';
 import { startSnoozeSweep } from './modules/conversations/states.ts';
@@ -29,6 +32,7 @@ import { createMessageWriter } from './modules/messages/writer.ts';
 import { startRollupCompaction } from './modules/metrics/compaction.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
 import { operatorRoutes } from './modules/operators/routes.ts';
+import { ratingRoutes, widgetRatingRoutes } from './modules/ratings/routes.ts';
 import {
   endPresence,
   markReconnected,
@@ -38,7 +42,9 @@ import {
 import { routingRoutes } from './modules/routing/routes.ts';
 import { registerRouting, startQueueSweep } from './modules/routing/subscriber.ts';
 import { supervisionRoutes } from './modules/supervision/routes.ts';
+import { surveyRoutes, widgetSurveyRoutes } from './modules/surveys/routes.ts';
 import { tagRoutes } from './modules/tags/routes.ts';
+import { transcriptRoutes } from './modules/transcripts/routes.ts';
 import { registerWidgetAvailability } from './modules/widget/availability.ts';
 import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
@@ -186,12 +192,21 @@ export async function createParley(
       conversationStateRoutes,
       supervisionRoutes,
       inboxRoutes,
+      // The operator's conversation tools (OI-7, OI-8, OI-9, CSAT).
+      transcriptRoutes,
+      surveyRoutes,
+      ratingRoutes,
+      cannedAnswerRoutes,
+      conversationToolRoutes,
+      galleryRoutes,
     ]);
     registerRouting();
     registerImpersonation();
     registerInbox();
     registerWidgetAvailability();
     widgetRoutes(app, ctx);
+    widgetSurveyRoutes(app, ctx);
+    widgetRatingRoutes(app, ctx);
     let demoWidgetKey: string | null = null;
     if (config.demo) {
       demoWidgetKey = await seedDemo(ctx, config.demoPassword);

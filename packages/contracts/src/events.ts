@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tag } from './admin-conversations.ts';
 import { invite, member, workspace } from './auth.ts';
 import { id, timestamp } from './common.ts';
+import { cannedAnswer, conversationToolSettings, rating, survey, surveyRequest } from './compose.ts';
 import { conversation, message } from './conversations.ts';
 import { helpRequest, inboxItem } from './inbox.ts';
 import { queueSummary, team } from './routing.ts';
@@ -73,6 +74,18 @@ export const eventPayloads = {
   /** OI-7: an operator asked for help; supervisors who may monitor receive it. */
   'help.requested': z.object({ request: helpRequest, teamId: id.nullable() }),
   'help.answered': z.object({ request: helpRequest, teamId: id.nullable() }),
+  // The operator's conversation tools (OI-7, OI-8, OI-9, CSAT).
+  'transcript.sent': z.object({ conversationId: id, to: z.string(), byUserId: id, conversation }),
+  'survey.saved': z.object({ survey }),
+  'survey.deleted': z.object({ surveyId: id }),
+  /** A survey was sent into a conversation: its customer's widget opens it. */
+  'survey.sent': z.object({ request: surveyRequest, conversation }),
+  'survey.answered': z.object({ request: surveyRequest, conversation }),
+  /** The customer rated the conversation (once). */
+  'conversation.rated': z.object({ rating, conversation }),
+  'canned_answer.saved': z.object({ cannedAnswer }),
+  'canned_answer.deleted': z.object({ cannedAnswer }),
+  'conversation_tools.updated': z.object({ settings: conversationToolSettings }),
 } as const;
 
 export type EventName = keyof typeof eventPayloads;

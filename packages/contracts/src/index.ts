@@ -1,6 +1,7 @@
 export * from './admin-conversations.ts';
 export * from './auth.ts';
 export * from './common.ts';
+export * from './compose.ts';
 export * from './conversations.ts';
 export * from './errors.ts';
 export * from './events.ts';

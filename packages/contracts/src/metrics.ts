@@ -49,6 +49,11 @@ export const figures = z.object({
    * whose first operator reply came within the workspace's target time of their creation (`met`).
    */
   serviceLevel: z.object({ met: z.number().int(), count: z.number().int() }),
+  /**
+   * CSAT: the customers' ratings (1–5) given in the period, as an exact sum and count; `average` is
+   * their quotient (null over 0).
+   */
+  csat: z.object({ sum: z.number().int(), count: z.number().int(), average: z.number().nullable() }),
   /** Now, whatever the period. */
   active: z.number().int(),
   pending: z.number().int(),

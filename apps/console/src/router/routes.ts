@@ -29,7 +29,15 @@ export type WorkspaceSection =
   | 'all-conversations'
   | 'inbox';
 export type OperatorPage = 'detail' | 'connections';
-export const settingsPages = ['teams', 'routing', 'statuses', 'widget'] as const;
+export const settingsPages = [
+  'teams',
+  'routing',
+  'statuses',
+  'widget',
+  'conversations',
+  'surveys',
+  'canned',
+] as const;
 export type SettingsPage = (typeof settingsPages)[number];
 const isSettingsPage = (value: string | undefined): value is SettingsPage =>
   (settingsPages as readonly (string | undefined)[]).includes(value);

@@ -3,6 +3,7 @@ import type { StoredEvent } from '../events/bus.ts';
 import { canViewConversation } from '../modules/conversations/policy.ts';
 import { presentConversationForVisitor } from '../modules/conversations/presenter.ts';
 import { presentMessageForVisitor } from '../modules/messages/presenter.ts';
+import { presentSurveyForVisitor } from '../modules/surveys/presenter.ts';
 import { can, type Principal } from '../modules/workspaces/policy.ts';
 
 /** Returns the payload this principal may see, or null when the event must not reach them. */
@@ -16,6 +17,15 @@ const ownerOnly = (p: Principal, payload: { userId: string }) =>
 /** OI-7: supervisors who may monitor, and the operator who asked. */
 const helpAudience = (p: Principal, payload: { request: { requestedBy: { id: string } } }) =>
   can(p, 'monitor') || (p.kind === 'operator' && p.userId === payload.request.requestedBy.id)
+    ? payload
+    : null;
+/** A personal canned answer is its owner's alone; shared ones reach every operator. */
+const cannedAudience = (
+  p: Principal,
+  payload: { cannedAnswer: { scope: string; ownerId: string | null } },
+) =>
+  p.kind === 'operator' &&
+  (payload.cannedAnswer.scope !== 'personal' || payload.cannedAnswer.ownerId === p.userId)
     ? payload
     : null;
 
@@ -80,6 +90,21 @@ const presenters: { [N in EventName]: Presenter } = {
   'message.read': conversationEvent<'message.read'>((p) =>
     p.reader === 'operator' ? { conversationId: p.conversationId, reader: p.reader, upTo: p.upTo } : null,
   ),
+  // Conversation tools: the visitor gets a survey's questions (to answer it) and that it was answered
+  // or rated (other tabs close the prompt); never who sent it, the answers or the transcript address.
+  'transcript.sent': conversationEvent<'transcript.sent'>(() => null),
+  'survey.saved': operatorsOnly,
+  'survey.deleted': operatorsOnly,
+  'survey.sent': conversationEvent<'survey.sent'>((p) =>
+    p.request.answeredAt ? null : { survey: presentSurveyForVisitor(p.request) },
+  ),
+  'survey.answered': conversationEvent<'survey.answered'>((p) => ({ surveyId: p.request.id })),
+  'conversation.rated': conversationEvent<'conversation.rated'>((p) => ({
+    conversationId: p.rating.conversationId,
+  })),
+  'canned_answer.saved': cannedAudience,
+  'canned_answer.deleted': cannedAudience,
+  'conversation_tools.updated': operatorsOnly,
 };
 
 export function present(principal: Principal, event: StoredEvent): StoredEvent | null {

@@ -119,6 +119,9 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
       ['chat widget', '/settings/widget', 'Chat widget'],
       ['operators', '/operators', 'Pending response'],
       ['audit log', '/audit', 'Audit log'],
+      ['conversation settings', '/settings/conversations', 'Customer panel'],
+      ['surveys', '/settings/surveys', 'New survey'],
+      ['canned answers', '/settings/canned', 'New canned answer'],
     ];
     for (const [name, path, text] of screens) {
       await page.goto(`${server.url}${workspacePath}${path}`);

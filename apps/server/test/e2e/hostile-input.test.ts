@@ -251,6 +251,24 @@ describe('hostile input', () => {
     ids.upTo = message.id;
     const list = await owner.client.get(`${w}/conversations`);
     ids.conversationId = list.body.items[0].id;
+    // The conversation tools: a survey (and one sent into the conversation), a canned answer, a file.
+    const survey = await owner.client.post(`${w}/surveys`, {
+      name: 'Hostile',
+      definition: { title: { en: 'Survey' }, questions: [{ id: 'q', kind: 'text', label: { en: 'Why?' } }] },
+    });
+    ids.surveyId = survey.body.id;
+    ids.requestId = (
+      await owner.client.post(`${w}/conversations/${ids.conversationId}/surveys`, { surveyId: ids.surveyId })
+    ).body.id;
+    ids.cannedAnswerId = (
+      await owner.client.post(`${w}/canned-answers`, {
+        scope: 'personal',
+        shortcut: 'hi',
+        title: 'Hi',
+        text: 'Hi',
+      })
+    ).body.id;
+    ids.attachmentId = ids.conversationId!;
     ids.clientId = 'client-hostile-0001';
     ids.visitorId = 'visitor-hostile-0001';
     ids.password = 'correct horse battery';

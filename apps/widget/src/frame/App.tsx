@@ -10,7 +10,9 @@ import { isOwn } from './messages.ts';
 import { AwayNotice, OutOfHoursNotice, QueueStatus } from './notices.tsx';
 import { OfflineForm } from './offline-form.tsx';
 import { PrechatForm } from './prechat-form.tsx';
+import { RatingPrompt } from './rating-prompt.tsx';
 import { useStore } from './store.ts';
+import { SurveyPanel } from './survey-panel.tsx';
 
 export interface AppProps {
   chat: ChatController;
@@ -66,6 +68,7 @@ export function App({ chat, lang }: AppProps) {
       footer = (
         <>
           {askEmail && <EmailAsk chat={chat} />}
+          <RatingPrompt chat={chat} />
           <Composer chat={chat} inputRef={composer} />
         </>
       );
@@ -158,6 +161,7 @@ export function App({ chat, lang }: AppProps) {
       )}
 
       {footer}
+      {s.phase === 'ready' && <SurveyPanel chat={chat} lang={lang} />}
     </div>
   );
 }

@@ -2,13 +2,14 @@ import type { ConversationStatus, WidgetSession, WidgetSettings } from '@parley/
 import type { RealtimeStatus } from '@parley/contracts/realtime-client';
 import type { ChatMessage } from './messages.ts';
 import type { QueuePlace } from './queue.ts';
+import type { ToolsState } from './tools.ts';
 
 export interface ConversationRef {
   id: string;
   status: ConversationStatus;
 }
 
-export interface ChatState {
+export interface ChatState extends ToolsState {
   phase: 'loading' | 'ready' | 'failed';
   /** Why the chat could not start (phase `failed`). */
   fatal: string | null;
@@ -51,5 +52,7 @@ export function initialState(open: boolean): ChatState {
     queue: null,
     alert: null,
     open,
+    surveys: [],
+    csat: null,
   };
 }

@@ -1,4 +1,10 @@
-import type { DomainEvent, TypingSignal, WidgetAvailability, WidgetSession } from '@parley/contracts';
+import type {
+  DomainEvent,
+  TypingSignal,
+  WidgetAvailability,
+  WidgetPending,
+  WidgetSession,
+} from '@parley/contracts';
 import {
   createRealtimeClient,
   type RealtimeClient,
@@ -15,6 +21,7 @@ import { QueueWatch } from './queue-watch.ts';
 import { Sender } from './sending.ts';
 import { keys, readItem, writeItem } from './storage.ts';
 import { Store } from './store.ts';
+import { reduceToolsEvent } from './tools.ts';
 import { createTypingSender } from './typing.ts';
 
 const TYPING_FALLBACK_MS = 6000;
@@ -138,6 +145,7 @@ export class ChatController {
     if (visitorChanged) this.sender = new Sender(this, keys.outbox(this.#options.workspace, this.#visitorId));
     if (tokenChanged) this.#connect();
     void refreshLatest(this).then(() => this.queue.resume());
+    void this.refreshPending();
     this.sender?.pump();
     for (const task of this.#afterSession.splice(0)) void task();
   }
@@ -171,6 +179,7 @@ export class ChatController {
       // Catch up over HTTP too (a first connection has nothing to resume from), then send what waits.
       void refreshLatest(this);
       void this.#refreshAvailability();
+      void this.refreshPending();
       this.sender?.pump();
     } else if (status === 'unauthorized') {
       // The visitor token expired or was revoked: a new session for the same visitor id.
@@ -191,7 +200,19 @@ export class ChatController {
     }
   }
 
+  /** Surveys sent while the visitor was away, and whether to ask for a rating (read on every (re)connection). */
+  async refreshPending(): Promise<void> {
+    try {
+      const pending = await this.call<WidgetPending>('GET', 'pending');
+      this.store.update({ surveys: pending.surveys, csat: pending.csat });
+    } catch {
+      // Kept as it was: the next connection asks again.
+    }
+  }
+
   #onEvent(event: DomainEvent): void {
+    const tools = reduceToolsEvent(this.state, event);
+    if (tools) this.store.update(tools);
     const changes = reduceEvent(this.state, event);
     if (!changes) return;
     if (event.name === 'message.created') {

@@ -2,6 +2,7 @@ import { Alert, Button, Group, SegmentedControl, Text, Textarea } from '@mantine
 import { attachmentLimits, type ConversationDetail } from '@parley/contracts';
 import { type KeyboardEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useComposeTools } from '../compose/use-compose-tools.tsx';
 import { useMentions } from '../inbox/use-mentions.tsx';
 import { useWhisperAllowed } from '../inbox/use-whisper.ts';
 import classes from './inbox.module.css';
@@ -26,6 +27,7 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
   const [mode, setMode] = useState<Mode>('reply');
   const [text, setText] = useState(() => drafts.get(id) ?? '');
   const fileInput = useRef<HTMLInputElement>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
   const uploads = useUploads(workspaceId);
   const send = useSendMessage(workspaceId, id);
   const typing = useTypingSender(id);
@@ -55,8 +57,18 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
   };
 
   const mentions = useMentions(workspaceId, text, mode !== 'reply', update);
+  const tools = useComposeTools({
+    workspaceId,
+    conversation,
+    textarea,
+    text,
+    update,
+    addAttachment: uploads.addAttachment,
+  });
+
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (mentions.onKeyDown(event)) return;
+    if (tools.onKeyDown(event)) return;
     // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is neither.
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
     event.preventDefault();
@@ -106,9 +118,14 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
         </Alert>
       )}
       <UploadChips uploads={uploads.uploads} onRemove={uploads.remove} />
+      {tools.toolbar}
+      {tools.suggestions}
       {mentions.list}
       <Textarea
-        {...mentions.inputProps}
+        ref={textarea}
+        {...tools.inputProps}
+        // While @mention suggestions are open they own the list semantics.
+        {...(mentions.inputProps['aria-controls'] ? mentions.inputProps : {})}
         aria-label={t('composer.reply')}
         placeholder={
           mode === 'whisper'

@@ -7,7 +7,11 @@ import { isApiError } from '../../api/client.ts';
 import { LoadError, MessagePage } from '../../components/page-states.tsx';
 import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';
+import { ConversationTagsEditor } from '../admin-conversations/tags.tsx';
 import { usePermissions } from '../auth/session.ts';
+import { ConversationTools } from '../compose/conversation-tools.tsx';
+import { CustomerPanel } from '../compose/customer-panel.tsx';
+import { FeedbackPanel } from '../compose/feedback-panel.tsx';
 import { HelpBanner } from '../inbox/help-banner.tsx';
 import { useMembers } from '../members/members-api.ts';
 import { stopFlashing, useFlashing } from './alerts.ts';
@@ -16,7 +20,6 @@ import { ConversationHeader } from './conversation-header.tsx';
 import { TransferBanner } from './conversation-notices.tsx';
 import { conversationPanelId } from './conversation-tabs.tsx';
 import { useConversation } from './conversations-api.ts';
-import { CustomerSidebar } from './customer-sidebar.tsx';
 import { MessageList } from './message-list.tsx';
 
 export interface ConversationViewProps {
@@ -76,6 +79,7 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
         />
         <TransferBanner conversation={c} />
         <HelpBanner workspaceId={workspaceId} userId={userId} conversationId={c.id} />
+        <ConversationTools workspaceId={workspaceId} conversation={c} />
         <MessageList workspaceId={workspaceId} userId={userId} conversation={c} />
         <Composer workspaceId={workspaceId} conversation={c} />
       </Stack>
@@ -91,7 +95,9 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
             flexShrink: 0,
           }}
         >
-          <CustomerSidebar workspaceId={workspaceId} conversation={c} />
+          <CustomerPanel workspaceId={workspaceId} conversation={c} />
+          <ConversationTagsEditor workspaceId={workspaceId} conversationId={c.id} />
+          <FeedbackPanel workspaceId={workspaceId} conversationId={c.id} />
         </Box>
       ) : (
         <Drawer
@@ -101,7 +107,9 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
           title={t('sidebar.title')}
           closeButtonProps={{ 'aria-label': t('common.close') }}
         >
-          <CustomerSidebar workspaceId={workspaceId} conversation={c} />
+          <CustomerPanel workspaceId={workspaceId} conversation={c} />
+          <ConversationTagsEditor workspaceId={workspaceId} conversationId={c.id} />
+          <FeedbackPanel workspaceId={workspaceId} conversationId={c.id} />
         </Drawer>
       )}
     </Flex>

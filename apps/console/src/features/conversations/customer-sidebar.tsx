@@ -8,7 +8,7 @@ import { customerName } from './format.ts';
 import { safeHref } from './markdown.ts';
 import { externalLinkProps } from './message-text.tsx';
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
+export function Field({ label, children }: { label: string; children: ReactNode }) {
   if (children === null || children === undefined || children === '') return null;
   return (
     <div>
@@ -22,7 +22,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-const show = (value: unknown): string =>
+export const show = (value: unknown): string =>
   value === null || value === undefined
     ? '—'
     : typeof value === 'object'
@@ -30,7 +30,7 @@ const show = (value: unknown): string =>
       : String(value);
 
 /** "Madrid, España": the country named in the console's language (Intl), the city as the server has it. */
-function useLocationText(): (visitor: ConversationDetail['visitor']) => string | null {
+export function useLocationText(): (visitor: ConversationDetail['visitor']) => string | null {
   const { i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
   const names = useMemo(() => new Intl.DisplayNames([language], { type: 'region' }), [language]);

@@ -14,8 +14,8 @@ export function UploadChips({ uploads, onRemove }: { uploads: Upload[]; onRemove
       {uploads.map((u) => (
         <Paper key={u.key} withBorder radius="md" px={6} py={4} role="listitem" maw={240}>
           <Group gap={6} wrap="nowrap">
-            {u.preview ? (
-              <img src={u.preview} alt="" className={classes.chipThumb} />
+            {(u.preview ?? u.remotePreview) ? (
+              <img src={(u.preview ?? u.remotePreview)!} alt="" className={classes.chipThumb} />
             ) : (
               <FileIcon size={18} />
             )}
@@ -23,7 +23,7 @@ export function UploadChips({ uploads, onRemove }: { uploads: Upload[]; onRemove
               {u.file.name}
             </Text>
             <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-              {formatBytes(u.file.size)}
+              {formatBytes(u.attachment?.size ?? u.file.size)}
             </Text>
             {!u.attachment && (
               <Loader size={12} aria-label={t('composer.uploading', { name: u.file.name })} />

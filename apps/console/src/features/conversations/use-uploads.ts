@@ -10,6 +10,8 @@ export interface Upload {
   /** A local object URL to preview images before sending. */
   preview: string | null;
   attachment: Attachment | null;
+  /** The stored file's own URL, for a file picked from the gallery (not revoked). */
+  remotePreview?: string | null;
 }
 
 const release = (upload: Upload) => {
@@ -86,6 +88,16 @@ export function useUploads(workspaceId: string) {
     setErrors([]);
   }, []);
 
+  /** A file already stored (picked from the gallery): ready at once, nothing to upload. */
+  const addAttachment = useCallback((attachment: Attachment) => {
+    const file = new File([], attachment.name, { type: attachment.contentType });
+    const preview = attachment.contentType.startsWith('image/') ? attachment.url : null;
+    setUploads((current) => [
+      ...current,
+      { key: `${Date.now()}-${Math.random()}`, file, preview: null, attachment, remotePreview: preview },
+    ]);
+  }, []);
+
   useEffect(() => () => live.current.forEach(release), []);
 
   return {
@@ -93,6 +105,7 @@ export function useUploads(workspaceId: string) {
     errors,
     dismissErrors: () => setErrors([]),
     add,
+    addAttachment,
     remove,
     clear,
     busy: uploads.some((u) => !u.attachment),

@@ -3,6 +3,9 @@ import type { WorkspaceMembership } from '@parley/contracts';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SettingsPage } from '../../router/routes.ts';
+import { CannedAnswersManager } from '../compose/canned-manager.tsx';
+import { ConversationSettingsPage } from '../compose/conversation-settings-page.tsx';
+import { SurveysPage } from '../compose/surveys-page.tsx';
 import { RoutingPage } from './routing-page.tsx';
 import { SettingsFrame } from './settings-frame.tsx';
 import { StatusesPage } from './statuses-page.tsx';
@@ -42,6 +45,9 @@ export function SettingsRoute({ membership, page, teamId }: SettingsRouteProps) 
     routing: <RoutingPage workspaceId={workspaceId} />,
     statuses: <StatusesPage workspaceId={workspaceId} />,
     widget: <WidgetPage workspaceId={workspaceId} />,
+    conversations: <ConversationSettingsPage workspaceId={workspaceId} />,
+    surveys: <SurveysPage workspaceId={workspaceId} />,
+    canned: <CannedAnswersManager workspaceId={workspaceId} />,
   };
   return (
     <SettingsFrame title={t(`settings.${page}.title`)} workspace={membership.name}>

@@ -8,6 +8,7 @@ import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { queryKeys } from '../../api/query-keys.ts';
 import { adminRefresher } from '../admin-conversations/realtime.ts';
+import { applyComposeEvent } from '../compose/compose-api.ts';
 import { alertFor } from '../conversations/alerts.ts';
 import { applyConversationEvent } from '../conversations/realtime-cache.ts';
 import { resendAfterReconnect } from '../conversations/use-send-message.ts';
@@ -133,6 +134,7 @@ export function useRealtime(workspaceId: string, userId: string): { state: Realt
         admin.onEvent(event);
         applyConversationEvent(queryClient, workspaceId, userId, event);
         applyRoutingEvent(queryClient, workspaceId, userId, event);
+        applyComposeEvent(queryClient, workspaceId, event);
         alertFor(workspaceId, userId, event, live);
         applyInboxEvent(queryClient, workspaceId, live, event);
       },

@@ -79,6 +79,9 @@ export function WorkspaceShell({ session, membership, section, children }: Works
     routing: t('settings.routing.title'),
     statuses: t('settings.statuses.title'),
     widget: t('settings.widget.title'),
+    conversations: t('settings.conversations.title'),
+    surveys: t('settings.surveys.title'),
+    canned: t('settings.canned.title'),
   };
 
   return (

@@ -1,3 +1,5 @@
+import { enComposeSettings } from './en-compose.ts';
+
 /** Routing and presence: statuses, queues, transfers and the settings pages. */
 export const enRouting = {
   statuses: {
@@ -69,6 +71,7 @@ export const enRouting = {
     bySystem: 'automatic routing',
   },
   settings: {
+    ...enComposeSettings,
     title: 'Settings',
     forbidden: 'You do not have permission to change the settings of this workspace.',
     save: 'Save changes',

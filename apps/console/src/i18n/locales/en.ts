@@ -1,4 +1,5 @@
 import { enAdminConversations } from './en-admin-conversations.ts';
+import { enCompose } from './en-compose.ts';
 import { enInbox } from './en-inbox.ts';
 import { enMonitoring } from './en-monitoring.ts';
 import { enOperators } from './en-operators.ts';
@@ -260,6 +261,7 @@ export const en = {
   ...enOperators,
   ...enAdminConversations,
   ...enInbox,
+  ...enCompose,
 };
 
 export type Translation = typeof en;

@@ -1,4 +1,5 @@
 import type { RoutingTranslation } from './en-routing.ts';
+import { esComposeSettings } from './es-compose.ts';
 
 export const esRouting: RoutingTranslation = {
   statuses: {
@@ -71,6 +72,7 @@ export const esRouting: RoutingTranslation = {
     bySystem: 'el enrutamiento automático',
   },
   settings: {
+    ...esComposeSettings,
     title: 'Ajustes',
     forbidden: 'No tienes permiso para cambiar los ajustes de este espacio de trabajo.',
     save: 'Guardar cambios',

@@ -1,5 +1,6 @@
 import type { Translation } from './en.ts';
 import { esAdminConversations } from './es-admin-conversations.ts';
+import { esCompose } from './es-compose.ts';
 import { esInbox } from './es-inbox.ts';
 import { esMonitoring } from './es-monitoring.ts';
 import { esOperators } from './es-operators.ts';
@@ -264,4 +265,5 @@ export const es: Translation = {
   ...esOperators,
   ...esAdminConversations,
   ...esInbox,
+  ...esCompose,
 };

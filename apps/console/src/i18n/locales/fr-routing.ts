@@ -1,4 +1,5 @@
 import type { RoutingTranslation } from './en-routing.ts';
+import { frComposeSettings } from './fr-compose.ts';
 
 export const frRouting: RoutingTranslation = {
   statuses: {
@@ -72,6 +73,7 @@ export const frRouting: RoutingTranslation = {
     bySystem: 'le routage automatique',
   },
   settings: {
+    ...frComposeSettings,
     title: 'Paramètres',
     forbidden: 'Vous n’avez pas l’autorisation de modifier les paramètres de cet espace de travail.',
     save: 'Enregistrer',

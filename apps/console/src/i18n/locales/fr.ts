@@ -1,5 +1,6 @@
 import type { Translation } from './en.ts';
 import { frAdminConversations } from './fr-admin-conversations.ts';
+import { frCompose } from './fr-compose.ts';
 import { frInbox } from './fr-inbox.ts';
 import { frMonitoring } from './fr-monitoring.ts';
 import { frOperators } from './fr-operators.ts';
@@ -266,4 +267,5 @@ export const fr: Translation = {
   ...frOperators,
   ...frAdminConversations,
   ...frInbox,
+  ...frCompose,
 };

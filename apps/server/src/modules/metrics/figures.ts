@@ -44,6 +44,8 @@ interface Raw {
   slCount: number;
   slMet: number;
   transferred: number;
+  ratingSum: number;
+  ratingCount: number;
 }
 const rawFields = [
   'total',
@@ -60,6 +62,8 @@ const rawFields = [
   'slCount',
   'slMet',
   'transferred',
+  'ratingSum',
+  'ratingCount',
 ] as const;
 const column: Record<(typeof rawFields)[number], string> = {
   total: 'total',
@@ -76,6 +80,8 @@ const column: Record<(typeof rawFields)[number], string> = {
   slCount: 'sl_count',
   slMet: 'sl_met',
   transferred: 'transferred',
+  ratingSum: 'rating_sum',
+  ratingCount: 'rating_count',
 };
 const zeroRaw = (): Raw => Object.fromEntries(rawFields.map((f) => [f, 0])) as unknown as Raw;
 
@@ -104,6 +110,11 @@ function toFigures(r: Raw, now: Now): Figures {
     duration: avg(r.durationSum, r.closed),
     queueWait: avg(r.waitSum, r.waitCount),
     serviceLevel: { met: r.slMet, count: r.slCount },
+    csat: {
+      sum: r.ratingSum,
+      count: r.ratingCount,
+      average: r.ratingCount > 0 ? r.ratingSum / r.ratingCount : null,
+    },
     ...now,
   };
 }
@@ -256,12 +267,14 @@ async function segmentFigures(
         [days.d2At, input.to],
       ].filter(([a, b]) => a! < b!) as Range[])
     : [[input.from, input.to]];
-  const [direct, rolled, transferred, now] = await Promise.all([
+  const [direct, rolled, transferred, now, rated] = await Promise.all([
     edges.length > 0 ? directRows(db, input, edges, settings.slSeconds, byOperator) : Promise.resolve([]),
     days ? rollupRows(db, input, days.d1, days.d2) : Promise.resolve([]),
     transferRows(db, input, edges, days),
     options.direct || byOperator ? nowRows(db, input) : nowRollup(db, input),
+    ratingRows(db, input),
   ]);
+  addRows(raw, rated);
   addRows(raw, direct);
   addRows(raw, rolled);
   addRows(raw, transferred);
@@ -388,6 +401,16 @@ async function transferRows(
       : Promise.resolve([]),
   ]);
   return [...edgeRows, ...dayRows];
+}
+
+/** CSAT: the ratings given in the period (a conversation is rated once, after it closed). */
+function ratingRows(db: Queryable, input: FiguresInput): Promise<Row[]> {
+  return rows(
+    db,
+    sql`SELECT ${conversationKey(input.segment)} AS key, sum(c.rating) AS rating_sum, count(*) AS rating_count
+      FROM conversations c WHERE ${conversationFilter(input)} AND c.rated_at IS NOT NULL
+        AND ${within(sql`c.rated_at`, [[input.from, input.to]])} GROUP BY 1`,
+  );
 }
 
 /** Active, pending and queued now, from the counts the triggers keep. */

@@ -212,6 +212,7 @@ describe('metrics over a scripted day', () => {
       duration: { ms: 800_000, count: 1 },
       // C1 30 s, C2 40 s, C4 10 s, C3 600 s in the queue before their first assignment.
       queueWait: { ms: 170_000, count: 4 },
+      csat: { sum: 0, count: 0, average: null }, // nobody rated (ratings: ratings.test.ts)
       active: 3, // C2 and C4 (Ana), C3 (Ben)
       pending: 1, // C3: the customer wrote, Ben has not answered
       queued: 1, // C6 (C5 is out of hours: a case to recover, not queued)

@@ -142,6 +142,7 @@ export const conversations = pgTable(
     transferCount: integer('transfer_count').notNull().default(0),
     /** The current assignment has no first reply yet ("pending" once the customer waits too). */
     awaitingFirstReply: boolean('awaiting_first_reply').notNull().default(false),
+    // CSAT: the customer's rating when the conversation closed, given once.
     rating: smallint('rating'),
     ratingComment: text('rating_comment'),
     ratedAt: tstz('rated_at'),
@@ -170,6 +171,8 @@ export const conversations = pgTable(
       .where(sql`status = 'open' AND assignee_id IS NULL AND (out_of_hours OR offline)`),
     // The snooze sweep finds the few snoozed conversations that are due.
     index('conversations_snoozed_idx').on(t.snoozedUntil).where(sql`status = 'snoozed'`),
+    // CSAT figures read the ratings given in a period.
+    index('conversations_rated_idx').on(t.workspaceId, t.ratedAt).where(sql`rated_at IS NOT NULL`),
   ],
 );
 

@@ -1,0 +1,99 @@
+import { useState } from 'preact/hooks';
+import { format } from '../i18n.ts';
+import type { ChatController } from './controller.ts';
+import { friendlyError } from './errors.ts';
+import { useStore } from './store.ts';
+
+/** CSAT: once the conversation is closed, a 1–5 rating and (if the workspace wants it) a comment. */
+export function RatingPrompt({ chat }: { chat: ChatController }) {
+  const s = useStore(chat.store);
+  const { t } = chat;
+  const [rating, setRating] = useState<number | null>(null);
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const [skipped, setSkipped] = useState<string | null>(null);
+  const id = s.csat?.conversationId ?? null;
+
+  if (done && done === s.conversation?.id)
+    return (
+      <p class="notice rating-thanks" role="status">
+        {t.ratingThanks}
+      </p>
+    );
+  if (
+    !id ||
+    !s.csat?.enabled ||
+    s.conversation?.id !== id ||
+    s.conversation.status !== 'closed' ||
+    skipped === id
+  )
+    return null;
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (rating === null || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const text = comment.trim();
+      await chat.call('POST', 'rating', { conversationId: id, rating, ...(text ? { comment: text } : {}) });
+      setDone(id);
+      chat.store.update((st) => (st.csat ? { csat: { ...st.csat, conversationId: null } } : {}));
+    } catch (failure) {
+      setError(friendlyError(failure, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form rating" onSubmit={submit} noValidate>
+      <fieldset class="choices choices--scale">
+        <legend class="field-label">{t.ratingAsk}</legend>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <label key={n} class="choice choice--star">
+            <input
+              type="radio"
+              name="csat"
+              checked={rating === n}
+              aria-label={format(t.surveyRating, { n })}
+              onChange={() => setRating(n)}
+            />
+            <span aria-hidden="true">{rating !== null && n <= rating ? '★' : '☆'}</span>
+          </label>
+        ))}
+      </fieldset>
+      {s.csat.comment && rating !== null && (
+        <div class="field">
+          <label class="field-label" for="csat-comment">
+            {t.ratingComment}
+          </label>
+          <span class="field-hint">{t.optional}</span>
+          <textarea
+            id="csat-comment"
+            class="field-input"
+            rows={2}
+            maxLength={2000}
+            value={comment}
+            onInput={(e) => setComment(e.currentTarget.value)}
+          />
+        </div>
+      )}
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="survey-actions">
+        <button type="button" class="link-button" onClick={() => setSkipped(id)}>
+          {t.ratingSkip}
+        </button>
+        <button type="submit" class="primary-button" disabled={busy || rating === null}>
+          {t.ratingSend}
+        </button>
+      </div>
+    </form>
+  );
+}
