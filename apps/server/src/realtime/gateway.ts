@@ -2,7 +2,7 @@ import { clientMessage, closeCodes, heartbeatSeconds, type ServerMessage } from 
 import { and, asc, eq, gt, inArray, lte, min, or, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { EventBus, SignalEnvelope, StoredEvent } from '../events/bus.ts';
+import { type EventBus, eventText, type SignalEnvelope, type StoredEvent } from '../events/bus.ts';
 import { canViewConversation } from '../modules/conversations/policy.ts';
 import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal, type VisitorPrincipal } from '../modules/workspaces/policy.ts';
@@ -158,15 +158,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
     client.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
   };
 
-  // An event every operator sees alike is serialised once, not once per socket.
-  const serialised = new WeakMap<StoredEvent, string>();
+  // An event every member of an audience sees alike is serialised once, not once per socket: the
+  // payload's text is the one written to the outbox (events/bus.ts `eventText`).
+  const frames = new WeakMap<StoredEvent, string>();
   const sendEvent = (client: Client, event: StoredEvent) => {
-    let text = serialised.get(event);
-    if (!text) {
-      text = JSON.stringify({ type: 'event', event } satisfies ServerMessage);
-      serialised.set(event, text);
+    let frame = frames.get(event);
+    if (frame === undefined) {
+      frame = `{"type":"event","event":${eventText(event)}}`;
+      frames.set(event, frame);
     }
-    send(client, text);
+    send(client, frame);
   };
 
   const drop = (client: Client, code: number, reason: string) => {
