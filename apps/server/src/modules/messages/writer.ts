@@ -67,16 +67,25 @@ const MAX_BATCH = 500;
 const CACHE_MS = 60_000;
 const CACHE_MAX = 100_000;
 
+/** The SQLSTATE of a database error, also when drizzle wrapped it (`cause`). */
+function sqlState(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as Error).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
 /** Errors a batch retries as a whole: a deadlock between two nodes' batches, a serialization failure. */
 const retryable = (err: unknown) => {
-  const code = (err as { code?: string }).code;
+  const code = sqlState(err);
   return code === '40P01' || code === '40001';
 };
 
-/** A row PostgreSQL refused (a foreign key, a check): the batch is retried without it. */
+/** A row PostgreSQL refused (a foreign key, a check, bad data): the batch is retried without it. */
 const rowError = (err: unknown) => {
-  const code = (err as { code?: string }).code;
-  return typeof code === 'string' && (code.startsWith('23') || code.startsWith('22'));
+  const code = sqlState(err);
+  return code !== null && (code.startsWith('23') || code.startsWith('22'));
 };
 
 /**
