@@ -16,6 +16,8 @@ import { sessionHook } from './modules/auth/sessions.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
 import { demoPage } from './modules/demo/demo-page.ts';
 import { seedDemo } from './modules/demo/seed.ts';
+import { presentMessageForVisitor } from './modules/messages/presenter.ts';
+import { receiveMessage } from './modules/messages/receive.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
 import { endPresence, markReconnected, schedulePresenceCheck } from './modules/routing/presence.ts';
@@ -145,6 +147,12 @@ export async function createParley(
         }
         return resolveOperator(ctx, request, workspaceId ?? '');
       },
+      // Visitors may send over their socket: the same command as POST /api/widget/messages.
+      receive: async (visitor, { clientId, text, attachmentIds }) =>
+        presentMessageForVisitor(
+          await receiveMessage(ctx, { from: visitor, clientId, text, attachmentIds }),
+        )!,
+      sendRateLimit: config.widgetMessageRateLimit,
     });
     gateway.register(app);
     authRoutes(app, ctx);

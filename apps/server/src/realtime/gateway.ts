@@ -1,4 +1,11 @@
-import { clientMessage, closeCodes, heartbeatSeconds, type ServerMessage } from '@parley/contracts';
+import {
+  type ClientMessage,
+  clientMessage,
+  closeCodes,
+  heartbeatSeconds,
+  type ServerMessage,
+  type WidgetMessage,
+} from '@parley/contracts';
 import { and, asc, eq, gt, inArray, lte, min, or, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -34,7 +41,16 @@ export interface GatewayOptions {
   maxReplay?: number;
   /** Applied to events read back from the outbox (e.g. to sign file links again). */
   refresh?: (event: StoredEvent) => StoredEvent;
+  /**
+   * A visitor's message sent over their socket (`send`), handed to the same command as the HTTP
+   * route; the answer goes back as an `ack`. Without it, `send` is refused.
+   */
+  receive?: (visitor: VisitorPrincipal, message: SendFrame) => Promise<WidgetMessage>;
+  /** Messages one visitor socket may send per minute (as the HTTP route's limit). */
+  sendRateLimit?: number;
 }
+
+type SendFrame = Extract<ClientMessage, { type: 'send' }>;
 
 interface Client {
   ws: WebSocket;
@@ -44,6 +60,8 @@ interface Client {
   cursor: number;
   backlog: StoredEvent[] | null;
   alive: boolean;
+  /** Messages sent in the current minute, for the rate limit of `send`. */
+  sent: { windowStart: number; count: number };
 }
 
 const PAGE = 1000;
@@ -262,12 +280,29 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
     const parsed = clientMessage.safeParse(json);
     if (!parsed.success) {
+      const frame = json as { type?: unknown; clientId?: unknown };
+      const issue = parsed.error.issues[0];
+      if (frame?.type === 'send' && typeof frame.clientId === 'string') {
+        // A refused message is answered like the HTTP route's 400, naming the field.
+        const field = issue?.path.join('.') || undefined;
+        return send(client, {
+          type: 'ack',
+          clientId: frame.clientId,
+          error: {
+            status: 400,
+            code: 'validation_failed',
+            message: `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`,
+            field,
+          },
+        });
+      }
       return send(client, {
         type: 'error',
         code: 'validation_failed',
         message: parsed.error.issues[0]?.message ?? 'invalid',
       });
     }
+    if (parsed.data.type === 'send') return onSend(client, parsed.data);
     if (parsed.data.type !== 'typing') return;
     const p = client.principal;
     const conversation = await loadConversation(opts.db, p.workspaceId, parsed.data.conversationId).catch(
@@ -288,6 +323,30 @@ export function createGateway(opts: GatewayOptions): Gateway {
         typing: parsed.data.typing,
       },
     });
+  };
+
+  /** A visitor's message over the socket: the token was checked when it opened; answered by an ack. */
+  const onSend = async (client: Client, frame: SendFrame) => {
+    const p = client.principal;
+    const refuse = (status: number, code: string, message: string, field?: string) =>
+      send(client, { type: 'ack', clientId: frame.clientId, error: { status, code, message, field } });
+    if (p.kind !== 'visitor' || !opts.receive) {
+      return refuse(400, 'validation_failed', 'operators send messages over HTTP');
+    }
+    const now = Date.now();
+    if (now - client.sent.windowStart >= 60_000) client.sent = { windowStart: now, count: 0 };
+    if (++client.sent.count > (opts.sendRateLimit ?? Number.POSITIVE_INFINITY)) {
+      return refuse(429, 'rate_limited', 'too many messages: slow down');
+    }
+    try {
+      const message = await opts.receive(p, frame);
+      send(client, { type: 'ack', clientId: frame.clientId, message });
+    } catch (err) {
+      if (err instanceof AppError) return refuse(err.status, err.code, err.message, err.field);
+      if (isDatabaseUnavailable(err)) return refuse(503, 'unavailable', 'try again in a moment');
+      opts.logger.error({ err }, 'realtime send');
+      refuse(500, 'internal', 'internal error');
+    }
   };
 
   const onSignal = (envelope: SignalEnvelope) => {
@@ -329,7 +388,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
     onClose: (cleanup: () => void) => void,
   ) => {
     const feed = feedFor(principal.workspaceId);
-    const client: Client = { ws, principal, name: null, cursor: after, backlog: [], alive: true };
+    const client: Client = {
+      ws,
+      principal,
+      name: null,
+      cursor: after,
+      backlog: [],
+      alive: true,
+      sent: { windowStart: 0, count: 0 },
+    };
     let gone = false;
     const unlisten = feed.listen((event) => deliver(client, event));
     onClose(() => {
