@@ -1,5 +1,6 @@
 import {
   type ClientMessage,
+  type Conversation,
   clientMessage,
   closeCodes,
   heartbeatSeconds,
@@ -65,6 +66,83 @@ interface Client {
 }
 
 const PAGE = 1000;
+
+type Conversationish = { visitorId: string | null; contact: { id: string } };
+
+/**
+ * A workspace's visitor sockets on this node, indexed by what decides whether a visitor may see a
+ * conversation (its visitor id, its contact): an event reaches only the sockets of its conversation's
+ * customer, found by two map lookups, instead of every visitor socket filtering the workspace's feed.
+ * One listener on the feed for all of them.
+ */
+class VisitorAudience {
+  readonly all = new Set<Client>();
+  private readonly byVisitor = new Map<string, Set<Client>>();
+  private readonly byContact = new Map<string, Set<Client>>();
+  private unlisten: (() => void) | null = null;
+
+  constructor(
+    private readonly feed: WorkspaceFeed,
+    private readonly deliver: (client: Client, event: StoredEvent) => void,
+  ) {}
+
+  add(client: Client): () => void {
+    const p = client.principal as VisitorPrincipal;
+    this.all.add(client);
+    put(this.byVisitor, p.visitorId, client);
+    if (p.contactId) put(this.byContact, p.contactId, client);
+    this.unlisten ??= this.feed.listen((event) => this.dispatch(event));
+    return () => {
+      const q = client.principal as VisitorPrincipal;
+      this.all.delete(client);
+      take(this.byVisitor, q.visitorId, client);
+      if (q.contactId) take(this.byContact, q.contactId, client);
+      if (q.contactId !== p.contactId && p.contactId) take(this.byContact, p.contactId, client);
+      if (this.all.size === 0) {
+        this.unlisten?.();
+        this.unlisten = null;
+      }
+    };
+  }
+
+  /** The visitor sockets that may see a conversation. */
+  of(conversation: Conversationish): Client[] {
+    const found = new Set<Client>(
+      conversation.visitorId ? (this.byVisitor.get(conversation.visitorId) ?? []) : [],
+    );
+    for (const client of this.byContact.get(conversation.contact.id) ?? []) found.add(client);
+    return [...found];
+  }
+
+  private dispatch(event: StoredEvent): void {
+    const conversation = (event.payload as { conversation?: Conversationish }).conversation;
+    const targets = conversation
+      ? this.of(conversation)
+      : event.name === 'widget.availability'
+        ? this.all
+        : [];
+    for (const client of targets) {
+      const before = (client.principal as VisitorPrincipal).contactId;
+      this.deliver(client, event);
+      // A visitor's first message creates their contact: index them by it from now on.
+      const after = (client.principal as VisitorPrincipal).contactId;
+      if (after !== before && after && this.all.has(client)) put(this.byContact, after, client);
+    }
+  }
+}
+
+function put<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function take<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
 /** WebSocket close code 1013: a temporary condition on the server (the database is restarting). */
 const TRY_AGAIN_LATER = 1013;
 
@@ -92,7 +170,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const maxBuffered = opts.maxBufferedBytes ?? 1 << 20;
   const maxReplay = opts.maxReplay ?? 10_000;
   const feeds = new Map<string, WorkspaceFeed>();
+  const audiences = new WeakMap<WorkspaceFeed, VisitorAudience>();
   const clients = new Set<Client>();
+  /** Operator sockets (signals go to them and to the conversation's customer only). */
+  const operators = new Set<Client>();
+  const audienceOf = (feed: WorkspaceFeed) => {
+    let audience = audiences.get(feed);
+    if (!audience) {
+      audience = new VisitorAudience(feed, (client, event) => deliver(client, event));
+      audiences.set(feed, audience);
+    }
+    return audience;
+  };
   let replayedRows = 0;
 
   const refresh = opts.refresh ?? ((event: StoredEvent) => event);
@@ -165,7 +254,24 @@ export function createGateway(opts: GatewayOptions): Gateway {
     return next?.seq == null || Number(next.seq) > after + 1;
   };
 
-  const unsubscribe = opts.bus.subscribe((event) => feeds.get(event.workspaceId)?.receive(event));
+  /**
+   * The latest state of conversations seen in events on this node (every conversation event carries
+   * it): typing indicators check who may hear them against it instead of reading the database.
+   */
+  const seen = new Map<string, { seq: number; conversation: Conversation }>();
+  const remember = (event: StoredEvent) => {
+    const conversation = (event.payload as { conversation?: Conversation }).conversation;
+    if (!conversation?.id) return;
+    const key = `${event.workspaceId}:${conversation.id}`;
+    const known = seen.get(key);
+    if (known && known.seq > event.seq) return;
+    if (!known && seen.size >= 50_000) seen.delete(seen.keys().next().value!);
+    seen.set(key, { seq: event.seq, conversation });
+  };
+  const unsubscribe = opts.bus.subscribe((event) => {
+    remember(event);
+    feeds.get(event.workspaceId)?.receive(event);
+  });
 
   const send = (client: Client, message: ServerMessage | string) => {
     if (client.ws.readyState !== client.ws.OPEN) return;
@@ -305,9 +411,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (parsed.data.type === 'send') return onSend(client, parsed.data);
     if (parsed.data.type !== 'typing') return;
     const p = client.principal;
-    const conversation = await loadConversation(opts.db, p.workspaceId, parsed.data.conversationId).catch(
-      () => null,
-    );
+    const conversation =
+      seen.get(`${p.workspaceId}:${parsed.data.conversationId}`)?.conversation ??
+      (await loadConversation(opts.db, p.workspaceId, parsed.data.conversationId).catch(() => null));
+    if (conversation)
+      remember({ workspaceId: p.workspaceId, seq: 0, name: '', payload: { conversation }, at: '' });
     if (!conversation || !canViewConversation(p, conversation)) {
       return send(client, { type: 'error', code: 'not_found', message: 'conversation not found' });
     }
@@ -350,8 +458,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
 
   const onSignal = (envelope: SignalEnvelope) => {
-    for (const client of clients) {
+    // Operators of the workspace, and the conversation's customer: never a loop over every visitor.
+    const feed = feeds.get(envelope.workspaceId);
+    const visitorsOf = feed ? (audiences.get(feed)?.of(envelope.conversation) ?? []) : [];
+    for (const client of [...operators, ...visitorsOf]) {
       const p = client.principal;
+      if (!clients.has(client)) continue;
       if (p.workspaceId !== envelope.workspaceId || senderOf(p) === envelope.from || client.backlog) continue;
       if (!canViewConversation(p, envelope.conversation)) continue;
       // Customers hear operators; operators hear customers and each other.
@@ -398,10 +510,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
       sent: { windowStart: 0, count: 0 },
     };
     let gone = false;
-    const unlisten = feed.listen((event) => deliver(client, event));
+    const unlisten =
+      principal.kind === 'visitor'
+        ? audienceOf(feed).add(client)
+        : feed.listen((event) => deliver(client, event));
+    if (principal.kind === 'operator') operators.add(client);
     onClose(() => {
       gone = true;
       clients.delete(client);
+      operators.delete(client);
       unlisten();
       const p = client.principal;
       if (
@@ -590,6 +707,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       stopSignals();
       for (const client of clients) client.ws.close(closeCodes.goingAway, 'server shutting down');
       clients.clear();
+      operators.clear();
     },
   };
 }
