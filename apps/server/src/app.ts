@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -32,11 +31,12 @@ import { transaction, transactionsDrained } from './platform/db/tx.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttp } from './platform/http.ts';
 import { createMailer } from './platform/mailer.ts';
+import { rootDir } from './platform/paths.ts';
 import { loadInstanceSecret } from './platform/secrets.ts';
 import { localStorage } from './platform/storage.ts';
 import { createGateway, type Gateway } from './realtime/gateway.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = rootDir;
 export const version: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 
 export interface Parley {

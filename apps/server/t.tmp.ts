@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+let t = Date.now();
+const dir = process.argv[2]!;
+const pg = new PGlite({ dataDir: dir });
+await pg.waitReady;
+console.log('open', Date.now() - t); t = Date.now();
+const { drizzle } = await import('drizzle-orm/pglite');
+const { migrate } = await import('drizzle-orm/pglite/migrator');
+await migrate(drizzle(pg), { migrationsFolder: 'apps/server/drizzle' });
+console.log('migrate', Date.now() - t); t = Date.now();
+await pg.close();
+console.log('close', Date.now() - t);
