@@ -132,9 +132,9 @@ class VisitorAudience {
 }
 
 function put<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(value);
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
 }
 
 function take<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
