@@ -314,7 +314,7 @@ try {
     console.log(
       best
         ? `parley open-loop: ${best.rate} msg/s at p99 ${best.p99.toFixed(1)} ms | bare ws: ${round(ws)} msg/s | bare inserts: ${round(inserts)} rows/s`
-        : `parley open-loop: 0 msg/s at p99 ${openLoop[0]?.p99.toFixed(1)} ms (no step under 50 ms) | bare ws: ${round(ws)} msg/s | bare inserts: ${round(inserts)} rows/s`,
+        : `parley open-loop: 0 msg/s at p99 ${(openLoop[0]?.p99 ?? 0) >= 1e9 ? '>drain' : openLoop[0]?.p99.toFixed(1)} ms (no step of ${openLoop[0]?.rate} msg/s or more under 50 ms) | bare ws: ${round(ws)} msg/s | bare inserts: ${round(inserts)} rows/s`,
     );
   }
 } finally {

@@ -21,6 +21,8 @@ const wsUrl = input.url.replace('http', 'ws');
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
+/** The latency recorded for a message that did not arrive (JSON has no Infinity). */
+const NOT_DELIVERED = 1e9;
 const sentAt = new Map<string, number>();
 let latencies: number[] = [];
 let delivered = 0;
@@ -103,15 +105,16 @@ for (const rate of input.rates) {
   });
   const drainDeadline = Date.now() + 3000;
   while (delivered < sent && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 20));
-  // What never arrived counts as slower than anything measured.
+  // What never arrived (within the drain time) counts as slower than anything measured.
   const missing = sent - delivered;
-  const sorted = [...latencies, ...Array.from({ length: missing }, () => Number.POSITIVE_INFINITY)].sort(
+  const sorted = [...latencies, ...Array.from({ length: missing }, () => NOT_DELIVERED)].sort(
     (a, b) => a - b,
   );
   const step = { rate, sent, delivered, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
   steps.push(step);
+  const ms = (v: number) => (v >= NOT_DELIVERED ? 'not delivered' : `${v.toFixed(1)} ms`);
   console.error(
-    `  open loop ${rate} msg/s: delivered ${delivered}/${sent}, p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms`,
+    `  open loop ${rate} msg/s: delivered ${delivered}/${sent}, p50 ${ms(step.p50)}, p99 ${ms(step.p99)}`,
   );
   if (step.p99 >= 50) break;
   // Let the server settle before the next step.
