@@ -85,9 +85,10 @@ describe('the message writer', () => {
   it('stores a client id once: a repeat in the same batch or a later one is refused as a duplicate', async () => {
     const results = await Promise.allSettled([
       writer.write(message('dup-before')),
-      writer.write(message('dup-1')),
-      writer.write(message('dup-1')),
+      writer.write(message('dup-1', { text: 'the first' })),
+      writer.write(message('dup-1', { text: 'the second' })),
     ]);
+    expect((results[1] as PromiseFulfilledResult<Message>).value.text).toBe('the first');
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
     expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateMessage);
     await expect(writer.write(message('dup-1'))).rejects.toBeInstanceOf(DuplicateMessage);

@@ -169,7 +169,12 @@ export function createMessageWriter(opts: {
       ON CONFLICT DO NOTHING
       RETURNING m.id, m.client_id, m.workspace_id`);
     // RETURNING gives no ordinality: rows are matched back by (workspace, client id), which is unique.
-    const index = new Map(values.map((v, i) => [`${v.workspaceId}:${v.clientId}`, i]));
+    // A client id twice in one batch: the first (in insertion order) is stored, the other is a duplicate.
+    const index = new Map<string, number>();
+    values.forEach((v, i) => {
+      const key = `${v.workspaceId}:${v.clientId}`;
+      if (!index.has(key)) index.set(key, i);
+    });
     const rows: MessageRow[] = (ins as unknown as { id: string; client_id: string; workspace_id: string }[])
       .map((r) => ({ r, i: index.get(`${r.workspace_id}:${r.client_id}`)! }))
       .sort((a, b) => a.i - b.i)
