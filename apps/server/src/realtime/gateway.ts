@@ -105,6 +105,12 @@ class VisitorAudience {
     };
   }
 
+  /** A visitor whose contact became known (their first message, seen in a replay): indexed by it too. */
+  follow(client: Client): void {
+    const contactId = (client.principal as VisitorPrincipal).contactId;
+    if (contactId && this.all.has(client)) put(this.byContact, contactId, client);
+  }
+
   /** The visitor sockets that may see a conversation. */
   of(conversation: Conversationish): Client[] {
     const found = new Set<Client>(
@@ -125,8 +131,7 @@ class VisitorAudience {
       const before = (client.principal as VisitorPrincipal).contactId;
       this.deliver(client, event);
       // A visitor's first message creates their contact: index them by it from now on.
-      const after = (client.principal as VisitorPrincipal).contactId;
-      if (after !== before && after && this.all.has(client)) put(this.byContact, after, client);
+      if ((client.principal as VisitorPrincipal).contactId !== before) this.follow(client);
     }
   }
 }
@@ -595,6 +600,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         break;
       }
     }
+    if (client.principal.kind === 'visitor') audienceOf(feed).follow(client);
     // Everything up to the head is known: a visitor's pages may stop early at its last event.
     if (clients.has(client) && client.cursor < head) client.cursor = head;
     const backlog = client.backlog ?? [];
