@@ -5,7 +5,9 @@
  * received only its own conversation's events.
  *
  *   npm run bench:connections                          # PGlite; 20,000 visitors, 500 operators
- *   BENCH_VISITORS=2000 BENCH_OPERATORS=50 DATABASE_URL=postgres://… npm run bench:connections
+ *   BENCH_VISITORS=2000 BENCH_OPERATORS=50 DATABASE_URL=postgres://…/empty_db npm run bench:connections
+ *
+ * With DATABASE_URL, it must name an empty database (the run sets Parley up in it).
  *
  * Needs a file descriptor limit above V + O (two ends of every socket are on this machine: raise it
  * with `ulimit -n`). Last line: `connections: <V> visitors, <O> operators, RSS <M> MB, delivery p99 <X> ms`.
@@ -32,7 +34,6 @@ const { url, child } = await startServerProcess({
   DATA_DIR: dataDir,
   WIDGET_MESSAGE_RATE_LIMIT: '1000000000',
   WIDGET_SESSION_RATE_LIMIT: '1000000000',
-  LOG_LEVEL: 'warn',
 });
 const wsUrl = url.replace('http', 'ws');
 const post = async (p: string, body: unknown, headers: Record<string, string> = {}) => {
