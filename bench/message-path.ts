@@ -6,8 +6,12 @@
  *   npm run bench:messages                       # PGlite in a temporary directory
  *   DATABASE_URL=postgres://… npm run bench:messages
  *   BENCH_VISITORS=200 BENCH_OPERATORS=20 BENCH_SECONDS=15 npm run bench:messages
+ *
+ * Then the open loop (BENCH_OPEN=0 skips it): a generator in its own process sends over visitor
+ * sockets at fixed total rates (BENCH_OPEN_RATES, BENCH_OPEN_STEP_SECONDS) and reports the highest
+ * rate whose p99 stays under 50 ms: `parley open-loop: <N> msg/s at p99 <X> ms`.
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -183,12 +187,46 @@ async function parleyRun(url: string) {
   for (const ws of sockets) ws.close();
   latencies.sort((a, b) => a - b);
   return {
+    setup: { widgetKey: workspace.widgetKey as string, workspaceId, cookies: operators },
     sent,
     delivered,
     rate: delivered / elapsed,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
   };
+}
+
+/**
+ * The open loop: a separate process (bench/open-loop.ts) sends over visitor sockets at fixed total
+ * rates, step by step, and measures delivery to an operator socket.
+ */
+async function openLoopRun(
+  url: string,
+  setup: { widgetKey: string; workspaceId: string; cookies: string[] },
+): Promise<{ rate: number; sent: number; delivered: number; p50: number; p99: number }[]> {
+  const rates = (process.env.BENCH_OPEN_RATES ?? '250,500,1000,1500,2000,3000,4000,5000,6000,8000')
+    .split(',')
+    .map(Number);
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'open-loop.ts')], {
+    env: {
+      ...process.env,
+      BENCH_OPEN_INPUT: JSON.stringify({
+        url,
+        ...setup,
+        visitors: Number(process.env.BENCH_OPEN_VISITORS ?? visitorsN),
+        stepSeconds: Number(process.env.BENCH_OPEN_STEP_SECONDS ?? 4),
+        rates,
+      }),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`open-loop generator exited with ${code}`);
+  return (JSON.parse(out.trim().split('\n').at(-1)!) as { steps: [] }).steps;
 }
 
 /** The ceiling of the transport: the same number of connections echoing as fast as they can. */
@@ -264,12 +302,21 @@ try {
   );
   const parley = await parleyRun(server.url);
   console.log(`parley: sent ${parley.sent}, delivered ${parley.delivered} to the first operator socket`);
+  const openLoop = process.env.BENCH_OPEN === '0' ? null : await openLoopRun(server.url, parley.setup);
   const ws = await bareWs(visitorsN + operatorsN);
   const inserts = await bareInserts();
   console.log(
     `parley: ${round(parley.rate)} msg/s p50 ${parley.p50.toFixed(1)} ms p99 ${parley.p99.toFixed(1)} ms | ` +
       `bare ws: ${round(ws)} msg/s | bare inserts: ${round(inserts)} rows/s`,
   );
+  if (openLoop) {
+    const best = openLoop.filter((s) => s.p99 < 50).at(-1);
+    console.log(
+      best
+        ? `parley open-loop: ${best.rate} msg/s at p99 ${best.p99.toFixed(1)} ms | bare ws: ${round(ws)} msg/s | bare inserts: ${round(inserts)} rows/s`
+        : `parley open-loop: 0 msg/s at p99 ${(openLoop[0]?.p99 ?? 0) >= 1e9 ? '>drain' : openLoop[0]?.p99.toFixed(1)} ms (no step of ${openLoop[0]?.rate} msg/s or more under 50 ms) | bare ws: ${round(ws)} msg/s | bare inserts: ${round(inserts)} rows/s`,
+    );
+  }
 } finally {
   server.child.kill('SIGTERM');
   await new Promise((r) => server.child.on('exit', r));

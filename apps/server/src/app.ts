@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -28,6 +27,8 @@ import { registerImpersonation } from './modules/impersonation/commands.ts';
 import { auditImpersonatedActions, impersonationRoutes } from './modules/impersonation/routes.ts';
 import { inboxRoutes } from './modules/inbox/routes.ts';
 import { registerInbox } from './modules/inbox/subscriber.ts';
+import { presentMessageForVisitor } from './modules/messages/presenter.ts';
+import { receiveMessage } from './modules/messages/receive.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { startRollupCompaction } from './modules/metrics/compaction.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
@@ -54,11 +55,12 @@ import { transaction, transactionsDrained } from './platform/db/tx.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttp } from './platform/http.ts';
 import { createMailer } from './platform/mailer.ts';
+import { rootDir } from './platform/paths.ts';
 import { loadInstanceSecret } from './platform/secrets.ts';
 import { localStorage } from './platform/storage.ts';
 import { createGateway, type Gateway } from './realtime/gateway.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = rootDir;
 export const version: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 
 export interface Parley {
@@ -175,6 +177,12 @@ export async function createParley(
         }
         return resolveOperator(ctx, request, workspaceId ?? '');
       },
+      // Visitors may send over their socket: the same command as POST /api/widget/messages.
+      receive: async (visitor, { clientId, text, attachmentIds }) =>
+        presentMessageForVisitor(
+          await receiveMessage(ctx, { from: visitor, clientId, text, attachmentIds }),
+        )!,
+      sendRateLimit: config.widgetMessageRateLimit,
     });
     gateway.register(app);
     auditImpersonatedActions(app, ctx);

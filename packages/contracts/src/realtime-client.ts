@@ -3,7 +3,13 @@ import type { DomainEvent } from './events.ts';
 import type { ServerMessage } from './realtime.ts';
 import { closeCodes, heartbeatSeconds } from './realtime-protocol.ts';
 
-const messageTypes = new Set(['event', 'ready', 'heartbeat', 'error', 'signal']);
+const messageTypes = new Set(['event', 'ready', 'heartbeat', 'error', 'signal', 'ack']);
+
+/** The server's answer to a `send`. */
+export type Ack = Extract<ServerMessage, { type: 'ack' }>;
+
+/** How long a `send` waits for its acknowledgement before it counts as lost (then sent again). */
+const ACK_TIMEOUT_MS = 15_000;
 
 /**
  * The server is trusted and its messages are typed by `serverMessage` in realtime.ts; the connector
@@ -64,6 +70,17 @@ export interface RealtimeClient {
   readonly lastSeq: number;
   readonly status: RealtimeStatus;
   send(message: unknown): boolean;
+  /**
+   * Sends a frame the server acknowledges by its clientId (a visitor's `send`). Null when the socket
+   * is not live; rejects when the connection is lost before the answer (the caller sends again, over
+   * the socket or HTTP, with the same clientId: the server stores it once).
+   */
+  request(frame: {
+    type: 'send';
+    clientId: string;
+    text: string;
+    attachmentIds: string[];
+  }): Promise<Ack> | null;
   /** Drops the current connection as a network failure would; the client reconnects and resumes. */
   reconnect(): void;
   close(): void;
@@ -84,6 +101,11 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   let closed = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let silenceTimer: ReturnType<typeof setTimeout> | undefined;
+  const waiting = new Map<string, { resolve(ack: Ack): void; reject(err: Error): void }>();
+  const failWaiting = () => {
+    for (const [, w] of waiting) w.reject(new Error('connection lost'));
+    waiting.clear();
+  };
 
   const setStatus = (next: RealtimeStatus) => {
     if (status === next) return;
@@ -103,6 +125,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       options.onEvent(message.event as DomainEvent);
     } else if (message.type === 'error' && message.code === 'resync_required') {
       options.onResync?.();
+    } else if (message.type === 'ack') {
+      const w = waiting.get(message.clientId);
+      waiting.delete(message.clientId);
+      w?.resolve(message);
     } else if (message.type === 'signal') {
       options.onSignal?.(message.signal);
     } else if (message.type === 'ready') {
@@ -131,6 +157,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       if (socket !== ws) return;
       socket = null;
       clearTimeout(silenceTimer);
+      failWaiting();
       if (closed) return;
       if (ev.code === closeCodes.unauthorized || ev.code === closeCodes.notFound) {
         setStatus('unauthorized');
@@ -157,6 +184,25 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       socket.send(JSON.stringify(message));
       return true;
     },
+    request(frame) {
+      if (status !== 'live' || socket?.readyState !== 1) return null;
+      const ws = socket;
+      return new Promise<Ack>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.delete(frame.clientId);
+          reject(new Error('no acknowledgement'));
+        }, ACK_TIMEOUT_MS);
+        const done =
+          <T>(fn: (v: T) => void) =>
+          (v: T) => {
+            clearTimeout(timer);
+            fn(v);
+          };
+        waiting.get(frame.clientId)?.reject(new Error('sent again'));
+        waiting.set(frame.clientId, { resolve: done(resolve), reject: done(reject) });
+        ws.send(JSON.stringify(frame));
+      });
+    },
     reconnect() {
       const ws = socket;
       if (!ws) return;
@@ -168,6 +214,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       clearTimeout(silenceTimer);
       socket?.close(1000, 'client closed');
       socket = null;
+      failWaiting();
       setStatus('offline');
     },
   };

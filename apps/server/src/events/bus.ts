@@ -10,6 +10,28 @@ export interface StoredEvent {
   at: string;
 }
 
+const payloadTexts = new WeakMap<StoredEvent, string>();
+const eventTexts = new WeakMap<StoredEvent, string>();
+
+/** Records the JSON text of an event's payload, made once when it was published. */
+export function rememberPayloadText(event: StoredEvent, text: string): void {
+  payloadTexts.set(event, text);
+}
+
+/**
+ * The event as JSON, built once per event object and reused for the bus and every socket that gets
+ * the event unchanged (the payload's text is the one written to the outbox).
+ */
+export function eventText(event: StoredEvent): string {
+  let text = eventTexts.get(event);
+  if (text === undefined) {
+    const payload = payloadTexts.get(event) ?? JSON.stringify(event.payload);
+    text = `{"workspaceId":${JSON.stringify(event.workspaceId)},"seq":${event.seq},"name":${JSON.stringify(event.name)},"payload":${payload},"at":${JSON.stringify(event.at)}}`;
+    eventTexts.set(event, text);
+  }
+  return text;
+}
+
 /**
  * Carries committed events to every node's realtime gateway. Delivery may be late, duplicated or out
  * of order; the gateway's workspace feeds put events in sequence and fill gaps from the outbox.
@@ -73,17 +95,17 @@ export async function createRedisBus(url: string, onError: (err: Error) => void)
     if (channel === CHANNEL) local.publish(body as StoredEvent);
     else local.signal(body as SignalEnvelope);
   });
-  const send = (channel: string, body: unknown) =>
-    pub.publish(channel, JSON.stringify({ from: node, body })).catch(onError);
+  const send = (channel: string, body: string) =>
+    pub.publish(channel, `{"from":"${node}","body":${body}}`).catch(onError);
   return {
     publish(event) {
       local.publish(event);
-      void send(CHANNEL, event);
+      void send(CHANNEL, eventText(event));
     },
     subscribe: (handler) => local.subscribe(handler),
     signal(envelope) {
       local.signal(envelope);
-      void send(SIGNALS, envelope);
+      void send(SIGNALS, JSON.stringify(envelope));
     },
     onSignal: (handler) => local.onSignal(handler),
     async close() {

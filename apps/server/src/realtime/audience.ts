@@ -107,9 +107,27 @@ const presenters: { [N in EventName]: Presenter } = {
   'conversation_tools.updated': operatorsOnly,
 };
 
+/**
+ * The visitors' cut of an event, made once: it does not depend on which visitor (who may see the
+ * event at all is decided before), so every socket of the audience shares one object and one text.
+ */
+const visitorCuts = new WeakMap<StoredEvent, StoredEvent | null>();
+
 export function present(principal: Principal, event: StoredEvent): StoredEvent | null {
   const presenter = presenters[event.name as EventName];
   if (!presenter) return null;
+  const conversation = (event.payload as { conversation?: Conversation }).conversation;
+  if (principal.kind === 'visitor' && (conversation || event.name === 'widget.availability')) {
+    // Whether this visitor may see it is asked every time; what they see is made once.
+    if (conversation && !canViewConversation(principal, conversation)) return null;
+    let cut = visitorCuts.get(event);
+    if (cut === undefined) {
+      const payload = presenter(principal, event.payload as never);
+      cut = payload === null ? null : payload === event.payload ? event : { ...event, payload };
+      visitorCuts.set(event, cut);
+    }
+    return cut;
+  }
   const payload = presenter(principal, event.payload as never);
   if (payload === null) return null;
   // Unchanged payloads keep the event's identity, so the gateway serialises it once for all of them.

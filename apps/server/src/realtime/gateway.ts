@@ -1,8 +1,16 @@
-import { clientMessage, closeCodes, heartbeatSeconds, type ServerMessage } from '@parley/contracts';
+import {
+  type ClientMessage,
+  type Conversation,
+  clientMessage,
+  closeCodes,
+  heartbeatSeconds,
+  type ServerMessage,
+  type WidgetMessage,
+} from '@parley/contracts';
 import { and, asc, eq, gt, inArray, lte, min, or, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { EventBus, SignalEnvelope, StoredEvent } from '../events/bus.ts';
+import { type EventBus, eventText, type SignalEnvelope, type StoredEvent } from '../events/bus.ts';
 import { canViewConversation } from '../modules/conversations/policy.ts';
 import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal, type VisitorPrincipal } from '../modules/workspaces/policy.ts';
@@ -34,7 +42,16 @@ export interface GatewayOptions {
   maxReplay?: number;
   /** Applied to events read back from the outbox (e.g. to sign file links again). */
   refresh?: (event: StoredEvent) => StoredEvent;
+  /**
+   * A visitor's message sent over their socket (`send`), handed to the same command as the HTTP
+   * route; the answer goes back as an `ack`. Without it, `send` is refused.
+   */
+  receive?: (visitor: VisitorPrincipal, message: SendFrame) => Promise<WidgetMessage>;
+  /** Messages one visitor socket may send per minute (as the HTTP route's limit). */
+  sendRateLimit?: number;
 }
+
+type SendFrame = Extract<ClientMessage, { type: 'send' }>;
 
 interface Client {
   ws: WebSocket;
@@ -44,9 +61,93 @@ interface Client {
   cursor: number;
   backlog: StoredEvent[] | null;
   alive: boolean;
+  /** Messages sent in the current minute, for the rate limit of `send`. */
+  sent: { windowStart: number; count: number };
 }
 
 const PAGE = 1000;
+
+type Conversationish = { visitorId: string | null; contact: { id: string } };
+
+/**
+ * A workspace's visitor sockets on this node, indexed by what decides whether a visitor may see a
+ * conversation (its visitor id, its contact): an event reaches only the sockets of its conversation's
+ * customer, found by two map lookups, instead of every visitor socket filtering the workspace's feed.
+ * One listener on the feed for all of them.
+ */
+class VisitorAudience {
+  readonly all = new Set<Client>();
+  private readonly byVisitor = new Map<string, Set<Client>>();
+  private readonly byContact = new Map<string, Set<Client>>();
+  private unlisten: (() => void) | null = null;
+
+  constructor(
+    private readonly feed: WorkspaceFeed,
+    private readonly deliver: (client: Client, event: StoredEvent) => void,
+  ) {}
+
+  add(client: Client): () => void {
+    const p = client.principal as VisitorPrincipal;
+    this.all.add(client);
+    put(this.byVisitor, p.visitorId, client);
+    if (p.contactId) put(this.byContact, p.contactId, client);
+    this.unlisten ??= this.feed.listen((event) => this.dispatch(event));
+    return () => {
+      const q = client.principal as VisitorPrincipal;
+      this.all.delete(client);
+      take(this.byVisitor, q.visitorId, client);
+      if (q.contactId) take(this.byContact, q.contactId, client);
+      if (q.contactId !== p.contactId && p.contactId) take(this.byContact, p.contactId, client);
+      if (this.all.size === 0) {
+        this.unlisten?.();
+        this.unlisten = null;
+      }
+    };
+  }
+
+  /** A visitor whose contact became known (their first message, seen in a replay): indexed by it too. */
+  follow(client: Client): void {
+    const contactId = (client.principal as VisitorPrincipal).contactId;
+    if (contactId && this.all.has(client)) put(this.byContact, contactId, client);
+  }
+
+  /** The visitor sockets that may see a conversation. */
+  of(conversation: Conversationish): Client[] {
+    const found = new Set<Client>(
+      conversation.visitorId ? (this.byVisitor.get(conversation.visitorId) ?? []) : [],
+    );
+    for (const client of this.byContact.get(conversation.contact.id) ?? []) found.add(client);
+    return [...found];
+  }
+
+  private dispatch(event: StoredEvent): void {
+    const conversation = (event.payload as { conversation?: Conversationish }).conversation;
+    const targets = conversation
+      ? this.of(conversation)
+      : event.name === 'widget.availability'
+        ? this.all
+        : [];
+    for (const client of targets) {
+      const before = (client.principal as VisitorPrincipal).contactId;
+      this.deliver(client, event);
+      // A visitor's first message creates their contact: index them by it from now on.
+      if ((client.principal as VisitorPrincipal).contactId !== before) this.follow(client);
+    }
+  }
+}
+
+function put<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+function take<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
 /** WebSocket close code 1013: a temporary condition on the server (the database is restarting). */
 const TRY_AGAIN_LATER = 1013;
 
@@ -74,7 +175,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const maxBuffered = opts.maxBufferedBytes ?? 1 << 20;
   const maxReplay = opts.maxReplay ?? 10_000;
   const feeds = new Map<string, WorkspaceFeed>();
+  const audiences = new WeakMap<WorkspaceFeed, VisitorAudience>();
   const clients = new Set<Client>();
+  /** Operator sockets (signals go to them and to the conversation's customer only). */
+  const operators = new Set<Client>();
+  const audienceOf = (feed: WorkspaceFeed) => {
+    let audience = audiences.get(feed);
+    if (!audience) {
+      audience = new VisitorAudience(feed, (client, event) => deliver(client, event));
+      audiences.set(feed, audience);
+    }
+    return audience;
+  };
   let replayedRows = 0;
 
   const refresh = opts.refresh ?? ((event: StoredEvent) => event);
@@ -147,7 +259,24 @@ export function createGateway(opts: GatewayOptions): Gateway {
     return next?.seq == null || Number(next.seq) > after + 1;
   };
 
-  const unsubscribe = opts.bus.subscribe((event) => feeds.get(event.workspaceId)?.receive(event));
+  /**
+   * The latest state of conversations seen in events on this node (every conversation event carries
+   * it): typing indicators check who may hear them against it instead of reading the database.
+   */
+  const seen = new Map<string, { seq: number; conversation: Conversation }>();
+  const remember = (event: StoredEvent) => {
+    const conversation = (event.payload as { conversation?: Conversation }).conversation;
+    if (!conversation?.id) return;
+    const key = `${event.workspaceId}:${conversation.id}`;
+    const known = seen.get(key);
+    if (known && known.seq > event.seq) return;
+    if (!known && seen.size >= 50_000) seen.delete(seen.keys().next().value!);
+    seen.set(key, { seq: event.seq, conversation });
+  };
+  const unsubscribe = opts.bus.subscribe((event) => {
+    remember(event);
+    feeds.get(event.workspaceId)?.receive(event);
+  });
 
   const send = (client: Client, message: ServerMessage | string) => {
     if (client.ws.readyState !== client.ws.OPEN) return;
@@ -158,15 +287,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
     client.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
   };
 
-  // An event every operator sees alike is serialised once, not once per socket.
-  const serialised = new WeakMap<StoredEvent, string>();
+  // An event every member of an audience sees alike is serialised once, not once per socket: the
+  // payload's text is the one written to the outbox (events/bus.ts `eventText`).
+  const frames = new WeakMap<StoredEvent, string>();
   const sendEvent = (client: Client, event: StoredEvent) => {
-    let text = serialised.get(event);
-    if (!text) {
-      text = JSON.stringify({ type: 'event', event } satisfies ServerMessage);
-      serialised.set(event, text);
+    let frame = frames.get(event);
+    if (frame === undefined) {
+      frame = `{"type":"event","event":${eventText(event)}}`;
+      frames.set(event, frame);
     }
-    send(client, text);
+    send(client, frame);
   };
 
   const drop = (client: Client, code: number, reason: string) => {
@@ -264,17 +394,36 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
     const parsed = clientMessage.safeParse(json);
     if (!parsed.success) {
+      const frame = json as { type?: unknown; clientId?: unknown };
+      const issue = parsed.error.issues[0];
+      if (frame?.type === 'send' && typeof frame.clientId === 'string') {
+        // A refused message is answered like the HTTP route's 400, naming the field.
+        const field = issue?.path.join('.') || undefined;
+        return send(client, {
+          type: 'ack',
+          clientId: frame.clientId,
+          error: {
+            status: 400,
+            code: 'validation_failed',
+            message: `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`,
+            field,
+          },
+        });
+      }
       return send(client, {
         type: 'error',
         code: 'validation_failed',
         message: parsed.error.issues[0]?.message ?? 'invalid',
       });
     }
+    if (parsed.data.type === 'send') return onSend(client, parsed.data);
     if (parsed.data.type !== 'typing') return;
     const p = client.principal;
-    const conversation = await loadConversation(opts.db, p.workspaceId, parsed.data.conversationId).catch(
-      () => null,
-    );
+    const conversation =
+      seen.get(`${p.workspaceId}:${parsed.data.conversationId}`)?.conversation ??
+      (await loadConversation(opts.db, p.workspaceId, parsed.data.conversationId).catch(() => null));
+    if (conversation)
+      remember({ workspaceId: p.workspaceId, seq: 0, name: '', payload: { conversation }, at: '' });
     if (!conversation || !canViewConversation(p, conversation)) {
       return send(client, { type: 'error', code: 'not_found', message: 'conversation not found' });
     }
@@ -292,9 +441,37 @@ export function createGateway(opts: GatewayOptions): Gateway {
     });
   };
 
+  /** A visitor's message over the socket: the token was checked when it opened; answered by an ack. */
+  const onSend = async (client: Client, frame: SendFrame) => {
+    const p = client.principal;
+    const refuse = (status: number, code: string, message: string, field?: string) =>
+      send(client, { type: 'ack', clientId: frame.clientId, error: { status, code, message, field } });
+    if (p.kind !== 'visitor' || !opts.receive) {
+      return refuse(400, 'validation_failed', 'operators send messages over HTTP');
+    }
+    const now = Date.now();
+    if (now - client.sent.windowStart >= 60_000) client.sent = { windowStart: now, count: 0 };
+    if (++client.sent.count > (opts.sendRateLimit ?? Number.POSITIVE_INFINITY)) {
+      return refuse(429, 'rate_limited', 'too many messages: slow down');
+    }
+    try {
+      const message = await opts.receive(p, frame);
+      send(client, { type: 'ack', clientId: frame.clientId, message });
+    } catch (err) {
+      if (err instanceof AppError) return refuse(err.status, err.code, err.message, err.field);
+      if (isDatabaseUnavailable(err)) return refuse(503, 'unavailable', 'try again in a moment');
+      opts.logger.error({ err }, 'realtime send');
+      refuse(500, 'internal', 'internal error');
+    }
+  };
+
   const onSignal = (envelope: SignalEnvelope) => {
-    for (const client of clients) {
+    // Operators of the workspace, and the conversation's customer: never a loop over every visitor.
+    const feed = feeds.get(envelope.workspaceId);
+    const visitorsOf = feed ? (audiences.get(feed)?.of(envelope.conversation) ?? []) : [];
+    for (const client of [...operators, ...visitorsOf]) {
       const p = client.principal;
+      if (!clients.has(client)) continue;
       if (p.workspaceId !== envelope.workspaceId || senderOf(p) === envelope.from || client.backlog) continue;
       if (!canViewConversation(p, envelope.conversation)) continue;
       // Customers hear operators; operators hear customers and each other.
@@ -331,12 +508,25 @@ export function createGateway(opts: GatewayOptions): Gateway {
     onClose: (cleanup: () => void) => void,
   ) => {
     const feed = feedFor(principal.workspaceId);
-    const client: Client = { ws, principal, name: null, cursor: after, backlog: [], alive: true };
+    const client: Client = {
+      ws,
+      principal,
+      name: null,
+      cursor: after,
+      backlog: [],
+      alive: true,
+      sent: { windowStart: 0, count: 0 },
+    };
     let gone = false;
-    const unlisten = feed.listen((event) => deliver(client, event));
+    const unlisten =
+      principal.kind === 'visitor'
+        ? audienceOf(feed).add(client)
+        : feed.listen((event) => deliver(client, event));
+    if (principal.kind === 'operator') operators.add(client);
     onClose(() => {
       gone = true;
       clients.delete(client);
+      operators.delete(client);
       unlisten();
       const p = client.principal;
       // An impersonation (OPS-4) is no presence of the impersonated operator.
@@ -416,6 +606,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         break;
       }
     }
+    if (client.principal.kind === 'visitor') audienceOf(feed).follow(client);
     // Everything up to the head is known: a visitor's pages may stop early at its last event.
     if (clients.has(client) && client.cursor < head) client.cursor = head;
     const backlog = client.backlog ?? [];
@@ -532,6 +723,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       stopSignals();
       for (const client of clients) client.ws.close(closeCodes.goingAway, 'server shutting down');
       clients.clear();
+      operators.clear();
     },
   };
 }

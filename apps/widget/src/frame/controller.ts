@@ -2,9 +2,11 @@ import type {
   DomainEvent,
   TypingSignal,
   WidgetAvailability,
+  WidgetMessage,
   WidgetPending,
   WidgetSession,
 } from '@parley/contracts';
+import type { ApiErrorCode } from '@parley/contracts/api-error';
 import {
   createRealtimeClient,
   type RealtimeClient,
@@ -82,6 +84,28 @@ export class ChatController {
       }
       throw error;
     }
+  }
+
+  /**
+   * Sends a message over the socket when it is live (the token was checked when it opened; the server
+   * answers with an ack), else over HTTP. A socket that drops before the answer hands the message to
+   * HTTP with the same client id: the server stores it once.
+   */
+  async sendMessage(body: {
+    clientId: string;
+    text: string;
+    attachmentIds: string[];
+  }): Promise<WidgetMessage> {
+    const ack = this.#client?.request({ type: 'send', ...body }) ?? null;
+    if (ack) {
+      const answer = await ack.catch(() => null);
+      if (answer?.message) return answer.message;
+      if (answer?.error) {
+        const { status, code, message, field } = answer.error;
+        throw new ApiError(status, code as ApiErrorCode, message, field);
+      }
+    }
+    return this.call<WidgetMessage>('POST', 'messages', body);
   }
 
   /** Runs `task` once the session exists (host API calls made before it). */

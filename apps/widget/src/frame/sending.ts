@@ -22,7 +22,7 @@ export class Sender {
   constructor(chat: ChatController, storageKey: string) {
     this.#chat = chat;
     this.#outbox = new Outbox(storageKey, {
-      deliver: (e) => chat.call<WidgetMessage>('POST', 'messages', sendBody(e)),
+      deliver: (e) => chat.sendMessage(sendBody(e)),
       onAttempt: (e) => this.#merge([outboxMessage(e)]),
       onSent: (_e, message) => this.#onSent(message),
       onFailed: (e, _error, transient) => this.#onFailed(e, transient),

@@ -7,7 +7,6 @@ import {
   id,
   listConversationsQuery,
   listMessagesQuery,
-  type Message,
   message,
   messagePage,
   readBody,
@@ -18,10 +17,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { receiveUpload } from '../attachments/routes.ts';
-import { markRead, sendOperatorMessage } from '../messages/commands.ts';
-import { sendOnce } from '../messages/idempotency.ts';
-import { operatorAuthor } from '../messages/presenter.ts';
+import { markRead } from '../messages/commands.ts';
 import { listMessages } from '../messages/queries.ts';
+import { receiveMessage } from '../messages/receive.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { assignConversation, closeConversation, reopenConversation } from './commands.ts';
 import { assertCanView } from './policy.ts';
@@ -75,36 +73,10 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
     '/conversations/:conversationId/messages',
     { schema: { tags, params, body: sendMessageBody, response: { 200: message } } },
     async (request) => {
-      const { principal } = request;
-      const { clientId, text, attachmentIds } = request.body;
-      const owns = (m: Message) => m.authorKind === 'operator' && m.authorId === principal.userId;
-      return sendOnce(ctx, { workspaceId: principal.workspaceId, clientId, owns }, async () => {
-        const conversation = await loadConversation(
-          ctx.db,
-          principal.workspaceId,
-          request.params.conversationId,
-        );
-        assertCanView(principal, conversation);
-        // Attachments, and a reply that takes an unassigned conversation, need the full transaction.
-        const takes = !request.body.private && conversation.status === 'open' && !conversation.assigneeId;
-        if (attachmentIds.length > 0 || takes || request.body.whisper) {
-          return transaction(ctx.db, (tx) =>
-            sendOperatorMessage(tx, {
-              secret: ctx.secret,
-              actor: principal,
-              conversationId: request.params.conversationId,
-              ...request.body,
-            }),
-          );
-        }
-        return ctx.writer.write({
-          workspaceId: principal.workspaceId,
-          conversationId: conversation.id,
-          clientId,
-          author: operatorAuthor(principal),
-          text,
-          private: request.body.private,
-        });
+      return receiveMessage(ctx, {
+        from: request.principal,
+        conversationId: request.params.conversationId,
+        ...request.body,
       });
     },
   );

@@ -1,9 +1,9 @@
 import type { AuthorKind, Message } from '@parley/contracts';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publishMany } from '../../events/publish.ts';
 import type { Db } from '../../platform/db/client.ts';
-import { contacts, conversations, messages } from '../../platform/db/schema.ts';
+import { contacts, conversations, type messages } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { presentConversation } from '../conversations/presenter.ts';
 import { recordMessages } from '../metrics/facts.ts';
@@ -15,6 +15,10 @@ export interface PlainMessage {
   workspaceId: string;
   conversationId: string;
   clientId: string;
+  /**
+   * For a customer (`contact`), id and name are taken from the conversation's contact inside the
+   * batch, so a cached conversation never writes a stale name.
+   */
   author: {
     kind: AuthorKind;
     id: string | null;
@@ -24,7 +28,11 @@ export interface PlainMessage {
   };
   text: string;
   private: boolean;
+  /** The visitor who wrote it: remembered as the visitor's open conversation once it is written. */
+  visitorId?: string;
 }
+
+type MessageRow = typeof messages.$inferSelect;
 
 interface Pending {
   input: PlainMessage;
@@ -42,6 +50,13 @@ export interface MessageWriter {
    * open, the message takes that path instead (the full transaction that reopens and routes).
    */
   write(input: PlainMessage, whenNotOpen?: () => Promise<Message>): Promise<Message>;
+  /**
+   * The conversation this visitor last wrote to through the writer, while it was open then. Only a
+   * hint: a message written to it still has `whenNotOpen` checked in the batch.
+   */
+  openConversationOf(visitorId: string): string | null;
+  /** Forgets a visitor's cached conversation (it closed, or it was not theirs to use). */
+  forget(visitorId: string): void;
   /** Resolves when everything queued so far is written (shutdown). */
   flushed(): Promise<void>;
 }
@@ -54,102 +69,219 @@ function stamp(): Date {
 }
 
 const MAX_BATCH = 500;
+/** A cached open conversation is used for this long, then looked up again. */
+const CACHE_MS = 60_000;
+const CACHE_MAX = 100_000;
+
+/** The SQLSTATE of a database error, also when drizzle wrapped it (`cause`). */
+function sqlState(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as Error).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
+/** Errors a batch retries as a whole: a deadlock between two nodes' batches, a serialization failure. */
+const retryable = (err: unknown) => {
+  const code = sqlState(err);
+  return code === '40P01' || code === '40001';
+};
+
+/** A row PostgreSQL refused (a foreign key, a check, bad data): the batch is retried without it. */
+const rowError = (err: unknown) => {
+  const code = sqlState(err);
+  return code !== null && (code.startsWith('23') || code.startsWith('22'));
+};
 
 /**
  * Group commit for messages: while one batch is being written, new messages queue up, and the next
- * transaction writes all of them with a fixed number of statements (insert messages, move the
- * conversations' clocks, read them back, number and insert the events). Under load that is a
- * fraction of a round trip per message; alone, a message is written at once.
+ * transaction writes all of them with a fixed number of statements of a fixed shape (arrays passed
+ * to `unnest`, whatever the batch size): lock and check the conversations, insert the messages, move
+ * the conversations' clocks, record the metrics facts, read the conversations back, number and insert
+ * the events, store each message's sequence. Under load that is a fraction of a round trip per
+ * message; alone, a message is written at once.
  */
 export function createMessageWriter(opts: {
   db: Db;
   secret: string;
   logger: FastifyBaseLogger;
+  /** Tests: runs inside each batch's transaction before anything is written. */
+  beforeBatch?: (tx: Tx, inputs: readonly PlainMessage[]) => Promise<void>;
 }): MessageWriter {
   let queue: Pending[] = [];
   let running: Promise<void> | null = null;
+  const open = new Map<string, { conversationId: string; at: number }>();
 
-  const flush = async (batch: Pending[]) => {
-    let diverted = new Set<Pending>();
-    const inserted = await transaction(opts.db, async (tx) => {
-      diverted = await notOpenAnyMore(tx, batch);
-      const writing = batch.filter((pending) => !diverted.has(pending));
-      if (writing.length === 0) return [];
-      const rows = await tx.db
-        .insert(messages)
-        .values(
-          writing.map(({ input, createdAt }) => ({
-            workspaceId: input.workspaceId,
-            conversationId: input.conversationId,
-            clientId: input.clientId,
-            authorKind: input.author.kind,
-            authorId: input.author.id,
-            authorName: input.author.name,
-            impersonatorId: input.author.impersonator?.id ?? null,
-            impersonatorName: input.author.impersonator?.name ?? null,
-            text: input.text,
-            private: input.private,
-            createdAt,
-          })),
-        )
-        .onConflictDoNothing()
-        .returning();
-      if (rows.length === 0) return rows;
-      await tx.db.execute(sql`
-        UPDATE conversations c SET
-          last_activity_at = greatest(c.last_activity_at, i.last_at),
-          last_message_text = coalesce(i.text, c.last_message_text),
-          last_message_author = coalesce(i.author, c.last_message_author),
-          unread_count = c.unread_count + i.customer,
-          last_customer_message_at = coalesce(i.customer_at, c.last_customer_message_at),
-          last_operator_message_at = coalesce(i.operator_at, c.last_operator_message_at),
-          first_operator_reply_at = coalesce(c.first_operator_reply_at, i.operator_first_at)
-        FROM jsonb_to_recordset(${JSON.stringify(conversationChanges(rows))}::jsonb) AS i(
-          id uuid, last_at timestamptz, text text, author text, customer int,
-          customer_at timestamptz, operator_at timestamptz, operator_first_at timestamptz)
-        WHERE c.id = i.id`);
-      await recordMessages(tx.db, rows);
-      const ids = [...new Set(rows.map((r) => r.conversationId))];
-      const after = await tx.db
-        .select({
-          conversation: conversations,
-          contact: { id: contacts.id, name: contacts.name, email: contacts.email },
-        })
-        .from(conversations)
-        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-        .where(inArray(conversations.id, ids));
-      const presented = new Map(
-        after.map((r) => [r.conversation.id, presentConversation(r.conversation, r.contact)]),
-      );
-      const published = await publishMany(
-        tx,
-        rows.map((row) => ({
-          workspaceId: row.workspaceId,
-          name: 'message.created' as const,
-          payload: (seq: number) => ({
-            message: presentMessage(opts.secret, { ...row, seq }),
-            conversation: presented.get(row.conversationId)!,
-          }),
-          conversationId: row.conversationId,
-        })),
-      );
-      // Each message takes the sequence of its event: its place in history is its place live.
-      const ordered = rows.map((row, i) => ({ ...row, seq: published[i]!.seq }));
-      await setSeqs(tx, ordered);
-      return ordered;
-    });
-    const key = (workspaceId: string, clientId: string | null) => `${workspaceId}:${clientId}`;
-    const byClientId = new Map(inserted.map((row) => [key(row.workspaceId, row.clientId), row]));
+  const remember = (visitorId: string, conversationId: string) => {
+    if (open.size >= CACHE_MAX) open.clear();
+    open.set(visitorId, { conversationId, at: Date.now() });
+  };
+
+  const write = async (tx: Tx, batch: Pending[]) => {
+    await opts.beforeBatch?.(
+      tx,
+      batch.map((p) => p.input),
+    );
+    const ids = [...new Set(batch.map((p) => p.input.conversationId))].sort();
+    // Locked in id order (two batches never wait on each other crosswise) and re-checked here: a
+    // close either committed before (seen) or waits for this batch.
+    const { rows: state } = await tx.db.execute<{
+      id: string;
+      status: string;
+      contact_id: string;
+      contact_name: string | null;
+    }>(sql`
+      SELECT c.id, c.status, c.contact_id, ct.name AS contact_name
+      FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+      WHERE c.id = ANY(${sql.param(ids)}::uuid[])
+      ORDER BY c.id FOR NO KEY UPDATE OF c`);
+    const byId = new Map(state.map((row) => [row.id, row]));
+    const diverted = new Set<Pending>();
+    const writing: Pending[] = [];
     for (const pending of batch) {
-      if (diverted.has(pending) && pending.fallback) {
-        pending.fallback().then(pending.resolve, pending.reject);
+      const conversation = byId.get(pending.input.conversationId);
+      if (pending.fallback && conversation?.status !== 'open') diverted.add(pending);
+      else writing.push(pending);
+    }
+    if (writing.length === 0) return { rows: [] as MessageRow[], diverted };
+    const values = writing.map(({ input, createdAt }) => {
+      const contact = input.author.kind === 'contact' ? byId.get(input.conversationId) : undefined;
+      return {
+        workspaceId: input.workspaceId,
+        conversationId: input.conversationId,
+        clientId: input.clientId,
+        authorKind: input.author.kind,
+        authorId: contact ? contact.contact_id : input.author.id,
+        authorName: contact ? contact.contact_name : input.author.name,
+        impersonatorId: input.author.impersonator?.id ?? null,
+        impersonatorName: input.author.impersonator?.name ?? null,
+        text: input.text,
+        private: input.private,
+        createdAt,
+      };
+    });
+    const col = <K extends keyof (typeof values)[number]>(key: K) => sql.param(values.map((v) => v[key]));
+    const { rows: ins } = await tx.db.execute<{ id: string; i: number }>(sql`
+      INSERT INTO messages AS m (workspace_id, conversation_id, client_id, author_kind, author_id,
+        author_name, impersonator_id, impersonator_name, text, private, created_at)
+      SELECT v.workspace_id, v.conversation_id, v.client_id, v.author_kind, v.author_id, v.author_name,
+        v.impersonator_id, v.impersonator_name, v.text, v.private, v.created_at
+      FROM unnest(${col('workspaceId')}::uuid[], ${col('conversationId')}::uuid[], ${col('clientId')}::text[],
+        ${col('authorKind')}::text[], ${col('authorId')}::uuid[], ${col('authorName')}::text[],
+        ${col('impersonatorId')}::uuid[], ${col('impersonatorName')}::text[],
+        ${col('text')}::text[], ${col('private')}::bool[],
+        ${sql.param(values.map((v) => v.createdAt.toISOString()))}::timestamptz[])
+        WITH ORDINALITY AS v(workspace_id, conversation_id, client_id, author_kind, author_id, author_name,
+          impersonator_id, impersonator_name, text, private, created_at, i)
+      ORDER BY v.i
+      ON CONFLICT DO NOTHING
+      RETURNING m.id, m.client_id, m.workspace_id`);
+    // RETURNING gives no ordinality: rows are matched back by (workspace, client id), which is unique.
+    // A client id twice in one batch: the first (in insertion order) is stored, the other is a duplicate.
+    const index = new Map<string, number>();
+    values.forEach((v, i) => {
+      const key = `${v.workspaceId}:${v.clientId}`;
+      if (!index.has(key)) index.set(key, i);
+    });
+    const rows: MessageRow[] = (ins as unknown as { id: string; client_id: string; workspace_id: string }[])
+      .map((r) => ({ r, i: index.get(`${r.workspace_id}:${r.client_id}`)! }))
+      .sort((a, b) => a.i - b.i)
+      .map(({ r, i }) => ({
+        ...values[i]!,
+        id: r.id,
+        attachments: [],
+        seq: 0,
+        readAt: null,
+        whisper: false,
+      }));
+    if (rows.length === 0) return { rows, diverted };
+    const changes = conversationChanges(rows);
+    const ch = <K extends keyof (typeof changes)[number]>(key: K) => sql.param(changes.map((c) => c[key]));
+    await tx.db.execute(sql`
+      UPDATE conversations c SET
+        last_activity_at = greatest(c.last_activity_at, i.last_at),
+        last_message_text = coalesce(i.text, c.last_message_text),
+        last_message_author = coalesce(i.author, c.last_message_author),
+        unread_count = c.unread_count + i.customer,
+        last_customer_message_at = coalesce(i.customer_at, c.last_customer_message_at),
+        last_operator_message_at = coalesce(i.operator_at, c.last_operator_message_at),
+        first_operator_reply_at = coalesce(c.first_operator_reply_at, i.operator_first_at)
+      FROM unnest(${ch('id')}::uuid[], ${ch('last_at')}::timestamptz[], ${ch('text')}::text[],
+        ${ch('author')}::text[], ${ch('customer')}::int[], ${ch('customer_at')}::timestamptz[],
+        ${ch('operator_at')}::timestamptz[], ${ch('operator_first_at')}::timestamptz[])
+        AS i(id, last_at, text, author, customer, customer_at, operator_at, operator_first_at)
+      WHERE c.id = i.id`);
+    await recordMessages(tx.db, rows);
+    const touched = [...new Set(rows.map((r) => r.conversationId))];
+    const after = await tx.db
+      .select({
+        conversation: conversations,
+        contact: { id: contacts.id, name: contacts.name, email: contacts.email },
+      })
+      .from(conversations)
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(sql`${conversations.id} = ANY(${sql.param(touched)}::uuid[])`)
+      .orderBy(asc(conversations.id));
+    const presented = new Map(
+      after.map((r) => [r.conversation.id, presentConversation(r.conversation, r.contact)]),
+    );
+    const published = await publishMany(
+      tx,
+      rows.map((row) => ({
+        workspaceId: row.workspaceId,
+        name: 'message.created' as const,
+        payload: (seq: number) => ({
+          message: presentMessage(opts.secret, { ...row, seq }),
+          conversation: presented.get(row.conversationId)!,
+        }),
+        conversationId: row.conversationId,
+      })),
+      { trusted: true },
+    );
+    // Each message takes the sequence of its event: its place in history is its place live.
+    const ordered = rows.map((row, i) => ({ ...row, seq: published[i]!.seq }));
+    await setSeqs(tx, ordered);
+    return { rows: ordered, diverted };
+  };
+
+  const settle = (batch: Pending[], rows: MessageRow[], diverted: Set<Pending>) => {
+    const key = (workspaceId: string, clientId: string | null) => `${workspaceId}:${clientId}`;
+    const byClientId = new Map(rows.map((row) => [key(row.workspaceId, row.clientId), row]));
+    for (const pending of batch) {
+      if (diverted.has(pending)) {
+        if (pending.input.visitorId) open.delete(pending.input.visitorId);
+        pending.fallback!().then(pending.resolve, pending.reject);
         continue;
       }
       const k = key(pending.input.workspaceId, pending.input.clientId);
       const row = byClientId.get(k);
       byClientId.delete(k);
-      if (row) pending.resolve(presentMessage(opts.secret, row));
-      else pending.reject(new DuplicateMessage(pending.input.clientId));
+      if (row) {
+        if (pending.input.visitorId) remember(pending.input.visitorId, row.conversationId);
+        pending.resolve(presentMessage(opts.secret, row));
+      } else pending.reject(new DuplicateMessage(pending.input.clientId));
+    }
+  };
+
+  /**
+   * Writes a batch; a deadlock is retried, and a row the database refuses is singled out: the batch
+   * is split in halves until the failing message fails alone and the others are written.
+   */
+  const flush = async (batch: Pending[], attempt = 0): Promise<void> => {
+    try {
+      const { rows, diverted } = await transaction(opts.db, (tx) => write(tx, batch));
+      settle(batch, rows, diverted);
+    } catch (err) {
+      if (retryable(err) && attempt < 5) return flush(batch, attempt + 1);
+      if (batch.length > 1 && rowError(err)) {
+        const half = Math.ceil(batch.length / 2);
+        await flush(batch.slice(0, half));
+        await flush(batch.slice(half));
+        return;
+      }
+      opts.logger.error({ err, size: batch.length }, 'message batch failed');
+      for (const pending of batch) pending.reject(err);
     }
   };
 
@@ -157,18 +289,10 @@ export function createMessageWriter(opts: {
     if (running || queue.length === 0) return;
     const batch = queue.slice(0, MAX_BATCH);
     queue = queue.slice(MAX_BATCH);
-    // Two nodes' batches can lock the same conversations in opposite orders; PostgreSQL then aborts
-    // one of them (deadlock, 40P01) and it is simply written again.
-    running = flush(batch)
-      .catch((err) => ((err as { code?: string }).code === '40P01' ? flush(batch) : Promise.reject(err)))
-      .catch((err) => {
-        opts.logger.error({ err, size: batch.length }, 'message batch failed');
-        for (const pending of batch) pending.reject(err);
-      })
-      .finally(() => {
-        running = null;
-        drain();
-      });
+    running = flush(batch).finally(() => {
+      running = null;
+      drain();
+    });
   };
 
   return {
@@ -184,33 +308,26 @@ export function createMessageWriter(opts: {
         drain();
       });
     },
+    openConversationOf(visitorId) {
+      const hit = open.get(visitorId);
+      if (!hit) return null;
+      if (Date.now() - hit.at > CACHE_MS) {
+        open.delete(visitorId);
+        return null;
+      }
+      return hit.conversationId;
+    },
+    forget(visitorId) {
+      open.delete(visitorId);
+    },
     async flushed() {
       while (running || queue.length > 0) await (running ?? Promise.resolve());
     },
   };
 }
 
-/**
- * Messages whose conversation was closed or snoozed after the caller checked it: the check is repeated
- * here under a row lock, so a concurrent close either committed before (seen here) or waits for this
- * batch to commit.
- */
-async function notOpenAnyMore(tx: Tx, batch: Pending[]): Promise<Set<Pending>> {
-  const checked = batch.filter((pending) => pending.fallback);
-  if (checked.length === 0) return new Set();
-  const ids = [...new Set(checked.map((pending) => pending.input.conversationId))].sort();
-  const open = await tx.db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(and(inArray(conversations.id, ids), eq(conversations.status, 'open')))
-    .orderBy(asc(conversations.id))
-    .for('no key update');
-  const stillOpen = new Set(open.map((row) => row.id));
-  return new Set(checked.filter((pending) => !stillOpen.has(pending.input.conversationId)));
-}
-
 /** What a batch does to each conversation: its newest public message, clocks and unread count. */
-function conversationChanges(rows: (typeof messages.$inferSelect)[]) {
+function conversationChanges(rows: MessageRow[]) {
   const changes = new Map<
     string,
     {
@@ -250,5 +367,5 @@ function conversationChanges(rows: (typeof messages.$inferSelect)[]) {
     }
     changes.set(row.conversationId, change);
   }
-  return [...changes.values()];
+  return [...changes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }

@@ -34,19 +34,14 @@ import { identifyVisitor, updateVisitorContact } from '../contacts/commands.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { presentConversationForVisitor } from '../conversations/presenter.ts';
 import { loadConversation } from '../conversations/queries.ts';
-import { leaveOfflineMessage, markRead, sendVisitorMessage } from '../messages/commands.ts';
+import { leaveOfflineMessage, markRead } from '../messages/commands.ts';
 import { sendOnce } from '../messages/idempotency.ts';
 import { presentMessageForVisitor } from '../messages/presenter.ts';
 import { listMessages } from '../messages/queries.ts';
+import { receiveMessage } from '../messages/receive.ts';
 import { queuePosition } from '../routing/queue.ts';
 import type { VisitorPrincipal } from '../workspaces/policy.ts';
-import {
-  availability,
-  latestVisitorConversation,
-  openVisitorConversation,
-  visitorContact,
-  widgetSettings,
-} from './queries.ts';
+import { availability, latestVisitorConversation, visitorContact, widgetSettings } from './queries.ts';
 import { issueVisitorToken, readVisitorToken } from './visitor-token.ts';
 
 /** Resolves a visitor token (bearer header, or `visitorToken` on the socket URL) to a principal. */
@@ -193,34 +188,7 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request) => {
-      const visitor = visitorFromToken(ctx, request);
-      const { clientId, text, attachmentIds } = request.body;
-      const sent = await sendOnce(
-        ctx,
-        { workspaceId: visitor.workspaceId, clientId, owns: ownedBy(ctx, visitor) },
-        async () => {
-          // A plain message to an open conversation takes the batched path; anything that creates or
-          // wakes a conversation or carries files goes through the full transaction.
-          const open = attachmentIds.length === 0 ? await openVisitorConversation(ctx.db, visitor) : null;
-          const full = () =>
-            transaction(ctx.db, (tx) =>
-              sendVisitorMessage(tx, { secret: ctx.secret, visitor, ...request.body }),
-            );
-          if (!open) return full();
-          // Closed or snoozed since the check above: the writer sees it and takes the full path.
-          return ctx.writer.write(
-            {
-              workspaceId: visitor.workspaceId,
-              conversationId: open.id,
-              clientId,
-              author: { kind: 'contact', id: open.contactId, name: open.contactName },
-              text,
-              private: false,
-            },
-            full,
-          );
-        },
-      );
+      const sent = await receiveMessage(ctx, { from: visitorFromToken(ctx, request), ...request.body });
       return presentMessageForVisitor(sent)!;
     },
   );

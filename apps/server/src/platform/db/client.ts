@@ -1,5 +1,5 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -7,6 +7,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { serverDir } from '../paths.ts';
 import { lockDataDir } from './lock.ts';
 import * as schema from './schema.ts';
 
@@ -21,8 +22,34 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+const migrationsFolder = path.join(serverDir, 'drizzle');
 const MIGRATION_LOCK = 7_412_001;
+
+/** Where the build leaves a migrated, empty PGlite database (see apps/server/build.mjs). */
+export const templatePath = path.join(serverDir, 'dist', 'pglite-template.tar.gz');
+
+/** The migrations this code expects: the journal's last entry and count. */
+export function schemaVersion(): string {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
+    entries: { tag: string; when: number }[];
+  };
+  const last = journal.entries.at(-1);
+  return `${journal.entries.length}:${last?.tag}:${last?.when}`;
+}
+
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The template built at install, if it is there and of the current migrations. */
+function installedTemplate(): Blob | undefined {
+  if (readText(`${templatePath}.version`) !== schemaVersion()) return undefined;
+  return new Blob([fs.readFileSync(templatePath)]);
+}
 
 /** Connects to PostgreSQL (`url`) or opens the embedded PGlite under `dataDir`, then migrates. */
 export async function openDatabase(opts: {
@@ -66,15 +93,25 @@ export async function openDatabase(opts: {
   }
   const release = opts.inMemory ? () => {} : lockDataDir(opts.dataDir);
   try {
+    const pgDir = path.join(opts.dataDir, 'pg');
+    // A new data directory starts from the database built and migrated at install (no initdb, no
+    // migrations at start); an existing one is migrated only when the migrations changed since.
+    const fresh = !opts.inMemory && !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
+    const template = opts.template ?? (fresh ? installedTemplate() : undefined);
     const pglite = new PGlite({
-      ...(opts.inMemory ? {} : { dataDir: path.join(opts.dataDir, 'pg') }),
-      ...(opts.template ? { loadDataDir: opts.template } : {}),
+      ...(opts.inMemory ? {} : { dataDir: pgDir }),
+      ...(template ? { loadDataDir: template } : {}),
       // Trigram indexes for the administrator's search (ADM-3); the migration creates the extension.
       extensions: { pg_trgm },
     });
     await pglite.waitReady;
     const db = drizzlePglite(pglite, { schema });
-    await migratePglite(db, { migrationsFolder });
+    const marker = path.join(opts.dataDir, 'schema-version');
+    const wanted = schemaVersion();
+    if (opts.inMemory || readText(marker) !== wanted) {
+      await migratePglite(db, { migrationsFolder });
+      if (!opts.inMemory) fs.writeFileSync(marker, wanted);
+    }
     return {
       // The pglite and node-postgres drizzle databases share one query API; only the driver differs.
       db: db as unknown as Db,

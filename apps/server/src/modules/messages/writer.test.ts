@@ -1,0 +1,176 @@
+import type { Message } from '@parley/contracts';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Owner, setupOwner, startTestServer, type TestServer } from '../../../test/harness.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { DuplicateMessage } from './commands.ts';
+import { createMessageWriter, type PlainMessage } from './writer.ts';
+
+/** The batched writer on its own, against a real database (PGlite, or PostgreSQL with DATABASE_URL). */
+describe('the message writer', () => {
+  let server: TestServer;
+  let owner: Owner;
+  let conversationId: string;
+  let visitorId: string;
+  const batches: number[] = [];
+  let beforeBatch: ((tx: Tx, inputs: readonly PlainMessage[]) => Promise<void>) | null = null;
+  let writer: ReturnType<typeof createMessageWriter>;
+
+  const rows = async (prefix: string) =>
+    (
+      await server.parley.ctx.db.execute<{ client_id: string; seq: number; author_id: string | null }>(
+        sql`SELECT client_id, seq::int AS seq, author_id FROM messages WHERE client_id LIKE ${`${prefix}%`} ORDER BY seq`,
+      )
+    ).rows;
+  const message = (clientId: string, extra: Partial<PlainMessage> = {}): PlainMessage => ({
+    workspaceId: owner.workspaceId,
+    conversationId,
+    clientId,
+    author: { kind: 'operator', id: owner.userId, name: 'Owner' },
+    text: `text of ${clientId}`,
+    private: false,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    owner = await setupOwner(server.url);
+    const workspaceKey = (await owner.client.get(`/api/workspaces/${owner.workspaceId}`)).body.widgetKey;
+    const session = (await (
+      await fetch(`${server.url}/api/widget/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workspaceKey }),
+      })
+    ).json()) as { token: string };
+    const first = await fetch(`${server.url}/api/widget/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+      body: JSON.stringify({ clientId: 'writer-first-01', text: 'hello' }),
+    });
+    expect(first.status).toBe(200);
+    const stored = await server.parley.ctx.db.execute<{ id: string }>(
+      sql`SELECT conversation_id AS id FROM messages WHERE client_id = 'writer-first-01'`,
+    );
+    conversationId = stored.rows[0]!.id;
+    visitorId = session.token.split('.')[2]!;
+    writer = createMessageWriter({
+      db: server.parley.ctx.db,
+      secret: server.parley.ctx.secret,
+      logger: server.parley.app.log,
+      beforeBatch: async (tx, inputs) => {
+        batches.push(inputs.length);
+        await beforeBatch?.(tx, inputs);
+      },
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('writes messages sent together in few batches, numbered in the order they were written', async () => {
+    batches.length = 0;
+    const sent = await Promise.all(Array.from({ length: 60 }, (_, i) => writer.write(message(`batch-${i}`))));
+    // The first is written at once; the others wait for it and go together.
+    expect(batches.length).toBeLessThanOrEqual(3);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(60);
+    const stored = await rows('batch-');
+    expect(stored).toHaveLength(60);
+    expect(sent.map((m) => m.seq)).toEqual([...sent.map((m) => m.seq)].sort((a, b) => a - b));
+    expect(new Set(sent.map((m) => m.seq)).size).toBe(60);
+    const events = await server.parley.ctx.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM events WHERE name = 'message.created' AND payload->'message'->>'clientId' LIKE 'batch-%'`,
+    );
+    expect(events.rows[0]!.n).toBe(60);
+  });
+
+  it('stores a client id once: a repeat in the same batch or a later one is refused as a duplicate', async () => {
+    const results = await Promise.allSettled([
+      writer.write(message('dup-before')),
+      writer.write(message('dup-1', { text: 'the first' })),
+      writer.write(message('dup-1', { text: 'the second' })),
+    ]);
+    expect((results[1] as PromiseFulfilledResult<Message>).value.text).toBe('the first');
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateMessage);
+    await expect(writer.write(message('dup-1'))).rejects.toBeInstanceOf(DuplicateMessage);
+    expect(await rows('dup-1')).toHaveLength(1);
+  });
+
+  it('takes the customer from the conversation, and remembers the visitor’s open conversation', async () => {
+    const written = await writer.write(
+      message('contact-1', { author: { kind: 'contact', id: null, name: null }, visitorId }),
+      () => Promise.reject(new Error('the conversation is open')),
+    );
+    expect(written.authorKind).toBe('contact');
+    expect(written.authorId).not.toBeNull();
+    expect(writer.openConversationOf(visitorId)).toBe(conversationId);
+  });
+
+  it('sends a message for a conversation closed meanwhile down its other path, and forgets it', async () => {
+    await server.parley.ctx.db.execute(
+      sql`UPDATE conversations SET status = 'closed' WHERE id = ${conversationId}`,
+    );
+    let diverted = 0;
+    const other: Message = { id: 'other' } as Message;
+    const result = await writer.write(
+      message('closed-1', { author: { kind: 'contact', id: null, name: null }, visitorId }),
+      async () => {
+        diverted++;
+        return other;
+      },
+    );
+    expect(result).toBe(other);
+    expect(diverted).toBe(1);
+    expect(await rows('closed-1')).toHaveLength(0);
+    expect(writer.openConversationOf(visitorId)).toBeNull();
+    // An operator's note needs no open conversation: written as it is.
+    await writer.write(message('closed-note', { private: true }));
+    expect(await rows('closed-note')).toHaveLength(1);
+    await server.parley.ctx.db.execute(
+      sql`UPDATE conversations SET status = 'open' WHERE id = ${conversationId}`,
+    );
+  });
+
+  it('fails only the message the database refuses, not the others of its batch', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const results = await Promise.allSettled([
+      writer.write(message('row-0')),
+      writer.write(message('row-1')),
+      writer.write(message('row-bad', { conversationId: missing })),
+      writer.write(message('row-3')),
+      writer.write(message('row-4')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((await rows('row-')).map((r) => r.client_id).sort()).toEqual(['row-0', 'row-1', 'row-3', 'row-4']);
+  });
+
+  it('writes a batch again after a deadlock, once', async () => {
+    let aborted = 0;
+    beforeBatch = async (tx) => {
+      if (aborted > 0) return;
+      aborted++;
+      // What PostgreSQL reports when it breaks a deadlock between two nodes' batches; the row
+      // written before it is rolled back with the transaction.
+      await tx.db.execute(
+        sql`UPDATE conversations SET unread_count = unread_count WHERE id = ${conversationId}`,
+      );
+      // Wrapped as drizzle wraps driver errors.
+      throw new Error('Failed query', {
+        cause: Object.assign(new Error('deadlock detected'), { code: '40P01' }),
+      });
+    };
+    const results = await Promise.all([
+      writer.write(message('deadlock-0')),
+      writer.write(message('deadlock-1')),
+    ]);
+    beforeBatch = null;
+    expect(aborted).toBe(1);
+    expect(results.map((m) => m.clientId)).toEqual(['deadlock-0', 'deadlock-1']);
+    expect(await rows('deadlock-')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Many connections on one node: V visitors with their sockets open (presence) and O operators, while
+ * some of the visitors chat over their sockets. Prints the server's RSS, the delivery p99 (a
+ * visitor's send to the first operator socket showing it) and checks that each visitor socket
+ * received only its own conversation's events.
+ *
+ *   npm run bench:connections                          # PGlite; 20,000 visitors, 500 operators
+ *   BENCH_VISITORS=2000 BENCH_OPERATORS=50 DATABASE_URL=postgres://…/empty_db npm run bench:connections
+ *
+ * With DATABASE_URL, it must name an empty database (the run sets Parley up in it).
+ *
+ * Needs a file descriptor limit above V + O (two ends of every socket are on this machine: raise it
+ * with `ulimit -n`). Last line: `connections: <V> visitors, <O> operators, RSS <M> MB, delivery p99 <X> ms`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { startServerProcess } from '../apps/server/test/server-process.ts';
+
+const visitorsN = Number(process.env.BENCH_VISITORS ?? 20_000);
+const operatorsN = Number(process.env.BENCH_OPERATORS ?? 500);
+const chattingN = Math.min(visitorsN, Number(process.env.BENCH_CHATTING ?? 200));
+const rate = Number(process.env.BENCH_RATE ?? 200);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+// biome-ignore lint/suspicious/noExplicitAny: responses and frames are read field by field
+type Any = any;
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-connections-'));
+const { url, child } = await startServerProcess({
+  DATABASE_URL: process.env.DATABASE_URL ?? '',
+  REDIS_URL: '',
+  DATA_DIR: dataDir,
+  WIDGET_MESSAGE_RATE_LIMIT: '1000000000',
+  WIDGET_SESSION_RATE_LIMIT: '1000000000',
+  // Operators are invited and accept from this one address.
+  LOGIN_RATE_LIMIT: '1000000000',
+});
+const wsUrl = url.replace('http', 'ws');
+const post = async (p: string, body: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${url}${p}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const json: Any = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`POST ${p}: ${res.status} ${JSON.stringify(json)}`);
+  return { json, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '' };
+};
+const rssMb = () => {
+  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+};
+const open = (u: string, headers: Record<string, string>, onMessage: (m: Any) => void) =>
+  new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(u, { headers });
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data));
+      if (m.type === 'ready') resolve(ws);
+      onMessage(m);
+    });
+    ws.on('error', reject);
+  });
+/** Runs `fn` over `items` with at most `n` at once. */
+async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
+
+try {
+  const setup = await post('/api/setup', {
+    name: 'Bench Owner',
+    email: 'owner@bench.test',
+    password: 'bench-password',
+    workspaceName: 'Bench',
+  });
+  const workspaceId = setup.json.currentWorkspaceId as string;
+  const owner = { cookie: setup.cookie, csrf: setup.json.csrfToken as string };
+  const workspace: Any = await (
+    await fetch(`${url}/api/workspaces/${workspaceId}`, { headers: { cookie: owner.cookie } })
+  ).json();
+  const cookies = [owner.cookie];
+  await pool(
+    Array.from({ length: operatorsN - 1 }, (_, i) => i + 1),
+    8,
+    async (i) => {
+      const invite = await post(
+        `/api/workspaces/${workspaceId}/invites`,
+        { email: `op${i}@bench.test`, role: 'supervisor' },
+        { cookie: owner.cookie, 'x-csrf-token': owner.csrf },
+      );
+      const token = String(invite.json.url).split('/invite/')[1];
+      const accepted = await post(`/api/invites/${token}/accept`, {
+        name: `Operator ${i}`,
+        password: 'bench-password',
+      });
+      cookies.push(accepted.cookie);
+    },
+  );
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const operators = await pool(cookies, 50, (cookie, index) =>
+    open(`${wsUrl}/api/realtime?workspaceId=${workspaceId}`, { cookie }, (m) => {
+      if (index !== 0 || m.type !== 'event' || m.event.name !== 'message.created') return;
+      const start = sentAt.get(m.event.payload.message.clientId);
+      if (start !== undefined) latencies.push(performance.now() - start);
+    }),
+  );
+  console.log(`${operators.length} operators connected, RSS ${Math.round(rssMb())} MB`);
+
+  // Every visitor: a session and a socket; what each socket receives is kept to check the audience.
+  const seen: { conversations: Set<string>; messages: number }[] = [];
+  const visitors = await pool(
+    Array.from({ length: visitorsN }, (_, i) => i),
+    50,
+    async (i) => {
+      const { json } = await post('/api/widget/sessions', {
+        workspaceKey: workspace.widgetKey,
+        visitorId: `conn-visitor-${i}`,
+      });
+      const mine = { conversations: new Set<string>(), messages: 0 };
+      seen[i] = mine;
+      return open(`${wsUrl}/api/realtime?visitorToken=${json.token}`, {}, (m) => {
+        if (m.type !== 'event') return;
+        const id = m.event.payload.conversation?.id;
+        if (id) mine.conversations.add(id);
+        if (m.event.name === 'message.created') mine.messages++;
+      });
+    },
+  );
+  console.log(`${visitors.length} visitors connected, RSS ${Math.round(rssMb())} MB`);
+
+  // The chatting visitors open their conversations, then send at a fixed total rate.
+  let counter = 0;
+  const send = (v: number) => {
+    const clientId = `conn-${v}-${counter++}`;
+    sentAt.set(clientId, performance.now());
+    visitors[v]!.send(JSON.stringify({ type: 'send', clientId, text: `message ${counter}` }));
+  };
+  for (let v = 0; v < chattingN; v++) send(v);
+  const warm = Date.now() + 120_000;
+  while (latencies.length < chattingN && Date.now() < warm) await new Promise((r) => setTimeout(r, 50));
+  latencies.length = 0;
+  let sent = 0;
+  const started = performance.now();
+  let peak = rssMb();
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const elapsed = Math.min(performance.now() - started, seconds * 1000);
+      const due = Math.floor((elapsed / 1000) * rate) - sent;
+      for (let i = 0; i < due; i++) send(sent++ % chattingN);
+      peak = Math.max(peak, rssMb());
+      if (elapsed >= seconds * 1000) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 10);
+  });
+  const drain = Date.now() + 5000;
+  while (latencies.length < sent && Date.now() < drain) await new Promise((r) => setTimeout(r, 50));
+  latencies.sort((a, b) => a - b);
+  const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0;
+
+  // Isolation: a conversation is seen by one visitor only, and the silent visitors heard nothing.
+  const owners = new Map<string, number>();
+  let shared = 0;
+  seen.forEach((s, i) => {
+    for (const id of s.conversations) {
+      if (owners.has(id) && owners.get(id) !== i) shared++;
+      owners.set(id, i);
+    }
+  });
+  const overheard = seen.slice(chattingN).filter((s) => s.messages > 0).length;
+  console.log(
+    `delivered ${latencies.length}/${sent} to the first operator; conversations seen by another visitor: ${shared}; ` +
+      `silent visitors who received a message: ${overheard}`,
+  );
+  if (shared > 0 || overheard > 0) process.exitCode = 1;
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, load average ${os.loadavg()[0]?.toFixed(1)}, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`,
+  );
+  console.log(
+    `connections: ${visitors.length} visitors, ${operators.length} operators, RSS ${Math.round(peak)} MB, delivery p99 ${p99.toFixed(1)} ms`,
+  );
+  for (const ws of [...visitors, ...operators]) ws.terminate();
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit();

@@ -1,0 +1,124 @@
+/**
+ * The open-loop load generator of `bench:messages`, in its own process: visitors send over their
+ * sockets at a fixed total rate, whatever the answers (not waiting for replies), and operators listen;
+ * the latency of a message is from its send to the first operator socket showing it. Rates rise step
+ * by step until p99 reaches 50 ms or the server falls behind. Prints one JSON line with every step.
+ *
+ * Input (env BENCH_OPEN_INPUT, JSON): { url, widgetKey, workspaceId, cookies, visitors, stepSeconds, rates }
+ */
+import WebSocket from 'ws';
+
+const input = JSON.parse(process.env.BENCH_OPEN_INPUT ?? '{}') as {
+  url: string;
+  widgetKey: string;
+  workspaceId: string;
+  cookies: string[];
+  visitors: number;
+  stepSeconds: number;
+  rates: number[];
+};
+const wsUrl = input.url.replace('http', 'ws');
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+/** The latency recorded for a message that did not arrive (JSON has no Infinity). */
+const NOT_DELIVERED = 1e9;
+const sentAt = new Map<string, number>();
+let latencies: number[] = [];
+let delivered = 0;
+
+// biome-ignore lint/suspicious/noExplicitAny: server messages are read field by field
+const open = (url: string, headers: Record<string, string>, onMessage: (m: any) => void) =>
+  new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === 'ready') resolve(ws);
+      onMessage(message);
+    });
+    ws.on('error', reject);
+  });
+
+await Promise.all(
+  input.cookies.map((cookie, index) =>
+    open(`${wsUrl}/api/realtime?workspaceId=${input.workspaceId}`, { cookie }, (message) => {
+      if (index !== 0 || message.type !== 'event' || message.event.name !== 'message.created') return;
+      const start = sentAt.get(message.event.payload.message.clientId);
+      if (start === undefined) return;
+      sentAt.delete(message.event.payload.message.clientId);
+      latencies.push(performance.now() - start);
+      delivered++;
+    }),
+  ),
+);
+
+let acked = 0;
+const visitors = await Promise.all(
+  Array.from({ length: input.visitors }, async (_, i) => {
+    const res = await fetch(`${input.url}/api/widget/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workspaceKey: input.widgetKey, visitorId: `open-loop-visitor-${i}` }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    return open(`${wsUrl}/api/realtime?visitorToken=${token}`, {}, (message) => {
+      if (message.type === 'ack') acked++;
+    });
+  }),
+);
+
+// Warm-up: each visitor's first message opens its conversation (the full transaction).
+let counter = 0;
+const send = (ws: WebSocket, clientId: string) => {
+  sentAt.set(clientId, performance.now());
+  ws.send(JSON.stringify({ type: 'send', clientId, text: `open-loop message ${counter++}` }));
+};
+visitors.forEach((ws, v) => {
+  send(ws, `open-warm-${v}`);
+});
+const warmDeadline = Date.now() + 60_000;
+while (acked < visitors.length && Date.now() < warmDeadline) await new Promise((r) => setTimeout(r, 20));
+await new Promise((r) => setTimeout(r, 500));
+
+const steps: { rate: number; sent: number; delivered: number; p50: number; p99: number }[] = [];
+for (const rate of input.rates) {
+  latencies = [];
+  delivered = 0;
+  sentAt.clear();
+  let sent = 0;
+  const started = performance.now();
+  const duration = input.stepSeconds * 1000;
+  // A fixed total rate: every tick sends what is due by the clock, whatever came back.
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const elapsed = performance.now() - started;
+      const due = Math.floor((Math.min(elapsed, duration) / 1000) * rate) - sent;
+      for (let i = 0; i < due; i++) {
+        send(visitors[sent % visitors.length]!, `open-${rate}-${sent}`);
+        sent++;
+      }
+      if (elapsed >= duration) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 5);
+  });
+  const drainDeadline = Date.now() + 3000;
+  while (delivered < sent && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 20));
+  // What never arrived (within the drain time) counts as slower than anything measured.
+  const missing = sent - delivered;
+  const sorted = [...latencies, ...Array.from({ length: missing }, () => NOT_DELIVERED)].sort(
+    (a, b) => a - b,
+  );
+  const step = { rate, sent, delivered, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  steps.push(step);
+  const ms = (v: number) => (v >= NOT_DELIVERED ? 'not delivered' : `${v.toFixed(1)} ms`);
+  console.error(
+    `  open loop ${rate} msg/s: delivered ${delivered}/${sent}, p50 ${ms(step.p50)}, p99 ${ms(step.p99)}`,
+  );
+  if (step.p99 >= 50) break;
+  // Let the server settle before the next step.
+  await new Promise((r) => setTimeout(r, 1000));
+}
+console.log(JSON.stringify({ steps }));
+process.exit(0);
