@@ -166,7 +166,7 @@ export async function openSocket(base: string, pathAndQuery: string, cookie?: st
   return { ws, messages, closed };
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = fn();

@@ -3,7 +3,7 @@ import type { ConversationDetail, CustomerField } from '@parley/contracts';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useErrorText } from '../../components/use-api-form.ts';
-import { show, useLocationText } from '../conversations/customer-sidebar.tsx';
+import { show, useLocationText } from '../conversations/customer-fields.ts';
 import { customerName } from '../conversations/format.ts';
 import { safeHref } from '../conversations/markdown.ts';
 import { externalLinkProps } from '../conversations/message-text.tsx';

@@ -23,6 +23,9 @@ const notAdministrative = [
   /^\/api\/workspaces\/\{workspaceId\}\/conversations\//,
   /^\/api\/workspaces\/\{workspaceId\}\/attachments$/,
   /^\/api\/workspaces\/\{workspaceId\}\/me\/status$/,
+  // One's own inbox, and joining a colleague's conversation when asked for help: daily work.
+  /^\/api\/workspaces\/\{workspaceId\}\/inbox(\/|$)/,
+  /^\/api\/workspaces\/\{workspaceId\}\/help-requests\//,
 ];
 
 /**
@@ -183,6 +186,89 @@ describe('audit completeness', () => {
       who: () => admin,
       call: (c) => download(c, `${w()}/operators/${olga.userId}/connections/export?format=csv`),
       action: 'export.created',
+    },
+    'POST /api/workspaces/{workspaceId}/exports': {
+      who: () => admin,
+      call: (c) => c.post(`${w()}/exports`, { format: 'csv' }),
+      action: 'export.created',
+    },
+    'PATCH /api/workspaces/{workspaceId}/monitoring/settings': {
+      who: () => admin,
+      call: (c) => c.patch(`${w()}/monitoring/settings`, { serviceLevelSeconds: 90 }),
+      action: 'monitoring.settings_changed',
+    },
+    'PATCH /api/workspaces/{workspaceId}/conversation-tools': {
+      who: () => admin,
+      call: (c) => c.patch(`${w()}/conversation-tools`, { csatComment: false }),
+      action: 'conversation_tools.updated',
+    },
+    'POST /api/workspaces/{workspaceId}/tags': {
+      who: () => admin,
+      call: async (c) => {
+        const res = await c.post(`${w()}/tags`, { name: 'VIP', colour: '#3b82f6' });
+        ids.tagId = res.body?.id;
+        return res;
+      },
+      action: 'tag.created',
+    },
+    'PATCH /api/workspaces/{workspaceId}/tags/{tagId}': {
+      who: () => owner,
+      call: (c) => c.patch(`${w()}/tags/${ids.tagId}`, { colour: '#ef4444' }),
+      action: 'tag.updated',
+    },
+    'DELETE /api/workspaces/{workspaceId}/tags/{tagId}': {
+      who: () => admin,
+      call: (c) => c.delete(`${w()}/tags/${ids.tagId}`),
+      action: 'tag.deleted',
+    },
+    'POST /api/workspaces/{workspaceId}/canned-answers': {
+      who: () => admin,
+      call: async (c) => {
+        const res = await c.post(`${w()}/canned-answers`, {
+          scope: 'workspace',
+          shortcut: 'hello',
+          title: 'Hello',
+          text: 'Hello {{contact.name}}',
+        });
+        ids.cannedAnswerId = res.body?.id;
+        return res;
+      },
+      action: 'canned_answer.created',
+    },
+    'PATCH /api/workspaces/{workspaceId}/canned-answers/{cannedAnswerId}': {
+      who: () => admin,
+      call: (c) => c.patch(`${w()}/canned-answers/${ids.cannedAnswerId}`, { title: 'Greeting' }),
+      action: 'canned_answer.updated',
+    },
+    'DELETE /api/workspaces/{workspaceId}/canned-answers/{cannedAnswerId}': {
+      who: () => admin,
+      call: (c) => c.delete(`${w()}/canned-answers/${ids.cannedAnswerId}`),
+      action: 'canned_answer.deleted',
+    },
+    'POST /api/workspaces/{workspaceId}/surveys': {
+      who: () => admin,
+      call: async (c) => {
+        const res = await c.post(`${w()}/surveys`, {
+          name: 'After chat',
+          definition: {
+            title: { en: 'How did we do?' },
+            questions: [{ id: 'score', kind: 'rating', required: true, label: { en: 'Your rating' } }],
+          },
+        });
+        ids.surveyId = res.body?.id;
+        return res;
+      },
+      action: 'survey.created',
+    },
+    'PATCH /api/workspaces/{workspaceId}/surveys/{surveyId}': {
+      who: () => admin,
+      call: (c) => c.patch(`${w()}/surveys/${ids.surveyId}`, { name: 'After every chat' }),
+      action: 'survey.updated',
+    },
+    'DELETE /api/workspaces/{workspaceId}/surveys/{surveyId}': {
+      who: () => admin,
+      call: (c) => c.delete(`${w()}/surveys/${ids.surveyId}`),
+      action: 'survey.deleted',
     },
     'POST /api/workspaces/{workspaceId}/operators/{userId}/impersonation': {
       who: () => sam,
