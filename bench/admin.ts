@@ -10,11 +10,9 @@
  *   npm run bench:admin                              # PGlite in a temporary directory
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type AdminListQuery, adminSorts } from '@parley/contracts';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { exportColumns } from '../apps/server/src/modules/admin-conversations/exports.ts';
 import {
   allAdminRows,
@@ -22,32 +20,23 @@ import {
 } from '../apps/server/src/modules/admin-conversations/queries.ts';
 import { makeCursor } from '../apps/server/src/modules/admin-conversations/sorts.ts';
 import { operatorPrincipal } from '../apps/server/src/modules/workspaces/policy.ts';
-import { openDatabase } from '../apps/server/src/platform/db/client.ts';
 import { writeTable } from '../apps/server/src/platform/tabular.ts';
-import { benchOperatorId, benchTagId, benchTeamId, benchWorkspaceId, generateWorkspace } from './data.ts';
+import {
+  benchDatabase,
+  benchOperatorId,
+  benchTagId,
+  benchTeamId,
+  benchWorkspaceId,
+  generateWorkspace,
+} from './data.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 const N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
 const exportRows = Math.min(N, Number(process.env.BENCH_EXPORT_ROWS ?? 100_000));
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query(query);
-  await client.end();
-}
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-admin-'));
-const dbName = `parley_bench_admin_${Date.now()}`;
-let url: string | undefined;
-if (databaseUrl) {
-  await admin(`CREATE DATABASE ${dbName}`);
-  const u = new URL(databaseUrl);
-  u.pathname = `/${dbName}`;
-  url = u.toString();
-}
-const database = await openDatabase({ url, dataDir, poolSize: 4 });
+const database = await benchDatabase('admin');
+const { dataDir } = database;
 const { db } = database;
 const t0 = performance.now();
 const log = (what: string) => console.log(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
@@ -151,9 +140,7 @@ console.log(
   `export ${written.toLocaleString('en')} rows: ${exportSeconds.toFixed(1)} s, ${(fs.statSync(exportFile).size / 1024 / 1024).toFixed(1)} MB file, RSS +${growthMb.toFixed(0)} MB`,
 );
 const worst = timed.reduce((a, b) => (pct(b.ms, 95) > pct(a.ms, 95) ? b : a));
-await database.close();
-if (databaseUrl) await admin(`DROP DATABASE ${dbName} WITH (FORCE)`);
-fs.rmSync(dataDir, { recursive: true, force: true });
+await database.drop();
 console.log(
   `admin: ${N.toLocaleString('en')} conversations, p95 ${pct(worst.ms, 95).toFixed(1)} ms (worst: ${worst.name}), export ${written.toLocaleString('en')} rows ${exportSeconds.toFixed(1)} s +${growthMb.toFixed(0)} MB`,
 );

@@ -5,8 +5,47 @@
  * file does not export it), plus what the administrator's list filters on: phones and countries,
  * e-mails and external ids, ratings and tags. No messages (the list never reads them).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../apps/server/src/platform/db/client.ts';
+import pg from 'pg';
+import { type Db, openDatabase } from '../apps/server/src/platform/db/client.ts';
+
+async function adminQuery(databaseUrl: string, query: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(query);
+  await client.end();
+}
+
+/**
+ * A fresh database for a bench: a new PostgreSQL database beside `DATABASE_URL` when it is set, else
+ * an embedded one in a temporary directory. `drop()` closes and removes it (`keep` leaves PostgreSQL's).
+ */
+export async function benchDatabase(label: string) {
+  const databaseUrl = process.env.DATABASE_URL;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `parley-bench-${label}-`));
+  const dbName = `parley_bench_${label}_${Date.now()}`;
+  let url: string | undefined;
+  if (databaseUrl) {
+    await adminQuery(databaseUrl, `CREATE DATABASE ${dbName}`);
+    const u = new URL(databaseUrl);
+    u.pathname = `/${dbName}`;
+    url = u.toString();
+  }
+  const database = await openDatabase({ url, dataDir, poolSize: 4 });
+  return {
+    ...database,
+    dbName,
+    dataDir,
+    async drop(options: { keep?: boolean } = {}) {
+      await database.close();
+      if (databaseUrl && !options.keep) await adminQuery(databaseUrl, `DROP DATABASE ${dbName} WITH (FORCE)`);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
 export const benchWorkspaceId = '00000000-0000-4000-8000-000000000001';
 export const benchTeamId = (n: 1 | 2 | 3) => `00000000-0000-4000-8001-00000000000${n}`;

@@ -1,46 +1,16 @@
-/**
- * The monitoring figures on a large workspace: fills a fresh database with BENCH_CONVERSATIONS
- * conversations (default 1,000,000 on PostgreSQL, 100,000 on PGlite) and BENCH_MESSAGES_PER (10)
- * messages each over 90 days, generated in SQL, with the facts the metrics module reads; then times
- * the monitoring queries (today, 7 and 30 days, segmented by channel and team; the current, to-recover
- * and queued lists) and, in the same run, the average response time computed naively from messages.
- * The last line reads `metrics: <N> conversations, p95 <X> ms (worst: <query>), naive <Y> ms`.
- *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:metrics
- *   npm run bench:metrics                            # PGlite in a temporary directory
- */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { listCases } from '../apps/server/src/modules/metrics/cases.ts';
 import { computeFigures, type Segment } from '../apps/server/src/modules/metrics/figures.ts';
 import { periodRange } from '../apps/server/src/modules/metrics/period.ts';
-import { openDatabase } from '../apps/server/src/platform/db/client.ts';
+import { benchDatabase } from './data.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 const N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
 const perConversation = Number(process.env.BENCH_MESSAGES_PER ?? 10);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query(query);
-  await client.end();
-}
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-metrics-'));
-const dbName = `parley_bench_metrics_${Date.now()}`;
-let url: string | undefined;
-if (databaseUrl) {
-  await admin(`CREATE DATABASE ${dbName}`);
-  const u = new URL(databaseUrl);
-  u.pathname = `/${dbName}`;
-  url = u.toString();
-}
-const database = await openDatabase({ url, dataDir, poolSize: 4 });
+const database = await benchDatabase('metrics');
+const { dbName } = database;
 const { db } = database;
 const run = (query: string) => db.execute(sql.raw(query));
 const t0 = performance.now();
@@ -189,10 +159,8 @@ for (const t of timed) {
 }
 console.log(`${'(figures 30d, no rollups)'.padEnd(26)} p50 ${pct(direct.ms, 50).toFixed(1)} ms`);
 const worst = timed.reduce((a, b) => (pct(b.ms, 95) > pct(a.ms, 95) ? b : a));
-await database.close();
-if (databaseUrl && !process.env.BENCH_KEEP) await admin(`DROP DATABASE ${dbName} WITH (FORCE)`);
+await database.drop({ keep: Boolean(process.env.BENCH_KEEP) });
 if (process.env.BENCH_KEEP) console.log(`kept database ${dbName}`);
-fs.rmSync(dataDir, { recursive: true, force: true });
 console.log(
   `metrics: ${N.toLocaleString('en')} conversations, p95 ${pct(worst.ms, 95).toFixed(1)} ms (worst: ${worst.name}), naive ${naive.toFixed(0)} ms`,
 );

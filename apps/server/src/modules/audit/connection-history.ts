@@ -70,32 +70,7 @@ export async function listConnections(
   db: Queryable,
   input: { workspaceId: string; userId?: string; limit: number },
 ): Promise<ConnectionEvent[]> {
-  const rows = await db
-    .select({
-      id: connectionHistory.id,
-      userId: connectionHistory.userId,
-      userName: users.name,
-      kind: connectionHistory.kind,
-      detail: connectionHistory.detail,
-      at: connectionHistory.at,
-      ip: connectionHistory.ip,
-      browser: connectionHistory.browser,
-      os: connectionHistory.os,
-    })
-    .from(connectionHistory)
-    .innerJoin(
-      memberships,
-      and(eq(memberships.userId, connectionHistory.userId), eq(memberships.workspaceId, input.workspaceId)),
-    )
-    .innerJoin(users, eq(users.id, connectionHistory.userId))
-    .where(
-      and(
-        eq(connectionHistory.workspaceId, input.workspaceId),
-        input.userId ? eq(connectionHistory.userId, input.userId) : undefined,
-      ),
-    )
-    .orderBy(desc(connectionHistory.at))
-    .limit(input.limit);
+  const rows = await selectConnections(db, input, input.limit);
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }
 
