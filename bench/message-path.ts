@@ -22,6 +22,8 @@ import { startServerProcess } from '../apps/server/test/server-process.ts';
 const visitorsN = Number(process.env.BENCH_VISITORS ?? 100);
 const operatorsN = Number(process.env.BENCH_OPERATORS ?? 10);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+/** Monitoring pages kept open during a second closed-loop run (0 skips that run). */
+const supervisorsN = Number(process.env.BENCH_SUPERVISORS ?? 3);
 const databaseUrl = process.env.DATABASE_URL;
 
 const percentile = (sorted: number[], p: number) =>
@@ -78,7 +80,16 @@ async function json(url: string, init: RequestInit & { cookie?: string; csrf?: s
   return { body, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '' };
 }
 
-async function parleyRun(url: string) {
+interface BenchSetup {
+  widgetKey: string;
+  workspaceId: string;
+  /** Operator session cookies (the first is the owner's). */
+  cookies: string[];
+  /** Visitor tokens, each with an open conversation after the warm-up. */
+  visitors: string[];
+}
+
+async function parleySetup(url: string): Promise<BenchSetup> {
   const setup = await json(`${url}/api/setup`, {
     method: 'POST',
     body: JSON.stringify({
@@ -109,35 +120,6 @@ async function parleyRun(url: string) {
     operators.push(accepted.cookie);
   }
 
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let delivered = 0;
-  const sockets = await Promise.all(
-    operators.map(
-      (cookie, index) =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const ws = new WebSocket(`${url.replace('http', 'ws')}/api/realtime?workspaceId=${workspaceId}`, {
-            headers: { cookie },
-          });
-          ws.on('message', (data) => {
-            const message = JSON.parse(String(data));
-            if (message.type === 'ready') resolve(ws);
-            if (message.type !== 'event' || message.event.name !== 'message.created') return;
-            const clientId = message.event.payload.message.clientId as string;
-            // Latency is measured to the first operator socket that shows the message.
-            if (index === 0) {
-              const start = sentAt.get(clientId);
-              if (start !== undefined) {
-                latencies.push(performance.now() - start);
-                delivered++;
-              }
-            }
-          });
-          ws.on('error', reject);
-        }),
-    ),
-  );
-
   const visitors = await Promise.all(
     Array.from({ length: visitorsN }, async (_, i) => {
       const { body } = await json(`${url}/api/widget/sessions`, {
@@ -147,9 +129,8 @@ async function parleyRun(url: string) {
       return body.token as string;
     }),
   );
-
   // Warm-up: each visitor's first message opens its conversation (the full transaction path); the
-  // measured run is the steady state of messages to open conversations.
+  // measured runs are the steady state of messages to open conversations.
   await Promise.all(
     visitors.map((token, v) =>
       json(`${url}/api/widget/messages`, {
@@ -160,16 +141,89 @@ async function parleyRun(url: string) {
     ),
   );
   await new Promise((r) => setTimeout(r, 500));
-  latencies.length = 0;
-  delivered = 0;
+  return { widgetKey: workspace.widgetKey as string, workspaceId, cookies: operators, visitors };
+}
 
+/** A socket on the workspace feed, resolved once the server says `ready`. */
+// biome-ignore lint/suspicious/noExplicitAny: events are read field by field
+function feedSocket(url: string, workspaceId: string, cookie: string, onEvent: (event: any) => void) {
+  return new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/api/realtime?workspaceId=${workspaceId}`, {
+      headers: { cookie },
+    });
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === 'ready') resolve(ws);
+      if (message.type === 'event') onEvent(message.event);
+    });
+    ws.on('error', reject);
+  });
+}
+
+/**
+ * What an open monitoring page costs the server: the console marks the page's queries stale at most
+ * once a second while events arrive (`use-realtime.ts`), then refetches the figures (per team) and the
+ * three case lists and the operator strip. Returns a stop function with the refresh count and timings.
+ */
+async function monitoringPages(url: string, setup: BenchSetup, pages: number) {
+  const base = `${url}/api/workspaces/${setup.workspaceId}`;
+  const requests = [
+    '/metrics?period=today&segment=team',
+    '/monitoring/cases?kind=current',
+    '/monitoring/cases?kind=recover',
+    '/monitoring/cases?kind=queued',
+    '/operators',
+  ];
+  const timings: number[] = [];
+  let stopped = false;
+  const sockets = await Promise.all(
+    Array.from({ length: pages }, (_, i) => {
+      const cookie = setup.cookies[i % setup.cookies.length]!;
+      let pending: NodeJS.Timeout | null = null;
+      const refresh = async () => {
+        pending = null;
+        if (stopped) return;
+        const started = performance.now();
+        await Promise.all(requests.map((r) => json(`${base}${r}`, { cookie })));
+        timings.push(performance.now() - started);
+      };
+      return feedSocket(url, setup.workspaceId, cookie, () => {
+        if (!pending && !stopped) pending = setTimeout(() => void refresh(), 1000);
+      });
+    }),
+  );
+  return () => {
+    stopped = true;
+    for (const ws of sockets) ws.close();
+    timings.sort((a, b) => a - b);
+    return { refreshes: timings.length, p95: percentile(timings, 0.95) };
+  };
+}
+
+async function closedLoop(url: string, setup: BenchSetup) {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let delivered = 0;
+  // Latency is measured to the first operator socket that shows the message.
+  const sockets = await Promise.all(
+    setup.cookies.map((cookie, index) =>
+      feedSocket(url, setup.workspaceId, cookie, (event) => {
+        if (index !== 0 || event.name !== 'message.created') return;
+        const start = sentAt.get(event.payload.message.clientId as string);
+        if (start !== undefined) {
+          latencies.push(performance.now() - start);
+          delivered++;
+        }
+      }),
+    ),
+  );
   let sent = 0;
   let stop = false;
   const started = performance.now();
   await Promise.all(
-    visitors.map(async (token, v) => {
+    setup.visitors.map(async (token, v) => {
       for (let n = 0; !stop; n++) {
-        const clientId = `bench-${v}-${n}`;
+        const clientId = `bench-${v}-${n}-${Math.round(started)}`;
         sentAt.set(clientId, performance.now());
         await json(`${url}/api/widget/messages`, {
           method: 'POST',
@@ -187,7 +241,6 @@ async function parleyRun(url: string) {
   for (const ws of sockets) ws.close();
   latencies.sort((a, b) => a - b);
   return {
-    setup: { widgetKey: workspace.widgetKey as string, workspaceId, cookies: operators },
     sent,
     delivered,
     rate: delivered / elapsed,
@@ -202,7 +255,7 @@ async function parleyRun(url: string) {
  */
 async function openLoopRun(
   url: string,
-  setup: { widgetKey: string; workspaceId: string; cookies: string[] },
+  setup: BenchSetup,
 ): Promise<{ rate: number; sent: number; delivered: number; p50: number; p99: number }[]> {
   const rates = (process.env.BENCH_OPEN_RATES ?? '250,500,1000,1500,2000,3000,4000,5000,6000,8000')
     .split(',')
@@ -212,7 +265,9 @@ async function openLoopRun(
       ...process.env,
       BENCH_OPEN_INPUT: JSON.stringify({
         url,
-        ...setup,
+        widgetKey: setup.widgetKey,
+        workspaceId: setup.workspaceId,
+        cookies: setup.cookies,
         visitors: Number(process.env.BENCH_OPEN_VISITORS ?? visitorsN),
         stepSeconds: Number(process.env.BENCH_OPEN_STEP_SECONDS ?? 4),
         rates,
@@ -300,15 +355,30 @@ try {
     `message path: ${visitorsN} visitors, ${operatorsN} operators, ${seconds} s, database ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ` +
       `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'})`,
   );
-  const parley = await parleyRun(server.url);
+  const setup = await parleySetup(server.url);
+  const parley = await closedLoop(server.url, setup);
   console.log(`parley: sent ${parley.sent}, delivered ${parley.delivered} to the first operator socket`);
-  const openLoop = process.env.BENCH_OPEN === '0' ? null : await openLoopRun(server.url, parley.setup);
+  // The same closed loop again while supervisors keep the monitoring page open (issue 7, MON-7).
+  let supervision: { run: typeof parley; refreshes: number; p95: number } | null = null;
+  if (supervisorsN > 0) {
+    const stopPages = await monitoringPages(server.url, setup, supervisorsN);
+    const run = await closedLoop(server.url, setup);
+    supervision = { run, ...stopPages() };
+  }
+  const openLoop = process.env.BENCH_OPEN === '0' ? null : await openLoopRun(server.url, setup);
   const ws = await bareWs(visitorsN + operatorsN);
   const inserts = await bareInserts();
   console.log(
     `parley: ${round(parley.rate)} msg/s p50 ${parley.p50.toFixed(1)} ms p99 ${parley.p99.toFixed(1)} ms | ` +
       `bare ws: ${round(ws)} msg/s | bare inserts: ${round(inserts)} rows/s`,
   );
+  if (supervision) {
+    console.log(
+      `supervision: operators see messages at ${round(parley.rate)} msg/s p99 ${parley.p99.toFixed(1)} ms alone, ` +
+        `${round(supervision.run.rate)} msg/s p99 ${supervision.run.p99.toFixed(1)} ms with ${supervisorsN} monitoring pages open ` +
+        `(${supervision.refreshes} page refreshes, p95 ${supervision.p95.toFixed(1)} ms each)`,
+    );
+  }
   if (openLoop) {
     const best = openLoop.filter((s) => s.p99 < 50).at(-1);
     console.log(
