@@ -148,6 +148,10 @@ describe.runIf(browserAvailable)(
       const survey = panel.getByRole('complementary', { name: 'Tell us how it went' });
       await survey.waitFor({ timeout: 15_000 });
       await shot(visitor, 'widget-survey');
+      // The panel slides in below the header: the widget's title (and close button) stay visible.
+      const header = await panel.getByRole('banner').boundingBox();
+      const box = await survey.boundingBox();
+      expect(box!.y).toBeGreaterThanOrEqual(header!.y + header!.height - 1);
       // Required question left empty: the widget says so and sends nothing.
       await survey.getByRole('button', { name: 'Send answers' }).click();
       await survey.getByRole('alert').first().waitFor();

@@ -29,6 +29,17 @@ export function App({ chat, lang }: AppProps) {
   const { t } = chat;
   const composer = useRef<HTMLTextAreaElement>(null);
   const panel = useRef<HTMLDivElement>(null);
+  const header = useRef<HTMLElement>(null);
+  // Panels that slide over the chat (the survey) start below the header, so its close button stays.
+  useEffect(() => {
+    const el = header.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() =>
+      panel.current?.style.setProperty('--header-height', `${el.offsetHeight}px`),
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   // Opened from the launcher: focus follows into the panel (only if the user moved focus here).
   useEffect(() => {
@@ -76,7 +87,7 @@ export function App({ chat, lang }: AppProps) {
 
   return (
     <div class="panel" ref={panel}>
-      <header class="header">
+      <header class="header" ref={header}>
         <div class="heading">
           <h1 class="title">{settings?.name || t.title}</h1>
           <p class="subtitle">

@@ -125,6 +125,7 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
       .insert(teamMembers)
       .values([2, 3, 4].map((i) => ({ teamId: team!.id, userId: idOf(i), workspaceId: workspace.id })));
     const start = Date.now() - 3 * 3600_000;
+    const replyGaps = [25_000, 40_000, 55_000, 75_000, 35_000, 120_000, 20_000];
     for (const [n, script] of scripts.entries()) {
       const [contact] = await tx.db
         .insert(contacts)
@@ -144,7 +145,24 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
         })
         .returning({ id: visitors.id });
       const createdAt = new Date(start + n * 20 * 60_000);
-      const at = (i: number) => new Date(createdAt.getTime() + i * 90_000);
+      // Operators answer in 20 s to 2 min (a demo where the service level is neither 0 % nor 100 %);
+      // customers write again a minute and a half later.
+      const offsets = script.lines.reduce<number[]>((acc, [kind], i) => {
+        const gap =
+          i === 0
+            ? 0
+            : kind === 'c'
+              ? 90_000
+              : kind === 'n'
+                ? 30_000
+                : replyGaps[(n + i) % replyGaps.length]!;
+        acc.push((acc.at(-1) ?? 0) + gap);
+        return acc;
+      }, []);
+      const at = (i: number) =>
+        new Date(
+          createdAt.getTime() + (offsets[i] ?? (offsets.at(-1) ?? 0) + (i - offsets.length + 1) * 90_000),
+        );
       const assigneeId = script.assignee === null ? null : idOf(script.assignee);
       const lastPublic = [...script.lines].reverse().find(([kind]) => kind !== 'n')!;
       const [conversation] = await tx.db
@@ -165,6 +183,10 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
             : null,
           lastCustomerMessageAt: at(script.lines.map(([k]) => k).lastIndexOf('c')),
           closedAt: script.status === 'closed' ? at(script.lines.length) : null,
+          // The closed chat was rated, so the satisfaction figures have something to show.
+          ...(script.status === 'closed'
+            ? { rating: 5, ratingComment: 'Quick and friendly, thank you!', ratedAt: at(script.lines.length) }
+            : {}),
           lastActivityAt: at(script.lines.length - 1),
           lastMessageText: lastPublic[1],
           lastMessageAuthor: lastPublic[0] === 'c' ? 'contact' : 'operator',
