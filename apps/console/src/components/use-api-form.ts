@@ -12,7 +12,8 @@ export type ValidationKey =
   | 'errors.weakPassword'
   | 'errors.network'
   | 'errors.unexpected'
-  | `errors.api.${ErrorCode}`;
+  | `errors.api.${ErrorCode}`
+  | 'account.wrongCurrentPassword';
 
 /** A message is either ours (translated) or the server's (shown as sent). */
 export type FormMessage = { key: ValidationKey } | { text: string };
@@ -46,13 +47,20 @@ export interface ApiFormOptions<V extends Values> {
   initialValues: V;
   validate?: (values: V) => Errors<V>;
   onSubmit: (values: V) => Promise<void>;
+  /** A translation key for the server's 400 on a field, in place of its English message. */
+  fieldErrors?: Partial<Record<keyof V & string, ValidationKey>>;
 }
 
 /**
  * Values, client checks and server errors of one form. A 400 naming a field lands on that field;
  * anything else is shown above the submit button.
  */
-export function useApiForm<V extends Values>({ initialValues, validate, onSubmit }: ApiFormOptions<V>) {
+export function useApiForm<V extends Values>({
+  initialValues,
+  validate,
+  onSubmit,
+  fieldErrors,
+}: ApiFormOptions<V>) {
   const { t } = useTranslation();
   const [values, setValues] = useState<V>(initialValues);
   const [errors, setErrors] = useState<Errors<V>>({});
@@ -93,8 +101,11 @@ export function useApiForm<V extends Values>({ initialValues, validate, onSubmit
     } catch (error) {
       if (isApiError(error) && error.status === 400 && error.field && error.field in values) {
         // A refused password is explained in the user's language; other server messages as sent.
-        const message: FormMessage =
-          error.code === 'weak_password' ? { key: 'errors.weakPassword' } : { text: error.message };
+        const key =
+          error.code === 'weak_password'
+            ? 'errors.weakPassword'
+            : fieldErrors?.[error.field as keyof V & string];
+        const message: FormMessage = key ? { key } : { text: error.message };
         setErrors({ [error.field]: message } as Errors<V>);
       } else {
         setFormError(messageOf(error));

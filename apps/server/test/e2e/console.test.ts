@@ -60,4 +60,39 @@ describe.runIf(browserAvailable)('console in Chromium', { timeout: 90_000 }, () 
     await page.screenshot({ path: screenshotPath('login-fr') });
     await context.close();
   });
+
+  it('changes the password from the account menu; the old one stops working', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByLabel('Email').fill('olivia@example.com');
+    await page.getByLabel('Password').fill('correct horse');
+    await page.getByRole('button', { name: 'Log in' }).click();
+
+    await page.getByRole('button', { name: 'Account: Olivia Owner' }).click();
+    await page.getByRole('menuitem', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change password' });
+    // A wrong current password is named on its field and changes nothing.
+    await dialog.getByLabel('Current password').fill('not my password');
+    await dialog.getByLabel('New password').fill('violet kettle parade 42');
+    await dialog.getByLabel('Confirm password').fill('violet kettle parade 42');
+    await dialog.getByRole('button', { name: 'Save password' }).click();
+    await dialog.getByText('This is not your current password.').waitFor();
+    await page.screenshot({ path: screenshotPath('change-password-wrong') });
+
+    await dialog.getByLabel('Current password').fill('correct horse');
+    await dialog.getByRole('button', { name: 'Save password' }).click();
+    await page.getByText('Your password was changed.').waitFor();
+    await expect.poll(() => dialog.count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Email').fill('olivia@example.com');
+    await page.getByLabel('Password').fill('correct horse');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('Wrong email or password.').waitFor();
+    await page.getByLabel('Password').fill('violet kettle parade 42');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    await context.close();
+  });
 });

@@ -1,4 +1,4 @@
-import { AppShell, Burger, Button, Group, NavLink, Stack, Text } from '@mantine/core';
+import { AppShell, Burger, Button, Group, Menu, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { mayCreateWorkspace, type SessionInfo, type WorkspaceMembership } from '@parley/contracts';
 import { type ReactNode, useState } from 'react';
@@ -8,6 +8,7 @@ import { useNotify } from '../../components/notify.ts';
 import { useLocation } from '../../router/history.ts';
 import { handleLinkClick } from '../../router/link.tsx';
 import { paths, type SettingsPage, settingsPages, type WorkspaceSection } from '../../router/routes.ts';
+import { ChangePasswordModal } from '../auth/change-password-modal.tsx';
 import { useLogout } from '../auth/session.ts';
 import { InboxBadge } from '../inbox/inbox-badge.tsx';
 import { ImpersonationBanner } from '../operators/impersonation-banner.tsx';
@@ -31,6 +32,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
   const { t } = useTranslation();
   const [navOpened, nav] = useDisclosure(false);
   const [createOpened, create] = useDisclosure(false);
+  const [passwordOpened, passwordModal] = useDisclosure(false);
   const { state: realtime, api: realtimeApi } = useRealtime(membership.id, session.user.id);
   const logout = useLogout();
   const [loggingOut, setLoggingOut] = useState(false);
@@ -118,9 +120,24 @@ export function WorkspaceShell({ session, membership, section, children }: Works
               <StatusSwitcher workspaceId={membership.id} userId={session.user.id} visibleFrom="sm" />
               <ConnectionStatus {...realtime} />
               <LanguageSelect size="sm" visibleFrom="sm" />
-              <Text size="sm" fw={500} visibleFrom="md" truncate maw={180}>
-                {session.user.name}
-              </Text>
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <Button
+                    variant="subtle"
+                    color="gray"
+                    visibleFrom="md"
+                    maw={200}
+                    aria-label={t('account.menu', { name: session.user.name })}
+                  >
+                    <Text size="sm" fw={500} truncate>
+                      {session.user.name}
+                    </Text>
+                  </Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Item onClick={passwordModal.open}>{t('account.changePassword')}</Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
               <Button variant="default" onClick={() => void onLogout()} loading={loggingOut}>
                 {t('shell.logout')}
               </Button>
@@ -186,6 +203,9 @@ export function WorkspaceShell({ session, membership, section, children }: Works
               </Button>
             )}
             <LanguageSelect size="sm" hiddenFrom="sm" w="100%" />
+            <Button variant="default" onClick={passwordModal.open}>
+              {t('account.changePassword')}
+            </Button>
           </Stack>
         </AppShell.Navbar>
         <AppShell.Main>
@@ -193,6 +213,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
           {children}
         </AppShell.Main>
         {canCreate && <CreateWorkspaceModal opened={createOpened} onClose={create.close} />}
+        <ChangePasswordModal opened={passwordOpened} onClose={passwordModal.close} />
       </AppShell>
     </RealtimeContext.Provider>
   );

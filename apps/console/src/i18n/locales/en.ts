@@ -86,6 +86,15 @@ export const en = {
     'analytics.view': 'View analytics',
     'conversations.view_all': 'See all conversations',
   },
+  account: {
+    menu: 'Account: {{name}}',
+    changePassword: 'Change password',
+    changePasswordIntro: 'Your other sessions (other browsers and devices) are logged out when you save.',
+    currentPassword: 'Current password',
+    wrongCurrentPassword: 'This is not your current password.',
+    savePassword: 'Save password',
+    passwordChanged: 'Your password was changed.',
+  },
   shell: {
     workspace: 'Workspace',
     createWorkspace: 'Create workspace',

@@ -89,6 +89,15 @@ export const es: Translation = {
     'analytics.view': 'Ver analíticas',
     'conversations.view_all': 'Ver todas las conversaciones',
   },
+  account: {
+    menu: 'Cuenta: {{name}}',
+    changePassword: 'Cambiar contraseña',
+    changePasswordIntro: 'Al guardar se cierran tus otras sesiones (otros navegadores y dispositivos).',
+    currentPassword: 'Contraseña actual',
+    wrongCurrentPassword: 'Esta no es tu contraseña actual.',
+    savePassword: 'Guardar contraseña',
+    passwordChanged: 'Tu contraseña se ha cambiado.',
+  },
   shell: {
     workspace: 'Espacio de trabajo',
     createWorkspace: 'Crear espacio de trabajo',

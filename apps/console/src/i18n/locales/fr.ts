@@ -89,6 +89,16 @@ export const fr: Translation = {
     'analytics.view': 'Voir les statistiques',
     'conversations.view_all': 'Voir toutes les conversations',
   },
+  account: {
+    menu: 'Compte : {{name}}',
+    changePassword: 'Changer le mot de passe',
+    changePasswordIntro:
+      'Vos autres sessions (autres navigateurs et appareils) sont déconnectées à l’enregistrement.',
+    currentPassword: 'Mot de passe actuel',
+    wrongCurrentPassword: 'Ce n’est pas votre mot de passe actuel.',
+    savePassword: 'Enregistrer le mot de passe',
+    passwordChanged: 'Votre mot de passe a été changé.',
+  },
   shell: {
     workspace: 'Espace de travail',
     createWorkspace: 'Créer un espace de travail',
