@@ -28,6 +28,7 @@ import { auditImpersonatedActions, impersonationRoutes } from './modules/imperso
 import { inboxRoutes } from './modules/inbox/routes.ts';
 import { registerInbox } from './modules/inbox/subscriber.ts';
 import { presentMessageForVisitor } from './modules/messages/presenter.ts';
+import { createReadReceipts } from './modules/messages/read-receipts.ts';
 import { receiveMessage } from './modules/messages/receive.ts';
 import { createMessageWriter } from './modules/messages/writer.ts';
 import { startRollupCompaction } from './modules/metrics/compaction.ts';
@@ -130,6 +131,7 @@ export async function createParley(
       storage: localStorage(config.storageDir),
       secret,
       writer: createMessageWriter({ db: database.db, secret, logger: app.log }),
+      readReceipts: createReadReceipts({ db: database.db, logger: app.log }),
     };
 
     const resolveSession = sessionHook(ctx.db);
@@ -268,6 +270,7 @@ export async function createParley(
           await app.close();
           clearTimeout(force);
           await ctx.writer.flushed();
+          await ctx.readReceipts.flushed();
           await jobs.stop();
           await transactionsDrained();
           await bus.close();

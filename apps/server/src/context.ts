@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { ReadReceipts } from './modules/messages/read-receipts.ts';
 import type { MessageWriter } from './modules/messages/writer.ts';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/client.ts';
@@ -16,4 +17,6 @@ export interface AppContext {
   secret: string;
   /** The batched write path of plain messages. */
   writer: MessageWriter;
+  /** Read receipts, written by group commit. */
+  readReceipts: ReadReceipts;
 }

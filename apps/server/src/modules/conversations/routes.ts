@@ -17,7 +17,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { receiveUpload } from '../attachments/routes.ts';
-import { markRead } from '../messages/commands.ts';
 import { listMessages } from '../messages/queries.ts';
 import { receiveMessage } from '../messages/receive.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
@@ -116,18 +115,10 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
     '/conversations/:conversationId/read',
     { schema: { tags, params, body: readBody } },
     async (request, reply) => {
-      const { principal } = request;
-      await transaction(ctx.db, async (tx) => {
-        const current = await loadConversation(tx.db, principal.workspaceId, request.params.conversationId, {
-          forUpdate: true,
-        });
-        assertCanView(principal, current);
-        await markRead(tx, {
-          reader: 'operator',
-          conversation: current,
-          workspaceId: principal.workspaceId,
-          upTo: request.body.upTo,
-        });
+      await ctx.readReceipts.mark({
+        reader: request.principal,
+        upTo: request.body.upTo,
+        conversationId: request.params.conversationId,
       });
       return reply.status(204).send();
     },

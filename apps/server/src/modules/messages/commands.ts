@@ -346,63 +346,6 @@ export async function sendVisitorMessage(
   });
 }
 
-/**
- * Marks the other side's messages up to `upTo` as read and tells everyone once. Operators reading
- * clears the conversation's unread count.
- */
-export async function markRead(
-  tx: Tx,
-  input: { reader: 'operator' | 'contact'; conversation: Conversation; workspaceId: string; upTo: string },
-) {
-  const [upTo] = await tx.db
-    .select({ createdAt: messages.createdAt })
-    .from(messages)
-    .where(and(eq(messages.id, input.upTo), eq(messages.conversationId, input.conversation.id)));
-  if (!upTo) throw new AppError('validation_failed', 'upTo: no such message in this conversation', 'upTo');
-  const authors: AuthorKind[] = input.reader === 'operator' ? ['contact'] : ['operator', 'bot', 'system'];
-  const read = await tx.db
-    .update(messages)
-    .set({ readAt: new Date() })
-    .where(
-      and(
-        eq(messages.conversationId, input.conversation.id),
-        inArray(messages.authorKind, authors),
-        eq(messages.private, false),
-        isNull(messages.readAt),
-        lte(messages.createdAt, upTo.createdAt),
-      ),
-    )
-    .returning({ id: messages.id });
-  if (read.length === 0) return;
-  if (input.reader === 'operator') {
-    const [left] = await tx.db
-      .select({ n: count() })
-      .from(messages)
-      .where(
-        and(
-          eq(messages.conversationId, input.conversation.id),
-          eq(messages.authorKind, 'contact'),
-          isNull(messages.readAt),
-        ),
-      );
-    await tx.db
-      .update(conversations)
-      .set({ unreadCount: Number(left?.n ?? 0) })
-      .where(eq(conversations.id, input.conversation.id));
-  }
-  await publish(tx, {
-    workspaceId: input.workspaceId,
-    name: 'message.read',
-    payload: {
-      conversationId: input.conversation.id,
-      reader: input.reader,
-      upTo: upTo.createdAt.toISOString(),
-      conversation: await loadConversation(tx.db, input.workspaceId, input.conversation.id),
-    },
-    conversationId: input.conversation.id,
-  });
-}
-
 /** The offline form: nobody can answer now, so the message opens a conversation flagged to recover later. */
 export async function leaveOfflineMessage(
   tx: Tx,

@@ -34,7 +34,7 @@ import { identifyVisitor, updateVisitorContact } from '../contacts/commands.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { presentConversationForVisitor } from '../conversations/presenter.ts';
 import { loadConversation } from '../conversations/queries.ts';
-import { leaveOfflineMessage, markRead } from '../messages/commands.ts';
+import { leaveOfflineMessage } from '../messages/commands.ts';
 import { sendOnce } from '../messages/idempotency.ts';
 import { presentMessageForVisitor } from '../messages/presenter.ts';
 import { listMessages } from '../messages/queries.ts';
@@ -294,23 +294,7 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
     { schema: { tags, body: readBody, response: noContent } },
     async (request, reply) => {
       const visitor = await requireVisitor(ctx, request);
-      await transaction(ctx.db, async (tx) => {
-        const [target] = await tx.db
-          .select({ conversationId: messages.conversationId })
-          .from(messages)
-          .where(and(eq(messages.id, request.body.upTo), eq(messages.workspaceId, visitor.workspaceId)));
-        if (!target) throw notFound('message');
-        const conversation = await loadConversation(tx.db, visitor.workspaceId, target.conversationId, {
-          forUpdate: true,
-        });
-        assertCanView(visitor, conversation);
-        await markRead(tx, {
-          reader: 'contact',
-          conversation,
-          workspaceId: visitor.workspaceId,
-          upTo: request.body.upTo,
-        });
-      });
+      await ctx.readReceipts.mark({ reader: visitor, upTo: request.body.upTo });
       return reply.status(204).send(null);
     },
   );

@@ -42,3 +42,18 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** The SQLSTATE of a database error, also when drizzle wrapped it (`cause`). */
+export function sqlState(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as Error).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
+/** A deadlock or serialization failure between two transactions: the loser may simply run again. */
+export function isTransactionConflict(err: unknown): boolean {
+  const code = sqlState(err);
+  return code === '40P01' || code === '40001';
+}
