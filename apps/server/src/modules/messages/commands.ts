@@ -1,5 +1,5 @@
 import type { AuthorKind, Conversation, Message } from '@parley/contracts';
-import { and, count, desc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
 import {
   attachments,
