@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { publishMany } from '../../events/publish.ts';
 import type { Db, DbTx } from '../../platform/db/client.ts';
 import { isTransactionConflict } from '../../platform/db/errors.ts';
+import { groupCommit } from '../../platform/db/group-commit.ts';
 import { contacts, conversations } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -115,9 +116,6 @@ function target(
  * publishing transaction per receipt. Alone, a receipt is written at once.
  */
 export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }): ReadReceipts {
-  let queue: Pending[] = [];
-  let running: Promise<void> | null = null;
-
   const write = async (tx: Tx, batch: Pending[]) => {
     const { messages, byId } = await resolveTargets(tx.db, batch);
     // The newest point each reader reached in each conversation; refused receipts settle now.
@@ -199,25 +197,14 @@ export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }):
     }
   };
 
-  const drain = () => {
-    if (running || queue.length === 0) return;
-    const batch = queue.slice(0, MAX_BATCH);
-    queue = queue.slice(MAX_BATCH);
-    running = flush(batch).finally(() => {
-      running = null;
-      drain();
-    });
-  };
+  const commits = groupCommit<Pending>({ maxBatch: MAX_BATCH, run: (batch) => flush(batch) });
 
   return {
     mark(request) {
       return new Promise<void>((resolve, reject) => {
-        queue.push({ request, resolve, reject });
-        drain();
+        commits.push({ request, resolve, reject });
       });
     },
-    async flushed() {
-      while (running || queue.length > 0) await (running ?? Promise.resolve());
-    },
+    flushed: commits.flushed,
   };
 }

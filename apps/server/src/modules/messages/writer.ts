@@ -3,6 +3,8 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publishMany } from '../../events/publish.ts';
 import type { Db } from '../../platform/db/client.ts';
+import { isTransactionConflict, sqlState } from '../../platform/db/errors.ts';
+import { groupCommit } from '../../platform/db/group-commit.ts';
 import { contacts, conversations, type messages } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { presentConversation } from '../conversations/presenter.ts';
@@ -73,21 +75,6 @@ const MAX_BATCH = 500;
 const CACHE_MS = 60_000;
 const CACHE_MAX = 100_000;
 
-/** The SQLSTATE of a database error, also when drizzle wrapped it (`cause`). */
-function sqlState(err: unknown): string | null {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as Error).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return null;
-}
-
-/** Errors a batch retries as a whole: a deadlock between two nodes' batches, a serialization failure. */
-const retryable = (err: unknown) => {
-  const code = sqlState(err);
-  return code === '40P01' || code === '40001';
-};
-
 /** A row PostgreSQL refused (a foreign key, a check, bad data): the batch is retried without it. */
 const rowError = (err: unknown) => {
   const code = sqlState(err);
@@ -109,8 +96,6 @@ export function createMessageWriter(opts: {
   /** Tests: runs inside each batch's transaction before anything is written. */
   beforeBatch?: (tx: Tx, inputs: readonly PlainMessage[]) => Promise<void>;
 }): MessageWriter {
-  let queue: Pending[] = [];
-  let running: Promise<void> | null = null;
   const open = new Map<string, { conversationId: string; at: number }>();
 
   const remember = (visitorId: string, conversationId: string) => {
@@ -273,7 +258,7 @@ export function createMessageWriter(opts: {
       const { rows, diverted } = await transaction(opts.db, (tx) => write(tx, batch));
       settle(batch, rows, diverted);
     } catch (err) {
-      if (retryable(err) && attempt < 5) return flush(batch, attempt + 1);
+      if (isTransactionConflict(err) && attempt < 5) return flush(batch, attempt + 1);
       if (batch.length > 1 && rowError(err)) {
         const half = Math.ceil(batch.length / 2);
         await flush(batch.slice(0, half));
@@ -285,27 +270,18 @@ export function createMessageWriter(opts: {
     }
   };
 
-  const drain = () => {
-    if (running || queue.length === 0) return;
-    const batch = queue.slice(0, MAX_BATCH);
-    queue = queue.slice(MAX_BATCH);
-    running = flush(batch).finally(() => {
-      running = null;
-      drain();
-    });
-  };
+  const commits = groupCommit<Pending>({ maxBatch: MAX_BATCH, run: (batch) => flush(batch) });
 
   return {
     write(input, whenNotOpen) {
       return new Promise<Message>((resolve, reject) => {
-        queue.push({
+        commits.push({
           input: { ...input, text: sanitizeText(input.text) },
           fallback: whenNotOpen,
           createdAt: stamp(),
           resolve,
           reject,
         });
-        drain();
       });
     },
     openConversationOf(visitorId) {
@@ -320,9 +296,7 @@ export function createMessageWriter(opts: {
     forget(visitorId) {
       open.delete(visitorId);
     },
-    async flushed() {
-      while (running || queue.length > 0) await (running ?? Promise.resolve());
-    },
+    flushed: commits.flushed,
   };
 }
 
