@@ -1,35 +1,30 @@
-import { Button, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Code, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
 import type { AuditEntryView, WorkspaceMembership } from '@parley/contracts';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LoadError, PageLoader } from '../../components/page-states.tsx';
-import { navigate, useLocation } from '../../router/history.ts';
+import {
+  DateRangeFields,
+  isDay,
+  LoadMore,
+  ReportHeader,
+  ReportTable,
+  useUrlFilter,
+} from '../../components/report-page.tsx';
 import { useMembers } from '../members/members-api.ts';
 import { useTeams } from '../routing/routing-api.ts';
 import { type AuditFilter, exportAuditUrl, useAuditLog } from './operators-api.ts';
 
-const isDay = (v: string | null): v is string => v !== null && /^\d{4}-\d{2}-\d{2}$/.test(v);
-
-function useAuditFilter(): [AuditFilter, (next: Partial<AuditFilter>) => void] {
-  const { pathname, search } = useLocation();
-  const filter: AuditFilter = {
-    actorId: search.get('actor'),
-    action: search.get('action') ?? '',
-    from: isDay(search.get('from')) ? search.get('from') : null,
-    to: isDay(search.get('to')) ? search.get('to') : null,
-  };
-  const set = (next: Partial<AuditFilter>) => {
-    const merged = { ...filter, ...next };
-    const params = new URLSearchParams();
-    if (merged.actorId) params.set('actor', merged.actorId);
-    if (merged.action) params.set('action', merged.action);
-    if (merged.from) params.set('from', merged.from);
-    if (merged.to) params.set('to', merged.to);
-    const query = params.toString();
-    navigate(query ? `${pathname}?${query}` : pathname, { replace: true });
-  };
-  return [filter, set];
+function useAuditFilter() {
+  return useUrlFilter<AuditFilter>(
+    (search) => ({
+      actorId: search.get('actor'),
+      action: search.get('action') ?? '',
+      from: isDay(search.get('from')) ? search.get('from') : null,
+      to: isDay(search.get('to')) ? search.get('to') : null,
+    }),
+    { actorId: 'actor' },
+  );
 }
 
 /** "role: operator → supervisor" for each field that changed; the full values are in the export. */
@@ -78,31 +73,10 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
   const can = (p: string) => membership.permissions.includes(p);
   return (
     <Stack gap="lg">
-      <Group justify="space-between" wrap="wrap">
-        <Title order={1} size="h2">
-          {t('audit.title')}
-        </Title>
-        {can('export') && (
-          <Group gap="xs">
-            <Button
-              component="a"
-              variant="default"
-              href={exportAuditUrl(membership.id, filter, 'csv')}
-              download
-            >
-              {t('audit.exportCsv')}
-            </Button>
-            <Button
-              component="a"
-              variant="default"
-              href={exportAuditUrl(membership.id, filter, 'xlsx')}
-              download
-            >
-              {t('audit.exportXlsx')}
-            </Button>
-          </Group>
-        )}
-      </Group>
+      <ReportHeader
+        title={t('audit.title')}
+        exportUrl={can('export') ? (format) => exportAuditUrl(membership.id, filter, format) : null}
+      />
       <Group gap="md" align="end" wrap="wrap">
         <Select
           label={t('audit.actor')}
@@ -123,78 +97,43 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
           onChange={(e) => setTyped(e.currentTarget.value)}
           w={220}
         />
-        <TextInput
-          type="date"
-          label={t('operators.from')}
-          value={filter.from ?? ''}
-          onChange={(e) => setFilter({ from: e.currentTarget.value || null })}
-        />
-        <TextInput
-          type="date"
-          label={t('operators.to')}
-          value={filter.to ?? ''}
-          onChange={(e) => setFilter({ to: e.currentTarget.value || null })}
-        />
+        <DateRangeFields from={filter.from} to={filter.to} onChange={setFilter} />
       </Group>
-      {log.isPending ? (
-        <PageLoader />
-      ) : log.isError ? (
-        <LoadError onRetry={() => void log.refetch()} />
-      ) : rows.length === 0 ? (
-        <Text c="gray.7">{t('audit.empty')}</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={900}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('audit.columns.at')}</Table.Th>
-                <Table.Th>{t('audit.columns.action')}</Table.Th>
-                <Table.Th>{t('audit.columns.actor')}</Table.Th>
-                <Table.Th>{t('audit.columns.target')}</Table.Th>
-                <Table.Th>{t('audit.columns.change')}</Table.Th>
-                <Table.Th>{t('audit.columns.ip')}</Table.Th>
-                <Table.Th>{t('audit.columns.browser')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((e) => (
-                <Table.Tr key={e.id} data-action={e.action}>
-                  <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
-                  <Table.Td>
-                    <Code>{e.action}</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    {e.actor?.name ?? '—'}
-                    {e.impersonator && (
-                      <Text size="xs" c="red.8" fw={600}>
-                        {t('audit.impersonatedBy', { name: e.impersonator.name })}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{targetName(e)}</Table.Td>
-                  <Table.Td>
-                    <Text size="xs" style={{ wordBreak: 'break-word' }}>
-                      {describeChange(e) || '—'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{e.ip ?? '—'}</Table.Td>
-                  <Table.Td>{[e.browser, e.os].filter(Boolean).join(' · ') || '—'}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {log.hasNextPage && (
-        <Button
-          variant="default"
-          onClick={() => void log.fetchNextPage()}
-          loading={log.isFetchingNextPage}
-          w="fit-content"
-        >
-          {t('operators.loadMore')}
-        </Button>
-      )}
+      <ReportTable
+        query={log}
+        empty={t('audit.empty')}
+        isEmpty={rows.length === 0}
+        minWidth={900}
+        headers={(['at', 'action', 'actor', 'target', 'change', 'ip', 'browser'] as const).map((c) =>
+          t(`audit.columns.${c}`),
+        )}
+      >
+        {rows.map((e) => (
+          <Table.Tr key={e.id} data-action={e.action}>
+            <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
+            <Table.Td>
+              <Code>{e.action}</Code>
+            </Table.Td>
+            <Table.Td>
+              {e.actor?.name ?? '—'}
+              {e.impersonator && (
+                <Text size="xs" c="red.8" fw={600}>
+                  {t('audit.impersonatedBy', { name: e.impersonator.name })}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td>{targetName(e)}</Table.Td>
+            <Table.Td>
+              <Text size="xs" style={{ wordBreak: 'break-word' }}>
+                {describeChange(e) || '—'}
+              </Text>
+            </Table.Td>
+            <Table.Td>{e.ip ?? '—'}</Table.Td>
+            <Table.Td>{[e.browser, e.os].filter(Boolean).join(' · ') || '—'}</Table.Td>
+          </Table.Tr>
+        ))}
+      </ReportTable>
+      <LoadMore query={log} />
     </Stack>
   );
 }

@@ -1,10 +1,10 @@
-import { Badge, Button, Group, Menu, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Menu, Select, Stack, Table, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
 import { builtInStatuses, type OperatorOverview, type WorkspaceMembership } from '@parley/contracts';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LoadError, PageLoader } from '../../components/page-states.tsx';
-import { navigate, useLocation } from '../../router/history.ts';
+import { ReportHeader, ReportTable, useUrlFilter } from '../../components/report-page.tsx';
+import { navigate } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { useStatuses, useTeams } from '../routing/routing-api.ts';
@@ -13,23 +13,11 @@ import { ImpersonateModal, StatusModal, TransferModal } from './operator-actions
 import { exportOperatorsUrl, type OperatorFilter, useOperatorOverview } from './operators-api.ts';
 
 /** Search and filters live in the URL (OPS-5): a view can be shared, and the export follows it. */
-function useFilter(): [OperatorFilter, (next: Partial<OperatorFilter>) => void] {
-  const { pathname, search } = useLocation();
-  const filter: OperatorFilter = {
-    q: search.get('q') ?? '',
-    status: search.get('status'),
-    teamId: search.get('team'),
-  };
-  const set = (next: Partial<OperatorFilter>) => {
-    const merged = { ...filter, ...next };
-    const params = new URLSearchParams();
-    if (merged.q) params.set('q', merged.q);
-    if (merged.status) params.set('status', merged.status);
-    if (merged.teamId) params.set('team', merged.teamId);
-    const query = params.toString();
-    navigate(query ? `${pathname}?${query}` : pathname, { replace: true });
-  };
-  return [filter, set];
+function useFilter() {
+  return useUrlFilter<OperatorFilter>(
+    (search) => ({ q: search.get('q') ?? '', status: search.get('status'), teamId: search.get('team') }),
+    { teamId: 'team' },
+  );
 }
 
 type Dialog = { kind: 'status' | 'transfer' | 'impersonate'; operator: OperatorOverview } | null;
@@ -59,31 +47,10 @@ export function OperatorsPage({ membership }: { membership: WorkspaceMembership 
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" wrap="wrap">
-        <Title order={1} size="h2">
-          {t('operators.title')}
-        </Title>
-        {can('export') && (
-          <Group gap="xs">
-            <Button
-              component="a"
-              variant="default"
-              href={exportOperatorsUrl(membership.id, filter, 'csv')}
-              download
-            >
-              {t('operators.exportCsv')}
-            </Button>
-            <Button
-              component="a"
-              variant="default"
-              href={exportOperatorsUrl(membership.id, filter, 'xlsx')}
-              download
-            >
-              {t('operators.exportXlsx')}
-            </Button>
-          </Group>
-        )}
-      </Group>
+      <ReportHeader
+        title={t('operators.title')}
+        exportUrl={can('export') ? (format) => exportOperatorsUrl(membership.id, filter, format) : null}
+      />
       <Group gap="md" wrap="wrap" align="end">
         <TextInput
           label={t('operators.search')}
@@ -112,103 +79,85 @@ export function OperatorsPage({ membership }: { membership: WorkspaceMembership 
           w={200}
         />
       </Group>
-      {overview.isPending ? (
-        <PageLoader />
-      ) : overview.isError ? (
-        <LoadError onRetry={() => void overview.refetch()} />
-      ) : overview.data.length === 0 ? (
-        <Text c="gray.7">{t('operators.empty')}</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={900}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('operators.columns.name')}</Table.Th>
-                <Table.Th>{t('operators.columns.email')}</Table.Th>
-                <Table.Th>{t('operators.columns.teams')}</Table.Th>
-                <Table.Th>{t('operators.columns.status')}</Table.Th>
-                <Table.Th>{t('operators.columns.lastLogin')}</Table.Th>
-                <Table.Th>{t('operators.columns.active')}</Table.Th>
-                <Table.Th>{t('operators.columns.pending')}</Table.Th>
-                <Table.Th>{t('operators.columns.actions')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {overview.data.map((o) => (
-                <Table.Tr key={o.userId} data-operator={o.email}>
-                  <Table.Td>
-                    <Link to={paths.operator(membership.id, o.userId)}>{o.name}</Link>
-                  </Table.Td>
-                  <Table.Td>{o.email}</Table.Td>
-                  <Table.Td>
-                    {o.teams.length === 0 ? (
-                      t('operators.noTeam')
-                    ) : (
-                      <Group gap={4}>
-                        {o.teams.map((team) => (
-                          <Badge
-                            key={team.id}
-                            variant="light"
-                            color="gray"
-                            styles={{ label: { textTransform: 'none' } }}
-                          >
-                            {team.name}
-                          </Badge>
-                        ))}
-                      </Group>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <StatusDot status={o.status} />
-                      <span data-testid="operator-status">{label(o.status)}</span>
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    {o.lastLoginAt ? new Date(o.lastLoginAt).toLocaleString() : t('operators.never')}
-                  </Table.Td>
-                  <Table.Td>{o.active}</Table.Td>
-                  <Table.Td>{o.pending}</Table.Td>
-                  <Table.Td>
-                    <Menu position="bottom-end" withinPortal>
-                      <Menu.Target>
-                        <Button
-                          size="compact-sm"
-                          variant="light"
-                          aria-label={t('operators.actionsFor', { name: o.name })}
-                        >
-                          {t('operators.columns.actions')}
-                        </Button>
-                      </Menu.Target>
-                      <Menu.Dropdown>
-                        <Menu.Item onClick={() => navigate(paths.operator(membership.id, o.userId))}>
-                          {t('operators.details')}
-                        </Menu.Item>
-                        <Menu.Item onClick={() => setDialog({ kind: 'status', operator: o })}>
-                          {t('operators.changeStatus')}
-                        </Menu.Item>
-                        {can('transfer_any') && (
-                          <Menu.Item onClick={() => setDialog({ kind: 'transfer', operator: o })}>
-                            {t('operators.transfer')}
-                          </Menu.Item>
-                        )}
-                        {can('impersonate') && o.canImpersonate && (
-                          <Menu.Item
-                            color="red"
-                            onClick={() => setDialog({ kind: 'impersonate', operator: o })}
-                          >
-                            {t('operators.impersonate')}
-                          </Menu.Item>
-                        )}
-                      </Menu.Dropdown>
-                    </Menu>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <ReportTable
+        query={overview}
+        empty={t('operators.empty')}
+        isEmpty={overview.data?.length === 0}
+        minWidth={900}
+        highlightOnHover
+        headers={(
+          ['name', 'email', 'teams', 'status', 'lastLogin', 'active', 'pending', 'actions'] as const
+        ).map((c) => t(`operators.columns.${c}`))}
+      >
+        {overview.data?.map((o) => (
+          <Table.Tr key={o.userId} data-operator={o.email}>
+            <Table.Td>
+              <Link to={paths.operator(membership.id, o.userId)}>{o.name}</Link>
+            </Table.Td>
+            <Table.Td>{o.email}</Table.Td>
+            <Table.Td>
+              {o.teams.length === 0 ? (
+                t('operators.noTeam')
+              ) : (
+                <Group gap={4}>
+                  {o.teams.map((team) => (
+                    <Badge
+                      key={team.id}
+                      variant="light"
+                      color="gray"
+                      styles={{ label: { textTransform: 'none' } }}
+                    >
+                      {team.name}
+                    </Badge>
+                  ))}
+                </Group>
+              )}
+            </Table.Td>
+            <Table.Td>
+              <Group gap={6} wrap="nowrap">
+                <StatusDot status={o.status} />
+                <span data-testid="operator-status">{label(o.status)}</span>
+              </Group>
+            </Table.Td>
+            <Table.Td>
+              {o.lastLoginAt ? new Date(o.lastLoginAt).toLocaleString() : t('operators.never')}
+            </Table.Td>
+            <Table.Td>{o.active}</Table.Td>
+            <Table.Td>{o.pending}</Table.Td>
+            <Table.Td>
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <Button
+                    size="compact-sm"
+                    variant="light"
+                    aria-label={t('operators.actionsFor', { name: o.name })}
+                  >
+                    {t('operators.columns.actions')}
+                  </Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Item onClick={() => navigate(paths.operator(membership.id, o.userId))}>
+                    {t('operators.details')}
+                  </Menu.Item>
+                  <Menu.Item onClick={() => setDialog({ kind: 'status', operator: o })}>
+                    {t('operators.changeStatus')}
+                  </Menu.Item>
+                  {can('transfer_any') && (
+                    <Menu.Item onClick={() => setDialog({ kind: 'transfer', operator: o })}>
+                      {t('operators.transfer')}
+                    </Menu.Item>
+                  )}
+                  {can('impersonate') && o.canImpersonate && (
+                    <Menu.Item color="red" onClick={() => setDialog({ kind: 'impersonate', operator: o })}>
+                      {t('operators.impersonate')}
+                    </Menu.Item>
+                  )}
+                </Menu.Dropdown>
+              </Menu>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </ReportTable>
       <StatusModal
         workspaceId={membership.id}
         operator={dialog?.kind === 'status' ? dialog.operator : null}

@@ -1,0 +1,153 @@
+import { Button, Group, Table, Text, TextInput, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { navigate, useLocation } from '../router/history.ts';
+import { LoadError, PageLoader } from './page-states.tsx';
+
+/**
+ * The pieces every report page of the console shares (operators, connection history, audit log): a
+ * title with the CSV/XLSX export of what is filtered, filters kept in the URL, date range fields, the
+ * table with its loading, error and empty states, and "load more".
+ */
+
+export const isDay = (v: string | null): v is string => v !== null && /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+/** A page's filter read from and written to its URL (so a filtered view can be shared and reloaded). */
+export function useUrlFilter<F extends { [K in keyof F]: string | null }>(
+  read: (search: URLSearchParams) => F,
+  /** The URL parameter of each filter field, where it differs from the field's name. */
+  names: Partial<Record<keyof F, string>> = {},
+): [F, (next: Partial<F>) => void] {
+  const { pathname, search } = useLocation();
+  const filter = read(search);
+  const set = (next: Partial<F>) => {
+    const merged = { ...filter, ...next };
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(merged) as [keyof F & string, string | null][])
+      if (value) params.set(names[key] ?? key, value);
+    const query = params.toString();
+    navigate(query ? `${pathname}?${query}` : pathname, { replace: true });
+  };
+  return [filter, set];
+}
+
+/** The page title, and the export buttons for those who hold `export`. */
+export function ReportHeader({
+  title,
+  exportUrl,
+}: {
+  title: ReactNode;
+  /** The download address of what is filtered on screen; none hides the buttons. */
+  exportUrl?: ((format: 'csv' | 'xlsx') => string) | null;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Group justify="space-between" wrap="wrap">
+      <Title order={1} size="h2">
+        {title}
+      </Title>
+      {exportUrl && (
+        <Group gap="xs">
+          <Button component="a" variant="default" href={exportUrl('csv')} download>
+            {t('operators.exportCsv')}
+          </Button>
+          <Button component="a" variant="default" href={exportUrl('xlsx')} download>
+            {t('operators.exportXlsx')}
+          </Button>
+        </Group>
+      )}
+    </Group>
+  );
+}
+
+/** "From" and "to" days of a report's period. */
+export function DateRangeFields({
+  from,
+  to,
+  onChange,
+}: {
+  from: string | null;
+  to: string | null;
+  onChange: (next: { from?: string | null; to?: string | null }) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextInput
+        type="date"
+        label={t('operators.from')}
+        value={from ?? ''}
+        onChange={(e) => onChange({ from: e.currentTarget.value || null })}
+      />
+      <TextInput
+        type="date"
+        label={t('operators.to')}
+        value={to ?? ''}
+        onChange={(e) => onChange({ to: e.currentTarget.value || null })}
+      />
+    </>
+  );
+}
+
+interface QueryState {
+  isPending: boolean;
+  isError: boolean;
+  refetch: () => unknown;
+}
+
+/** The report's table, or its loading, error or empty state. */
+export function ReportTable({
+  query,
+  empty,
+  isEmpty,
+  minWidth,
+  headers,
+  highlightOnHover,
+  children,
+}: {
+  query: QueryState;
+  empty: string;
+  isEmpty: boolean;
+  minWidth: number;
+  headers: string[];
+  highlightOnHover?: boolean;
+  children: ReactNode;
+}) {
+  if (query.isPending) return <PageLoader />;
+  if (query.isError) return <LoadError onRetry={() => void query.refetch()} />;
+  if (isEmpty) return <Text c="gray.7">{empty}</Text>;
+  return (
+    <Table.ScrollContainer minWidth={minWidth}>
+      <Table striped highlightOnHover={highlightOnHover}>
+        <Table.Thead>
+          <Table.Tr>
+            {headers.map((h) => (
+              <Table.Th key={h}>{h}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>{children}</Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** The next page of a keyset-paginated report. */
+export function LoadMore({
+  query,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+}) {
+  const { t } = useTranslation();
+  if (!query.hasNextPage) return null;
+  return (
+    <Button
+      variant="default"
+      onClick={() => void query.fetchNextPage()}
+      loading={query.isFetchingNextPage}
+      w="fit-content"
+    >
+      {t('operators.loadMore')}
+    </Button>
+  );
+}
