@@ -22,26 +22,30 @@ async function adminQuery(databaseUrl: string, query: string) {
 /**
  * A fresh database for a bench: a new PostgreSQL database beside `DATABASE_URL` when it is set, else
  * an embedded one in a temporary directory. `drop()` closes and removes it (`keep` leaves PostgreSQL's).
+ * `reuse` names a PostgreSQL database an earlier run kept: it is opened as it is (and never dropped).
  */
-export async function benchDatabase(label: string) {
+export async function benchDatabase(label: string, options: { reuse?: string } = {}) {
   const databaseUrl = process.env.DATABASE_URL;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `parley-bench-${label}-`));
-  const dbName = `parley_bench_${label}_${Date.now()}`;
+  if (options.reuse && !/^[a-z0-9_]+$/.test(options.reuse)) throw new Error('reuse: not a database name');
+  const dbName = options.reuse ?? `parley_bench_${label}_${Date.now()}`;
   let url: string | undefined;
   if (databaseUrl) {
-    await adminQuery(databaseUrl, `CREATE DATABASE ${dbName}`);
+    if (!options.reuse) await adminQuery(databaseUrl, `CREATE DATABASE ${dbName}`);
     const u = new URL(databaseUrl);
     u.pathname = `/${dbName}`;
     url = u.toString();
   }
   const database = await openDatabase({ url, dataDir, poolSize: 4 });
+  const reuseName = options.reuse;
   return {
     ...database,
     dbName,
     dataDir,
     async drop(options: { keep?: boolean } = {}) {
       await database.close();
-      if (databaseUrl && !options.keep) await adminQuery(databaseUrl, `DROP DATABASE ${dbName} WITH (FORCE)`);
+      if (databaseUrl && !options.keep && !reuseName)
+        await adminQuery(databaseUrl, `DROP DATABASE ${dbName} WITH (FORCE)`);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -152,7 +152,10 @@ export const conversations = pgTable(
     index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt, t.id),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
-    index('conversations_created_idx').on(t.workspaceId, t.createdAt),
+    // (workspace_id, created_at) is served by conversations_admin_created_idx (…, created_at, id), 0011.
+    // The administrator's list filtered or sorted by operator (0014): each operator's conversations in
+    // creation order.
+    index('conversations_admin_operator_idx').on(t.workspaceId, t.assigneeId, t.createdAt, t.id),
     index('conversations_closed_idx').on(t.workspaceId, t.closedAt),
     // The widget finds a visitor's conversations by visitor id (latestVisitorConversation).
     index('conversations_visitor_idx').on(t.visitorId, t.createdAt),
