@@ -1,5 +1,13 @@
 DROP INDEX "conversations_created_idx";--> statement-breakpoint
+DROP INDEX "contacts_country_idx";--> statement-breakpoint
+DROP INDEX "conversations_assignee_idx";--> statement-breakpoint
 CREATE INDEX "conversations_admin_operator_idx" ON "conversations" USING btree ("workspace_id","assignee_id","created_at","id");--> statement-breakpoint
--- hand-written: the customer sort of the administrator's list walks the workspace's contacts in name
--- order (modules/admin-conversations/queries.ts groupsOf; keep the expression identical to sortSpecs.customer).
-CREATE INDEX "contacts_admin_name_idx" ON "contacts" ("workspace_id", (lower(coalesce("name", "phone", "email", "external_id", ''))), "id");
+CREATE INDEX "contacts_country_idx" ON "contacts" USING btree ("workspace_id","country","id");--> statement-breakpoint
+CREATE INDEX "conversations_assignee_idx" ON "conversations" USING btree ("workspace_id","status","assignee_id");--> statement-breakpoint
+-- hand-written (administrator's list at a million conversations, modules/admin-conversations):
+-- the customer sort walks the workspace's contacts in name order (queries.ts groupsOf; keep the
+-- expression identical to sorts.ts sortSpecs.customer), and the rating filter counts from the rating
+-- sort's index alone (the rating itself included so the scan needs no table read).
+CREATE INDEX "contacts_admin_name_idx" ON "contacts" ("workspace_id", (lower(coalesce("name", "phone", "email", "external_id", ''))), "id");--> statement-breakpoint
+DROP INDEX "conversations_admin_rating_idx";--> statement-breakpoint
+CREATE INDEX "conversations_admin_rating_idx" ON "conversations" ("workspace_id", (coalesce("rating", 0)), "id") INCLUDE ("rating");

@@ -47,15 +47,15 @@ export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date 
   }
   if (f.waitingMinutes) {
     const since = new Date(now.getTime() - f.waitingMinutes * 60_000).toISOString();
-    parts.push(sql`c.status <> 'closed' AND c.burst_started_at < ${since}::timestamptz`);
+    parts.push(sql`c.status IN ('open', 'snoozed') AND c.burst_started_at < ${since}::timestamptz`);
   }
   if (f.status?.length) {
     const ors = f.status.map((s) =>
       s === 'closed'
         ? sql`c.status = 'closed'`
         : s === 'open'
-          ? sql`(c.status <> 'closed' AND c.assignee_id IS NULL)`
-          : sql`(c.status <> 'closed' AND c.assignee_id IS NOT NULL)`,
+          ? sql`(c.status IN ('open', 'snoozed') AND c.assignee_id IS NULL)`
+          : sql`(c.status IN ('open', 'snoozed') AND c.assignee_id IS NOT NULL)`,
     );
     parts.push(sql`(${sql.join(ors, sql` OR `)})`);
   }
@@ -63,21 +63,18 @@ export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date 
   if (f.operatorId?.length) parts.push(sql`c.assignee_id = ANY(${uuidList(f.operatorId)})`);
   if (f.channel?.length) parts.push(sql`c.channel = ANY(${textList(f.channel)})`);
   if (f.rating?.length) {
-    const stars = f.rating.filter((r) => r !== 'none').map(Number);
-    const ors: SQL[] = [];
-    if (stars.length)
-      ors.push(
-        sql`c.rating = ANY(ARRAY[${sql.join(
-          stars.map((s) => sql`${s}`),
-          sql`, `,
-        )}]::int[])`,
-      );
-    if (f.rating.includes('none')) ors.push(sql`c.rating IS NULL`);
-    parts.push(sql`(${sql.join(ors, sql` OR `)})`);
+    // On the rating sort's key (0 = no rating): conversations_admin_rating_idx serves it.
+    const stars = f.rating.map((r) => (r === 'none' ? 0 : Number(r)));
+    parts.push(
+      sql`coalesce(c.rating, 0) = ANY(ARRAY[${sql.join(
+        stars.map((s) => sql`${s}`),
+        sql`, `,
+      )}]::int[])`,
+    );
   }
   if (f.tagId?.length) {
     parts.push(
-      sql`EXISTS (SELECT 1 FROM conversation_tags x WHERE x.conversation_id = c.id AND x.tag_id = ANY(${uuidList(f.tagId)}))`,
+      sql`c.id IN (SELECT x.conversation_id FROM conversation_tags x WHERE x.tag_id = ANY(${uuidList(f.tagId)}))`,
     );
   }
   if (f.q) {
@@ -237,7 +234,7 @@ function groupsOf(workspaceId: string, sort: GroupSort): SQL {
       return sql`SELECT lower(coalesce(ct.name, ct.phone, ct.email, ct.external_id, '')) AS k, ct.id AS g
         FROM contacts ct WHERE ct.workspace_id = ${workspaceId}`;
     case 'operator':
-      // The distinct assignees (CTE `assignees`: a skip scan of conversations_assignee_idx, one index
+      // The distinct assignees (CTE `assignees`: a skip scan of conversations_admin_operator_idx, one index
       // descent per operator), members or not any more.
       return sql`SELECT lower(coalesce(u.name, '')) AS k, a.g FROM assignees a LEFT JOIN users u ON u.id = a.g
         WHERE a.g IS NOT NULL UNION ALL SELECT '', ${noGroup}::uuid`;
