@@ -243,6 +243,9 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     await check(`teamId=${teamIds.sales}`, (r) => r.team?.id === teamIds.sales);
     await check(`teamId=${teamIds.sales},${teamIds.support}`, (r) => r.team !== null);
     await check(`operatorId=${ann.userId}`, (r) => r.operator?.id === ann.userId);
+    await check(`operatorId=${ann2.userId}&sort=operator&dir=desc`, (r) => r.operator?.id === ann2.userId);
+    await check(`teamId=${teamIds.support}&sort=team`, (r) => r.team?.id === teamIds.support);
+    await check(`status=open&sort=customer`, (r) => r.status === 'open');
     await check(`tagId=${tagIds.bug}`, (r) => r.tags.some((t) => t.id === tagIds.bug));
     await check(`tagId=${tagIds.vip}`, (r) => r.tags.some((t) => t.id === tagIds.vip));
     await check('channel=whatsapp', (r) => r.channel === 'whatsapp');
@@ -333,6 +336,17 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     const allowed = everything.filter((r) => r.operator === null || r.operator.id === ann.userId);
     expect(mine.map((r) => r.id).sort()).toEqual(allowed.map((r) => r.id).sort());
     expect(mine.length).toBeLessThan(N);
+    // The group sorts walk only the groups this operator may see, in the owner's order.
+    for (const sort of ['operator', 'team', 'customer']) {
+      for (const dir of ['asc', 'desc']) {
+        const theirs = await all(ann.client, `sort=${sort}&dir=${dir}`, 3);
+        const owners = await all(owner.client, `sort=${sort}&dir=${dir}`, 200);
+        expect(
+          theirs.map((r) => r.id),
+          `${sort} ${dir}`,
+        ).toEqual(owners.filter((r) => r.operator === null || r.operator.id === ann.userId).map((r) => r.id));
+      }
+    }
     expect((await ann.client.get(`${w()}/admin/headline`)).status).toBe(403);
     expect((await ann.client.post(`${w()}/exports`, { format: 'csv' })).status).toBe(403);
     // Tags: operators set them on what they see, only owners and admins manage them.

@@ -200,7 +200,7 @@ export async function adminPageRows(
   const where = adminWhere(actor, query.filters, now);
   let result: { rows: unknown[] };
   if (isGroupSort(query.sort) && !query.filters.q) {
-    result = await db.execute(groupPageSql(actor.workspaceId, query.sort, query, where));
+    result = await db.execute(groupPageSql(actor, query.sort, query, where));
   } else {
     // Under a search the few matching rows are sorted whatever the column.
     const { key, extra, order, after } = orderOf(query.sort, query.dir, query.after);
@@ -260,13 +260,25 @@ function membersOf(sort: GroupSort): SQL[] {
  * with their columns. Each group reads at most a page, through the index that leads with the group
  * (conversations_contact_idx, conversations_admin_operator_idx, conversations_admin_team_idx).
  */
-function groupPageSql(workspaceId: string, sort: GroupSort, query: PageQuery, where: SQL): SQL {
+function groupPageSql(actor: OperatorPrincipal, sort: GroupSort, query: PageQuery, where: SQL): SQL {
+  const { workspaceId } = actor;
   const desc = query.dir === 'desc';
   const cmp = sql.raw(desc ? '<' : '>');
   const dir = sql.raw(desc ? 'DESC' : 'ASC');
   const n = query.limit + 1;
   const c = query.after;
-  const groupsFrom = c ? sql` WHERE (k, g) ${cmp}= (${c.key}::text, ${c.group}::uuid)` : sql``;
+  // Only the groups that can hold a row: a walk of a group the WHERE excludes would read all of it.
+  const only: SQL[] = [];
+  if (sort === 'operator' && !actor.permissions.has('conversations.view_all')) {
+    only.push(sql`g IN (${noGroup}::uuid, ${actor.userId}::uuid)`);
+  }
+  if (sort === 'operator' && query.filters.operatorId?.length) {
+    only.push(sql`g = ANY(${uuidList(query.filters.operatorId)})`);
+  }
+  if (sort === 'team' && query.filters.teamId?.length)
+    only.push(sql`g = ANY(${uuidList(query.filters.teamId)})`);
+  if (c) only.push(sql`(k, g) ${cmp}= (${c.key}::text, ${c.group}::uuid)`);
+  const groupsFrom = only.length ? sql` WHERE ${sql.join(only, sql` AND `)}` : sql``;
   const sameGroup = c ? sql`gr.k = ${c.key}::text AND gr.g = ${c.group}::uuid` : sql``;
   const inGroup = c
     ? sql` AND (c.created_at, c.id) ${cmp} (CASE WHEN ${sameGroup} THEN ${c.at}::timestamptz ELSE ${desc ? 'infinity' : '-infinity'}::timestamptz END,
