@@ -11,3 +11,7 @@ CREATE INDEX "conversations_assignee_idx" ON "conversations" USING btree ("works
 CREATE INDEX "contacts_admin_name_idx" ON "contacts" ("workspace_id", (lower(coalesce("name", "phone", "email", "external_id", ''))), "id");--> statement-breakpoint
 DROP INDEX "conversations_admin_rating_idx";--> statement-breakpoint
 CREATE INDEX "conversations_admin_rating_idx" ON "conversations" ("workspace_id", (coalesce("rating", 0)), "id") INCLUDE ("rating");
+--> statement-breakpoint
+-- The inactivity sort walks the inbox's conversations_activity_idx once per status instead: one index
+-- fewer on the column every message moves.
+DROP INDEX "conversations_admin_activity_idx";

@@ -246,6 +246,15 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     await check(`operatorId=${ann2.userId}&sort=operator&dir=desc`, (r) => r.operator?.id === ann2.userId);
     await check(`teamId=${teamIds.support}&sort=team`, (r) => r.team?.id === teamIds.support);
     await check(`status=open&sort=customer`, (r) => r.status === 'open');
+    await check(`status=closed&sort=inactivity&dir=asc`, (r) => r.status === 'closed');
+    await check(
+      `waitingMinutes=60&status=in_progress,open&sort=inactivity`,
+      (r) => r.waitingSince !== null && Date.parse(r.waitingSince) < Date.now() - 3600_000,
+    );
+    expect(
+      (await owner.client.get(`${w()}/admin/conversations?status=closed&waitingMinutes=5&sort=inactivity`))
+        .body.items,
+    ).toEqual([]);
     await check(`tagId=${tagIds.bug}`, (r) => r.tags.some((t) => t.id === tagIds.bug));
     await check(`tagId=${tagIds.vip}`, (r) => r.tags.some((t) => t.id === tagIds.vip));
     await check('channel=whatsapp', (r) => r.channel === 'whatsapp');

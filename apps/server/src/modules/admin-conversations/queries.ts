@@ -201,6 +201,20 @@ export async function adminPageRows(
   let result: { rows: unknown[] };
   if (isGroupSort(query.sort) && !query.filters.q) {
     result = await db.execute(groupPageSql(actor, query.sort, query, where));
+  } else if (query.sort === 'inactivity') {
+    // Through the inbox's conversations_activity_idx (workspace_id, status, last_activity_at, id): one
+    // ordered walk per stored status, merged (no index of its own on a column every message moves).
+    const { key, order, after, descending } = orderOf(query.sort, query.dir, query.after);
+    const walks = storedStatuses(query.filters).map(
+      (status) => sql`(SELECT ${columns}, (${key})::text AS sort_key, ${key} AS sort_value ${from}
+        WHERE c.status = ${status} AND ${where}${after ? sql` AND ${after}` : sql``}
+        ORDER BY ${order} LIMIT ${query.limit + 1})`,
+    );
+    const d = sql.raw(descending ? 'DESC' : 'ASC');
+    result = walks.length
+      ? await db.execute(sql`SELECT * FROM (${sql.join(walks, sql` UNION ALL `)}) s
+          ORDER BY s.sort_value ${d}, s.id ${d} LIMIT ${query.limit + 1}`)
+      : { rows: [] };
   } else {
     // Under a search the few matching rows are sorted whatever the column.
     const { key, extra, order, after } = orderOf(query.sort, query.dir, query.after);
@@ -224,6 +238,13 @@ export async function adminPageRows(
       : null,
     more: raw.length > query.limit,
   };
+}
+
+/** The values of `conversations.status` the filters leave (`adminWhere`: open and in progress are not closed). */
+function storedStatuses(f: AdminFilters): ('open' | 'snoozed' | 'closed')[] {
+  const closed = !f.waitingMinutes && (!f.status?.length || f.status.includes('closed'));
+  const notClosed = !f.status?.length || f.status.some((s) => s !== 'closed');
+  return [...(notClosed ? (['open', 'snoozed'] as const) : []), ...(closed ? (['closed'] as const) : [])];
 }
 
 /** The groups of a group sort, `(k, g)`: name key and group id (`sorts.ts` groupSorts). */

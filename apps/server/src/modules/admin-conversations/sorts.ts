@@ -125,6 +125,7 @@ export function orderOf(sort: AdminSort, dir: 'asc' | 'desc', cursor?: AdminCurs
     const group = groupOf[sort];
     return {
       key: spec.key,
+      descending,
       extra: sql`, (${group})::text AS sort_group, c.created_at::text AS sort_at`,
       order: sql`${spec.key} ${d}, ${group} ${d}, c.created_at ${d}, c.id ${d}`,
       after: cursor
@@ -134,6 +135,7 @@ export function orderOf(sort: AdminSort, dir: 'asc' | 'desc', cursor?: AdminCurs
   }
   return {
     key: spec.key,
+    descending,
     extra: sql``,
     order: sql`${spec.key} ${d}, c.id ${d}`,
     after: cursor
