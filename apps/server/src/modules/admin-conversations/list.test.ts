@@ -257,6 +257,12 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     ).toEqual([]);
     await check(`tagId=${tagIds.bug}`, (r) => r.tags.some((t) => t.id === tagIds.bug));
     await check(`tagId=${tagIds.vip}`, (r) => r.tags.some((t) => t.id === tagIds.vip));
+    // Conversations with both tags are counted once.
+    await check(`tagId=${tagIds.vip},${tagIds.bug}`, (r) => r.tags.length > 0);
+    await check(
+      `tagId=${tagIds.vip}&teamId=${teamIds.sales}`,
+      (r) => r.tags.some((t) => t.id === tagIds.vip) && r.team?.id === teamIds.sales,
+    );
     await check('channel=whatsapp', (r) => r.channel === 'whatsapp');
     await check('country=ES', (r) => Boolean(r.customer.phone?.startsWith('+34')));
     await check('country=GB', (r) => Boolean(r.customer.phone?.startsWith('+44')));

@@ -74,7 +74,8 @@ export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date 
   }
   if (f.tagId?.length) {
     parts.push(
-      sql`c.id IN (SELECT x.conversation_id FROM conversation_tags x WHERE x.tag_id = ANY(${uuidList(f.tagId)}))`,
+      sql`c.id IN (SELECT x.conversation_id FROM conversation_tags x WHERE x.tag_id = ANY(${uuidList(f.tagId)})
+        AND x.workspace_id = ${actor.workspaceId})`,
     );
   }
   if (f.q) {
@@ -338,8 +339,18 @@ export async function countAdmin(
   filters: AdminFilters,
   now: Date = new Date(),
 ): Promise<{ count: number; exact: boolean }> {
-  const result = await db.execute(sql`SELECT count(*) AS n FROM (SELECT 1 FROM conversations c
-    WHERE ${adminWhere(actor, filters, now)} LIMIT ${COUNT_CAP + 1}) s`);
+  const onlyTags =
+    filters.tagId?.length &&
+    actor.permissions.has('conversations.view_all') &&
+    Object.entries(filters).every(([name, value]) => name === 'tagId' || value === undefined);
+  // Tags alone: their conversations are counted from conversation_tags_tag_idx, without reading
+  // conversations (a conversation with several of the tags once).
+  const result = onlyTags
+    ? await db.execute(sql`SELECT count(*) AS n FROM (SELECT ${sql.raw(filters.tagId!.length > 1 ? 'DISTINCT ' : '')}x.conversation_id
+        FROM conversation_tags x WHERE x.tag_id = ANY(${uuidList(filters.tagId!)})
+        AND x.workspace_id = ${actor.workspaceId} LIMIT ${COUNT_CAP + 1}) s`)
+    : await db.execute(sql`SELECT count(*) AS n FROM (SELECT 1 FROM conversations c
+        WHERE ${adminWhere(actor, filters, now)} LIMIT ${COUNT_CAP + 1}) s`);
   const n = Number((result.rows[0] as { n: string | number }).n);
   return n > COUNT_CAP ? { count: COUNT_CAP, exact: false } : { count: n, exact: true };
 }
