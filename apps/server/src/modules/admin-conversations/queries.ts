@@ -86,7 +86,7 @@ export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date 
   return sql.join(parts, sql` AND `);
 }
 
-/** The customer fields the trigram index covers (migration 0009: keep identical). */
+/** The customer fields the trigram index covers (migration 0011: keep identical). */
 function searchableOf(alias: string): SQL {
   const a = sql.raw(alias);
   return sql`(coalesce(${a}.name, '') || ' ' || coalesce(${a}.email, '') || ' ' || coalesce(${a}.phone, '') || ' ' || coalesce(${a}.external_id, ''))`;

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
  * The sort key of each column of the administrator's list (alias `c` = conversations, `ct` = contacts,
  * `u` = the assignee, `t` = the team). Keys are never null — a missing time sorts as "1000 years",
  * after every real one — so the keyset `(key, id) > (cursor key, cursor id)` is one row comparison the
- * indexes of migration 0009 walk. Keep these expressions and those indexes identical.
+ * indexes of migration 0011 walk (inactivity: conversations_activity_idx once per status). Keep these expressions and those indexes identical.
  */
 interface SortSpec {
   key: SQL;
