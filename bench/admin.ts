@@ -8,6 +8,9 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:admin
  *   npm run bench:admin                              # PGlite in a temporary directory
+ *
+ * On PostgreSQL, BENCH_KEEP=1 leaves the generated database (its name is printed) and
+ * BENCH_REUSE=<that name> times the queries on it again without regenerating.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,16 +34,21 @@ import {
 } from './data.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
-const N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
-const exportRows = Math.min(N, Number(process.env.BENCH_EXPORT_ROWS ?? 100_000));
+let N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
+const exportRowsWanted = Number(process.env.BENCH_EXPORT_ROWS ?? 100_000);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 
-const database = await benchDatabase('admin');
+const reuse = databaseUrl ? process.env.BENCH_REUSE : undefined;
+const database = await benchDatabase('admin', { reuse });
 const { dataDir } = database;
 const { db } = database;
 const t0 = performance.now();
 const log = (what: string) => console.log(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-await generateWorkspace(db, N, log);
+if (!reuse) await generateWorkspace(db, N, log);
+else
+  N = Number(((await db.execute(sql`SELECT count(*) AS n FROM conversations`)).rows[0] as { n: string }).n);
+const exportRows = Math.min(N, exportRowsWanted);
+if (databaseUrl && (reuse || process.env.BENCH_KEEP)) console.log(`database ${database.dbName} (kept)`);
 
 const actor = operatorPrincipal({
   userId: benchOperatorId(1),
@@ -140,7 +148,7 @@ console.log(
   `export ${written.toLocaleString('en')} rows: ${exportSeconds.toFixed(1)} s, ${(fs.statSync(exportFile).size / 1024 / 1024).toFixed(1)} MB file, RSS +${growthMb.toFixed(0)} MB`,
 );
 const worst = timed.reduce((a, b) => (pct(b.ms, 95) > pct(a.ms, 95) ? b : a));
-await database.drop();
+await database.drop({ keep: Boolean(process.env.BENCH_KEEP) });
 console.log(
   `admin: ${N.toLocaleString('en')} conversations, p95 ${pct(worst.ms, 95).toFixed(1)} ms (worst: ${worst.name}), export ${written.toLocaleString('en')} rows ${exportSeconds.toFixed(1)} s +${growthMb.toFixed(0)} MB`,
 );

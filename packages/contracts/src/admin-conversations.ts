@@ -79,7 +79,8 @@ export const adminListQuery = adminFilters.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()
-    .max(400)
+    // A customer's, operator's or team's name travels in the cursor of those sorts (UTF-8, base64).
+    .max(2000)
     .regex(/^[A-Za-z0-9_-]+$/, 'a nextCursor of a previous page')
     .optional()
     .describe('the nextCursor of the previous page, for the same filters and sort'),

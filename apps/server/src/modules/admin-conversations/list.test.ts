@@ -27,6 +27,8 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
   let owner: Owner;
   let ann: { client: Client; userId: string };
   let bob: { client: Client; userId: string };
+  // A second operator named Ann: the operator sort orders equal names by operator, then creation.
+  let ann2: { client: Client; userId: string };
   const teamIds: Record<'sales' | 'support', string> = { sales: '', support: '' };
   const tagIds: Record<'vip' | 'bug', string> = { vip: '', bug: '' };
   const w = () => `/api/workspaces/${owner.workspaceId}`;
@@ -53,6 +55,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     owner = await setupOwner(server.url);
     ann = await addMember(owner, { email: 'ann@example.com', role: 'operator', name: 'Ann' });
     bob = await addMember(owner, { email: 'bob@example.com', role: 'operator', name: 'Bob' });
+    ann2 = await addMember(owner, { email: 'ann2@example.com', role: 'operator', name: 'Ann' });
     const db = server.parley.ctx.db;
     const made = await db
       .insert(teams)
@@ -118,7 +121,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
           rating: closed ? (i % 4 === 0 ? null : (i % 5) + 1) : null,
         })
         .returning({ id: conversations.id });
-      const assignee = i % 4 === 3 ? null : i % 2 === 0 ? ann.userId : bob.userId;
+      const assignee = i % 4 === 3 ? null : i % 8 === 5 ? ann2.userId : i % 2 === 0 ? ann.userId : bob.userId;
       if (assignee) {
         await transaction(db, (tx) =>
           setAssignee(tx.db, {
@@ -147,6 +150,14 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
   afterAll(() => server?.close());
 
   it('lists every conversation exactly once in every sort, both directions, across pages with ties', async () => {
+    const nil = '00000000-0000-0000-0000-000000000000';
+    // Customer, operator and team sorts order equal names by customer, operator or team, then by
+    // creation, then by id (rows without an operator or a team form one group).
+    const groupOf: Partial<Record<(typeof adminSorts)[number], (r: AdminRow) => string>> = {
+      customer: (r) => r.customer.id,
+      operator: (r) => r.operator?.id ?? nil,
+      team: (r) => r.team?.id ?? nil,
+    };
     const reference = await all(owner.client, '', 200);
     expect(reference).toHaveLength(N);
     const numeric: Partial<Record<(typeof adminSorts)[number], (r: AdminRow) => number>> = {
@@ -174,6 +185,14 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
           what,
         ).toEqual(whole.map((r) => r.id));
         expect(new Set(paged.map((r) => r.id)).size, what).toBe(N);
+        if (groupOf[sort]) {
+          // Under a search the rows are sorted instead of walked by group: the same order.
+          const searched = await all(owner.client, `sort=${sort}&dir=${dir}&q=example.com`, 5);
+          expect(
+            searched.map((r) => r.id),
+            `${what} searched`,
+          ).toEqual(whole.map((r) => r.id));
+        }
         const sign = dir === 'asc' ? 1 : -1;
         for (let k = 1; k < paged.length; k++) {
           const [a, b] = [paged[k - 1]!, paged[k]!];
@@ -191,7 +210,17 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
                   : -1;
           // Never against the direction; equal keys are ordered by id in the same direction.
           expect(cmp * sign, `${what} at ${k}`).toBeGreaterThanOrEqual(0);
-          if (cmp === 0) expect(sign * (b.id > a.id ? 1 : -1), `${what} tie at ${k}`).toBe(1);
+          if (cmp !== 0) continue;
+          const group = groupOf[sort];
+          const tie: [string, string][] = group
+            ? [
+                [group(a), group(b)],
+                [a.createdAt, b.createdAt],
+                [a.id, b.id],
+              ]
+            : [[a.id, b.id]];
+          const [x, y] = tie.find(([p, q]) => p !== q)!;
+          expect(sign * (y > x ? 1 : -1), `${what} tie at ${k}`).toBe(1);
         }
       }
     }
@@ -214,8 +243,26 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     await check(`teamId=${teamIds.sales}`, (r) => r.team?.id === teamIds.sales);
     await check(`teamId=${teamIds.sales},${teamIds.support}`, (r) => r.team !== null);
     await check(`operatorId=${ann.userId}`, (r) => r.operator?.id === ann.userId);
+    await check(`operatorId=${ann2.userId}&sort=operator&dir=desc`, (r) => r.operator?.id === ann2.userId);
+    await check(`teamId=${teamIds.support}&sort=team`, (r) => r.team?.id === teamIds.support);
+    await check(`status=open&sort=customer`, (r) => r.status === 'open');
+    await check(`status=closed&sort=inactivity&dir=asc`, (r) => r.status === 'closed');
+    await check(
+      `waitingMinutes=60&status=in_progress,open&sort=inactivity`,
+      (r) => r.waitingSince !== null && Date.parse(r.waitingSince) < Date.now() - 3600_000,
+    );
+    expect(
+      (await owner.client.get(`${w()}/admin/conversations?status=closed&waitingMinutes=5&sort=inactivity`))
+        .body.items,
+    ).toEqual([]);
     await check(`tagId=${tagIds.bug}`, (r) => r.tags.some((t) => t.id === tagIds.bug));
     await check(`tagId=${tagIds.vip}`, (r) => r.tags.some((t) => t.id === tagIds.vip));
+    // Conversations with both tags are counted once.
+    await check(`tagId=${tagIds.vip},${tagIds.bug}`, (r) => r.tags.length > 0);
+    await check(
+      `tagId=${tagIds.vip}&teamId=${teamIds.sales}`,
+      (r) => r.tags.some((t) => t.id === tagIds.vip) && r.team?.id === teamIds.sales,
+    );
     await check('channel=whatsapp', (r) => r.channel === 'whatsapp');
     await check('country=ES', (r) => Boolean(r.customer.phone?.startsWith('+34')));
     await check('country=GB', (r) => Boolean(r.customer.phone?.startsWith('+44')));
@@ -304,6 +351,17 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     const allowed = everything.filter((r) => r.operator === null || r.operator.id === ann.userId);
     expect(mine.map((r) => r.id).sort()).toEqual(allowed.map((r) => r.id).sort());
     expect(mine.length).toBeLessThan(N);
+    // The group sorts walk only the groups this operator may see, in the owner's order.
+    for (const sort of ['operator', 'team', 'customer']) {
+      for (const dir of ['asc', 'desc']) {
+        const theirs = await all(ann.client, `sort=${sort}&dir=${dir}`, 3);
+        const owners = await all(owner.client, `sort=${sort}&dir=${dir}`, 200);
+        expect(
+          theirs.map((r) => r.id),
+          `${sort} ${dir}`,
+        ).toEqual(owners.filter((r) => r.operator === null || r.operator.id === ann.userId).map((r) => r.id));
+      }
+    }
     expect((await ann.client.get(`${w()}/admin/headline`)).status).toBe(403);
     expect((await ann.client.post(`${w()}/exports`, { format: 'csv' })).status).toBe(403);
     // Tags: operators set them on what they see, only owners and admins manage them.

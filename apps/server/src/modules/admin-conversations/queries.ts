@@ -2,7 +2,16 @@ import type { AdminFilters, AdminListQuery, AdminPage, AdminRow, AdminSort, Tag 
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
-import { fromAssignment, makeCursor, orderOf, parseCursor } from './sorts.ts';
+import {
+  type AdminCursor,
+  fromAssignment,
+  type GroupSort,
+  isGroupSort,
+  makeCursor,
+  noGroup,
+  orderOf,
+  parseCursor,
+} from './sorts.ts';
 
 /** Counting stops here: past it the list says "10,000+" and the count stays a bounded index read. */
 export const COUNT_CAP = 10_000;
@@ -20,7 +29,8 @@ const textList = (values: readonly string[]) =>
   )}]::text[]`;
 
 /**
- * The WHERE of the list and its export: the workspace, what the actor may see (SPEC §1: without
+ * The WHERE of the list and its export (on `conversations c` alone, so the count and the group walks
+ * need no join): the workspace, what the actor may see (SPEC §1: without
  * `conversations.view_all`, their own and the unassigned queue — `conversations/policy.ts`), then the
  * filters (ADM-3).
  */
@@ -31,18 +41,21 @@ export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date 
   }
   if (f.from) parts.push(sql`c.created_at >= ${new Date(f.from).toISOString()}::timestamptz`);
   if (f.to) parts.push(sql`c.created_at < ${new Date(f.to).toISOString()}::timestamptz`);
-  if (f.country) parts.push(sql`ct.country = ${f.country}`);
+  if (f.country) {
+    parts.push(sql`c.contact_id IN (SELECT ct3.id FROM contacts ct3 WHERE ct3.workspace_id = ${actor.workspaceId}
+      AND ct3.country = ${f.country})`);
+  }
   if (f.waitingMinutes) {
     const since = new Date(now.getTime() - f.waitingMinutes * 60_000).toISOString();
-    parts.push(sql`c.status <> 'closed' AND c.burst_started_at < ${since}::timestamptz`);
+    parts.push(sql`c.status IN ('open', 'snoozed') AND c.burst_started_at < ${since}::timestamptz`);
   }
   if (f.status?.length) {
     const ors = f.status.map((s) =>
       s === 'closed'
         ? sql`c.status = 'closed'`
         : s === 'open'
-          ? sql`(c.status <> 'closed' AND c.assignee_id IS NULL)`
-          : sql`(c.status <> 'closed' AND c.assignee_id IS NOT NULL)`,
+          ? sql`(c.status IN ('open', 'snoozed') AND c.assignee_id IS NULL)`
+          : sql`(c.status IN ('open', 'snoozed') AND c.assignee_id IS NOT NULL)`,
     );
     parts.push(sql`(${sql.join(ors, sql` OR `)})`);
   }
@@ -50,21 +63,19 @@ export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date 
   if (f.operatorId?.length) parts.push(sql`c.assignee_id = ANY(${uuidList(f.operatorId)})`);
   if (f.channel?.length) parts.push(sql`c.channel = ANY(${textList(f.channel)})`);
   if (f.rating?.length) {
-    const stars = f.rating.filter((r) => r !== 'none').map(Number);
-    const ors: SQL[] = [];
-    if (stars.length)
-      ors.push(
-        sql`c.rating = ANY(ARRAY[${sql.join(
-          stars.map((s) => sql`${s}`),
-          sql`, `,
-        )}]::int[])`,
-      );
-    if (f.rating.includes('none')) ors.push(sql`c.rating IS NULL`);
-    parts.push(sql`(${sql.join(ors, sql` OR `)})`);
+    // On the rating sort's key (0 = no rating): conversations_admin_rating_idx serves it.
+    const stars = f.rating.map((r) => (r === 'none' ? 0 : Number(r)));
+    parts.push(
+      sql`coalesce(c.rating, 0) = ANY(ARRAY[${sql.join(
+        stars.map((s) => sql`${s}`),
+        sql`, `,
+      )}]::int[])`,
+    );
   }
   if (f.tagId?.length) {
     parts.push(
-      sql`EXISTS (SELECT 1 FROM conversation_tags x WHERE x.conversation_id = c.id AND x.tag_id = ANY(${uuidList(f.tagId)}))`,
+      sql`c.id IN (SELECT x.conversation_id FROM conversation_tags x WHERE x.tag_id = ANY(${uuidList(f.tagId)})
+        AND x.workspace_id = ${actor.workspaceId})`,
     );
   }
   if (f.q) {
@@ -75,7 +86,7 @@ export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date 
   return sql.join(parts, sql` AND `);
 }
 
-/** The customer fields the trigram index covers (migration 0009: keep identical). */
+/** The customer fields the trigram index covers (migration 0011: keep identical). */
 function searchableOf(alias: string): SQL {
   const a = sql.raw(alias);
   return sql`(coalesce(${a}.name, '') || ' ' || coalesce(${a}.email, '') || ' ' || coalesce(${a}.phone, '') || ' ' || coalesce(${a}.external_id, ''))`;
@@ -111,6 +122,8 @@ interface RawRow extends Record<string, unknown> {
   first_author: 'contact' | 'operator' | null;
   burst_started_at: string | Date | null;
   sort_key: string;
+  sort_group?: string;
+  sort_at?: string;
 }
 
 const columns = sql`c.id, c.number, c.channel, ct.id AS contact_id, ct.name AS contact_name, ct.phone AS contact_phone,
@@ -170,24 +183,46 @@ async function tagsOf(db: Queryable, ids: string[]): Promise<Map<string, Tag[]>>
   return byConversation;
 }
 
+interface PageQuery {
+  filters: AdminFilters;
+  sort: AdminSort;
+  dir: 'asc' | 'desc';
+  limit: number;
+  after?: AdminCursor;
+}
+
 /** One page of rows after `cursor` (the key printed by the database and the id of the last row). */
 export async function adminPageRows(
   db: Queryable,
   actor: OperatorPrincipal,
-  query: {
-    filters: AdminFilters;
-    sort: AdminSort;
-    dir: 'asc' | 'desc';
-    limit: number;
-    after?: { key: string; id: string };
-  },
+  query: PageQuery,
   now: Date = new Date(),
-): Promise<{ rows: AdminRow[]; last: { key: string; id: string } | null; more: boolean }> {
-  const { key, order, after } = orderOf(query.sort, query.dir, query.after);
+): Promise<{ rows: AdminRow[]; last: AdminCursor | null; more: boolean }> {
   const where = adminWhere(actor, query.filters, now);
-  const result = await db.execute(sql`SELECT ${columns}, (${key})::text AS sort_key ${from}
-    WHERE ${where}${after ? sql` AND ${after}` : sql``}
-    ORDER BY ${order} LIMIT ${query.limit + 1}`);
+  let result: { rows: unknown[] };
+  if (isGroupSort(query.sort) && !query.filters.q) {
+    result = await db.execute(groupPageSql(actor, query.sort, query, where));
+  } else if (query.sort === 'inactivity') {
+    // Through the inbox's conversations_activity_idx (workspace_id, status, last_activity_at, id): one
+    // ordered walk per stored status, merged (no index of its own on a column every message moves).
+    const { key, order, after, descending } = orderOf(query.sort, query.dir, query.after);
+    const walks = storedStatuses(query.filters).map(
+      (status) => sql`(SELECT ${columns}, (${key})::text AS sort_key, ${key} AS sort_value ${from}
+        WHERE c.status = ${status} AND ${where}${after ? sql` AND ${after}` : sql``}
+        ORDER BY ${order} LIMIT ${query.limit + 1})`,
+    );
+    const d = sql.raw(descending ? 'DESC' : 'ASC');
+    result = walks.length
+      ? await db.execute(sql`SELECT * FROM (${sql.join(walks, sql` UNION ALL `)}) s
+          ORDER BY s.sort_value ${d}, s.id ${d} LIMIT ${query.limit + 1}`)
+      : { rows: [] };
+  } else {
+    // Under a search the few matching rows are sorted whatever the column.
+    const { key, extra, order, after } = orderOf(query.sort, query.dir, query.after);
+    result = await db.execute(sql`SELECT ${columns}, (${key})::text AS sort_key${extra} ${from}
+      WHERE ${where}${after ? sql` AND ${after}` : sql``}
+      ORDER BY ${order} LIMIT ${query.limit + 1}`);
+  }
   const raw = result.rows as RawRow[];
   const page = raw.slice(0, query.limit);
   const tags = await tagsOf(
@@ -197,9 +232,104 @@ export async function adminPageRows(
   const lastRaw = page.at(-1);
   return {
     rows: page.map((r) => present(r, tags.get(r.id) ?? [])),
-    last: lastRaw ? { key: lastRaw.sort_key, id: lastRaw.id } : null,
+    last: lastRaw
+      ? isGroupSort(query.sort)
+        ? { key: lastRaw.sort_key, id: lastRaw.id, group: lastRaw.sort_group!, at: lastRaw.sort_at! }
+        : { key: lastRaw.sort_key, id: lastRaw.id }
+      : null,
     more: raw.length > query.limit,
   };
+}
+
+/** The values of `conversations.status` the filters leave (`adminWhere`: open and in progress are not closed). */
+function storedStatuses(f: AdminFilters): ('open' | 'snoozed' | 'closed')[] {
+  const closed = !f.waitingMinutes && (!f.status?.length || f.status.includes('closed'));
+  const notClosed = !f.status?.length || f.status.some((s) => s !== 'closed');
+  return [...(notClosed ? (['open', 'snoozed'] as const) : []), ...(closed ? (['closed'] as const) : [])];
+}
+
+/** The groups of a group sort, `(k, g)`: name key and group id (`sorts.ts` groupSorts). */
+function groupsOf(workspaceId: string, sort: GroupSort): SQL {
+  switch (sort) {
+    case 'customer':
+      // contacts_admin_name_idx: keep the expression identical to sortSpecs.customer.
+      return sql`SELECT lower(coalesce(ct.name, ct.phone, ct.email, ct.external_id, '')) AS k, ct.id AS g
+        FROM contacts ct WHERE ct.workspace_id = ${workspaceId}`;
+    case 'operator':
+      // The distinct assignees (CTE `assignees`: a skip scan of conversations_admin_operator_idx, one index
+      // descent per operator), members or not any more.
+      return sql`SELECT lower(coalesce(u.name, '')) AS k, a.g FROM assignees a LEFT JOIN users u ON u.id = a.g
+        WHERE a.g IS NOT NULL UNION ALL SELECT '', ${noGroup}::uuid`;
+    case 'team':
+      return sql`SELECT lower(t.name) AS k, t.id AS g FROM teams t WHERE t.workspace_id = ${workspaceId}
+        UNION ALL SELECT '', ${noGroup}::uuid`;
+  }
+}
+
+/** Which conversations belong to group `gr.g`: one condition per index walk (a null group has its own). */
+function membersOf(sort: GroupSort): SQL[] {
+  const column = sql.raw(
+    sort === 'customer' ? 'c.contact_id' : sort === 'operator' ? 'c.assignee_id' : 'c.team_id',
+  );
+  return sort === 'customer'
+    ? [sql`${column} = gr.g`]
+    : [sql`gr.g = ${noGroup}::uuid AND ${column} IS NULL`, sql`${column} = gr.g`];
+}
+
+/**
+ * A page of a group sort: the groups from the cursor's on, in name order, each followed (LATERAL) by
+ * its conversations in creation order after the cursor, until the page is full; then the page's rows
+ * with their columns. Each group reads at most a page, through the index that leads with the group
+ * (conversations_contact_idx, conversations_admin_operator_idx, conversations_admin_team_idx).
+ */
+function groupPageSql(actor: OperatorPrincipal, sort: GroupSort, query: PageQuery, where: SQL): SQL {
+  const { workspaceId } = actor;
+  const desc = query.dir === 'desc';
+  const cmp = sql.raw(desc ? '<' : '>');
+  const dir = sql.raw(desc ? 'DESC' : 'ASC');
+  const n = query.limit + 1;
+  const c = query.after;
+  // Only the groups that can hold a row: a walk of a group the WHERE excludes would read all of it.
+  const only: SQL[] = [];
+  if (sort === 'operator' && !actor.permissions.has('conversations.view_all')) {
+    only.push(sql`g IN (${noGroup}::uuid, ${actor.userId}::uuid)`);
+  }
+  if (sort === 'operator' && query.filters.operatorId?.length) {
+    only.push(sql`g = ANY(${uuidList(query.filters.operatorId)})`);
+  }
+  if (sort === 'team' && query.filters.teamId?.length)
+    only.push(sql`g = ANY(${uuidList(query.filters.teamId)})`);
+  if (c) only.push(sql`(k, g) ${cmp}= (${c.key}::text, ${c.group}::uuid)`);
+  const groupsFrom = only.length ? sql` WHERE ${sql.join(only, sql` AND `)}` : sql``;
+  const sameGroup = c ? sql`gr.k = ${c.key}::text AND gr.g = ${c.group}::uuid` : sql``;
+  const inGroup = c
+    ? sql` AND (c.created_at, c.id) ${cmp} (CASE WHEN ${sameGroup} THEN ${c.at}::timestamptz ELSE ${desc ? 'infinity' : '-infinity'}::timestamptz END,
+        CASE WHEN ${sameGroup} THEN ${c.id}::uuid ELSE ${desc ? 'ffffffff-ffff-ffff-ffff-ffffffffffff' : noGroup}::uuid END)`
+    : sql``;
+  const walks = membersOf(sort).map(
+    (member) => sql`(SELECT c.id, c.created_at FROM conversations c
+      WHERE ${member} AND ${where}${inGroup}
+      ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT ${n})`,
+  );
+  const assignees =
+    sort === 'operator'
+      ? sql`WITH RECURSIVE assignees(g) AS (
+          (SELECT assignee_id FROM conversations WHERE workspace_id = ${workspaceId} AND assignee_id IS NOT NULL
+            ORDER BY assignee_id LIMIT 1)
+          UNION ALL
+          SELECT (SELECT c.assignee_id FROM conversations c WHERE c.workspace_id = ${workspaceId} AND c.assignee_id > a.g
+            ORDER BY c.assignee_id LIMIT 1) FROM assignees a WHERE a.g IS NOT NULL) `
+      : sql``;
+  return sql`${assignees}SELECT ${columns}, p.k AS sort_key, p.g::text AS sort_group, p.created_at::text AS sort_at
+    FROM (SELECT gr.k, gr.g, x.id, x.created_at
+      FROM (SELECT k, g FROM (${groupsOf(workspaceId, sort)}) gs${groupsFrom} ORDER BY k ${dir}, g ${dir}) gr
+      CROSS JOIN LATERAL (${sql.join(walks, sql` UNION ALL `)}) x
+      ORDER BY gr.k ${dir}, gr.g ${dir}, x.created_at ${dir}, x.id ${dir} LIMIT ${n}) p
+    JOIN conversations c ON c.id = p.id
+    JOIN contacts ct ON ct.id = c.contact_id
+    LEFT JOIN users u ON u.id = c.assignee_id
+    LEFT JOIN teams t ON t.id = c.team_id
+    ORDER BY p.k ${dir}, p.g ${dir}, p.created_at ${dir}, p.id ${dir}`;
 }
 
 /** How many rows match, counted up to COUNT_CAP + 1 (an index walk bounded whatever the table size). */
@@ -209,8 +339,18 @@ export async function countAdmin(
   filters: AdminFilters,
   now: Date = new Date(),
 ): Promise<{ count: number; exact: boolean }> {
-  const result = await db.execute(sql`SELECT count(*) AS n FROM (SELECT 1 ${from}
-    WHERE ${adminWhere(actor, filters, now)} LIMIT ${COUNT_CAP + 1}) s`);
+  const onlyTags =
+    filters.tagId?.length &&
+    actor.permissions.has('conversations.view_all') &&
+    Object.entries(filters).every(([name, value]) => name === 'tagId' || value === undefined);
+  // Tags alone: their conversations are counted from conversation_tags_tag_idx, without reading
+  // conversations (a conversation with several of the tags once).
+  const result = onlyTags
+    ? await db.execute(sql`SELECT count(*) AS n FROM (SELECT ${sql.raw(filters.tagId!.length > 1 ? 'DISTINCT ' : '')}x.conversation_id
+        FROM conversation_tags x WHERE x.tag_id = ANY(${uuidList(filters.tagId!)})
+        AND x.workspace_id = ${actor.workspaceId} LIMIT ${COUNT_CAP + 1}) s`)
+    : await db.execute(sql`SELECT count(*) AS n FROM (SELECT 1 FROM conversations c
+        WHERE ${adminWhere(actor, filters, now)} LIMIT ${COUNT_CAP + 1}) s`);
   const n = Number((result.rows[0] as { n: string | number }).n);
   return n > COUNT_CAP ? { count: COUNT_CAP, exact: false } : { count: n, exact: true };
 }
@@ -230,7 +370,8 @@ export async function listAdminConversations(
   ]);
   return {
     items: page.rows,
-    nextCursor: page.more && page.last ? makeCursor(page.last.key, page.last.id) : null,
+    nextCursor:
+      page.more && page.last ? makeCursor(page.last.key, page.last.id, page.last.group, page.last.at) : null,
     total,
   };
 }
@@ -243,7 +384,7 @@ export async function* allAdminRows(
   now: Date = new Date(),
   pageSize = 1000,
 ): AsyncGenerator<AdminRow> {
-  let after: { key: string; id: string } | undefined;
+  let after: AdminCursor | undefined;
   for (;;) {
     const page = await adminPageRows(db, actor, { ...query, limit: pageSize, after }, now);
     yield* page.rows;

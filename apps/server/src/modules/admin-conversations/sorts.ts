@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
  * The sort key of each column of the administrator's list (alias `c` = conversations, `ct` = contacts,
  * `u` = the assignee, `t` = the team). Keys are never null — a missing time sorts as "1000 years",
  * after every real one — so the keyset `(key, id) > (cursor key, cursor id)` is one row comparison the
- * indexes of migration 0009 walk. Keep these expressions and those indexes identical.
+ * indexes of migration 0011 walk (inactivity: conversations_activity_idx once per status). Keep these expressions and those indexes identical.
  */
 interface SortSpec {
   key: SQL;
@@ -57,12 +57,36 @@ const valid: Record<SortSpec['kind'], (v: string) => boolean> = {
   text: (v) => v.length <= 300,
 };
 
-/** The cursor is the last row's key (as the database printed it) and id, opaque to clients. */
-export function makeCursor(key: string, id: string): string {
-  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+/**
+ * The sorts by customer, operator and team walk groups instead of rows (a page reads ~25 rows, not the
+ * table): the groups in name order — the workspace's contacts through `contacts_admin_name_idx`, the
+ * distinct assignees of its conversations, its teams — each followed by its conversations in creation
+ * order through an index that leads with the group. The order is (name key, group id, created, id):
+ * rows of one name are ordered by group, then by creation, then by id. Conversations without an
+ * operator or a team form the group `noGroup`, whose name key is ''.
+ */
+export const groupSorts = ['customer', 'operator', 'team'] as const;
+export type GroupSort = (typeof groupSorts)[number];
+export const isGroupSort = (sort: AdminSort): sort is GroupSort =>
+  (groupSorts as readonly string[]).includes(sort);
+export const noGroup = '00000000-0000-0000-0000-000000000000';
+
+/** Where the last row of a page was: its key and id, and for group sorts its group and creation. */
+export interface AdminCursor {
+  key: string;
+  id: string;
+  group?: string;
+  at?: string;
 }
 
-export function parseCursor(cursor: string, sort: AdminSort): { key: string; id: string } {
+/** The cursor is the last row's key (as the database printed it) and id, opaque to clients. */
+export function makeCursor(key: string, id: string, group?: string, at?: string): string {
+  return Buffer.from(JSON.stringify(group === undefined ? [key, id] : [key, id, group, at])).toString(
+    'base64url',
+  );
+}
+
+export function parseCursor(cursor: string, sort: AdminSort): AdminCursor {
   const bad = () => new AppError('validation_failed', 'cursor: not a cursor of this list and sort', 'cursor');
   let parsed: unknown;
   try {
@@ -70,22 +94,52 @@ export function parseCursor(cursor: string, sort: AdminSort): { key: string; id:
   } catch {
     throw bad();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw bad();
-  const [key, id] = parsed as unknown[];
+  const grouped = isGroupSort(sort);
+  if (!Array.isArray(parsed) || parsed.length !== (grouped ? 4 : 2)) throw bad();
+  const [key, id, group, at] = parsed as unknown[];
   if (typeof key !== 'string' || typeof id !== 'string' || !uuidPattern.test(id)) throw bad();
   if (!valid[sortSpecs[sort].kind](key)) throw bad();
-  return { key, id };
+  if (!grouped) return { key, id };
+  if (typeof group !== 'string' || !uuidPattern.test(group)) throw bad();
+  if (typeof at !== 'string' || !valid.timestamptz(at)) throw bad();
+  return { key, id, group, at };
 }
 
-/** ORDER BY and the keyset condition after `cursor` for a column and direction. */
-export function orderOf(sort: AdminSort, dir: 'asc' | 'desc', cursor?: { key: string; id: string }) {
+/** The group of a row in a group sort (a missing operator or team is `noGroup`). */
+export const groupOf: Record<GroupSort, SQL> = {
+  customer: sql`c.contact_id`,
+  operator: sql`coalesce(c.assignee_id, ${noGroup}::uuid)`,
+  team: sql`coalesce(c.team_id, ${noGroup}::uuid)`,
+};
+
+/**
+ * ORDER BY and the keyset condition after `cursor` for a column and direction, as one sort over the
+ * filtered rows (group sorts walk their groups instead, `queries.ts` groupPageSql, except under a search).
+ */
+export function orderOf(sort: AdminSort, dir: 'asc' | 'desc', cursor?: AdminCursor) {
   const spec = sortSpecs[sort];
   const descending = (dir === 'desc') !== Boolean(spec.inverted);
-  const order = descending ? sql`${spec.key} DESC, c.id DESC` : sql`${spec.key} ASC, c.id ASC`;
-  const after = cursor
-    ? descending
-      ? sql`(${spec.key}, c.id) < (${cursor.key}::${cast[spec.kind]}, ${cursor.id}::uuid)`
-      : sql`(${spec.key}, c.id) > (${cursor.key}::${cast[spec.kind]}, ${cursor.id}::uuid)`
-    : undefined;
-  return { key: spec.key, order, after };
+  const d = sql.raw(descending ? 'DESC' : 'ASC');
+  const cmp = sql.raw(descending ? '<' : '>');
+  if (isGroupSort(sort)) {
+    const group = groupOf[sort];
+    return {
+      key: spec.key,
+      descending,
+      extra: sql`, (${group})::text AS sort_group, c.created_at::text AS sort_at`,
+      order: sql`${spec.key} ${d}, ${group} ${d}, c.created_at ${d}, c.id ${d}`,
+      after: cursor
+        ? sql`(${spec.key}, ${group}, c.created_at, c.id) ${cmp} (${cursor.key}::text, ${cursor.group}::uuid, ${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+        : undefined,
+    };
+  }
+  return {
+    key: spec.key,
+    descending,
+    extra: sql``,
+    order: sql`${spec.key} ${d}, c.id ${d}`,
+    after: cursor
+      ? sql`(${spec.key}, c.id) ${cmp} (${cursor.key}::${cast[spec.kind]}, ${cursor.id}::uuid)`
+      : undefined,
+  };
 }

@@ -34,7 +34,8 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex('contacts_external_id_key').on(t.workspaceId, t.externalId),
     index('contacts_email_idx').on(t.workspaceId, t.email),
-    index('contacts_country_idx').on(t.workspaceId, t.country),
+    // With the id: the list's country filter reads the country's contacts from the index alone.
+    index('contacts_country_idx').on(t.workspaceId, t.country, t.id),
   ],
 );
 
@@ -150,9 +151,15 @@ export const conversations = pgTable(
   (t) => [
     uniqueIndex('conversations_number_key').on(t.workspaceId, t.number),
     index('conversations_activity_idx').on(t.workspaceId, t.status, t.lastActivityAt, t.id),
-    index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
+    // Status first: an operator's open conversations (routing, the inbox) and the list's "open" /
+    // "in progress" filters (a status with or without an operator) are one short range each; the
+    // conversations of an operator whatever their status are conversations_admin_operator_idx's.
+    index('conversations_assignee_idx').on(t.workspaceId, t.status, t.assigneeId),
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
-    index('conversations_created_idx').on(t.workspaceId, t.createdAt),
+    // (workspace_id, created_at) is served by conversations_admin_created_idx (…, created_at, id), 0011.
+    // The administrator's list filtered or sorted by operator (0014): each operator's conversations in
+    // creation order.
+    index('conversations_admin_operator_idx').on(t.workspaceId, t.assigneeId, t.createdAt, t.id),
     index('conversations_closed_idx').on(t.workspaceId, t.closedAt),
     // The widget finds a visitor's conversations by visitor id (latestVisitorConversation).
     index('conversations_visitor_idx').on(t.visitorId, t.createdAt),

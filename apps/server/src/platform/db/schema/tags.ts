@@ -43,7 +43,8 @@ export const conversationTags = pgTable(
   (t) => [
     primaryKey({ columns: [t.conversationId, t.tagId] }),
     // The tag filter reads the conversations of a tag.
-    index('conversation_tags_tag_idx').on(t.tagId, t.conversationId),
+    // With the workspace: the administrator's list counts a tag's conversations from this index alone.
+    index('conversation_tags_tag_idx').on(t.tagId, t.workspaceId, t.conversationId),
   ],
 );
 
