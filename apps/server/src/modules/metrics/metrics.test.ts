@@ -81,6 +81,55 @@ describe('metrics over a scripted day', () => {
     return res.body;
   };
 
+  type Listed = {
+    conversationId: string;
+    operatorName: string | null;
+    value: { ms: number; count: number } | null;
+    met: boolean | null;
+  };
+  /** Every page of a tile's list (two rows a page, so the keyset is walked). */
+  const everything = async (query: string, limit = 2): Promise<Listed[]> => {
+    const found: Listed[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await owner.client.get(
+        `${w()}/monitoring/conversations?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      found.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    return found;
+  };
+  /** For every tile: as many rows as its count, and the listed values average to its average. */
+  const expectListsMatch = async (query: string, limit: number) => {
+    const { figures } = (await owner.client.get(`${w()}/metrics?${query}`)).body;
+    for (const metric of [
+      'total',
+      'attended',
+      'unattended',
+      'transferred',
+      'closed',
+      'active',
+      'pending',
+      'queued',
+    ]) {
+      expect((await everything(`${query}&metric=${metric}`, limit)).length, `${metric} ${query}`).toBe(
+        figures[metric],
+      );
+    }
+    for (const metric of ['firstResponse', 'response', 'duration', 'queueWait']) {
+      const rows = await everything(`${query}&metric=${metric}`, limit);
+      const count = rows.reduce((n, r) => n + r.value!.count, 0);
+      const sum = rows.reduce((n, r) => n + r.value!.ms, 0);
+      expect(count, `${metric} ${query}`).toBe(figures[metric].count);
+      expect(count > 0 ? Math.round(sum / count) : null, `${metric} ${query}`).toBe(figures[metric].ms);
+      if (metric !== 'response') expect(rows.length).toBe(count);
+    }
+    const sl = await everything(`${query}&metric=serviceLevel`, limit);
+    expect({ met: sl.filter((r) => r.met).length, count: sl.length }, query).toEqual(figures.serviceLevel);
+  };
+
   beforeAll(async () => {
     server = await startTestServer({}, { heartbeatMs: 300 });
     owner = await setupOwner(server.url);
@@ -243,6 +292,44 @@ describe('metrics over a scripted day', () => {
     // Overall figures are not sums of the operators' (C2 was handled by both).
     expect(perOperator.body.figures).toEqual(report.body.figures);
 
+    // Every tile opens the conversations behind its number: the same rule, so the list adds up to it.
+    for (const query of [period, days, `${period}&teamId=${teamId}`, `${days}&channel=web`]) {
+      await expectListsMatch(query, query === period ? 2 : 50);
+    }
+    const listed = async (metric: string) =>
+      (await everything(`${period}&metric=${metric}`)).map((r) => r.conversationId).sort();
+    expect(await listed('attended')).toEqual([c1, c2, c4].sort());
+    expect(await listed('unattended')).toEqual([c3, c5, c6].sort());
+    expect(await listed('transferred')).toEqual([c2]);
+    expect(await listed('pending')).toEqual([c3]);
+    const firsts = await everything(`${period}&metric=firstResponse`);
+    expect(firsts.filter((r) => r.conversationId === c2).map((r) => [r.operatorName, r.value?.ms])).toEqual([
+      ['Ana', 30_000],
+      ['Ben', 60_000],
+    ]);
+    // Bad input names its field; monitoring is for supervisors; another workspace sees nothing of this one.
+    const list = (query: string, who: { client: Client } = owner, workspace = owner.workspaceId) =>
+      who.client.get(`/api/workspaces/${workspace}/monitoring/conversations?${query}`);
+    for (const [query, field] of [
+      [`${period}&metric=everything`, 'metric'],
+      [`${period}&metric=total&cursor=nonsense`, 'cursor'],
+      [`${period}&metric=total&limit=0`, 'limit'],
+      [`metric=total&from=${new Date(t0).toISOString()}`, 'to'],
+      [`metric=total&period=forever`, 'period'],
+    ] as const) {
+      const res = await list(query);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.field, query).toBe(field);
+    }
+    expect((await list(`${period}&metric=total`, ana)).status).toBe(403);
+    const other = await owner.client.post('/api/workspaces', { name: 'Other' });
+    const otherId = other.body.id ?? other.body.workspace?.id;
+    expect((await list(`${period}&metric=total`, ana, otherId)).status).toBe(404);
+    expect((await list(`${period}&metric=total`, owner, otherId)).body).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+
     // The cases behind the live page (MON-4…6), then a recovery (MON-5).
     const cases = async (kind: string) =>
       (await owner.client.get(`${w()}/monitoring/cases?kind=${kind}`)).body;
@@ -314,7 +401,7 @@ describe('metrics over a scripted day', () => {
     expect(denied.status).toBe(403);
     const badPeriod = await owner.client.get(`${w()}/metrics?from=${new Date(t0).toISOString()}`);
     expect(badPeriod.status).toBe(400);
-  });
+  }, 120_000);
 
   it('ends the status of an operator whose node died at its last heartbeat', async () => {
     vi.useRealTimers();
