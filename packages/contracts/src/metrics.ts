@@ -116,6 +116,16 @@ export const figures = z.object({
   duration: average,
   queueWait: average,
   /**
+   * SPEC §3: the time metrics counting only the time inside the team's business hours, over the
+   * conversations (and assignments) whose team has hours; each with its count (0 where none has).
+   */
+  businessHours: z.object({
+    firstResponse: average,
+    response: average,
+    duration: average,
+    queueWait: average,
+  }),
+  /**
    * Service level: of the conversations created in the period and routed to people (`count`), those
    * whose first operator reply came within the workspace's target time of their creation (`met`).
    */

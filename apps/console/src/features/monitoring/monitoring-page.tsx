@@ -139,7 +139,14 @@ export function MonitoringPage({ membership }: { membership: WorkspaceMembership
           w={200}
         />
       </Group>
-      <Tiles figures={metrics.data.figures} onOpen={open} />
+      <Tiles
+        figures={metrics.data.figures}
+        onOpen={open}
+        // Business-hours variants where the selected team (or, for all teams, any team) has hours.
+        withHours={(teams.data ?? []).some(
+          (team) => team.businessHours && (!filter.teamId || team.id === filter.teamId),
+        )}
+      />
       <TileConversations
         workspaceId={membership.id}
         metric={behind?.metric ?? null}
@@ -180,9 +187,11 @@ export function MonitoringPage({ membership }: { membership: WorkspaceMembership
 function Tiles({
   figures,
   onOpen,
+  withHours,
 }: {
   figures: Figures;
   onOpen: (metric: ListedMetric, label: string) => void;
+  withHours: boolean;
 }) {
   const { t } = useTranslation();
   const count = (
@@ -197,6 +206,7 @@ function Tiles({
   );
   const average = (key: 'firstResponse' | 'response' | 'duration' | 'queueWait') => {
     const a: Average = figures[key];
+    const inHours: Average = figures.businessHours[key];
     return (
       <Tile
         key={key}
@@ -204,6 +214,13 @@ function Tiles({
         value={a.ms === null ? '—' : formatSeconds(a.ms)}
         // An average is never shown without how many values it averages.
         detail={a.count > 0 ? t('monitoring.over', { count: a.count }) : t('monitoring.none')}
+        hours={
+          withHours
+            ? inHours.ms === null
+              ? t('monitoring.inHoursNone')
+              : t('monitoring.inHours', { time: formatSeconds(inHours.ms), count: inHours.count })
+            : undefined
+        }
         onOpen={() => onOpen(key, t(`monitoring.tiles.${key}`))}
       />
     );
@@ -223,11 +240,14 @@ function Tile({
   label,
   value,
   detail,
+  hours,
   onOpen,
 }: {
   label: string;
   value: string;
   detail?: string;
+  /** The business-hours variant, with its count. */
+  hours?: string;
   onOpen: () => void;
 }) {
   const { t } = useTranslation();
@@ -251,6 +271,11 @@ function Tile({
         {detail && (
           <Text size="xs" c="gray.7">
             {detail}
+          </Text>
+        )}
+        {hours && (
+          <Text size="xs" c="gray.7">
+            {hours}
           </Text>
         )}
       </UnstyledButton>

@@ -33,6 +33,8 @@ export const enMonitoring = {
       duration: 'Avg duration',
       queueWait: 'Avg wait in queue',
     },
+    inHours: 'in business hours: {{time}} over {{count}}',
+    inHoursNone: 'in business hours: no data',
     over: 'over {{count}}',
     none: 'no data',
     current: 'Current cases',

@@ -35,6 +35,8 @@ export const esMonitoring: typeof enMonitoring = {
       duration: 'Duración media',
       queueWait: 'Espera media en cola',
     },
+    inHours: 'en horario: {{time}} sobre {{count}}',
+    inHoursNone: 'en horario: sin datos',
     over: 'sobre {{count}}',
     none: 'sin datos',
     current: 'Casos en curso',

@@ -40,6 +40,8 @@ export const frMonitoring: typeof enMonitoring = {
       duration: 'Durée moyenne',
       queueWait: 'Attente moyenne en file',
     },
+    inHours: 'en heures ouvrées : {{time}} sur {{count}}',
+    inHoursNone: 'en heures ouvrées : aucune donnée',
     over: 'sur {{count}}',
     none: 'aucune donnée',
     current: 'Cas en cours',

@@ -60,6 +60,8 @@ export const rule = {
   /** Waited in the queue before its first assignment. */
   waited: sql`(c.first_assigned_at IS NOT NULL AND c.queued_at IS NOT NULL)`,
   waitMs: ms(sql`c.first_assigned_at - c.queued_at`),
+  /** Waited, and its team had business hours (`wait_bh_ms`: the part of the wait inside them). */
+  waitedBh: sql`(c.first_assigned_at IS NOT NULL AND c.queued_at IS NOT NULL AND c.wait_bh_ms IS NOT NULL)`,
   closed: sql`c.status = 'closed'`,
   durationMs: ms(sql`c.closed_at - c.created_at`),
   /** Its customer bursts answered (response time: `response_sum_ms` over `response_count`, 0 without). */
@@ -80,6 +82,8 @@ export const rule = {
 /** Assignment rules (a): first response is per assignment, from assignment to that operator's first reply. */
 export const assignmentRule = {
   answered: sql`a.first_reply_at IS NOT NULL`,
+  /** Answered, and the assignment's team had business hours (`first_reply_bh_ms`). */
+  answeredBh: sql`(a.first_reply_at IS NOT NULL AND a.first_reply_bh_ms IS NOT NULL)`,
   firstMs: ms(sql`a.first_reply_at - a.assigned_at`),
 };
 

@@ -51,6 +51,14 @@ interface Raw {
   transferred: number;
   ratingSum: number;
   ratingCount: number;
+  firstBhSum: number;
+  firstBhCount: number;
+  responseBhSum: number;
+  responseBhCount: number;
+  waitBhSum: number;
+  waitBhCount: number;
+  durationBhSum: number;
+  durationBhCount: number;
 }
 const rawFields = [
   'total',
@@ -69,6 +77,14 @@ const rawFields = [
   'transferred',
   'ratingSum',
   'ratingCount',
+  'firstBhSum',
+  'firstBhCount',
+  'responseBhSum',
+  'responseBhCount',
+  'waitBhSum',
+  'waitBhCount',
+  'durationBhSum',
+  'durationBhCount',
 ] as const;
 const column: Record<(typeof rawFields)[number], string> = {
   total: 'total',
@@ -87,6 +103,14 @@ const column: Record<(typeof rawFields)[number], string> = {
   transferred: 'transferred',
   ratingSum: 'rating_sum',
   ratingCount: 'rating_count',
+  firstBhSum: 'first_bh_sum',
+  firstBhCount: 'first_bh_count',
+  responseBhSum: 'response_bh_sum',
+  responseBhCount: 'response_bh_count',
+  waitBhSum: 'wait_bh_sum',
+  waitBhCount: 'wait_bh_count',
+  durationBhSum: 'duration_bh_sum',
+  durationBhCount: 'duration_bh_count',
 };
 const zeroRaw = (): Raw => Object.fromEntries(rawFields.map((f) => [f, 0])) as unknown as Raw;
 
@@ -114,6 +138,12 @@ function toFigures(r: Raw, now: Now): Figures {
     response: avg(r.responseSum, r.responseCount),
     duration: avg(r.durationSum, r.closed),
     queueWait: avg(r.waitSum, r.waitCount),
+    businessHours: {
+      firstResponse: avg(r.firstBhSum, r.firstBhCount),
+      response: avg(r.responseBhSum, r.responseBhCount),
+      duration: avg(r.durationBhSum, r.durationBhCount),
+      queueWait: avg(r.waitBhSum, r.waitBhCount),
+    },
     serviceLevel: { met: r.slMet, count: r.slCount },
     csat: {
       sum: r.ratingSum,
@@ -286,6 +316,9 @@ async function directRows(
           count(*) FILTER (WHERE ${rule.attended}) AS attended,
           count(*) FILTER (WHERE ${rule.unattended}) AS unattended,
           sum(c.response_sum_ms) AS response_sum, sum(c.response_count) AS response_count,
+          sum(c.response_bh_sum_ms) AS response_bh_sum, sum(c.response_bh_count) AS response_bh_count,
+          sum(c.wait_bh_ms) FILTER (WHERE ${rule.waitedBh}) AS wait_bh_sum,
+          count(*) FILTER (WHERE ${rule.waitedBh}) AS wait_bh_count,
           sum(${rule.waitMs}) FILTER (WHERE ${rule.waited}) AS wait_sum,
           count(*) FILTER (WHERE ${rule.waited}) AS wait_count,
           count(*) FILTER (WHERE ${rule.routed}) AS sl_count,
@@ -295,7 +328,8 @@ async function directRows(
     rows(
       db,
       sql`SELECT ${key} AS key, count(*) AS closed,
-          sum(${rule.durationMs}) AS duration_sum
+          sum(${rule.durationMs}) AS duration_sum,
+          sum(c.duration_bh_ms) AS duration_bh_sum, count(c.duration_bh_ms) AS duration_bh_count
         FROM conversations c WHERE ${cFilter} AND ${rule.closed}
           AND ${within(sql`c.closed_at`, ranges)} GROUP BY 1`,
     ),
@@ -304,6 +338,8 @@ async function directRows(
       sql`SELECT ${assignmentKey(input.segment)} AS key,
           count(*) FILTER (WHERE ${assignmentRule.answered}) AS first_count,
           sum(${assignmentRule.firstMs}) FILTER (WHERE ${assignmentRule.answered}) AS first_sum,
+          count(*) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_count,
+          sum(a.first_reply_bh_ms) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_sum,
           sum(a.response_sum_ms) AS response_sum, sum(a.response_count) AS response_count,
           count(DISTINCT a.conversation_id) AS total,
           count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NOT NULL) AS attended,
@@ -314,10 +350,27 @@ async function directRows(
   ]);
   // An operator's conversations are those assigned to them in the period; attended = answered.
   const mine = byOperator
-    ? created.map((r) => ({ ...r, total: 0, attended: 0, unattended: 0, response_sum: 0, response_count: 0 }))
+    ? created.map((r) => ({
+        ...r,
+        total: 0,
+        attended: 0,
+        unattended: 0,
+        response_sum: 0,
+        response_count: 0,
+        response_bh_sum: 0,
+        response_bh_count: 0,
+      }))
     : created;
   const fromAssignments = assigned.map((r) =>
-    byOperator ? r : { key: r.key, first_count: r.first_count, first_sum: r.first_sum },
+    byOperator
+      ? r
+      : {
+          key: r.key,
+          first_count: r.first_count,
+          first_sum: r.first_sum,
+          first_bh_count: r.first_bh_count,
+          first_bh_sum: r.first_bh_sum,
+        },
   );
   return [...mine, ...closed, ...fromAssignments];
 }
@@ -330,7 +383,11 @@ function rollupRows(db: Queryable, input: FiguresInput, d1: string, d2: string):
         sum(r.unattended) AS unattended, sum(r.response_sum) AS response_sum, sum(r.response_count) AS response_count,
         sum(r.wait_sum) AS wait_sum, sum(r.wait_count) AS wait_count, sum(r.closed) AS closed,
         sum(r.duration_sum) AS duration_sum, sum(r.first_sum) AS first_sum, sum(r.first_count) AS first_count,
-        sum(r.sl_count) AS sl_count, sum(r.sl_met) AS sl_met
+        sum(r.sl_count) AS sl_count, sum(r.sl_met) AS sl_met, sum(r.first_bh_sum) AS first_bh_sum,
+        sum(r.first_bh_count) AS first_bh_count, sum(r.response_bh_sum) AS response_bh_sum,
+        sum(r.response_bh_count) AS response_bh_count, sum(r.wait_bh_sum) AS wait_bh_sum,
+        sum(r.wait_bh_count) AS wait_bh_count, sum(r.duration_bh_sum) AS duration_bh_sum,
+        sum(r.duration_bh_count) AS duration_bh_count
       FROM metric_days r WHERE ${rollupFilter(input)} AND r.day >= ${d1}::date AND r.day < ${d2}::date
       GROUP BY 1`,
   );

@@ -267,6 +267,13 @@ describe('metrics over a scripted day', () => {
       queued: 1, // C6 (C5 is out of hours: a case to recover, not queued)
       // Answered within 60 s of creation: C1 (30 s) and C4 (30 s); C2 took 100 s; the rest never.
       serviceLevel: { met: 2, count: 6 },
+      // No team with business hours handled any of them (the Night team's C5 was never assigned).
+      businessHours: {
+        firstResponse: { ms: null, count: 0 },
+        response: { ms: null, count: 0 },
+        duration: { ms: null, count: 0 },
+        queueWait: { ms: null, count: 0 },
+      },
     });
     expect(report.body.serviceLevelGoal).toEqual({ seconds: 60, percent: 80 });
     // Whole days are read from the rollups the triggers kept: the same figures.
@@ -402,6 +409,61 @@ describe('metrics over a scripted day', () => {
     const badPeriod = await owner.client.get(`${w()}/metrics?from=${new Date(t0).toISOString()}`);
     expect(badPeriod.status).toBe(400);
   }, 120_000);
+
+  it('gives business-hours variants of the time metrics for a team with hours', async () => {
+    // A 09:00–18:00 team (every day, UTC). A customer arrives at 17:55 and is picked at once; the
+    // answer comes at 09:05 the next morning, and the conversation is closed at 09:10.
+    const office = await owner.client.post(`${w()}/teams`, {
+      name: 'Office',
+      rule: 'manual',
+      capacity: 5,
+      businessHours: {
+        timezone: 'UTC',
+        weekly: Object.fromEntries(
+          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['09:00', '18:00']]]),
+        ),
+        holidays: [],
+      },
+    });
+    expect(office.status).toBe(201);
+    await owner.client.put(`${w()}/teams/${office.body.id}/members`, { userIds: [ana.userId] });
+    await owner.client.patch(`${w()}/routing`, { defaultTeamId: office.body.id });
+    const day = 86_400_000;
+    const now = Date.now();
+    let arrival = Math.floor(now / day) * day + (17 * 60 + 55) * 60_000;
+    if (arrival <= now + 60_000) arrival += day;
+    vi.setSystemTime(arrival);
+    const say = await visitor();
+    const c = await say('still open?');
+    await routed(c);
+    await act(ana, `/conversations/${c}/assign`, { assigneeId: ana.userId });
+    vi.setSystemTime(arrival + 15 * 3600_000 + 10 * 60_000); // 09:05
+    await reply(ana, c, 'Good morning!');
+    vi.setSystemTime(arrival + 15 * 3600_000 + 15 * 60_000); // 09:10
+    await act(ana, `/conversations/${c}/close`);
+    await owner.client.patch(`${w()}/routing`, { defaultTeamId: teamId });
+
+    const raw = 15 * 3600_000 + 10 * 60_000;
+    const expected = {
+      firstResponse: { ms: raw, count: 1 },
+      response: { ms: raw, count: 1 },
+      duration: { ms: raw + 5 * 60_000, count: 1 },
+      businessHours: {
+        firstResponse: { ms: 10 * 60_000, count: 1 },
+        response: { ms: 10 * 60_000, count: 1 },
+        duration: { ms: 15 * 60_000, count: 1 },
+        queueWait: { ms: 0, count: 1 },
+      },
+    };
+    const from = Math.floor(arrival / day) * day;
+    const edges = `from=${new Date(arrival - 3600_000).toISOString()}&to=${new Date(arrival + day).toISOString()}`;
+    const days = `from=${new Date(from - day).toISOString()}&to=${new Date(from + 3 * day).toISOString()}`;
+    for (const period of [edges, days]) {
+      const report = await owner.client.get(`${w()}/metrics?${period}&teamId=${office.body.id}`);
+      expect(report.status).toBe(200);
+      expect(report.body.figures, period).toMatchObject(expected);
+    }
+  });
 
   it('ends the status of an operator whose node died at its last heartbeat', async () => {
     vi.useRealTimers();
