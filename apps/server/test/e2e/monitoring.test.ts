@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
@@ -140,5 +141,20 @@ describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_0
       .getByRole('region', { name: 'Service level' })
       .getByText('goal: 90 % answered within 30 s')
       .waitFor({ timeout: 15_000 });
+    // A team given business hours (here straight in the database): the time tiles also show their business-hours variant and its count.
+    const support = (await server.parley.ctx.db.query.teams.findFirst())!;
+    await server.parley.ctx.db.execute(
+      sql`UPDATE teams SET business_hours = ${JSON.stringify({
+        timezone: 'UTC',
+        weekly: { mon: [['09:00', '18:00']] },
+        holidays: [],
+      })}::jsonb WHERE id = ${support.id}`,
+    );
+    await page.reload();
+    await page
+      .getByRole('group', { name: 'Avg first response', exact: true })
+      .getByText(/^in business hours: /)
+      .waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath('monitoring-business-hours') });
   });
 });

@@ -260,7 +260,12 @@ function Tile({
         onClick={onOpen}
         aria-haspopup="dialog"
         aria-label={t('monitoring.behind.open', { label, value })}
-        style={{ borderRadius: 'var(--mantine-radius-md)' }}
+        style={{
+          borderRadius: 'var(--mantine-radius-md)',
+          display: 'flex',
+          flexDirection: 'column',
+          justifyContent: 'flex-start',
+        }}
       >
         <Text size="sm" c="gray.7">
           {label}
