@@ -10,20 +10,91 @@ export type PeriodPreset = z.infer<typeof periodPreset>;
 
 export const metricsSegments = ['channel', 'team', 'operator'] as const;
 
-export const metricsQuery = z
-  .object({
-    period: periodPreset.optional().describe('a preset period in the workspace time zone (default today)'),
-    from: dateTime.optional().describe('start of a custom period (inclusive)'),
-    to: dateTime.optional().describe('end of a custom period (exclusive)'),
-    channel: channelKind.optional(),
-    teamId: id.optional(),
+const periodQuery = z.object({
+  period: periodPreset.optional().describe('a preset period in the workspace time zone (default today)'),
+  from: dateTime.optional().describe('start of a custom period (inclusive)'),
+  to: dateTime.optional().describe('end of a custom period (exclusive)'),
+  channel: channelKind.optional(),
+  teamId: id.optional(),
+});
+const fromWithTo = (q: { from?: string; to?: string }) => (q.from === undefined) === (q.to === undefined);
+const fromWithToError = { message: 'from and to go together', path: ['to'] };
+
+export const metricsQuery = periodQuery
+  .extend({
     segment: z.enum(metricsSegments).optional().describe('also answer per channel, team or operator'),
   })
-  .refine((q) => (q.from === undefined) === (q.to === undefined), {
-    message: 'from and to go together',
-    path: ['to'],
-  });
+  .refine(fromWithTo, fromWithToError);
 export type MetricsQuery = z.infer<typeof metricsQuery>;
+
+/** The figures whose conversations can be listed ("every tile opens the list behind its number"). */
+export const listedMetrics = [
+  'total',
+  'attended',
+  'unattended',
+  'transferred',
+  'closed',
+  'active',
+  'pending',
+  'queued',
+  'firstResponse',
+  'response',
+  'duration',
+  'queueWait',
+  'serviceLevel',
+] as const;
+export const listedMetric = z.enum(listedMetrics);
+export type ListedMetric = z.infer<typeof listedMetric>;
+
+export const metricConversationsQuery = periodQuery
+  .extend({
+    metric: listedMetric.describe('the figure whose conversations are listed'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z
+      .string()
+      .regex(
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+        'a nextCursor of a previous page',
+      )
+      .optional()
+      .describe('the nextCursor of the previous page, for the same metric and filters'),
+  })
+  .refine(fromWithTo, fromWithToError);
+export type MetricConversationsQuery = z.infer<typeof metricConversationsQuery>;
+
+/**
+ * One conversation behind a figure (or, for first response, one assignment: a conversation handled
+ * by two operators appears once per assignment). `value` is its part of an average: `ms` over
+ * `count` values (a conversation's response time is the sum over its bursts), so the page's values
+ * add up to the tile.
+ */
+export const metricConversation = z.object({
+  /** The conversation, or the assignment for first response. */
+  key: id,
+  conversationId: id,
+  number: z.number().int(),
+  customer: z.string().nullable(),
+  channel: channelKind,
+  status: z.string(),
+  teamId: id.nullable(),
+  teamName: z.string().nullable(),
+  /** The operator (for first response, the one assigned). */
+  operatorId: id.nullable(),
+  operatorName: z.string().nullable(),
+  createdAt: z.string(),
+  /** The instant that places it in the period: closed (closed, duration), assigned (first response), else created. */
+  at: z.string(),
+  value: z.object({ ms: z.number(), count: z.number().int() }).nullable(),
+  /** Service level: answered within the goal. */
+  met: z.boolean().nullable(),
+});
+export type MetricConversation = z.infer<typeof metricConversation>;
+
+export const metricConversationPage = z.object({
+  items: z.array(metricConversation),
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last'),
+});
+export type MetricConversationPage = z.infer<typeof metricConversationPage>;
 
 /** An average always travels with how many values it averages: "0 s over 0" is no zero. */
 export const average = z.object({
@@ -44,6 +115,16 @@ export const figures = z.object({
   response: average,
   duration: average,
   queueWait: average,
+  /**
+   * SPEC §3: the time metrics counting only the time inside the team's business hours, over the
+   * conversations (and assignments) whose team has hours; each with its count (0 where none has).
+   */
+  businessHours: z.object({
+    firstResponse: average,
+    response: average,
+    duration: average,
+    queueWait: average,
+  }),
   /**
    * Service level: of the conversations created in the period and routed to people (`count`), those
    * whose first operator reply came within the workspace's target time of their creation (`met`).

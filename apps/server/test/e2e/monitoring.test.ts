@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
@@ -70,6 +71,48 @@ describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_0
     await page.screenshot({ path: screenshotPath('monitoring-transfer') });
     await dialog.getByRole('button', { name: 'Close' }).first().click();
     await dialog.waitFor({ state: 'hidden' });
+    // Every tile opens the conversations behind its number (keyboard: Enter; Escape closes).
+    const total = Number((await tile('Total').textContent())!.replace('Total', ''));
+    const totalButton = tile('Total').getByRole('button', { name: /^Total: \d+\. Show the conversations$/ });
+    await totalButton.focus();
+    await page.keyboard.press('Enter');
+    const behind = page.getByRole('dialog', { name: 'Conversations behind “Total”' });
+    await behind.waitFor();
+    const rows = behind.locator('tbody tr');
+    await rows.first().waitFor();
+    const more = behind.getByRole('button', { name: 'Load more' });
+    while ((await more.count()) > 0) {
+      const shown = await rows.count();
+      await more.click();
+      await expect.poll(() => rows.count()).toBeGreaterThan(shown);
+    }
+    await expect.poll(() => rows.count()).toBe(total);
+    await behind
+      .getByRole('cell', { name: /^Visitor #\d+$/ })
+      .first()
+      .waitFor();
+    await page.screenshot({ path: screenshotPath('monitoring-behind-total') });
+    await page.keyboard.press('Escape');
+    await behind.waitFor({ state: 'hidden' });
+    await expect
+      .poll(() =>
+        totalButton.evaluate(
+          (el) => el === (el as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement,
+        ),
+      )
+      .toBe(true);
+    // An average lists each conversation's value; a row opens the conversation.
+    await tile('Avg first response').getByRole('button').click();
+    const firsts = page.getByRole('dialog', { name: 'Conversations behind “Avg first response”' });
+    await firsts.getByRole('columnheader', { name: 'Value' }).waitFor();
+    await page.screenshot({ path: screenshotPath('monitoring-behind-first-response') });
+    await firsts
+      .getByRole('link', { name: /^Open conversation \d+$/ })
+      .first()
+      .click();
+    await expect.poll(() => page.url()).toMatch(/\/c\/[0-9a-f-]{36}$/);
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Live monitoring' }).waitFor();
     // Settings are for owners and admins only.
     expect(await page.getByRole('button', { name: 'Monitoring settings' }).count()).toBe(0);
 
@@ -98,5 +141,20 @@ describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_0
       .getByRole('region', { name: 'Service level' })
       .getByText('goal: 90 % answered within 30 s')
       .waitFor({ timeout: 15_000 });
+    // A team given business hours (here straight in the database): the time tiles also show their business-hours variant and its count.
+    const support = (await server.parley.ctx.db.query.teams.findFirst())!;
+    await server.parley.ctx.db.execute(
+      sql`UPDATE teams SET business_hours = ${JSON.stringify({
+        timezone: 'UTC',
+        weekly: { mon: [['09:00', '18:00']] },
+        holidays: [],
+      })}::jsonb WHERE id = ${support.id}`,
+    );
+    await page.reload();
+    await page
+      .getByRole('group', { name: 'Avg first response', exact: true })
+      .getByText(/^in business hours: /)
+      .waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath('monitoring-business-hours') });
   });
 });

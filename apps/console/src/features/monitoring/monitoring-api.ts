@@ -1,13 +1,21 @@
 import type {
   CaseKind,
   ChannelKind,
+  ListedMetric,
+  MetricConversationPage,
   MetricsReport,
   MonitoredCase,
   MonitoringSettings,
   OperatorPresence,
   PeriodPreset,
 } from '@parley/contracts';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { queryKeys } from '../../api/query-keys.ts';
 
@@ -36,6 +44,26 @@ export function useMetrics(workspaceId: string, filter: MonitoringFilter) {
         `${base(workspaceId)}/metrics?${params({ period: filter.period, channel: filter.channel, teamId: filter.teamId, segment: 'team' })}`,
       ),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The conversations behind a tile's number, a page at a time (the same rule as the figure). */
+export function useMetricConversations(workspaceId: string, metric: ListedMetric, filter: MonitoringFilter) {
+  return useInfiniteQuery({
+    queryKey: [...queryKeys.monitoring(workspaceId), 'conversations', metric, filter],
+    queryFn: ({ pageParam }) =>
+      api<MetricConversationPage>(
+        'GET',
+        `${base(workspaceId)}/monitoring/conversations?${params({
+          metric,
+          period: filter.period,
+          channel: filter.channel,
+          teamId: filter.teamId,
+          cursor: pageParam,
+        })}`,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
   });
 }
 

@@ -11,17 +11,19 @@ import {
   Table,
   Text,
   Title,
+  UnstyledButton,
 } from '@mantine/core';
 import {
   type Average,
   type ChannelKind,
   type Figures,
+  type ListedMetric,
   type MonitoredCase,
   type PeriodPreset,
   periodPresets,
   type WorkspaceMembership,
 } from '@parley/contracts';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../components/notify.ts';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
@@ -36,6 +38,7 @@ import { formatSeconds } from './format.ts';
 import { type MonitoringFilter, useCases, useMetrics, useOperators, useRecover } from './monitoring-api.ts';
 import { MonitoringSettingsButton } from './monitoring-settings.tsx';
 import { ServiceLevel } from './service-level.tsx';
+import { TileConversations } from './tile-conversations.tsx';
 
 const channels: ChannelKind[] = [
   'web',
@@ -87,6 +90,8 @@ export function MonitoringPage({ membership }: { membership: WorkspaceMembership
   const metrics = useMetrics(membership.id, filter);
   const teams = useTeams(membership.id);
   const userId = useSession().data?.user.id ?? '';
+  const [behind, setBehind] = useState<{ metric: ListedMetric; label: string } | null>(null);
+  const open = (metric: ListedMetric, label: string) => setBehind({ metric, label });
 
   if (metrics.isPending) return <PageLoader />;
   if (metrics.isError) return <LoadError onRetry={() => void metrics.refetch()} />;
@@ -134,9 +139,24 @@ export function MonitoringPage({ membership }: { membership: WorkspaceMembership
           w={200}
         />
       </Group>
-      <Tiles figures={metrics.data.figures} />
+      <Tiles
+        figures={metrics.data.figures}
+        onOpen={open}
+        // Business-hours variants where the selected team (or, for all teams, any team) has hours.
+        withHours={(teams.data ?? []).some(
+          (team) => team.businessHours && (!filter.teamId || team.id === filter.teamId),
+        )}
+      />
+      <TileConversations
+        workspaceId={membership.id}
+        metric={behind?.metric ?? null}
+        label={behind?.label ?? ''}
+        filter={filter}
+        onClose={() => setBehind(null)}
+      />
       <ServiceLevel
         report={metrics.data}
+        onOpen={() => open('serviceLevel', t('monitoring.serviceLevel.title'))}
         teamName={(teamId) =>
           teams.data?.find((team) => team.id === teamId)?.name ?? t('monitoring.serviceLevel.noTeam')
         }
@@ -164,13 +184,29 @@ export function MonitoringPage({ membership }: { membership: WorkspaceMembership
   );
 }
 
-function Tiles({ figures }: { figures: Figures }) {
+function Tiles({
+  figures,
+  onOpen,
+  withHours,
+}: {
+  figures: Figures;
+  onOpen: (metric: ListedMetric, label: string) => void;
+  withHours: boolean;
+}) {
   const { t } = useTranslation();
   const count = (
     key: 'total' | 'active' | 'attended' | 'unattended' | 'pending' | 'transferred' | 'queued',
-  ) => <Tile key={key} label={t(`monitoring.tiles.${key}`)} value={String(figures[key])} />;
+  ) => (
+    <Tile
+      key={key}
+      label={t(`monitoring.tiles.${key}`)}
+      value={String(figures[key])}
+      onOpen={() => onOpen(key, t(`monitoring.tiles.${key}`))}
+    />
+  );
   const average = (key: 'firstResponse' | 'response' | 'duration' | 'queueWait') => {
     const a: Average = figures[key];
+    const inHours: Average = figures.businessHours[key];
     return (
       <Tile
         key={key}
@@ -178,6 +214,14 @@ function Tiles({ figures }: { figures: Figures }) {
         value={a.ms === null ? '—' : formatSeconds(a.ms)}
         // An average is never shown without how many values it averages.
         detail={a.count > 0 ? t('monitoring.over', { count: a.count }) : t('monitoring.none')}
+        hours={
+          withHours
+            ? inHours.ms === null
+              ? t('monitoring.inHoursNone')
+              : t('monitoring.inHours', { time: formatSeconds(inHours.ms), count: inHours.count })
+            : undefined
+        }
+        onOpen={() => onOpen(key, t(`monitoring.tiles.${key}`))}
       />
     );
   };
@@ -191,20 +235,55 @@ function Tiles({ figures }: { figures: Figures }) {
   );
 }
 
-function Tile({ label, value, detail }: { label: string; value: string; detail?: string }) {
+/** A figure; pressing it (click, Enter or Space) opens the conversations behind it. */
+function Tile({
+  label,
+  value,
+  detail,
+  hours,
+  onOpen,
+}: {
+  label: string;
+  value: string;
+  detail?: string;
+  /** The business-hours variant, with its count. */
+  hours?: string;
+  onOpen: () => void;
+}) {
+  const { t } = useTranslation();
   return (
-    <Paper withBorder p="sm" radius="md" role="group" aria-label={label}>
-      <Text size="sm" c="gray.7">
-        {label}
-      </Text>
-      <Text fz={28} fw={700} lh={1.3}>
-        {value}
-      </Text>
-      {detail && (
-        <Text size="xs" c="gray.7">
-          {detail}
+    <Paper withBorder radius="md" role="group" aria-label={label}>
+      <UnstyledButton
+        p="sm"
+        w="100%"
+        h="100%"
+        onClick={onOpen}
+        aria-haspopup="dialog"
+        aria-label={t('monitoring.behind.open', { label, value })}
+        style={{
+          borderRadius: 'var(--mantine-radius-md)',
+          display: 'flex',
+          flexDirection: 'column',
+          justifyContent: 'flex-start',
+        }}
+      >
+        <Text size="sm" c="gray.7">
+          {label}
         </Text>
-      )}
+        <Text fz={28} fw={700} lh={1.3}>
+          {value}
+        </Text>
+        {detail && (
+          <Text size="xs" c="gray.7">
+            {detail}
+          </Text>
+        )}
+        {hours && (
+          <Text size="xs" c="gray.7">
+            {hours}
+          </Text>
+        )}
+      </UnstyledButton>
     </Paper>
   );
 }

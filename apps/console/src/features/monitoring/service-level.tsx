@@ -1,4 +1,4 @@
-import { Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
 import type { MetricsReport } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { formatSeconds } from './format.ts';
@@ -10,9 +10,12 @@ const share = (met: number, count: number) => (count > 0 ? Math.round((met / cou
 export function ServiceLevel({
   report,
   teamName,
+  onOpen,
 }: {
   report: MetricsReport;
   teamName: (teamId: string | null) => string;
+  /** Opens the conversations behind the overall figure. */
+  onOpen: () => void;
 }) {
   const { t } = useTranslation();
   const goal = report.serviceLevelGoal;
@@ -35,6 +38,9 @@ export function ServiceLevel({
             time: formatSeconds(goal.seconds * 1000),
           })}
         </Text>
+        <Button size="compact-sm" variant="subtle" onClick={onOpen} aria-haspopup="dialog">
+          {t('monitoring.serviceLevel.list')}
+        </Button>
       </Group>
       <Paper withBorder p="sm" radius="md">
         <Stack gap="xs">

@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { BusinessHours } from '@parley/contracts';
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbTx } from '../../platform/db/client.ts';
 import {
   type AssignmentEnd,
@@ -6,11 +7,24 @@ import {
   conversationAssignments,
   conversations,
 } from '../../platform/db/schema.ts';
+import { openMs } from '../routing/business-hours.ts';
 
 /**
  * The facts behind SPEC §3, recorded in the same transaction as the change they describe, so a
  * figure is a bounded read of these rows and never a reconstruction from messages.
  */
+
+/** A team's business hours (null: none, or no team), read beside the row it belongs to. */
+const hoursOf = (teamId: SQL) =>
+  sql<BusinessHours | null>`(SELECT t.business_hours FROM teams t WHERE t.id = ${teamId})`;
+const hoursValue = (v: unknown): BusinessHours | null =>
+  v === null || v === undefined
+    ? null
+    : typeof v === 'string'
+      ? (JSON.parse(v) as BusinessHours)
+      : (v as BusinessHours);
+const bh = (hours: BusinessHours | null, from: Date | number, to: Date | number) =>
+  hours ? openMs(hours, new Date(from), new Date(to)) : null;
 
 /**
  * The one way a conversation changes hands: ends the open assignment (if any) and opens one for the
@@ -38,6 +52,21 @@ export async function setAssignee(
       .where(eq(conversations.id, input.conversationId));
     return;
   }
+  // Business-hours variants: the queue wait ends at the first assignment; a reply-pick answers at once.
+  const teamId = input.teamId === undefined ? sql`c.team_id` : sql`${input.teamId}::uuid`;
+  const { rows: before } = await db.execute<{
+    queued_at: string | Date | null;
+    first_assigned_at: string | Date | null;
+    hours: unknown;
+    assignment_hours: unknown;
+  }>(sql`SELECT c.queued_at, c.first_assigned_at, ${hoursOf(sql`c.team_id`)} AS hours,
+      ${hoursOf(teamId)} AS assignment_hours
+    FROM conversations c WHERE c.id = ${input.conversationId}`);
+  const prior = before[0];
+  const waitBh =
+    prior && prior.first_assigned_at === null && prior.queued_at !== null
+      ? bh(hoursValue(prior.hours), new Date(prior.queued_at), at)
+      : null;
   const [row] = await db
     .update(conversations)
     .set({
@@ -45,6 +74,7 @@ export async function setAssignee(
       assignedAt: at,
       awaitingFirstReply: input.how !== 'reply',
       firstAssignedAt: sql`coalesce(${conversations.firstAssignedAt}, ${at.toISOString()}::timestamptz)`,
+      ...(waitBh !== null ? { waitBhMs: waitBh } : {}),
     })
     .where(eq(conversations.id, input.conversationId))
     .returning({ cycle: conversations.cycle, teamId: conversations.teamId, channel: conversations.channel });
@@ -59,6 +89,7 @@ export async function setAssignee(
     assignedAt: at,
     // An operator who picks a conversation by answering it has answered at once (SPEC §3).
     firstReplyAt: input.how === 'reply' ? at : null,
+    firstReplyBhMs: input.how === 'reply' && hoursValue(prior?.assignment_hours) ? 0 : null,
   });
 }
 
@@ -104,9 +135,20 @@ export async function recordClose(
 ): Promise<void> {
   const at = input.at ?? new Date();
   await endAssignment(db, { conversationId: input.conversationId, reason: 'close', at });
+  const { rows: found } = await db.execute<{
+    created_at: string | Date;
+    closed_at: string | Date | null;
+    hours: unknown;
+  }>(sql`SELECT c.created_at, c.closed_at, ${hoursOf(sql`c.team_id`)} AS hours
+    FROM conversations c WHERE c.id = ${input.conversationId}`);
+  const closing = found[0];
+  const durationBh = closing
+    ? bh(hoursValue(closing.hours), new Date(closing.created_at), new Date(closing.closed_at ?? at))
+    : null;
   await db
     .update(conversations)
     .set({
+      durationBhMs: durationBh,
       closedById: input.closedById,
       burstStartedAt: null,
       ...(input.closedById
@@ -151,12 +193,15 @@ export interface MessageFact {
 }
 
 interface Clock {
+  hours: BusinessHours | null;
   burst: number | null;
   firstReply: number | null;
   /** The assignee replied in these messages. */
   answered: boolean;
   sum: number;
   count: number;
+  bhSum: number;
+  bhCount: number;
   firstAuthor: string | null;
   firstAction: number | null;
 }
@@ -164,7 +209,11 @@ interface Clock {
 interface OpenAssignment {
   id: string;
   userId: string;
+  assignedAt: number;
+  hours: BusinessHours | null;
   firstReply: number | null;
+  /** Set when this batch records the first reply (business-hours part of assigned → reply). */
+  firstReplyBh: number | null;
   sum: number;
   count: number;
 }
@@ -188,6 +237,7 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       burst: conversations.burstStartedAt,
       firstAuthor: conversations.firstAuthor,
       firstAction: conversations.firstActionAt,
+      hours: hoursOf(sql`${conversations.teamId}`),
     })
     .from(conversations)
     .where(inArray(conversations.id, ids))
@@ -197,7 +247,9 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       id: conversationAssignments.id,
       conversationId: conversationAssignments.conversationId,
       userId: conversationAssignments.userId,
+      assignedAt: conversationAssignments.assignedAt,
       firstReply: conversationAssignments.firstReplyAt,
+      hours: hoursOf(sql`${conversationAssignments.teamId}`),
     })
     .from(conversationAssignments)
     .where(
@@ -207,11 +259,14 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
     rows.map((r) => [
       r.id,
       {
+        hours: hoursValue(r.hours),
         burst: r.burst?.getTime() ?? null,
         firstReply: null,
         answered: false,
         sum: 0,
         count: 0,
+        bhSum: 0,
+        bhCount: 0,
         firstAuthor: r.firstAuthor,
         firstAction: r.firstAction?.getTime() ?? null,
       },
@@ -220,7 +275,16 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
   const assignments = new Map<string, OpenAssignment>(
     open.map((a) => [
       a.conversationId,
-      { id: a.id, userId: a.userId, firstReply: a.firstReply?.getTime() ?? null, sum: 0, count: 0 },
+      {
+        id: a.id,
+        userId: a.userId,
+        assignedAt: a.assignedAt.getTime(),
+        hours: hoursValue(a.hours),
+        firstReply: a.firstReply?.getTime() ?? null,
+        firstReplyBh: null,
+        sum: 0,
+        count: 0,
+      },
     ]),
   );
   for (const fact of relevant) {
@@ -241,6 +305,10 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       const waited = Math.max(0, at - clock.burst);
       clock.sum += waited;
       clock.count += 1;
+      if (clock.hours) {
+        clock.bhSum += openMs(clock.hours, new Date(clock.burst), new Date(Math.max(at, clock.burst)));
+        clock.bhCount += 1;
+      }
       if (assignment && byAssignee) {
         assignment.sum += waited;
         assignment.count += 1;
@@ -248,7 +316,14 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       clock.burst = null;
     }
     if (assignment && byAssignee) {
-      assignment.firstReply ??= at;
+      if (assignment.firstReply === null) {
+        assignment.firstReply = at;
+        assignment.firstReplyBh = bh(
+          assignment.hours,
+          assignment.assignedAt,
+          Math.max(at, assignment.assignedAt),
+        );
+      }
       clock.answered = true;
     }
   }
@@ -258,6 +333,8 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       burst_started_at = i.burst,
       response_sum_ms = c.response_sum_ms + i.sum,
       response_count = c.response_count + i.count,
+      response_bh_sum_ms = c.response_bh_sum_ms + i.bh_sum,
+      response_bh_count = c.response_bh_count + i.bh_count,
       first_author = coalesce(c.first_author, i.first_author),
       first_action_at = coalesce(c.first_action_at, i.first_action),
       first_operator_reply_at = coalesce(c.first_operator_reply_at, i.first_reply),
@@ -268,12 +345,14 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
         burst: iso(c.burst),
         sum: c.sum,
         count: c.count,
+        bh_sum: c.bhSum,
+        bh_count: c.bhCount,
         first_author: c.firstAuthor,
         first_action: iso(c.firstAction),
         first_reply: iso(c.firstReply),
         answered: c.answered,
       })),
-    )}::jsonb) AS i(id uuid, burst timestamptz, sum bigint, count int, first_author text,
+    )}::jsonb) AS i(id uuid, burst timestamptz, sum bigint, count int, bh_sum bigint, bh_count int, first_author text,
       first_action timestamptz, first_reply timestamptz, answered boolean)
     WHERE c.id = i.id`);
   const touched = [...assignments.values()].filter((a) => a.count > 0 || a.firstReply !== null);
@@ -281,10 +360,17 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
   await db.execute(sql`
     UPDATE conversation_assignments a SET
       first_reply_at = coalesce(a.first_reply_at, i.first_reply),
+      first_reply_bh_ms = CASE WHEN a.first_reply_at IS NULL THEN i.first_reply_bh ELSE a.first_reply_bh_ms END,
       response_sum_ms = a.response_sum_ms + i.sum,
       response_count = a.response_count + i.count
     FROM jsonb_to_recordset(${JSON.stringify(
-      touched.map((a) => ({ id: a.id, first_reply: iso(a.firstReply), sum: a.sum, count: a.count })),
-    )}::jsonb) AS i(id uuid, first_reply timestamptz, sum bigint, count int)
+      touched.map((a) => ({
+        id: a.id,
+        first_reply: iso(a.firstReply),
+        first_reply_bh: a.firstReplyBh,
+        sum: a.sum,
+        count: a.count,
+      })),
+    )}::jsonb) AS i(id uuid, first_reply timestamptz, first_reply_bh bigint, sum bigint, count int)
     WHERE a.id = i.id`);
 }

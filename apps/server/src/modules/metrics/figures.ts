@@ -1,6 +1,16 @@
-import type { Average, ChannelKind, Figures } from '@parley/contracts';
+import type { Average, Figures } from '@parley/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
+import {
+  assignmentFilter,
+  assignmentRule,
+  conversationFilter,
+  type Range,
+  rule,
+  type Scope,
+  transferredIn,
+  within,
+} from './definitions.ts';
 
 /**
  * SPEC §3, defined once. Every figure on a screen or in an export comes from here. A period's
@@ -12,14 +22,9 @@ import type { Queryable } from '../../platform/db/client.ts';
  */
 export type Segment = 'channel' | 'team' | 'operator';
 
-export interface FiguresInput {
-  workspaceId: string;
+export interface FiguresInput extends Scope {
   from: Date;
   to: Date;
-  channel?: ChannelKind;
-  teamId?: string;
-  /** Only this operator's work (operator detail). */
-  operatorId?: string;
   segment?: Segment;
 }
 
@@ -46,6 +51,14 @@ interface Raw {
   transferred: number;
   ratingSum: number;
   ratingCount: number;
+  firstBhSum: number;
+  firstBhCount: number;
+  responseBhSum: number;
+  responseBhCount: number;
+  waitBhSum: number;
+  waitBhCount: number;
+  durationBhSum: number;
+  durationBhCount: number;
 }
 const rawFields = [
   'total',
@@ -64,6 +77,14 @@ const rawFields = [
   'transferred',
   'ratingSum',
   'ratingCount',
+  'firstBhSum',
+  'firstBhCount',
+  'responseBhSum',
+  'responseBhCount',
+  'waitBhSum',
+  'waitBhCount',
+  'durationBhSum',
+  'durationBhCount',
 ] as const;
 const column: Record<(typeof rawFields)[number], string> = {
   total: 'total',
@@ -82,6 +103,14 @@ const column: Record<(typeof rawFields)[number], string> = {
   transferred: 'transferred',
   ratingSum: 'rating_sum',
   ratingCount: 'rating_count',
+  firstBhSum: 'first_bh_sum',
+  firstBhCount: 'first_bh_count',
+  responseBhSum: 'response_bh_sum',
+  responseBhCount: 'response_bh_count',
+  waitBhSum: 'wait_bh_sum',
+  waitBhCount: 'wait_bh_count',
+  durationBhSum: 'duration_bh_sum',
+  durationBhCount: 'duration_bh_count',
 };
 const zeroRaw = (): Raw => Object.fromEntries(rawFields.map((f) => [f, 0])) as unknown as Raw;
 
@@ -109,6 +138,12 @@ function toFigures(r: Raw, now: Now): Figures {
     response: avg(r.responseSum, r.responseCount),
     duration: avg(r.durationSum, r.closed),
     queueWait: avg(r.waitSum, r.waitCount),
+    businessHours: {
+      firstResponse: avg(r.firstBhSum, r.firstBhCount),
+      response: avg(r.responseBhSum, r.responseBhCount),
+      duration: avg(r.durationBhSum, r.durationBhCount),
+      queueWait: avg(r.waitBhSum, r.waitBhCount),
+    },
     serviceLevel: { met: r.slMet, count: r.slCount },
     csat: {
       sum: r.ratingSum,
@@ -118,8 +153,6 @@ function toFigures(r: Raw, now: Now): Figures {
     ...now,
   };
 }
-
-const ms = (interval: SQL) => sql`round(extract(epoch from ${interval}) * 1000)`;
 
 type Row = Record<string, unknown> & { key: string | null };
 
@@ -161,20 +194,6 @@ function rollupKey(segment: Segment | undefined): SQL {
   return sql`NULL::text`;
 }
 
-function conversationFilter(input: FiguresInput): SQL {
-  const parts = [sql`c.workspace_id = ${input.workspaceId}`];
-  if (input.channel) parts.push(sql`c.channel = ${input.channel}`);
-  if (input.teamId) parts.push(sql`c.team_id = ${input.teamId}`);
-  if (input.operatorId) parts.push(sql`c.assignee_id = ${input.operatorId}`);
-  return sql.join(parts, sql` AND `);
-}
-function assignmentFilter(input: FiguresInput): SQL {
-  const parts = [sql`a.workspace_id = ${input.workspaceId}`];
-  if (input.channel) parts.push(sql`c.channel = ${input.channel}`);
-  if (input.teamId) parts.push(sql`a.team_id = ${input.teamId}`);
-  if (input.operatorId) parts.push(sql`a.user_id = ${input.operatorId}`);
-  return sql.join(parts, sql` AND `);
-}
 function rollupFilter(input: FiguresInput): SQL {
   const parts = [sql`r.workspace_id = ${input.workspaceId}`];
   if (input.channel) parts.push(sql`r.channel = ${input.channel}`);
@@ -182,19 +201,7 @@ function rollupFilter(input: FiguresInput): SQL {
   return sql.join(parts, sql` AND `);
 }
 
-type Range = [Date, Date];
-/** `column` inside any of the ranges. */
-function within(col: SQL, ranges: Range[]): SQL {
-  return sql`(${sql.join(
-    ranges.map(
-      ([from, to]) =>
-        sql`(${col} >= ${from.toISOString()}::timestamptz AND ${col} < ${to.toISOString()}::timestamptz)`,
-    ),
-    sql` OR `,
-  )})`;
-}
-
-interface Settings {
+export interface Settings {
   timezone: string;
   slSeconds: number;
   /** Local days [d1, d2) wholly inside the period, with their instants; null when there is none. */
@@ -202,7 +209,7 @@ interface Settings {
 }
 
 /** The workspace's time zone and service level, and the whole local days of [from, to) (by the database's clock rules). */
-async function settingsFor(db: Queryable, input: FiguresInput): Promise<Settings> {
+export async function settingsFor(db: Queryable, input: FiguresInput): Promise<Settings> {
   const { rows: found } = await db.execute<{
     timezone: string;
     sl: number;
@@ -306,31 +313,33 @@ async function directRows(
       db,
       sql`SELECT ${key} AS key,
           count(*) AS total,
-          count(*) FILTER (WHERE c.first_action_at IS NOT NULL) AS attended,
-          count(*) FILTER (WHERE c.first_action_at IS NULL
-            AND (c.first_assigned_at IS NOT NULL OR c.queued_at IS NOT NULL OR c.out_of_hours)) AS unattended,
+          count(*) FILTER (WHERE ${rule.attended}) AS attended,
+          count(*) FILTER (WHERE ${rule.unattended}) AS unattended,
           sum(c.response_sum_ms) AS response_sum, sum(c.response_count) AS response_count,
-          sum(${ms(sql`c.first_assigned_at - c.queued_at`)})
-            FILTER (WHERE c.first_assigned_at IS NOT NULL AND c.queued_at IS NOT NULL) AS wait_sum,
-          count(*) FILTER (WHERE c.first_assigned_at IS NOT NULL AND c.queued_at IS NOT NULL) AS wait_count,
-          count(*) FILTER (WHERE c.first_action_at IS NOT NULL OR c.first_assigned_at IS NOT NULL
-            OR c.queued_at IS NOT NULL OR c.out_of_hours) AS sl_count,
-          count(*) FILTER (WHERE c.first_operator_reply_at IS NOT NULL
-            AND c.first_operator_reply_at - c.created_at <= make_interval(secs => ${slSeconds})) AS sl_met
+          sum(c.response_bh_sum_ms) AS response_bh_sum, sum(c.response_bh_count) AS response_bh_count,
+          sum(c.wait_bh_ms) FILTER (WHERE ${rule.waitedBh}) AS wait_bh_sum,
+          count(*) FILTER (WHERE ${rule.waitedBh}) AS wait_bh_count,
+          sum(${rule.waitMs}) FILTER (WHERE ${rule.waited}) AS wait_sum,
+          count(*) FILTER (WHERE ${rule.waited}) AS wait_count,
+          count(*) FILTER (WHERE ${rule.routed}) AS sl_count,
+          count(*) FILTER (WHERE ${rule.slMet(slSeconds)}) AS sl_met
         FROM conversations c WHERE ${cFilter} AND ${within(sql`c.created_at`, ranges)} GROUP BY 1`,
     ),
     rows(
       db,
       sql`SELECT ${key} AS key, count(*) AS closed,
-          sum(${ms(sql`c.closed_at - c.created_at`)}) AS duration_sum
-        FROM conversations c WHERE ${cFilter} AND c.status = 'closed'
+          sum(${rule.durationMs}) AS duration_sum,
+          sum(c.duration_bh_ms) AS duration_bh_sum, count(c.duration_bh_ms) AS duration_bh_count
+        FROM conversations c WHERE ${cFilter} AND ${rule.closed}
           AND ${within(sql`c.closed_at`, ranges)} GROUP BY 1`,
     ),
     rows(
       db,
       sql`SELECT ${assignmentKey(input.segment)} AS key,
-          count(*) FILTER (WHERE a.first_reply_at IS NOT NULL) AS first_count,
-          sum(${ms(sql`a.first_reply_at - a.assigned_at`)}) FILTER (WHERE a.first_reply_at IS NOT NULL) AS first_sum,
+          count(*) FILTER (WHERE ${assignmentRule.answered}) AS first_count,
+          sum(${assignmentRule.firstMs}) FILTER (WHERE ${assignmentRule.answered}) AS first_sum,
+          count(*) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_count,
+          sum(a.first_reply_bh_ms) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_sum,
           sum(a.response_sum_ms) AS response_sum, sum(a.response_count) AS response_count,
           count(DISTINCT a.conversation_id) AS total,
           count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NOT NULL) AS attended,
@@ -341,10 +350,27 @@ async function directRows(
   ]);
   // An operator's conversations are those assigned to them in the period; attended = answered.
   const mine = byOperator
-    ? created.map((r) => ({ ...r, total: 0, attended: 0, unattended: 0, response_sum: 0, response_count: 0 }))
+    ? created.map((r) => ({
+        ...r,
+        total: 0,
+        attended: 0,
+        unattended: 0,
+        response_sum: 0,
+        response_count: 0,
+        response_bh_sum: 0,
+        response_bh_count: 0,
+      }))
     : created;
   const fromAssignments = assigned.map((r) =>
-    byOperator ? r : { key: r.key, first_count: r.first_count, first_sum: r.first_sum },
+    byOperator
+      ? r
+      : {
+          key: r.key,
+          first_count: r.first_count,
+          first_sum: r.first_sum,
+          first_bh_count: r.first_bh_count,
+          first_bh_sum: r.first_bh_sum,
+        },
   );
   return [...mine, ...closed, ...fromAssignments];
 }
@@ -357,7 +383,11 @@ function rollupRows(db: Queryable, input: FiguresInput, d1: string, d2: string):
         sum(r.unattended) AS unattended, sum(r.response_sum) AS response_sum, sum(r.response_count) AS response_count,
         sum(r.wait_sum) AS wait_sum, sum(r.wait_count) AS wait_count, sum(r.closed) AS closed,
         sum(r.duration_sum) AS duration_sum, sum(r.first_sum) AS first_sum, sum(r.first_count) AS first_count,
-        sum(r.sl_count) AS sl_count, sum(r.sl_met) AS sl_met
+        sum(r.sl_count) AS sl_count, sum(r.sl_met) AS sl_met, sum(r.first_bh_sum) AS first_bh_sum,
+        sum(r.first_bh_count) AS first_bh_count, sum(r.response_bh_sum) AS response_bh_sum,
+        sum(r.response_bh_count) AS response_bh_count, sum(r.wait_bh_sum) AS wait_bh_sum,
+        sum(r.wait_bh_count) AS wait_bh_count, sum(r.duration_bh_sum) AS duration_bh_sum,
+        sum(r.duration_bh_count) AS duration_bh_count
       FROM metric_days r WHERE ${rollupFilter(input)} AND r.day >= ${d1}::date AND r.day < ${d2}::date
       GROUP BY 1`,
   );
@@ -376,18 +406,16 @@ async function transferRows(
 ): Promise<Row[]> {
   const key = conversationKey(input.segment);
   const notInDays = days
-    ? sql`AND NOT EXISTS (SELECT 1 FROM transfers t2 WHERE t2.conversation_id = t.conversation_id
-        AND ${within(sql`t2.created_at`, [[days.d1At, days.d2At]])})`
+    ? sql`AND c.id NOT IN ${transferredIn(input.workspaceId, [[days.d1At, days.d2At]])}`
     : sql``;
   const [edgeRows, dayRows] = await Promise.all([
     edges.length === 0
       ? Promise.resolve([])
       : rows(
           db,
-          sql`SELECT ${key} AS key, count(DISTINCT t.conversation_id) AS transferred
-            FROM transfers t JOIN conversations c ON c.id = t.conversation_id
-            WHERE t.workspace_id = ${input.workspaceId} AND ${conversationFilter(input)}
-              AND ${within(sql`t.created_at`, edges)} ${notInDays} GROUP BY 1`,
+          sql`SELECT ${key} AS key, count(*) AS transferred FROM conversations c
+            WHERE ${conversationFilter(input)} AND c.id IN ${transferredIn(input.workspaceId, edges)} ${notInDays}
+            GROUP BY 1`,
         ),
     days
       ? rows(
@@ -428,11 +456,9 @@ function nowRows(db: Queryable, input: FiguresInput): Promise<Row[]> {
   return rows(
     db,
     sql`SELECT ${conversationKey(input.segment)} AS key,
-        count(*) FILTER (WHERE c.assignee_id IS NOT NULL) AS active,
-        count(*) FILTER (WHERE c.assignee_id IS NOT NULL AND c.burst_started_at IS NOT NULL
-          AND EXISTS (SELECT 1 FROM conversation_assignments a WHERE a.conversation_id = c.id
-            AND a.ended_at IS NULL AND a.first_reply_at IS NULL)) AS pending,
-        count(*) FILTER (WHERE c.assignee_id IS NULL AND c.queued_at IS NOT NULL AND NOT c.out_of_hours) AS queued
+        count(*) FILTER (WHERE ${rule.active}) AS active,
+        count(*) FILTER (WHERE ${rule.pending}) AS pending,
+        count(*) FILTER (WHERE ${rule.queued}) AS queued
       FROM conversations c WHERE ${conversationFilter(input)} AND c.status = 'open' GROUP BY 1`,
   );
 }

@@ -81,6 +81,55 @@ describe('metrics over a scripted day', () => {
     return res.body;
   };
 
+  type Listed = {
+    conversationId: string;
+    operatorName: string | null;
+    value: { ms: number; count: number } | null;
+    met: boolean | null;
+  };
+  /** Every page of a tile's list (two rows a page, so the keyset is walked). */
+  const everything = async (query: string, limit = 2): Promise<Listed[]> => {
+    const found: Listed[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await owner.client.get(
+        `${w()}/monitoring/conversations?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      found.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    return found;
+  };
+  /** For every tile: as many rows as its count, and the listed values average to its average. */
+  const expectListsMatch = async (query: string, limit: number) => {
+    const { figures } = (await owner.client.get(`${w()}/metrics?${query}`)).body;
+    for (const metric of [
+      'total',
+      'attended',
+      'unattended',
+      'transferred',
+      'closed',
+      'active',
+      'pending',
+      'queued',
+    ]) {
+      expect((await everything(`${query}&metric=${metric}`, limit)).length, `${metric} ${query}`).toBe(
+        figures[metric],
+      );
+    }
+    for (const metric of ['firstResponse', 'response', 'duration', 'queueWait']) {
+      const rows = await everything(`${query}&metric=${metric}`, limit);
+      const count = rows.reduce((n, r) => n + r.value!.count, 0);
+      const sum = rows.reduce((n, r) => n + r.value!.ms, 0);
+      expect(count, `${metric} ${query}`).toBe(figures[metric].count);
+      expect(count > 0 ? Math.round(sum / count) : null, `${metric} ${query}`).toBe(figures[metric].ms);
+      if (metric !== 'response') expect(rows.length).toBe(count);
+    }
+    const sl = await everything(`${query}&metric=serviceLevel`, limit);
+    expect({ met: sl.filter((r) => r.met).length, count: sl.length }, query).toEqual(figures.serviceLevel);
+  };
+
   beforeAll(async () => {
     server = await startTestServer({}, { heartbeatMs: 300 });
     owner = await setupOwner(server.url);
@@ -218,6 +267,13 @@ describe('metrics over a scripted day', () => {
       queued: 1, // C6 (C5 is out of hours: a case to recover, not queued)
       // Answered within 60 s of creation: C1 (30 s) and C4 (30 s); C2 took 100 s; the rest never.
       serviceLevel: { met: 2, count: 6 },
+      // No team with business hours handled any of them (the Night team's C5 was never assigned).
+      businessHours: {
+        firstResponse: { ms: null, count: 0 },
+        response: { ms: null, count: 0 },
+        duration: { ms: null, count: 0 },
+        queueWait: { ms: null, count: 0 },
+      },
     });
     expect(report.body.serviceLevelGoal).toEqual({ seconds: 60, percent: 80 });
     // Whole days are read from the rollups the triggers kept: the same figures.
@@ -242,6 +298,44 @@ describe('metrics over a scripted day', () => {
     });
     // Overall figures are not sums of the operators' (C2 was handled by both).
     expect(perOperator.body.figures).toEqual(report.body.figures);
+
+    // Every tile opens the conversations behind its number: the same rule, so the list adds up to it.
+    for (const query of [period, days, `${period}&teamId=${teamId}`, `${days}&channel=web`]) {
+      await expectListsMatch(query, query === period ? 2 : 50);
+    }
+    const listed = async (metric: string) =>
+      (await everything(`${period}&metric=${metric}`)).map((r) => r.conversationId).sort();
+    expect(await listed('attended')).toEqual([c1, c2, c4].sort());
+    expect(await listed('unattended')).toEqual([c3, c5, c6].sort());
+    expect(await listed('transferred')).toEqual([c2]);
+    expect(await listed('pending')).toEqual([c3]);
+    const firsts = await everything(`${period}&metric=firstResponse`);
+    expect(firsts.filter((r) => r.conversationId === c2).map((r) => [r.operatorName, r.value?.ms])).toEqual([
+      ['Ana', 30_000],
+      ['Ben', 60_000],
+    ]);
+    // Bad input names its field; monitoring is for supervisors; another workspace sees nothing of this one.
+    const list = (query: string, who: { client: Client } = owner, workspace = owner.workspaceId) =>
+      who.client.get(`/api/workspaces/${workspace}/monitoring/conversations?${query}`);
+    for (const [query, field] of [
+      [`${period}&metric=everything`, 'metric'],
+      [`${period}&metric=total&cursor=nonsense`, 'cursor'],
+      [`${period}&metric=total&limit=0`, 'limit'],
+      [`metric=total&from=${new Date(t0).toISOString()}`, 'to'],
+      [`metric=total&period=forever`, 'period'],
+    ] as const) {
+      const res = await list(query);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.field, query).toBe(field);
+    }
+    expect((await list(`${period}&metric=total`, ana)).status).toBe(403);
+    const other = await owner.client.post('/api/workspaces', { name: 'Other' });
+    const otherId = other.body.id ?? other.body.workspace?.id;
+    expect((await list(`${period}&metric=total`, ana, otherId)).status).toBe(404);
+    expect((await list(`${period}&metric=total`, owner, otherId)).body).toEqual({
+      items: [],
+      nextCursor: null,
+    });
 
     // The cases behind the live page (MON-4…6), then a recovery (MON-5).
     const cases = async (kind: string) =>
@@ -314,6 +408,61 @@ describe('metrics over a scripted day', () => {
     expect(denied.status).toBe(403);
     const badPeriod = await owner.client.get(`${w()}/metrics?from=${new Date(t0).toISOString()}`);
     expect(badPeriod.status).toBe(400);
+  }, 120_000);
+
+  it('gives business-hours variants of the time metrics for a team with hours', async () => {
+    // A 09:00–18:00 team (every day, UTC). A customer arrives at 17:55 and is picked at once; the
+    // answer comes at 09:05 the next morning, and the conversation is closed at 09:10.
+    const office = await owner.client.post(`${w()}/teams`, {
+      name: 'Office',
+      rule: 'manual',
+      capacity: 5,
+      businessHours: {
+        timezone: 'UTC',
+        weekly: Object.fromEntries(
+          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['09:00', '18:00']]]),
+        ),
+        holidays: [],
+      },
+    });
+    expect(office.status).toBe(201);
+    await owner.client.put(`${w()}/teams/${office.body.id}/members`, { userIds: [ana.userId] });
+    await owner.client.patch(`${w()}/routing`, { defaultTeamId: office.body.id });
+    const day = 86_400_000;
+    const now = Date.now();
+    let arrival = Math.floor(now / day) * day + (17 * 60 + 55) * 60_000;
+    if (arrival <= now + 60_000) arrival += day;
+    vi.setSystemTime(arrival);
+    const say = await visitor();
+    const c = await say('still open?');
+    await routed(c);
+    await act(ana, `/conversations/${c}/assign`, { assigneeId: ana.userId });
+    vi.setSystemTime(arrival + 15 * 3600_000 + 10 * 60_000); // 09:05
+    await reply(ana, c, 'Good morning!');
+    vi.setSystemTime(arrival + 15 * 3600_000 + 15 * 60_000); // 09:10
+    await act(ana, `/conversations/${c}/close`);
+    await owner.client.patch(`${w()}/routing`, { defaultTeamId: teamId });
+
+    const raw = 15 * 3600_000 + 10 * 60_000;
+    const expected = {
+      firstResponse: { ms: raw, count: 1 },
+      response: { ms: raw, count: 1 },
+      duration: { ms: raw + 5 * 60_000, count: 1 },
+      businessHours: {
+        firstResponse: { ms: 10 * 60_000, count: 1 },
+        response: { ms: 10 * 60_000, count: 1 },
+        duration: { ms: 15 * 60_000, count: 1 },
+        queueWait: { ms: 0, count: 1 },
+      },
+    };
+    const from = Math.floor(arrival / day) * day;
+    const edges = `from=${new Date(arrival - 3600_000).toISOString()}&to=${new Date(arrival + day).toISOString()}`;
+    const days = `from=${new Date(from - day).toISOString()}&to=${new Date(from + 3 * day).toISOString()}`;
+    for (const period of [edges, days]) {
+      const report = await owner.client.get(`${w()}/metrics?${period}&teamId=${office.body.id}`);
+      expect(report.status).toBe(200);
+      expect(report.body.figures, period).toMatchObject(expected);
+    }
   });
 
   it('ends the status of an operator whose node died at its last heartbeat', async () => {

@@ -1,4 +1,4 @@
-import type { MetricsQuery, MetricsReport } from '@parley/contracts';
+import type { MetricsQuery, MetricsReport, PeriodPreset } from '@parley/contracts';
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { workspaces } from '../../platform/db/schema.ts';
@@ -9,14 +9,13 @@ import { periodRange } from './period.ts';
 
 const MAX_PERIOD_MS = 366 * 24 * 3600 * 1000;
 
-/** MON-1…3: the workspace's figures for a period (a preset in its time zone, or [from, to)). */
-export async function metricsReport(
+/** The workspace's monitoring settings and the period asked for (a preset in its time zone, or [from, to)). */
+export async function resolvePeriod(
   db: Queryable,
-  actor: OperatorPrincipal,
-  query: MetricsQuery,
-  now: Date = new Date(),
-): Promise<MetricsReport> {
-  authorize(actor, 'monitor');
+  workspaceId: string,
+  query: { period?: PeriodPreset; from?: string; to?: string },
+  now: Date,
+) {
   const [workspace] = await db
     .select({
       timezone: workspaces.timezone,
@@ -24,7 +23,7 @@ export async function metricsReport(
       percent: workspaces.serviceLevelTarget,
     })
     .from(workspaces)
-    .where(eq(workspaces.id, actor.workspaceId));
+    .where(eq(workspaces.id, workspaceId));
   const timezone = workspace?.timezone ?? 'UTC';
   const range =
     query.from && query.to
@@ -34,19 +33,29 @@ export async function metricsReport(
   if (range.to.getTime() - range.from.getTime() > MAX_PERIOD_MS) {
     throw new AppError('validation_failed', 'to: a period lasts at most 366 days', 'to');
   }
+  return {
+    ...range,
+    timezone,
+    serviceLevelGoal: { seconds: workspace?.seconds ?? 60, percent: workspace?.percent ?? 80 },
+  };
+}
+
+/** MON-1…3: the workspace's figures for a period (a preset in its time zone, or [from, to)). */
+export async function metricsReport(
+  db: Queryable,
+  actor: OperatorPrincipal,
+  query: MetricsQuery,
+  now: Date = new Date(),
+): Promise<MetricsReport> {
+  authorize(actor, 'monitor');
+  const { from, to, timezone, serviceLevelGoal } = await resolvePeriod(db, actor.workspaceId, query, now);
   const result = await computeFigures(db, {
     workspaceId: actor.workspaceId,
-    from: range.from,
-    to: range.to,
+    from,
+    to,
     channel: query.channel,
     teamId: query.teamId,
     segment: query.segment,
   });
-  return {
-    from: range.from.toISOString(),
-    to: range.to.toISOString(),
-    timezone,
-    serviceLevelGoal: { seconds: workspace?.seconds ?? 60, percent: workspace?.percent ?? 80 },
-    ...result,
-  };
+  return { from: from.toISOString(), to: to.toISOString(), timezone, serviceLevelGoal, ...result };
 }

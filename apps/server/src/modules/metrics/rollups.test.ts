@@ -68,24 +68,30 @@ describe('metric rollups', () => {
       const user = pick(users);
       const team = random() < 0.1 ? null : pick(teams);
       const channel = pick(['web', 'whatsapp', 'email'] as const);
+      // Business-hours parts (any values: the rollups must carry them), for the first team's conversations.
+      const hours = team !== null && team === teams[0];
       const { rows } = await db().execute<{ id: string }>(sql`
         INSERT INTO conversations (workspace_id, number, status, channel, contact_id, assignee_id, team_id,
           out_of_hours, queued_at, created_at, first_assigned_at, assigned_at, first_operator_reply_at,
-          closed_at, response_sum_ms, response_count, first_action_at, burst_started_at, awaiting_first_reply)
+          closed_at, response_sum_ms, response_count, first_action_at, burst_started_at, awaiting_first_reply,
+          wait_bh_ms, response_bh_sum_ms, response_bh_count, duration_bh_ms)
         VALUES (${workspaceId}, ${firstNumber + i}, ${closed ? 'closed' : 'open'}, ${channel},
           '00000000-0000-4000-8003-000000000001', ${assigned ? user : null}, ${team},
           ${!routed && random() < 0.5}, ${queued ? at(queued) : null}, ${at(created)},
           ${assigned ? at(assigned) : null}, ${assigned ? at(assigned) : null}, ${replied ? at(replied) : null},
           ${closed ? at(closed) : null}, ${replied ? replied - created : 0}, ${replied ? 1 : 0},
           ${replied ? at(replied) : closed ? at(closed) : null},
-          ${random() < 0.5 ? at(created + 1000) : null}, ${Boolean(assigned && !replied)})
+          ${random() < 0.5 ? at(created + 1000) : null}, ${Boolean(assigned && !replied)},
+          ${hours && assigned && queued ? Math.floor((assigned - queued) / 2) : null},
+          ${hours && replied ? Math.floor((replied - created) / 3) : 0}, ${hours && replied ? 1 : 0},
+          ${hours && closed ? Math.floor((closed - created) / 5) : null})
         RETURNING id`);
       const id = rows[0]!.id;
       if (assigned) {
         await db().execute(sql`INSERT INTO conversation_assignments (workspace_id, conversation_id, cycle, user_id,
-            team_id, channel, how, assigned_at, first_reply_at, response_sum_ms, response_count)
+            team_id, channel, how, assigned_at, first_reply_at, response_sum_ms, response_count, first_reply_bh_ms)
           VALUES (${workspaceId}, ${id}, 1, ${user}, ${team}, ${channel}, 'automatic', ${at(assigned)},
-            ${replied ? at(replied) : null}, 0, 0)`);
+            ${replied ? at(replied) : null}, 0, 0, ${hours && replied ? Math.floor((replied - assigned) / 2) : null})`);
       }
       const transfers = random() < 0.3 ? 1 + Math.floor(random() * 3) : 0;
       for (let k = 0; k < transfers; k++) {

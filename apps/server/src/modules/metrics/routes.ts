@@ -1,6 +1,8 @@
 import {
   casesQuery,
   id,
+  metricConversationPage,
+  metricConversationsQuery,
   metricsQuery,
   metricsReport as metricsReportSchema,
   monitoredCase,
@@ -16,6 +18,7 @@ import { recoverConversation } from '../routing/recover.ts';
 import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { listCases } from './cases.ts';
+import { metricConversations } from './conversations.ts';
 import { metricsReport } from './report.ts';
 import { monitoringSettings, updateMonitoringSettings } from './settings.ts';
 
@@ -34,6 +37,18 @@ export function metricsRoutes(scoped: FastifyInstance, ctx: AppContext) {
       },
     },
     (request) => metricsReport(ctx.db, request.principal, request.query),
+  );
+  r.get(
+    '/monitoring/conversations',
+    {
+      schema: {
+        tags,
+        params: workspaceParams,
+        querystring: metricConversationsQuery,
+        response: { 200: metricConversationPage },
+      },
+    },
+    (request) => metricConversations(ctx.db, request.principal, request.query),
   );
   r.get(
     '/monitoring/cases',

@@ -136,6 +136,14 @@ export const conversations = pgTable(
     burstStartedAt: tstz('burst_started_at'),
     responseSumMs: bigint('response_sum_ms', { mode: 'number' }).notNull().default(0),
     responseCount: integer('response_count').notNull().default(0),
+    /**
+     * Business-hours variants (SPEC §3), recorded only while the conversation's team has hours: the
+     * part of each interval inside them (`routing/business-hours.ts` openMs), beside the raw clocks.
+     */
+    responseBhSumMs: bigint('response_bh_sum_ms', { mode: 'number' }).notNull().default(0),
+    responseBhCount: integer('response_bh_count').notNull().default(0),
+    waitBhMs: bigint('wait_bh_ms', { mode: 'number' }),
+    durationBhMs: bigint('duration_bh_ms', { mode: 'number' }),
     /** The first operator action (public reply, transfer, close): the conversation was attended. */
     firstActionAt: tstz('first_action_at'),
     firstAuthor: text('first_author', { enum: ['contact', 'operator'] }),

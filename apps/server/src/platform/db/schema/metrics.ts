@@ -45,6 +45,8 @@ export const conversationAssignments = pgTable(
     endedAt: tstz('ended_at'),
     endReason: text('end_reason', { enum: assignmentEnds }),
     firstReplyAt: tstz('first_reply_at'),
+    /** The open-hours part of assigned → first reply, when the assignment's team has business hours. */
+    firstReplyBhMs: bigint('first_reply_bh_ms', { mode: 'number' }),
     /** Response times (customer burst → this operator's reply) measured during the assignment. */
     responseSumMs: bigint('response_sum_ms', { mode: 'number' }).notNull().default(0),
     responseCount: integer('response_count').notNull().default(0),
@@ -72,6 +74,15 @@ const sums = {
   /** Service level: conversations routed to people, and those answered within the workspace's target. */
   slCount: bigint('sl_count', { mode: 'number' }).notNull().default(0),
   slMet: bigint('sl_met', { mode: 'number' }).notNull().default(0),
+  /** Business-hours variants: sums and counts over the conversations and assignments whose team has hours. */
+  firstBhSum: bigint('first_bh_sum', { mode: 'number' }).notNull().default(0),
+  firstBhCount: bigint('first_bh_count', { mode: 'number' }).notNull().default(0),
+  responseBhSum: bigint('response_bh_sum', { mode: 'number' }).notNull().default(0),
+  responseBhCount: bigint('response_bh_count', { mode: 'number' }).notNull().default(0),
+  waitBhSum: bigint('wait_bh_sum', { mode: 'number' }).notNull().default(0),
+  waitBhCount: bigint('wait_bh_count', { mode: 'number' }).notNull().default(0),
+  durationBhSum: bigint('duration_bh_sum', { mode: 'number' }).notNull().default(0),
+  durationBhCount: bigint('duration_bh_count', { mode: 'number' }).notNull().default(0),
 };
 
 /**
