@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { auditRouting } from '../apps/server/src/modules/routing/invariants.ts';
@@ -60,17 +61,27 @@ if (databaseUrl) {
   dbUrl = u.toString();
 }
 
-const server = await startServerProcess({
-  DATABASE_URL: dbUrl ?? '',
-  REDIS_URL: '',
-  DATA_DIR: dataDir,
-  WIDGET_SESSION_RATE_LIMIT: '1000000',
-  LOGIN_RATE_LIMIT: '1000000',
-});
+// BENCH_PROFILE=1 writes a CPU profile of the server (.cpuprofile) into .tmp/ for a look at hot spots.
+const server = await startServerProcess(
+  {
+    DATABASE_URL: dbUrl ?? '',
+    REDIS_URL: '',
+    DATA_DIR: dataDir,
+    WIDGET_SESSION_RATE_LIMIT: '1000000',
+    LOGIN_RATE_LIMIT: '1000000',
+  },
+  { nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp'] : [] },
+);
 const { url } = server;
+if (process.env.BENCH_SERVER_LOG) {
+  const log = fs.createWriteStream(process.env.BENCH_SERVER_LOG);
+  server.child.stdout!.pipe(log);
+}
+server.child.on('exit', (code, signal) => console.log(`server exited: ${code} ${signal}`));
 
 let workspaceId = '';
 let elapsed = 0;
+let created = 0;
 let assigned = 0;
 let flips = 0;
 const sockets: WebSocket[] = [];
@@ -128,6 +139,8 @@ try {
     );
   }
 
+  // Statuses flip while the conversations arrive and are routed; once every first message is in,
+  // everyone is Connected again so that the whole capacity (exactly N) can be used.
   let flipping = true;
   const flipper = (async () => {
     while (flipping) {
@@ -147,17 +160,18 @@ try {
       }),
     ),
   );
-  await new Promise((r) => setTimeout(r, 1000));
+  created = (performance.now() - started) / 1000;
   flipping = false;
   await flipper;
-  for (const op of operators)
-    await call(`${w}/me/status`, { ...op, method: 'PUT', body: { status: 'connected' } });
+  await Promise.all(
+    operators.map((op) => call(`${w}/me/status`, { ...op, method: 'PUT', body: { status: 'connected' } })),
+  );
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const queue = (await call(`${w}/operators`, owner)).body as { active: number }[];
     assigned = queue.reduce((sum, o) => sum + o.active, 0);
     if (assigned >= conversationsN) break;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
   elapsed = (performance.now() - started) / 1000;
 } finally {
@@ -168,6 +182,18 @@ try {
 // The server is stopped: its database (and the embedded one's lock) is free to read the outbox.
 const database = await openDatabase({ url: dbUrl, dataDir });
 const audit = await auditRouting(database.db, workspaceId);
+// The server's own clock: from the first conversation created to the last one assigned by the router.
+const { rows: spans } = await database.db.execute<{
+  first: string;
+  lastCreated: string;
+  lastAssigned: string;
+}>(sql`
+  SELECT min(created_at) FILTER (WHERE name = 'conversation.created') AS "first",
+    max(created_at) FILTER (WHERE name = 'conversation.created') AS "lastCreated",
+    max(created_at) FILTER (WHERE name = 'conversation.updated' AND payload->>'change' = 'assigned') AS "lastAssigned"
+  FROM events WHERE workspace_id = ${workspaceId}`);
+const span = spans[0]!;
+const seconds = (from: string, to: string) => (new Date(to).getTime() - new Date(from).getTime()) / 1000;
 await database.close();
 if (databaseUrl) await admin(`DROP DATABASE ${dbName} WITH (FORCE)`);
 fs.rmSync(dataDir, { recursive: true, force: true });
@@ -178,6 +204,12 @@ console.log(
 );
 console.log(
   `routing: ${assigned}/${conversationsN} assigned in ${elapsed.toFixed(1)} s, ${Math.round(assigned / elapsed)} assignments/s`,
+);
+console.log(
+  `routing: ${conversationsN} first messages answered in ${created.toFixed(1)} s (${Math.round(conversationsN / created)}/s); ` +
+    `server side: created over ${seconds(span.first, span.lastCreated).toFixed(1)} s, last assigned ` +
+    `${seconds(span.lastCreated, span.lastAssigned).toFixed(1)} s after the last arrival, ` +
+    `${Math.round(audit.assignments / seconds(span.first, span.lastAssigned))} router assignments/s from the first arrival`,
 );
 for (const violation of audit.violations.slice(0, 20)) console.log(`violation: ${violation}`);
 console.log(`violations: ${audit.violations.length}`);
