@@ -484,26 +484,48 @@ async function announce(tx: Tx, workspaceId: string, queued: string[], assigned:
  * `routingBatch` conversations per transaction so a long queue never holds locks for long. A
  * conversation handed to the team by an operator never goes back to them, so it may wait while the
  * ones behind it are assigned. Returns how many were assigned.
+ *
+ * On one node, calls for a team while its drain runs join that drain and make it go round once
+ * more, instead of each waiting for the team's lock in a transaction of its own (a burst of
+ * arrivals or status changes would otherwise hold a database connection per waiting call): what
+ * they were called for committed before they were, so the next round sees it.
  */
-export async function drainTeam(
-  db: Db,
-  input: { workspaceId: string; teamId: string; limit?: number },
-): Promise<number> {
-  let assigned = 0;
-  for (;;) {
-    const batch = await transaction(db, (tx) =>
-      routeBatch(tx, {
-        workspaceId: input.workspaceId,
-        teamId: input.teamId,
-        limit: input.limit ?? routingBatch,
-      }),
-    );
-    assigned += batch.assigned;
-    if (!batch.full) break;
+export function drainTeam(db: Db, input: { workspaceId: string; teamId: string }): Promise<number> {
+  let running = draining.get(db);
+  if (!running) {
+    running = new Map();
+    draining.set(db, running);
   }
-  await announceQueue(db, input.workspaceId);
-  return assigned;
+  const runs = running;
+  const key = `${input.workspaceId}:${input.teamId}`;
+  const current = runs.get(key);
+  if (current) {
+    current.again = true;
+    return current.done;
+  }
+  const run = { again: false, done: Promise.resolve(0) };
+  run.done = (async () => {
+    let assigned = 0;
+    try {
+      do {
+        run.again = false;
+        for (;;) {
+          const batch = await transaction(db, (tx) => routeBatch(tx, { ...input, limit: routingBatch }));
+          assigned += batch.assigned;
+          if (!batch.full) break;
+        }
+      } while (run.again);
+    } finally {
+      runs.delete(key);
+    }
+    await announceQueue(db, input.workspaceId);
+    return assigned;
+  })();
+  runs.set(key, run);
+  return run.done;
 }
+
+const draining = new WeakMap<Db, Map<string, { again: boolean; done: Promise<number> }>>();
 
 /**
  * A conversation arrived for a team (a first message): routed with every other arrival and queued
