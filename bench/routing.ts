@@ -39,7 +39,14 @@ type Json = any;
 
 async function call(
   url: string,
-  init: { method?: string; body?: unknown; cookie?: string; csrf?: string; token?: string } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    cookie?: string;
+    csrf?: string;
+    token?: string;
+    retries?: number;
+  } = {},
 ): Promise<{ body: Json; cookie: string }> {
   const res = await fetch(url, {
     method: init.method ?? 'GET',
@@ -52,6 +59,11 @@ async function call(
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
   });
   const text = await res.text();
+  // A busy pool answers 503 with Retry-After (a loaded machine): the clients the bench plays retry.
+  if (res.status === 503 && (init.retries ?? 0) < 5) {
+    await new Promise((r) => setTimeout(r, 1000));
+    return call(url, { ...init, retries: (init.retries ?? 0) + 1 });
+  }
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${text}`);
   return { body: text ? JSON.parse(text) : null, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '' };
 }
