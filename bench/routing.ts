@@ -219,7 +219,7 @@ try {
   await setAll('on_break');
   tokens = await sessions(queuedN);
   await firstMessages(tokens, 'queued');
-  for (;;) {
+  for (const deadline = Date.now() + 300_000; Date.now() < deadline; ) {
     const queue = (await call(`${w}/queue`, owner)).body as { queued: number };
     if (queue.queued >= queuedN) break;
     await new Promise((r) => setTimeout(r, 50));
