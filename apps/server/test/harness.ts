@@ -41,7 +41,7 @@ export async function startTestServer(
     port: 0,
     host: '127.0.0.1',
     databaseUrl: database.url,
-    logLevel: 'silent',
+    logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel']) ?? 'silent',
     serveWeb: false,
     rateLimitNamespace: `parley-rl-test-${process.pid}-${counter++}-`,
     ...overrides,

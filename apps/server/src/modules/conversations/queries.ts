@@ -1,5 +1,5 @@
 import type { Conversation, ConversationView } from '@parley/contracts';
-import { and, desc, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { contacts, conversations, visitors } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -24,6 +24,22 @@ export async function loadConversation(
   const [row] = opts.forUpdate ? await query.for('update', { of: conversations }) : await query;
   if (!row) throw notFound('conversation');
   return presentConversation(row.conversation, row.contact);
+}
+
+/** Several conversations of the workspace at once, in the order of `ids` (missing ones left out). */
+export async function loadConversations(
+  db: Queryable,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Conversation[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ conversation: conversations, contact: contactSummary })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(conversations.workspaceId, workspaceId), inArray(conversations.id, [...ids])));
+  const byId = new Map(rows.map((r) => [r.conversation.id, presentConversation(r.conversation, r.contact)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 export async function getConversationDetail(db: Queryable, actor: OperatorPrincipal, conversationId: string) {

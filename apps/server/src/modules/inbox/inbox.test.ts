@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Owner, setupOwner, startTestServer, type TestServer, waitFor } from '../../../test/harness.ts';
 import { defaultTeam, type Member, member, until, visitor } from '../../../test/supervision-helpers.ts';
-import { conversations } from '../../platform/db/schema.ts';
+import { conversations, events } from '../../platform/db/schema.ts';
 import { setClock } from '../routing/clock.ts';
 
 type Item = {
@@ -210,13 +210,23 @@ describe('the inbox and the states of a conversation', () => {
       200,
     );
     expect((await anna.client.put(`${w()}/me/status`, { status: 'connected' })).status).toBe(200);
-    const assignedAt = await until(async () => {
+    await until(async () => {
       const rows = await Promise.all([a, b, c].map(conversation));
-      return rows.every((r) => r.firstAssignedAt) ? rows.map((r) => Date.parse(r.firstAssignedAt)) : null;
+      return rows.every((r) => r.firstAssignedAt);
     });
-    const [atA, atB, atC] = assignedAt as [number, number, number];
-    expect(atC).toBeLessThanOrEqual(atB);
-    expect(atB).toBeLessThanOrEqual(atA);
-    expect(atC).toBeLessThan(atA);
+    // The order they were handed out in is the outbox's (one batch may assign them at one instant).
+    const handedOut = await db()
+      .select({ conversationId: events.conversationId })
+      .from(events)
+      .where(
+        and(
+          eq(events.workspaceId, owner.workspaceId),
+          eq(events.name, 'conversation.updated'),
+          sql`${events.payload}->>'change' = 'assigned'`,
+          inArray(events.conversationId, [a, b, c]),
+        ),
+      )
+      .orderBy(asc(events.seq));
+    expect(handedOut.map((e) => e.conversationId)).toEqual([c, b, a]);
   });
 });

@@ -93,6 +93,64 @@ export async function setAssignee(
   });
 }
 
+/**
+ * `setAssignee` for many conversations at once (the router's batches), each to someone: the same
+ * facts — the open assignment ended, the conversation's assignee moved, one assignment row opened —
+ * with one statement per step whatever their number.
+ */
+export async function setAssignees(
+  db: DbTx,
+  workspaceId: string,
+  items: readonly {
+    conversationId: string;
+    userId: string;
+    teamId?: string | null;
+    how: AssignmentHow;
+    endReason: AssignmentEnd;
+    at?: Date;
+  }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  const now = new Date();
+  const col = <T>(pick: (item: (typeof items)[number]) => T) => sql.param(items.map(pick));
+  const ids = col((i) => i.conversationId);
+  const ats = col((i) => (i.at ?? now).toISOString());
+  await db
+    .update(conversations)
+    .set({ awaitingFirstReply: false })
+    .where(
+      and(
+        inArray(
+          conversations.id,
+          items.map((i) => i.conversationId),
+        ),
+        eq(conversations.awaitingFirstReply, true),
+      ),
+    );
+  await db.execute(sql`
+    UPDATE conversation_assignments a SET ended_at = v.at, end_reason = v.reason
+    FROM unnest(${ids}::uuid[], ${ats}::timestamptz[], ${col((i) => i.endReason)}::text[]) AS v(id, at, reason)
+    WHERE a.conversation_id = v.id AND a.ended_at IS NULL`);
+  // A team given as null stays null; one not given is the conversation's (as in setAssignee).
+  await db.execute(sql`
+    WITH v AS (
+      SELECT * FROM unnest(${ids}::uuid[], ${col((i) => i.userId)}::uuid[], ${ats}::timestamptz[],
+        ${col((i) => i.how)}::text[], ${col((i) => i.teamId ?? null)}::uuid[],
+        ${col((i) => i.teamId === undefined)}::boolean[]) AS v(id, user_id, at, how, team_id, own_team)
+    ), moved AS (
+      UPDATE conversations c SET assignee_id = v.user_id, assigned_at = v.at,
+        awaiting_first_reply = v.how <> 'reply', first_assigned_at = coalesce(c.first_assigned_at, v.at)
+      FROM v WHERE c.id = v.id
+      RETURNING c.id, c.cycle, c.team_id, c.channel
+    )
+    INSERT INTO conversation_assignments
+      (workspace_id, conversation_id, cycle, user_id, team_id, channel, how, assigned_at, first_reply_at)
+    SELECT ${workspaceId}::uuid, v.id, coalesce(m.cycle, 1), v.user_id,
+      CASE WHEN v.own_team THEN m.team_id ELSE v.team_id END, coalesce(m.channel, 'web'), v.how, v.at,
+      CASE WHEN v.how = 'reply' THEN v.at END
+    FROM v LEFT JOIN moved m ON m.id = v.id`);
+}
+
 /** Ends the conversation's open assignment, if any (close, unassign, disconnection…). */
 export async function endAssignment(
   db: DbTx,

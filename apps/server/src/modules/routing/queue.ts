@@ -1,9 +1,43 @@
 import type { OperatorPresence, QueueSummary } from '@parley/contracts';
 import { and, asc, avg, count, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Queryable } from '../../platform/db/client.ts';
+import { publish } from '../../events/publish.ts';
+import type { Db, Queryable } from '../../platform/db/client.ts';
 import { conversations, memberships, teamMembers, users } from '../../platform/db/schema.ts';
+import { transaction } from '../../platform/db/tx.ts';
 import { effectiveSince, effectiveStatus } from '../workspaces/queries.ts';
-import { activeCount, priorityRank } from './engine.ts';
+
+/** Queue order (ROUTE-2, WS-2): urgent, high, medium, low, then conversations without a priority. */
+export const priorityRank = sql`CASE ${conversations.priority} WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`;
+
+/** Open conversations assigned to the member of the surrounding `memberships` row. */
+export const activeCount = sql<number>`(SELECT count(*) FROM conversations c
+  WHERE c.workspace_id = ${memberships.workspaceId} AND c.assignee_id = ${memberships.userId} AND c.status = 'open')::int`;
+
+const lastSummary = new Map<string, string>();
+const pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+/**
+ * OI-3: tells consoles the queue's size when it changed. A burst of routing (hundreds of arrivals)
+ * is announced once per 200 ms, not once per conversation.
+ */
+export async function announceQueue(db: Db, workspaceId: string) {
+  if (pending.has(workspaceId)) return;
+  pending.set(
+    workspaceId,
+    setTimeout(() => {
+      pending.delete(workspaceId);
+      void publishQueue(db, workspaceId).catch(() => {});
+    }, 200),
+  );
+}
+
+async function publishQueue(db: Db, workspaceId: string) {
+  const summary: QueueSummary = await queueSummary(db, workspaceId);
+  const key = JSON.stringify(summary);
+  if (lastSummary.get(workspaceId) === key) return;
+  lastSummary.set(workspaceId, key);
+  await transaction(db, (tx) => publish(tx, { workspaceId, name: 'queue.updated', payload: summary }));
+}
 
 const queued = and(
   eq(conversations.status, 'open'),

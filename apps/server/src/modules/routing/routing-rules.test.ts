@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOpen } from './business-hours.ts';
-import { type Candidate, rankCandidates } from './strategies.ts';
+import { type Candidate, planAssignments, rankCandidates } from './strategies.ts';
 
 const at = (iso: string) => new Date(iso);
 const c = (userId: string, active: number, last: string | null, capacity = 3): Candidate => ({
@@ -50,6 +50,26 @@ describe('assignment strategies', () => {
 
   it('manual pick assigns nobody', () => {
     expect(rankCandidates('manual', [c('a', 0, null)])).toEqual([]);
+  });
+
+  it('plans a batch as one-by-one routing would: turns move, loads grow, capacity holds', () => {
+    const base = Date.parse('2026-01-05T10:00:00Z');
+    const stamp = (i: number) => new Date(base + i);
+    const waiting = (n: number, exclude: string[][] = []) =>
+      Array.from({ length: n }, (_, i) => ({ id: `q${i}`, exclude: exclude[i] ?? [] }));
+    const who = (plan: { userId: string }[]) => plan.map((p) => p.userId).join('');
+    // Round robin: b waited longest, then c, then a (who had one at 09:00 and is nearly full).
+    const team = [c('a', 2, '2026-01-05T09:00:00Z'), c('b', 0, null), c('c', 0, '2026-01-05T08:00:00Z')];
+    expect(who(planAssignments('round_robin', team, waiting(8), stamp))).toBe('bcabcbc');
+    // Least busy: a is loaded; b and c alternate by turn, a gets one once everyone is at 2.
+    expect(who(planAssignments('least_busy', team, waiting(8), stamp))).toBe('bcbcabc');
+    // The candidates passed in are not changed (a batch that rolls back leaves nothing behind).
+    expect(team.map((t) => t.active)).toEqual([2, 0, 0]);
+    // A conversation handed on by b never goes back to b; one that excludes nobody and finds nobody
+    // ends the batch.
+    const plan = planAssignments('round_robin', [c('b', 0, null, 1)], waiting(3, [['b']]), stamp);
+    expect(plan.map((p) => [p.conversationId, p.userId])).toEqual([['q1', 'b']]);
+    expect(planAssignments('manual', team, waiting(2), stamp)).toEqual([]);
   });
 });
 

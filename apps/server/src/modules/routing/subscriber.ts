@@ -1,4 +1,4 @@
-import type { EventPayload, QueueSummary } from '@parley/contracts';
+import type { EventPayload } from '@parley/contracts';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publish } from '../../events/publish.ts';
@@ -10,36 +10,10 @@ import { transaction } from '../../platform/db/tx.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { setAssignee } from '../metrics/facts.ts';
 import { effectiveStatus } from '../workspaces/queries.ts';
-import { drainTeam, drainWorkspace, routeConversation, waitingForTeam } from './engine.ts';
+import { drainTeam, drainWorkspace, routeArrival, routeConversation, waitingForTeam } from './engine.ts';
 import { postNotice } from './notices.ts';
 import { recordDisconnection } from './presence.ts';
-import { queueSummary } from './queue.ts';
-
-const lastSummary = new Map<string, string>();
-const pending = new Map<string, ReturnType<typeof setTimeout>>();
-
-/**
- * OI-3: tells consoles the queue's size when it changed. A burst of routing (hundreds of arrivals)
- * is announced once per 200 ms, not once per conversation.
- */
-export async function announceQueue(db: Db, workspaceId: string) {
-  if (pending.has(workspaceId)) return;
-  pending.set(
-    workspaceId,
-    setTimeout(() => {
-      pending.delete(workspaceId);
-      void publishQueue(db, workspaceId).catch(() => {});
-    }, 200),
-  );
-}
-
-async function publishQueue(db: Db, workspaceId: string) {
-  const summary: QueueSummary = await queueSummary(db, workspaceId);
-  const key = JSON.stringify(summary);
-  if (lastSummary.get(workspaceId) === key) return;
-  lastSummary.set(workspaceId, key);
-  await transaction(db, (tx) => publish(tx, { workspaceId, name: 'queue.updated', payload: summary }));
-}
+import { announceQueue } from './queue.ts';
 
 /** Takes the conversation away from an operator who will not answer it and routes it again, keeping its place. */
 async function reroute(
@@ -105,12 +79,18 @@ export function registerRouting() {
       'team.updated',
       'member.updated',
     ],
+    // The router's own assignments and queue entries change nothing it must react to (it announces
+    // the queue itself): in a burst of arrivals that is half the events it would otherwise hear.
+    when: (name, payload) => {
+      if (name !== 'conversation.updated') return true;
+      const { change, actorId } = payload as EventPayload<'conversation.updated'>;
+      return actorId !== null || (change !== 'assigned' && change !== 'queued');
+    },
     handle: async (event, { db }) => {
       const { workspaceId } = event;
       if (event.name === 'conversation.created') {
         const { conversation } = event.payload as EventPayload<'conversation.created'>;
-        if (conversation.teamId)
-          await routeConversation(db, { workspaceId, conversationId: conversation.id });
+        if (conversation.teamId) await routeArrival(db, { workspaceId, conversationId: conversation.id });
       } else if (event.name === 'conversation.updated') {
         const { conversation, change, actorId } = event.payload as EventPayload<'conversation.updated'>;
         // A transfer to a team, and a conversation woken or reopened without an operator, are arrivals.
