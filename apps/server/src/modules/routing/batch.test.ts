@@ -10,7 +10,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../../test/harness.ts';
-import { routeArrival } from './engine.ts';
+import { routeArrival } from './batch.ts';
 import { auditRouting } from './invariants.ts';
 
 type Op = { name: string; client: Client; userId: string; socket: Awaited<ReturnType<typeof openSocket>> };

@@ -10,8 +10,8 @@ import {
   type TestServer,
   waitFor,
 } from '../../../test/harness.ts';
+import { drainWorkspace } from './batch.ts';
 import { setClock } from './clock.ts';
-import { drainWorkspace } from './engine.ts';
 import { startQueueSweep } from './subscriber.ts';
 
 type Socket = Awaited<ReturnType<typeof openSocket>>;
