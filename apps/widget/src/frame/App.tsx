@@ -72,14 +72,28 @@ export function App({ chat, lang }: AppProps) {
   const offlineOnly = offline && s.messages.length === 0;
   let footer = null;
   if (s.phase === 'ready' && settings && !offlineOnly) {
-    if (offline) footer = <OfflineForm chat={chat} closedHours={closedHours} />;
+    // The rating prompt comes first in every variant, so it keeps what the visitor chose when the
+    // team's availability flips (the offline form replacing the composer) while they rate.
+    const rating = <RatingPrompt chat={chat} />;
+    if (offline)
+      footer = (
+        <>
+          {rating}
+          <OfflineForm chat={chat} closedHours={closedHours} />
+        </>
+      );
     else if (prechat)
-      footer = <PrechatForm chat={chat} onDone={() => setTimeout(() => composer.current?.focus())} />;
+      footer = (
+        <>
+          {rating}
+          <PrechatForm chat={chat} onDone={() => setTimeout(() => composer.current?.focus())} />
+        </>
+      );
     else
       footer = (
         <>
+          {rating}
           {askEmail && <EmailAsk chat={chat} />}
-          <RatingPrompt chat={chat} />
           <Composer chat={chat} inputRef={composer} />
         </>
       );
