@@ -145,8 +145,13 @@ async function parleySetup(url: string): Promise<BenchSetup> {
 }
 
 /** A socket on the workspace feed, resolved once the server says `ready`. */
-// biome-ignore lint/suspicious/noExplicitAny: events are read field by field
-function feedSocket(url: string, workspaceId: string, cookie: string, onEvent: (event: any) => void) {
+/** The part of a feed event the bench reads. */
+interface FeedEvent {
+  name: string;
+  payload: { message?: { clientId?: string } };
+}
+
+function feedSocket(url: string, workspaceId: string, cookie: string, onEvent: (event: FeedEvent) => void) {
   return new Promise<WebSocket>((resolve, reject) => {
     const ws = new WebSocket(`${url.replace('http', 'ws')}/api/realtime?workspaceId=${workspaceId}`, {
       headers: { cookie },
@@ -209,7 +214,7 @@ async function closedLoop(url: string, setup: BenchSetup) {
     setup.cookies.map((cookie, index) =>
       feedSocket(url, setup.workspaceId, cookie, (event) => {
         if (index !== 0 || event.name !== 'message.created') return;
-        const start = sentAt.get(event.payload.message.clientId as string);
+        const start = sentAt.get(event.payload.message?.clientId ?? '');
         if (start !== undefined) {
           latencies.push(performance.now() - start);
           delivered++;
