@@ -38,10 +38,13 @@ export function conversationFilter(input: Scope): SQL {
   if (input.operatorId) parts.push(sql`c.assignee_id = ${input.operatorId}`);
   return sql.join(parts, sql` AND `);
 }
-/** The scope on assignments (a, joined to their conversation c): team and operator are the assignment's. */
+/**
+ * The scope on assignments (a) alone: team and operator are the assignment's; the channel is the
+ * conversation's, copied on the assignment (it never changes), so no join is needed to filter.
+ */
 export function assignmentFilter(input: Scope): SQL {
   const parts = [sql`a.workspace_id = ${input.workspaceId}`];
-  if (input.channel) parts.push(sql`c.channel = ${input.channel}`);
+  if (input.channel) parts.push(sql`a.channel = ${input.channel}`);
   if (input.teamId) parts.push(sql`a.team_id = ${input.teamId}`);
   if (input.operatorId) parts.push(sql`a.user_id = ${input.operatorId}`);
   return sql.join(parts, sql` AND `);

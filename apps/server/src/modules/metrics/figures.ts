@@ -184,9 +184,10 @@ function conversationKey(segment: Segment | undefined): SQL {
   return sql`NULL::text`;
 }
 function assignmentKey(segment: Segment | undefined): SQL {
+  if (segment === 'channel') return sql`a.channel`;
   if (segment === 'team') return sql`a.team_id::text`;
   if (segment === 'operator') return sql`a.user_id::text`;
-  return conversationKey(segment);
+  return sql`NULL::text`;
 }
 function rollupKey(segment: Segment | undefined): SQL {
   if (segment === 'channel') return sql`r.channel`;
@@ -335,16 +336,22 @@ async function directRows(
     ),
     rows(
       db,
+      // Assignments alone (no join): an operator's conversations are counted from them, the
+      // workspace's only need the first-response sums.
       sql`SELECT ${assignmentKey(input.segment)} AS key,
           count(*) FILTER (WHERE ${assignmentRule.answered}) AS first_count,
           sum(${assignmentRule.firstMs}) FILTER (WHERE ${assignmentRule.answered}) AS first_sum,
           count(*) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_count,
-          sum(a.first_reply_bh_ms) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_sum,
-          sum(a.response_sum_ms) AS response_sum, sum(a.response_count) AS response_count,
+          sum(a.first_reply_bh_ms) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_sum
+          ${
+            byOperator
+              ? sql`, sum(a.response_sum_ms) AS response_sum, sum(a.response_count) AS response_count,
           count(DISTINCT a.conversation_id) AS total,
           count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NOT NULL) AS attended,
-          count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NULL AND a.ended_at IS NOT NULL) AS unattended
-        FROM conversation_assignments a JOIN conversations c ON c.id = a.conversation_id
+          count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NULL AND a.ended_at IS NOT NULL) AS unattended`
+              : sql``
+          }
+        FROM conversation_assignments a
         WHERE ${assignmentFilter(input)} AND ${within(sql`a.assigned_at`, ranges)} GROUP BY 1`,
     ),
   ]);
@@ -361,18 +368,7 @@ async function directRows(
         response_bh_count: 0,
       }))
     : created;
-  const fromAssignments = assigned.map((r) =>
-    byOperator
-      ? r
-      : {
-          key: r.key,
-          first_count: r.first_count,
-          first_sum: r.first_sum,
-          first_bh_count: r.first_bh_count,
-          first_bh_sum: r.first_bh_sum,
-        },
-  );
-  return [...mine, ...closed, ...fromAssignments];
+  return [...mine, ...closed, ...assigned];
 }
 
 /** The rollups of the local days [d1, d2). */
