@@ -71,12 +71,19 @@ export function OperatorDetailPage({
   );
   const average = (key: 'firstResponse' | 'response' | 'duration') => {
     const a: Average = figures[key];
+    // The business-hours variant, where the operator's conversations belonged to a team with hours.
+    const inHours: Average = figures.businessHours[key];
     return (
       <Tile
         key={key}
         label={t(`monitoring.tiles.${key}`)}
         value={a.ms === null ? '—' : formatSeconds(a.ms)}
         detail={a.count > 0 ? t('monitoring.over', { count: a.count }) : t('monitoring.none')}
+        hours={
+          inHours.ms === null
+            ? undefined
+            : t('monitoring.inHours', { time: formatSeconds(inHours.ms), count: inHours.count })
+        }
       />
     );
   };
@@ -210,7 +217,17 @@ export function OperatorDetailPage({
   );
 }
 
-function Tile({ label, value, detail }: { label: string; value: string; detail?: string }) {
+function Tile({
+  label,
+  value,
+  detail,
+  hours,
+}: {
+  label: string;
+  value: string;
+  detail?: string;
+  hours?: string;
+}) {
   return (
     <Paper withBorder p="sm" radius="md" role="group" aria-label={label}>
       <Text size="sm" c="gray.7">
@@ -222,6 +239,11 @@ function Tile({ label, value, detail }: { label: string; value: string; detail?:
       {detail && (
         <Text size="xs" c="gray.7">
           {detail}
+        </Text>
+      )}
+      {hours && (
+        <Text size="xs" c="gray.7">
+          {hours}
         </Text>
       )}
     </Paper>

@@ -274,6 +274,9 @@ interface OpenAssignment {
   firstReplyBh: number | null;
   sum: number;
   count: number;
+  /** Open-hours parts of the response times, when the conversation's team has hours. */
+  bhSum: number;
+  bhCount: number;
 }
 
 /**
@@ -342,6 +345,8 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
         firstReplyBh: null,
         sum: 0,
         count: 0,
+        bhSum: 0,
+        bhCount: 0,
       },
     ]),
   );
@@ -363,13 +368,20 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       const waited = Math.max(0, at - clock.burst);
       clock.sum += waited;
       clock.count += 1;
-      if (clock.hours) {
-        clock.bhSum += openMs(clock.hours, new Date(clock.burst), new Date(Math.max(at, clock.burst)));
+      const waitedBh = clock.hours
+        ? openMs(clock.hours, new Date(clock.burst), new Date(Math.max(at, clock.burst)))
+        : null;
+      if (waitedBh !== null) {
+        clock.bhSum += waitedBh;
         clock.bhCount += 1;
       }
       if (assignment && byAssignee) {
         assignment.sum += waited;
         assignment.count += 1;
+        if (waitedBh !== null) {
+          assignment.bhSum += waitedBh;
+          assignment.bhCount += 1;
+        }
       }
       clock.burst = null;
     }
@@ -420,7 +432,9 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
       first_reply_at = coalesce(a.first_reply_at, i.first_reply),
       first_reply_bh_ms = CASE WHEN a.first_reply_at IS NULL THEN i.first_reply_bh ELSE a.first_reply_bh_ms END,
       response_sum_ms = a.response_sum_ms + i.sum,
-      response_count = a.response_count + i.count
+      response_count = a.response_count + i.count,
+      response_bh_sum_ms = a.response_bh_sum_ms + i.bh_sum,
+      response_bh_count = a.response_bh_count + i.bh_count
     FROM jsonb_to_recordset(${JSON.stringify(
       touched.map((a) => ({
         id: a.id,
@@ -428,7 +442,10 @@ export async function recordMessages(db: DbTx, facts: MessageFact[]): Promise<vo
         first_reply_bh: a.firstReplyBh,
         sum: a.sum,
         count: a.count,
+        bh_sum: a.bhSum,
+        bh_count: a.bhCount,
       })),
-    )}::jsonb) AS i(id uuid, first_reply timestamptz, first_reply_bh bigint, sum bigint, count int)
+    )}::jsonb) AS i(id uuid, first_reply timestamptz, first_reply_bh bigint, sum bigint, count int, bh_sum bigint,
+      bh_count int)
     WHERE a.id = i.id`);
 }

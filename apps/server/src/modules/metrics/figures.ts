@@ -346,6 +346,7 @@ async function directRows(
           ${
             byOperator
               ? sql`, sum(a.response_sum_ms) AS response_sum, sum(a.response_count) AS response_count,
+          sum(a.response_bh_sum_ms) AS response_bh_sum, sum(a.response_bh_count) AS response_bh_count,
           count(DISTINCT a.conversation_id) AS total,
           count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NOT NULL) AS attended,
           count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NULL AND a.ended_at IS NOT NULL) AS unattended`

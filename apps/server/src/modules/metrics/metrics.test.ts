@@ -463,6 +463,14 @@ describe('metrics over a scripted day', () => {
       expect(report.status).toBe(200);
       expect(report.body.figures, period).toMatchObject(expected);
     }
+    // The operator's own figures (OPS-7) carry the same business-hours variants, from her assignment.
+    const detail = await owner.client.get(`${w()}/operators/${ana.userId}/detail?${edges}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.figures.businessHours).toMatchObject({
+      firstResponse: { ms: 10 * 60_000, count: 1 },
+      response: { ms: 10 * 60_000, count: 1 },
+    });
+    expect(detail.body.figures.response).toEqual({ ms: raw, count: 1 });
   });
 
   it('ends the status of an operator whose node died at its last heartbeat', async () => {

@@ -50,6 +50,9 @@ export const conversationAssignments = pgTable(
     /** Response times (customer burst → this operator's reply) measured during the assignment. */
     responseSumMs: bigint('response_sum_ms', { mode: 'number' }).notNull().default(0),
     responseCount: integer('response_count').notNull().default(0),
+    /** The open-hours part of those response times, when the conversation's team has business hours. */
+    responseBhSumMs: bigint('response_bh_sum_ms', { mode: 'number' }).notNull().default(0),
+    responseBhCount: integer('response_bh_count').notNull().default(0),
   },
   (t) => [
     uniqueIndex('conversation_assignments_open_key').on(t.conversationId).where(sql`${t.endedAt} IS NULL`),

@@ -1,0 +1,2 @@
+ALTER TABLE "conversation_assignments" ADD COLUMN "response_bh_sum_ms" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "conversation_assignments" ADD COLUMN "response_bh_count" integer DEFAULT 0 NOT NULL;
