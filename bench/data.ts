@@ -103,14 +103,16 @@ export async function generateWorkspace(db: Db, N: number, log: (what: string) =
         60000 + (g % 30) * 1000, 2, c + interval '50 seconds', (ARRAY['contact', 'operator'])[1 + (g % 7 = 0)::int],
         (g % 20 = 0)::int, CASE WHEN g % 3 = 0 THEN 1 + g % 5 END
       FROM (SELECT g, now() - interval '90 days' * (1 - g::float / ${N}) AS c FROM generate_series(${from}, ${to}) g) s`);
-    // A fifth of the conversations carry a tag (each of the five tags on one in 25), some two.
-    await run(`INSERT INTO conversation_tags (conversation_id, tag_id, workspace_id)
+    // A fifth of the conversations carry a tag (each of the five tags on one in 25), some two; each
+    // tag row carries its conversation's team, as the tag command writes it.
+    const team = `('00000000-0000-4000-8001-00000000000' || (1 + g % 3))::uuid`;
+    await run(`INSERT INTO conversation_tags (conversation_id, tag_id, workspace_id, team_id)
       SELECT ('00000000-0000-4000-8004-' || lpad(to_hex(g), 12, '0'))::uuid,
-        ('00000000-0000-4000-8005-00000000000' || (1 + (g / 5) % 5))::uuid, '${w}'::uuid
+        ('00000000-0000-4000-8005-00000000000' || (1 + (g / 5) % 5))::uuid, '${w}'::uuid, ${team}
       FROM generate_series(${from}, ${to}) g WHERE g % 5 = 0
       UNION ALL
       SELECT ('00000000-0000-4000-8004-' || lpad(to_hex(g), 12, '0'))::uuid,
-        ('00000000-0000-4000-8005-00000000000' || (1 + (g / 5 + 1) % 5))::uuid, '${w}'::uuid
+        ('00000000-0000-4000-8005-00000000000' || (1 + (g / 5 + 1) % 5))::uuid, '${w}'::uuid, ${team}
       FROM generate_series(${from}, ${to}) g WHERE g % 25 = 0`);
   }
   log(`${N.toLocaleString('en')} conversations`);

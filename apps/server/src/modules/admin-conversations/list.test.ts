@@ -289,6 +289,25 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
       `teamId=${teamIds.support}&status=closed`,
       (r) => r.team?.id === teamIds.support && r.status === 'closed',
     );
+    // "Team and tag" is counted from the tags alone, which carry a copy of the team: a conversation
+    // moved to another team (by any path: the database keeps the copy) is counted in its new team.
+    const isVip = (r: AdminRow) => r.tags.some((t) => t.id === tagIds.vip);
+    const moved = everything.find((r) => isVip(r) && r.team?.id === teamIds.sales)!;
+    const teamOf = (r: AdminRow) => (r.id === moved.id ? teamIds.support : r.team?.id);
+    const counted = async (teamId: string) =>
+      (await owner.client.get(`${w()}/admin/conversations?limit=5&tagId=${tagIds.vip}&teamId=${teamId}`)).body
+        .total;
+    const db = server.parley.ctx.db;
+    await db.update(conversations).set({ teamId: teamIds.support }).where(eq(conversations.id, moved.id));
+    for (const team of [teamIds.sales, teamIds.support]) {
+      const expected = everything.filter((r) => isVip(r) && teamOf(r) === team).length;
+      expect(await counted(team), team).toEqual({ count: expected, exact: true });
+    }
+    await db.update(conversations).set({ teamId: teamIds.sales }).where(eq(conversations.id, moved.id));
+    expect(await counted(teamIds.sales)).toEqual({
+      count: everything.filter((r) => isVip(r) && r.team?.id === teamIds.sales).length,
+      exact: true,
+    });
     // Sanity of the statuses against the data itself.
     expect(everything.filter((r) => r.status === 'open').every((r) => r.operator === null)).toBe(true);
     expect(everything.filter((r) => r.status === 'in_progress').every((r) => r.operator !== null)).toBe(true);

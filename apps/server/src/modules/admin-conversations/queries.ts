@@ -339,16 +339,20 @@ export async function countAdmin(
   filters: AdminFilters,
   now: Date = new Date(),
 ): Promise<{ count: number; exact: boolean }> {
+  // Tags alone, or tags and teams: their conversations are counted from conversation_tags_tag_idx
+  // (which carries each conversation's team), without reading conversations (a conversation with
+  // several of the tags once).
   const onlyTags =
     filters.tagId?.length &&
     actor.permissions.has('conversations.view_all') &&
-    Object.entries(filters).every(([name, value]) => name === 'tagId' || value === undefined);
-  // Tags alone: their conversations are counted from conversation_tags_tag_idx, without reading
-  // conversations (a conversation with several of the tags once).
+    Object.entries(filters).every(
+      ([name, value]) => name === 'tagId' || name === 'teamId' || value === undefined,
+    );
+  const inTeams = filters.teamId?.length ? sql`AND x.team_id = ANY(${uuidList(filters.teamId)})` : sql``;
   const result = onlyTags
     ? await db.execute(sql`SELECT count(*) AS n FROM (SELECT ${sql.raw(filters.tagId!.length > 1 ? 'DISTINCT ' : '')}x.conversation_id
         FROM conversation_tags x WHERE x.tag_id = ANY(${uuidList(filters.tagId!)})
-        AND x.workspace_id = ${actor.workspaceId} LIMIT ${COUNT_CAP + 1}) s`)
+        AND x.workspace_id = ${actor.workspaceId} ${inTeams} LIMIT ${COUNT_CAP + 1}) s`)
     : await db.execute(sql`SELECT count(*) AS n FROM (SELECT 1 FROM conversations c
         WHERE ${adminWhere(actor, filters, now)} LIMIT ${COUNT_CAP + 1}) s`);
   const n = Number((result.rows[0] as { n: string | number }).n);

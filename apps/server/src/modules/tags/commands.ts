@@ -127,11 +127,15 @@ export async function setConversationTags(
   if (same) return before;
   await tx.db.delete(conversationTags).where(eq(conversationTags.conversationId, conversation.id));
   if (wanted.length > 0) {
-    await tx.db
-      .insert(conversationTags)
-      .values(
-        wanted.map((tagId) => ({ conversationId: conversation.id, tagId, workspaceId: actor.workspaceId })),
-      );
+    await tx.db.insert(conversationTags).values(
+      wanted.map((tagId) => ({
+        conversationId: conversation.id,
+        tagId,
+        workspaceId: actor.workspaceId,
+        // The conversation is locked: its team cannot change before this commits.
+        teamId: conversation.teamId,
+      })),
+    );
   }
   const after = await tagsOfConversation(tx.db, conversation.id);
   await publish(tx, {

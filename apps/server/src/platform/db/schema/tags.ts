@@ -38,13 +38,18 @@ export const conversationTags = pgTable(
       .notNull()
       .references(() => tags.id, { onDelete: 'cascade' }),
     workspaceId: workspaceRef(),
+    /**
+     * The conversation's team, copied (set with the tags, kept by a trigger when the conversation
+     * moves to another team), so the list counts "team and tag" from the index below alone.
+     */
+    teamId: uuid('team_id'),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.tagId] }),
-    // The tag filter reads the conversations of a tag.
-    // With the workspace: the administrator's list counts a tag's conversations from this index alone.
-    index('conversation_tags_tag_idx').on(t.tagId, t.workspaceId, t.conversationId),
+    // The tag filter reads the conversations of a tag. With the workspace and the team: the
+    // administrator's list counts a tag's conversations (in a team) from this index alone.
+    index('conversation_tags_tag_idx').on(t.tagId, t.workspaceId, t.teamId, t.conversationId),
   ],
 );
 
