@@ -15,7 +15,8 @@ import {
 import { transaction } from '../../platform/db/tx.ts';
 import { needsSetup } from '../auth/commands.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { recordClose, recordMessages, setAssignee } from '../metrics/facts.ts';
+import { recordClose, setAssignee } from '../metrics/facts.ts';
+import { recordMessages } from '../metrics/message-clocks.ts';
 import { createWorkspace } from '../workspaces/commands.ts';
 
 export const demoLogins = [

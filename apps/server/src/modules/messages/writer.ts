@@ -8,7 +8,7 @@ import { groupCommit } from '../../platform/db/group-commit.ts';
 import { contacts, conversations, type messages } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { presentConversation } from '../conversations/presenter.ts';
-import { recordMessages } from '../metrics/facts.ts';
+import { clockSet, clockSource, messageClocks, writeAssignmentClocks } from '../metrics/message-clocks.ts';
 import { DuplicateMessage, setSeqs } from './commands.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
 
@@ -85,7 +85,7 @@ const rowError = (err: unknown) => {
  * Group commit for messages: while one batch is being written, new messages queue up, and the next
  * transaction writes all of them with a fixed number of statements of a fixed shape (arrays passed
  * to `unnest`, whatever the batch size): lock and check the conversations, insert the messages, move
- * the conversations' clocks, record the metrics facts, read the conversations back, number and insert
+ * the conversations' clocks and the metrics facts (one UPDATE), read the conversations back, number and insert
  * the events, store each message's sequence. Under load that is a fraction of a round trip per
  * message; alone, a message is written at once.
  */
@@ -183,6 +183,9 @@ export function createMessageWriter(opts: {
     if (rows.length === 0) return { rows, diverted };
     const changes = conversationChanges(rows);
     const ch = <K extends keyof (typeof changes)[number]>(key: K) => sql.param(changes.map((c) => c[key]));
+    // The metrics clocks (metrics/message-clocks.ts) move in the same UPDATE: one new row version per
+    // conversation and batch.
+    const clocks = await messageClocks(tx.db, rows);
     await tx.db.execute(sql`
       UPDATE conversations c SET
         last_activity_at = greatest(c.last_activity_at, i.last_at),
@@ -191,13 +194,14 @@ export function createMessageWriter(opts: {
         unread_count = c.unread_count + i.customer,
         last_customer_message_at = coalesce(i.customer_at, c.last_customer_message_at),
         last_operator_message_at = coalesce(i.operator_at, c.last_operator_message_at),
-        first_operator_reply_at = coalesce(c.first_operator_reply_at, i.operator_first_at)
+        ${clockSet}
       FROM unnest(${ch('id')}::uuid[], ${ch('last_at')}::timestamptz[], ${ch('text')}::text[],
         ${ch('author')}::text[], ${ch('customer')}::int[], ${ch('customer_at')}::timestamptz[],
-        ${ch('operator_at')}::timestamptz[], ${ch('operator_first_at')}::timestamptz[])
-        AS i(id, last_at, text, author, customer, customer_at, operator_at, operator_first_at)
+        ${ch('operator_at')}::timestamptz[])
+        AS i(id, last_at, text, author, customer, customer_at, operator_at)
+        LEFT JOIN ${clockSource(clocks)} ON k.id = i.id
       WHERE c.id = i.id`);
-    await recordMessages(tx.db, rows);
+    await writeAssignmentClocks(tx.db, clocks);
     const touched = [...new Set(rows.map((r) => r.conversationId))];
     const after = await tx.db
       .select({
@@ -312,7 +316,6 @@ function conversationChanges(rows: MessageRow[]) {
       customer: number;
       customer_at: string | null;
       operator_at: string | null;
-      operator_first_at: string | null;
     }
   >();
   for (const row of [...rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
@@ -325,7 +328,6 @@ function conversationChanges(rows: MessageRow[]) {
       customer: 0,
       customer_at: null,
       operator_at: null,
-      operator_first_at: null,
     };
     change.last_at = at;
     if (!row.private) {
@@ -336,7 +338,6 @@ function conversationChanges(rows: MessageRow[]) {
         change.customer_at = at;
       } else if (row.authorKind === 'operator') {
         change.operator_at = at;
-        change.operator_first_at ??= at;
       }
     }
     changes.set(row.conversationId, change);
