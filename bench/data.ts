@@ -116,19 +116,28 @@ export async function generateWorkspace(db: Db, N: number, log: (what: string) =
       FROM generate_series(${from}, ${to}) g WHERE g % 25 = 0`);
   }
   log(`${N.toLocaleString('en')} conversations`);
+  await fillAssignmentsAndTransfers(db, N);
+  log('assignments and transfers');
+  // As autovacuum leaves a table this size: statistics and the visibility map (index-only scans).
+  await run('VACUUM ANALYZE');
+  log('vacuum analyze');
+}
+
+/**
+ * One assignment per assigned conversation (as its clocks say) and one transfer per transferred
+ * one, generated from the conversations already written (numbered 1…N).
+ */
+export async function fillAssignmentsAndTransfers(db: Db, N: number, chunk = 100_000): Promise<void> {
+  const run = (query: string) => db.execute(sql.raw(query));
   for (let from = 1; from <= N; from += chunk) {
     const to = Math.min(N, from + chunk - 1);
-    await run(`INSERT INTO conversation_assignments (workspace_id, conversation_id, cycle, user_id, team_id, how,
-        assigned_at, ended_at, end_reason, first_reply_at, response_sum_ms, response_count)
-      SELECT workspace_id, id, 1, assignee_id, team_id, 'automatic', assigned_at, closed_at,
+    await run(`INSERT INTO conversation_assignments (workspace_id, conversation_id, cycle, user_id, team_id, channel,
+        how, assigned_at, ended_at, end_reason, first_reply_at, response_sum_ms, response_count)
+      SELECT workspace_id, id, 1, assignee_id, team_id, channel, 'automatic', assigned_at, closed_at,
         CASE WHEN closed_at IS NOT NULL THEN 'close' END, first_operator_reply_at, response_sum_ms, response_count
       FROM conversations WHERE number BETWEEN ${from} AND ${to} AND assignee_id IS NOT NULL`);
     await run(`INSERT INTO transfers (workspace_id, conversation_id, from_user_id, to_user_id, created_at)
       SELECT workspace_id, id, assignee_id, assignee_id, created_at + interval '2 minutes'
       FROM conversations WHERE number BETWEEN ${from} AND ${to} AND transfer_count > 0`);
   }
-  log('assignments and transfers');
-  // As autovacuum leaves a table this size: statistics and the visibility map (index-only scans).
-  await run('VACUUM ANALYZE');
-  log('vacuum analyze');
 }

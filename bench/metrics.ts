@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { listCases } from '../apps/server/src/modules/metrics/cases.ts';
 import { computeFigures, type Segment } from '../apps/server/src/modules/metrics/figures.ts';
 import { periodRange } from '../apps/server/src/modules/metrics/period.ts';
-import { benchDatabase } from './data.ts';
+import { benchDatabase, fillAssignmentsAndTransfers } from './data.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 let N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
@@ -134,17 +134,7 @@ async function generate() {
       FROM (SELECT g, now() - interval '90 days' * (1 - g::float / ${N}) AS c FROM generate_series(${from}, ${to}) g) s`);
   }
   log(`${N.toLocaleString('en')} conversations`);
-  for (let from = 1; from <= N; from += chunk) {
-    const to = Math.min(N, from + chunk - 1);
-    await run(`INSERT INTO conversation_assignments (workspace_id, conversation_id, cycle, user_id, team_id, channel,
-        how, assigned_at, ended_at, end_reason, first_reply_at, response_sum_ms, response_count)
-      SELECT workspace_id, id, 1, assignee_id, team_id, channel, 'automatic', assigned_at, closed_at,
-        CASE WHEN closed_at IS NOT NULL THEN 'close' END, first_operator_reply_at, response_sum_ms, response_count
-      FROM conversations WHERE number BETWEEN ${from} AND ${to} AND assignee_id IS NOT NULL`);
-    await run(`INSERT INTO transfers (workspace_id, conversation_id, from_user_id, to_user_id, created_at)
-      SELECT workspace_id, id, assignee_id, assignee_id, created_at + interval '2 minutes'
-      FROM conversations WHERE number BETWEEN ${from} AND ${to} AND transfer_count > 0`);
-  }
+  await fillAssignmentsAndTransfers(db, N, chunk);
   log('assignments and transfers');
   const messagesN = N * perConversation;
   for (let from = 1; from <= N; from += chunk / 2) {
