@@ -1,8 +1,10 @@
 /**
  * Many connections on one node: V visitors with their sockets open (presence) and O operators, while
- * some of the visitors chat over their sockets. Prints the server's RSS, the delivery p99 (a
- * visitor's send to the first operator socket showing it) and checks that each visitor socket
- * received only its own conversation's events.
+ * some of the visitors chat over their sockets. As in a real team, BENCH_SUPERVISORS (10, the owner
+ * among them) watch every conversation and the other operators are connected members of the default
+ * team, each receiving the conversations routed to them. Prints the server's RSS, the delivery p99 (a
+ * visitor's send to the first supervisor socket showing it; also to the assigned operator) and
+ * checks that each visitor socket received only its own conversation's events.
  *
  *   npm run bench:connections                          # PGlite; 20,000 visitors, 500 operators
  *   BENCH_VISITORS=2000 BENCH_OPERATORS=50 DATABASE_URL=postgres://…/empty_db npm run bench:connections
@@ -20,6 +22,8 @@ import { startServerProcess } from '../apps/server/test/server-process.ts';
 
 const visitorsN = Number(process.env.BENCH_VISITORS ?? 20_000);
 const operatorsN = Number(process.env.BENCH_OPERATORS ?? 500);
+/** Of the operators, how many are supervisors (they see every conversation); the others handle their own. */
+const supervisorsN = Math.min(operatorsN, Number(process.env.BENCH_SUPERVISORS ?? 10));
 const chattingN = Math.min(visitorsN, Number(process.env.BENCH_CHATTING ?? 200));
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -89,14 +93,14 @@ try {
   const workspace: Any = await (
     await fetch(`${url}/api/workspaces/${workspaceId}`, { headers: { cookie: owner.cookie } })
   ).json();
-  const cookies = [owner.cookie];
+  const members = [{ cookie: owner.cookie, csrf: owner.csrf, userId: '' }];
   await pool(
     Array.from({ length: operatorsN - 1 }, (_, i) => i + 1),
     8,
     async (i) => {
       const invite = await post(
         `/api/workspaces/${workspaceId}/invites`,
-        { email: `op${i}@bench.test`, role: 'supervisor' },
+        { email: `op${i}@bench.test`, role: i < supervisorsN ? 'supervisor' : 'operator' },
         { cookie: owner.cookie, 'x-csrf-token': owner.csrf },
       );
       const token = String(invite.json.url).split('/invite/')[1];
@@ -104,18 +108,52 @@ try {
         name: `Operator ${i}`,
         password: 'bench-password',
       });
-      cookies.push(accepted.cookie);
+      members[i] = {
+        cookie: accepted.cookie,
+        csrf: accepted.json.csrfToken as string,
+        userId: accepted.json.user.id as string,
+      };
     },
   );
+  // The operators form the default team and are connected: each conversation is routed to one.
+  const handlers = members.slice(supervisorsN);
+  const call = async (method: string, p: string, body: unknown) => {
+    const res = await fetch(`${url}/api/workspaces/${workspaceId}${p}`, {
+      method,
+      headers: { 'content-type': 'application/json', cookie: owner.cookie, 'x-csrf-token': owner.csrf },
+      body: JSON.stringify(body),
+    });
+    const json: Any = await res.json().catch(() => null);
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  if (handlers.length > 0) {
+    const team = await call('POST', '/teams', { name: 'All', rule: 'least_busy', capacity: 10 });
+    await call('PUT', `/teams/${team.id}/members`, { userIds: handlers.map((m) => m.userId) });
+    await call('PATCH', '/routing', { defaultTeamId: team.id });
+  }
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
-  const operators = await pool(cookies, 50, (cookie, index) =>
-    open(`${wsUrl}/api/realtime?workspaceId=${workspaceId}`, { cookie }, (m) => {
-      if (index !== 0 || m.type !== 'event' || m.event.name !== 'message.created') return;
-      const start = sentAt.get(m.event.payload.message.clientId);
-      if (start !== undefined) latencies.push(performance.now() - start);
+  const toAssignee = new Map<string, number>();
+  const operators = await pool(members, 50, (member, index) =>
+    open(`${wsUrl}/api/realtime?workspaceId=${workspaceId}`, { cookie: member.cookie }, (m) => {
+      if (m.type !== 'event' || m.event.name !== 'message.created') return;
+      const clientId = m.event.payload.message.clientId;
+      const start = sentAt.get(clientId);
+      if (start === undefined) return;
+      if (index === 0) latencies.push(performance.now() - start);
+      else if (index >= supervisorsN && !toAssignee.has(clientId))
+        toAssignee.set(clientId, performance.now() - start);
     }),
   );
+  await pool(handlers, 8, async (m) => {
+    const res = await fetch(`${url}/api/workspaces/${workspaceId}/me/status`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: m.cookie, 'x-csrf-token': m.csrf },
+      body: JSON.stringify({ status: 'connected' }),
+    });
+    if (!res.ok) throw new Error(`PUT me/status: ${res.status} ${await res.text()}`);
+  });
   console.log(`${operators.length} operators connected, RSS ${Math.round(rssMb())} MB`);
 
   // Every visitor: a session and a socket; what each socket receives is kept to check the audience.
@@ -151,6 +189,7 @@ try {
   const warm = Date.now() + 120_000;
   while (latencies.length < chattingN && Date.now() < warm) await new Promise((r) => setTimeout(r, 50));
   latencies.length = 0;
+  toAssignee.clear();
   let sent = 0;
   const started = performance.now();
   let peak = rssMb();
@@ -169,7 +208,9 @@ try {
   const drain = Date.now() + 5000;
   while (latencies.length < sent && Date.now() < drain) await new Promise((r) => setTimeout(r, 50));
   latencies.sort((a, b) => a - b);
-  const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0;
+  const p99Of = (ms: number[]) => ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.99))] ?? 0;
+  const p99 = p99Of(latencies);
+  const assigneeMs = [...toAssignee.values()].sort((a, b) => a - b);
 
   // Isolation: a conversation is seen by one visitor only, and the silent visitors heard nothing.
   const owners = new Map<string, number>();
@@ -182,7 +223,8 @@ try {
   });
   const overheard = seen.slice(chattingN).filter((s) => s.messages > 0).length;
   console.log(
-    `delivered ${latencies.length}/${sent} to the first operator; conversations seen by another visitor: ${shared}; ` +
+    `delivered ${latencies.length}/${sent} to the first supervisor, ${assigneeMs.length}/${sent} to the assigned ` +
+      `operator (p99 ${p99Of(assigneeMs).toFixed(1)} ms); conversations seen by another visitor: ${shared}; ` +
       `silent visitors who received a message: ${overheard}`,
   );
   if (shared > 0 || overheard > 0) process.exitCode = 1;

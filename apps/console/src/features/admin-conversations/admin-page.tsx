@@ -26,7 +26,7 @@ import { useConversation } from '../conversations/conversations-api.ts';
 import { useNow } from '../conversations/format.ts';
 import { TransferDialog } from '../conversations/transfer-dialog.tsx';
 import { useMembers } from '../members/members-api.ts';
-import { formatSeconds } from '../monitoring/monitoring-page.tsx';
+import { formatSeconds } from '../monitoring/format.ts';
 import { useTeams } from '../routing/routing-api.ts';
 import {
   type AdminFilter,

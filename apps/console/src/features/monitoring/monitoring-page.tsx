@@ -3,20 +3,15 @@ import {
   Box,
   Button,
   Group,
-  Paper,
   SegmentedControl,
   Select,
-  SimpleGrid,
   Stack,
   Table,
   Text,
   Title,
-  UnstyledButton,
 } from '@mantine/core';
 import {
-  type Average,
   type ChannelKind,
-  type Figures,
   type ListedMetric,
   type MonitoredCase,
   type PeriodPreset,
@@ -39,6 +34,7 @@ import { type MonitoringFilter, useCases, useMetrics, useOperators, useRecover }
 import { MonitoringSettingsButton } from './monitoring-settings.tsx';
 import { ServiceLevel } from './service-level.tsx';
 import { TileConversations } from './tile-conversations.tsx';
+import { Tiles } from './tiles.tsx';
 
 const channels: ChannelKind[] = [
   'web',
@@ -53,8 +49,6 @@ const channels: ChannelKind[] = [
 const isPeriod = (v: string | null): v is PeriodPreset =>
   (periodPresets as readonly (string | null)[]).includes(v);
 const isChannel = (v: string | null): v is ChannelKind => (channels as (string | null)[]).includes(v);
-
-export { formatSeconds } from './format.ts';
 
 /** The filter lives in the URL, so a view can be shared and survives a reload. */
 function useFilter(): [
@@ -181,110 +175,6 @@ export function MonitoringPage({ membership }: { membership: WorkspaceMembership
     >
       {content}
     </Box>
-  );
-}
-
-function Tiles({
-  figures,
-  onOpen,
-  withHours,
-}: {
-  figures: Figures;
-  onOpen: (metric: ListedMetric, label: string) => void;
-  withHours: boolean;
-}) {
-  const { t } = useTranslation();
-  const count = (
-    key: 'total' | 'active' | 'attended' | 'unattended' | 'pending' | 'transferred' | 'queued',
-  ) => (
-    <Tile
-      key={key}
-      label={t(`monitoring.tiles.${key}`)}
-      value={String(figures[key])}
-      onOpen={() => onOpen(key, t(`monitoring.tiles.${key}`))}
-    />
-  );
-  const average = (key: 'firstResponse' | 'response' | 'duration' | 'queueWait') => {
-    const a: Average = figures[key];
-    const inHours: Average = figures.businessHours[key];
-    return (
-      <Tile
-        key={key}
-        label={t(`monitoring.tiles.${key}`)}
-        value={a.ms === null ? '—' : formatSeconds(a.ms)}
-        // An average is never shown without how many values it averages.
-        detail={a.count > 0 ? t('monitoring.over', { count: a.count }) : t('monitoring.none')}
-        hours={
-          withHours
-            ? inHours.ms === null
-              ? t('monitoring.inHoursNone')
-              : t('monitoring.inHours', { time: formatSeconds(inHours.ms), count: inHours.count })
-            : undefined
-        }
-        onOpen={() => onOpen(key, t(`monitoring.tiles.${key}`))}
-      />
-    );
-  };
-  return (
-    <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
-      {(['total', 'active', 'attended', 'unattended', 'pending', 'transferred', 'queued'] as const).map(
-        count,
-      )}
-      {(['firstResponse', 'response', 'duration', 'queueWait'] as const).map(average)}
-    </SimpleGrid>
-  );
-}
-
-/** A figure; pressing it (click, Enter or Space) opens the conversations behind it. */
-function Tile({
-  label,
-  value,
-  detail,
-  hours,
-  onOpen,
-}: {
-  label: string;
-  value: string;
-  detail?: string;
-  /** The business-hours variant, with its count. */
-  hours?: string;
-  onOpen: () => void;
-}) {
-  const { t } = useTranslation();
-  return (
-    <Paper withBorder radius="md" role="group" aria-label={label}>
-      <UnstyledButton
-        p="sm"
-        w="100%"
-        h="100%"
-        onClick={onOpen}
-        aria-haspopup="dialog"
-        aria-label={t('monitoring.behind.open', { label, value })}
-        style={{
-          borderRadius: 'var(--mantine-radius-md)',
-          display: 'flex',
-          flexDirection: 'column',
-          justifyContent: 'flex-start',
-        }}
-      >
-        <Text size="sm" c="gray.7">
-          {label}
-        </Text>
-        <Text fz={28} fw={700} lh={1.3}>
-          {value}
-        </Text>
-        {detail && (
-          <Text size="xs" c="gray.7">
-            {detail}
-          </Text>
-        )}
-        {hours && (
-          <Text size="xs" c="gray.7">
-            {hours}
-          </Text>
-        )}
-      </UnstyledButton>
-    </Paper>
   );
 }
 

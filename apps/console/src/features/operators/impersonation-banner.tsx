@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../components/notify.ts';
 import { useNow } from '../conversations/format.ts';
-import { formatSeconds } from '../monitoring/monitoring-page.tsx';
+import { formatSeconds } from '../monitoring/format.ts';
 import { useImpersonation } from './operators-api.ts';
 
 /**

@@ -1,7 +1,6 @@
 import {
   Badge,
   Group,
-  Paper,
   SegmentedControl,
   SimpleGrid,
   Stack,
@@ -11,13 +10,14 @@ import {
   Title,
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { type Average, type PeriodPreset, periodPresets, type WorkspaceMembership } from '@parley/contracts';
+import { type PeriodPreset, periodPresets, type WorkspaceMembership } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
 import { navigate, useLocation } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
-import { formatSeconds } from '../monitoring/monitoring-page.tsx';
+import { formatSeconds } from '../monitoring/format.ts';
+import { averageTexts, Tile } from '../monitoring/tiles.tsx';
 import { StatusDot, useStatusLabel } from '../routing/statuses.tsx';
 import { type PeriodFilter, useOperatorConversations, useOperatorDetail } from './operators-api.ts';
 
@@ -69,24 +69,10 @@ export function OperatorDetailPage({
   const count = (key: 'total' | 'active' | 'attended' | 'unattended' | 'pending') => (
     <Tile key={key} label={t(`monitoring.tiles.${key}`)} value={String(figures[key])} />
   );
-  const average = (key: 'firstResponse' | 'response' | 'duration') => {
-    const a: Average = figures[key];
-    // The business-hours variant, where the operator's conversations belonged to a team with hours.
-    const inHours: Average = figures.businessHours[key];
-    return (
-      <Tile
-        key={key}
-        label={t(`monitoring.tiles.${key}`)}
-        value={a.ms === null ? '—' : formatSeconds(a.ms)}
-        detail={a.count > 0 ? t('monitoring.over', { count: a.count }) : t('monitoring.none')}
-        hours={
-          inHours.ms === null
-            ? undefined
-            : t('monitoring.inHours', { time: formatSeconds(inHours.ms), count: inHours.count })
-        }
-      />
-    );
-  };
+  const average = (key: 'firstResponse' | 'response' | 'duration') => (
+    // The business-hours line where the operator's conversations belonged to a team with hours.
+    <Tile key={key} label={t(`monitoring.tiles.${key}`)} {...averageTexts(t, figures, key, 'known')} />
+  );
   return (
     <Stack gap="lg">
       <Link to={paths.operators(membership.id)} size="sm">
@@ -214,38 +200,5 @@ export function OperatorDetailPage({
         )}
       </Stack>
     </Stack>
-  );
-}
-
-function Tile({
-  label,
-  value,
-  detail,
-  hours,
-}: {
-  label: string;
-  value: string;
-  detail?: string;
-  hours?: string;
-}) {
-  return (
-    <Paper withBorder p="sm" radius="md" role="group" aria-label={label}>
-      <Text size="sm" c="gray.7">
-        {label}
-      </Text>
-      <Text fz={28} fw={700} lh={1.3}>
-        {value}
-      </Text>
-      {detail && (
-        <Text size="xs" c="gray.7">
-          {detail}
-        </Text>
-      )}
-      {hours && (
-        <Text size="xs" c="gray.7">
-          {hours}
-        </Text>
-      )}
-    </Paper>
   );
 }
