@@ -42,6 +42,27 @@ export async function publish<N extends EventName>(tx: Tx, input: PublishInput<N
 
 type AnyPublishInput = { [N in EventName]: PublishInput<N> }[EventName];
 
+/** Events of a transaction waiting to be published (`publishLater`), by the transaction. */
+const later = new WeakMap<object, AnyPublishInput[]>();
+
+/**
+ * Publishes the event as late as possible: with the transaction's next `publish`/`publishMany`
+ * (before that event, so the order is kept) or else just before it commits. The workspace row lock
+ * that numbering takes is then held only at the end of the transaction, not during the rest of its
+ * work (a first message: contact, conversation, message, clocks).
+ */
+export function publishLater<N extends EventName>(tx: Tx, input: PublishInput<N>): void {
+  const waiting = later.get(tx.db);
+  if (waiting) {
+    waiting.push(input as AnyPublishInput);
+    return;
+  }
+  later.set(tx.db, [input as AnyPublishInput]);
+  tx.beforeCommit(async () => {
+    if (later.get(tx.db)?.length) await publishMany(tx, []);
+  });
+}
+
 /** The conversation an event is about, when it is about one: a visitor's resume reads by it. */
 function conversationOf(payload: unknown): string | null {
   const p = payload as { conversation?: { id?: unknown }; conversationId?: unknown };
@@ -64,7 +85,21 @@ export async function publishMany(
     trusted?: boolean;
   } = {},
 ): Promise<StoredEvent[]> {
-  if (inputs.length === 0) return [];
+  // Events deferred by `publishLater` go first, in their order; only the callers' own are returned.
+  const waiting = later.get(tx.db) ?? [];
+  later.delete(tx.db);
+  const all = waiting.length > 0 ? [...waiting, ...inputs] : inputs;
+  if (all.length === 0) return [];
+  const stored = await publishAll(tx, all, { trustedFrom: opts.trusted ? waiting.length : all.length });
+  return waiting.length > 0 ? stored.slice(waiting.length) : stored;
+}
+
+async function publishAll(
+  tx: Tx,
+  inputs: readonly AnyPublishInput[],
+  /** Payloads from this index on were built by the server from its own rows (`trusted`). */
+  opts: { trustedFrom: number },
+): Promise<StoredEvent[]> {
   const counts = new Map<string, number>();
   for (const input of inputs) counts.set(input.workspaceId, (counts.get(input.workspaceId) ?? 0) + 1);
   // Workspaces in a fixed order, so two batches never wait on each other's locks crosswise.
@@ -79,11 +114,12 @@ export async function publishMany(
     if (!row) throw new Error(`publish: workspace ${workspaceId} does not exist`);
     next.set(workspaceId, row.seq - n + 1);
   }
-  const rows = inputs.map((input) => {
+  const rows = inputs.map((input, i) => {
     const seq = next.get(input.workspaceId)!;
     next.set(input.workspaceId, seq + 1);
     const built = typeof input.payload === 'function' ? input.payload(seq) : input.payload;
-    const payload = opts.trusted && !checkTrusted ? built : eventPayloads[input.name].parse(built);
+    const trusted = i >= opts.trustedFrom && !checkTrusted;
+    const payload = trusted ? built : eventPayloads[input.name].parse(built);
     return {
       workspaceId: input.workspaceId,
       seq,

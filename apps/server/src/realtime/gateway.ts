@@ -34,6 +34,11 @@ export interface GatewayOptions {
   /** Works out who opens the socket, or null to refuse it. */
   authenticate(request: FastifyRequest): Promise<Principal | null>;
   heartbeatMs?: number;
+  /**
+   * A socket silent (no pong) for this long is dropped as dead: two heartbeats and at least 10 s, so
+   * a busy machine that answers a ping late does not lose its consoles.
+   */
+  deadAfterMs?: number;
   /** Bytes queued on one socket before it is dropped as a slow consumer. */
   maxBufferedBytes?: number;
   /** How often each feed checks the outbox for events the bus never brought. */
@@ -60,7 +65,8 @@ interface Client {
   name: string | null;
   cursor: number;
   backlog: StoredEvent[] | null;
-  alive: boolean;
+  /** When the client last answered a ping (`deadAfterMs`). */
+  lastPong: number;
   /** Messages sent in the current minute, for the rate limit of `send`. */
   sent: { windowStart: number; count: number };
 }
@@ -172,6 +178,7 @@ export interface Gateway {
 
 export function createGateway(opts: GatewayOptions): Gateway {
   const heartbeatMs = opts.heartbeatMs ?? heartbeatSeconds * 1000;
+  const deadAfterMs = opts.deadAfterMs ?? Math.max(2 * heartbeatMs, 10_000);
   const maxBuffered = opts.maxBufferedBytes ?? 1 << 20;
   const maxReplay = opts.maxReplay ?? 10_000;
   const feeds = new Map<string, WorkspaceFeed>();
@@ -514,7 +521,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       name: null,
       cursor: after,
       backlog: [],
-      alive: true,
+      lastPong: Date.now(),
       sent: { windowStart: 0, count: 0 },
     };
     let gone = false;
@@ -547,7 +554,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     });
     if (gone) return;
     ws.on('pong', () => {
-      client.alive = true;
+      client.lastPong = Date.now();
     });
     ws.on('message', (data) => {
       void onClientMessage(client, String(data)).catch((err) =>
@@ -617,8 +624,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   const heartbeat = setInterval(() => {
     const active = new Map<string, string[]>();
+    const now = Date.now();
     for (const client of clients) {
-      if (!client.alive) {
+      if (now - client.lastPong > deadAfterMs) {
         clients.delete(client);
         client.ws.terminate();
         continue;
@@ -626,7 +634,6 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const p = client.principal;
       if (p.kind === 'operator' && !p.impersonatorId)
         active.set(p.workspaceId, [...(active.get(p.workspaceId) ?? []), p.sessionId]);
-      client.alive = false;
       client.ws.ping();
       send(client, { type: 'heartbeat' });
     }

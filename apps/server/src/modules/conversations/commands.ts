@@ -1,6 +1,6 @@
 import type { ChannelKind, Conversation } from '@parley/contracts';
 import { eq, sql } from 'drizzle-orm';
-import { publish } from '../../events/publish.ts';
+import { publish, publishLater } from '../../events/publish.ts';
 import { conversations, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -22,21 +22,26 @@ export async function createConversation(
   },
 ): Promise<Conversation> {
   const now = new Date();
-  const [counter] = await tx.db
-    .update(workspaces)
-    .set({ conversationSeq: sql`${workspaces.conversationSeq} + 1` })
-    .where(eq(workspaces.id, input.workspaceId))
-    .returning({ number: workspaces.conversationSeq, defaultTeamId: workspaces.defaultTeamId });
+  // The number from the workspace's own sequence (migration 0018): no lock on the workspace row, so
+  // first messages of one workspace do not wait for each other's transactions.
+  const [workspace] = await tx.db
+    .select({
+      number: sql<number>`next_conversation_number(${workspaces.id})`,
+      defaultTeamId: workspaces.defaultTeamId,
+    })
+    .from(workspaces)
+    .where(eq(workspaces.id, input.workspaceId));
+  if (!workspace) throw new Error(`createConversation: workspace ${input.workspaceId} does not exist`);
   const [row] = await tx.db
     .insert(conversations)
     .values({
       workspaceId: input.workspaceId,
-      number: counter!.number,
+      number: Number(workspace.number),
       channel: input.channel,
       contactId: input.contactId,
       visitorId: input.visitorId,
       // New conversations go to the workspace's default team, whose rule routes them (ROUTE-3).
-      teamId: counter!.defaultTeamId,
+      teamId: workspace.defaultTeamId,
       offline: input.offline ?? false,
       // Stamped here, not by the database, so every clock of SPEC §3 reads one time source.
       createdAt: now,
@@ -45,7 +50,8 @@ export async function createConversation(
     })
     .returning({ id: conversations.id });
   const conversation = await loadConversation(tx.db, input.workspaceId, row!.id);
-  await publish(tx, {
+  // Published with the transaction's next event (its first message), or just before it commits.
+  publishLater(tx, {
     workspaceId: input.workspaceId,
     name: 'conversation.created',
     payload: { conversation },

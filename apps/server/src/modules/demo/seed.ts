@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import {
   contacts,
@@ -230,11 +230,11 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
         });
       }
     }
-    // The numbers above were taken by hand: the counter continues after them.
-    await tx.db
-      .update(workspaces)
-      .set({ conversationSeq: scripts.length, defaultTeamId: team!.id })
-      .where(eq(workspaces.id, workspace.id));
+    // The numbers above were taken by hand: the workspace's sequence continues after them.
+    await tx.db.update(workspaces).set({ defaultTeamId: team!.id }).where(eq(workspaces.id, workspace.id));
+    await tx.db.execute(
+      sql`SELECT setval(conversation_number_sequence(${workspace.id}::uuid)::regclass, ${scripts.length})`,
+    );
     await tx.db.insert(instanceSettings).values({ key: 'demo_widget_key', value: workspace.widgetKey });
     return workspace.widgetKey;
   });

@@ -4,6 +4,8 @@ import type { Db, DbTx } from './client.ts';
 export interface Tx {
   db: DbTx;
   afterCommit(fn: () => void): void;
+  /** Work to do last inside the transaction, just before it commits (deferred publishing). */
+  beforeCommit(fn: () => Promise<void>): void;
 }
 
 let inFlight = 0;
@@ -14,7 +16,16 @@ export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promis
   const hooks: (() => void)[] = [];
   inFlight++;
   try {
-    const result = await db.transaction((dbTx) => fn({ db: dbTx, afterCommit: (hook) => hooks.push(hook) }));
+    const result = await db.transaction(async (dbTx) => {
+      const last: (() => Promise<void>)[] = [];
+      const value = await fn({
+        db: dbTx,
+        afterCommit: (hook) => hooks.push(hook),
+        beforeCommit: (hook) => last.push(hook),
+      });
+      for (const hook of last) await hook();
+      return value;
+    });
     for (const hook of hooks) hook();
     return result;
   } finally {

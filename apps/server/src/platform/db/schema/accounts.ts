@@ -36,6 +36,10 @@ export const workspaces = pgTable('workspaces', {
   timezone: text('timezone').notNull().default('UTC'),
   /** Last event sequence handed out; bumped under row lock, so commit order equals sequence order. */
   eventSeq: bigint('event_seq', { mode: 'number' }).notNull().default(0),
+  /**
+   * Where a new workspace's conversation numbers start (0: at 1). The numbers themselves come from
+   * the workspace's sequence (`next_conversation_number`, migration 0018), not from this row.
+   */
   conversationSeq: integer('conversation_seq').notNull().default(0),
   prechatEnabled: boolean('prechat_enabled').notNull().default(false),
   prechatRequireEmail: boolean('prechat_require_email').notNull().default(false),
