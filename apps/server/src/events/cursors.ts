@@ -134,6 +134,7 @@ export function startSubscriberWorkers(opts: {
         WHERE c2.subscriber = ${name} AND w.event_seq > c2.seq
           AND (c2.locked_until IS NULL OR c2.locked_until < now())
           AND (c2.retry_at IS NULL OR c2.retry_at <= now())
+          AND c2.workspace_id <> ALL(${sql.param([...pool.running.keys()])}::uuid[])
         ORDER BY c2.served_at NULLS FIRST
         LIMIT ${limit}
         FOR UPDATE OF c2 SKIP LOCKED) t
@@ -391,7 +392,7 @@ export function startSubscriberWorkers(opts: {
       return rows.length > 0;
     },
     async drain() {
-      for (;;) {
+      while (!stopped) {
         workers.poke();
         await settled();
         if (!(await workers.pending())) return;
