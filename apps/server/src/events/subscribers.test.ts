@@ -209,6 +209,7 @@ describe('durable subscribers on cursors', () => {
         payload: expect.objectContaining({ workspace: expect.objectContaining({ name: 'doomed-1' }) }),
       }),
     ]);
+    await until(async () => (await cursor('test-doomed', ws))?.seq === next!.seq);
     expect(await cursor('test-doomed', ws)).toMatchObject({ seq: next!.seq, attempts: 0, retryAt: null });
     // Kept for inspection, then pruned.
     expect(await pruneDeadLetters(db(), new Date(Date.now() - 60_000))).toBe(0);
