@@ -95,6 +95,8 @@ export function startSubscriberWorkers(opts: {
     known: Set<string>;
     /** Workspaces heard of (wake) whose cursor may not exist yet. */
     hinted: Set<string>;
+    /** Leases whose release failed (the database was away), retried by the next fill. */
+    unreleased: SQL[];
     poll(): void;
   }
 
@@ -150,6 +152,9 @@ export function startSubscriberWorkers(opts: {
   };
 
   /** Runs one leased cursor up to the head it was claimed with. */
+  const release = (fence: SQL) =>
+    db.execute(sql`UPDATE subscriber_cursors SET locked_until = NULL WHERE ${fence}`);
+
   const runCursor = async (pool: Pool, claimed: Claimed) => {
     const sub = pool.subscriber;
     const { workspaceId, lease } = claimed;
@@ -266,9 +271,11 @@ export function startSubscriberWorkers(opts: {
     } finally {
       clearInterval(renew);
       if (!released) {
-        await db
-          .execute(sql`UPDATE subscriber_cursors SET locked_until = NULL WHERE ${fence}`)
-          .catch((err) => opts.onError(err, { subscriber: sub.name, workspaceId }));
+        // If the database is away, retried by the next fill: the cursor must not wait for its lease.
+        await release(fence).catch((err) => {
+          pool.unreleased.push(fence);
+          opts.onError(err, { subscriber: sub.name, workspaceId });
+        });
       }
     }
   };
@@ -283,6 +290,7 @@ export function startSubscriberWorkers(opts: {
       ensuredAt: 0,
       known: new Set(),
       hinted: new Set(),
+      unreleased: [],
       poll() {
         if (stopped) return;
         if (pool.filling) {
@@ -313,6 +321,10 @@ export function startSubscriberWorkers(opts: {
   };
 
   const fill = async (pool: Pool) => {
+    while (pool.unreleased.length > 0) {
+      await release(pool.unreleased[0]!);
+      pool.unreleased.shift();
+    }
     do {
       pool.again = false;
       if (!pool.registered || Date.now() - pool.ensuredAt > ensureEveryMs) {
