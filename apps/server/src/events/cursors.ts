@@ -83,6 +83,8 @@ export function startSubscriberWorkers(opts: {
   let prunedAt = Date.now();
 
   const pools = new Map<string, Pool>();
+  /** Events this instance was woken for already. */
+  const heard = new WeakSet<object>();
 
   interface Pool {
     subscriber: DurableSubscriber;
@@ -151,10 +153,10 @@ export function startSubscriberWorkers(opts: {
     }));
   };
 
-  /** Runs one leased cursor up to the head it was claimed with. */
   const release = (fence: SQL) =>
     db.execute(sql`UPDATE subscriber_cursors SET locked_until = NULL WHERE ${fence}`);
 
+  /** Runs one leased cursor up to the head it was claimed with. */
   const runCursor = async (pool: Pool, claimed: Claimed) => {
     const sub = pool.subscriber;
     const { workspaceId, lease } = claimed;
@@ -377,7 +379,10 @@ export function startSubscriberWorkers(opts: {
   });
 
   const workers: SubscriberWorkers = {
-    wake(events) {
+    wake(all) {
+      // This node's events come twice (after commit, then from the bus): looked at once.
+      const events = all.filter((e) => !heard.has(e));
+      for (const e of events) heard.add(e);
       for (const pool of pools.values()) {
         let woke = false;
         for (const e of events) {
