@@ -398,7 +398,7 @@ export function startSubscriberWorkers(opts: {
     },
     async pending() {
       const names = [...pools.keys()];
-      if (names.length === 0) return false;
+      if (stopped || names.length === 0) return false;
       for (const pool of pools.values()) await ensureCursors(pool, null);
       const { rows } = await db.execute(sql`
         SELECT 1 FROM subscriber_cursors c JOIN workspaces w ON w.id = c.workspace_id

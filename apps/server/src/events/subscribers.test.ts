@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, waitFor } from '../../test/harness.ts';
+import { enqueue } from '../jobs/queue.ts';
 import { subscriberCursors, subscriberDeadLetters, workspaces } from '../platform/db/schema.ts';
 import { transaction } from '../platform/db/tx.ts';
 import type { StoredEvent } from './bus.ts';
@@ -90,6 +91,11 @@ describe('durable subscribers on cursors', () => {
     events: ['workspace.updated'],
     when: (_name, payload) => (payload as { workspace: { name: string } }).workspace.name.startsWith('keep'),
     handle: async (e) => record('test-when', e),
+  });
+  subscribe({
+    name: 'test-legacy',
+    events: ['workspace.updated'],
+    handle: async (e) => record('test-legacy', e),
   });
   subscribe({
     name: 'test-pruned',
@@ -319,6 +325,15 @@ describe('durable subscribers on cursors', () => {
       expect.objectContaining({ seq: gone[0]!.seq, throughSeq: gone[2]!.seq, name: null, attempts: 0 }),
     ]);
     expect((await cursor('test-pruned', ws))?.seq).toBe(kept!.seq);
+  });
+
+  it('still runs a job enqueued per event by the version before the cursors', async () => {
+    const ws = await newWorkspace();
+    const [event] = await publishNames(ws, ['legacy-1']);
+    // The cursor (no worker here) never saw it; the old job kind delivers it through the job worker.
+    await enqueue(db(), 'event:test-legacy', { workspaceId: ws, seq: event!.seq });
+    await server.parley.jobs.drain();
+    expect(of('test-legacy', ws).map(label)).toEqual(['legacy-1']);
   });
 
   it('a subscriber first started on a workspace with events begins after them', async () => {
