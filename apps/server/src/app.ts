@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
+import { type SubscriberWorkers, startSubscriberWorkers } from './events/cursors.ts';
 import { pruneEvents, useEventBus } from './events/publish.ts';
 import { type JobWorker, startJobWorker } from './jobs/queue.ts';
 import { adminConversationRoutes } from './modules/admin-conversations/routes.ts';
@@ -69,7 +70,13 @@ export interface Parley {
   ctx: AppContext;
   database: Database;
   gateway: Gateway;
+  /**
+   * The generic job worker and the durable subscribers' pools together: `drain()` waits for both,
+   * `stop()` stops both.
+   */
   jobs: JobWorker;
+  /** The durable subscribers' pools alone (events/cursors.ts). */
+  subscribers: SubscriberWorkers;
   bus: EventBus;
   /** Demo mode: the widget key of the demo workspace, or null. */
   demoWidgetKey: string | null;
@@ -229,12 +236,40 @@ export async function createParley(
     }
     await serveWeb(app, config.serveWeb);
 
-    const jobs = startJobWorker({
+    const jobWorker = startJobWorker({
       db: ctx.db,
       app: ctx,
       pollMs: opts.jobPollMs,
       onError: (err, job) => app.log.warn({ err, job }, 'job failed'),
     });
+    // Each durable subscriber reads the outbox through its own pool; events committed on other
+    // nodes wake them through the bus (and a poll, as a safety net).
+    const subscribers = startSubscriberWorkers({
+      db: ctx.db,
+      app: ctx,
+      pollMs: opts.jobPollMs,
+      onError: (err, at) => app.log.warn({ err, ...at }, 'durable subscriber failed'),
+    });
+    const stopWaking = bus.subscribe((event) => subscribers.wake([event]));
+    const jobs: JobWorker = {
+      poke() {
+        jobWorker.poke();
+        subscribers.poke();
+      },
+      // A subscriber may enqueue jobs and a job may publish events: until neither has work left.
+      async drain() {
+        for (;;) {
+          await jobWorker.drain();
+          await subscribers.drain();
+          if (!(await jobWorker.pending()) && !(await subscribers.pending())) return;
+        }
+      },
+      pending: async () => (await jobWorker.pending()) || (await subscribers.pending()),
+      async stop() {
+        stopWaking();
+        await Promise.all([jobWorker.stop(), subscribers.stop()]);
+      },
+    };
 
     const sweep = startQueueSweep(ctx.db, app.log, opts.sweepMs);
     const compaction = startRollupCompaction(ctx.db, app.log);
@@ -253,6 +288,7 @@ export async function createParley(
       database,
       gateway,
       jobs,
+      subscribers,
       bus,
       demoWidgetKey,
       close() {

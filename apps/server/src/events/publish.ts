@@ -1,11 +1,10 @@
 import { type EventName, type EventPayload, eventPayloads } from '@parley/contracts';
 import { eq, sql } from 'drizzle-orm';
-import { enqueue, wakeWorkers } from '../jobs/queue.ts';
 import type { Db } from '../platform/db/client.ts';
 import { workspaces } from '../platform/db/schema.ts';
 import type { Tx } from '../platform/db/tx.ts';
 import { type EventBus, rememberPayloadText, type StoredEvent } from './bus.ts';
-import { durableSubscribersOf } from './subscribers.ts';
+import { wakeSubscribers } from './cursors.ts';
 
 let bus: EventBus | null = null;
 
@@ -32,8 +31,8 @@ export interface PublishInput<N extends EventName> {
 /**
  * Writes the event into the outbox in the caller's transaction and gives it the workspace's next
  * sequence number. The UPDATE holds the workspace row lock until commit, so sequence order is commit
- * order and a later sequence is never visible before an earlier one. Durable subscribers get a job in
- * the same transaction; the realtime bus hears of the event once it has committed.
+ * order and a later sequence is never visible before an earlier one. Durable subscribers read it
+ * through their cursors; the realtime bus and the subscriber pools hear of it once it has committed.
  */
 export async function publish<N extends EventName>(tx: Tx, input: PublishInput<N>): Promise<StoredEvent> {
   const [stored] = await publishMany(tx, [input as AnyPublishInput]);
@@ -150,23 +149,20 @@ async function publishAll(
     rememberPayloadText(event, texts[i]!);
     return event;
   });
-  let jobs = 0;
-  for (const event of stored) {
-    for (const subscriber of durableSubscribersOf(event.name as EventName, event.payload)) {
-      await enqueue(tx.db, subscriber.jobName, { workspaceId: event.workspaceId, seq: event.seq });
-      jobs++;
-    }
-  }
+  // Durable subscribers read the outbox through their cursors (events/cursors.ts): nothing to write
+  // for them here. After commit the pools here hear of the events at once, other nodes through the bus.
   tx.afterCommit(() => {
     for (const event of stored) bus?.publish(event);
-    if (jobs > 0) wakeWorkers();
+    wakeSubscribers(stored);
   });
   return stored;
 }
 
 /**
  * Deletes events older than the retention period, a slice at a time so no statement holds locks for
- * long. Clients away for longer are told to reload instead of resuming (see the gateway).
+ * long. Clients away for longer are told to reload instead of resuming (see the gateway). A durable
+ * subscriber's cursor still behind pruned events records the range it missed as a dead letter and
+ * moves on (events/cursors.ts): retention is days, far beyond any healthy subscriber's lag.
  */
 export async function pruneEvents(db: Db, olderThan: Date): Promise<number> {
   let total = 0;

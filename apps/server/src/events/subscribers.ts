@@ -6,29 +6,47 @@ import type { StoredEvent } from './bus.ts';
 
 export interface DurableSubscriber {
   name: string;
-  jobName: string;
   events: readonly EventName[];
-  /** Only events whose payload passes get a job (keeps the message path free of jobs it does not need). */
+  /** Only events whose payload passes are handed to `handle`; the cursor moves past the others. */
   when?: (name: EventName, payload: unknown) => boolean;
+  handle: (event: StoredEvent, ctx: JobContext) => Promise<void>;
+  maxAttempts: number;
+  /** Delay before retry number `attempt` (1-based) of the head event. */
+  backoffMs: (attempt: number) => number;
 }
 
 const durable = new Map<string, DurableSubscriber>();
+const listeners = new Set<() => void>();
+
+export const defaultBackoff = (attempt: number): number => Math.min(60_000 * 30, 1000 * 2 ** attempt);
 
 /**
- * Registers a subscriber that reacts to events through durable jobs (webhooks, automation, metrics,
- * notifications): it runs after commit, survives restarts and is retried with backoff when it throws.
+ * Registers a subscriber that reacts to events durably (webhooks, automation, metrics, notifications):
+ * it reads the outbox through a cursor of its own per workspace (events/cursors.ts), in sequence
+ * order, after commit; it survives restarts, and a handler that throws is retried with backoff, then
+ * the event is recorded as a dead letter and skipped.
  */
 export function subscribe(opts: {
   name: string;
   events: readonly EventName[];
   handle: (event: StoredEvent, ctx: JobContext) => Promise<void>;
   maxAttempts?: number;
+  backoffMs?: (attempt: number) => number;
   when?: (name: EventName, payload: unknown) => boolean;
 }): DurableSubscriber {
-  const jobName = `event:${opts.name}`;
-  defineJob<{ workspaceId: string; seq: number }>({
-    name: jobName,
+  const subscriber: DurableSubscriber = {
+    name: opts.name,
+    events: opts.events,
+    when: opts.when,
+    handle: opts.handle,
     maxAttempts: opts.maxAttempts ?? 8,
+    backoffMs: opts.backoffMs ?? defaultBackoff,
+  };
+  // Jobs enqueued per event by versions before the cursors still run once after an upgrade (their
+  // events come before the cursors' start, see `subscribers.registered_at`).
+  defineJob<{ workspaceId: string; seq: number }>({
+    name: `event:${opts.name}`,
+    maxAttempts: subscriber.maxAttempts,
     async handle(payload, ctx) {
       const [row] = await ctx.db
         .select()
@@ -47,13 +65,25 @@ export function subscribe(opts: {
       );
     },
   });
-  const subscriber = { name: opts.name, jobName, events: opts.events, when: opts.when };
   durable.set(opts.name, subscriber);
+  for (const listener of listeners) listener();
   return subscriber;
 }
 
-export function durableSubscribersOf(name: EventName, payload?: unknown): DurableSubscriber[] {
-  return [...durable.values()].filter(
-    (s) => s.events.includes(name) && (!s.when || payload === undefined || s.when(name, payload)),
-  );
+export function durableSubscribers(): DurableSubscriber[] {
+  return [...durable.values()];
+}
+
+/** Called when a subscriber is registered (the workers start a pool for it). */
+export function onSubscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/** Whether the subscriber wants this event (its names, then its `when`). */
+export function wants(subscriber: DurableSubscriber, name: string, payload?: unknown): boolean {
+  if (!subscriber.events.includes(name as EventName)) return false;
+  return !subscriber.when || payload === undefined || subscriber.when(name as EventName, payload);
 }

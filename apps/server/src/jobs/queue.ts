@@ -65,6 +65,8 @@ export interface JobWorker {
   poke(): void;
   /** Processes every due job and resolves when none is left (tests). */
   drain(): Promise<void>;
+  /** Whether some job is due and unclaimed. */
+  pending(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -201,6 +203,7 @@ export function startJobWorker(opts: {
         await Promise.race(running);
       }
     },
+    pending: async () => (await claimPeek(opts.db)).length > 0,
     async stop() {
       stopped = true;
       workers.delete(worker);

@@ -291,6 +291,8 @@ describe('hostile input', () => {
       if (pending.rows[0]!.n === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
+    // Durable subscribers (routing) read the outbox through cursors, not jobs: wait for them too.
+    await server.parley.jobs.drain();
   }, 120_000);
 
   afterAll(async () => {

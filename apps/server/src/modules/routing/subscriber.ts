@@ -67,8 +67,9 @@ async function releaseConversations(db: Db, workspaceId: string, userId: string)
 }
 
 /**
- * Routing reacts to events through durable jobs: a new conversation is routed, freed capacity drains
- * the queues, and the timers of ROUTE-5 (no answer, disconnect) and OI-2 (still looking) run here.
+ * Routing reacts to events through a durable subscriber (events in order per workspace): a new
+ * conversation is routed, freed capacity drains the queues; the timers of ROUTE-5 (no answer,
+ * disconnect) and OI-2 (still looking) are jobs defined here.
  */
 export function registerRouting() {
   subscribe({

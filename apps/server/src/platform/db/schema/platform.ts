@@ -66,3 +66,63 @@ export const instanceSettings = pgTable('instance_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Durable subscribers (events/subscribers.ts) known to this installation, with when they were first
+ * started: a cursor made later for a workspace that already had events starts after the events
+ * published before that moment, so a new subscriber (or the upgrade from per-event jobs) does not
+ * replay the outbox.
+ */
+export const subscribers = pgTable('subscribers', {
+  name: text('name').primaryKey(),
+  registeredAt: tstz('registered_at').notNull().defaultNow(),
+});
+
+/**
+ * One cursor per durable subscriber and workspace over the outbox: every event up to `seq` is done.
+ * A worker leases the row (`locked_until`, renewed while it runs) and every write it makes is fenced
+ * on `lease`, bumped at each claim, so a worker whose lease ran out cannot move the cursor. `attempts`
+ * counts the failures of the event after `seq` (the head); `retry_at` holds the cursor back until then.
+ */
+export const subscriberCursors = pgTable(
+  'subscriber_cursors',
+  {
+    subscriber: text('subscriber').notNull(),
+    workspaceId: workspaceRef(),
+    seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+    lease: bigint('lease', { mode: 'number' }).notNull().default(0),
+    lockedUntil: tstz('locked_until'),
+    /** When a worker last claimed it: claims take the least recently served first. */
+    servedAt: tstz('served_at'),
+    attempts: integer('attempts').notNull().default(0),
+    retryAt: tstz('retry_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [primaryKey({ columns: [t.subscriber, t.workspaceId] })],
+);
+
+/**
+ * What a durable subscriber skipped: an event whose handler used up its attempts (with its name,
+ * payload and error), or a range pruned from the outbox before the cursor reached it (`name` null).
+ * Kept for inspection, pruned after a while.
+ */
+export const subscriberDeadLetters = pgTable(
+  'subscriber_dead_letters',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subscriber: text('subscriber').notNull(),
+    workspaceId: workspaceRef(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    /** The last sequence skipped: `seq` for one event, more for a pruned range. */
+    throughSeq: bigint('through_seq', { mode: 'number' }).notNull(),
+    name: text('name'),
+    payload: jsonb('payload'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error').notNull(),
+    failedAt: tstz('failed_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('subscriber_dead_letters_lookup_idx').on(t.subscriber, t.workspaceId, t.seq),
+    index('subscriber_dead_letters_failed_idx').on(t.failedAt),
+  ],
+);
