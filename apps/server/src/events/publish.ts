@@ -82,6 +82,11 @@ export async function publishMany(
      * checked by the tests, not again on every event in production.
      */
     trusted?: boolean;
+    /**
+     * The stored message each input announces (by index; null for none): it takes its event's
+     * sequence in the same statement that writes the events — its place in history is its place live.
+     */
+    messages?: readonly (string | null)[];
   } = {},
 ): Promise<StoredEvent[]> {
   // Events deferred by `publishLater` go first, in their order; only the callers' own are returned.
@@ -89,15 +94,21 @@ export async function publishMany(
   later.delete(tx.db);
   const all = waiting.length > 0 ? [...waiting, ...inputs] : inputs;
   if (all.length === 0) return [];
-  const stored = await publishAll(tx, all, { trustedFrom: opts.trusted ? waiting.length : all.length });
+  const stored = await publishAll(tx, all, {
+    trustedFrom: opts.trusted ? waiting.length : all.length,
+    messages: opts.messages ? [...waiting.map(() => null), ...opts.messages] : [],
+  });
   return waiting.length > 0 ? stored.slice(waiting.length) : stored;
 }
 
 async function publishAll(
   tx: Tx,
   inputs: readonly AnyPublishInput[],
-  /** Payloads from this index on were built by the server from its own rows (`trusted`). */
-  opts: { trustedFrom: number },
+  opts: {
+    /** Payloads from this index on were built by the server from its own rows (`trusted`). */
+    trustedFrom: number;
+    messages: readonly (string | null)[];
+  },
 ): Promise<StoredEvent[]> {
   const counts = new Map<string, number>();
   for (const input of inputs) counts.set(input.workspaceId, (counts.get(input.workspaceId) ?? 0) + 1);
@@ -131,13 +142,25 @@ async function publishAll(
   const texts = rows.map((r) => JSON.stringify(r.payload));
   const at = new Date().toISOString();
   const col = <T>(pick: (r: (typeof rows)[number], i: number) => T) => sql.param(rows.map(pick));
-  // One statement of one shape whatever the number of events (arrays, not a VALUES list).
-  await tx.db.execute(sql`
+  // One statement of one shape whatever the number of events (arrays, not a VALUES list); the
+  // messages they announce take their sequences in it too (the workspace row stays locked from the
+  // numbering above to the commit: the fewer round trips in between, the shorter other publishers wait).
+  const insert = sql`
     INSERT INTO events (workspace_id, seq, name, payload, conversation_id, created_at)
     SELECT v.w, v.s, v.n, v.p::jsonb, v.c, ${at}::timestamptz
     FROM unnest(${col((r) => r.workspaceId)}::uuid[], ${col((r) => r.seq)}::bigint[],
       ${col((r) => r.name)}::text[], ${col((_r, i) => texts[i])}::text[],
-      ${col((r) => r.conversationId)}::uuid[]) AS v(w, s, n, p, c)`);
+      ${col((r) => r.conversationId)}::uuid[]) AS v(w, s, n, p, c)`;
+  const numbered = rows.flatMap((r, i) => (opts.messages[i] ? [{ id: opts.messages[i]!, seq: r.seq }] : []));
+  if (numbered.length === 0) await tx.db.execute(insert);
+  else {
+    await tx.db.execute(sql`
+      WITH inserted AS (${insert})
+      UPDATE messages m SET seq = v.s
+      FROM unnest(${sql.param(numbered.map((n) => n.id))}::uuid[], ${sql.param(numbered.map((n) => n.seq))}::bigint[])
+        AS v(id, s)
+      WHERE m.id = v.id`);
+  }
   const stored: StoredEvent[] = rows.map((r, i) => {
     const event: StoredEvent = {
       workspaceId: r.workspaceId,

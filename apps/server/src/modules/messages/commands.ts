@@ -1,6 +1,6 @@
 import type { AuthorKind, Conversation, Message } from '@parley/contracts';
 import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { publish } from '../../events/publish.ts';
+import { publish, publishMany } from '../../events/publish.ts';
 import {
   attachments,
   contacts,
@@ -27,14 +27,6 @@ export class DuplicateMessage extends Error {
   constructor(readonly clientId: string) {
     super(`message ${clientId} already stored`);
   }
-}
-
-/** Stores each message's order (the sequence of its message.created event) in one statement. */
-export async function setSeqs(tx: Tx, rows: readonly { id: string; seq: number }[]): Promise<void> {
-  const values = JSON.stringify(rows.map((r) => ({ id: r.id, seq: r.seq })));
-  await tx.db.execute(sql`
-    UPDATE messages m SET seq = v.seq
-    FROM jsonb_to_recordset(${values}::jsonb) AS v(id uuid, seq bigint) WHERE m.id = v.id`);
 }
 
 interface Append {
@@ -161,14 +153,21 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
     )
     .where(eq(conversations.id, conversation.id));
   const after = await loadConversation(tx.db, workspaceId, conversation.id);
-  const event = await publish(tx, {
-    workspaceId,
-    name: 'message.created',
-    payload: (seq) => ({ message: presentMessage(input.secret, { ...row, seq }), conversation: after }),
-    conversationId: conversation.id,
-  });
-  await setSeqs(tx, [{ id: row.id, seq: event.seq }]);
-  return presentMessage(input.secret, { ...row, seq: event.seq });
+  // The message takes its event's sequence (its place in history is its place live) in the same
+  // statement that writes the event.
+  const [event] = await publishMany(
+    tx,
+    [
+      {
+        workspaceId,
+        name: 'message.created',
+        payload: (seq) => ({ message: presentMessage(input.secret, { ...row, seq }), conversation: after }),
+        conversationId: conversation.id,
+      },
+    ],
+    { messages: [row.id] },
+  );
+  return presentMessage(input.secret, { ...row, seq: event!.seq });
 }
 
 export async function sendOperatorMessage(

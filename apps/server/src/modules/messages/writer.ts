@@ -9,7 +9,7 @@ import { contacts, conversations, type messages } from '../../platform/db/schema
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { presentConversation } from '../conversations/presenter.ts';
 import { clockSet, clockSource, messageClocks, writeAssignmentClocks } from '../metrics/message-clocks.ts';
-import { DuplicateMessage, setSeqs } from './commands.ts';
+import { DuplicateMessage } from './commands.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
 
 /** A text message to a conversation that already exists: the common case, and the hot path. */
@@ -85,9 +85,9 @@ const rowError = (err: unknown) => {
  * Group commit for messages: while one batch is being written, new messages queue up, and the next
  * transaction writes all of them with a fixed number of statements of a fixed shape (arrays passed
  * to `unnest`, whatever the batch size): lock and check the conversations, insert the messages, move
- * the conversations' clocks and the metrics facts (one UPDATE), read the conversations back, number and insert
- * the events, store each message's sequence. Under load that is a fraction of a round trip per
- * message; alone, a message is written at once.
+ * the conversations' clocks and the metrics facts (one UPDATE), read the conversations back, number
+ * the events, then insert them and give each message its sequence (one statement). Under load that
+ * is a fraction of a round trip per message; alone, a message is written at once.
  */
 export function createMessageWriter(opts: {
   db: Db;
@@ -226,11 +226,11 @@ export function createMessageWriter(opts: {
         }),
         conversationId: row.conversationId,
       })),
-      { trusted: true },
+      // Each message takes the sequence of its event (its place in history is its place live), in
+      // the statement that writes the events.
+      { trusted: true, messages: rows.map((row) => row.id) },
     );
-    // Each message takes the sequence of its event: its place in history is its place live.
     const ordered = rows.map((row, i) => ({ ...row, seq: published[i]!.seq }));
-    await setSeqs(tx, ordered);
     return { rows: ordered, diverted };
   };
 
