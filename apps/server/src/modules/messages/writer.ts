@@ -8,7 +8,14 @@ import { groupCommit } from '../../platform/db/group-commit.ts';
 import { contacts, conversations, type messages } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { presentConversation } from '../conversations/presenter.ts';
-import { clockSet, clockSource, messageClocks, writeAssignmentClocks } from '../metrics/message-clocks.ts';
+import {
+  type ClockState,
+  clockColumns,
+  clockSet,
+  clockSource,
+  messageClocks,
+  writeAssignmentClocks,
+} from '../metrics/message-clocks.ts';
 import { DuplicateMessage } from './commands.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
 
@@ -111,13 +118,11 @@ export function createMessageWriter(opts: {
     const ids = [...new Set(batch.map((p) => p.input.conversationId))].sort();
     // Locked in id order (two batches never wait on each other crosswise) and re-checked here: a
     // close either committed before (seen) or waits for this batch.
-    const { rows: state } = await tx.db.execute<{
-      id: string;
-      status: string;
-      contact_id: string;
-      contact_name: string | null;
-    }>(sql`
-      SELECT c.id, c.status, c.contact_id, ct.name AS contact_name
+    // With the metrics clocks (`clockColumns`), so recording them needs no second read.
+    const { rows: state } = await tx.db.execute<
+      ClockState & { status: string; contact_id: string; contact_name: string | null }
+    >(sql`
+      SELECT c.id, c.status, c.contact_id, ct.name AS contact_name, ${clockColumns}
       FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
       WHERE c.id = ANY(${sql.param(ids)}::uuid[])
       ORDER BY c.id FOR NO KEY UPDATE OF c`);
@@ -185,7 +190,7 @@ export function createMessageWriter(opts: {
     const ch = <K extends keyof (typeof changes)[number]>(key: K) => sql.param(changes.map((c) => c[key]));
     // The metrics clocks (metrics/message-clocks.ts) move in the same UPDATE: one new row version per
     // conversation and batch.
-    const clocks = await messageClocks(tx.db, rows);
+    const clocks = await messageClocks(tx.db, rows, state);
     await tx.db.execute(sql`
       UPDATE conversations c SET
         last_activity_at = greatest(c.last_activity_at, i.last_at),

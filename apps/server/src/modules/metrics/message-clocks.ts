@@ -1,7 +1,7 @@
 import type { BusinessHours } from '@parley/contracts';
 import { and, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbTx } from '../../platform/db/client.ts';
-import { conversationAssignments, conversations } from '../../platform/db/schema.ts';
+import { conversationAssignments } from '../../platform/db/schema.ts';
 import { openMs } from '../routing/business-hours.ts';
 import { bh, hoursOf, hoursValue } from './facts.ts';
 
@@ -77,24 +77,45 @@ export interface MessageClocks {
   }[];
 }
 
-/** Reads the clocks of the conversations the messages touch (locked) and computes how they move. */
-export async function messageClocks(db: DbTx, facts: readonly MessageFact[]): Promise<MessageClocks> {
+/** A conversation's clocks as `clockColumns` reads them (raw rows: instants as Date or text). */
+export type ClockState = {
+  id: string;
+  burst: Date | string | null;
+  first_author: string | null;
+  first_action: Date | string | null;
+  hours: unknown;
+};
+
+/**
+ * The columns `messageClocks` needs of a conversation (alias c), for a caller that locks and reads
+ * the conversations anyway (the batched writer): it passes the rows and no second read is made.
+ */
+export const clockColumns = sql`c.burst_started_at AS burst, c.first_author, c.first_action_at AS first_action,
+  ${hoursOf(sql`c.team_id`)} AS hours`;
+
+const instant = (v: Date | string | null) => (v === null ? null : new Date(v).getTime());
+
+/**
+ * Reads the clocks of the conversations the messages touch (locked) — or takes them from `state`,
+ * read under the caller's lock with `clockColumns` — and computes how they move.
+ */
+export async function messageClocks(
+  db: DbTx,
+  facts: readonly MessageFact[],
+  state?: readonly ClockState[],
+): Promise<MessageClocks> {
   const relevant = facts
     .filter((f) => !f.private && (f.authorKind === 'contact' || f.authorKind === 'operator'))
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   if (relevant.length === 0) return { conversations: [], assignments: [] };
   const ids = [...new Set(relevant.map((f) => f.conversationId))];
-  const rows = await db
-    .select({
-      id: conversations.id,
-      burst: conversations.burstStartedAt,
-      firstAuthor: conversations.firstAuthor,
-      firstAction: conversations.firstActionAt,
-      hours: hoursOf(sql`${conversations.teamId}`),
-    })
-    .from(conversations)
-    .where(inArray(conversations.id, ids))
-    .for('update');
+  const rows =
+    state?.filter((r) => ids.includes(r.id)) ??
+    (
+      await db.execute<ClockState>(sql`
+        SELECT c.id, ${clockColumns} FROM conversations c
+        WHERE c.id = ANY(${sql.param(ids)}::uuid[]) FOR UPDATE`)
+    ).rows;
   const open = await db
     .select({
       id: conversationAssignments.id,
@@ -113,15 +134,15 @@ export async function messageClocks(db: DbTx, facts: readonly MessageFact[]): Pr
       r.id,
       {
         hours: hoursValue(r.hours),
-        burst: r.burst?.getTime() ?? null,
+        burst: instant(r.burst),
         firstReply: null,
         answered: false,
         sum: 0,
         count: 0,
         bhSum: 0,
         bhCount: 0,
-        firstAuthor: r.firstAuthor,
-        firstAction: r.firstAction?.getTime() ?? null,
+        firstAuthor: r.first_author,
+        firstAction: instant(r.first_action),
       },
     ]),
   );
