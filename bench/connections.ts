@@ -42,16 +42,22 @@ const { url, child } = await startServerProcess({
   LOGIN_RATE_LIMIT: '1000000000',
 });
 const wsUrl = url.replace('http', 'ws');
-const post = async (p: string, body: unknown, headers: Record<string, string> = {}) => {
+/** One JSON request; as a member when `as` (its cookie and CSRF token) is given. */
+const request = async (method: string, p: string, body: unknown, as?: { cookie: string; csrf: string }) => {
   const res = await fetch(`${url}${p}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(as ? { cookie: as.cookie, 'x-csrf-token': as.csrf } : {}),
+    },
     body: JSON.stringify(body),
   });
   const json: Any = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(`POST ${p}: ${res.status} ${JSON.stringify(json)}`);
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
   return { json, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '' };
 };
+const post = (p: string, body: unknown, as?: { cookie: string; csrf: string }) =>
+  request('POST', p, body, as);
 const rssMb = () => {
   const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -101,7 +107,7 @@ try {
       const invite = await post(
         `/api/workspaces/${workspaceId}/invites`,
         { email: `op${i}@bench.test`, role: i < supervisorsN ? 'supervisor' : 'operator' },
-        { cookie: owner.cookie, 'x-csrf-token': owner.csrf },
+        owner,
       );
       const token = String(invite.json.url).split('/invite/')[1];
       const accepted = await post(`/api/invites/${token}/accept`, {
@@ -117,20 +123,11 @@ try {
   );
   // The operators form the default team and are connected: each conversation is routed to one.
   const handlers = members.slice(supervisorsN);
-  const call = async (method: string, p: string, body: unknown) => {
-    const res = await fetch(`${url}/api/workspaces/${workspaceId}${p}`, {
-      method,
-      headers: { 'content-type': 'application/json', cookie: owner.cookie, 'x-csrf-token': owner.csrf },
-      body: JSON.stringify(body),
-    });
-    const json: Any = await res.json().catch(() => null);
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const w = `/api/workspaces/${workspaceId}`;
   if (handlers.length > 0) {
-    const team = await call('POST', '/teams', { name: 'All', rule: 'least_busy', capacity: 10 });
-    await call('PUT', `/teams/${team.id}/members`, { userIds: handlers.map((m) => m.userId) });
-    await call('PATCH', '/routing', { defaultTeamId: team.id });
+    const team = (await post(`${w}/teams`, { name: 'All', rule: 'least_busy', capacity: 10 }, owner)).json;
+    await request('PUT', `${w}/teams/${team.id}/members`, { userIds: handlers.map((m) => m.userId) }, owner);
+    await request('PATCH', `${w}/routing`, { defaultTeamId: team.id }, owner);
   }
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -146,14 +143,7 @@ try {
         toAssignee.set(clientId, performance.now() - start);
     }),
   );
-  await pool(handlers, 8, async (m) => {
-    const res = await fetch(`${url}/api/workspaces/${workspaceId}/me/status`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', cookie: m.cookie, 'x-csrf-token': m.csrf },
-      body: JSON.stringify({ status: 'connected' }),
-    });
-    if (!res.ok) throw new Error(`PUT me/status: ${res.status} ${await res.text()}`);
-  });
+  await pool(handlers, 8, (m) => request('PUT', `${w}/me/status`, { status: 'connected' }, m));
   console.log(`${operators.length} operators connected, RSS ${Math.round(rssMb())} MB`);
 
   // Every visitor: a session and a socket; what each socket receives is kept to check the audience.
