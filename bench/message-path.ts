@@ -275,6 +275,7 @@ async function openLoopRun(
         cookies: setup.cookies,
         visitors: Number(process.env.BENCH_OPEN_VISITORS ?? visitorsN),
         stepSeconds: Number(process.env.BENCH_OPEN_STEP_SECONDS ?? 4),
+        all: process.env.BENCH_OPEN_ALL === '1',
         rates,
       }),
     },

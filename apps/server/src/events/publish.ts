@@ -1,5 +1,5 @@
 import { type EventName, type EventPayload, eventPayloads } from '@parley/contracts';
-import { eq, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
 import { workspaces } from '../platform/db/schema.ts';
 import type { Tx } from '../platform/db/tx.ts';
@@ -78,8 +78,8 @@ export async function publishMany(
   inputs: readonly AnyPublishInput[],
   opts: {
     /**
-     * The payloads were built by the server from its own rows (the message writer): their schema is
-     * checked by the tests, not again on every event in production.
+     * The payloads were built by the server from its own rows: their schema is checked by the tests,
+     * not again on every event in production.
      */
     trusted?: boolean;
     /**
@@ -89,29 +89,41 @@ export async function publishMany(
     messages?: readonly (string | null)[];
   } = {},
 ): Promise<StoredEvent[]> {
-  // Events deferred by `publishLater` go first, in their order; only the callers' own are returned.
+  const { stored, insert } = await numberEvents(tx, inputs, opts);
+  if (!insert) return stored;
+  const numbered = (opts.messages ?? []).flatMap((id, i) => (id ? [{ id, seq: stored[i]!.seq }] : []));
+  if (numbered.length === 0) await tx.db.execute(insert);
+  else {
+    await tx.db.execute(sql`
+      WITH inserted AS (${insert})
+      UPDATE messages m SET seq = v.s
+      FROM unnest(${sql.param(numbered.map((n) => n.id))}::uuid[], ${sql.param(numbered.map((n) => n.seq))}::bigint[])
+        AS v(id, s)
+      WHERE m.id = v.id`);
+  }
+  return stored;
+}
+
+/**
+ * The first half of publishing, for a caller that writes the events in one statement together with
+ * its own rows (the message writer: messages, conversations and events in one round trip). Numbers
+ * the events — taking the workspace row lock until commit, as `publish` does — builds and serialises
+ * their payloads, and returns the INSERT of the events, which the caller must run in this transaction
+ * (alone or as a data-modifying `WITH` of its statement). Events deferred by `publishLater` go first;
+ * only the caller's own are returned.
+ */
+export async function numberEvents(
+  tx: Tx,
+  inputs: readonly AnyPublishInput[],
+  opts: { trusted?: boolean } = {},
+): Promise<{ stored: StoredEvent[]; insert: SQL | null }> {
   const waiting = later.get(tx.db) ?? [];
   later.delete(tx.db);
   const all = waiting.length > 0 ? [...waiting, ...inputs] : inputs;
-  if (all.length === 0) return [];
-  const stored = await publishAll(tx, all, {
-    trustedFrom: opts.trusted ? waiting.length : all.length,
-    messages: opts.messages ? [...waiting.map(() => null), ...opts.messages] : [],
-  });
-  return waiting.length > 0 ? stored.slice(waiting.length) : stored;
-}
-
-async function publishAll(
-  tx: Tx,
-  inputs: readonly AnyPublishInput[],
-  opts: {
-    /** Payloads from this index on were built by the server from its own rows (`trusted`). */
-    trustedFrom: number;
-    messages: readonly (string | null)[];
-  },
-): Promise<StoredEvent[]> {
+  if (all.length === 0) return { stored: [], insert: null };
+  const trustedFrom = opts.trusted ? waiting.length : all.length;
   const counts = new Map<string, number>();
-  for (const input of inputs) counts.set(input.workspaceId, (counts.get(input.workspaceId) ?? 0) + 1);
+  for (const input of all) counts.set(input.workspaceId, (counts.get(input.workspaceId) ?? 0) + 1);
   // Workspaces in a fixed order, so two batches never wait on each other's locks crosswise.
   const ordered = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
   const next = new Map<string, number>();
@@ -124,11 +136,11 @@ async function publishAll(
     if (!row) throw new Error(`publish: workspace ${workspaceId} does not exist`);
     next.set(workspaceId, row.seq - n + 1);
   }
-  const rows = inputs.map((input, i) => {
+  const rows = all.map((input, i) => {
     const seq = next.get(input.workspaceId)!;
     next.set(input.workspaceId, seq + 1);
     const built = typeof input.payload === 'function' ? input.payload(seq) : input.payload;
-    const trusted = i >= opts.trustedFrom && !checkTrusted;
+    const trusted = i >= trustedFrom && !checkTrusted;
     const payload = trusted ? built : eventPayloads[input.name].parse(built);
     return {
       workspaceId: input.workspaceId,
@@ -142,25 +154,15 @@ async function publishAll(
   const texts = rows.map((r) => JSON.stringify(r.payload));
   const at = new Date().toISOString();
   const col = <T>(pick: (r: (typeof rows)[number], i: number) => T) => sql.param(rows.map(pick));
-  // One statement of one shape whatever the number of events (arrays, not a VALUES list); the
-  // messages they announce take their sequences in it too (the workspace row stays locked from the
-  // numbering above to the commit: the fewer round trips in between, the shorter other publishers wait).
+  // One statement of one shape whatever the number of events (arrays, not a VALUES list). The
+  // workspace row stays locked from the numbering above to the commit: the fewer round trips in
+  // between, the shorter other publishers wait.
   const insert = sql`
     INSERT INTO events (workspace_id, seq, name, payload, conversation_id, created_at)
     SELECT v.w, v.s, v.n, v.p::jsonb, v.c, ${at}::timestamptz
     FROM unnest(${col((r) => r.workspaceId)}::uuid[], ${col((r) => r.seq)}::bigint[],
       ${col((r) => r.name)}::text[], ${col((_r, i) => texts[i])}::text[],
       ${col((r) => r.conversationId)}::uuid[]) AS v(w, s, n, p, c)`;
-  const numbered = rows.flatMap((r, i) => (opts.messages[i] ? [{ id: opts.messages[i]!, seq: r.seq }] : []));
-  if (numbered.length === 0) await tx.db.execute(insert);
-  else {
-    await tx.db.execute(sql`
-      WITH inserted AS (${insert})
-      UPDATE messages m SET seq = v.s
-      FROM unnest(${sql.param(numbered.map((n) => n.id))}::uuid[], ${sql.param(numbered.map((n) => n.seq))}::bigint[])
-        AS v(id, s)
-      WHERE m.id = v.id`);
-  }
   const stored: StoredEvent[] = rows.map((r, i) => {
     const event: StoredEvent = {
       workspaceId: r.workspaceId,
@@ -178,7 +180,7 @@ async function publishAll(
     for (const event of stored) bus?.publish(event);
     wakeSubscribers(stored);
   });
-  return stored;
+  return { stored: waiting.length > 0 ? stored.slice(waiting.length) : stored, insert };
 }
 
 /**

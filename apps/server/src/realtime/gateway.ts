@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import {
   type ClientMessage,
   type Conversation,
@@ -285,11 +286,30 @@ export function createGateway(opts: GatewayOptions): Gateway {
     feeds.get(event.workspaceId)?.receive(event);
   });
 
+  /**
+   * The frames a socket is sent in one turn of the event loop (a committed batch of events fanned out)
+   * leave in one write: the socket is corked at the first of them and uncorked once the turn's work is
+   * done, instead of one system call per frame. A slow consumer is told by what it had buffered before
+   * the turn, checked at that first frame (the turn's own frames wait in the cork).
+   */
+  const corked = new Set<Client>();
+  const uncork = () => {
+    for (const client of corked) socketOf(client)?.uncork();
+    corked.clear();
+  };
   const send = (client: Client, message: ServerMessage | string) => {
     if (client.ws.readyState !== client.ws.OPEN) return;
-    if (client.ws.bufferedAmount > maxBuffered) {
-      drop(client, closeCodes.slowConsumer, 'slow consumer: reconnect and resume');
-      return;
+    if (!corked.has(client)) {
+      if (client.ws.bufferedAmount > maxBuffered) {
+        drop(client, closeCodes.slowConsumer, 'slow consumer: reconnect and resume');
+        return;
+      }
+      const socket = socketOf(client);
+      if (socket) {
+        if (corked.size === 0) process.nextTick(uncork);
+        socket.cork();
+        corked.add(client);
+      }
     }
     client.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
   };
@@ -733,4 +753,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
       operators.clear();
     },
   };
+}
+
+/** The TCP socket under a WebSocket (`ws` keeps it as `_socket`), to cork a turn's frames together. */
+function socketOf(client: { ws: WebSocket }): Socket | undefined {
+  const socket = (client.ws as unknown as { _socket?: Socket })._socket;
+  return socket && typeof socket.cork === 'function' ? socket : undefined;
 }

@@ -147,6 +147,42 @@ describe('the message writer', () => {
       'fulfilled',
     ]);
     expect((await rows('row-')).map((r) => r.client_id).sort()).toEqual(['row-0', 'row-1', 'row-3', 'row-4']);
+    // Refused by the database itself (text cannot hold a NUL character, and one bad element fails the
+    // whole statement): the batch is split until the bad row fails alone.
+    const refused = await Promise.allSettled([
+      writer.write(message('refused-0')),
+      writer.write(
+        message('refused-bad', { author: { kind: 'operator', id: owner.userId, name: 'nul\u0000' } }),
+      ),
+      writer.write(message('refused-2')),
+    ]);
+    expect(refused.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await rows('refused-')).map((r) => r.client_id).sort()).toEqual(['refused-0', 'refused-2']);
+  });
+
+  it('announces the conversation as it is stored: what the batch computes is what it writes', async () => {
+    const [first, second] = await Promise.all([
+      writer.write(message('same-0', { author: { kind: 'contact', id: null, name: null }, visitorId })),
+      writer.write(message('same-1', { text: 'an operator answers' })),
+    ]);
+    const announced = await server.parley.ctx.db.execute<{
+      payload: { conversation: Record<string, unknown> };
+    }>(sql`SELECT payload FROM events WHERE workspace_id = ${owner.workspaceId} AND seq = ${second!.seq}`);
+    expect(first!.seq).toBeLessThan(second!.seq);
+    const { body: stored } = await owner.client.get(
+      `/api/workspaces/${owner.workspaceId}/conversations/${conversationId}`,
+    );
+    const conversation = announced.rows[0]!.payload.conversation;
+    for (const field of [
+      'lastMessage',
+      'unreadCount',
+      'lastCustomerMessageAt',
+      'lastOperatorMessageAt',
+      'firstOperatorReplyAt',
+    ]) {
+      expect(conversation[field], field).toEqual(stored[field]);
+    }
+    expect(stored.lastMessage.text).toBe('an operator answers');
   });
 
   it('writes a batch again after a deadlock, once', async () => {

@@ -1,20 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import type { AuthorKind, Message } from '@parley/contracts';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
-import { publishMany } from '../../events/publish.ts';
+import { numberEvents } from '../../events/publish.ts';
 import type { Db } from '../../platform/db/client.ts';
-import { isTransactionConflict, sqlState } from '../../platform/db/errors.ts';
+import { constraintOf, isTransactionConflict, sqlState } from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
-import { contacts, conversations, type messages } from '../../platform/db/schema.ts';
+import { contacts, conversationAssignments, conversations, type messages } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
+import { notFound } from '../../platform/errors.ts';
 import { presentConversation } from '../conversations/presenter.ts';
+import { hoursOf } from '../metrics/facts.ts';
 import {
+  type AssignmentClockState,
+  assignmentClocksUpdate,
   type ClockState,
-  clockColumns,
   clockSet,
   clockSource,
   messageClocks,
-  writeAssignmentClocks,
 } from '../metrics/message-clocks.ts';
 import { DuplicateMessage } from './commands.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
@@ -42,6 +46,7 @@ export interface PlainMessage {
 }
 
 type MessageRow = typeof messages.$inferSelect;
+type ConversationRow = typeof conversations.$inferSelect;
 
 interface Pending {
   input: PlainMessage;
@@ -90,11 +95,14 @@ const rowError = (err: unknown) => {
 
 /**
  * Group commit for messages: while one batch is being written, new messages queue up, and the next
- * transaction writes all of them with a fixed number of statements of a fixed shape (arrays passed
- * to `unnest`, whatever the batch size): lock and check the conversations, insert the messages, move
- * the conversations' clocks and the metrics facts (one UPDATE), read the conversations back, number
- * the events, then insert them and give each message its sequence (one statement). Under load that
- * is a fraction of a round trip per message; alone, a message is written at once.
+ * transaction writes all of them in five round trips whatever the batch size, every statement of a
+ * fixed shape (arrays passed to `unnest`): BEGIN; lock and read the conversations (with their
+ * customer, clocks, open assignment, and which client ids are stored already); number the events;
+ * one statement that inserts the messages with their sequences, moves the conversations and their
+ * metrics clocks (one row version per conversation), the assignments' clocks, and inserts the
+ * events; COMMIT. What the messages do to their conversations is computed here from the locked rows,
+ * so the values written and the values announced are the same and nothing is read back. Under load
+ * that is a fraction of a round trip per message; alone, a message is written at once.
  */
 export function createMessageWriter(opts: {
   db: Db;
@@ -115,112 +123,77 @@ export function createMessageWriter(opts: {
       tx,
       batch.map((p) => p.input),
     );
-    const ids = [...new Set(batch.map((p) => p.input.conversationId))].sort();
-    // Locked in id order (two batches never wait on each other crosswise) and re-checked here: a
-    // close either committed before (seen) or waits for this batch.
-    // With the metrics clocks (`clockColumns`), so recording them needs no second read.
-    const { rows: state } = await tx.db.execute<
-      ClockState & { status: string; contact_id: string; contact_name: string | null }
-    >(sql`
-      SELECT c.id, c.status, c.contact_id, ct.name AS contact_name, ${clockColumns}
-      FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
-      WHERE c.id = ANY(${sql.param(ids)}::uuid[])
-      ORDER BY c.id FOR NO KEY UPDATE OF c`);
-    const byId = new Map(state.map((row) => [row.id, row]));
+    // 1. Lock and read the conversations (in id order: two batches never wait on each other
+    // crosswise), with what the batch needs of them: the customer, the metrics clocks and the open
+    // assignment, and which client ids are stored already. A close either committed before (seen
+    // here) or waits for this batch.
+    const locked = await lockConversations(tx, batch);
+    const byId = new Map(locked.map((row) => [row.conversation.id, row]));
+    const stored = new Set(locked[0]?.stored ?? []);
     const diverted = new Set<Pending>();
+    const missing = new Set<Pending>();
     const writing: Pending[] = [];
     for (const pending of batch) {
-      const conversation = byId.get(pending.input.conversationId);
-      if (pending.fallback && conversation?.status !== 'open') diverted.add(pending);
-      else writing.push(pending);
+      const { input } = pending;
+      const found = byId.get(input.conversationId);
+      if (!found || found.conversation.workspaceId !== input.workspaceId) missing.add(pending);
+      else if (pending.fallback && found.conversation.status !== 'open') diverted.add(pending);
+      // A client id stored already, or twice in this batch: the first is kept, the rest are duplicates.
+      else if (!stored.has(`${input.workspaceId}:${input.clientId}`)) {
+        stored.add(`${input.workspaceId}:${input.clientId}`);
+        writing.push(pending);
+      }
     }
-    if (writing.length === 0) return { rows: [] as MessageRow[], diverted };
-    const values = writing.map(({ input, createdAt }) => {
-      const contact = input.author.kind === 'contact' ? byId.get(input.conversationId) : undefined;
+    if (writing.length === 0) return { rows: [] as MessageRow[], diverted, missing };
+    const rows: MessageRow[] = writing.map(({ input, createdAt }) => {
+      const contact = input.author.kind === 'contact' ? byId.get(input.conversationId)!.contact : null;
       return {
+        id: randomUUID(),
         workspaceId: input.workspaceId,
         conversationId: input.conversationId,
         clientId: input.clientId,
         authorKind: input.author.kind,
-        authorId: contact ? contact.contact_id : input.author.id,
-        authorName: contact ? contact.contact_name : input.author.name,
+        authorId: contact ? contact.id : input.author.id,
+        authorName: contact ? contact.name : input.author.name,
         impersonatorId: input.author.impersonator?.id ?? null,
         impersonatorName: input.author.impersonator?.name ?? null,
         text: input.text,
         private: input.private,
-        createdAt,
-      };
-    });
-    const col = <K extends keyof (typeof values)[number]>(key: K) => sql.param(values.map((v) => v[key]));
-    const { rows: ins } = await tx.db.execute<{ id: string; i: number }>(sql`
-      INSERT INTO messages AS m (workspace_id, conversation_id, client_id, author_kind, author_id,
-        author_name, impersonator_id, impersonator_name, text, private, created_at)
-      SELECT v.workspace_id, v.conversation_id, v.client_id, v.author_kind, v.author_id, v.author_name,
-        v.impersonator_id, v.impersonator_name, v.text, v.private, v.created_at
-      FROM unnest(${col('workspaceId')}::uuid[], ${col('conversationId')}::uuid[], ${col('clientId')}::text[],
-        ${col('authorKind')}::text[], ${col('authorId')}::uuid[], ${col('authorName')}::text[],
-        ${col('impersonatorId')}::uuid[], ${col('impersonatorName')}::text[],
-        ${col('text')}::text[], ${col('private')}::bool[],
-        ${sql.param(values.map((v) => v.createdAt.toISOString()))}::timestamptz[])
-        WITH ORDINALITY AS v(workspace_id, conversation_id, client_id, author_kind, author_id, author_name,
-          impersonator_id, impersonator_name, text, private, created_at, i)
-      ORDER BY v.i
-      ON CONFLICT DO NOTHING
-      RETURNING m.id, m.client_id, m.workspace_id`);
-    // RETURNING gives no ordinality: rows are matched back by (workspace, client id), which is unique.
-    // A client id twice in one batch: the first (in insertion order) is stored, the other is a duplicate.
-    const index = new Map<string, number>();
-    values.forEach((v, i) => {
-      const key = `${v.workspaceId}:${v.clientId}`;
-      if (!index.has(key)) index.set(key, i);
-    });
-    const rows: MessageRow[] = (ins as unknown as { id: string; client_id: string; workspace_id: string }[])
-      .map((r) => ({ r, i: index.get(`${r.workspace_id}:${r.client_id}`)! }))
-      .sort((a, b) => a.i - b.i)
-      .map(({ r, i }) => ({
-        ...values[i]!,
-        id: r.id,
+        whisper: false,
         attachments: [],
         seq: 0,
+        createdAt,
         readAt: null,
-        whisper: false,
-      }));
-    if (rows.length === 0) return { rows, diverted };
-    const changes = conversationChanges(rows);
-    const ch = <K extends keyof (typeof changes)[number]>(key: K) => sql.param(changes.map((c) => c[key]));
-    // The metrics clocks (metrics/message-clocks.ts) move in the same UPDATE: one new row version per
-    // conversation and batch.
-    const clocks = await messageClocks(tx.db, rows, state);
-    await tx.db.execute(sql`
-      UPDATE conversations c SET
-        last_activity_at = greatest(c.last_activity_at, i.last_at),
-        last_message_text = coalesce(i.text, c.last_message_text),
-        last_message_author = coalesce(i.author, c.last_message_author),
-        unread_count = c.unread_count + i.customer,
-        last_customer_message_at = coalesce(i.customer_at, c.last_customer_message_at),
-        last_operator_message_at = coalesce(i.operator_at, c.last_operator_message_at),
-        ${clockSet}
-      FROM unnest(${ch('id')}::uuid[], ${ch('last_at')}::timestamptz[], ${ch('text')}::text[],
-        ${ch('author')}::text[], ${ch('customer')}::int[], ${ch('customer_at')}::timestamptz[],
-        ${ch('operator_at')}::timestamptz[])
-        AS i(id, last_at, text, author, customer, customer_at, operator_at)
-        LEFT JOIN ${clockSource(clocks)} ON k.id = i.id
-      WHERE c.id = i.id`);
-    await writeAssignmentClocks(tx.db, clocks);
-    const touched = [...new Set(rows.map((r) => r.conversationId))];
-    const after = await tx.db
-      .select({
-        conversation: conversations,
-        contact: { id: contacts.id, name: contacts.name, email: contacts.email },
-      })
-      .from(conversations)
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(sql`${conversations.id} = ANY(${sql.param(touched)}::uuid[])`)
-      .orderBy(asc(conversations.id));
-    const presented = new Map(
-      after.map((r) => [r.conversation.id, presentConversation(r.conversation, r.contact)]),
+      };
+    });
+    // 2. What the messages do to their conversations, computed here from the locked rows: the same
+    // values are written and announced, so nothing is read back.
+    const clocks = await messageClocks(
+      tx.db,
+      rows,
+      locked.map((row) => row.clocks),
+      locked.map((row) => row.assignment),
     );
-    const published = await publishMany(
+    const replies = new Map(clocks.conversations.map((k) => [k.id, k.first_reply]));
+    const moved = conversationChanges(rows).map((change) => {
+      const { conversation: c, contact } = byId.get(change.id)!;
+      const firstReply = replies.get(change.id);
+      const next: ConversationRow = {
+        ...c,
+        lastActivityAt: new Date(Math.max(c.lastActivityAt.getTime(), change.lastAt.getTime())),
+        lastMessageText: change.text ?? c.lastMessageText,
+        lastMessageAuthor: change.author ?? c.lastMessageAuthor,
+        unreadCount: c.unreadCount + change.customer,
+        lastCustomerMessageAt: change.customerAt ?? c.lastCustomerMessageAt,
+        lastOperatorMessageAt: change.operatorAt ?? c.lastOperatorMessageAt,
+        firstOperatorReplyAt: c.firstOperatorReplyAt ?? (firstReply ? new Date(firstReply) : null),
+      };
+      return { next, presented: presentConversation(next, contact) };
+    });
+    const presented = new Map(moved.map((m) => [m.next.id, m.presented]));
+    // 3. Number the events (the workspace row stays locked from here to the commit) and build them:
+    // each message takes the sequence of its event — its place in history is its place live.
+    const { stored: events, insert } = await numberEvents(
       tx,
       rows.map((row) => ({
         workspaceId: row.workspaceId,
@@ -231,18 +204,53 @@ export function createMessageWriter(opts: {
         }),
         conversationId: row.conversationId,
       })),
-      // Each message takes the sequence of its event (its place in history is its place live), in
-      // the statement that writes the events.
-      { trusted: true, messages: rows.map((row) => row.id) },
+      { trusted: true },
     );
-    const ordered = rows.map((row, i) => ({ ...row, seq: published[i]!.seq }));
-    return { rows: ordered, diverted };
+    rows.forEach((row, i) => {
+      row.seq = events[i]!.seq;
+    });
+    // 4. One statement writes it all: the messages, their conversations (with the metrics clocks:
+    // one new row version per conversation and batch), the open assignments' clocks, the events.
+    const m = <K extends keyof MessageRow>(key: K) => sql.param(rows.map((r) => r[key]));
+    const c = <T>(pick: (row: ConversationRow) => T) => sql.param(moved.map(({ next }) => pick(next)));
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    const assignments = assignmentClocksUpdate(clocks);
+    await tx.db.execute(sql`
+      WITH written_messages AS (
+        INSERT INTO messages (id, workspace_id, conversation_id, client_id, author_kind, author_id,
+          author_name, impersonator_id, impersonator_name, text, private, seq, created_at)
+        SELECT * FROM unnest(${m('id')}::uuid[], ${m('workspaceId')}::uuid[], ${m('conversationId')}::uuid[],
+          ${m('clientId')}::text[], ${m('authorKind')}::text[], ${m('authorId')}::uuid[], ${m('authorName')}::text[],
+          ${m('impersonatorId')}::uuid[], ${m('impersonatorName')}::text[], ${m('text')}::text[],
+          ${m('private')}::bool[], ${m('seq')}::bigint[],
+          ${sql.param(rows.map((r) => r.createdAt.toISOString()))}::timestamptz[])
+      ), moved_conversations AS (
+        UPDATE conversations c SET
+          last_activity_at = i.last_at, last_message_text = i.text, last_message_author = i.author,
+          unread_count = i.unread, last_customer_message_at = i.customer_at,
+          last_operator_message_at = i.operator_at,
+          ${clockSet}
+        FROM unnest(${c((r) => r.id)}::uuid[], ${c((r) => r.lastActivityAt.toISOString())}::timestamptz[],
+          ${c((r) => r.lastMessageText)}::text[], ${c((r) => r.lastMessageAuthor)}::text[],
+          ${c((r) => r.unreadCount)}::int[], ${c((r) => iso(r.lastCustomerMessageAt))}::timestamptz[],
+          ${c((r) => iso(r.lastOperatorMessageAt))}::timestamptz[])
+          AS i(id, last_at, text, author, unread, customer_at, operator_at)
+          LEFT JOIN ${clockSource(clocks)} ON k.id = i.id
+        WHERE c.id = i.id
+      )${assignments ? sql`, moved_assignments AS (${assignments})` : sql``}
+      ${insert}`);
+    return { rows, diverted, missing };
   };
 
-  const settle = (batch: Pending[], rows: MessageRow[], diverted: Set<Pending>) => {
+  const settle = (batch: Pending[], rows: MessageRow[], diverted: Set<Pending>, missing: Set<Pending>) => {
     const key = (workspaceId: string, clientId: string | null) => `${workspaceId}:${clientId}`;
     const byClientId = new Map(rows.map((row) => [key(row.workspaceId, row.clientId), row]));
     for (const pending of batch) {
+      if (missing.has(pending)) {
+        if (pending.input.visitorId) open.delete(pending.input.visitorId);
+        pending.reject(notFound('conversation'));
+        continue;
+      }
       if (diverted.has(pending)) {
         if (pending.input.visitorId) open.delete(pending.input.visitorId);
         pending.fallback!().then(pending.resolve, pending.reject);
@@ -264,10 +272,13 @@ export function createMessageWriter(opts: {
    */
   const flush = async (batch: Pending[], attempt = 0): Promise<void> => {
     try {
-      const { rows, diverted } = await transaction(opts.db, (tx) => write(tx, batch));
-      settle(batch, rows, diverted);
+      const { rows, diverted, missing } = await transaction(opts.db, (tx) => write(tx, batch));
+      settle(batch, rows, diverted, missing);
     } catch (err) {
-      if (isTransactionConflict(err) && attempt < 5) return flush(batch, attempt + 1);
+      // A client id stored by another node between this batch's check and its insert: written
+      // again, the check sees it now.
+      const raced = sqlState(err) === '23505' && constraintOf(err) === 'messages_client_id_key';
+      if ((isTransactionConflict(err) || raced) && attempt < 5) return flush(batch, attempt + 1);
       if (batch.length > 1 && rowError(err)) {
         const half = Math.ceil(batch.length / 2);
         await flush(batch.slice(0, half));
@@ -315,37 +326,94 @@ function conversationChanges(rows: MessageRow[]) {
     string,
     {
       id: string;
-      last_at: string;
+      lastAt: Date;
       text: string | null;
-      author: string | null;
+      author: MessageRow['authorKind'] | null;
       customer: number;
-      customer_at: string | null;
-      operator_at: string | null;
+      customerAt: Date | null;
+      operatorAt: Date | null;
     }
   >();
   for (const row of [...rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
-    const at = row.createdAt.toISOString();
     const change = changes.get(row.conversationId) ?? {
       id: row.conversationId,
-      last_at: at,
+      lastAt: row.createdAt,
       text: null,
       author: null,
       customer: 0,
-      customer_at: null,
-      operator_at: null,
+      customerAt: null,
+      operatorAt: null,
     };
-    change.last_at = at;
+    change.lastAt = row.createdAt;
     if (!row.private) {
       change.text = row.text.slice(0, 200);
       change.author = row.authorKind;
       if (row.authorKind === 'contact') {
         change.customer += 1;
-        change.customer_at = at;
+        change.customerAt = row.createdAt;
       } else if (row.authorKind === 'operator') {
-        change.operator_at = at;
+        change.operatorAt = row.createdAt;
       }
     }
     changes.set(row.conversationId, change);
   }
   return [...changes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Locks the batch's conversations (FOR NO KEY UPDATE, in id order) and reads each with its customer,
+ * its metrics clocks and its open assignment; `stored` (the same on every row) lists which of the
+ * batch's client ids are stored already, as `workspace:clientId`.
+ */
+async function lockConversations(tx: Tx, batch: readonly Pending[]) {
+  const ids = [...new Set(batch.map((p) => p.input.conversationId))].sort();
+  const c = alias(conversations, 'c');
+  const ct = alias(contacts, 'ct');
+  const a = alias(conversationAssignments, 'a');
+  const rows = await tx.db
+    .select({
+      conversation: c,
+      contact: { id: ct.id, name: ct.name, email: ct.email },
+      burst: c.burstStartedAt,
+      firstAuthor: c.firstAuthor,
+      firstAction: c.firstActionAt,
+      hours: hoursOf(sql`${c.teamId}`),
+      assignmentId: a.id,
+      assignmentUser: a.userId,
+      assignmentAt: a.assignedAt,
+      assignmentFirstReply: a.firstReplyAt,
+      assignmentHours: hoursOf(sql`${a.teamId}`),
+      stored: sql<
+        string[] | null
+      >`(SELECT array_agg(m.workspace_id::text || ':' || m.client_id) FROM messages m
+        JOIN unnest(${sql.param(batch.map((p) => p.input.workspaceId))}::uuid[],
+          ${sql.param(batch.map((p) => p.input.clientId))}::text[]) AS k(w, id)
+        ON m.workspace_id = k.w AND m.client_id = k.id)`,
+    })
+    .from(c)
+    .innerJoin(ct, eq(ct.id, c.contactId))
+    .leftJoin(a, and(eq(a.conversationId, c.id), isNull(a.endedAt)))
+    .where(sql`${c.id} = ANY(${sql.param(ids)}::uuid[])`)
+    .orderBy(asc(c.id))
+    .for('no key update', { of: c });
+  return rows.map((row) => ({
+    conversation: row.conversation,
+    contact: row.contact,
+    stored: row.stored,
+    clocks: {
+      id: row.conversation.id,
+      burst: row.burst,
+      first_author: row.firstAuthor,
+      first_action: row.firstAction,
+      hours: row.hours,
+    } satisfies ClockState,
+    assignment: {
+      id: row.conversation.id,
+      assignment_id: row.assignmentId,
+      assignment_user: row.assignmentUser,
+      assignment_at: row.assignmentAt,
+      assignment_first_reply: row.assignmentFirstReply,
+      assignment_hours: row.assignmentHours,
+    } satisfies AssignmentClockState,
+  }));
 }

@@ -9,9 +9,10 @@ import { bh, hoursOf, hoursValue } from './facts.ts';
  * The response clocks moved by stored messages (SPEC §3): only an operator's public reply counts as
  * a reply; a customer burst is timed from its first message to the next reply; the assignee's first
  * reply sets the assignment's first response. `messageClocks` reads the touched conversations once
- * (locked) and computes; the conversations' part is written by `clockSet` over `clockSource` — in
- * the batched writer, inside its own UPDATE of the conversations, so a message moves each row once —
- * and the assignments' part by `writeAssignmentClocks`. `recordMessages` does all three.
+ * (locked) and computes — or takes them from the batched writer, which read them under its lock; the
+ * conversations' part is written by `clockSet` over `clockSource` — in the batched writer, inside its
+ * own UPDATE of the conversations, so a message moves each row once — and the assignments' part by
+ * `writeAssignmentClocks` (`assignmentClocksUpdate`). `recordMessages` does all three.
  */
 
 /** What the metrics need of a stored message. */
@@ -86,23 +87,32 @@ export type ClockState = {
   hours: unknown;
 };
 
-/**
- * The columns `messageClocks` needs of a conversation (alias c), for a caller that locks and reads
- * the conversations anyway (the batched writer): it passes the rows and no second read is made.
- */
-export const clockColumns = sql`c.burst_started_at AS burst, c.first_author, c.first_action_at AS first_action,
+/** The columns `messageClocks` reads of a conversation (alias c). */
+const clockColumns = sql`c.burst_started_at AS burst, c.first_author, c.first_action_at AS first_action,
   ${hoursOf(sql`c.team_id`)} AS hours`;
+
+/** A conversation's open assignment, read under the caller's lock (all null: it has none). */
+export type AssignmentClockState = {
+  id: string;
+  assignment_id: string | null;
+  assignment_user: string | null;
+  assignment_at: Date | string | null;
+  assignment_first_reply: Date | string | null;
+  assignment_hours: unknown;
+};
 
 const instant = (v: Date | string | null) => (v === null ? null : new Date(v).getTime());
 
 /**
  * Reads the clocks of the conversations the messages touch (locked) — or takes them from `state`,
- * read under the caller's lock with `clockColumns` — and computes how they move.
+ * read under the caller's lock with `clockColumns`, and their open assignments from `assignments` —
+ * and computes how they move.
  */
 export async function messageClocks(
   db: DbTx,
   facts: readonly MessageFact[],
   state?: readonly ClockState[],
+  assignments?: readonly AssignmentClockState[],
 ): Promise<MessageClocks> {
   const relevant = facts
     .filter((f) => !f.private && (f.authorKind === 'contact' || f.authorKind === 'operator'))
@@ -116,19 +126,34 @@ export async function messageClocks(
         SELECT c.id, ${clockColumns} FROM conversations c
         WHERE c.id = ANY(${sql.param(ids)}::uuid[]) FOR UPDATE`)
     ).rows;
-  const open = await db
-    .select({
-      id: conversationAssignments.id,
-      conversationId: conversationAssignments.conversationId,
-      userId: conversationAssignments.userId,
-      assignedAt: conversationAssignments.assignedAt,
-      firstReply: conversationAssignments.firstReplyAt,
-      hours: hoursOf(sql`${conversationAssignments.teamId}`),
-    })
-    .from(conversationAssignments)
-    .where(
-      and(inArray(conversationAssignments.conversationId, ids), isNull(conversationAssignments.endedAt)),
-    );
+  const open = assignments
+    ? assignments.flatMap((a) =>
+        a.assignment_id && ids.includes(a.id)
+          ? [
+              {
+                id: a.assignment_id,
+                conversationId: a.id,
+                userId: a.assignment_user!,
+                assignedAt: new Date(a.assignment_at!),
+                firstReply: a.assignment_first_reply === null ? null : new Date(a.assignment_first_reply),
+                hours: a.assignment_hours,
+              },
+            ]
+          : [],
+      )
+    : await db
+        .select({
+          id: conversationAssignments.id,
+          conversationId: conversationAssignments.conversationId,
+          userId: conversationAssignments.userId,
+          assignedAt: conversationAssignments.assignedAt,
+          firstReply: conversationAssignments.firstReplyAt,
+          hours: hoursOf(sql`${conversationAssignments.teamId}`),
+        })
+        .from(conversationAssignments)
+        .where(
+          and(inArray(conversationAssignments.conversationId, ids), isNull(conversationAssignments.endedAt)),
+        );
   const clocks = new Map<string, Clock>(
     rows.map((r) => [
       r.id,
@@ -146,7 +171,7 @@ export async function messageClocks(
       },
     ]),
   );
-  const assignments = new Map<string, OpenAssignment>(
+  const openByConversation = new Map<string, OpenAssignment>(
     open.map((a) => [
       a.conversationId,
       {
@@ -175,7 +200,7 @@ export async function messageClocks(
     clock.firstAuthor ??= 'operator';
     clock.firstAction ??= at;
     clock.firstReply ??= at;
-    const assignment = assignments.get(fact.conversationId);
+    const assignment = openByConversation.get(fact.conversationId);
     const byAssignee = assignment?.userId === fact.authorId;
     if (clock.burst !== null) {
       const waited = Math.max(0, at - clock.burst);
@@ -224,7 +249,7 @@ export async function messageClocks(
       first_reply: iso(c.firstReply),
       answered: c.answered,
     })),
-    assignments: [...assignments.values()]
+    assignments: [...openByConversation.values()]
       .filter((a) => a.count > 0 || a.firstReply !== null)
       .map((a) => ({
         id: a.id,
@@ -262,8 +287,17 @@ export const clockSet = sql`
 
 /** The assignments' part: first response and the response times of their operator. */
 export async function writeAssignmentClocks(db: DbTx, clocks: MessageClocks): Promise<void> {
-  if (clocks.assignments.length === 0) return;
-  await db.execute(sql`
+  const update = assignmentClocksUpdate(clocks);
+  if (update) await db.execute(update);
+}
+
+/**
+ * The UPDATE behind `writeAssignmentClocks` (null: nothing to write), for a caller that runs it
+ * inside a statement of its own (the batched writer).
+ */
+export function assignmentClocksUpdate(clocks: MessageClocks): SQL | null {
+  if (clocks.assignments.length === 0) return null;
+  return sql`
     UPDATE conversation_assignments a SET
       first_reply_at = coalesce(a.first_reply_at, i.first_reply),
       first_reply_bh_ms = CASE WHEN a.first_reply_at IS NULL THEN i.first_reply_bh ELSE a.first_reply_bh_ms END,
@@ -273,7 +307,7 @@ export async function writeAssignmentClocks(db: DbTx, clocks: MessageClocks): Pr
       response_bh_count = a.response_bh_count + i.bh_count
     FROM jsonb_to_recordset(${JSON.stringify(clocks.assignments)}::jsonb) AS i(id uuid, first_reply timestamptz,
       first_reply_bh bigint, sum bigint, count int, bh_sum bigint, bh_count int)
-    WHERE a.id = i.id`);
+    WHERE a.id = i.id`;
 }
 
 /**

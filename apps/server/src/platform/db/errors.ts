@@ -57,3 +57,12 @@ export function isTransactionConflict(err: unknown): boolean {
   const code = sqlState(err);
   return code === '40P01' || code === '40001';
 }
+
+/** The constraint a database error names (a unique key, a foreign key), also when drizzle wrapped it. */
+export function constraintOf(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as Error).cause, depth++) {
+    const constraint = (e as { constraint?: unknown }).constraint;
+    if (typeof constraint === 'string') return constraint;
+  }
+  return null;
+}
