@@ -290,7 +290,14 @@ export function createMessageWriter(opts: {
     }
   };
 
-  const commits = groupCommit<Pending>({ maxBatch: MAX_BATCH, run: (batch) => flush(batch) });
+  // Two batches in flight: one locks and reads while the other numbers, writes and commits. Never two
+  // with the same conversation, so a conversation's messages are numbered in the order they came.
+  const commits = groupCommit<Pending>({
+    maxBatch: MAX_BATCH,
+    concurrency: 2,
+    key: (pending) => pending.input.conversationId,
+    run: (batch) => flush(batch),
+  });
 
   return {
     write(input, whenNotOpen) {
