@@ -1,7 +1,6 @@
 import { type EventName, type EventPayload, eventPayloads } from '@parley/contracts';
-import { eq, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
-import { workspaces } from '../platform/db/schema.ts';
 import type { Tx } from '../platform/db/tx.ts';
 import { type EventBus, rememberPayloadText, type StoredEvent } from './bus.ts';
 import { wakeSubscribers } from './cursors.ts';
@@ -19,18 +18,23 @@ export function useEventBus(next: EventBus | null): void {
 export interface PublishInput<N extends EventName> {
   workspaceId: string;
   name: N;
-  /** Or made from the event's sequence, for payloads that carry it (a message's order). */
-  payload: EventPayload<N> | ((seq: number) => EventPayload<N>);
+  payload: EventPayload<N>;
   /**
    * Lets a visitor's resume find its conversation's events without reading the whole workspace;
    * taken from the payload (`conversation.id` or `conversationId`) when not given.
    */
   conversationId?: string | null;
+  /**
+   * The stored message the event announces (`message.created`): the message takes the event's
+   * sequence — its place in history is its place live — in the statement that writes the event, and
+   * the payload's `message.seq` carries it (whatever the caller put there).
+   */
+  messageId?: string;
 }
 
 /**
  * Writes the event into the outbox in the caller's transaction and gives it the workspace's next
- * sequence number. The UPDATE holds the workspace row lock until commit, so sequence order is commit
+ * sequence number. Numbering holds the workspace row lock until commit, so sequence order is commit
  * order and a later sequence is never visible before an earlier one. Durable subscribers read it
  * through their cursors; the realtime bus and the subscriber pools hear of it once it has committed.
  */
@@ -70,8 +74,14 @@ function conversationOf(payload: unknown): string | null {
 }
 
 /**
- * Publishes several events with one statement per step, whatever their number: the batched message
- * path relies on this. Sequence numbers follow the order of `inputs` within each workspace.
+ * Publishes several events in one statement, whatever their number (the batched message path relies
+ * on this). Sequence numbers follow the order of `inputs` within each workspace.
+ *
+ * Everything that can be done before taking the workspace row lock is: payloads are checked and
+ * serialised first, then one statement locks and numbers the workspaces, writes the events, gives
+ * the announced messages their sequences and runs the caller's `along` writes — so the lock is held
+ * from that statement to the commit, with no other round trip or work of this process in between
+ * (which, under load, is what other publishers of the workspace wait for).
  */
 export async function publishMany(
   tx: Tx,
@@ -83,95 +93,89 @@ export async function publishMany(
      */
     trusted?: boolean;
     /**
-     * The stored message each input announces (by index; null for none): it takes its event's
-     * sequence in the same statement that writes the events — its place in history is its place live.
+     * More of the caller's writes for the same statement, as data-modifying WITH queries (`name AS
+     * (…)`, comma-separated). They may read `numbered` — one row per event: `w` workspace, `s`
+     * sequence, `m` announced message id — to give the messages they insert their sequences; the
+     * announced messages are then taken to be inserted by them, not updated.
      */
-    messages?: readonly (string | null)[];
+    along?: SQL;
   } = {},
 ): Promise<StoredEvent[]> {
-  const { stored, insert } = await numberEvents(tx, inputs, opts);
-  if (!insert) return stored;
-  const numbered = (opts.messages ?? []).flatMap((id, i) => (id ? [{ id, seq: stored[i]!.seq }] : []));
-  if (numbered.length === 0) await tx.db.execute(insert);
-  else {
-    await tx.db.execute(sql`
-      WITH inserted AS (${insert})
-      UPDATE messages m SET seq = v.s
-      FROM unnest(${sql.param(numbered.map((n) => n.id))}::uuid[], ${sql.param(numbered.map((n) => n.seq))}::bigint[])
-        AS v(id, s)
-      WHERE m.id = v.id`);
-  }
-  return stored;
-}
-
-/**
- * The first half of publishing, for a caller that writes the events in one statement together with
- * its own rows (the message writer: messages, conversations and events in one round trip). Numbers
- * the events — taking the workspace row lock until commit, as `publish` does — builds and serialises
- * their payloads, and returns the INSERT of the events, which the caller must run in this transaction
- * (alone or as a data-modifying `WITH` of its statement). Events deferred by `publishLater` go first;
- * only the caller's own are returned.
- */
-export async function numberEvents(
-  tx: Tx,
-  inputs: readonly AnyPublishInput[],
-  opts: { trusted?: boolean } = {},
-): Promise<{ stored: StoredEvent[]; insert: SQL | null }> {
+  // Events deferred by `publishLater` go first, in their order; only the callers' own are returned.
   const waiting = later.get(tx.db) ?? [];
   later.delete(tx.db);
   const all = waiting.length > 0 ? [...waiting, ...inputs] : inputs;
-  if (all.length === 0) return { stored: [], insert: null };
+  if (all.length === 0) return [];
   const trustedFrom = opts.trusted ? waiting.length : all.length;
+  // Each event's place among its workspace's events here (1, 2, …): its sequence is the
+  // workspace's counter before the statement plus that.
   const counts = new Map<string, number>();
-  for (const input of all) counts.set(input.workspaceId, (counts.get(input.workspaceId) ?? 0) + 1);
-  // Workspaces in a fixed order, so two batches never wait on each other's locks crosswise.
-  const ordered = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
-  const next = new Map<string, number>();
-  for (const [workspaceId, n] of ordered) {
-    const [row] = await tx.db
-      .update(workspaces)
-      .set({ eventSeq: sql`${workspaces.eventSeq} + ${n}` })
-      .where(eq(workspaces.id, workspaceId))
-      .returning({ seq: workspaces.eventSeq });
-    if (!row) throw new Error(`publish: workspace ${workspaceId} does not exist`);
-    next.set(workspaceId, row.seq - n + 1);
-  }
   const rows = all.map((input, i) => {
-    const seq = next.get(input.workspaceId)!;
-    next.set(input.workspaceId, seq + 1);
-    const built = typeof input.payload === 'function' ? input.payload(seq) : input.payload;
-    const trusted = i >= trustedFrom && !checkTrusted;
-    const payload = trusted ? built : eventPayloads[input.name].parse(built);
+    const offset = (counts.get(input.workspaceId) ?? 0) + 1;
+    counts.set(input.workspaceId, offset);
+    const payload =
+      i >= trustedFrom && !checkTrusted ? input.payload : eventPayloads[input.name].parse(input.payload);
     return {
       workspaceId: input.workspaceId,
-      seq,
+      offset,
       name: input.name,
       payload,
       conversationId: input.conversationId ?? conversationOf(payload),
+      messageId: input.messageId ?? null,
+      // Serialised once: the same text goes into the outbox, onto the bus and to sockets (a message's
+      // event again once its sequence is known).
+      text: JSON.stringify(payload),
     };
   });
-  // Each payload is serialised once: the same text goes into the outbox, onto the bus and to sockets.
-  const texts = rows.map((r) => JSON.stringify(r.payload));
   const at = new Date().toISOString();
-  const col = <T>(pick: (r: (typeof rows)[number], i: number) => T) => sql.param(rows.map(pick));
-  // One statement of one shape whatever the number of events (arrays, not a VALUES list). The
-  // workspace row stays locked from the numbering above to the commit: the fewer round trips in
-  // between, the shorter other publishers wait.
-  const insert = sql`
-    INSERT INTO events (workspace_id, seq, name, payload, conversation_id, created_at)
-    SELECT v.w, v.s, v.n, v.p::jsonb, v.c, ${at}::timestamptz
-    FROM unnest(${col((r) => r.workspaceId)}::uuid[], ${col((r) => r.seq)}::bigint[],
-      ${col((r) => r.name)}::text[], ${col((_r, i) => texts[i])}::text[],
-      ${col((r) => r.conversationId)}::uuid[]) AS v(w, s, n, p, c)`;
-  const stored: StoredEvent[] = rows.map((r, i) => {
-    const event: StoredEvent = {
-      workspaceId: r.workspaceId,
-      seq: r.seq,
-      name: r.name,
-      payload: r.payload,
-      at,
-    };
-    rememberPayloadText(event, texts[i]!);
+  const ids = [...counts.keys()].sort();
+  const col = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
+  const announced = rows.some((r) => r.messageId);
+  // The workspaces are locked in id order (two statements never wait on each other crosswise), then
+  // counted; an announced message's sequence is set in its payload by the database, as it is here.
+  const { rows: counted } = await tx.db.execute<{ id: string; base: string | number }>(sql`
+    WITH locked AS (
+      SELECT id FROM workspaces WHERE id = ANY(${sql.param(ids)}::uuid[]) ORDER BY id FOR NO KEY UPDATE
+    ), counted AS (
+      UPDATE workspaces w SET event_seq = w.event_seq + c.n
+      FROM unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((id) => counts.get(id)!))}::bigint[]) AS c(id, n)
+        JOIN locked l ON l.id = c.id
+      WHERE w.id = c.id
+      RETURNING w.id, w.event_seq - c.n AS base
+    ), numbered AS (
+      SELECT v.w, counted.base + v.o AS s, v.n, v.p, v.c, v.m
+      FROM unnest(${col((r) => r.workspaceId)}::uuid[], ${col((r) => r.offset)}::bigint[],
+        ${col((r) => r.name)}::text[], ${col((r) => r.text)}::text[], ${col((r) => r.conversationId)}::uuid[],
+        ${col((r) => r.messageId)}::uuid[]) AS v(w, o, n, p, c, m)
+        JOIN counted ON counted.id = v.w
+    ), written_events AS (
+      INSERT INTO events (workspace_id, seq, name, payload, conversation_id, created_at)
+      SELECT n.w, n.s, n.n,
+        CASE WHEN n.m IS NULL THEN n.p::jsonb ELSE jsonb_set(n.p::jsonb, '{message,seq}', to_jsonb(n.s)) END,
+        n.c, ${at}::timestamptz
+      FROM numbered n
+    )${
+      opts.along
+        ? sql`, ${opts.along}`
+        : announced
+          ? sql`, numbered_messages AS (
+      UPDATE messages m SET seq = n.s FROM numbered n WHERE m.id = n.m)`
+          : sql``
+    }
+    SELECT id, base FROM counted`);
+  const bases = new Map(counted.map((c) => [c.id, Number(c.base)]));
+  for (const id of ids) if (!bases.has(id)) throw new Error(`publish: workspace ${id} does not exist`);
+  const stored: StoredEvent[] = rows.map((r) => {
+    const seq = bases.get(r.workspaceId)! + r.offset;
+    let payload: unknown = r.payload;
+    let text = r.text;
+    if (r.messageId) {
+      const announcing = payload as { message: { seq: number } };
+      payload = { ...announcing, message: { ...announcing.message, seq } };
+      text = JSON.stringify(payload);
+    }
+    const event: StoredEvent = { workspaceId: r.workspaceId, seq, name: r.name, payload, at };
+    rememberPayloadText(event, text);
     return event;
   });
   // Durable subscribers read the outbox through their cursors (events/cursors.ts): nothing to write
@@ -180,7 +184,7 @@ export async function numberEvents(
     for (const event of stored) bus?.publish(event);
     wakeSubscribers(stored);
   });
-  return { stored: waiting.length > 0 ? stored.slice(waiting.length) : stored, insert };
+  return waiting.length > 0 ? stored.slice(waiting.length) : stored;
 }
 
 /**

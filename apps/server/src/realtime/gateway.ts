@@ -287,10 +287,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
   });
 
   /**
-   * The frames a socket is sent in one turn of the event loop (a committed batch of events fanned out)
-   * leave in one write: the socket is corked at the first of them and uncorked once the turn's work is
-   * done, instead of one system call per frame. A slow consumer is told by what it had buffered before
-   * the turn, checked at that first frame (the turn's own frames wait in the cork).
+   * The frames a socket is sent in one round of the event loop (the committed batches of events whose
+   * answers arrived in it, fanned out) leave in one write: the socket is corked at the first of them
+   * and uncorked after the round's I/O (`setImmediate`), instead of one system call per frame. A slow
+   * consumer is told by what it had buffered before the round, checked at that first frame (the
+   * round's own frames wait in the cork).
    */
   const corked = new Set<Client>();
   const uncork = () => {
@@ -306,7 +307,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       }
       const socket = socketOf(client);
       if (socket) {
-        if (corked.size === 0) process.nextTick(uncork);
+        if (corked.size === 0) setImmediate(uncork);
         socket.cork();
         corked.add(client);
       }

@@ -1,6 +1,6 @@
 import type { AuthorKind, Conversation, Message } from '@parley/contracts';
 import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { publish, publishMany } from '../../events/publish.ts';
+import { publish } from '../../events/publish.ts';
 import {
   attachments,
   contacts,
@@ -155,19 +155,14 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
   const after = await loadConversation(tx.db, workspaceId, conversation.id);
   // The message takes its event's sequence (its place in history is its place live) in the same
   // statement that writes the event.
-  const [event] = await publishMany(
-    tx,
-    [
-      {
-        workspaceId,
-        name: 'message.created',
-        payload: (seq) => ({ message: presentMessage(input.secret, { ...row, seq }), conversation: after }),
-        conversationId: conversation.id,
-      },
-    ],
-    { messages: [row.id] },
-  );
-  return presentMessage(input.secret, { ...row, seq: event!.seq });
+  const event = await publish(tx, {
+    workspaceId,
+    name: 'message.created',
+    payload: { message: presentMessage(input.secret, row), conversation: after },
+    conversationId: conversation.id,
+    messageId: row.id,
+  });
+  return presentMessage(input.secret, { ...row, seq: event.seq });
 }
 
 export async function sendOperatorMessage(

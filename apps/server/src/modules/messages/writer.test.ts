@@ -166,9 +166,12 @@ describe('the message writer', () => {
       writer.write(message('same-1', { text: 'an operator answers' })),
     ]);
     const announced = await server.parley.ctx.db.execute<{
-      payload: { conversation: Record<string, unknown> };
+      payload: { conversation: Record<string, unknown>; message: { clientId: string; seq: number } };
     }>(sql`SELECT payload FROM events WHERE workspace_id = ${owner.workspaceId} AND seq = ${second!.seq}`);
     expect(first!.seq).toBeLessThan(second!.seq);
+    // The event, its payload and the stored message carry one sequence.
+    expect(announced.rows[0]!.payload.message).toMatchObject({ clientId: 'same-1', seq: second!.seq });
+    expect((await rows('same-1'))[0]!.seq).toBe(second!.seq);
     const { body: stored } = await owner.client.get(
       `/api/workspaces/${owner.workspaceId}/conversations/${conversationId}`,
     );

@@ -3,7 +3,7 @@ import type { AuthorKind, Message } from '@parley/contracts';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
-import { numberEvents } from '../../events/publish.ts';
+import { publishMany } from '../../events/publish.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { constraintOf, isTransactionConflict, sqlState } from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
@@ -95,12 +95,12 @@ const rowError = (err: unknown) => {
 
 /**
  * Group commit for messages: while one batch is being written, new messages queue up, and the next
- * transaction writes all of them in five round trips whatever the batch size, every statement of a
+ * transaction writes all of them in four round trips whatever the batch size, every statement of a
  * fixed shape (arrays passed to `unnest`): BEGIN; lock and read the conversations (with their
- * customer, clocks, open assignment, and which client ids are stored already); number the events;
- * one statement that inserts the messages with their sequences, moves the conversations and their
- * metrics clocks (one row version per conversation), the assignments' clocks, and inserts the
- * events; COMMIT. What the messages do to their conversations is computed here from the locked rows,
+ * customer, clocks, open assignment, and which client ids are stored already); one statement that
+ * numbers and inserts the events (`publishMany`), inserts the messages with their sequences, moves
+ * the conversations and their metrics clocks (one row version per conversation) and the assignments'
+ * clocks; COMMIT. What the messages do to their conversations is computed here from the locked rows,
  * so the values written and the values announced are the same and nothing is read back. Under load
  * that is a fraction of a round trip per message; alone, a message is written at once.
  */
@@ -191,39 +191,40 @@ export function createMessageWriter(opts: {
       return { next, presented: presentConversation(next, contact) };
     });
     const presented = new Map(moved.map((m) => [m.next.id, m.presented]));
-    // 3. Number the events (the workspace row stays locked from here to the commit) and build them:
-    // each message takes the sequence of its event — its place in history is its place live.
-    const { stored: events, insert } = await numberEvents(
-      tx,
-      rows.map((row) => ({
-        workspaceId: row.workspaceId,
-        name: 'message.created' as const,
-        payload: (seq: number) => ({
-          message: presentMessage(opts.secret, { ...row, seq }),
-          conversation: presented.get(row.conversationId)!,
-        }),
-        conversationId: row.conversationId,
-      })),
-      { trusted: true },
-    );
-    rows.forEach((row, i) => {
-      row.seq = events[i]!.seq;
-    });
-    // 4. One statement writes it all: the messages, their conversations (with the metrics clocks:
-    // one new row version per conversation and batch), the open assignments' clocks, the events.
+    // 3. One statement writes it all: the events, numbered (the workspace row stays locked from here
+    // to the commit), the messages with their events' sequences — a message's place in history is its
+    // place live — their conversations (with the metrics clocks: one new row version per conversation
+    // and batch) and the open assignments' clocks.
     const m = <K extends keyof MessageRow>(key: K) => sql.param(rows.map((r) => r[key]));
     const c = <T>(pick: (row: ConversationRow) => T) => sql.param(moved.map(({ next }) => pick(next)));
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     const assignments = assignmentClocksUpdate(clocks);
-    await tx.db.execute(sql`
-      WITH written_messages AS (
+    const events = await publishMany(
+      tx,
+      rows.map((row) => ({
+        workspaceId: row.workspaceId,
+        name: 'message.created' as const,
+        payload: {
+          message: presentMessage(opts.secret, row),
+          conversation: presented.get(row.conversationId)!,
+        },
+        conversationId: row.conversationId,
+        messageId: row.id,
+      })),
+      {
+        trusted: true,
+        along: sql`written_messages AS (
         INSERT INTO messages (id, workspace_id, conversation_id, client_id, author_kind, author_id,
           author_name, impersonator_id, impersonator_name, text, private, seq, created_at)
-        SELECT * FROM unnest(${m('id')}::uuid[], ${m('workspaceId')}::uuid[], ${m('conversationId')}::uuid[],
+        SELECT v.id, v.workspace_id, v.conversation_id, v.client_id, v.author_kind, v.author_id, v.author_name,
+          v.impersonator_id, v.impersonator_name, v.text, v.private, n.s, v.created_at
+        FROM unnest(${m('id')}::uuid[], ${m('workspaceId')}::uuid[], ${m('conversationId')}::uuid[],
           ${m('clientId')}::text[], ${m('authorKind')}::text[], ${m('authorId')}::uuid[], ${m('authorName')}::text[],
           ${m('impersonatorId')}::uuid[], ${m('impersonatorName')}::text[], ${m('text')}::text[],
-          ${m('private')}::bool[], ${m('seq')}::bigint[],
-          ${sql.param(rows.map((r) => r.createdAt.toISOString()))}::timestamptz[])
+          ${m('private')}::bool[], ${sql.param(rows.map((r) => r.createdAt.toISOString()))}::timestamptz[])
+          AS v(id, workspace_id, conversation_id, client_id, author_kind, author_id, author_name,
+            impersonator_id, impersonator_name, text, private, created_at)
+          JOIN numbered n ON n.m = v.id
       ), moved_conversations AS (
         UPDATE conversations c SET
           last_activity_at = i.last_at, last_message_text = i.text, last_message_author = i.author,
@@ -237,8 +238,12 @@ export function createMessageWriter(opts: {
           AS i(id, last_at, text, author, unread, customer_at, operator_at)
           LEFT JOIN ${clockSource(clocks)} ON k.id = i.id
         WHERE c.id = i.id
-      )${assignments ? sql`, moved_assignments AS (${assignments})` : sql``}
-      ${insert}`);
+      )${assignments ? sql`, moved_assignments AS (${assignments})` : sql``}`,
+      },
+    );
+    rows.forEach((row, i) => {
+      row.seq = events[i]!.seq;
+    });
     return { rows, diverted, missing };
   };
 
