@@ -8,7 +8,7 @@ import {
   type ServerMessage,
   type WidgetMessage,
 } from '@parley/contracts';
-import { and, asc, eq, gt, inArray, lte, min, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, min, or } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { type EventBus, eventText, type SignalEnvelope, type StoredEvent } from '../events/bus.ts';
@@ -17,10 +17,12 @@ import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal, type VisitorPrincipal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
 import { isDatabaseUnavailable } from '../platform/db/errors.ts';
-import { contacts, conversations, events, sessions, workspaces } from '../platform/db/schema.ts';
+import { contacts, conversations, events, workspaces } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
+import { type Client, VisitorAudience } from './clients.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';
+import { markActive, startHeartbeat } from './liveness.ts';
 
 export interface GatewayOptions {
   db: Db;
@@ -59,102 +61,8 @@ export interface GatewayOptions {
 
 type SendFrame = Extract<ClientMessage, { type: 'send' }>;
 
-interface Client {
-  ws: WebSocket;
-  principal: Principal;
-  /** Shown with typing indicators. */
-  name: string | null;
-  cursor: number;
-  backlog: StoredEvent[] | null;
-  /** When the client last answered a ping (`deadAfterMs`). */
-  lastPong: number;
-  /** Messages sent in the current minute, for the rate limit of `send`. */
-  sent: { windowStart: number; count: number };
-}
-
 const PAGE = 1000;
 
-type Conversationish = { visitorId: string | null; contact: { id: string } };
-
-/**
- * A workspace's visitor sockets on this node, indexed by what decides whether a visitor may see a
- * conversation (its visitor id, its contact): an event reaches only the sockets of its conversation's
- * customer, found by two map lookups, instead of every visitor socket filtering the workspace's feed.
- * One listener on the feed for all of them.
- */
-class VisitorAudience {
-  readonly all = new Set<Client>();
-  private readonly byVisitor = new Map<string, Set<Client>>();
-  private readonly byContact = new Map<string, Set<Client>>();
-  private unlisten: (() => void) | null = null;
-
-  constructor(
-    private readonly feed: WorkspaceFeed,
-    private readonly deliver: (client: Client, event: StoredEvent) => void,
-  ) {}
-
-  add(client: Client): () => void {
-    const p = client.principal as VisitorPrincipal;
-    this.all.add(client);
-    put(this.byVisitor, p.visitorId, client);
-    if (p.contactId) put(this.byContact, p.contactId, client);
-    this.unlisten ??= this.feed.listen((event) => this.dispatch(event));
-    return () => {
-      const q = client.principal as VisitorPrincipal;
-      this.all.delete(client);
-      take(this.byVisitor, q.visitorId, client);
-      if (q.contactId) take(this.byContact, q.contactId, client);
-      if (q.contactId !== p.contactId && p.contactId) take(this.byContact, p.contactId, client);
-      if (this.all.size === 0) {
-        this.unlisten?.();
-        this.unlisten = null;
-      }
-    };
-  }
-
-  /** A visitor whose contact became known (their first message, seen in a replay): indexed by it too. */
-  follow(client: Client): void {
-    const contactId = (client.principal as VisitorPrincipal).contactId;
-    if (contactId && this.all.has(client)) put(this.byContact, contactId, client);
-  }
-
-  /** The visitor sockets that may see a conversation. */
-  of(conversation: Conversationish): Client[] {
-    const found = new Set<Client>(
-      conversation.visitorId ? (this.byVisitor.get(conversation.visitorId) ?? []) : [],
-    );
-    for (const client of this.byContact.get(conversation.contact.id) ?? []) found.add(client);
-    return [...found];
-  }
-
-  private dispatch(event: StoredEvent): void {
-    const conversation = (event.payload as { conversation?: Conversationish }).conversation;
-    const targets = conversation
-      ? this.of(conversation)
-      : event.name === 'widget.availability'
-        ? this.all
-        : [];
-    for (const client of targets) {
-      const before = (client.principal as VisitorPrincipal).contactId;
-      this.deliver(client, event);
-      // A visitor's first message creates their contact: index them by it from now on.
-      if ((client.principal as VisitorPrincipal).contactId !== before) this.follow(client);
-    }
-  }
-}
-
-function put<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
-  const set = map.get(key);
-  if (set) set.add(value);
-  else map.set(key, new Set([value]));
-}
-
-function take<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
-}
 /** WebSocket close code 1013: a temporary condition on the server (the database is restarting). */
 const TRY_AGAIN_LATER = 1013;
 
@@ -368,7 +276,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       (event.payload as { userId: string; status: string }).userId === p.userId &&
       (event.payload as { status: string }).status === 'disconnected'
     ) {
-      void closeEndedSessions().catch((err) => opts.logger.warn({ err }, 'session check'));
+      void heartbeat.closeEndedSessions().catch((err) => opts.logger.warn({ err }, 'session check'));
     }
     if (event.name === 'member.updated') {
       const { member } = event.payload as {
@@ -381,23 +289,6 @@ export function createGateway(opts: GatewayOptions): Gateway {
         client.principal = operatorPrincipal({ ...p, role: member.role, grants: member.permissions });
       }
     }
-  };
-
-  /**
-   * Refreshes presence through the sockets' sessions: a session that ended (log out on another node)
-   * refreshes nothing, and its row lock orders this against the log out that deletes it.
-   */
-  const markActive = async (workspaceId: string, sessionIds: string[]) => {
-    const ids = sql.join(
-      [...new Set(sessionIds)].map((id) => sql`${id}::uuid`),
-      sql`, `,
-    );
-    await opts.db
-      .execute(sql`WITH live AS (
-          UPDATE sessions SET last_seen_at = now() WHERE id IN (${ids}) AND expires_at > now() RETURNING user_id)
-        UPDATE memberships SET last_active_at = now()
-        WHERE workspace_id = ${workspaceId} AND user_id IN (SELECT user_id FROM live)`)
-      .catch((err) => opts.logger.warn({ err }, 'presence'));
   };
 
   const nameOf = async (p: Principal): Promise<string | null> => {
@@ -591,7 +482,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const { workspaceId, userId } = principal;
       void (async () => {
         await opts.onOperatorJoined?.(workspaceId, userId);
-        await markActive(workspaceId, [principal.sessionId]);
+        await markActive(opts.db, opts.logger, workspaceId, [principal.sessionId]);
       })().catch((err) => opts.logger.warn({ err }, 'presence'));
     }
     // Replay what the client missed from the outbox up to the feed's head; anything newer arrives
@@ -643,50 +534,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
     send(client, { type: 'ready', head: client.cursor });
   };
 
-  const heartbeat = setInterval(() => {
-    const active = new Map<string, string[]>();
-    const now = Date.now();
-    for (const client of clients) {
-      if (now - client.lastPong > deadAfterMs) {
-        clients.delete(client);
-        client.ws.terminate();
-        continue;
-      }
-      const p = client.principal;
-      if (p.kind === 'operator' && !p.impersonatorId)
-        active.set(p.workspaceId, [...(active.get(p.workspaceId) ?? []), p.sessionId]);
-      client.ws.ping();
-      send(client, { type: 'heartbeat' });
-    }
-    for (const [workspaceId, sessionIds] of active) void markActive(workspaceId, sessionIds);
-    void closeEndedSessions().catch((err) => opts.logger.warn({ err }, 'session check'));
-  }, heartbeatMs);
-
-  /** A session that ended anywhere (log out on any node, password reset, expiry) loses its sockets here too. */
-  const closeEndedSessions = async () => {
-    const bySession = new Map<string, Client[]>();
-    for (const client of clients) {
-      const p = client.principal;
-      if (p.kind === 'operator') bySession.set(p.sessionId, [...(bySession.get(p.sessionId) ?? []), client]);
-    }
-    if (bySession.size === 0) return;
-    const alive = await opts.db
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(and(inArray(sessions.id, [...bySession.keys()]), gt(sessions.expiresAt, new Date())));
-    const kept = new Set(alive.map((row) => row.id));
-    for (const [sessionId, sockets] of bySession) {
-      if (kept.has(sessionId)) continue;
-      const { userId, impersonatorId } = sockets[0]!.principal as { userId: string; impersonatorId?: string };
-      // An impersonation that ended: the browser goes back to its own session (reconnect), and the
-      // impersonated operator's presence is not theirs to end.
-      const code = impersonatorId ? closeCodes.goingAway : closeCodes.unauthorized;
-      for (const client of sockets) drop(client, code, 'session ended');
-      if (impersonatorId) continue;
-      await opts.onSessionEnded?.(userId, sessionId).catch((err) => opts.logger.warn({ err }, 'presence'));
-    }
-  };
-  heartbeat.unref();
+  const heartbeat = startHeartbeat({
+    clients,
+    heartbeatMs,
+    deadAfterMs,
+    db: opts.db,
+    logger: opts.logger,
+    send,
+    drop,
+    onSessionEnded: opts.onSessionEnded,
+  });
 
   const syncTimer = setInterval(() => {
     for (const feed of feeds.values()) {
@@ -745,7 +602,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     },
     source,
     close() {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       clearInterval(syncTimer);
       unsubscribe();
       stopSignals();

@@ -1,0 +1,96 @@
+import { closeCodes, type ServerMessage } from '@parley/contracts';
+import { and, gt, inArray, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../platform/db/client.ts';
+import { sessions } from '../platform/db/schema.ts';
+import type { Client } from './clients.ts';
+
+/**
+ * Refreshes presence through the sockets' sessions: a session that ended (log out on another node)
+ * refreshes nothing, and its row lock orders this against the log out that deletes it.
+ */
+export async function markActive(
+  db: Db,
+  logger: FastifyBaseLogger,
+  workspaceId: string,
+  sessionIds: string[],
+): Promise<void> {
+  const ids = sql.join(
+    [...new Set(sessionIds)].map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  await db
+    .execute(sql`WITH live AS (
+        UPDATE sessions SET last_seen_at = now() WHERE id IN (${ids}) AND expires_at > now() RETURNING user_id)
+      UPDATE memberships SET last_active_at = now()
+      WHERE workspace_id = ${workspaceId} AND user_id IN (SELECT user_id FROM live)`)
+    .catch((err) => logger.warn({ err }, 'presence'));
+}
+
+/**
+ * The gateway's heartbeat: every `heartbeatMs`, a socket silent (no pong) for `deadAfterMs` is dropped
+ * as dead, the others are pinged and sent a heartbeat, the operators' presence is refreshed through
+ * their sessions, and the sockets of sessions that ended are closed (`closeEndedSessions`, also called
+ * by the gateway when someone is disconnected).
+ */
+export function startHeartbeat(opts: {
+  clients: Set<Client>;
+  heartbeatMs: number;
+  deadAfterMs: number;
+  db: Db;
+  logger: FastifyBaseLogger;
+  send(client: Client, message: ServerMessage): void;
+  drop(client: Client, code: number, reason: string): void;
+  /** A session with sockets here ended (expiry, or log out elsewhere): its user's presence ends now. */
+  onSessionEnded?: (userId: string, sessionId: string) => Promise<void>;
+}): { closeEndedSessions(): Promise<void>; stop(): void } {
+  const { clients } = opts;
+
+  /** A session that ended anywhere (log out on any node, password reset, expiry) loses its sockets here too. */
+  const closeEndedSessions = async () => {
+    const bySession = new Map<string, Client[]>();
+    for (const client of clients) {
+      const p = client.principal;
+      if (p.kind === 'operator') bySession.set(p.sessionId, [...(bySession.get(p.sessionId) ?? []), client]);
+    }
+    if (bySession.size === 0) return;
+    const alive = await opts.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(inArray(sessions.id, [...bySession.keys()]), gt(sessions.expiresAt, new Date())));
+    const kept = new Set(alive.map((row) => row.id));
+    for (const [sessionId, sockets] of bySession) {
+      if (kept.has(sessionId)) continue;
+      const { userId, impersonatorId } = sockets[0]!.principal as { userId: string; impersonatorId?: string };
+      // An impersonation that ended: the browser goes back to its own session (reconnect), and the
+      // impersonated operator's presence is not theirs to end.
+      const code = impersonatorId ? closeCodes.goingAway : closeCodes.unauthorized;
+      for (const client of sockets) opts.drop(client, code, 'session ended');
+      if (impersonatorId) continue;
+      await opts.onSessionEnded?.(userId, sessionId).catch((err) => opts.logger.warn({ err }, 'presence'));
+    }
+  };
+
+  const timer = setInterval(() => {
+    const active = new Map<string, string[]>();
+    const now = Date.now();
+    for (const client of clients) {
+      if (now - client.lastPong > opts.deadAfterMs) {
+        clients.delete(client);
+        client.ws.terminate();
+        continue;
+      }
+      const p = client.principal;
+      if (p.kind === 'operator' && !p.impersonatorId)
+        active.set(p.workspaceId, [...(active.get(p.workspaceId) ?? []), p.sessionId]);
+      client.ws.ping();
+      opts.send(client, { type: 'heartbeat' });
+    }
+    for (const [workspaceId, sessionIds] of active)
+      void markActive(opts.db, opts.logger, workspaceId, sessionIds);
+    void closeEndedSessions().catch((err) => opts.logger.warn({ err }, 'session check'));
+  }, opts.heartbeatMs);
+  timer.unref();
+
+  return { closeEndedSessions, stop: () => clearInterval(timer) };
+}
