@@ -122,6 +122,20 @@ describe('the message writer', () => {
     expect(diverted).toBe(1);
     expect(await rows('closed-1')).toHaveLength(0);
     expect(writer.openConversationOf(visitorId)).toBeNull();
+    // A conversation that is gone (deleted since): the same other path, which starts a new one.
+    const gone = await writer.write(
+      message('gone-1', {
+        conversationId: '00000000-0000-4000-8000-000000000001',
+        author: { kind: 'contact', id: null, name: null },
+        visitorId,
+      }),
+      async () => {
+        diverted++;
+        return other;
+      },
+    );
+    expect(gone).toBe(other);
+    expect(diverted).toBe(2);
     // An operator's note needs no open conversation: written as it is.
     await writer.write(message('closed-note', { private: true }));
     expect(await rows('closed-note')).toHaveLength(1);

@@ -136,8 +136,11 @@ export function createMessageWriter(opts: {
     for (const pending of batch) {
       const { input } = pending;
       const found = byId.get(input.conversationId);
-      if (!found || found.conversation.workspaceId !== input.workspaceId) missing.add(pending);
-      else if (pending.fallback && found.conversation.status !== 'open') diverted.add(pending);
+      const known = found && found.conversation.workspaceId === input.workspaceId;
+      // A conversation no longer open, or gone (deleted since the visitor's last message): the
+      // message takes its other path, which starts a new one; without one it is refused.
+      if (pending.fallback && (!known || found.conversation.status !== 'open')) diverted.add(pending);
+      else if (!known) missing.add(pending);
       // A client id stored already, or twice in this batch: the first is kept, the rest are duplicates.
       else if (!stored.has(`${input.workspaceId}:${input.clientId}`)) {
         stored.add(`${input.workspaceId}:${input.clientId}`);
