@@ -53,6 +53,7 @@ import { resolveVisitor, widgetRoutes } from './modules/widget/routes.ts';
 import { resolveOperator, workspaceRoutes } from './modules/workspaces/routes.ts';
 import type { Config } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db/client.ts';
+import { sharedTransactions } from './platform/db/shared-transactions.ts';
 import { transaction, transactionsDrained } from './platform/db/tx.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttp } from './platform/http.ts';
@@ -138,6 +139,7 @@ export async function createParley(
       storage: localStorage(config.storageDir),
       secret,
       writer: createMessageWriter({ db: database.db, secret, logger: app.log }),
+      shared: sharedTransactions({ db: database.db, logger: app.log }),
       readReceipts: createReadReceipts({ db: database.db, logger: app.log }),
     };
 
@@ -306,6 +308,7 @@ export async function createParley(
           await app.close();
           clearTimeout(force);
           await ctx.writer.flushed();
+          await ctx.shared.flushed();
           await ctx.readReceipts.flushed();
           await jobs.stop();
           await transactionsDrained();

@@ -30,6 +30,8 @@ export interface PublishInput<N extends EventName> {
    * the payload's `message.seq` carries it (whatever the caller put there).
    */
   messageId?: string;
+  /** Told the stored event once it is numbered (a deferred message learns its sequence). */
+  numbered?: (event: StoredEvent) => void;
 }
 
 /**
@@ -45,25 +47,24 @@ export async function publish<N extends EventName>(tx: Tx, input: PublishInput<N
 
 type AnyPublishInput = { [N in EventName]: PublishInput<N> }[EventName];
 
-/** Events of a transaction waiting to be published (`publishLater`), by the transaction. */
-const later = new WeakMap<object, AnyPublishInput[]>();
+/** The events of a transaction waiting to be published (`publishLater`). */
+const LATER = Symbol('publish later');
 
 /**
  * Publishes the event as late as possible: with the transaction's next `publish`/`publishMany`
  * (before that event, so the order is kept) or else just before it commits. The workspace row lock
  * that numbering takes is then held only at the end of the transaction, not during the rest of its
- * work (a first message: contact, conversation, message, clocks).
+ * work (a first message: contact, conversation, message, clocks). An event deferred inside a savepoint
+ * that rolls back is dropped with it; `numbered` tells the caller its sequence.
  */
 export function publishLater<N extends EventName>(tx: Tx, input: PublishInput<N>): void {
-  const waiting = later.get(tx.db);
-  if (waiting) {
-    waiting.push(input as AnyPublishInput);
-    return;
+  const waiting = tx.gathered<AnyPublishInput>(LATER);
+  if (waiting.length === 0) {
+    tx.beforeCommit(async (root) => {
+      if (root.gathered(LATER).length > 0) await publishMany(root, []);
+    });
   }
-  later.set(tx.db, [input as AnyPublishInput]);
-  tx.beforeCommit(async () => {
-    if (later.get(tx.db)?.length) await publishMany(tx, []);
-  });
+  waiting.push(input as AnyPublishInput);
 }
 
 /** The conversation an event is about, when it is about one: a visitor's resume reads by it. */
@@ -102,8 +103,7 @@ export async function publishMany(
   } = {},
 ): Promise<StoredEvent[]> {
   // Events deferred by `publishLater` go first, in their order; only the callers' own are returned.
-  const waiting = later.get(tx.db) ?? [];
-  later.delete(tx.db);
+  const waiting = tx.gathered<AnyPublishInput>(LATER).splice(0);
   const all = waiting.length > 0 ? [...waiting, ...inputs] : inputs;
   if (all.length === 0) return [];
   const trustedFrom = opts.trusted ? waiting.length : all.length;
@@ -178,6 +178,7 @@ export async function publishMany(
     rememberPayloadText(event, text);
     return event;
   });
+  for (const [i, input] of all.entries()) input.numbered?.(stored[i]!);
   // Durable subscribers read the outbox through their cursors (events/cursors.ts): nothing to write
   // for them here. After commit the pools here hear of the events at once, other nodes through the bus.
   tx.afterCommit(() => {

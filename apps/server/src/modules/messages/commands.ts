@@ -1,6 +1,6 @@
 import type { AuthorKind, Conversation, Message } from '@parley/contracts';
 import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { publish } from '../../events/publish.ts';
+import { publishLater } from '../../events/publish.ts';
 import {
   attachments,
   contacts,
@@ -119,7 +119,7 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
       endReason: 'unassign',
       at: now,
     });
-    await publish(tx, {
+    publishLater(tx, {
       workspaceId,
       name: 'conversation.updated',
       payload: {
@@ -153,16 +153,21 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
     )
     .where(eq(conversations.id, conversation.id));
   const after = await loadConversation(tx.db, workspaceId, conversation.id);
-  // The message takes its event's sequence (its place in history is its place live) in the same
-  // statement that writes the event.
-  const event = await publish(tx, {
+  const message = presentMessage(input.secret, row);
+  // Published at the end of the transaction (the workspace row is locked only then); the message takes
+  // its event's sequence — its place in history is its place live — in the statement that writes the
+  // event, and the message returned learns it there, before the transaction commits.
+  publishLater(tx, {
     workspaceId,
     name: 'message.created',
-    payload: { message: presentMessage(input.secret, row), conversation: after },
+    payload: { message: { ...message }, conversation: after },
     conversationId: conversation.id,
     messageId: row.id,
+    numbered: (event) => {
+      message.seq = event.seq;
+    },
   });
-  return presentMessage(input.secret, { ...row, seq: event.seq });
+  return message;
 }
 
 export async function sendOperatorMessage(
@@ -296,7 +301,7 @@ async function conversationForVisitor(
       });
     }
     const conversation = await loadConversation(tx.db, visitor.workspaceId, latest.id);
-    await publish(tx, {
+    publishLater(tx, {
       workspaceId: visitor.workspaceId,
       name: 'conversation.updated',
       payload: {

@@ -30,14 +30,14 @@ export type IncomingMessage =
       attachmentIds: string[];
     };
 
-type Ctx = Pick<AppContext, 'db' | 'secret' | 'writer'>;
+type Ctx = Pick<AppContext, 'db' | 'secret' | 'writer' | 'shared'>;
 
 /**
  * The one entry of every message, whatever carried it: stored at most once per client id (a resend
  * returns the stored message), and written by the batched writer when it is a plain message to an
  * open conversation, else by one full transaction (the first message creates the conversation, one to
  * a snoozed or closed conversation reopens and routes it, files are attached, an operator's reply to
- * an unassigned conversation takes it). The writer checks "still open" again inside its batch, so a
+ * an unassigned conversation takes it) — a visitor's shared, under load, with others' (`ctx.shared`). The writer checks "still open" again inside its batch, so a
  * close in between sends the message down the full path instead.
  */
 export function receiveMessage(ctx: Ctx, input: IncomingMessage): Promise<Message> {
@@ -54,7 +54,7 @@ function fromVisitor(ctx: Ctx, input: Extract<IncomingMessage, { from: VisitorPr
     { workspaceId: visitor.workspaceId, clientId, owns: ownedBy(ctx, visitor) },
     async () => {
       const full = () =>
-        transaction(ctx.db, (tx) =>
+        ctx.shared.run(visitor.visitorId, (tx) =>
           sendVisitorMessage(tx, { secret: ctx.secret, visitor, clientId, text, attachmentIds }),
         );
       if (attachmentIds.length > 0) return full();
