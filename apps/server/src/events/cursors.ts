@@ -185,6 +185,9 @@ export function startSubscriberWorkers(opts: {
       (leaseSeconds * 1000) / 3,
     );
     let done = claimed.seq;
+    let savedAt = performance.now();
+    /** An event was handled since the last failure: the next write clears the cursor's error. */
+    let cleared = false;
     let attempts = claimed.attempts;
     let released = false;
     try {
@@ -236,16 +239,30 @@ export function startSubscriberWorkers(opts: {
             );
             done = seq;
             attempts = 0;
+            cleared = false;
             continue;
           }
-          await save(sql`seq = ${seq}, attempts = 0, retry_at = NULL, last_error = NULL`);
-          done = seq;
+          // Handled: the cursor is written at the end of the batch read (or after a second of work),
+          // not after every event — a burst of arrivals is hundreds of events, and each write a
+          // commit. Delivery is at least once either way: a worker that dies before writing hands
+          // the same events to the next one.
           attempts = 0;
+          cleared = true;
+          if (performance.now() - savedAt > 1000) {
+            await save(sql`seq = ${seq}, attempts = 0, retry_at = NULL, last_error = NULL`);
+            done = seq;
+            savedAt = performance.now();
+            cleared = false;
+          }
         }
-        if (stopped) break;
+        const error = cleared ? sql`, last_error = NULL` : sql``;
+        if (stopped) {
+          if (passed > done) await save(sql`seq = ${passed}, attempts = 0, retry_at = NULL${error}`);
+          break;
+        }
         if (rows.length === batch) {
           if (passed > done) {
-            await save(sql`seq = ${passed}, attempts = 0, retry_at = NULL`);
+            await save(sql`seq = ${passed}, attempts = 0, retry_at = NULL${error}`);
             done = passed;
             attempts = 0;
           }
@@ -254,12 +271,12 @@ export function startSubscriberWorkers(opts: {
         // A short batch read everything up to the head: whatever is missing there was pruned.
         if (passed < claimed.head) {
           await save(
-            sql`seq = ${claimed.head}, attempts = 0, retry_at = NULL, locked_until = NULL`,
+            sql`seq = ${claimed.head}, attempts = 0, retry_at = NULL, locked_until = NULL${error}`,
             gap(passed + 1, claimed.head),
           );
           released = true;
         } else if (passed > done) {
-          await save(sql`seq = ${passed}, attempts = 0, retry_at = NULL, locked_until = NULL`);
+          await save(sql`seq = ${passed}, attempts = 0, retry_at = NULL, locked_until = NULL${error}`);
           released = true;
         }
         break;

@@ -5,7 +5,6 @@ import { visitors } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
-import { openVisitorConversation } from '../widget/queries.ts';
 import type { OperatorPrincipal, VisitorPrincipal } from '../workspaces/policy.ts';
 import { sendOperatorMessage, sendVisitorMessage } from './commands.ts';
 import { sendOnce } from './idempotency.ts';
@@ -34,11 +33,12 @@ type Ctx = Pick<AppContext, 'db' | 'secret' | 'writer' | 'shared'>;
 
 /**
  * The one entry of every message, whatever carried it: stored at most once per client id (a resend
- * returns the stored message), and written by the batched writer when it is a plain message to an
- * open conversation, else by one full transaction (the first message creates the conversation, one to
- * a snoozed or closed conversation reopens and routes it, files are attached, an operator's reply to
- * an unassigned conversation takes it) — a visitor's shared, under load, with others' (`ctx.shared`). The writer checks "still open" again inside its batch, so a
- * close in between sends the message down the full path instead.
+ * returns the stored message). A plain text message is written by the batched writer — to an open
+ * conversation, or, a visitor's, to the conversation the batch finds or starts for them (a first
+ * message). The rest takes one full transaction: files are attached, a snoozed conversation is woken
+ * (a visitor's share a transaction with others' under load, `ctx.shared`), an operator's reply to an
+ * unassigned conversation takes it. The writer checks "still open" again inside its batch, so a close
+ * in between sends the message down the full path instead, which reopens and routes.
  */
 export function receiveMessage(ctx: Ctx, input: IncomingMessage): Promise<Message> {
   return input.from.kind === 'visitor'
@@ -58,14 +58,13 @@ function fromVisitor(ctx: Ctx, input: Extract<IncomingMessage, { from: VisitorPr
           sendVisitorMessage(tx, { secret: ctx.secret, visitor, clientId, text, attachmentIds }),
         );
       if (attachmentIds.length > 0) return full();
-      // The visitor's open conversation: remembered by the writer from their last message, else read.
-      let conversationId = ctx.writer.openConversationOf(visitor.visitorId);
-      if (!conversationId) conversationId = (await openVisitorConversation(ctx.db, visitor))?.id ?? null;
-      if (!conversationId) return full();
       return ctx.writer.write(
         {
           workspaceId: visitor.workspaceId,
-          conversationId,
+          // The visitor's open conversation, remembered by the writer from their last message; else
+          // the batch finds it, or starts one (a first message), or sends the message down the full
+          // path (a snoozed conversation to wake).
+          conversationId: ctx.writer.openConversationOf(visitor.visitorId),
           clientId,
           // Id and name are the conversation's contact's, read in the batch.
           author: { kind: 'contact', id: null, name: null },

@@ -226,4 +226,91 @@ describe('the message writer', () => {
     expect(results.map((m) => m.clientId)).toEqual(['deadlock-0', 'deadlock-1']);
     expect(await rows('deadlock-')).toHaveLength(2);
   });
+
+  it('finds or starts the conversation of visitors’ messages inside the batch (first messages)', async () => {
+    const newVisitor = async () => {
+      const session = (await (
+        await fetch(`${server.url}/api/widget/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ workspaceKey }),
+        })
+      ).json()) as { token: string };
+      return session.token.split('.')[2]!;
+    };
+    const workspaceKey = (await owner.client.get(`/api/workspaces/${owner.workspaceId}`)).body.widgetKey;
+    const [a, b, c, d] = [await newVisitor(), await newVisitor(), await newVisitor(), await newVisitor()];
+    const fromVisitor = (clientId: string, visitor: string) =>
+      message(clientId, {
+        conversationId: null,
+        author: { kind: 'contact', id: null, name: null },
+        visitorId: visitor,
+      });
+    const other: Message = { id: 'full path' } as Message;
+    const full = async () => other;
+    // C's conversation is snoozed: a message to it wakes it, on the full path.
+    await writer.write(fromVisitor('first-c1', c), full);
+    await server.parley.ctx.db.execute(
+      sql`UPDATE conversations SET status = 'snoozed' WHERE visitor_id = ${c}`,
+    );
+
+    // Two batches in flight (the writer's most): everything written meanwhile goes into the next one.
+    batches.length = 0;
+    const held = [writer.write(message('first-held-0')), writer.write(fromVisitor('first-held-1', d), full)];
+    const results = Promise.allSettled([
+      writer.write(fromVisitor('first-a1', a), full),
+      writer.write(fromVisitor('first-a2', a), full),
+      writer.write(fromVisitor('first-b1', b), full),
+      writer.write(fromVisitor('first-c2', c), full),
+      writer.write(fromVisitor('first-x1', '00000000-0000-4000-8000-000000000002'), full),
+    ]);
+    await Promise.all(held);
+    const [a1, a2, b1, c2, x1] = await results;
+    expect(batches).toEqual([1, 1, 5]);
+    expect([a1, a2, b1].map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect((c2 as PromiseFulfilledResult<Message>).value).toBe(other);
+    expect((x1 as PromiseRejectedResult).reason.message).toBe('visitor not found');
+    expect(await rows('first-c2')).toHaveLength(0);
+
+    const started = await server.parley.ctx.db.execute<{
+      visitor_id: string;
+      id: string;
+      contact_id: string;
+      visitor_contact: string;
+      created_at: string;
+      first_at: string;
+      created_seq: number;
+      first_seq: number;
+      n: number;
+    }>(sql`
+      SELECT c.visitor_id, c.id, c.contact_id, v.contact_id AS visitor_contact, c.created_at::text,
+        (SELECT min(m.created_at)::text FROM messages m WHERE m.conversation_id = c.id) AS first_at,
+        (SELECT e.seq::int FROM events e WHERE e.name = 'conversation.created' AND e.conversation_id = c.id) AS created_seq,
+        (SELECT min(m.seq)::int FROM messages m WHERE m.conversation_id = c.id) AS first_seq,
+        (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author_id = c.contact_id) AS n
+      FROM conversations c JOIN visitors v ON v.id = c.visitor_id
+      WHERE c.visitor_id = ANY(${sql.param([a, b])}::uuid[]) ORDER BY c.visitor_id = ${a} DESC`);
+    // One conversation each (A's two messages in the same one, in order), with a contact made for
+    // the visitor, announced before its first message, and started when that message was written.
+    expect(started.rows.map((r) => [r.visitor_id, r.n])).toEqual([
+      [a, 2],
+      [b, 1],
+    ]);
+    for (const row of started.rows) {
+      expect(row.contact_id).toBe(row.visitor_contact);
+      expect(row.created_seq).toBeLessThan(row.first_seq);
+      expect(row.created_at).toBe(row.first_at);
+    }
+    const [m1, m2] = [
+      (a1 as PromiseFulfilledResult<Message>).value,
+      (a2 as PromiseFulfilledResult<Message>).value,
+    ];
+    expect(m1.seq).toBeLessThan(m2.seq);
+    expect(m1.authorId).toBe(started.rows[0]!.contact_id);
+    expect(writer.openConversationOf(a)).toBe(started.rows[0]!.id);
+    // The next message of A goes to the same conversation, by the writer's memory or by the batch's.
+    writer.forget(a);
+    const again = await writer.write(fromVisitor('first-a3', a), full);
+    expect(again.conversationId).toBe(started.rows[0]!.id);
+  });
 });

@@ -22,11 +22,16 @@ import {
 } from '../metrics/message-clocks.ts';
 import { DuplicateMessage } from './commands.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
+import { visitorConversations } from './visitor-conversations.ts';
 
 /** A text message to a conversation that already exists: the common case, and the hot path. */
 export interface PlainMessage {
   workspaceId: string;
-  conversationId: string;
+  /**
+   * Null for a visitor's message whose conversation is not known (`visitorId` is then required): it
+   * goes to their open conversation, or starts one, inside the batch (`visitorConversations`).
+   */
+  conversationId: string | null;
   clientId: string;
   /**
    * For a customer (`contact`), id and name are taken from the conversation's contact inside the
@@ -127,33 +132,56 @@ export function createMessageWriter(opts: {
     // crosswise), with what the batch needs of them: the customer, the metrics clocks and the open
     // assignment, and which client ids are stored already. A close either committed before (seen
     // here) or waits for this batch.
-    const locked = await lockConversations(tx, batch);
+    const diverted = new Set<Pending>();
+    const missing = new Map<Pending, Error>();
+    // 0. A visitor's message without a known conversation: the visitor's open one, or one started now.
+    const targets = new Map<Pending, string>();
+    for (const pending of batch)
+      if (pending.input.conversationId) targets.set(pending, pending.input.conversationId);
+    const unknown = batch.filter((p) => !p.input.conversationId);
+    if (unknown.length > 0) {
+      const found = await visitorConversations(
+        tx,
+        unknown.map((p) => ({
+          workspaceId: p.input.workspaceId,
+          visitorId: p.input.visitorId!,
+          at: p.createdAt,
+        })),
+      );
+      found.forEach((target, i) => {
+        const pending = unknown[i]!;
+        if (target.kind === 'conversation') targets.set(pending, target.conversationId);
+        else if (target.kind === 'full' && pending.fallback) diverted.add(pending);
+        else missing.set(pending, target.kind === 'refused' ? target.error : notFound('conversation'));
+      });
+    }
+    const placed = batch.filter((p) => targets.has(p));
+    const locked = await lockConversations(tx, placed, targets);
     const byId = new Map(locked.map((row) => [row.conversation.id, row]));
     const stored = new Set(locked[0]?.stored ?? []);
-    const diverted = new Set<Pending>();
-    const missing = new Set<Pending>();
-    const writing: Pending[] = [];
-    for (const pending of batch) {
+    const writing: { pending: Pending; conversationId: string }[] = [];
+    for (const pending of placed) {
       const { input } = pending;
-      const found = byId.get(input.conversationId);
+      const conversationId = targets.get(pending)!;
+      const found = byId.get(conversationId);
       const known = found && found.conversation.workspaceId === input.workspaceId;
       // A conversation no longer open, or gone (deleted since the visitor's last message): the
       // message takes its other path, which starts a new one; without one it is refused.
       if (pending.fallback && (!known || found.conversation.status !== 'open')) diverted.add(pending);
-      else if (!known) missing.add(pending);
+      else if (!known) missing.set(pending, notFound('conversation'));
       // A client id stored already, or twice in this batch: the first is kept, the rest are duplicates.
       else if (!stored.has(`${input.workspaceId}:${input.clientId}`)) {
         stored.add(`${input.workspaceId}:${input.clientId}`);
-        writing.push(pending);
+        writing.push({ pending, conversationId });
       }
     }
     if (writing.length === 0) return { rows: [] as MessageRow[], diverted, missing };
-    const rows: MessageRow[] = writing.map(({ input, createdAt }) => {
-      const contact = input.author.kind === 'contact' ? byId.get(input.conversationId)!.contact : null;
+    const rows: MessageRow[] = writing.map(({ pending: { input, createdAt }, conversationId }) => {
+      const contact = input.author.kind === 'contact' ? byId.get(conversationId)!.contact : null;
       return {
         id: randomUUID(),
         workspaceId: input.workspaceId,
-        conversationId: input.conversationId,
+        conversationId,
         clientId: input.clientId,
         authorKind: input.author.kind,
         authorId: contact ? contact.id : input.author.id,
@@ -250,13 +278,19 @@ export function createMessageWriter(opts: {
     return { rows, diverted, missing };
   };
 
-  const settle = (batch: Pending[], rows: MessageRow[], diverted: Set<Pending>, missing: Set<Pending>) => {
+  const settle = (
+    batch: Pending[],
+    rows: MessageRow[],
+    diverted: Set<Pending>,
+    missing: Map<Pending, Error>,
+  ) => {
     const key = (workspaceId: string, clientId: string | null) => `${workspaceId}:${clientId}`;
     const byClientId = new Map(rows.map((row) => [key(row.workspaceId, row.clientId), row]));
     for (const pending of batch) {
-      if (missing.has(pending)) {
+      const refused = missing.get(pending);
+      if (refused) {
         if (pending.input.visitorId) open.delete(pending.input.visitorId);
-        pending.reject(notFound('conversation'));
+        pending.reject(refused);
         continue;
       }
       if (diverted.has(pending)) {
@@ -303,7 +337,7 @@ export function createMessageWriter(opts: {
   const commits = groupCommit<Pending>({
     maxBatch: MAX_BATCH,
     concurrency: 2,
-    key: (pending) => pending.input.conversationId,
+    key: (pending) => pending.input.conversationId ?? `visitor:${pending.input.visitorId}`,
     run: (batch) => flush(batch),
   });
 
@@ -380,8 +414,8 @@ function conversationChanges(rows: MessageRow[]) {
  * its metrics clocks and its open assignment; `stored` (the same on every row) lists which of the
  * batch's client ids are stored already, as `workspace:clientId`.
  */
-async function lockConversations(tx: Tx, batch: readonly Pending[]) {
-  const ids = [...new Set(batch.map((p) => p.input.conversationId))].sort();
+async function lockConversations(tx: Tx, batch: readonly Pending[], targets: ReadonlyMap<Pending, string>) {
+  const ids = [...new Set(batch.map((p) => targets.get(p)!))].sort();
   const c = alias(conversations, 'c');
   const ct = alias(contacts, 'ct');
   const a = alias(conversationAssignments, 'a');

@@ -40,6 +40,21 @@ const unrouted = and(
   isNull(conversations.firstAssignedAt),
 );
 
+/**
+ * Arrivals a drain on this node admitted (committed): their own `conversation.created` events, which
+ * the routing subscriber hears one by one after the drain, then need no read to know there is nothing
+ * left to do. Only a hint — a conversation not found here is looked up.
+ */
+const admittedHere = new Set<string>();
+
+function seen(tx: Tx, rows: readonly { id: string }[]) {
+  if (rows.length === 0) return;
+  tx.afterCommit(() => {
+    if (admittedHere.size > 50_000) admittedHere.clear();
+    for (const { id } of rows) admittedHere.add(id);
+  });
+}
+
 /** Conversations one routing transaction takes at most; a longer queue takes several. */
 export const routingBatch = 100;
 
@@ -117,6 +132,7 @@ async function routeBatch(
   if (!isOpen(team.businessHours as BusinessHours | null)) {
     // Cases to recover (MON-5) that keep their place: a drain routes them once the team opens.
     const flagged = await arrivals({ queuedAt: now, outOfHours: true });
+    seen(tx, flagged);
     await announce(
       tx,
       workspaceId,
@@ -127,6 +143,10 @@ async function routeBatch(
   }
   const released = await releaseOutOfHours(tx, team.id);
   const admitted = (await arrivals({ queuedAt: now, outOfHours: false })).map((a) => a.id);
+  seen(
+    tx,
+    admitted.map((id) => ({ id })),
+  );
   let plan: { conversationId: string; userId: string; at: Date }[] = [];
   let taken = 0;
   if (team.rule !== 'manual') {
@@ -284,6 +304,7 @@ export async function routeArrival(
   db: Db,
   input: { workspaceId: string; conversationId: string },
 ): Promise<number> {
+  if (admittedHere.delete(input.conversationId)) return 0;
   const [row] = await db
     .select({ teamId: conversations.teamId })
     .from(conversations)

@@ -1,5 +1,5 @@
 import { attachmentLimits, type BusinessHours, type WidgetSettings } from '@parley/contracts';
-import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, or } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import {
   contacts,
@@ -81,28 +81,4 @@ export async function visitorContact(db: Queryable, contactId: string | null) {
     .from(contacts)
     .where(eq(contacts.id, contactId));
   return { name: row?.name ?? null, email: row?.email ?? null, identified: Boolean(row?.externalId) };
-}
-
-/**
- * The visitor's open conversation with what a message to it needs (its contact's id and name), in one
- * round trip: this runs for every message a visitor sends.
- */
-export async function openVisitorConversation(db: Queryable, visitor: VisitorPrincipal) {
-  const { rows } = await db.execute<{
-    id: string | null;
-    contact_id: string | null;
-    contact_name: string | null;
-  }>(sql`
-    SELECT c.id, v.contact_id, ct.name AS contact_name
-    FROM visitors v
-    JOIN contacts ct ON ct.id = v.contact_id
-    LEFT JOIN LATERAL (
-      SELECT id FROM conversations
-      WHERE workspace_id = v.workspace_id AND contact_id = v.contact_id AND channel = 'web' AND status = 'open'
-      ORDER BY created_at DESC LIMIT 1
-    ) c ON true
-    WHERE v.id = ${visitor.visitorId} AND v.workspace_id = ${visitor.workspaceId}`);
-  const row = rows[0];
-  if (!row?.id || !row.contact_id) return null;
-  return { id: row.id, contactId: row.contact_id, contactName: row.contact_name };
 }

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { inArray, sql } from 'drizzle-orm';
+import { publishLater } from '../../events/publish.ts';
+import { contacts, conversations, workspaces } from '../../platform/db/schema.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { type AppError, notFound } from '../../platform/errors.ts';
+import { customerCountry } from '../contacts/country.ts';
+import { presentConversation } from '../conversations/presenter.ts';
+import { availability } from '../widget/queries.ts';
+
+/** A visitor's message whose conversation is not known yet: the first, or the first since a restart. */
+export interface VisitorWrite {
+  workspaceId: string;
+  visitorId: string;
+  /** When the message was written: a conversation it starts starts then. */
+  at: Date;
+}
+
+export type VisitorTarget =
+  /** The visitor's open conversation, or the one started for them here. */
+  | { kind: 'conversation'; conversationId: string }
+  /** A snoozed conversation to wake: the full path does that (it may re-route it). */
+  | { kind: 'full' }
+  | { kind: 'refused'; error: AppError };
+
+/**
+ * Finds, for a batch of visitors' messages, the conversation each goes to, inside the writer's
+ * transaction and in a few statements whatever the batch size: the visitors are locked (in id order)
+ * and read with their contact and their latest conversation not closed; a visitor without one gets a
+ * conversation started now — and a contact, the first time they write — announced by
+ * `conversation.created` at the end of the transaction, before its first message (`publishLater`).
+ * It is what `sendVisitorMessage` does for one message, for many at once: the same rows, the same
+ * event, the same offline flag and team.
+ */
+export async function visitorConversations(
+  tx: Tx,
+  writes: readonly VisitorWrite[],
+): Promise<VisitorTarget[]> {
+  const ids = [...new Set(writes.map((w) => w.visitorId))].sort();
+  const { rows: found } = await tx.db.execute<{
+    id: string;
+    workspace_id: string;
+    locale: string | null;
+    contact_id: string | null;
+    contact_name: string | null;
+    contact_email: string | null;
+    conversation_id: string | null;
+    status: string | null;
+  }>(sql`
+    SELECT v.id, v.workspace_id, v.locale, v.contact_id, ct.name AS contact_name, ct.email AS contact_email,
+      c.id AS conversation_id, c.status
+    FROM visitors v
+    LEFT JOIN contacts ct ON ct.id = v.contact_id
+    LEFT JOIN LATERAL (
+      SELECT id, status FROM conversations
+      WHERE workspace_id = v.workspace_id AND contact_id = v.contact_id AND channel = 'web' AND status <> 'closed'
+      ORDER BY created_at DESC LIMIT 1
+    ) c ON true
+    WHERE v.id = ANY(${sql.param(ids)}::uuid[])
+    ORDER BY v.id
+    FOR UPDATE OF v`);
+  const visitors = new Map(found.map((v) => [v.id, v]));
+
+  // Who needs a conversation started: the earliest of their messages here says when.
+  const starting = new Map<string, { visitor: (typeof found)[number]; at: Date }>();
+  for (const write of writes) {
+    const visitor = visitors.get(write.visitorId);
+    if (!visitor || visitor.workspace_id !== write.workspaceId || visitor.conversation_id) continue;
+    const known = starting.get(visitor.id);
+    if (!known || write.at < known.at) starting.set(visitor.id, { visitor, at: write.at });
+  }
+  const started = new Map<string, string>();
+  if (starting.size > 0) {
+    // Each workspace's default team and whether anyone can answer now (a conversation started while
+    // nobody can is flagged to recover, MON-5).
+    const workspaceIds = [...new Set([...starting.values()].map((s) => s.visitor.workspace_id))];
+    const rows = await tx.db.select().from(workspaces).where(inArray(workspaces.id, workspaceIds));
+    const settings = new Map<string, { teamId: string | null; offline: boolean }>();
+    for (const workspace of rows) {
+      const { online } = await availability(tx.db, workspace);
+      settings.set(workspace.id, { teamId: workspace.defaultTeamId, offline: !online });
+    }
+    const newContacts = [...starting.values()]
+      .filter((s) => !s.visitor.contact_id)
+      .map((s) => ({
+        id: randomUUID(),
+        workspaceId: s.visitor.workspace_id,
+        visitorId: s.visitor.id,
+        // Until a phone number says otherwise, the country of the visitor's language (ADM-3).
+        country: customerCountry(null, s.visitor.locale),
+      }));
+    if (newContacts.length > 0) {
+      await tx.db.insert(contacts).values(newContacts.map(({ visitorId: _, ...contact }) => contact));
+      await tx.db.execute(sql`
+        UPDATE visitors v SET contact_id = l.contact
+        FROM unnest(${sql.param(newContacts.map((c) => c.visitorId))}::uuid[],
+          ${sql.param(newContacts.map((c) => c.id))}::uuid[]) AS l(id, contact)
+        WHERE v.id = l.id`);
+      for (const contact of newContacts) {
+        const visitor = visitors.get(contact.visitorId)!;
+        visitor.contact_id = contact.id;
+      }
+    }
+    const inserted = await tx.db
+      .insert(conversations)
+      .values(
+        [...starting.values()].map(({ visitor, at }) => ({
+          workspaceId: visitor.workspace_id,
+          // The number from the workspace's own sequence: no lock on the workspace row.
+          number: sql<number>`next_conversation_number(${visitor.workspace_id}::uuid)`,
+          channel: 'web' as const,
+          contactId: visitor.contact_id!,
+          visitorId: visitor.id,
+          // New conversations go to the workspace's default team, whose rule routes them (ROUTE-3).
+          teamId: settings.get(visitor.workspace_id)?.teamId ?? null,
+          offline: settings.get(visitor.workspace_id)?.offline ?? false,
+          // Stamped from the first message, so every clock of SPEC §3 reads one time source.
+          createdAt: at,
+          cycleStartedAt: at,
+          lastActivityAt: at,
+        })),
+      )
+      .returning();
+    for (const row of inserted) {
+      const visitor = visitors.get(row.visitorId!)!;
+      started.set(visitor.id, row.id);
+      publishLater(tx, {
+        workspaceId: row.workspaceId,
+        name: 'conversation.created',
+        payload: {
+          conversation: presentConversation(row, {
+            id: row.contactId,
+            name: visitor.contact_name,
+            email: visitor.contact_email,
+          }),
+        },
+        conversationId: row.id,
+      });
+    }
+  }
+
+  return writes.map((write): VisitorTarget => {
+    const visitor = visitors.get(write.visitorId);
+    if (!visitor || visitor.workspace_id !== write.workspaceId)
+      return { kind: 'refused', error: notFound('visitor') };
+    if (visitor.status === 'snoozed') return { kind: 'full' };
+    const conversationId = visitor.conversation_id ?? started.get(visitor.id);
+    return conversationId
+      ? { kind: 'conversation', conversationId }
+      : { kind: 'refused', error: notFound('visitor') };
+  });
+}
