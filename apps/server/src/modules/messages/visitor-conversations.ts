@@ -25,8 +25,8 @@ export type VisitorTarget =
 
 /**
  * Finds, for a batch of visitors' messages, the conversation each goes to, inside the writer's
- * transaction and in a few statements whatever the batch size: the visitors are locked (in id order)
- * and read with their contact and their latest conversation not closed; a visitor without one gets a
+ * transaction and in a few statements whatever the batch size: the visitors are locked (in id order),
+ * then read with their contact and their latest conversation not closed; a visitor without one gets a
  * conversation started now — and a contact, the first time they write — announced by
  * `conversation.created` at the end of the transaction, before its first message (`publishLater`).
  * It is what `sendVisitorMessage` does for one message, for many at once: the same rows, the same
@@ -37,6 +37,12 @@ export async function visitorConversations(
   writes: readonly VisitorWrite[],
 ): Promise<VisitorTarget[]> {
   const ids = [...new Set(writes.map((w) => w.visitorId))].sort();
+  // Locked first, read after: the read's snapshot then sees what another transaction that held a
+  // visitor (a message of theirs on another node, or on the full path) committed meanwhile — one
+  // statement would read their conversations as they were before it waited.
+  await tx.db.execute(
+    sql`SELECT 1 FROM visitors WHERE id = ANY(${sql.param(ids)}::uuid[]) ORDER BY id FOR UPDATE`,
+  );
   const { rows: found } = await tx.db.execute<{
     id: string;
     workspace_id: string;
@@ -56,9 +62,7 @@ export async function visitorConversations(
       WHERE workspace_id = v.workspace_id AND contact_id = v.contact_id AND channel = 'web' AND status <> 'closed'
       ORDER BY created_at DESC LIMIT 1
     ) c ON true
-    WHERE v.id = ANY(${sql.param(ids)}::uuid[])
-    ORDER BY v.id
-    FOR UPDATE OF v`);
+    WHERE v.id = ANY(${sql.param(ids)}::uuid[])`);
   const visitors = new Map(found.map((v) => [v.id, v]));
 
   // Who needs a conversation started: the earliest of their messages here says when.

@@ -312,5 +312,22 @@ describe('the message writer', () => {
     writer.forget(a);
     const again = await writer.write(fromVisitor('first-a3', a), full);
     expect(again.conversationId).toBe(started.rows[0]!.id);
+
+    // Two nodes (two writers) with a first message of one visitor at once: one conversation.
+    const e = await newVisitor();
+    const otherNode = createMessageWriter({
+      db: server.parley.ctx.db,
+      secret: server.parley.ctx.secret,
+      logger: server.parley.app.log,
+    });
+    const both = await Promise.all([
+      writer.write(fromVisitor('first-e1', e), full),
+      otherNode.write(fromVisitor('first-e2', e), full),
+    ]);
+    expect(both[0].conversationId).toBe(both[1].conversationId);
+    const conversationsOfE = await server.parley.ctx.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM conversations WHERE visitor_id = ${e}`,
+    );
+    expect(conversationsOfE.rows[0]!.n).toBe(1);
   });
 });
