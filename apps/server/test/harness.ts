@@ -154,6 +154,18 @@ export async function addMember(
   return { client, userId: res.body.user.id };
 }
 
+/** A new widget visitor of the workspace: their token, and their id (the token's third part). */
+export async function widgetSession(base: string, workspaceKey: string) {
+  const session = (await (
+    await fetch(`${base}/api/widget/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workspaceKey }),
+    })
+  ).json()) as { token: string };
+  return { token: session.token, visitorId: session.token.split('.')[2]! };
+}
+
 /** A socket that records everything the server sends. */
 export async function openSocket(base: string, pathAndQuery: string, cookie?: string) {
   const ws = new WebSocket(base.replace('http', 'ws') + pathAndQuery, { headers: cookie ? { cookie } : {} });

@@ -12,6 +12,7 @@ import { availability } from '../widget/queries.ts';
 export interface VisitorWrite {
   workspaceId: string;
   visitorId: string;
+  clientId: string;
   /** When the message was written: a conversation it starts starts then. */
   at: Date;
 }
@@ -21,6 +22,8 @@ export type VisitorTarget =
   | { kind: 'conversation'; conversationId: string }
   /** A snoozed conversation to wake: the full path does that (it may re-route it). */
   | { kind: 'full' }
+  /** Its client id is stored already: a resend, which must not start a conversation. */
+  | { kind: 'duplicate' }
   | { kind: 'refused'; error: AppError };
 
 /**
@@ -64,12 +67,18 @@ export async function visitorConversations(
     ) c ON true
     WHERE v.id = ANY(${sql.param(ids)}::uuid[])`);
   const visitors = new Map(found.map((v) => [v.id, v]));
+  const { rows: storedRows } = await tx.db.execute<{ stored: string[] | null }>(
+    sql`SELECT ${storedClientIds(writes)} AS stored`,
+  );
+  const stored = new Set(storedRows[0]?.stored ?? []);
+  const duplicate = (write: VisitorWrite) => stored.has(`${write.workspaceId}:${write.clientId}`);
 
   // Who needs a conversation started: the earliest of their messages here says when.
   const starting = new Map<string, { visitor: (typeof found)[number]; at: Date }>();
   for (const write of writes) {
     const visitor = visitors.get(write.visitorId);
     if (!visitor || visitor.workspace_id !== write.workspaceId || visitor.conversation_id) continue;
+    if (duplicate(write)) continue;
     const known = starting.get(visitor.id);
     if (!known || write.at < known.at) starting.set(visitor.id, { visitor, at: write.at });
   }
@@ -147,10 +156,22 @@ export async function visitorConversations(
     const visitor = visitors.get(write.visitorId);
     if (!visitor || visitor.workspace_id !== write.workspaceId)
       return { kind: 'refused', error: notFound('visitor') };
+    if (duplicate(write)) return { kind: 'duplicate' };
     if (visitor.status === 'snoozed') return { kind: 'full' };
     const conversationId = visitor.conversation_id ?? started.get(visitor.id);
     return conversationId
       ? { kind: 'conversation', conversationId }
       : { kind: 'refused', error: notFound('visitor') };
   });
+}
+
+/**
+ * Which of these client ids are stored already, as one array of `workspace:clientId` (null if none):
+ * a scalar subquery for the writer's reads.
+ */
+export function storedClientIds(writes: readonly { workspaceId: string; clientId: string }[]) {
+  return sql<string[] | null>`(SELECT array_agg(m.workspace_id::text || ':' || m.client_id) FROM messages m
+    JOIN unnest(${sql.param(writes.map((w) => w.workspaceId))}::uuid[],
+      ${sql.param(writes.map((w) => w.clientId))}::text[]) AS k(w, id)
+    ON m.workspace_id = k.w AND m.client_id = k.id)`;
 }

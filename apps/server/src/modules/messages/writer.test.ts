@@ -1,7 +1,13 @@
 import type { Message } from '@parley/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Owner, setupOwner, startTestServer, type TestServer } from '../../../test/harness.ts';
+import {
+  type Owner,
+  setupOwner,
+  startTestServer,
+  type TestServer,
+  widgetSession,
+} from '../../../test/harness.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { DuplicateMessage } from './commands.ts';
 import { createMessageWriter, type PlainMessage } from './writer.ts';
@@ -36,13 +42,7 @@ describe('the message writer', () => {
     server = await startTestServer();
     owner = await setupOwner(server.url);
     const workspaceKey = (await owner.client.get(`/api/workspaces/${owner.workspaceId}`)).body.widgetKey;
-    const session = (await (
-      await fetch(`${server.url}/api/widget/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ workspaceKey }),
-      })
-    ).json()) as { token: string };
+    const session = await widgetSession(server.url, workspaceKey);
     const first = await fetch(`${server.url}/api/widget/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
@@ -53,7 +53,7 @@ describe('the message writer', () => {
       sql`SELECT conversation_id AS id FROM messages WHERE client_id = 'writer-first-01'`,
     );
     conversationId = stored.rows[0]!.id;
-    visitorId = session.token.split('.')[2]!;
+    visitorId = session.visitorId;
     writer = createMessageWriter({
       db: server.parley.ctx.db,
       secret: server.parley.ctx.secret,
@@ -228,16 +228,7 @@ describe('the message writer', () => {
   });
 
   it('finds or starts the conversation of visitors’ messages inside the batch (first messages)', async () => {
-    const newVisitor = async () => {
-      const session = (await (
-        await fetch(`${server.url}/api/widget/sessions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ workspaceKey }),
-        })
-      ).json()) as { token: string };
-      return session.token.split('.')[2]!;
-    };
+    const newVisitor = async () => (await widgetSession(server.url, workspaceKey)).visitorId;
     const workspaceKey = (await owner.client.get(`/api/workspaces/${owner.workspaceId}`)).body.widgetKey;
     const [a, b, c, d] = [await newVisitor(), await newVisitor(), await newVisitor(), await newVisitor()];
     const fromVisitor = (clientId: string, visitor: string) =>
@@ -312,6 +303,18 @@ describe('the message writer', () => {
     writer.forget(a);
     const again = await writer.write(fromVisitor('first-a3', a), full);
     expect(again.conversationId).toBe(started.rows[0]!.id);
+
+    // A resend of A's first message once that conversation is closed: a duplicate, and no
+    // conversation is started for it.
+    await server.parley.ctx.db.execute(
+      sql`UPDATE conversations SET status = 'closed' WHERE visitor_id = ${a}`,
+    );
+    writer.forget(a);
+    await expect(writer.write(fromVisitor('first-a1', a), full)).rejects.toBeInstanceOf(DuplicateMessage);
+    const conversationsOfA = await server.parley.ctx.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM conversations WHERE visitor_id = ${a}`,
+    );
+    expect(conversationsOfA.rows[0]!.n).toBe(1);
 
     // Two nodes (two writers) with a first message of one visitor at once: one conversation.
     const e = await newVisitor();

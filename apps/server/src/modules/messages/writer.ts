@@ -22,7 +22,7 @@ import {
 } from '../metrics/message-clocks.ts';
 import { DuplicateMessage } from './commands.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
-import { visitorConversations } from './visitor-conversations.ts';
+import { storedClientIds, visitorConversations } from './visitor-conversations.ts';
 
 /** A text message to a conversation that already exists: the common case, and the hot path. */
 export interface PlainMessage {
@@ -128,10 +128,6 @@ export function createMessageWriter(opts: {
       tx,
       batch.map((p) => p.input),
     );
-    // 1. Lock and read the conversations (in id order: two batches never wait on each other
-    // crosswise), with what the batch needs of them: the customer, the metrics clocks and the open
-    // assignment, and which client ids are stored already. A close either committed before (seen
-    // here) or waits for this batch.
     const diverted = new Set<Pending>();
     const missing = new Map<Pending, Error>();
     // 0. A visitor's message without a known conversation: the visitor's open one, or one started now.
@@ -145,16 +141,23 @@ export function createMessageWriter(opts: {
         unknown.map((p) => ({
           workspaceId: p.input.workspaceId,
           visitorId: p.input.visitorId!,
+          clientId: p.input.clientId,
           at: p.createdAt,
         })),
       );
       found.forEach((target, i) => {
         const pending = unknown[i]!;
         if (target.kind === 'conversation') targets.set(pending, target.conversationId);
+        // A resend of a stored message: left out, so it settles as a duplicate.
+        else if (target.kind === 'duplicate') return;
         else if (target.kind === 'full' && pending.fallback) diverted.add(pending);
         else missing.set(pending, target.kind === 'refused' ? target.error : notFound('conversation'));
       });
     }
+    // 1. Lock and read the conversations (in id order: two batches never wait on each other
+    // crosswise), with what the batch needs of them: the customer, the metrics clocks and the open
+    // assignment, and which client ids are stored already. A close either committed before (seen
+    // here) or waits for this batch.
     const placed = batch.filter((p) => targets.has(p));
     const locked = await lockConversations(tx, placed, targets);
     const byId = new Map(locked.map((row) => [row.conversation.id, row]));
@@ -432,12 +435,7 @@ async function lockConversations(tx: Tx, batch: readonly Pending[], targets: Rea
       assignmentAt: a.assignedAt,
       assignmentFirstReply: a.firstReplyAt,
       assignmentHours: hoursOf(sql`${a.teamId}`),
-      stored: sql<
-        string[] | null
-      >`(SELECT array_agg(m.workspace_id::text || ':' || m.client_id) FROM messages m
-        JOIN unnest(${sql.param(batch.map((p) => p.input.workspaceId))}::uuid[],
-          ${sql.param(batch.map((p) => p.input.clientId))}::text[]) AS k(w, id)
-        ON m.workspace_id = k.w AND m.client_id = k.id)`,
+      stored: storedClientIds(batch.map((p) => p.input)),
     })
     .from(c)
     .innerJoin(ct, eq(ct.id, c.contactId))
