@@ -7,6 +7,7 @@ import { type AppError, notFound } from '../../platform/errors.ts';
 import { customerCountry } from '../contacts/country.ts';
 import { presentConversation } from '../conversations/presenter.ts';
 import { availability } from '../widget/queries.ts';
+import { storedClientIds } from './writer-batch.ts';
 
 /** A visitor's message whose conversation is not known yet: the first, or the first since a restart. */
 export interface VisitorWrite {
@@ -163,15 +164,4 @@ export async function visitorConversations(
       ? { kind: 'conversation', conversationId }
       : { kind: 'refused', error: notFound('visitor') };
   });
-}
-
-/**
- * Which of these client ids are stored already, as one array of `workspace:clientId` (null if none):
- * a scalar subquery for the writer's reads.
- */
-export function storedClientIds(writes: readonly { workspaceId: string; clientId: string }[]) {
-  return sql<string[] | null>`(SELECT array_agg(m.workspace_id::text || ':' || m.client_id) FROM messages m
-    JOIN unnest(${sql.param(writes.map((w) => w.workspaceId))}::uuid[],
-      ${sql.param(writes.map((w) => w.clientId))}::text[]) AS k(w, id)
-    ON m.workspace_id = k.w AND m.client_id = k.id)`;
 }

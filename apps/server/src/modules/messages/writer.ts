@@ -1,28 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthorKind, Message } from '@parley/contracts';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publishMany } from '../../events/publish.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { constraintOf, isTransactionConflict, sqlState } from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
-import { contacts, conversationAssignments, conversations, type messages } from '../../platform/db/schema.ts';
+import type { conversations } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
 import { presentConversation } from '../conversations/presenter.ts';
-import { hoursOf } from '../metrics/facts.ts';
-import {
-  type AssignmentClockState,
-  assignmentClocksUpdate,
-  type ClockState,
-  clockSet,
-  clockSource,
-  messageClocks,
-} from '../metrics/message-clocks.ts';
+import { assignmentClocksUpdate, clockSet, clockSource, messageClocks } from '../metrics/message-clocks.ts';
 import { DuplicateMessage } from './commands.ts';
 import { presentMessage, sanitizeText } from './presenter.ts';
-import { storedClientIds, visitorConversations } from './visitor-conversations.ts';
+import { visitorConversations } from './visitor-conversations.ts';
+import { conversationChanges, lockConversations, type MessageRow } from './writer-batch.ts';
 
 /** A text message to a conversation that already exists: the common case, and the hot path. */
 export interface PlainMessage {
@@ -50,7 +42,6 @@ export interface PlainMessage {
   visitorId?: string;
 }
 
-type MessageRow = typeof messages.$inferSelect;
 type ConversationRow = typeof conversations.$inferSelect;
 
 interface Pending {
@@ -159,7 +150,11 @@ export function createMessageWriter(opts: {
     // assignment, and which client ids are stored already. A close either committed before (seen
     // here) or waits for this batch.
     const placed = batch.filter((p) => targets.has(p));
-    const locked = await lockConversations(tx, placed, targets);
+    const locked = await lockConversations(
+      tx,
+      placed.map((p) => targets.get(p)!),
+      placed.map((p) => p.input),
+    );
     const byId = new Map(locked.map((row) => [row.conversation.id, row]));
     const stored = new Set(locked[0]?.stored ?? []);
     const writing: { pending: Pending; conversationId: string }[] = [];
@@ -370,97 +365,4 @@ export function createMessageWriter(opts: {
     },
     flushed: commits.flushed,
   };
-}
-
-/** What a batch does to each conversation: its newest public message, clocks and unread count. */
-function conversationChanges(rows: MessageRow[]) {
-  const changes = new Map<
-    string,
-    {
-      id: string;
-      lastAt: Date;
-      text: string | null;
-      author: MessageRow['authorKind'] | null;
-      customer: number;
-      customerAt: Date | null;
-      operatorAt: Date | null;
-    }
-  >();
-  for (const row of [...rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
-    const change = changes.get(row.conversationId) ?? {
-      id: row.conversationId,
-      lastAt: row.createdAt,
-      text: null,
-      author: null,
-      customer: 0,
-      customerAt: null,
-      operatorAt: null,
-    };
-    change.lastAt = row.createdAt;
-    if (!row.private) {
-      change.text = row.text.slice(0, 200);
-      change.author = row.authorKind;
-      if (row.authorKind === 'contact') {
-        change.customer += 1;
-        change.customerAt = row.createdAt;
-      } else if (row.authorKind === 'operator') {
-        change.operatorAt = row.createdAt;
-      }
-    }
-    changes.set(row.conversationId, change);
-  }
-  return [...changes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-/**
- * Locks the batch's conversations (FOR NO KEY UPDATE, in id order) and reads each with its customer,
- * its metrics clocks and its open assignment; `stored` (the same on every row) lists which of the
- * batch's client ids are stored already, as `workspace:clientId`.
- */
-async function lockConversations(tx: Tx, batch: readonly Pending[], targets: ReadonlyMap<Pending, string>) {
-  const ids = [...new Set(batch.map((p) => targets.get(p)!))].sort();
-  const c = alias(conversations, 'c');
-  const ct = alias(contacts, 'ct');
-  const a = alias(conversationAssignments, 'a');
-  const rows = await tx.db
-    .select({
-      conversation: c,
-      contact: { id: ct.id, name: ct.name, email: ct.email },
-      burst: c.burstStartedAt,
-      firstAuthor: c.firstAuthor,
-      firstAction: c.firstActionAt,
-      hours: hoursOf(sql`${c.teamId}`),
-      assignmentId: a.id,
-      assignmentUser: a.userId,
-      assignmentAt: a.assignedAt,
-      assignmentFirstReply: a.firstReplyAt,
-      assignmentHours: hoursOf(sql`${a.teamId}`),
-      stored: storedClientIds(batch.map((p) => p.input)),
-    })
-    .from(c)
-    .innerJoin(ct, eq(ct.id, c.contactId))
-    .leftJoin(a, and(eq(a.conversationId, c.id), isNull(a.endedAt)))
-    .where(sql`${c.id} = ANY(${sql.param(ids)}::uuid[])`)
-    .orderBy(asc(c.id))
-    .for('no key update', { of: c });
-  return rows.map((row) => ({
-    conversation: row.conversation,
-    contact: row.contact,
-    stored: row.stored,
-    clocks: {
-      id: row.conversation.id,
-      burst: row.burst,
-      first_author: row.firstAuthor,
-      first_action: row.firstAction,
-      hours: row.hours,
-    } satisfies ClockState,
-    assignment: {
-      id: row.conversation.id,
-      assignment_id: row.assignmentId,
-      assignment_user: row.assignmentUser,
-      assignment_at: row.assignmentAt,
-      assignment_first_reply: row.assignmentFirstReply,
-      assignment_hours: row.assignmentHours,
-    } satisfies AssignmentClockState,
-  }));
 }
