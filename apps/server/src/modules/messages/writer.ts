@@ -44,6 +44,12 @@ export interface PlainMessage {
 
 type ConversationRow = typeof conversations.$inferSelect;
 
+/** A message the batch stored: its row, and the message as announced (with its sequence). */
+interface Written {
+  row: MessageRow;
+  message: Message;
+}
+
 interface Pending {
   input: PlainMessage;
   /** Taken instead when the conversation is no longer open at write time. */
@@ -173,7 +179,7 @@ export function createMessageWriter(opts: {
         writing.push({ pending, conversationId });
       }
     }
-    if (writing.length === 0) return { rows: [] as MessageRow[], diverted, missing };
+    if (writing.length === 0) return { written: [] as Written[], diverted, missing };
     const rows: MessageRow[] = writing.map(({ pending: { input, createdAt }, conversationId }) => {
       const contact = input.author.kind === 'contact' ? byId.get(conversationId)!.contact : null;
       return {
@@ -270,20 +276,22 @@ export function createMessageWriter(opts: {
       )${assignments ? sql`, moved_assignments AS (${assignments})` : sql``}`,
       },
     );
-    rows.forEach((row, i) => {
+    // Presented once: the event's message (its sequence set by `publishMany`) is the one returned.
+    const written = rows.map((row, i) => {
       row.seq = events[i]!.seq;
+      return { row, message: (events[i]!.payload as { message: Message }).message };
     });
-    return { rows, diverted, missing };
+    return { written, diverted, missing };
   };
 
   const settle = (
     batch: Pending[],
-    rows: MessageRow[],
+    written: Written[],
     diverted: Set<Pending>,
     missing: Map<Pending, Error>,
   ) => {
     const key = (workspaceId: string, clientId: string | null) => `${workspaceId}:${clientId}`;
-    const byClientId = new Map(rows.map((row) => [key(row.workspaceId, row.clientId), row]));
+    const byClientId = new Map(written.map((w) => [key(w.row.workspaceId, w.row.clientId), w]));
     for (const pending of batch) {
       const refused = missing.get(pending);
       if (refused) {
@@ -297,11 +305,11 @@ export function createMessageWriter(opts: {
         continue;
       }
       const k = key(pending.input.workspaceId, pending.input.clientId);
-      const row = byClientId.get(k);
+      const stored = byClientId.get(k);
       byClientId.delete(k);
-      if (row) {
-        if (pending.input.visitorId) remember(pending.input.visitorId, row.conversationId);
-        pending.resolve(presentMessage(opts.secret, row));
+      if (stored) {
+        if (pending.input.visitorId) remember(pending.input.visitorId, stored.row.conversationId);
+        pending.resolve(stored.message);
       } else pending.reject(new DuplicateMessage(pending.input.clientId));
     }
   };
@@ -312,8 +320,8 @@ export function createMessageWriter(opts: {
    */
   const flush = async (batch: Pending[], attempt = 0): Promise<void> => {
     try {
-      const { rows, diverted, missing } = await transaction(opts.db, (tx) => write(tx, batch));
-      settle(batch, rows, diverted, missing);
+      const { written, diverted, missing } = await transaction(opts.db, (tx) => write(tx, batch));
+      settle(batch, written, diverted, missing);
     } catch (err) {
       // A client id stored by another node between this batch's check and its insert: written
       // again, the check sees it now.

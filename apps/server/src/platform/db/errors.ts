@@ -43,13 +43,22 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
-/** The SQLSTATE of a database error, also when drizzle wrapped it (`cause`). */
-export function sqlState(err: unknown): string | null {
+/** The first string `field` of `err` or of an error it wraps (drizzle wraps driver errors in `cause`). */
+function wrapped(
+  err: unknown,
+  field: 'code' | 'constraint',
+  valid: (value: string) => boolean,
+): string | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as Error).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    const value = (e as Record<string, unknown>)[field];
+    if (typeof value === 'string' && valid(value)) return value;
   }
   return null;
+}
+
+/** The SQLSTATE of a database error, also when drizzle wrapped it. */
+export function sqlState(err: unknown): string | null {
+  return wrapped(err, 'code', (code) => /^[0-9A-Z]{5}$/.test(code));
 }
 
 /** A deadlock or serialization failure between two transactions: the loser may simply run again. */
@@ -60,9 +69,5 @@ export function isTransactionConflict(err: unknown): boolean {
 
 /** The constraint a database error names (a unique key, a foreign key), also when drizzle wrapped it. */
 export function constraintOf(err: unknown): string | null {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as Error).cause, depth++) {
-    const constraint = (e as { constraint?: unknown }).constraint;
-    if (typeof constraint === 'string') return constraint;
-  }
-  return null;
+  return wrapped(err, 'constraint', () => true);
 }
