@@ -8,7 +8,7 @@ import {
   type ServerMessage,
   type WidgetMessage,
 } from '@parley/contracts';
-import { and, asc, eq, gt, inArray, lte, min, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { type EventBus, eventText, type SignalEnvelope, type StoredEvent } from '../events/bus.ts';
@@ -17,12 +17,13 @@ import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal, type VisitorPrincipal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
 import { isDatabaseUnavailable } from '../platform/db/errors.ts';
-import { contacts, conversations, events, workspaces } from '../platform/db/schema.ts';
+import { contacts } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
 import { type Client, VisitorAudience } from './clients.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';
 import { markActive, startHeartbeat } from './liveness.ts';
+import { outboxReads, PAGE } from './replay.ts';
 
 export interface GatewayOptions {
   db: Db;
@@ -60,8 +61,6 @@ export interface GatewayOptions {
 }
 
 type SendFrame = Extract<ClientMessage, { type: 'send' }>;
-
-const PAGE = 1000;
 
 /** WebSocket close code 1013: a temporary condition on the server (the database is restarting). */
 const TRY_AGAIN_LATER = 1013;
@@ -105,75 +104,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
   let replayedRows = 0;
 
-  const refresh = opts.refresh ?? ((event: StoredEvent) => event);
-  const stored = (row: typeof events.$inferSelect): StoredEvent =>
-    refresh({
-      workspaceId: row.workspaceId,
-      seq: row.seq,
-      name: row.name,
-      payload: row.payload,
-      at: row.at.toISOString(),
-    });
-
-  const source: FeedSource = {
-    async head(workspaceId) {
-      const [row] = await opts.db
-        .select({ seq: workspaces.eventSeq })
-        .from(workspaces)
-        .where(eq(workspaces.id, workspaceId));
-      return row?.seq ?? 0;
-    },
-    async range(workspaceId, after, upTo) {
-      const rows = await opts.db
-        .select()
-        .from(events)
-        .where(and(eq(events.workspaceId, workspaceId), gt(events.seq, after), lte(events.seq, upTo)))
-        .orderBy(asc(events.seq))
-        .limit(PAGE);
-      return rows.map(stored);
-    },
-  };
-
-  /** A visitor's missed events: only those of its conversations, through events_conversation_idx. */
-  const visitorRange = async (p: VisitorPrincipal, after: number, upTo: number): Promise<StoredEvent[]> => {
-    const theirs = await opts.db
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(
-        and(
-          eq(conversations.workspaceId, p.workspaceId),
-          p.contactId
-            ? or(eq(conversations.visitorId, p.visitorId), eq(conversations.contactId, p.contactId))
-            : eq(conversations.visitorId, p.visitorId),
-        ),
-      );
-    if (theirs.length === 0) return [];
-    const rows = await opts.db
-      .select()
-      .from(events)
-      .where(
-        and(
-          eq(events.workspaceId, p.workspaceId),
-          inArray(
-            events.conversationId,
-            theirs.map((c) => c.id),
-          ),
-          gt(events.seq, after),
-          lte(events.seq, upTo),
-        ),
-      )
-      .orderBy(asc(events.seq))
-      .limit(PAGE);
-    return rows.map(stored);
-  };
-
-  const pruned = async (workspaceId: string, after: number) => {
-    const [next] = await opts.db
-      .select({ seq: min(events.seq) })
-      .from(events)
-      .where(and(eq(events.workspaceId, workspaceId), gt(events.seq, after)));
-    return next?.seq == null || Number(next.seq) > after + 1;
-  };
+  const { source, visitorRange, pruned } = outboxReads(opts.db, opts.refresh);
 
   /**
    * The latest state of conversations seen in events on this node (every conversation event carries
