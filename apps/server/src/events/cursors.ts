@@ -190,6 +190,23 @@ export function startSubscriberWorkers(opts: {
     let cleared = false;
     let attempts = claimed.attempts;
     let released = false;
+    /**
+     * Moves the cursor to `to` (events handled or skipped up to there), clearing its error if an event
+     * was handled since the last failure; `release` gives up the lease, `deadLetter` records a range.
+     */
+    const advance = async (to: number, opts: { release?: boolean; deadLetter?: SQL } = {}) => {
+      await save(
+        sql`seq = ${to}, attempts = 0, retry_at = NULL${cleared ? sql`, last_error = NULL` : sql``}${
+          opts.release ? sql`, locked_until = NULL` : sql``
+        }`,
+        opts.deadLetter,
+      );
+      done = to;
+      attempts = 0;
+      cleared = false;
+      savedAt = performance.now();
+      if (opts.release) released = true;
+    };
     try {
       while (!stopped) {
         const { rows } = await db.execute<EventRow>(sql`
@@ -204,9 +221,7 @@ export function startSubscriberWorkers(opts: {
           const seq = Number(row.seq);
           if (seq > passed + 1) {
             // Pruned by retention before the cursor got there: recorded, then skipped.
-            await save(sql`seq = ${seq - 1}, attempts = 0, retry_at = NULL`, gap(passed + 1, seq - 1));
-            done = seq - 1;
-            attempts = 0;
+            await advance(seq - 1, { deadLetter: gap(passed + 1, seq - 1) });
           }
           passed = seq;
           if (!wants(sub, row.name, row.payload)) continue;
@@ -248,36 +263,21 @@ export function startSubscriberWorkers(opts: {
           // the same events to the next one.
           attempts = 0;
           cleared = true;
-          if (performance.now() - savedAt > 1000) {
-            await save(sql`seq = ${seq}, attempts = 0, retry_at = NULL, last_error = NULL`);
-            done = seq;
-            savedAt = performance.now();
-            cleared = false;
-          }
+          if (performance.now() - savedAt > 1000) await advance(seq);
         }
-        const error = cleared ? sql`, last_error = NULL` : sql``;
         if (stopped) {
-          if (passed > done) await save(sql`seq = ${passed}, attempts = 0, retry_at = NULL${error}`);
+          if (passed > done) await advance(passed);
           break;
         }
         if (rows.length === batch) {
-          if (passed > done) {
-            await save(sql`seq = ${passed}, attempts = 0, retry_at = NULL${error}`);
-            done = passed;
-            attempts = 0;
-          }
+          if (passed > done) await advance(passed);
           continue;
         }
         // A short batch read everything up to the head: whatever is missing there was pruned.
         if (passed < claimed.head) {
-          await save(
-            sql`seq = ${claimed.head}, attempts = 0, retry_at = NULL, locked_until = NULL${error}`,
-            gap(passed + 1, claimed.head),
-          );
-          released = true;
+          await advance(claimed.head, { release: true, deadLetter: gap(passed + 1, claimed.head) });
         } else if (passed > done) {
-          await save(sql`seq = ${passed}, attempts = 0, retry_at = NULL, locked_until = NULL${error}`);
-          released = true;
+          await advance(passed, { release: true });
         }
         break;
       }

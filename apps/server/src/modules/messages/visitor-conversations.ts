@@ -56,9 +56,10 @@ export async function visitorConversations(
     contact_email: string | null;
     conversation_id: string | null;
     status: string | null;
+    stored: string[] | null;
   }>(sql`
     SELECT v.id, v.workspace_id, v.locale, v.contact_id, ct.name AS contact_name, ct.email AS contact_email,
-      c.id AS conversation_id, c.status
+      c.id AS conversation_id, c.status, ${storedClientIds(writes)} AS stored
     FROM visitors v
     LEFT JOIN contacts ct ON ct.id = v.contact_id
     LEFT JOIN LATERAL (
@@ -68,10 +69,8 @@ export async function visitorConversations(
     ) c ON true
     WHERE v.id = ANY(${sql.param(ids)}::uuid[])`);
   const visitors = new Map(found.map((v) => [v.id, v]));
-  const { rows: storedRows } = await tx.db.execute<{ stored: string[] | null }>(
-    sql`SELECT ${storedClientIds(writes)} AS stored`,
-  );
-  const stored = new Set(storedRows[0]?.stored ?? []);
+  // Which client ids are stored already (the same on every row; no row, no visitor to write for).
+  const stored = new Set(found[0]?.stored ?? []);
   const duplicate = (write: VisitorWrite) => stored.has(`${write.workspaceId}:${write.clientId}`);
 
   // Who needs a conversation started: the earliest of their messages here says when.

@@ -47,11 +47,11 @@ const unrouted = and(
  */
 const admittedHere = new Set<string>();
 
-function seen(tx: Tx, rows: readonly { id: string }[]) {
-  if (rows.length === 0) return;
+function seen(tx: Tx, ids: readonly string[]) {
+  if (ids.length === 0) return;
   tx.afterCommit(() => {
     if (admittedHere.size > 50_000) admittedHere.clear();
-    for (const { id } of rows) admittedHere.add(id);
+    for (const id of ids) admittedHere.add(id);
   });
 }
 
@@ -132,7 +132,10 @@ async function routeBatch(
   if (!isOpen(team.businessHours as BusinessHours | null)) {
     // Cases to recover (MON-5) that keep their place: a drain routes them once the team opens.
     const flagged = await arrivals({ queuedAt: now, outOfHours: true });
-    seen(tx, flagged);
+    seen(
+      tx,
+      flagged.map((f) => f.id),
+    );
     await announce(
       tx,
       workspaceId,
@@ -143,10 +146,7 @@ async function routeBatch(
   }
   const released = await releaseOutOfHours(tx, team.id);
   const admitted = (await arrivals({ queuedAt: now, outOfHours: false })).map((a) => a.id);
-  seen(
-    tx,
-    admitted.map((id) => ({ id })),
-  );
+  seen(tx, admitted);
   let plan: { conversationId: string; userId: string; at: Date }[] = [];
   let taken = 0;
   if (team.rule !== 'manual') {

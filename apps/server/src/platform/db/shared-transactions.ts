@@ -55,8 +55,8 @@ export function sharedTransactions(opts: {
     key: (item) => item.key,
     async run(batch) {
       if (batch.length === 1) return alone(batch[0]!);
-      const settled: (() => void)[] = [];
-      const again: Item[] = [];
+      let settled: (() => void)[] = [];
+      let again: Item[] = [];
       try {
         await transaction(opts.db, async (tx) => {
           for (const item of batch) {
@@ -74,9 +74,8 @@ export function sharedTransactions(opts: {
           { err, commands: batch.length },
           'shared transaction failed: each command again alone',
         );
-        settled.length = 0;
-        again.length = 0;
-        again.push(...batch);
+        settled = [];
+        again = batch;
       }
       for (const settle of settled) settle();
       for (const item of again) await alone(item);
