@@ -52,9 +52,16 @@ async function startServer(): Promise<{
     dbUrl = u.toString();
   }
   // BENCH_PROFILE=1 writes a CPU profile of the server (.cpuprofile) into .tmp/ for a look at hot spots.
+  // BENCH_NODE_ARGS passes other flags to the server's node (e.g. `--import ./counter.mjs`).
   const { url, child } = await startServerProcess(
     { DATABASE_URL: dbUrl ?? '', REDIS_URL: '', DATA_DIR: dataDir, WIDGET_MESSAGE_RATE_LIMIT: '1000000000' },
-    { nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp'] : [] },
+    {
+      nodeArgs: process.env.BENCH_PROFILE
+        ? ['--cpu-prof', '--cpu-prof-dir=.tmp']
+        : process.env.BENCH_NODE_ARGS
+          ? process.env.BENCH_NODE_ARGS.split(' ')
+          : [],
+    },
   );
   return {
     url,

@@ -79,6 +79,7 @@ if (databaseUrl) {
 }
 
 // BENCH_PROFILE=1 writes a CPU profile of the server (.cpuprofile) into .tmp/ for a look at hot spots.
+// BENCH_NODE_ARGS passes other flags to the server's node (e.g. `--import ./counter.mjs`).
 const server = await startServerProcess(
   {
     DATABASE_URL: dbUrl ?? '',
@@ -87,7 +88,13 @@ const server = await startServerProcess(
     WIDGET_SESSION_RATE_LIMIT: '1000000',
     LOGIN_RATE_LIMIT: '1000000',
   },
-  { nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp'] : [] },
+  {
+    nodeArgs: process.env.BENCH_PROFILE
+      ? ['--cpu-prof', '--cpu-prof-dir=.tmp']
+      : process.env.BENCH_NODE_ARGS
+        ? process.env.BENCH_NODE_ARGS.split(' ')
+        : [],
+  },
 );
 const { url } = server;
 if (process.env.BENCH_SERVER_LOG) {

@@ -10,7 +10,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../../test/harness.ts';
-import { routeArrival } from './batch.ts';
+import { drainTeam, routeArrival } from './batch.ts';
 import { auditRouting } from './invariants.ts';
 
 type Op = { name: string; client: Client; userId: string; socket: Awaited<ReturnType<typeof openSocket>> };
@@ -182,6 +182,47 @@ describe('routing a burst of arrivals in one batch', () => {
     expect((await assignees(ids)).map((r) => nameOf(r.assignee_id))).toEqual(expected);
     const audit = await auditRouting(db(), owner.workspaceId);
     expect(audit.violations).toEqual([]);
+  });
+
+  it('admits a burst longer than a batch a batch at a time: none left unseen, only those left waiting announced queued', async () => {
+    // Ben has 5 open conversations after the tests above; this team allows him 10.
+    const ben = ops[1]!;
+    const teamId = await team('Batches', 'round_robin', 10, [ben]);
+    const ids = await arrivals('bt', 7);
+    await db().execute(
+      sql`UPDATE conversations SET team_id = ${teamId} WHERE id IN (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`,
+    );
+
+    // Batches of 3: 3 admitted and assigned; 3 admitted, 2 assigned, 1 left waiting; the last
+    // admitted and left waiting too (Ben is full).
+    expect(await drainTeam(db(), { workspaceId: owner.workspaceId, teamId, limit: 3 })).toBe(5);
+
+    const rows = await assignees(ids);
+    expect(rows.map((r) => nameOf(r.assignee_id))).toEqual(['Ben', 'Ben', 'Ben', 'Ben', 'Ben', null, null]);
+    const { rows: changes } = await db().execute<{ id: string; change: string }>(
+      sql`SELECT conversation_id AS id, payload->>'change' AS change FROM events
+        WHERE name = 'conversation.updated' AND conversation_id IN (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) ORDER BY seq`,
+    );
+    expect(changes.map((c) => `${ids.indexOf(c.id)} ${c.change}`)).toEqual([
+      '0 assigned',
+      '1 assigned',
+      '2 assigned',
+      '5 queued',
+      '3 assigned',
+      '4 assigned',
+      '6 queued',
+    ]);
+    const { rows: waiting } = await db().execute<{ queued: boolean }>(
+      sql`SELECT queued_at IS NOT NULL AS queued FROM conversations WHERE id IN (${ids[5]!}, ${ids[6]!})`,
+    );
+    expect(waiting.map((w) => w.queued)).toEqual([true, true]);
+    expect((await auditRouting(db(), owner.workspaceId)).violations).toEqual([]);
   });
 });
 

@@ -55,8 +55,12 @@ function seen(tx: Tx, ids: readonly string[]) {
   });
 }
 
-/** Conversations one routing transaction takes at most; a longer queue takes several. */
-export const routingBatch = 100;
+/**
+ * Conversations one routing transaction admits and assigns at most; a longer queue, or a longer
+ * burst of arrivals, takes several. Under a burst a batch's time goes mostly to its round trips,
+ * each waiting behind the arrivals' own work, so fewer and larger batches finish sooner.
+ */
+export const routingBatch = 250;
 
 /**
  * The team's operators who may take conversations now, their rows locked (in one order, so two
@@ -99,11 +103,13 @@ async function lockCandidates(tx: Tx, team: TeamRow, workspaceId: string): Promi
 }
 
 /**
- * One routing pass for a team, in one transaction holding the team's lock (ROUTE-2, -3, -6): the
- * arrivals not yet seen join the queue (or, outside business hours, are flagged to recover later);
- * then up to `limit` queued conversations, by priority then arrival, go to the team's operators as
- * the strategy and capacities allow, all assignments and their events committed together. Says how
- * many were assigned and whether the batch was full (more may wait).
+ * One routing pass for a team, in one transaction holding the team's lock (ROUTE-2, -3, -6): up to
+ * `limit` arrivals not yet seen, oldest first, join the queue (or, outside business hours, are
+ * flagged to recover later); then up to `limit` queued conversations, by priority then arrival, go to
+ * the team's operators as the strategy and capacities allow, all assignments and their events
+ * committed together. An arrival assigned in the batch that admitted it is announced assigned only,
+ * so admitting no more than a batch assigns spares a burst a "queued" event per conversation. Says
+ * how many were assigned and whether the batch was full (more may wait, or more arrivals).
  */
 async function routeBatch(
   tx: Tx,
@@ -125,6 +131,8 @@ async function routeBatch(
             .select({ id: conversations.id })
             .from(conversations)
             .where(and(eq(conversations.teamId, team.id), unrouted))
+            .orderBy(asc(conversations.createdAt), asc(conversations.id))
+            .limit(input.limit)
             .for('update', { skipLocked: true }),
         ),
       )
@@ -142,7 +150,7 @@ async function routeBatch(
       flagged.map((f) => f.id),
       [],
     );
-    return { assigned: 0, full: false };
+    return { assigned: 0, full: flagged.length === input.limit };
   }
   const released = await releaseOutOfHours(tx, team.id);
   const admitted = (await arrivals({ queuedAt: now, outOfHours: false })).map((a) => a.id);
@@ -219,7 +227,10 @@ async function routeBatch(
     [...released, ...admitted.filter((id) => !assigned.has(id))],
     plan.map((p) => p.conversationId),
   );
-  return { assigned: plan.length, full: plan.length > 0 && taken === input.limit };
+  return {
+    assigned: plan.length,
+    full: (plan.length > 0 && taken === input.limit) || admitted.length === input.limit,
+  };
 }
 
 /** Publishes, in one go, the conversations that joined the queue and then those assigned by the router. */
@@ -257,14 +268,18 @@ async function announce(tx: Tx, workspaceId: string, queued: string[], assigned:
  * arrivals or status changes would otherwise hold a database connection per waiting call): what
  * they were called for committed before they were, so the next round sees it.
  */
-export function drainTeam(db: Db, input: { workspaceId: string; teamId: string }): Promise<number> {
+export function drainTeam(
+  db: Db,
+  input: { workspaceId: string; teamId: string; limit?: number },
+): Promise<number> {
+  const { workspaceId, teamId, limit = routingBatch } = input;
   let running = draining.get(db);
   if (!running) {
     running = new Map();
     draining.set(db, running);
   }
   const runs = running;
-  const key = `${input.workspaceId}:${input.teamId}`;
+  const key = `${workspaceId}:${teamId}`;
   const current = runs.get(key);
   if (current) {
     current.again = true;
@@ -277,7 +292,7 @@ export function drainTeam(db: Db, input: { workspaceId: string; teamId: string }
       do {
         run.again = false;
         for (;;) {
-          const batch = await transaction(db, (tx) => routeBatch(tx, { ...input, limit: routingBatch }));
+          const batch = await transaction(db, (tx) => routeBatch(tx, { workspaceId, teamId, limit }));
           assigned += batch.assigned;
           if (!batch.full) break;
         }
@@ -285,7 +300,7 @@ export function drainTeam(db: Db, input: { workspaceId: string; teamId: string }
     } finally {
       runs.delete(key);
     }
-    await announceQueue(db, input.workspaceId);
+    await announceQueue(db, workspaceId);
     return assigned;
   })();
   runs.set(key, run);
