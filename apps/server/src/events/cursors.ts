@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../platform/db/client.ts';
+import { executePrepared } from '../platform/db/prepared.ts';
 import type { StoredEvent } from './bus.ts';
 import { type DurableSubscriber, durableSubscribers, onSubscribe, wants } from './subscribers.ts';
 
@@ -129,7 +130,9 @@ export function startSubscriberWorkers(opts: {
 
   const claim = async (pool: Pool, limit: number): Promise<Claimed[]> => {
     const name = pool.subscriber.name;
-    const { rows } = await db.execute<Record<string, string | number>>(sql`
+    const { rows } = await executePrepared<Record<string, string | number>>(
+      db,
+      sql`
       UPDATE subscriber_cursors c
       SET lease = c.lease + 1, locked_until = now() + make_interval(secs => ${leaseSeconds}), served_at = now()
       FROM (
@@ -143,7 +146,8 @@ export function startSubscriberWorkers(opts: {
         LIMIT ${limit}
         FOR UPDATE OF c2 SKIP LOCKED) t
       WHERE c.subscriber = ${name} AND c.workspace_id = t.workspace_id
-      RETURNING c.workspace_id, c.seq, c.lease, c.attempts, t.head`);
+      RETURNING c.workspace_id, c.seq, c.lease, c.attempts, t.head`,
+    );
     return rows.map((r) => ({
       workspaceId: String(r.workspace_id),
       seq: Number(r.seq),
@@ -170,7 +174,7 @@ export function startSubscriberWorkers(opts: {
               (subscriber, workspace_id, seq, through_seq, name, payload, attempts, error)
             SELECT ${sub.name}::text, moved.workspace_id, d.* FROM moved, (${deadLetter}) d
             RETURNING 1`)
-        : await db.execute(update);
+        : await executePrepared(db, update);
       if (rows.length === 0) throw new LostLease();
     };
     const gap = (from: number, through: number) =>
@@ -209,11 +213,14 @@ export function startSubscriberWorkers(opts: {
     };
     try {
       while (!stopped) {
-        const { rows } = await db.execute<EventRow>(sql`
+        const { rows } = await executePrepared<EventRow>(
+          db,
+          sql`
           SELECT seq, name, created_at,
             CASE WHEN name = ANY(${sql.param([...sub.events])}::text[]) THEN payload END AS payload
           FROM events WHERE workspace_id = ${workspaceId} AND seq > ${done} AND seq <= ${claimed.head}
-          ORDER BY seq LIMIT ${batch}`);
+          ORDER BY seq LIMIT ${batch}`,
+        );
         // Events skipped (not wanted) since the last write: folded into the next one.
         let passed = done;
         for (const row of rows) {

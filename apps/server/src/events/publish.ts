@@ -1,6 +1,7 @@
 import { type EventName, type EventPayload, eventPayloads } from '@parley/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
+import { executePrepared } from '../platform/db/prepared.ts';
 import type { Tx } from '../platform/db/tx.ts';
 import { type EventBus, rememberPayloadText, type StoredEvent } from './bus.ts';
 import { wakeSubscribers } from './cursors.ts';
@@ -133,7 +134,9 @@ export async function publishMany(
   const announced = rows.some((r) => r.messageId);
   // The workspaces are locked in id order (two statements never wait on each other crosswise), then
   // counted; an announced message's sequence is set in its payload by the database, as it is here.
-  const { rows: counted } = await tx.db.execute<{ id: string; base: string | number }>(sql`
+  const { rows: counted } = await executePrepared<{ id: string; base: string | number }>(
+    tx.db,
+    sql`
     WITH locked AS (
       SELECT id FROM workspaces WHERE id = ANY(${sql.param(ids)}::uuid[]) ORDER BY id FOR NO KEY UPDATE
     ), counted AS (
@@ -162,7 +165,8 @@ export async function publishMany(
       UPDATE messages m SET seq = n.s FROM numbered n WHERE m.id = n.m)`
           : sql``
     }
-    SELECT id, base FROM counted`);
+    SELECT id, base FROM counted`,
+  );
   const bases = new Map(counted.map((c) => [c.id, Number(c.base)]));
   for (const id of ids) if (!bases.has(id)) throw new Error(`publish: workspace ${id} does not exist`);
   const stored: StoredEvent[] = rows.map((r) => {

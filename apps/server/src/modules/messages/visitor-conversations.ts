@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import { publishLater } from '../../events/publish.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 import { contacts, conversations, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { type AppError, notFound } from '../../platform/errors.ts';
@@ -44,10 +45,11 @@ export async function visitorConversations(
   // Locked first, read after: the read's snapshot then sees what another transaction that held a
   // visitor (a message of theirs on another node, or on the full path) committed meanwhile — one
   // statement would read their conversations as they were before it waited.
-  await tx.db.execute(
+  await executePrepared(
+    tx.db,
     sql`SELECT 1 FROM visitors WHERE id = ANY(${sql.param(ids)}::uuid[]) ORDER BY id FOR UPDATE`,
   );
-  const { rows: found } = await tx.db.execute<{
+  const { rows: found } = await executePrepared<{
     id: string;
     workspace_id: string;
     locale: string | null;
@@ -57,7 +59,9 @@ export async function visitorConversations(
     conversation_id: string | null;
     status: string | null;
     stored: string[] | null;
-  }>(sql`
+  }>(
+    tx.db,
+    sql`
     SELECT v.id, v.workspace_id, v.locale, v.contact_id, ct.name AS contact_name, ct.email AS contact_email,
       c.id AS conversation_id, c.status, ${storedClientIds(writes)} AS stored
     FROM visitors v
@@ -67,7 +71,8 @@ export async function visitorConversations(
       WHERE workspace_id = v.workspace_id AND contact_id = v.contact_id AND channel = 'web' AND status <> 'closed'
       ORDER BY created_at DESC LIMIT 1
     ) c ON true
-    WHERE v.id = ANY(${sql.param(ids)}::uuid[])`);
+    WHERE v.id = ANY(${sql.param(ids)}::uuid[])`,
+  );
   const visitors = new Map(found.map((v) => [v.id, v]));
   // Which client ids are stored already (the same on every row; no row, no visitor to write for).
   const stored = new Set(found[0]?.stored ?? []);

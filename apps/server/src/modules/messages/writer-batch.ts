@@ -94,7 +94,10 @@ export async function lockConversations(
     .leftJoin(a, and(eq(a.conversationId, c.id), isNull(a.endedAt)))
     .where(sql`${c.id} = ANY(${sql.param(ids)}::uuid[])`)
     .orderBy(asc(c.id))
-    .for('no key update', { of: c });
+    .for('no key update', { of: c })
+    // A named prepared statement (platform/db/prepared.ts): its text is the same for every batch.
+    .prepare('parley_writer_lock_conversations')
+    .execute();
   return rows.map((row) => ({
     conversation: row.conversation,
     contact: row.contact,
