@@ -63,7 +63,10 @@ export async function visitorConversations(
     tx.db,
     sql`
     SELECT v.id, v.workspace_id, v.locale, v.contact_id, ct.name AS contact_name, ct.email AS contact_email,
-      c.id AS conversation_id, c.status, ${storedClientIds(writes)} AS stored
+      c.id AS conversation_id, c.status, ${storedClientIds(
+        sql.param(writes.map((w) => w.workspaceId)),
+        sql.param(writes.map((w) => w.clientId)),
+      )} AS stored
     FROM visitors v
     LEFT JOIN contacts ct ON ct.id = v.contact_id
     LEFT JOIN LATERAL (

@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import { contacts, conversationAssignments, conversations, type messages } from '../../platform/db/schema.ts';
+import { type SQLWrapper, sql } from 'drizzle-orm';
+import { compiled, rowOf } from '../../platform/db/prepared.ts';
+import { conversations, type messages } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { hoursOf } from '../metrics/facts.ts';
 import type { AssignmentClockState, ClockState } from '../metrics/message-clocks.ts';
@@ -10,13 +10,12 @@ import type { AssignmentClockState, ClockState } from '../metrics/message-clocks
 export type MessageRow = typeof messages.$inferSelect;
 
 /**
- * Which of these client ids are stored already, as one array of `workspace:clientId` (null if none):
- * a scalar subquery for the writer's reads.
+ * Which of the client ids are stored already, as one array of `workspace:clientId` (null if none):
+ * a scalar subquery for the writer's reads, given the batch's workspaces and client ids as arrays.
  */
-export function storedClientIds(writes: readonly { workspaceId: string; clientId: string }[]) {
+export function storedClientIds(workspaceIds: SQLWrapper, clientIds: SQLWrapper) {
   return sql<string[] | null>`(SELECT array_agg(m.workspace_id::text || ':' || m.client_id) FROM messages m
-    JOIN unnest(${sql.param(writes.map((w) => w.workspaceId))}::uuid[],
-      ${sql.param(writes.map((w) => w.clientId))}::text[]) AS k(w, id)
+    JOIN unnest(${workspaceIds}::uuid[], ${clientIds}::text[]) AS k(w, id)
     ON m.workspace_id = k.w AND m.client_id = k.id)`;
 }
 
@@ -60,6 +59,20 @@ export function conversationChanges(rows: readonly MessageRow[]) {
   return [...changes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/** The writer's lock-and-read statement, built once (platform/db/prepared.ts). */
+const lockAndRead = compiled<Record<string, unknown>>(sql`
+  SELECT c.*, ct.id AS ct_id, ct.name AS ct_name, ct.email AS ct_email,
+    ${hoursOf(sql`c.team_id`)} AS hours,
+    a.id AS a_id, a.user_id AS a_user, a.assigned_at AS a_at, a.first_reply_at AS a_first_reply,
+    ${hoursOf(sql`a.team_id`)} AS a_hours,
+    ${storedClientIds(sql.placeholder('workspaces'), sql.placeholder('clientIds'))} AS stored
+  FROM conversations c
+  JOIN contacts ct ON ct.id = c.contact_id
+  LEFT JOIN conversation_assignments a ON a.conversation_id = c.id AND a.ended_at IS NULL
+  WHERE c.id = ANY(${sql.placeholder('ids')}::uuid[])
+  ORDER BY c.id
+  FOR NO KEY UPDATE OF c`);
+
 /**
  * Locks the batch's conversations (FOR NO KEY UPDATE, in id order) and reads each with its customer,
  * its metrics clocks and its open assignment; `stored` (the same on every row) lists which of the
@@ -70,52 +83,36 @@ export async function lockConversations(
   conversationIds: readonly string[],
   writes: readonly { workspaceId: string; clientId: string }[],
 ) {
-  const ids = [...new Set(conversationIds)].sort();
-  const c = alias(conversations, 'c');
-  const ct = alias(contacts, 'ct');
-  const a = alias(conversationAssignments, 'a');
-  const rows = await tx.db
-    .select({
-      conversation: c,
-      contact: { id: ct.id, name: ct.name, email: ct.email },
-      burst: c.burstStartedAt,
-      firstAuthor: c.firstAuthor,
-      firstAction: c.firstActionAt,
-      hours: hoursOf(sql`${c.teamId}`),
-      assignmentId: a.id,
-      assignmentUser: a.userId,
-      assignmentAt: a.assignedAt,
-      assignmentFirstReply: a.firstReplyAt,
-      assignmentHours: hoursOf(sql`${a.teamId}`),
-      stored: storedClientIds(writes),
-    })
-    .from(c)
-    .innerJoin(ct, eq(ct.id, c.contactId))
-    .leftJoin(a, and(eq(a.conversationId, c.id), isNull(a.endedAt)))
-    .where(sql`${c.id} = ANY(${sql.param(ids)}::uuid[])`)
-    .orderBy(asc(c.id))
-    .for('no key update', { of: c })
-    // A named prepared statement (platform/db/prepared.ts): its text is the same for every batch.
-    .prepare('parley_writer_lock_conversations')
-    .execute();
-  return rows.map((row) => ({
-    conversation: row.conversation,
-    contact: row.contact,
-    stored: row.stored,
-    clocks: {
-      id: row.conversation.id,
-      burst: row.burst,
-      first_author: row.firstAuthor,
-      first_action: row.firstAction,
-      hours: row.hours,
-    } satisfies ClockState,
-    assignment: {
-      id: row.conversation.id,
-      assignment_id: row.assignmentId,
-      assignment_user: row.assignmentUser,
-      assignment_at: row.assignmentAt,
-      assignment_first_reply: row.assignmentFirstReply,
-      assignment_hours: row.assignmentHours,
-    } satisfies AssignmentClockState,
-  }));
+  const { rows } = await lockAndRead(tx.db, {
+    ids: [...new Set(conversationIds)].sort(),
+    workspaces: writes.map((w) => w.workspaceId),
+    clientIds: writes.map((w) => w.clientId),
+  });
+  return rows.map((row) => {
+    const conversation = rowOf(conversations, row);
+    return {
+      conversation,
+      contact: {
+        id: String(row.ct_id),
+        name: row.ct_name as string | null,
+        email: row.ct_email as string | null,
+      },
+      stored: row.stored as string[] | null,
+      clocks: {
+        id: conversation.id,
+        burst: conversation.burstStartedAt,
+        first_author: conversation.firstAuthor,
+        first_action: conversation.firstActionAt,
+        hours: row.hours,
+      } satisfies ClockState,
+      assignment: {
+        id: conversation.id,
+        assignment_id: row.a_id as string | null,
+        assignment_user: row.a_user as string | null,
+        assignment_at: row.a_at as string | null,
+        assignment_first_reply: row.a_first_reply as string | null,
+        assignment_hours: row.a_hours,
+      } satisfies AssignmentClockState,
+    };
+  });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SQL } from 'drizzle-orm';
+import { type Column, getTableColumns, type SQL, type Table } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Queryable } from './client.ts';
 
@@ -34,4 +34,41 @@ export function executePrepared<T extends Record<string, unknown>>(
   return db._.session.prepareQuery(built, undefined, nameOf(built.sql), false).execute() as Promise<{
     rows: T[];
   }>;
+}
+
+/**
+ * A statement of fixed shape built once, its values given as `sql.placeholder(name)`, and run as a
+ * named prepared statement: what the hottest statements (one per batch of messages) would otherwise
+ * spend on drizzle assembling the same text again, every time.
+ */
+export function compiled<T extends Record<string, unknown>>(
+  query: SQL,
+): (db: Queryable, values: Record<string, unknown>) => Promise<{ rows: T[] }> {
+  let built: { sql: string; params: unknown[]; name: string } | null = null;
+  return (db, values) => {
+    if (!built) {
+      const q = dialect.sqlToQuery(query);
+      built = { sql: q.sql, params: q.params, name: nameOf(q.sql) };
+    }
+    return db._.session
+      .prepareQuery({ sql: built.sql, params: built.params }, undefined, built.name, false)
+      .execute(values) as Promise<{ rows: T[] }>;
+  };
+}
+
+const columnsOf = new WeakMap<Table, [string, Column][]>();
+
+/** A table's row as drizzle reads it (its keys, its types) from a raw row of a statement's `t.*`. */
+export function rowOf<T extends Table>(table: T, raw: Record<string, unknown>): T['$inferSelect'] {
+  let columns = columnsOf.get(table);
+  if (!columns) {
+    columns = Object.entries(getTableColumns(table) as Record<string, Column>);
+    columnsOf.set(table, columns);
+  }
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of columns) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as T['$inferSelect'];
 }
