@@ -14,9 +14,11 @@ export type MessageRow = typeof messages.$inferSelect;
  * a scalar subquery for the writer's reads, given the batch's workspaces and client ids as arrays.
  */
 export function storedClientIds(workspaceIds: SQLWrapper, clientIds: SQLWrapper) {
-  return sql<string[] | null>`(SELECT array_agg(m.workspace_id::text || ':' || m.client_id) FROM messages m
-    JOIN unnest(${workspaceIds}::uuid[], ${clientIds}::text[]) AS k(w, id)
-    ON m.workspace_id = k.w AND m.client_id = k.id)`;
+  // One index probe per client id (LATERAL … LIMIT 1): a prepared statement's generic plan knows no
+  // array's length, and a join could otherwise scan the whole messages table.
+  return sql<string[] | null>`(SELECT array_agg(k.w::text || ':' || k.id)
+    FROM unnest(${workspaceIds}::uuid[], ${clientIds}::text[]) AS k(w, id)
+    CROSS JOIN LATERAL (SELECT 1 FROM messages m WHERE m.workspace_id = k.w AND m.client_id = k.id LIMIT 1) m)`;
 }
 
 /** What a batch does to each conversation: its newest public message, clocks and unread count. */
