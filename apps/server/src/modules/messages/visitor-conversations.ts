@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import { publishLater } from '../../events/publish.ts';
-import { executePrepared } from '../../platform/db/prepared.ts';
-import { contacts, conversations, workspaces } from '../../platform/db/schema.ts';
+import { compiled, executePrepared, rowOf } from '../../platform/db/prepared.ts';
+import { conversations, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { type AppError, notFound } from '../../platform/errors.ts';
 import { customerCountry } from '../contacts/country.ts';
@@ -27,6 +27,33 @@ export type VisitorTarget =
   /** Its client id is stored already: a resend, which must not start a conversation. */
   | { kind: 'duplicate' }
   | { kind: 'refused'; error: AppError };
+
+/** New customers' contacts, and their visitors pointed at them: one statement, built once. */
+const createContacts = compiled(sql`
+  WITH made AS (
+    INSERT INTO contacts (id, workspace_id, country)
+    SELECT * FROM unnest(${sql.placeholder('ids')}::uuid[], ${sql.placeholder('workspaces')}::uuid[],
+      ${sql.placeholder('countries')}::text[])
+    RETURNING id
+  )
+  UPDATE visitors v SET contact_id = l.contact
+  FROM unnest(${sql.placeholder('visitors')}::uuid[], ${sql.placeholder('ids')}::uuid[]) AS l(id, contact)
+  WHERE v.id = l.id`);
+
+/**
+ * New conversations, numbered from each workspace's own sequence (no lock on the workspace row), in
+ * the order given; built once (platform/db/prepared.ts).
+ */
+const startConversations = compiled<Record<string, unknown>>(sql`
+  INSERT INTO conversations (workspace_id, number, channel, contact_id, visitor_id, team_id, offline,
+    created_at, cycle_started_at, last_activity_at)
+  SELECT v.workspace_id, next_conversation_number(v.workspace_id), 'web', v.contact_id, v.visitor_id,
+    v.team_id, v.offline, v.at, v.at, v.at
+  FROM unnest(${sql.placeholder('workspaces')}::uuid[], ${sql.placeholder('contacts')}::uuid[],
+    ${sql.placeholder('visitors')}::uuid[], ${sql.placeholder('teams')}::uuid[],
+    ${sql.placeholder('offline')}::boolean[], ${sql.placeholder('at')}::timestamptz[])
+    AS v(workspace_id, contact_id, visitor_id, team_id, offline, at)
+  RETURNING *`);
 
 /**
  * Finds, for a batch of visitors' messages, the conversation each goes to, inside the writer's
@@ -111,37 +138,30 @@ export async function visitorConversations(
         country: customerCountry(null, s.visitor.locale),
       }));
     if (newContacts.length > 0) {
-      await tx.db.insert(contacts).values(newContacts.map(({ visitorId: _, ...contact }) => contact));
-      await tx.db.execute(sql`
-        UPDATE visitors v SET contact_id = l.contact
-        FROM unnest(${sql.param(newContacts.map((c) => c.visitorId))}::uuid[],
-          ${sql.param(newContacts.map((c) => c.id))}::uuid[]) AS l(id, contact)
-        WHERE v.id = l.id`);
+      await createContacts(tx.db, {
+        ids: newContacts.map((c) => c.id),
+        workspaces: newContacts.map((c) => c.workspaceId),
+        countries: newContacts.map((c) => c.country),
+        visitors: newContacts.map((c) => c.visitorId),
+      });
       for (const contact of newContacts) {
         const visitor = visitors.get(contact.visitorId)!;
         visitor.contact_id = contact.id;
       }
     }
-    const inserted = await tx.db
-      .insert(conversations)
-      .values(
-        [...starting.values()].map(({ visitor, at }) => ({
-          workspaceId: visitor.workspace_id,
-          // The number from the workspace's own sequence: no lock on the workspace row.
-          number: sql<number>`next_conversation_number(${visitor.workspace_id}::uuid)`,
-          channel: 'web' as const,
-          contactId: visitor.contact_id!,
-          visitorId: visitor.id,
-          // New conversations go to the workspace's default team, whose rule routes them (ROUTE-3).
-          teamId: settings.get(visitor.workspace_id)?.teamId ?? null,
-          offline: settings.get(visitor.workspace_id)?.offline ?? false,
-          // Stamped from the first message, so every clock of SPEC §3 reads one time source.
-          createdAt: at,
-          cycleStartedAt: at,
-          lastActivityAt: at,
-        })),
-      )
-      .returning();
+    const startingRows = [...starting.values()];
+    const inserted = (
+      await startConversations(tx.db, {
+        workspaces: startingRows.map((s) => s.visitor.workspace_id),
+        contacts: startingRows.map((s) => s.visitor.contact_id!),
+        visitors: startingRows.map((s) => s.visitor.id),
+        // New conversations go to the workspace's default team, whose rule routes them (ROUTE-3).
+        teams: startingRows.map((s) => settings.get(s.visitor.workspace_id)?.teamId ?? null),
+        offline: startingRows.map((s) => settings.get(s.visitor.workspace_id)?.offline ?? false),
+        // Stamped from the first message, so every clock of SPEC §3 reads one time source.
+        at: startingRows.map((s) => s.at.toISOString()),
+      })
+    ).rows.map((raw) => rowOf(conversations, raw));
     for (const row of inserted) {
       const visitor = visitors.get(row.visitorId!)!;
       started.set(visitor.id, row.id);
