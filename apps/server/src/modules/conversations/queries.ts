@@ -1,5 +1,5 @@
 import type { Conversation, ConversationView } from '@parley/contracts';
-import { and, desc, eq, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { contacts, conversations, visitors } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -37,7 +37,13 @@ export async function loadConversations(
     .select({ conversation: conversations, contact: contactSummary })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(conversations.workspaceId, workspaceId), inArray(conversations.id, [...ids])));
+    // The ids as one array parameter: one statement text whatever their number (a routing batch's 250).
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        sql`${conversations.id} = ANY(${sql.param([...ids])}::uuid[])`,
+      ),
+    );
   const byId = new Map(rows.map((r) => [r.conversation.id, presentConversation(r.conversation, r.contact)]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
