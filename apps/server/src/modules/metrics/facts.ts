@@ -108,6 +108,8 @@ export async function setAssignees(
     how: AssignmentHow;
     endReason: AssignmentEnd;
     at?: Date;
+    /** An arrival the router assigns as it admits it: its place in the queue, in the same row version. */
+    queuedAt?: Date;
   }[],
 ): Promise<void> {
   if (items.length === 0) return;
@@ -136,10 +138,12 @@ export async function setAssignees(
     WITH v AS (
       SELECT * FROM unnest(${ids}::uuid[], ${col((i) => i.userId)}::uuid[], ${ats}::timestamptz[],
         ${col((i) => i.how)}::text[], ${col((i) => i.teamId ?? null)}::uuid[],
-        ${col((i) => i.teamId === undefined)}::boolean[]) AS v(id, user_id, at, how, team_id, own_team)
+        ${col((i) => i.teamId === undefined)}::boolean[], ${col((i) => i.queuedAt?.toISOString() ?? null)}::timestamptz[])
+        AS v(id, user_id, at, how, team_id, own_team, queued_at)
     ), moved AS (
       UPDATE conversations c SET assignee_id = v.user_id, assigned_at = v.at,
-        awaiting_first_reply = v.how <> 'reply', first_assigned_at = coalesce(c.first_assigned_at, v.at)
+        awaiting_first_reply = v.how <> 'reply', first_assigned_at = coalesce(c.first_assigned_at, v.at),
+        queued_at = coalesce(c.queued_at, v.queued_at)
       FROM v WHERE c.id = v.id
       RETURNING c.id, c.cycle, c.team_id, c.channel
     )

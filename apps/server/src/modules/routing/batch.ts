@@ -40,6 +40,29 @@ const unrouted = and(
   isNull(conversations.firstAssignedAt),
 );
 
+/** What a routing batch reads of a queued conversation or an arrival: enough to order and plan it. */
+const queueFields = {
+  id: conversations.id,
+  lastTransfer: conversations.lastTransfer,
+  rank: sql<number>`${priorityRank}`.mapWith(Number),
+  queuedAt: conversations.queuedAt,
+  createdAt: conversations.createdAt,
+};
+
+/** The queue's order (ROUTE-2), as `priorityRank, queued_at, created_at, id` sorts it in SQL. */
+function inQueueOrder(
+  a: { rank: number; queuedAt: Date | null; createdAt: Date; id: string },
+  b: typeof a,
+): number {
+  const time = (d: Date | null) => d?.getTime() ?? Number.POSITIVE_INFINITY;
+  return (
+    a.rank - b.rank ||
+    time(a.queuedAt) - time(b.queuedAt) ||
+    a.createdAt.getTime() - b.createdAt.getTime() ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
 /**
  * Arrivals a drain on this node admitted (committed): their own `conversation.created` events, which
  * the routing subscriber hears one by one after the drain, then need no read to know there is nothing
@@ -153,13 +176,24 @@ async function routeBatch(
     return { assigned: 0, full: flagged.length === input.limit };
   }
   const released = await releaseOutOfHours(tx, team.id);
-  const admitted = (await arrivals({ queuedAt: now, outOfHours: false })).map((a) => a.id);
-  seen(tx, admitted);
+  // The arrivals are locked here and written below with what happens to them: one assigned now
+  // gets its place in the queue in the same row version as its assignment.
+  const waiting = await tx.db
+    .select(queueFields)
+    .from(conversations)
+    .where(and(eq(conversations.teamId, team.id), unrouted))
+    .orderBy(asc(conversations.createdAt), asc(conversations.id))
+    .limit(input.limit)
+    .for('update', { skipLocked: true });
+  seen(
+    tx,
+    waiting.map((w) => w.id),
+  );
   let plan: { conversationId: string; userId: string; at: Date }[] = [];
   let taken = 0;
   if (team.rule !== 'manual') {
-    const queue = await tx.db
-      .select({ id: conversations.id, lastTransfer: conversations.lastTransfer })
+    const queued = await tx.db
+      .select(queueFields)
       .from(conversations)
       .where(
         and(
@@ -173,17 +207,30 @@ async function routeBatch(
       .orderBy(priorityRank, asc(conversations.queuedAt), asc(conversations.createdAt), asc(conversations.id))
       .limit(input.limit)
       .for('update', { skipLocked: true });
-    taken = queue.length;
-    if (queue.length > 0) {
+    // The arrivals join the queue now: the first `limit` of both, in the queue's order.
+    const line = [...queued, ...waiting.map((w) => ({ ...w, queuedAt: now }))]
+      .sort(inQueueOrder)
+      .slice(0, input.limit);
+    taken = line.length;
+    if (line.length > 0) {
       const candidates = await lockCandidates(tx, team, workspaceId);
       // Each assignment of the batch a later round-robin turn than the one before it.
       plan = planAssignments(
         team.rule,
         candidates,
-        queue.map((row) => ({ id: row.id, exclude: excludedFor(row) })),
+        line.map((row) => ({ id: row.id, exclude: excludedFor(row) })),
         (i) => new Date(now.getTime() + i),
       );
     }
+  }
+  const assigned = new Set(plan.map((p) => p.conversationId));
+  const arrived = new Set(waiting.map((w) => w.id));
+  const admitted = waiting.filter((w) => !assigned.has(w.id)).map((w) => w.id);
+  if (admitted.length > 0) {
+    await tx.db
+      .update(conversations)
+      .set({ queuedAt: now })
+      .where(sql`${conversations.id} = ANY(${sql.param(admitted)}::uuid[])`);
   }
   if (plan.length > 0) {
     await setAssignees(
@@ -196,6 +243,7 @@ async function routeBatch(
         how: 'automatic' as const,
         endReason: 'reroute' as const,
         at: now,
+        queuedAt: arrived.has(p.conversationId) ? now : undefined,
       })),
     );
     const turns = new Map(plan.map((p) => [p.userId, p.at.toISOString()]));
@@ -220,16 +268,15 @@ async function routeBatch(
     }
   }
   // An arrival assigned at once is only announced assigned; a released case is queued, then assigned.
-  const assigned = new Set(plan.map((p) => p.conversationId));
   await announce(
     tx,
     workspaceId,
-    [...released, ...admitted.filter((id) => !assigned.has(id))],
+    [...released, ...admitted],
     plan.map((p) => p.conversationId),
   );
   return {
     assigned: plan.length,
-    full: (plan.length > 0 && taken === input.limit) || admitted.length === input.limit,
+    full: (plan.length > 0 && taken === input.limit) || waiting.length === input.limit,
   };
 }
 
