@@ -1,5 +1,5 @@
 import type { BusinessHours } from '@parley/contracts';
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import { publishMany } from '../../events/publish.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { Db } from '../../platform/db/client.ts';
@@ -10,8 +10,7 @@ import { setAssignees } from '../metrics/facts.ts';
 import { isOpen } from './business-hours.ts';
 import {
   excludedFor,
-  graceOf,
-  live,
+  liveByWorkspaceGrace,
   lockTeam,
   releaseOutOfHours,
   type TeamRow,
@@ -91,7 +90,6 @@ export const routingBatch = 250;
  * assignment to them and every status change waits for this transaction, so what it plans holds.
  */
 async function lockCandidates(tx: Tx, team: TeamRow, workspaceId: string): Promise<Candidate[]> {
-  const grace = await graceOf(tx.db, workspaceId);
   const members = await tx.db
     .select({
       userId: memberships.userId,
@@ -103,7 +101,7 @@ async function lockCandidates(tx: Tx, team: TeamRow, workspaceId: string): Promi
       memberships,
       and(eq(memberships.userId, teamMembers.userId), eq(memberships.workspaceId, teamMembers.workspaceId)),
     )
-    .where(and(eq(teamMembers.teamId, team.id), eq(memberships.status, 'connected'), live(grace)))
+    .where(and(eq(teamMembers.teamId, team.id), eq(memberships.status, 'connected'), liveByWorkspaceGrace))
     .orderBy(asc(memberships.userId))
     .for('update', { of: memberships });
   if (members.length === 0) return [];
@@ -246,11 +244,6 @@ async function routeBatch(
         queuedAt: arrived.has(p.conversationId) ? now : undefined,
       })),
     );
-    const turns = new Map(plan.map((p) => [p.userId, p.at.toISOString()]));
-    await tx.db.execute(sql`
-      UPDATE team_members tm SET last_assigned_at = v.at
-      FROM unnest(${sql.param([...turns.keys()])}::uuid[], ${sql.param([...turns.values()])}::timestamptz[]) AS v(user_id, at)
-      WHERE tm.team_id = ${team.id} AND tm.user_id = v.user_id`);
     if (team.rerouteAfterSeconds) {
       for (const p of plan) {
         await enqueue(
@@ -267,12 +260,19 @@ async function routeBatch(
       }
     }
   }
+  // The round-robin turns move in the statement that publishes the assignments.
+  const turns = new Map(plan.map((p) => [p.userId, p.at.toISOString()]));
+  const turnsMoved = sql`moved_turns AS (
+    UPDATE team_members tm SET last_assigned_at = v.at
+    FROM unnest(${sql.param([...turns.keys()])}::uuid[], ${sql.param([...turns.values()])}::timestamptz[]) AS v(user_id, at)
+    WHERE tm.team_id = ${team.id} AND tm.user_id = v.user_id)`;
   // An arrival assigned at once is only announced assigned; a released case is queued, then assigned.
   await announce(
     tx,
     workspaceId,
     [...released, ...admitted],
     plan.map((p) => p.conversationId),
+    plan.length > 0 ? turnsMoved : undefined,
   );
   return {
     assigned: plan.length,
@@ -280,8 +280,11 @@ async function routeBatch(
   };
 }
 
-/** Publishes, in one go, the conversations that joined the queue and then those assigned by the router. */
-async function announce(tx: Tx, workspaceId: string, queued: string[], assigned: string[]) {
+/**
+ * Publishes, in one go, the conversations that joined the queue and then those assigned by the
+ * router; `along`, more writes for the same statement (`publishMany`).
+ */
+async function announce(tx: Tx, workspaceId: string, queued: string[], assigned: string[], along?: SQL) {
   if (queued.length + assigned.length === 0) return;
   const loaded = new Map(
     (await loadConversations(tx.db, workspaceId, [...new Set([...queued, ...assigned])])).map((c) => [
@@ -298,10 +301,11 @@ async function announce(tx: Tx, workspaceId: string, queued: string[], assigned:
       conversationId: id,
     };
   };
-  await publishMany(tx, [
-    ...queued.map((id) => event(id, 'queued')),
-    ...assigned.map((id) => event(id, 'assigned')),
-  ]);
+  await publishMany(
+    tx,
+    [...queued.map((id) => event(id, 'queued')), ...assigned.map((id) => event(id, 'assigned'))],
+    { along },
+  );
 }
 
 /**

@@ -26,6 +26,12 @@ export type TeamRow = typeof teams.$inferSelect;
 export const live = (graceSeconds: number) =>
   gt(memberships.lastActiveAt, sql`now() - make_interval(secs => ${graceSeconds})`);
 
+/** `live`, with the grace period read from the member's workspace in the same statement. */
+export const liveByWorkspaceGrace = gt(
+  memberships.lastActiveAt,
+  sql`now() - make_interval(secs => (SELECT w.disconnect_grace_seconds FROM workspaces w WHERE w.id = ${memberships.workspaceId}))`,
+);
+
 export async function graceOf(db: Queryable, workspaceId: string): Promise<number> {
   const [row] = await db
     .select({ grace: workspaces.disconnectGraceSeconds })
