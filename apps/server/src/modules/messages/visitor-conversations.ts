@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import { publishLater } from '../../events/publish.ts';
-import { compiled, executePrepared, rowOf } from '../../platform/db/prepared.ts';
+import { allColumns, compiled, executePrepared, rowOf } from '../../platform/db/prepared.ts';
 import { conversations, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { type AppError, notFound } from '../../platform/errors.ts';
@@ -53,7 +53,7 @@ const startConversations = compiled<Record<string, unknown>>(sql`
     ${sql.placeholder('visitors')}::uuid[], ${sql.placeholder('teams')}::uuid[],
     ${sql.placeholder('offline')}::boolean[], ${sql.placeholder('at')}::timestamptz[])
     AS v(workspace_id, contact_id, visitor_id, team_id, offline, at)
-  RETURNING *`);
+  RETURNING ${allColumns(conversations)}`);
 
 /**
  * Finds, for a batch of visitors' messages, the conversation each goes to, inside the writer's

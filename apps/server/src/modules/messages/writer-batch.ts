@@ -1,5 +1,5 @@
 import { type SQLWrapper, sql } from 'drizzle-orm';
-import { compiled, rowOf } from '../../platform/db/prepared.ts';
+import { allColumns, compiled, rowOf } from '../../platform/db/prepared.ts';
 import { conversations, type messages } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { hoursOf } from '../metrics/facts.ts';
@@ -63,7 +63,7 @@ export function conversationChanges(rows: readonly MessageRow[]) {
 
 /** The writer's lock-and-read statement, built once (platform/db/prepared.ts). */
 const lockAndRead = compiled<Record<string, unknown>>(sql`
-  SELECT c.*, ct.id AS ct_id, ct.name AS ct_name, ct.email AS ct_email,
+  SELECT ${allColumns(conversations, 'c')}, ct.id AS ct_id, ct.name AS ct_name, ct.email AS ct_email,
     ${hoursOf(sql`c.team_id`)} AS hours,
     a.id AS a_id, a.user_id AS a_user, a.assigned_at AS a_at, a.first_reply_at AS a_first_reply,
     ${hoursOf(sql`a.team_id`)} AS a_hours,

@@ -126,11 +126,12 @@ async function lockCandidates(tx: Tx, team: TeamRow, workspaceId: string): Promi
 /**
  * One routing pass for a team, in one transaction holding the team's lock (ROUTE-2, -3, -6): up to
  * `limit` arrivals not yet seen, oldest first, join the queue (or, outside business hours, are
- * flagged to recover later); then up to `limit` queued conversations, by priority then arrival, go to
- * the team's operators as the strategy and capacities allow, all assignments and their events
- * committed together. An arrival assigned in the batch that admitted it is announced assigned only,
- * so admitting no more than a batch assigns spares a burst a "queued" event per conversation. Says
- * how many were assigned and whether the batch was full (more may wait, or more arrivals).
+ * flagged to recover later); up to `limit` of the queue, arrivals included, by priority then arrival,
+ * go to the team's operators as the strategy and capacities allow, all assignments and their events
+ * committed together. An arrival assigned in the batch that took it gets its place in the queue in
+ * the same row version as its assignment and is announced assigned only: taking no more arrivals than
+ * a batch assigns spares a burst a "queued" event and a row version per conversation. Says how many
+ * were assigned and whether the batch was full (more may wait, or more arrivals).
  */
 async function routeBatch(
   tx: Tx,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Column, getTableColumns, type SQL, type Table } from 'drizzle-orm';
+import { type Column, getTableColumns, type SQL, sql, type Table } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Queryable } from './client.ts';
 
@@ -56,15 +56,33 @@ export function compiled<T extends Record<string, unknown>>(
   };
 }
 
-const columnsOf = new WeakMap<Table, [string, Column][]>();
-
-/** A table's row as drizzle reads it (its keys, its types) from a raw row of a statement's `t.*`. */
-export function rowOf<T extends Table>(table: T, raw: Record<string, unknown>): T['$inferSelect'] {
-  let columns = columnsOf.get(table);
+const columnLists = new WeakMap<Table, [string, Column][]>();
+const columnsOf = (table: Table) => {
+  let columns = columnLists.get(table);
   if (!columns) {
     columns = Object.entries(getTableColumns(table) as Record<string, Column>);
-    columnsOf.set(table, columns);
+    columnLists.set(table, columns);
   }
+  return columns;
+};
+
+/**
+ * The table's columns as this code knows them, by name (`alias.col, …`), for a prepared statement's
+ * select list or RETURNING: never `*`, whose result would change with a column another node's
+ * migration adds, and PostgreSQL refuses a prepared statement whose result type changed.
+ */
+export function allColumns(table: Table, alias?: string): SQL {
+  const prefix = alias ? `${alias}.` : '';
+  return sql.raw(
+    columnsOf(table)
+      .map(([, column]) => `${prefix}"${column.name}"`)
+      .join(', '),
+  );
+}
+
+/** A table's row as drizzle reads it (its keys, its types) from a raw row of `allColumns(table)`. */
+export function rowOf<T extends Table>(table: T, raw: Record<string, unknown>): T['$inferSelect'] {
+  const columns = columnsOf(table);
   const row: Record<string, unknown> = {};
   for (const [key, column] of columns) {
     const value = raw[column.name];
