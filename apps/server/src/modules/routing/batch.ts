@@ -1,5 +1,5 @@
 import type { BusinessHours } from '@parley/contracts';
-import { and, asc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { publishMany } from '../../events/publish.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { Db } from '../../platform/db/client.ts';
@@ -245,6 +245,13 @@ async function routeBatch(
         queuedAt: arrived.has(p.conversationId) ? now : undefined,
       })),
     );
+    // The turns move before publishing: the workspace row that publishing locks comes after every
+    // other lock (team_members rows included), as in every other command, or two would deadlock.
+    const turns = new Map(plan.map((p) => [p.userId, p.at.toISOString()]));
+    await tx.db.execute(sql`
+      UPDATE team_members tm SET last_assigned_at = v.at
+      FROM unnest(${sql.param([...turns.keys()])}::uuid[], ${sql.param([...turns.values()])}::timestamptz[]) AS v(user_id, at)
+      WHERE tm.team_id = ${team.id} AND tm.user_id = v.user_id`);
     if (team.rerouteAfterSeconds) {
       for (const p of plan) {
         await enqueue(
@@ -261,19 +268,12 @@ async function routeBatch(
       }
     }
   }
-  // The round-robin turns move in the statement that publishes the assignments.
-  const turns = new Map(plan.map((p) => [p.userId, p.at.toISOString()]));
-  const turnsMoved = sql`moved_turns AS (
-    UPDATE team_members tm SET last_assigned_at = v.at
-    FROM unnest(${sql.param([...turns.keys()])}::uuid[], ${sql.param([...turns.values()])}::timestamptz[]) AS v(user_id, at)
-    WHERE tm.team_id = ${team.id} AND tm.user_id = v.user_id)`;
   // An arrival assigned at once is only announced assigned; a released case is queued, then assigned.
   await announce(
     tx,
     workspaceId,
     [...released, ...admitted],
     plan.map((p) => p.conversationId),
-    plan.length > 0 ? turnsMoved : undefined,
   );
   return {
     assigned: plan.length,
@@ -281,11 +281,8 @@ async function routeBatch(
   };
 }
 
-/**
- * Publishes, in one go, the conversations that joined the queue and then those assigned by the
- * router; `along`, more writes for the same statement (`publishMany`).
- */
-async function announce(tx: Tx, workspaceId: string, queued: string[], assigned: string[], along?: SQL) {
+/** Publishes, in one go, the conversations that joined the queue and then those assigned by the router. */
+async function announce(tx: Tx, workspaceId: string, queued: string[], assigned: string[]) {
   if (queued.length + assigned.length === 0) return;
   const loaded = new Map(
     (await loadConversations(tx.db, workspaceId, [...new Set([...queued, ...assigned])])).map((c) => [
@@ -302,11 +299,10 @@ async function announce(tx: Tx, workspaceId: string, queued: string[], assigned:
       conversationId: id,
     };
   };
-  await publishMany(
-    tx,
-    [...queued.map((id) => event(id, 'queued')), ...assigned.map((id) => event(id, 'assigned'))],
-    { along },
-  );
+  await publishMany(tx, [
+    ...queued.map((id) => event(id, 'queued')),
+    ...assigned.map((id) => event(id, 'assigned')),
+  ]);
 }
 
 /**
