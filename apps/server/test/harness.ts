@@ -166,15 +166,32 @@ export async function widgetSession(base: string, workspaceKey: string) {
   return { token: session.token, visitorId: session.token.split('.')[2]! };
 }
 
-/** A socket that records everything the server sends. */
+/**
+ * A socket that records everything the server sends, returned once the server has attached it (its
+ * `ready` frame) or closed it. A socket opened without `after` streams from its head at `ready`: an
+ * event committed before that is not sent, so a test that acts before `ready` races the attach.
+ */
 export async function openSocket(base: string, pathAndQuery: string, cookie?: string) {
   const ws = new WebSocket(base.replace('http', 'ws') + pathAndQuery, { headers: cookie ? { cookie } : {} });
   // biome-ignore lint/suspicious/noExplicitAny: messages are asserted by shape
   const messages: any[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+  let attached!: () => void;
+  const settled = new Promise<void>((resolve) => {
+    attached = resolve;
+  });
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data));
+    messages.push(message);
+    if (message.type === 'ready') attached();
+  });
+  ws.on('error', () => attached());
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    ws.on('close', (code, reason) => {
+      attached();
+      resolve({ code, reason: String(reason) });
+    }),
   );
+  await settled;
   return { ws, messages, closed };
 }
 

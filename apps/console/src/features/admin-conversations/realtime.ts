@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@parley/contracts';
 import type { QueryClient } from '@tanstack/react-query';
+import { replaceLive } from '../../api/live-patch.ts';
 import { type ConversationFilter, queryKeys } from '../../api/query-keys.ts';
 import { adminKey, tagsKey } from './admin-api.ts';
 
@@ -29,7 +30,8 @@ export function adminRefresher(client: QueryClient, workspaceId: string) {
         void client.invalidateQueries({ queryKey: tagsKey(workspaceId) });
       }
       if (event.name === 'conversation.tagged') {
-        client.setQueryData(
+        replaceLive(
+          client,
           [...tagsKey(workspaceId), 'conversation', event.payload.conversation.id],
           event.payload.tags,
         );

@@ -13,6 +13,7 @@ import type {
 } from '@parley/contracts';
 import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
+import { replaceLive } from '../../api/live-patch.ts';
 
 const base = (w: string) => `/api/workspaces/${encodeURIComponent(w)}`;
 const one = (w: string, c: string) => `${base(w)}/conversations/${encodeURIComponent(c)}`;
@@ -115,7 +116,7 @@ export function applyComposeEvent(client: QueryClient, w: string, event: DomainE
       refresh(composeKeys.canned(w));
       return;
     case 'conversation_tools.updated':
-      client.setQueryData(composeKeys.settings(w), event.payload.settings);
+      replaceLive(client, composeKeys.settings(w), event.payload.settings);
       return;
     case 'message.created':
       if (event.payload.message.attachments.length > 0)

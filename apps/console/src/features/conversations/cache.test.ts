@@ -1,5 +1,5 @@
 import type { Conversation, Message } from '@parley/contracts';
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { queryKeys } from '../../api/query-keys.ts';
 import { insertMessage, markRead, upsertConversation } from './cache.ts';
@@ -113,5 +113,41 @@ describe('conversation caches', () => {
       ['note', false],
       ['m3', false],
     ]);
+  });
+
+  it('fetches a list again when an event lands while a fetch that read the server before it is in flight', async () => {
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    // The server's answers: the first read was made before the assignment committed.
+    const answers = [
+      [conversation('a', 30)],
+      [conversation('b', 40, { assigneeId: me }), conversation('a', 30)],
+    ];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reads = 0;
+    const mine = queryKeys.conversationList(ws, { view: 'mine', status: 'open', q: '' });
+    // A list on screen (an observer): its first fetch starts at once.
+    const observer = new QueryObserver<ConversationListData>(client, {
+      queryKey: mine,
+      queryFn: async () => {
+        const items = answers[Math.min(reads++, answers.length - 1)]!;
+        if (reads === 1) await gate;
+        return { pages: [{ items, nextCursor: null }], pageParams: [null] };
+      },
+    });
+    const stop = observer.subscribe(() => {});
+    await expect.poll(() => reads).toBe(1);
+    // The assignment's event arrives while the first answer is on its way: nothing loaded to patch.
+    upsertConversation(client, ws, me, conversation('b', 40, { assigneeId: me }));
+    release();
+    await expect
+      .poll(() =>
+        client.getQueryData<ConversationListData>(mine)?.pages.flatMap((p) => p.items.map((c) => c.id)),
+      )
+      .toEqual(['b', 'a']);
+    expect(reads).toBe(2);
+    stop();
   });
 });

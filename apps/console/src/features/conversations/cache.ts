@@ -1,5 +1,6 @@
 import type { Conversation, ConversationDetail, Message } from '@parley/contracts';
 import type { QueryClient } from '@tanstack/react-query';
+import { patchLive } from '../../api/live-patch.ts';
 import { type ConversationFilter, queryKeys } from '../../api/query-keys.ts';
 import type { ConversationListData, MessagesData } from './conversations-api.ts';
 
@@ -47,18 +48,18 @@ export function upsertConversation(
   const lists = client.getQueryCache().findAll({ queryKey: queryKeys.conversationLists(workspaceId) });
   for (const query of lists) {
     const filter = query.queryKey[4] as ConversationFilter | undefined;
-    if (!filter || !query.state.data) continue;
+    if (!filter) continue;
     if (filter.q || filter.tagId) {
       // Which customers a search matches, and which conversations carry a tag, is the server's call.
       void client.invalidateQueries({ queryKey: query.queryKey, exact: true });
       continue;
     }
-    client.setQueryData<ConversationListData>(query.queryKey, (data) =>
-      data ? placeInList(data, c, matchesFilter(c, filter, me)) : data,
+    patchLive<ConversationListData>(client, query.queryKey, (data) =>
+      placeInList(data, c, matchesFilter(c, filter, me)),
     );
   }
-  client.setQueryData<ConversationDetail>(queryKeys.conversation(workspaceId, c.id), (detail) =>
-    detail ? mergeDetail(detail, c) : detail,
+  patchLive<ConversationDetail>(client, queryKeys.conversation(workspaceId, c.id), (detail) =>
+    mergeDetail(detail, c),
   );
 }
 
@@ -98,8 +99,7 @@ export const sameMessage = (a: Pick<Message, 'id' | 'clientId'>, b: Pick<Message
 
 /** Adds a message to the newest page of its conversation, once, whichever of event or response comes first. */
 export function insertMessage(client: QueryClient, workspaceId: string, message: Message): void {
-  client.setQueryData<MessagesData>(queryKeys.messages(workspaceId, message.conversationId), (data) => {
-    if (!data) return data;
+  patchLive<MessagesData>(client, queryKeys.messages(workspaceId, message.conversationId), (data) => {
     const known = data.pages.some((page) => page.messages.some((m) => sameMessage(m, message)));
     const pages = data.pages.map((page, index) => {
       if (known)
@@ -130,8 +130,8 @@ export function markRead(
     !m.private &&
     Date.parse(m.createdAt) <= limit &&
     (reader === 'contact' ? m.authorKind !== 'contact' : m.authorKind === 'contact');
-  client.setQueryData<MessagesData>(queryKeys.messages(workspaceId, conversationId), (data) => {
-    if (!data?.pages.some((page) => page.messages.some(read))) return data;
+  patchLive<MessagesData>(client, queryKeys.messages(workspaceId, conversationId), (data) => {
+    if (!data.pages.some((page) => page.messages.some(read))) return data;
     const pages = data.pages.map((page) => ({
       ...page,
       messages: page.messages.map((m) => (read(m) ? { ...m, readAt: at } : m)),

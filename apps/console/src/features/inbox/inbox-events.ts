@@ -1,6 +1,7 @@
 import type { DomainEvent, InboxItem } from '@parley/contracts';
 import type { QueryClient } from '@tanstack/react-query';
 import i18next from 'i18next';
+import { replaceLive } from '../../api/live-patch.ts';
 import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';
 import { desktopNotificationsSupported } from '../conversations/alerts.ts';
@@ -36,12 +37,12 @@ export function applyInboxEvent(client: QueryClient, workspaceId: string, live: 
   switch (event.name) {
     case 'inbox.item_created':
     case 'inbox.items_updated':
-      client.setQueryData(inboxKeys.unread(workspaceId), { unread: event.payload.unread });
+      replaceLive(client, inboxKeys.unread(workspaceId), { unread: event.payload.unread });
       void client.invalidateQueries({ queryKey: [...inboxKeys.all(workspaceId), 'list'] });
       if (event.name === 'inbox.item_created' && live) notifyDesktop(workspaceId, event.payload.item);
       return;
     case 'monitor.changed':
-      client.setQueryData(inboxKeys.monitored(workspaceId), {
+      replaceLive(client, inboxKeys.monitored(workspaceId), {
         conversationIds: event.payload.conversationIds,
       });
       void client.invalidateQueries({ queryKey: inboxKeys.monitoredList(workspaceId) });

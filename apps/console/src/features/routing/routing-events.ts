@@ -2,6 +2,7 @@ import { notifications } from '@mantine/notifications';
 import type { CustomStatus, DomainEvent, Member, QueueSummary, Team } from '@parley/contracts';
 import type { QueryClient } from '@tanstack/react-query';
 import i18next from 'i18next';
+import { patchLive, replaceLive } from '../../api/live-patch.ts';
 import { queryKeys } from '../../api/query-keys.ts';
 import { isBuiltInStatus } from './statuses.tsx';
 
@@ -14,8 +15,7 @@ function statusName(client: QueryClient, workspaceId: string, status: string): s
   return custom?.find((s) => `custom:${s.id}` === status)?.name ?? i18next.t('statuses.unknown');
 }
 
-function upsertTeam(teams: Team[] | undefined, team: Team): Team[] | undefined {
-  if (!teams) return teams;
+function upsertTeam(teams: Team[], team: Team): Team[] {
   const known = teams.some((t) => t.id === team.id);
   const next = known ? teams.map((t) => (t.id === team.id ? team : t)) : [...teams, team];
   return next.sort((a, b) => a.name.localeCompare(b.name));
@@ -34,8 +34,8 @@ export function applyRoutingEvent(
     case 'operator.status_changed': {
       const { userId, status, since, changedBy } = event.payload;
       let found = false;
-      client.setQueryData<Member[]>(queryKeys.members(workspaceId), (members) =>
-        members?.map((m) => {
+      patchLive<Member[]>(client, queryKeys.members(workspaceId), (members) =>
+        members.map((m) => {
           if (m.userId !== userId) return m;
           found = true;
           return { ...m, status, statusSince: since };
@@ -55,23 +55,23 @@ export function applyRoutingEvent(
       return;
     }
     case 'team.updated':
-      client.setQueryData<Team[]>(queryKeys.teams(workspaceId), (teams) =>
+      patchLive<Team[]>(client, queryKeys.teams(workspaceId), (teams) =>
         upsertTeam(teams, event.payload.team),
       );
       refreshTargets();
       return;
     case 'team.deleted':
-      client.setQueryData<Team[]>(queryKeys.teams(workspaceId), (teams) =>
-        teams?.filter((t) => t.id !== event.payload.teamId),
+      patchLive<Team[]>(client, queryKeys.teams(workspaceId), (teams) =>
+        teams.filter((t) => t.id !== event.payload.teamId),
       );
       refreshTargets();
       return;
     case 'queue.updated': {
       const summary: QueueSummary = event.payload;
-      client.setQueryData(queryKeys.queue(workspaceId), summary);
+      replaceLive(client, queryKeys.queue(workspaceId), summary);
       const byTeam = new Map(summary.byTeam.map((q) => [q.teamId, q.queued]));
-      client.setQueryData<Team[]>(queryKeys.teams(workspaceId), (teams) =>
-        teams?.map((t) => ({ ...t, queued: byTeam.get(t.id) ?? 0 })),
+      patchLive<Team[]>(client, queryKeys.teams(workspaceId), (teams) =>
+        teams.map((t) => ({ ...t, queued: byTeam.get(t.id) ?? 0 })),
       );
       return;
     }
