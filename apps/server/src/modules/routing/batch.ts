@@ -8,14 +8,7 @@ import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { loadConversations } from '../conversations/queries.ts';
 import { setAssignees } from '../metrics/facts.ts';
 import { isOpen } from './business-hours.ts';
-import {
-  excludedFor,
-  liveByWorkspaceGrace,
-  lockTeam,
-  releaseOutOfHours,
-  type TeamRow,
-  waitingForTeam,
-} from './engine.ts';
+import { excludedFor, live, lockTeam, releaseOutOfHours, type TeamRow, waitingForTeam } from './engine.ts';
 import { announceQueue, priorityRank } from './queue.ts';
 import { type Candidate, planAssignments } from './strategies.ts';
 
@@ -101,7 +94,7 @@ async function lockCandidates(tx: Tx, team: TeamRow, workspaceId: string): Promi
       memberships,
       and(eq(memberships.userId, teamMembers.userId), eq(memberships.workspaceId, teamMembers.workspaceId)),
     )
-    .where(and(eq(teamMembers.teamId, team.id), eq(memberships.status, 'connected'), liveByWorkspaceGrace))
+    .where(and(eq(teamMembers.teamId, team.id), eq(memberships.status, 'connected'), live))
     .orderBy(asc(memberships.userId))
     .for('update', { of: memberships });
   if (members.length === 0) return [];
@@ -141,49 +134,36 @@ async function routeBatch(
   const team = await lockTeam(tx, input.teamId);
   if (!team) return { assigned: 0, full: false };
   const now = new Date();
-  // Only arrivals nobody else holds: one that is locked is routed by its own job afterwards.
-  const arrivals = (set: { queuedAt: Date; outOfHours: boolean }) =>
+  // Up to `limit` arrivals, oldest first, that nobody else holds: one that is locked is routed by
+  // its own job afterwards.
+  const arrivals = () =>
     tx.db
+      .select(queueFields)
+      .from(conversations)
+      .where(and(eq(conversations.teamId, team.id), unrouted))
+      .orderBy(asc(conversations.createdAt), asc(conversations.id))
+      .limit(input.limit)
+      .for('update', { skipLocked: true });
+  /** Arrivals that join the queue now (or, outside business hours, wait to be recovered). */
+  const toQueue = async (ids: string[], outOfHours: boolean) => {
+    if (ids.length === 0) return;
+    await tx.db
       .update(conversations)
-      .set(set)
-      .where(
-        inArray(
-          conversations.id,
-          tx.db
-            .select({ id: conversations.id })
-            .from(conversations)
-            .where(and(eq(conversations.teamId, team.id), unrouted))
-            .orderBy(asc(conversations.createdAt), asc(conversations.id))
-            .limit(input.limit)
-            .for('update', { skipLocked: true }),
-        ),
-      )
-      .returning({ id: conversations.id });
+      .set({ queuedAt: now, outOfHours })
+      .where(sql`${conversations.id} = ANY(${sql.param(ids)}::uuid[])`);
+  };
   if (!isOpen(team.businessHours as BusinessHours | null)) {
     // Cases to recover (MON-5) that keep their place: a drain routes them once the team opens.
-    const flagged = await arrivals({ queuedAt: now, outOfHours: true });
-    seen(
-      tx,
-      flagged.map((f) => f.id),
-    );
-    await announce(
-      tx,
-      workspaceId,
-      flagged.map((f) => f.id),
-      [],
-    );
+    const flagged = (await arrivals()).map((a) => a.id);
+    await toQueue(flagged, true);
+    seen(tx, flagged);
+    await announce(tx, workspaceId, flagged, []);
     return { assigned: 0, full: flagged.length === input.limit };
   }
   const released = await releaseOutOfHours(tx, team.id);
   // The arrivals are locked here and written below with what happens to them: one assigned now
   // gets its place in the queue in the same row version as its assignment.
-  const waiting = await tx.db
-    .select(queueFields)
-    .from(conversations)
-    .where(and(eq(conversations.teamId, team.id), unrouted))
-    .orderBy(asc(conversations.createdAt), asc(conversations.id))
-    .limit(input.limit)
-    .for('update', { skipLocked: true });
+  const waiting = await arrivals();
   seen(
     tx,
     waiting.map((w) => w.id),
@@ -225,12 +205,7 @@ async function routeBatch(
   const assigned = new Set(plan.map((p) => p.conversationId));
   const arrived = new Set(waiting.map((w) => w.id));
   const admitted = waiting.filter((w) => !assigned.has(w.id)).map((w) => w.id);
-  if (admitted.length > 0) {
-    await tx.db
-      .update(conversations)
-      .set({ queuedAt: now })
-      .where(sql`${conversations.id} = ANY(${sql.param(admitted)}::uuid[])`);
-  }
+  await toQueue(admitted, false);
   if (plan.length > 0) {
     await setAssignees(
       tx.db,

@@ -2,7 +2,7 @@ import type { BusinessHours } from '@parley/contracts';
 import { and, eq, gt, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
 import { enqueue } from '../../jobs/queue.ts';
-import type { Db, Queryable } from '../../platform/db/client.ts';
+import type { Db } from '../../platform/db/client.ts';
 import {
   type AssignmentHow,
   conversations,
@@ -10,7 +10,6 @@ import {
   teamMembers,
   teams,
   users,
-  workspaces,
 } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { loadConversation } from '../conversations/queries.ts';
@@ -23,25 +22,17 @@ export { activeCount, priorityRank };
 
 export type TeamRow = typeof teams.$inferSelect;
 
-export const live = (graceSeconds: number) =>
-  gt(memberships.lastActiveAt, sql`now() - make_interval(secs => ${graceSeconds})`);
-
-/** `live`, with the grace period read from the member's workspace in the same statement. */
-export const liveByWorkspaceGrace = gt(
+/**
+ * The member's console is live: seen within their workspace's grace period, read in the same
+ * statement (no round trip for the setting).
+ */
+export const live = gt(
   memberships.lastActiveAt,
   sql`now() - make_interval(secs => (SELECT w.disconnect_grace_seconds FROM workspaces w WHERE w.id = ${memberships.workspaceId}))`,
 );
 
-export async function graceOf(db: Queryable, workspaceId: string): Promise<number> {
-  const [row] = await db
-    .select({ grace: workspaces.disconnectGraceSeconds })
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId));
-  return row?.grace ?? 45;
-}
-
 /** Operators of the team who may take a conversation now: Connected, with a live console, in the team. */
-async function candidates(tx: Tx, team: TeamRow, grace: number, exclude: string[]): Promise<Candidate[]> {
+async function candidates(tx: Tx, team: TeamRow, exclude: string[]): Promise<Candidate[]> {
   const rows = await tx.db
     .select({
       userId: memberships.userId,
@@ -58,7 +49,7 @@ async function candidates(tx: Tx, team: TeamRow, grace: number, exclude: string[
       and(
         eq(teamMembers.teamId, team.id),
         eq(memberships.status, 'connected'),
-        live(grace),
+        live,
         exclude.length > 0 ? notInArray(memberships.userId, exclude) : undefined,
       ),
     );
@@ -78,14 +69,11 @@ async function assignBest(
   exclude: string[],
   how: AssignmentHow,
 ): Promise<string | null> {
-  const grace = await graceOf(tx.db, workspaceId);
-  for (const candidate of rankCandidates(team.rule, await candidates(tx, team, grace, exclude))) {
+  for (const candidate of rankCandidates(team.rule, await candidates(tx, team, exclude))) {
     const [member] = await tx.db
       .select({ status: memberships.status, capacity: memberships.capacity })
       .from(memberships)
-      .where(
-        and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, candidate.userId), live(grace)),
-      )
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, candidate.userId), live))
       .for('update');
     if (member?.status !== 'connected') continue;
     const [load] = await tx.db
@@ -136,12 +124,11 @@ export async function lockReceiver(
   tx: Tx,
   input: { workspaceId: string; userId: string; teamId: string | null; anyStatus?: boolean },
 ): Promise<{ name: string; canReceive: boolean } | null> {
-  const grace = await graceOf(tx.db, input.workspaceId);
   const [member] = await tx.db
     .select({
       status: memberships.status,
       capacity: memberships.capacity,
-      live: sql<boolean>`coalesce(${memberships.lastActiveAt} > now() - make_interval(secs => ${grace}), false)`,
+      live: sql<boolean>`coalesce(${live}, false)`,
       name: users.name,
     })
     .from(memberships)

@@ -25,15 +25,23 @@ function nameOf(text: string): string {
   return name;
 }
 
+/** Runs a built statement under its name, placeholders filled from `values`. */
+function run<T>(
+  db: Queryable,
+  built: { sql: string; params: unknown[] },
+  values?: Record<string, unknown>,
+): Promise<{ rows: T[] }> {
+  return db._.session.prepareQuery(built, undefined, nameOf(built.sql), false).execute(values) as Promise<{
+    rows: T[];
+  }>;
+}
+
 /** `db.execute(query)` as a named prepared statement. */
 export function executePrepared<T extends Record<string, unknown>>(
   db: Queryable,
   query: SQL,
 ): Promise<{ rows: T[] }> {
-  const built = dialect.sqlToQuery(query);
-  return db._.session.prepareQuery(built, undefined, nameOf(built.sql), false).execute() as Promise<{
-    rows: T[];
-  }>;
+  return run<T>(db, dialect.sqlToQuery(query));
 }
 
 /**
@@ -44,15 +52,10 @@ export function executePrepared<T extends Record<string, unknown>>(
 export function compiled<T extends Record<string, unknown>>(
   query: SQL,
 ): (db: Queryable, values: Record<string, unknown>) => Promise<{ rows: T[] }> {
-  let built: { sql: string; params: unknown[]; name: string } | null = null;
+  let built: { sql: string; params: unknown[] } | null = null;
   return (db, values) => {
-    if (!built) {
-      const q = dialect.sqlToQuery(query);
-      built = { sql: q.sql, params: q.params, name: nameOf(q.sql) };
-    }
-    return db._.session
-      .prepareQuery({ sql: built.sql, params: built.params }, undefined, built.name, false)
-      .execute(values) as Promise<{ rows: T[] }>;
+    built ??= dialect.sqlToQuery(query);
+    return run<T>(db, built, values);
   };
 }
 
