@@ -36,14 +36,39 @@ describe('group commit', () => {
     commits.push('x2');
     commits.push('z1');
     expect(started).toHaveLength(2);
-    // Two in flight already; then the next batch holds x, which is still in flight: it waits for it.
+    // One slot frees while x1 is in flight: the next batch takes z1 and leaves x2 to wait for x1.
     started[1]!.finish();
     await new Promise((r) => setImmediate(r));
-    expect(started).toHaveLength(2);
+    expect(started.map((s) => s.batch)).toEqual([['x1'], ['y1'], ['z1']]);
     started[0]!.finish();
     await new Promise((r) => setImmediate(r));
-    expect(started.map((s) => s.batch)).toEqual([['x1'], ['y1'], ['x2', 'z1']]);
+    expect(started.map((s) => s.batch)).toEqual([['x1'], ['y1'], ['z1'], ['x2']]);
+    started[3]!.finish();
     started[2]!.finish();
+    await commits.flushed();
+  });
+
+  it('beside a batch in flight, takes the other keys and keeps each key in order', async () => {
+    const { started, run } = manualRuns();
+    const commits = groupCommit<string>({ maxBatch: 3, concurrency: 2, key: (item) => item[0]!, run });
+    commits.push('a1');
+    commits.push('b1');
+    expect(started.map((s) => s.batch)).toEqual([['a1'], ['b1']]);
+    for (const item of ['a2', 'c1', 'a3', 'c2', 'd1', 'd2', 'c3', 'b2']) commits.push(item);
+    // b1 ends while a1 is in flight: up to 3 items of keys not in flight, in order. d2 does not fit,
+    // so the d held back after it stays behind it too; a waits for a1.
+    started[1]!.finish();
+    await new Promise((r) => setImmediate(r));
+    expect(started[2]!.batch).toEqual(['c1', 'c2', 'd1']);
+    started[0]!.finish();
+    await new Promise((r) => setImmediate(r));
+    // a1 is done, c and d are still in flight: a's items in order, and b2.
+    expect(started[3]!.batch).toEqual(['a2', 'a3', 'b2']);
+    started[2]!.finish();
+    started[3]!.finish();
+    await new Promise((r) => setImmediate(r));
+    expect(started.slice(4).map((s) => s.batch)).toEqual([['d2', 'c3']]);
+    started[4]!.finish();
     await commits.flushed();
   });
 });

@@ -5,7 +5,8 @@
  *
  * With `concurrency` above 1, that many batches may be in flight at once — one reads and locks while
  * another commits — but never two holding items of the same `key` (the message writer's conversation):
- * such a batch waits for the one in flight, so items of one key are written in the order they came.
+ * a batch started beside one in flight takes the queued items whose key is not in flight, and the
+ * items of a key in flight wait for it, so items of one key are written in the order they came.
  * `run` settles each item of its batch itself and never throws. The message writer and the read
  * receipts use it.
  */
@@ -20,13 +21,43 @@ export function groupCommit<T>(opts: {
   const running = new Set<Promise<void>>();
   /** Keys of the items in flight, with how many. */
   const busy = new Map<string, number>();
+  /**
+   * The last look at the queue found only keys in flight: until a batch ends, an item of a key in
+   * flight changes nothing (no look at the whole queue on every push).
+   */
+  let stuck = false;
+
+  /** The next batch: the first items, or beside a batch in flight those whose key is not in flight. */
+  const take = (): T[] => {
+    if (running.size === 0 || !opts.key) {
+      const batch = queue.slice(0, opts.maxBatch);
+      queue = queue.slice(opts.maxBatch);
+      return batch;
+    }
+    const batch: T[] = [];
+    const rest: T[] = [];
+    // A key held back once stays held back: its later items must not pass its earlier ones.
+    const held = new Set<string>();
+    for (const item of queue) {
+      const k = opts.key(item);
+      if (batch.length < opts.maxBatch && !busy.has(k) && !held.has(k)) batch.push(item);
+      else {
+        held.add(k);
+        rest.push(item);
+      }
+    }
+    queue = rest;
+    return batch;
+  };
 
   const drain = () => {
     while (running.size < concurrency && queue.length > 0) {
-      const batch = queue.slice(0, opts.maxBatch);
+      const batch = take();
+      if (batch.length === 0) {
+        stuck = true;
+        return;
+      }
       const keys = opts.key ? batch.map(opts.key) : [];
-      if (running.size > 0 && keys.some((k) => busy.has(k))) return;
-      queue = queue.slice(opts.maxBatch);
       for (const k of keys) busy.set(k, (busy.get(k) ?? 0) + 1);
       const run: Promise<void> = opts.run(batch).finally(() => {
         running.delete(run);
@@ -35,6 +66,7 @@ export function groupCommit<T>(opts: {
           if (n === 0) busy.delete(k);
           else busy.set(k, n);
         }
+        stuck = false;
         drain();
       });
       running.add(run);
@@ -44,6 +76,7 @@ export function groupCommit<T>(opts: {
   return {
     push(item: T): void {
       queue.push(item);
+      if (stuck && busy.has(opts.key!(item))) return;
       drain();
     },
     /** Resolves when everything queued so far is written (shutdown). */
