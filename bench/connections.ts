@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { startServerProcess } from '../apps/server/test/server-process.ts';
+import { printSlowWindows, timelineOn } from './timeline.ts';
 
 const visitorsN = Number(process.env.BENCH_VISITORS ?? 20_000);
 const operatorsN = Number(process.env.BENCH_OPERATORS ?? 500);
@@ -32,15 +33,19 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 type Any = any;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-connections-'));
-const { url, child } = await startServerProcess({
-  DATABASE_URL: process.env.DATABASE_URL ?? '',
-  REDIS_URL: '',
-  DATA_DIR: dataDir,
-  WIDGET_MESSAGE_RATE_LIMIT: '1000000000',
-  WIDGET_SESSION_RATE_LIMIT: '1000000000',
-  // Operators are invited and accept from this one address.
-  LOGIN_RATE_LIMIT: '1000000000',
-});
+const { url, child } = await startServerProcess(
+  {
+    DATABASE_URL: process.env.DATABASE_URL ?? '',
+    REDIS_URL: '',
+    DATA_DIR: dataDir,
+    WIDGET_MESSAGE_RATE_LIMIT: '1000000000',
+    WIDGET_SESSION_RATE_LIMIT: '1000000000',
+    // Operators are invited and accept from this one address.
+    LOGIN_RATE_LIMIT: '1000000000',
+  },
+  // Flags for the server's node, as bench:messages (e.g. `--cpu-prof --cpu-prof-dir=.tmp`).
+  { nodeArgs: process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [] },
+);
 const wsUrl = url.replace('http', 'ws');
 /** One JSON request; as a member when `as` (its cookie and CSRF token) is given. */
 const request = async (method: string, p: string, body: unknown, as?: { cookie: string; csrf: string }) => {
@@ -130,16 +135,23 @@ try {
     await request('PATCH', `${w}/routing`, { defaultTeamId: team.id }, owner);
   }
   const sentAt = new Map<string, number>();
+  const routed = new Set<string>();
   const latencies: number[] = [];
+  const samples: { sentAt: number; latency: number }[] = [];
   const toAssignee = new Map<string, number>();
   const operators = await pool(members, 50, (member, index) =>
     open(`${wsUrl}/api/realtime?workspaceId=${workspaceId}`, { cookie: member.cookie }, (m) => {
+      // Every operator hears a conversation leave the queue: the last one to connect counts them.
+      if (index === members.length - 1 && m.type === 'event' && m.event.payload.change === 'assigned')
+        routed.add(m.event.payload.conversation.id);
       if (m.type !== 'event' || m.event.name !== 'message.created') return;
       const clientId = m.event.payload.message.clientId;
       const start = sentAt.get(clientId);
       if (start === undefined) return;
-      if (index === 0) latencies.push(performance.now() - start);
-      else if (index >= supervisorsN && !toAssignee.has(clientId))
+      if (index === 0) {
+        latencies.push(performance.now() - start);
+        if (timelineOn) samples.push({ sentAt: start, latency: performance.now() - start });
+      } else if (index >= supervisorsN && !toAssignee.has(clientId))
         toAssignee.set(clientId, performance.now() - start);
     }),
   );
@@ -177,10 +189,19 @@ try {
   };
   for (let v = 0; v < chattingN; v++) send(v);
   const warm = Date.now() + 120_000;
-  while (latencies.length < chattingN && Date.now() < warm) await new Promise((r) => setTimeout(r, 50));
+  // The warm-up is over once every new conversation's assignment has reached every operator: each new
+  // conversation is announced to all of them (created, then assigned), a burst of frames that is the
+  // warm-up's, not the steady flow's.
+  while (
+    (latencies.length < chattingN || routed.size < Math.min(chattingN, handlers.length * 10)) &&
+    Date.now() < warm
+  )
+    await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 1000));
   // Measured from here: a warm-up message still on its way counts nowhere.
   sentAt.clear();
   latencies.length = 0;
+  samples.length = 0;
   toAssignee.clear();
   let sent = 0;
   const started = performance.now();
@@ -199,6 +220,7 @@ try {
   });
   const drain = Date.now() + 5000;
   while (latencies.length < sent && Date.now() < drain) await new Promise((r) => setTimeout(r, 50));
+  if (timelineOn) printSlowWindows(samples, 200);
   latencies.sort((a, b) => a - b);
   const p99Of = (ms: number[]) => ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.99))] ?? 0;
   const p99 = p99Of(latencies);

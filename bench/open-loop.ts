@@ -7,6 +7,7 @@
  * Input (env BENCH_OPEN_INPUT, JSON): { url, widgetKey, workspaceId, cookies, visitors, stepSeconds, rates }
  */
 import WebSocket from 'ws';
+import { printSlowWindows, timelineOn } from './timeline.ts';
 
 const input = JSON.parse(process.env.BENCH_OPEN_INPUT ?? '{}') as {
   url: string;
@@ -26,10 +27,7 @@ const percentile = (sorted: number[], p: number) =>
 const NOT_DELIVERED = 1e9;
 const sentAt = new Map<string, number>();
 let latencies: number[] = [];
-/** BENCH_OPEN_TIMELINE=1: when in each step the slow messages were sent, to find what stalls. */
-const timeline = process.env.BENCH_OPEN_TIMELINE === '1';
-let slow: { at: number; latency: number }[] = [];
-let stepStart = 0;
+let samples: { sentAt: number; latency: number }[] = [];
 let delivered = 0;
 
 // biome-ignore lint/suspicious/noExplicitAny: server messages are read field by field
@@ -64,7 +62,7 @@ await Promise.all(
             sentAt.delete(message.event.payload.message.clientId);
             const latency = performance.now() - start;
             latencies.push(latency);
-            if (timeline && latency >= 50) slow.push({ at: start - stepStart, latency });
+            if (timelineOn) samples.push({ sentAt: start, latency });
             delivered++;
           },
     ),
@@ -102,12 +100,11 @@ await new Promise((r) => setTimeout(r, 500));
 const steps: { rate: number; sent: number; delivered: number; p50: number; p99: number }[] = [];
 for (const rate of input.rates) {
   latencies = [];
-  slow = [];
+  samples = [];
   delivered = 0;
   sentAt.clear();
   let sent = 0;
   const started = performance.now();
-  stepStart = started;
   const duration = input.stepSeconds * 1000;
   // A fixed total rate: every tick sends what is due by the clock, whatever came back.
   await new Promise<void>((resolve) => {
@@ -137,18 +134,7 @@ for (const rate of input.rates) {
   console.error(
     `  open loop ${rate} msg/s: delivered ${delivered}/${sent}, p50 ${ms(step.p50)}, p99 ${ms(step.p99)}`,
   );
-  if (timeline) {
-    // Slow messages by the 100 ms in which they were sent, with the wall clock to match server logs.
-    const windows = new Map<number, number[]>();
-    for (const { at, latency } of slow)
-      windows.set(Math.floor(at / 100), [...(windows.get(Math.floor(at / 100)) ?? []), latency]);
-    for (const [w, list] of [...windows].sort((a, b) => a[0] - b[0])) {
-      const wall = new Date(performance.timeOrigin + started + w * 100).toISOString().slice(11, 23);
-      console.error(
-        `    ${wall} +${(w / 10).toFixed(1)} s: ${list.length} slow, max ${Math.max(...list).toFixed(0)} ms`,
-      );
-    }
-  }
+  if (timelineOn) printSlowWindows(samples);
   // BENCH_OPEN_ALL=1 runs every rate (to see where the path saturates), not only up to p99 50 ms.
   if (step.p99 >= 50 && !input.all) break;
   // Let the server settle before the next step.
