@@ -25,7 +25,7 @@ export async function needsSetup(db: Queryable): Promise<boolean> {
 export async function setup(tx: Tx, input: SetupBody) {
   await tx.db.execute(sql`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`);
   if (!(await needsSetup(tx.db))) throw new AppError('conflict', 'Parley is already set up; log in instead');
-  assertStrongPassword(input.password, [input.email, input.name, input.workspaceName]);
+  await assertStrongPassword(input.password, [input.email, input.name, input.workspaceName]);
   const [user] = await tx.db
     .insert(users)
     .values({
@@ -132,7 +132,7 @@ export async function confirmPasswordReset(tx: Tx, input: { token: string; passw
     .where(valid);
   if (!pending) throw new AppError('not_found', 'this reset link is invalid, used or expired', 'token');
   // Checked before the link is used up, so a refused password leaves the link working.
-  assertStrongPassword(input.password, [pending.email, pending.name]);
+  await assertStrongPassword(input.password, [pending.email, pending.name]);
   const [reset] = await tx.db
     .update(passwordResets)
     .set({ usedAt: new Date() })
@@ -161,7 +161,7 @@ export async function changePassword(
       'currentPassword',
     );
   }
-  assertStrongPassword(input.password, [user.email, user.name]);
+  await assertStrongPassword(input.password, [user.email, user.name]);
   await tx.db
     .update(users)
     .set({ passwordHash: await hashPassword(input.password) })

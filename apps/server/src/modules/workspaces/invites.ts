@@ -129,7 +129,7 @@ export async function acceptInvite(tx: Tx, input: { token: string; name?: string
     userId = existing.id;
   } else {
     if (!input.name) throw new AppError('validation_failed', 'name: your name is required', 'name');
-    assertStrongPassword(input.password, [invite.email, input.name]);
+    await assertStrongPassword(input.password, [invite.email, input.name]);
     const [created] = await tx.db
       .insert(users)
       .values({ email: invite.email, name: input.name, passwordHash: await hashPassword(input.password) })
