@@ -51,7 +51,11 @@ export class WorkspaceFeed {
 
   /** Catches up with the outbox when the bus has been silent about something (a publisher died). */
   async sync(): Promise<void> {
-    const head = await this.source.head(this.workspaceId);
+    await this.catchUp(await this.source.head(this.workspaceId));
+  }
+
+  /** `sync` with the workspace's head read already (the gateway reads every feed's in one statement). */
+  async catchUp(head: number): Promise<void> {
     if (this.isReady && head > this.head && !this.filling) await this.fill(head);
   }
 

@@ -10,7 +10,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../test/harness.ts';
-import { pruneEvents } from '../events/publish.ts';
+import { pruneEvents, useEventBus } from '../events/publish.ts';
 
 describe('realtime gateway', () => {
   let server: TestServer;
@@ -141,6 +141,25 @@ describe('realtime gateway', () => {
     await waitFor(() => s.messages.find((m) => m.type === 'ready'));
     await owner.client.delete(`/api/workspaces/${owner.workspaceId}/members/${temp.userId}`);
     expect((await s.closed).code).toBe(4404);
+  });
+
+  it('delivers an event the bus never brought, read from the outbox (the gap before the next event, or the periodic check)', async () => {
+    const s = await openSocket(server.url, socketPath(), operator.client.cookie);
+    try {
+      // Committed, but not announced on the bus (a node that died between its commit and its publish).
+      useEventBus(null);
+      try {
+        expect((await rename('Never on the bus')).status).toBe(200);
+      } finally {
+        useEventBus(server.parley.bus);
+      }
+      const event = await waitFor(() =>
+        s.messages.find((m) => m.event?.payload?.workspace?.name === 'Never on the bus'),
+      );
+      expect(event.event.seq).toBeGreaterThan(s.messages.find((m) => m.type === 'ready').head);
+    } finally {
+      s.ws.close();
+    }
   });
 
   it('drops a client that cannot keep up with a resumable close code, without stalling the others', async () => {

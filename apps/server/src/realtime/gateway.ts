@@ -103,7 +103,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
   let replayedRows = 0;
 
-  const { source, visitorRange, pruned } = outboxReads(opts.db, opts.refresh);
+  const { source, heads, visitorRange, pruned } = outboxReads(opts.db, opts.refresh);
 
   /**
    * The latest state of conversations seen in events on this node (every conversation event carries
@@ -478,10 +478,27 @@ export function createGateway(opts: GatewayOptions): Gateway {
     onSessionEnded: opts.onSessionEnded,
   });
 
+  // Every feed of this node checks the outbox for what the bus never brought: all their heads in one
+  // statement (a node serving many workspaces would otherwise send one per workspace), one check at
+  // a time (a slow database does not pile them up).
+  let syncing = false;
   const syncTimer = setInterval(() => {
-    for (const feed of feeds.values()) {
-      feed.sync().catch((err) => opts.logger.error({ err }, 'realtime sync'));
-    }
+    if (syncing || feeds.size === 0) return;
+    syncing = true;
+    const checked = [...feeds.values()];
+    void heads(checked.map((feed) => feed.workspaceId))
+      .then((found) =>
+        Promise.all(
+          checked.map((feed) => {
+            const head = found.get(feed.workspaceId);
+            return head === undefined ? undefined : feed.catchUp(head);
+          }),
+        ),
+      )
+      .catch((err) => opts.logger.error({ err }, 'realtime sync'))
+      .finally(() => {
+        syncing = false;
+      });
   }, opts.syncMs ?? 2000);
   syncTimer.unref();
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, min, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, min, or, sql } from 'drizzle-orm';
 import type { StoredEvent } from '../events/bus.ts';
 import type { VisitorPrincipal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
@@ -42,6 +42,15 @@ export function outboxReads(db: Db, refresh: (event: StoredEvent) => StoredEvent
     },
   };
 
+  /** Several workspaces' heads in one statement: the gateway's periodic check of all its feeds. */
+  const heads = async (workspaceIds: string[]): Promise<Map<string, number>> => {
+    const rows = await db
+      .select({ id: workspaces.id, seq: workspaces.eventSeq })
+      .from(workspaces)
+      .where(sql`${workspaces.id} = ANY(${sql.param(workspaceIds)}::uuid[])`);
+    return new Map(rows.map((row) => [row.id, row.seq]));
+  };
+
   /** A visitor's missed events: only those of its conversations, through events_conversation_idx. */
   const visitorRange = async (p: VisitorPrincipal, after: number, upTo: number): Promise<StoredEvent[]> => {
     const theirs = await db
@@ -83,5 +92,5 @@ export function outboxReads(db: Db, refresh: (event: StoredEvent) => StoredEvent
     return next?.seq == null || Number(next.seq) > after + 1;
   };
 
-  return { source, visitorRange, pruned };
+  return { source, heads, visitorRange, pruned };
 }
