@@ -28,6 +28,8 @@ const supervisorsN = Math.min(operatorsN, Number(process.env.BENCH_SUPERVISORS ?
 const chattingN = Math.min(visitorsN, Number(process.env.BENCH_CHATTING ?? 200));
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+/** Conversations each operator of the team may hold at once. */
+const capacity = 10;
 
 // biome-ignore lint/suspicious/noExplicitAny: responses and frames are read field by field
 type Any = any;
@@ -130,13 +132,13 @@ try {
   const handlers = members.slice(supervisorsN);
   const w = `/api/workspaces/${workspaceId}`;
   if (handlers.length > 0) {
-    const team = (await post(`${w}/teams`, { name: 'All', rule: 'least_busy', capacity: 10 }, owner)).json;
+    const team = (await post(`${w}/teams`, { name: 'All', rule: 'least_busy', capacity }, owner)).json;
     await request('PUT', `${w}/teams/${team.id}/members`, { userIds: handlers.map((m) => m.userId) }, owner);
     await request('PATCH', `${w}/routing`, { defaultTeamId: team.id }, owner);
   }
   const sentAt = new Map<string, number>();
   const routed = new Set<string>();
-  const latencies: number[] = [];
+  /** Each message the first supervisor saw: when it was sent, how long it took. */
   const samples: { sentAt: number; latency: number }[] = [];
   const toAssignee = new Map<string, number>();
   const operators = await pool(members, 50, (member, index) =>
@@ -148,10 +150,8 @@ try {
       const clientId = m.event.payload.message.clientId;
       const start = sentAt.get(clientId);
       if (start === undefined) return;
-      if (index === 0) {
-        latencies.push(performance.now() - start);
-        if (timelineOn) samples.push({ sentAt: start, latency: performance.now() - start });
-      } else if (index >= supervisorsN && !toAssignee.has(clientId))
+      if (index === 0) samples.push({ sentAt: start, latency: performance.now() - start });
+      else if (index >= supervisorsN && !toAssignee.has(clientId))
         toAssignee.set(clientId, performance.now() - start);
     }),
   );
@@ -193,14 +193,13 @@ try {
   // conversation is announced to all of them (created, then assigned), a burst of frames that is the
   // warm-up's, not the steady flow's.
   while (
-    (latencies.length < chattingN || routed.size < Math.min(chattingN, handlers.length * 10)) &&
+    (samples.length < chattingN || routed.size < Math.min(chattingN, handlers.length * capacity)) &&
     Date.now() < warm
   )
     await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 1000));
   // Measured from here: a warm-up message still on its way counts nowhere.
   sentAt.clear();
-  latencies.length = 0;
   samples.length = 0;
   toAssignee.clear();
   let sent = 0;
@@ -219,9 +218,9 @@ try {
     }, 10);
   });
   const drain = Date.now() + 5000;
-  while (latencies.length < sent && Date.now() < drain) await new Promise((r) => setTimeout(r, 50));
+  while (samples.length < sent && Date.now() < drain) await new Promise((r) => setTimeout(r, 50));
   if (timelineOn) printSlowWindows(samples, 200);
-  latencies.sort((a, b) => a - b);
+  const latencies = samples.map((s) => s.latency).sort((a, b) => a - b);
   const p99Of = (ms: number[]) => ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.99))] ?? 0;
   const p99 = p99Of(latencies);
   const assigneeMs = [...toAssignee.values()].sort((a, b) => a - b);

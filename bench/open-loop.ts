@@ -26,9 +26,8 @@ const percentile = (sorted: number[], p: number) =>
 /** The latency recorded for a message that did not arrive (JSON has no Infinity). */
 const NOT_DELIVERED = 1e9;
 const sentAt = new Map<string, number>();
-let latencies: number[] = [];
+/** Each delivered message: when it was sent and how long it took to reach the first operator. */
 let samples: { sentAt: number; latency: number }[] = [];
-let delivered = 0;
 
 // biome-ignore lint/suspicious/noExplicitAny: server messages are read field by field
 const open = (url: string, headers: Record<string, string>, onMessage: ((m: any) => void) | null) =>
@@ -60,10 +59,7 @@ await Promise.all(
             const start = sentAt.get(message.event.payload.message.clientId);
             if (start === undefined) return;
             sentAt.delete(message.event.payload.message.clientId);
-            const latency = performance.now() - start;
-            latencies.push(latency);
-            if (timelineOn) samples.push({ sentAt: start, latency });
-            delivered++;
+            samples.push({ sentAt: start, latency: performance.now() - start });
           },
     ),
   ),
@@ -99,9 +95,7 @@ await new Promise((r) => setTimeout(r, 500));
 
 const steps: { rate: number; sent: number; delivered: number; p50: number; p99: number }[] = [];
 for (const rate of input.rates) {
-  latencies = [];
   samples = [];
-  delivered = 0;
   sentAt.clear();
   let sent = 0;
   const started = performance.now();
@@ -122,17 +116,24 @@ for (const rate of input.rates) {
     }, 5);
   });
   const drainDeadline = Date.now() + 3000;
-  while (delivered < sent && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 20));
+  while (samples.length < sent && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 20));
   // What never arrived (within the drain time) counts as slower than anything measured.
-  const missing = sent - delivered;
-  const sorted = [...latencies, ...Array.from({ length: missing }, () => NOT_DELIVERED)].sort(
-    (a, b) => a - b,
-  );
-  const step = { rate, sent, delivered, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  const missing = sent - samples.length;
+  const sorted = [
+    ...samples.map((s) => s.latency),
+    ...Array.from({ length: missing }, () => NOT_DELIVERED),
+  ].sort((a, b) => a - b);
+  const step = {
+    rate,
+    sent,
+    delivered: samples.length,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+  };
   steps.push(step);
   const ms = (v: number) => (v >= NOT_DELIVERED ? 'not delivered' : `${v.toFixed(1)} ms`);
   console.error(
-    `  open loop ${rate} msg/s: delivered ${delivered}/${sent}, p50 ${ms(step.p50)}, p99 ${ms(step.p99)}`,
+    `  open loop ${rate} msg/s: delivered ${step.delivered}/${sent}, p50 ${ms(step.p50)}, p99 ${ms(step.p99)}`,
   );
   if (timelineOn) printSlowWindows(samples);
   // BENCH_OPEN_ALL=1 runs every rate (to see where the path saturates), not only up to p99 50 ms.

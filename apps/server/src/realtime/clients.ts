@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { StoredEvent } from '../events/bus.ts';
 import type { Principal, VisitorPrincipal } from '../modules/workspaces/policy.ts';
@@ -98,10 +97,4 @@ function take<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
   if (!set) return;
   set.delete(value);
   if (set.size === 0) map.delete(key);
-}
-
-/** The TCP socket under a WebSocket (`ws` keeps it as `_socket`), to cork frames into one write. */
-export function socketOf(client: { ws: WebSocket }): Socket | undefined {
-  const socket = (client.ws as unknown as { _socket?: Socket })._socket;
-  return socket && typeof socket.cork === 'function' ? socket : undefined;
 }

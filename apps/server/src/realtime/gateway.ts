@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import {
   type ClientMessage,
   type Conversation,
@@ -19,7 +20,7 @@ import { isDatabaseUnavailable } from '../platform/db/errors.ts';
 import { contacts } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
-import { type Client, socketOf, VisitorAudience } from './clients.ts';
+import { type Client, VisitorAudience } from './clients.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';
 import { markActive, startHeartbeat } from './liveness.ts';
 import { outboxReads, PAGE } from './replay.ts';
@@ -561,4 +562,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
       operators.clear();
     },
   };
+}
+
+/** The TCP socket under a WebSocket (`ws` keeps it as `_socket`), to cork a turn's frames together. */
+function socketOf(client: { ws: WebSocket }): Socket | undefined {
+  const socket = (client.ws as unknown as { _socket?: Socket })._socket;
+  return socket && typeof socket.cork === 'function' ? socket : undefined;
 }

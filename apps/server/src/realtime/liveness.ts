@@ -3,7 +3,7 @@ import { and, gt, inArray, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../platform/db/client.ts';
 import { sessions } from '../platform/db/schema.ts';
-import { type Client, socketOf } from './clients.ts';
+import type { Client } from './clients.ts';
 
 /**
  * Refreshes presence through the sockets' sessions: a session that ended (log out on another node)
@@ -82,11 +82,9 @@ export function startHeartbeat(opts: {
       client.ws.terminate();
       return;
     }
-    const socket = socketOf(client);
-    socket?.cork();
-    client.ws.ping();
+    // `send` corks the socket until the end of the turn: the ping goes out in the same write.
     opts.send(client, { type: 'heartbeat' });
-    socket?.uncork();
+    client.ws.ping();
   };
 
   /** At the start of a period: presence through the operators' sessions, and ended sessions. */

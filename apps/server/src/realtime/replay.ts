@@ -23,13 +23,18 @@ export function outboxReads(db: Db, refresh: (event: StoredEvent) => StoredEvent
       at: row.at.toISOString(),
     });
 
+  /** Workspaces' heads in one statement: a feed's start, and the gateway's periodic check of all. */
+  const heads = async (workspaceIds: string[]): Promise<Map<string, number>> => {
+    const rows = await db
+      .select({ id: workspaces.id, seq: workspaces.eventSeq })
+      .from(workspaces)
+      .where(sql`${workspaces.id} = ANY(${sql.param(workspaceIds)}::uuid[])`);
+    return new Map(rows.map((row) => [row.id, row.seq]));
+  };
+
   const source: FeedSource = {
     async head(workspaceId) {
-      const [row] = await db
-        .select({ seq: workspaces.eventSeq })
-        .from(workspaces)
-        .where(eq(workspaces.id, workspaceId));
-      return row?.seq ?? 0;
+      return (await heads([workspaceId])).get(workspaceId) ?? 0;
     },
     async range(workspaceId, after, upTo) {
       const rows = await db
@@ -40,15 +45,6 @@ export function outboxReads(db: Db, refresh: (event: StoredEvent) => StoredEvent
         .limit(PAGE);
       return rows.map(stored);
     },
-  };
-
-  /** Several workspaces' heads in one statement: the gateway's periodic check of all its feeds. */
-  const heads = async (workspaceIds: string[]): Promise<Map<string, number>> => {
-    const rows = await db
-      .select({ id: workspaces.id, seq: workspaces.eventSeq })
-      .from(workspaces)
-      .where(sql`${workspaces.id} = ANY(${sql.param(workspaceIds)}::uuid[])`);
-    return new Map(rows.map((row) => [row.id, row.seq]));
   };
 
   /** A visitor's missed events: only those of its conversations, through events_conversation_idx. */

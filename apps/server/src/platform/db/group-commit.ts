@@ -27,9 +27,9 @@ export function groupCommit<T>(opts: {
    */
   let stuck = false;
 
-  /** The next batch: the first items, or beside a batch in flight those whose key is not in flight. */
+  /** The next batch: the first items whose key is not in flight (all of them when nothing is). */
   const take = (): T[] => {
-    if (running.size === 0 || !opts.key) {
+    if (!opts.key) {
       const batch = queue.slice(0, opts.maxBatch);
       queue = queue.slice(opts.maxBatch);
       return batch;
