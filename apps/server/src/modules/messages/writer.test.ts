@@ -66,6 +66,23 @@ describe('the message writer', () => {
   });
   afterAll(() => server?.close());
 
+  it('stamps messages with the time they came, however many come in the same millisecond', async () => {
+    const before = Date.now();
+    const sent = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => writer.write(message(`clock-${i}`))),
+    );
+    const after = Date.now();
+    // All 200 were queued in one turn of the event loop: the same instant, not 200 ms apart.
+    for (const m of sent) {
+      expect(Date.parse(m.createdAt)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(m.createdAt)).toBeLessThanOrEqual(after);
+    }
+    const stored = await server.parley.ctx.db.execute<{ late: boolean }>(
+      sql`SELECT bool_or(created_at > ${new Date(after).toISOString()}::timestamptz) AS late FROM messages WHERE client_id LIKE 'clock-%'`,
+    );
+    expect(stored.rows[0]!.late).toBe(false);
+  });
+
   it('writes messages sent together in few batches, numbered in the order they were written', async () => {
     batches.length = 0;
     const sent = await Promise.all(Array.from({ length: 60 }, (_, i) => writer.write(message(`batch-${i}`))));
