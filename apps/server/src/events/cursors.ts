@@ -41,7 +41,7 @@ interface Claimed {
 }
 
 type EventRow = {
-  seq: number | string;
+  seq: number | string | null;
   name: string;
   payload: unknown;
   created_at: string | Date;
@@ -212,24 +212,37 @@ export function startSubscriberWorkers(opts: {
       if (opts.release) released = true;
     };
     try {
-      while (!stopped) {
-        const { rows } = await executePrepared<EventRow>(
+      while (!stopped && done < claimed.head) {
+        // Only the events this subscriber wants are read (a cursor of routing does not fetch every
+        // message of a busy workspace to skip it), with the first event still stored after the
+        // cursor, whatever its name: retention prunes the oldest events first, so a gap (events
+        // pruned before the cursor got there) can only be there, right after the cursor.
+        const { rows } = await executePrepared<EventRow & { first: number | string | null }>(
           db,
           sql`
-          SELECT seq, name, created_at,
-            CASE WHEN name = ANY(${sql.param([...sub.events])}::text[]) THEN payload END AS payload
-          FROM events WHERE workspace_id = ${workspaceId} AND seq > ${done} AND seq <= ${claimed.head}
-          ORDER BY seq LIMIT ${batch}`,
+          SELECT f.first, e.seq, e.name, e.created_at, e.payload
+          FROM (SELECT (SELECT seq FROM events WHERE workspace_id = ${workspaceId} AND seq > ${done}
+            ORDER BY seq LIMIT 1) AS first) f
+          LEFT JOIN LATERAL (
+            SELECT seq, name, created_at, payload FROM events
+            WHERE workspace_id = ${workspaceId} AND seq > ${done} AND seq <= ${claimed.head}
+              AND name = ANY(${sql.param([...sub.events])}::text[])
+            ORDER BY seq LIMIT ${batch}) e ON true`,
         );
-        // Events skipped (not wanted) since the last write: folded into the next one.
+        const first = rows[0]?.first == null ? null : Number(rows[0].first);
+        // `done` is below the head: some event after it was published. None stored after it, or a
+        // first one further on, means those in between were pruned by retention before the cursor
+        // got there: the range is recorded, then skipped.
+        if (first === null || first > done + 1) {
+          const through = Math.min(first === null ? claimed.head : first - 1, claimed.head);
+          await advance(through, { deadLetter: gap(done + 1, through) });
+        }
+        const wanted = rows.filter((row) => row.seq !== null);
+        // The last event read that is done (handled, or passed over by `when`).
         let passed = done;
-        for (const row of rows) {
+        for (const row of wanted) {
           if (stopped) break;
           const seq = Number(row.seq);
-          if (seq > passed + 1) {
-            // Pruned by retention before the cursor got there: recorded, then skipped.
-            await advance(seq - 1, { deadLetter: gap(passed + 1, seq - 1) });
-          }
           passed = seq;
           if (!wants(sub, row.name, row.payload)) continue;
           const event: StoredEvent = {
@@ -276,16 +289,12 @@ export function startSubscriberWorkers(opts: {
           if (passed > done) await advance(passed);
           break;
         }
-        if (rows.length === batch) {
+        if (wanted.length === batch) {
           if (passed > done) await advance(passed);
           continue;
         }
-        // A short batch read everything up to the head: whatever is missing there was pruned.
-        if (passed < claimed.head) {
-          await advance(claimed.head, { release: true, deadLetter: gap(passed + 1, claimed.head) });
-        } else if (passed > done) {
-          await advance(passed, { release: true });
-        }
+        // A short read: every event up to the head this cursor wants has been handled.
+        if (claimed.head > done) await advance(claimed.head, { release: true });
         break;
       }
     } catch (err) {

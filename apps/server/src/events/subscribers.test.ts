@@ -98,6 +98,11 @@ describe('durable subscribers on cursors', () => {
     handle: async (e) => record('test-legacy', e),
   });
   subscribe({
+    name: 'test-sparse',
+    events: ['workspace.updated'],
+    handle: async (e) => record('test-sparse', e),
+  });
+  subscribe({
     name: 'test-pruned',
     events: ['workspace.updated'],
     handle: async (e) => record('test-pruned', e),
@@ -302,6 +307,37 @@ describe('durable subscribers on cursors', () => {
     await w.drain();
     expect(of('test-when', ws).map(label)).toEqual(['keep-1', 'keep-2']);
     expect((await cursor('test-when', ws))?.seq).toBe(published.at(-1)!.seq);
+  });
+
+  it('reads only the events it wants: others in between are neither handed over nor taken for pruned ones', async () => {
+    const ws = await newWorkspace();
+    const w = start(['test-sparse'], { batch: 2 });
+    const others = (n: number) =>
+      transaction(db(), (tx) =>
+        publishMany(
+          tx,
+          Array.from({ length: n }, () => ({
+            workspaceId: ws,
+            name: 'widget.availability' as const,
+            payload: { available: true },
+          })),
+        ),
+      );
+    await others(150);
+    await publishNames(ws, ['a']);
+    await others(40);
+    await publishNames(ws, ['b', 'c']);
+    await others(1);
+    await publishNames(ws, ['d']);
+    const last = await others(120);
+    await w.drain();
+    expect(of('test-sparse', ws).map(label)).toEqual(['a', 'b', 'c', 'd']);
+    expect((await cursor('test-sparse', ws))?.seq).toBe(last.at(-1)!.seq);
+    const dead = await db()
+      .select()
+      .from(subscriberDeadLetters)
+      .where(eq(subscriberDeadLetters.workspaceId, ws));
+    expect(dead).toEqual([]);
   });
 
   it('skips events pruned before it got to them, and records the range', async () => {
