@@ -33,11 +33,16 @@ let samples: { sentAt: number; latency: number }[] = [];
 const open = (url: string, headers: Record<string, string>, onMessage: ((m: any) => void) | null) =>
   new Promise<WebSocket>((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
+    let ready = false;
     ws.on('message', (data) => {
       // Operators other than the first are only received (the server still sends them everything):
-      // parsing 10 copies of every event would make the generator, not the server, the bottleneck.
+      // parsing, or even decoding, 10 copies of every event would make the generator, not the
+      // server, the bottleneck.
       if (!onMessage) {
-        if (String(data).startsWith('{"type":"ready"')) resolve(ws);
+        if (!ready && String(data).startsWith('{"type":"ready"')) {
+          ready = true;
+          resolve(ws);
+        }
         return;
       }
       const message = JSON.parse(String(data));

@@ -137,7 +137,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     for (const client of corked) socketOf(client)?.uncork();
     corked.clear();
   };
-  const send = (client: Client, message: ServerMessage | string) => {
+  const send = (client: Client, message: ServerMessage | Buffer) => {
     if (client.ws.readyState !== client.ws.OPEN) return;
     if (!corked.has(client)) {
       if (client.ws.bufferedAmount > maxBuffered) {
@@ -151,16 +151,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
         corked.add(client);
       }
     }
-    client.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+    if (Buffer.isBuffer(message)) client.ws.send(message, { binary: false });
+    else client.ws.send(JSON.stringify(message));
   };
 
-  // An event every member of an audience sees alike is serialised once, not once per socket: the
-  // payload's text is the one written to the outbox (events/bus.ts `eventText`).
-  const frames = new WeakMap<StoredEvent, string>();
+  // An event every member of an audience sees alike is serialised and encoded once, not once per
+  // socket: the payload's text is the one written to the outbox (events/bus.ts `eventText`), and the
+  // frame's bytes go to every socket as they are (a string would be measured and encoded per socket).
+  const frames = new WeakMap<StoredEvent, Buffer>();
   const sendEvent = (client: Client, event: StoredEvent) => {
     let frame = frames.get(event);
     if (frame === undefined) {
-      frame = `{"type":"event","event":${eventText(event)}}`;
+      frame = Buffer.from(`{"type":"event","event":${eventText(event)}}`);
       frames.set(event, frame);
     }
     send(client, frame);
