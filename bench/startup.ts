@@ -16,7 +16,7 @@ if (!fs.existsSync(main)) throw new Error('apps/server/dist/main.js is missing: 
 
 async function start(dataDir: string): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--enable-source-maps', main], {
+  const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=64', main], {
     cwd: root,
     env: {
       ...process.env,
