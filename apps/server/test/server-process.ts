@@ -31,7 +31,9 @@ export async function startServerProcess(
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
-      out += d;
+      // Only the tail is kept (for the "listening" line, and to tell why it exited): a benchmark's
+      // server logs for minutes.
+      out = (out + d).slice(-4000);
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (match) resolve(match[1]!);
     });
