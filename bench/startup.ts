@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startNodeFlags } from '../apps/server/test/server-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const main = path.join(root, 'apps/server/dist/main.js');
@@ -16,7 +17,7 @@ if (!fs.existsSync(main)) throw new Error('apps/server/dist/main.js is missing: 
 
 async function start(dataDir: string): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=64', main], {
+  const child = spawn(process.execPath, [...startNodeFlags(), main], {
     cwd: root,
     env: {
       ...process.env,

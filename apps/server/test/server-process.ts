@@ -1,7 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../../..');
+
+/**
+ * The flags `npm start` gives node (package.json's `start`, e.g. the young generation's size), so the
+ * benchmarks and the multi-node tests run the server as it runs in production.
+ */
+export function startNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 export interface ServerProcess {
   url: string;
@@ -18,10 +30,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    // The young generation `npm start` gives the server (package.json): under load it allocates
-    // ~75 kB per message, and with V8's default 16 MB semi-space it spent twice the time in GC, with
-    // a full collection every 5 s instead of 10 s.
-    ['--max-semi-space-size=64', ...(opts.nodeArgs ?? []), '--import', 'tsx', 'apps/server/src/main.ts'],
+    [...startNodeFlags(), ...(opts.nodeArgs ?? []), '--import', 'tsx', 'apps/server/src/main.ts'],
     {
       cwd: root,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', PARLEY_SERVE_WEB: '0', ...env },

@@ -150,11 +150,12 @@ export async function publishMany(
   const ids = [...counts.keys()].sort();
   const col = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
   const announced = rows.some((r) => r.messageId);
+  /** A row's payload text with its message's sequence (0 for the database, which sets the real one). */
+  const textOf = (r: (typeof rows)[number], seq: number) =>
+    typeof r.text === 'string' ? r.text : r.text.join(String(seq));
   // The payloads as one JSON array, made of their texts as they are: no text escaped again into an
   // array literal (the driver's escaping of kilobytes of JSON was a measurable share of each batch).
-  const payloads = sql.param(
-    `[${rows.map((r) => (typeof r.text === 'string' ? r.text : r.text.join('0'))).join(',')}]`,
-  );
+  const payloads = sql.param(`[${rows.map((r) => textOf(r, 0)).join(',')}]`);
   // The workspaces are locked in id order (two statements never wait on each other crosswise), then
   // counted; an announced message's sequence is set in its payload by the database, as it is here.
   const { rows: counted } = await executePrepared<{ id: string; base: string | number }>(
@@ -196,15 +197,12 @@ export async function publishMany(
   const stored: StoredEvent[] = rows.map((r) => {
     const seq = bases.get(r.workspaceId)! + r.offset;
     let payload: unknown = r.payload;
-    let text: string;
-    if (typeof r.text === 'string') text = r.text;
-    else {
+    if (r.messageId) {
       const announcing = payload as { message: { seq: number } };
       payload = { ...announcing, message: { ...announcing.message, seq } };
-      text = r.text.join(String(seq));
     }
     const event: StoredEvent = { workspaceId: r.workspaceId, seq, name: r.name, payload, at };
-    rememberPayloadText(event, text);
+    rememberPayloadText(event, textOf(r, seq));
     return event;
   });
   for (const [i, input] of all.entries()) input.numbered?.(stored[i]!);

@@ -52,7 +52,7 @@ describe('WorkspaceFeed', () => {
     expect(seen).toEqual([8]);
   });
 
-  it('catches up on sync when the bus lost an event entirely', async () => {
+  it('catches up with the outbox when the bus lost an event entirely', async () => {
     const committed = [1, 2].map(ev);
     let head = 0;
     const source = { ...sourceWith(committed, 0), head: async () => head };
@@ -61,7 +61,7 @@ describe('WorkspaceFeed', () => {
     feed.listen((e) => seen.push(e.seq));
     await feed.ready;
     head = 2;
-    await feed.sync();
+    await feed.catchUp(await source.head());
     expect(seen).toEqual([1, 2]);
   });
 });

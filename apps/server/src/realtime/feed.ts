@@ -49,12 +49,10 @@ export class WorkspaceFeed {
     this.drain();
   }
 
-  /** Catches up with the outbox when the bus has been silent about something (a publisher died). */
-  async sync(): Promise<void> {
-    await this.catchUp(await this.source.head(this.workspaceId));
-  }
-
-  /** `sync` with the workspace's head read already (the gateway reads every feed's in one statement). */
+  /**
+   * Catches up with the outbox up to `head` when the bus has been silent about something (a publisher
+   * died): the gateway reads every feed's head in one statement and hands each its own.
+   */
   async catchUp(head: number): Promise<void> {
     if (this.isReady && head > this.head && !this.filling) await this.fill(head);
   }

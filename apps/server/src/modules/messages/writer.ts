@@ -110,8 +110,7 @@ const rowError = (err: unknown) => {
  * clocks; one statement that numbers and inserts the events (`publishMany`) and inserts the messages
  * with their sequences; COMMIT. What the messages do to their conversations is computed here from
  * the locked rows, so the values written and the values announced are the same and nothing is read
- * back. Under load
- * that is a fraction of a round trip per message; alone, a message is written at once.
+ * back. Under load that is a fraction of a round trip per message; alone, a message is written at once.
  */
 export function createMessageWriter(opts: {
   db: Db;

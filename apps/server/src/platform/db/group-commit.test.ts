@@ -11,6 +11,9 @@ function manualRuns() {
   return { started, run };
 }
 
+/** Lets a finished batch's continuation (the next batch's start) run. */
+const nextTurn = () => new Promise((r) => setImmediate(r));
+
 describe('group commit', () => {
   it('writes the first item at once and the ones queued meanwhile together', async () => {
     const { started, run } = manualRuns();
@@ -20,7 +23,7 @@ describe('group commit', () => {
     commits.push('c');
     expect(started.map((s) => s.batch)).toEqual([['a']]);
     started[0]!.finish();
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     expect(started.map((s) => s.batch)).toEqual([['a'], ['b', 'c']]);
     started[1]!.finish();
     await commits.flushed();
@@ -38,10 +41,10 @@ describe('group commit', () => {
     expect(started).toHaveLength(2);
     // One slot frees while x1 is in flight: the next batch takes z1 and leaves x2 to wait for x1.
     started[1]!.finish();
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     expect(started.map((s) => s.batch)).toEqual([['x1'], ['y1'], ['z1']]);
     started[0]!.finish();
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     expect(started.map((s) => s.batch)).toEqual([['x1'], ['y1'], ['z1'], ['x2']]);
     started[3]!.finish();
     started[2]!.finish();
@@ -58,15 +61,15 @@ describe('group commit', () => {
     // b1 ends while a1 is in flight: up to 3 items of keys not in flight, in order. d2 does not fit,
     // so the d held back after it stays behind it too; a waits for a1.
     started[1]!.finish();
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     expect(started[2]!.batch).toEqual(['c1', 'c2', 'd1']);
     started[0]!.finish();
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     // a1 is done, c and d are still in flight: a's items in order, and b2.
     expect(started[3]!.batch).toEqual(['a2', 'a3', 'b2']);
     started[2]!.finish();
     started[3]!.finish();
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     expect(started.slice(4).map((s) => s.batch)).toEqual([['d2', 'c3']]);
     started[4]!.finish();
     await commits.flushed();
