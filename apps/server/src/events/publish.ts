@@ -150,14 +150,16 @@ export async function publishMany(
   const ids = [...counts.keys()].sort();
   const col = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
   const announced = rows.some((r) => r.messageId);
-  /** A row's payload text with its message's sequence (0 for the database, which sets the real one). */
+  /** A row's payload text with its message's sequence (the mark for the database, which sets it). */
   const textOf = (r: (typeof rows)[number], seq: number) =>
     typeof r.text === 'string' ? r.text : r.text.join(String(seq));
   // The payloads as one JSON array, made of their texts as they are: no text escaped again into an
   // array literal (the driver's escaping of kilobytes of JSON was a measurable share of each batch).
-  const payloads = sql.param(`[${rows.map((r) => textOf(r, 0)).join(',')}]`);
+  const payloads = sql.param(`[${rows.map((r) => textOf(r, SEQ_MARK)).join(',')}]`);
   // The workspaces are locked in id order (two statements never wait on each other crosswise), then
-  // counted; an announced message's sequence is set in its payload by the database, as it is here.
+  // counted; an announced message's sequence is set in its payload by the database, as it is here:
+  // the mark replaced in the text, which is stored as it is (a \`json\` column: checked, not parsed
+  // into a tree and written out again).
   const { rows: counted } = await executePrepared<{ id: string; base: string | number }>(
     tx.db,
     sql`
@@ -174,12 +176,12 @@ export async function publishMany(
       FROM unnest(${col((r) => r.workspaceId)}::uuid[], ${col((r) => r.offset)}::bigint[],
         ${col((r) => r.name)}::text[], ${col((r) => r.conversationId)}::uuid[],
         ${col((r) => r.messageId)}::uuid[]) WITH ORDINALITY AS v(w, o, n, c, m, i)
-        JOIN jsonb_array_elements(${payloads}::jsonb) WITH ORDINALITY AS p(p, i) ON p.i = v.i
+        JOIN json_array_elements(${payloads}::json) WITH ORDINALITY AS p(p, i) ON p.i = v.i
         JOIN counted ON counted.id = v.w
     ), written_events AS (
       INSERT INTO events (workspace_id, seq, name, payload, conversation_id, created_at)
       SELECT n.w, n.s, n.n,
-        CASE WHEN n.m IS NULL THEN n.p ELSE jsonb_set(n.p, '{message,seq}', to_jsonb(n.s)) END,
+        CASE WHEN n.m IS NULL THEN n.p ELSE replace(n.p::text, ${SEQ_MARK_TEXT}, '"seq":' || n.s)::json END,
         n.c, ${at}::timestamptz
       FROM numbered n
     )${

@@ -69,6 +69,14 @@ describe('the order of messages', () => {
     for (const e of created()) expect(e.payload.message.seq).toBe(e.seq);
     const seqOf = new Map(created().map((e) => [e.payload.message.id as string, e.seq as number]));
     for (const m of [first, ...sent]) expect(m.seq).toBe(seqOf.get(m.id));
+    // And in the outbox, which replay and the subscribers read: the sequence is set in the stored
+    // text by the database, and the payload is otherwise the one announced live.
+    const outbox = await server.parley.ctx.db.execute<{ seq: string | number; payload: { message: object } }>(
+      sql`SELECT seq, payload FROM events WHERE name = 'message.created' AND conversation_id = ${conversationId}`,
+    );
+    expect(outbox.rows).toHaveLength(31);
+    const liveBySeq = new Map(created().map((e) => [e.seq as number, e.payload]));
+    for (const row of outbox.rows) expect(row.payload).toEqual(liveBySeq.get(Number(row.seq)));
 
     // Messages written on several nodes can share an instant: put them all on one.
     await server.parley.ctx.db.execute(

@@ -5,6 +5,7 @@ import {
   bigserial,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -20,7 +21,11 @@ export const events = pgTable(
     workspaceId: workspaceRef(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     name: text('name').notNull(),
-    payload: jsonb('payload').notNull(),
+    /**
+     * `json`, not `jsonb`: stored as the text the server serialised (checked, not parsed into a tree
+     * and rebuilt), and read back by replay and the subscribers only whole.
+     */
+    payload: json('payload').notNull(),
     conversationId: uuid('conversation_id'),
     at: createdAt(),
   },
