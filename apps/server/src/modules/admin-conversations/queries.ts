@@ -203,12 +203,14 @@ export async function adminPageRows(
   if (isGroupSort(query.sort) && !query.filters.q) {
     result = await db.execute(groupPageSql(actor, query.sort, query, where));
   } else if (query.sort === 'inactivity') {
-    // Through the inbox's conversations_activity_idx (workspace_id, status, last_activity_at, id): one
-    // ordered walk per stored status, merged (no index of its own on a column every message moves).
+    // Through the inbox's conversation_activity_idx (workspace_id, status, last_activity_at, id): one
+    // ordered walk per stored status, merged (`conversations` has no index on a column every message
+    // moves).
     const { key, order, after, descending } = orderOf(query.sort, query.dir, query.after);
     const walks = storedStatuses(query.filters).map(
       (status) => sql`(SELECT ${columns}, (${key})::text AS sort_key, ${key} AS sort_value ${from}
-        WHERE c.status = ${status} AND ${where}${after ? sql` AND ${after}` : sql``}
+        JOIN conversation_activity a ON a.conversation_id = c.id
+        WHERE a.workspace_id = ${actor.workspaceId} AND a.status = ${status} AND ${where}${after ? sql` AND ${after}` : sql``}
         ORDER BY ${order} LIMIT ${query.limit + 1})`,
     );
     const d = sql.raw(descending ? 'DESC' : 'ASC');

@@ -6,7 +6,8 @@ import { AppError } from '../../platform/errors.ts';
  * The sort key of each column of the administrator's list (alias `c` = conversations, `ct` = contacts,
  * `u` = the assignee, `t` = the team). Keys are never null — a missing time sorts as "1000 years",
  * after every real one — so the keyset `(key, id) > (cursor key, cursor id)` is one row comparison the
- * indexes of migration 0011 walk (inactivity: conversations_activity_idx once per status). Keep these expressions and those indexes identical.
+ * indexes of migration 0011 walk (inactivity: conversation_activity_idx, alias `a`, once per status).
+ * Keep these expressions and those indexes identical.
  */
 interface SortSpec {
   key: SQL;
@@ -14,6 +15,8 @@ interface SortSpec {
   kind: 'timestamptz' | 'interval' | 'int' | 'text';
   /** The column shows the opposite of its key (inactivity ascending = last activity descending). */
   inverted?: boolean;
+  /** The id that breaks ties, from the key's index (`c.id` unless given). */
+  id?: SQL;
 }
 
 const never = sql`interval '1000 years'`;
@@ -21,7 +24,12 @@ const never = sql`interval '1000 years'`;
 export const fromAssignment = sql`(CASE WHEN c.first_operator_reply_at < c.first_assigned_at THEN interval '0' ELSE c.first_operator_reply_at - c.first_assigned_at END)`;
 export const sortSpecs: Record<AdminSort, SortSpec> = {
   created: { key: sql`c.created_at`, kind: 'timestamptz' },
-  inactivity: { key: sql`c.last_activity_at`, kind: 'timestamptz', inverted: true },
+  inactivity: {
+    key: sql`a.last_activity_at`,
+    id: sql`a.conversation_id`,
+    kind: 'timestamptz',
+    inverted: true,
+  },
   duration: { key: sql`coalesce(c.closed_at - c.created_at, ${never})`, kind: 'interval' },
   rating: { key: sql`coalesce(c.rating, 0)`, kind: 'int' },
   status: {
@@ -133,13 +141,14 @@ export function orderOf(sort: AdminSort, dir: 'asc' | 'desc', cursor?: AdminCurs
         : undefined,
     };
   }
+  const id = spec.id ?? sql`c.id`;
   return {
     key: spec.key,
     descending,
     extra: sql``,
-    order: sql`${spec.key} ${d}, c.id ${d}`,
+    order: sql`${spec.key} ${d}, ${id} ${d}`,
     after: cursor
-      ? sql`(${spec.key}, c.id) ${cmp} (${cursor.key}::${cast[spec.kind]}, ${cursor.id}::uuid)`
+      ? sql`(${spec.key}, ${id}) ${cmp} (${cursor.key}::${cast[spec.kind]}, ${cursor.id}::uuid)`
       : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import type { Conversation, ConversationView } from '@parley/contracts';
 import { and, desc, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
-import { contacts, conversations, visitors } from '../../platform/db/schema.ts';
+import { contacts, conversationActivity, conversations, visitors } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { assertCanView } from './policy.ts';
@@ -75,9 +75,12 @@ export async function listConversations(
     cursor?: string;
   },
 ) {
+  // In activity order through conversation_activity_idx (workspace, status, last activity, id).
+  const activity = conversationActivity;
   const filters: (SQL | undefined)[] = [
     eq(conversations.workspaceId, actor.workspaceId),
-    eq(conversations.status, query.status),
+    eq(activity.workspaceId, actor.workspaceId),
+    eq(activity.status, query.status),
   ];
   if (query.view === 'mine') filters.push(eq(conversations.assigneeId, actor.userId));
   else if (query.view === 'unassigned') filters.push(isNull(conversations.assigneeId));
@@ -102,15 +105,16 @@ export async function listConversations(
     // Keyset on the whole sort key: rows that share a last activity are neither skipped nor repeated.
     const { at, id } = parseCursor(query.cursor);
     filters.push(
-      sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${at}::timestamptz, ${id}::uuid)`,
+      sql`(${activity.lastActivityAt}, ${activity.conversationId}) < (${at}::timestamptz, ${id}::uuid)`,
     );
   }
   const rows = await db
     .select({ conversation: conversations, contact: contactSummary })
-    .from(conversations)
+    .from(activity)
+    .innerJoin(conversations, eq(conversations.id, activity.conversationId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(...filters))
-    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+    .orderBy(desc(activity.lastActivityAt), desc(activity.conversationId))
     .limit(query.limit + 1);
   const items = rows.slice(0, query.limit).map((r) => presentConversation(r.conversation, r.contact));
   const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;

@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Owner, setupOwner, startTestServer, type TestServer } from '../../../test/harness.ts';
 import { priorityRank } from '../../modules/routing/engine.ts';
-import { contacts, conversations, events, teams, visitors } from './schema.ts';
+import { contacts, conversationActivity, conversations, events, teams, visitors } from './schema.ts';
 
 /**
  * The hot paths of issue 13 item 18 use their indexes on tables large enough for the planner to
@@ -79,6 +79,7 @@ describe('indexes on hot paths', () => {
     const [visitor] = await db().select({ id: visitors.id }).from(visitors).limit(1);
     visitorId = visitor!.id;
     await db().execute(sql`ANALYZE conversations`);
+    await db().execute(sql`ANALYZE conversation_activity`);
     await db().execute(sql`ANALYZE visitors`);
     await db().execute(sql`ANALYZE events`);
   }, 120_000);
@@ -136,6 +137,54 @@ describe('indexes on hot paths', () => {
       .orderBy(desc(conversations.createdAt))
       .limit(1);
     expect(await indexesOf(latest)).toContain('conversations_visitor_idx');
+  });
+
+  it('a message’s new conversation row version enters no index of conversations (HOT)', async () => {
+    // What the message writer moves on every message; an index (or its predicate) on any of them would
+    // give each message's row version an entry in all ~20 indexes of the table.
+    const moved =
+      /\b(last_activity_at|last_message_text|last_message_author|unread_count|last_customer_message_at|last_operator_message_at)\b/;
+    const { rows } = await db().execute<{ name: string; def: string }>(sql`
+      SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS def
+      FROM pg_index WHERE indrelid = 'conversations'::regclass`);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.filter((r) => moved.test(r.def)).map((r) => r.name)).toEqual([]);
+  });
+
+  it('the lists in activity order walk conversation_activity, which follows every conversation', async () => {
+    // Built as listConversations builds it (the administrator's inactivity sort walks the same index).
+    const page = db()
+      .select({ id: conversations.id })
+      .from(conversationActivity)
+      .innerJoin(conversations, eq(conversations.id, conversationActivity.conversationId))
+      .where(
+        and(
+          eq(conversations.workspaceId, owner.workspaceId),
+          eq(conversationActivity.workspaceId, owner.workspaceId),
+          eq(conversationActivity.status, 'closed'),
+        ),
+      )
+      .orderBy(desc(conversationActivity.lastActivityAt), desc(conversationActivity.conversationId))
+      .limit(26);
+    expect(await indexesOf(page)).toContain('conversation_activity_idx');
+    const strays = sql`SELECT count(*)::int AS n FROM conversations c
+      FULL JOIN conversation_activity a ON a.conversation_id = c.id
+      WHERE a.conversation_id IS NULL OR c.id IS NULL OR a.workspace_id <> c.workspace_id
+        OR a.status <> c.status OR a.last_activity_at <> c.last_activity_at`;
+    // The 20,000 of one INSERT, then a status and an activity moved, then a conversation deleted.
+    expect((await db().execute<{ n: number }>(strays)).rows[0]!.n).toBe(0);
+    const [first, second, third] = (await page).map((r) => r.id);
+    await db().execute(sql`UPDATE conversations SET status = 'open' WHERE id = ${first}`);
+    await db().execute(sql`UPDATE conversations SET last_activity_at = now() WHERE id = ${second}`);
+    await db().execute(sql`DELETE FROM conversations WHERE id = ${third}`);
+    expect((await db().execute<{ n: number }>(strays)).rows[0]!.n).toBe(0);
+    const [top] = await db()
+      .select({ id: conversationActivity.conversationId })
+      .from(conversationActivity)
+      .where(eq(conversationActivity.status, 'closed'))
+      .orderBy(desc(conversationActivity.lastActivityAt))
+      .limit(1);
+    expect(top!.id).toBe(second);
   });
 
   it('event retention finds old events by age', async () => {
