@@ -226,7 +226,7 @@ export function startSubscriberWorkers(opts: {
           LEFT JOIN LATERAL (
             SELECT seq, name, created_at, payload FROM events
             WHERE workspace_id = ${workspaceId} AND seq > ${done} AND seq <= ${claimed.head}
-              AND name = ANY(${sql.param([...sub.events])}::text[])
+              AND name = ANY(${sql.param([...sub.events])}::text[])${sub.where ? sql` AND (${sub.where})` : sql``}
             ORDER BY seq LIMIT ${batch}) e ON true`,
         );
         const first = rows[0]?.first == null ? null : Number(rows[0].first);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, waitFor } from '../../test/harness.ts';
 import { enqueue } from '../jobs/queue.ts';
@@ -91,6 +91,12 @@ describe('durable subscribers on cursors', () => {
     events: ['workspace.updated'],
     when: (_name, payload) => (payload as { workspace: { name: string } }).workspace.name.startsWith('keep'),
     handle: async (e) => record('test-when', e),
+  });
+  subscribe({
+    name: 'test-where',
+    events: ['workspace.updated'],
+    where: sql`payload->'workspace'->>'name' LIKE 'keep%'`,
+    handle: async (e) => record('test-where', e),
   });
   subscribe({
     name: 'test-legacy',
@@ -307,6 +313,21 @@ describe('durable subscribers on cursors', () => {
     await w.drain();
     expect(of('test-when', ws).map(label)).toEqual(['keep-1', 'keep-2']);
     expect((await cursor('test-when', ws))?.seq).toBe(published.at(-1)!.seq);
+  });
+
+  it('does not read the events its `where` leaves out, and moves past them', async () => {
+    const ws = await newWorkspace();
+    const w = start(['test-where'], { batch: 2 });
+    const published = await publishNames(ws, ['keep-1', 'drop-1', 'drop-2', 'drop-3', 'keep-2', 'drop-4']);
+    await w.drain();
+    // No `when`: the handler would have recorded whatever the cursor read.
+    expect(of('test-where', ws).map(label)).toEqual(['keep-1', 'keep-2']);
+    expect((await cursor('test-where', ws))?.seq).toBe(published.at(-1)!.seq);
+    const dead = await db()
+      .select()
+      .from(subscriberDeadLetters)
+      .where(eq(subscriberDeadLetters.workspaceId, ws));
+    expect(dead).toEqual([]);
   });
 
   it('reads only the events it wants: others in between are neither handed over nor taken for pruned ones', async () => {

@@ -1,5 +1,5 @@
 import type { EventName } from '@parley/contracts';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import { defineJob, type JobContext } from '../jobs/queue.ts';
 import { events } from '../platform/db/schema.ts';
 import type { StoredEvent } from './bus.ts';
@@ -9,6 +9,12 @@ export interface DurableSubscriber {
   events: readonly EventName[];
   /** Only events whose payload passes are handed to `handle`; the cursor moves past the others. */
   when?: (name: EventName, payload: unknown) => boolean;
+  /**
+   * A condition on the outbox row (`name`, and `payload` as json) that every event `when` lets
+   * through meets: the cursor does not even read the others (the inbox reads private notes, not every
+   * message of a busy workspace to skip it).
+   */
+  where?: SQL;
   handle: (event: StoredEvent, ctx: JobContext) => Promise<void>;
   maxAttempts: number;
   /** Delay before retry number `attempt` (1-based) of the head event. */
@@ -33,11 +39,13 @@ export function subscribe(opts: {
   maxAttempts?: number;
   backoffMs?: (attempt: number) => number;
   when?: (name: EventName, payload: unknown) => boolean;
+  where?: SQL;
 }): DurableSubscriber {
   const subscriber: DurableSubscriber = {
     name: opts.name,
     events: opts.events,
     when: opts.when,
+    where: opts.where,
     handle: opts.handle,
     maxAttempts: opts.maxAttempts ?? 8,
     backoffMs: opts.backoffMs ?? defaultBackoff,

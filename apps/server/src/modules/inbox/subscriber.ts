@@ -1,5 +1,5 @@
 import { type EventName, type EventPayload, permissionsOf, type Role } from '@parley/contracts';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { subscribe } from '../../events/subscribers.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { memberships, teamMembers, users } from '../../platform/db/schema.ts';
@@ -136,6 +136,12 @@ export function registerInbox() {
     name: 'inbox',
     events: ['message.created', 'conversation.updated', 'help.requested'],
     when: relevant,
+    // Of the messages, only private notes can mention anyone: the others are not read at all. Looked
+    // for in the payload's text (json operators would parse each message's whole payload): as the
+    // server writes it, or as events stored as jsonb before migration 0020 print it. A string that
+    // contains the same characters has its quotes escaped in the text, so it does not match.
+    where: sql`(name <> 'message.created' OR strpos(payload::text, '"private":true') > 0
+      OR strpos(payload::text, '"private": true') > 0)`,
     handle: async (event, { db }) => {
       const items = await itemsFor(db, event.workspaceId, event.name, event.payload);
       if (items.length === 0) return;
