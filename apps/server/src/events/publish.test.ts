@@ -1,6 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Owner, setupOwner, startTestServer, type TestServer, waitFor } from '../../test/harness.ts';
+import { contacts, conversations, messages, workspaces } from '../platform/db/schema.ts';
 import { transaction } from '../platform/db/tx.ts';
 import type { StoredEvent } from './bus.ts';
 import { publish } from './publish.ts';
@@ -113,5 +115,59 @@ describe('publish and subscribers', () => {
     expect(
       handled.filter((e) => (e.payload as { workspace: { name: string } }).workspace.name === 'one'),
     ).toHaveLength(1);
+  });
+
+  it('writes no event for a workspace that does not exist; a deleted workspace takes its events and conversations', async () => {
+    const { db } = server.parley.ctx;
+    const ghost = randomUUID();
+    await expect(
+      transaction(db, (tx) =>
+        publish(tx, {
+          workspaceId: ghost,
+          name: 'workspace.updated',
+          payload: { workspace: workspace('ghost') },
+        }),
+      ),
+    ).rejects.toThrow(/does not exist/);
+    const [ws] = await db
+      .insert(workspaces)
+      .values({ name: 'Doomed', widgetKey: `wk_${randomUUID()}`, widgetSecret: 'secret' })
+      .returning({ id: workspaces.id });
+    const [contact] = await db.insert(contacts).values({ workspaceId: ws!.id }).returning();
+    const [chat] = await db
+      .insert(conversations)
+      .values({ workspaceId: ws!.id, number: 1, channel: 'web', contactId: contact!.id })
+      .returning();
+    await db.insert(messages).values({
+      workspaceId: ws!.id,
+      conversationId: chat!.id,
+      authorKind: 'contact',
+      text: 'hello',
+      seq: 1,
+    });
+    await transaction(db, (tx) =>
+      publish(tx, {
+        workspaceId: ws!.id,
+        name: 'workspace.updated',
+        payload: { workspace: { ...workspace('doomed'), id: ws!.id } },
+      }),
+    );
+    const counts = async () =>
+      (
+        await db.execute<{
+          events: number;
+          conversations: number;
+          messages: number;
+          others: number;
+        }>(sql`SELECT
+          (SELECT count(*) FROM events WHERE workspace_id IN (${ws!.id}, ${ghost}))::int AS events,
+          (SELECT count(*) FROM conversations WHERE workspace_id = ${ws!.id})::int AS conversations,
+          (SELECT count(*) FROM messages WHERE workspace_id = ${ws!.id})::int AS messages,
+          (SELECT count(*) FROM events WHERE workspace_id = ${owner.workspaceId})::int AS others`)
+      ).rows[0]!;
+    const before = await counts();
+    expect(before).toMatchObject({ events: 1, conversations: 1, messages: 1 });
+    await db.delete(workspaces).where(eq(workspaces.id, ws!.id));
+    expect(await counts()).toEqual({ events: 0, conversations: 0, messages: 0, others: before.others });
   });
 });

@@ -18,7 +18,10 @@ import { createdAt, tstz } from './columns.ts';
 export const events = pgTable(
   'events',
   {
-    workspaceId: workspaceRef(),
+    // No foreign key: an event is numbered in the statement that locks and moves its workspace's
+    // counter, so it cannot be written for a workspace that does not exist, and a deleted workspace's
+    // events are deleted by a trigger (migration 0022) rather than checked on every insert.
+    workspaceId: uuid('workspace_id').notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     name: text('name').notNull(),
     /**
