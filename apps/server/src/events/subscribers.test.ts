@@ -145,6 +145,8 @@ describe('durable subscribers on cursors', () => {
       .returning({ id: workspaces.id });
     return row!.id;
   };
+  const deadLettersOf = (workspaceId: string) =>
+    db().select().from(subscriberDeadLetters).where(eq(subscriberDeadLetters.workspaceId, workspaceId));
   const publishNames = (workspaceId: string, names: string[]) =>
     transaction(db(), (tx) =>
       publishMany(
@@ -323,11 +325,7 @@ describe('durable subscribers on cursors', () => {
     // No `when`: the handler would have recorded whatever the cursor read.
     expect(of('test-where', ws).map(label)).toEqual(['keep-1', 'keep-2']);
     expect((await cursor('test-where', ws))?.seq).toBe(published.at(-1)!.seq);
-    const dead = await db()
-      .select()
-      .from(subscriberDeadLetters)
-      .where(eq(subscriberDeadLetters.workspaceId, ws));
-    expect(dead).toEqual([]);
+    expect(await deadLettersOf(ws)).toEqual([]);
   });
 
   it('reads only the events it wants: others in between are neither handed over nor taken for pruned ones', async () => {
@@ -354,11 +352,7 @@ describe('durable subscribers on cursors', () => {
     await w.drain();
     expect(of('test-sparse', ws).map(label)).toEqual(['a', 'b', 'c', 'd']);
     expect((await cursor('test-sparse', ws))?.seq).toBe(last.at(-1)!.seq);
-    const dead = await db()
-      .select()
-      .from(subscriberDeadLetters)
-      .where(eq(subscriberDeadLetters.workspaceId, ws));
-    expect(dead).toEqual([]);
+    expect(await deadLettersOf(ws)).toEqual([]);
   });
 
   it('skips events pruned before it got to them, and records the range', async () => {
