@@ -158,7 +158,7 @@ export async function publishMany(
   const payloads = sql.param(`[${rows.map((r) => textOf(r, SEQ_MARK)).join(',')}]`);
   // The workspaces are locked in id order (two statements never wait on each other crosswise), then
   // counted; an announced message's sequence is set in its payload by the database, as it is here:
-  // the mark replaced in the text, which is stored as it is (a \`json\` column: checked, not parsed
+  // the mark replaced in the text, which is stored as it is (a `json` column: checked, not parsed
   // into a tree and written out again).
   const { rows: counted } = await executePrepared<{ id: string; base: string | number }>(
     tx.db,
