@@ -84,8 +84,12 @@ export function startSubscriberWorkers(opts: {
   let prunedAt = Date.now();
 
   const pools = new Map<string, Pool>();
-  /** Events this instance was woken for already. */
-  const heard = new WeakSet<object>();
+  /**
+   * Marks the events this instance was woken for already, on the events themselves: a WeakSet of
+   * every event would keep each alive through the young generation's collections (events/bus.ts
+   * `EventMemo`).
+   */
+  const heard = Symbol('heard');
 
   interface Pool {
     subscriber: DurableSubscriber;
@@ -414,8 +418,8 @@ export function startSubscriberWorkers(opts: {
   const workers: SubscriberWorkers = {
     wake(all) {
       // This node's events come twice (after commit, then from the bus): looked at once.
-      const events = all.filter((e) => !heard.has(e));
-      for (const e of events) heard.add(e);
+      const events = all.filter((e) => !(heard in e));
+      for (const e of events) Object.defineProperty(e, heard, { value: true });
       for (const pool of pools.values()) {
         let woke = false;
         for (const e of events) {

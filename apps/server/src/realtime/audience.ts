@@ -1,5 +1,5 @@
 import type { Conversation, EventName, EventPayload, Message } from '@parley/contracts';
-import type { StoredEvent } from '../events/bus.ts';
+import { memoOf, type StoredEvent } from '../events/bus.ts';
 import { canViewConversation } from '../modules/conversations/policy.ts';
 import { presentConversationForVisitor } from '../modules/conversations/presenter.ts';
 import { presentMessageForVisitor } from '../modules/messages/presenter.ts';
@@ -107,12 +107,6 @@ const presenters: { [N in EventName]: Presenter } = {
   'conversation_tools.updated': operatorsOnly,
 };
 
-/**
- * The visitors' cut of an event, made once: it does not depend on which visitor (who may see the
- * event at all is decided before), so every socket of the audience shares one object and one text.
- */
-const visitorCuts = new WeakMap<StoredEvent, StoredEvent | null>();
-
 export function present(principal: Principal, event: StoredEvent): StoredEvent | null {
   const presenter = presenters[event.name as EventName];
   if (!presenter) return null;
@@ -120,13 +114,14 @@ export function present(principal: Principal, event: StoredEvent): StoredEvent |
   if (principal.kind === 'visitor' && (conversation || event.name === 'widget.availability')) {
     // Whether this visitor may see it is asked every time; what they see is made once.
     if (conversation && !canViewConversation(principal, conversation)) return null;
-    let cut = visitorCuts.get(event);
-    if (cut === undefined) {
+    // The visitors' cut does not depend on which visitor (who may see the event at all is decided
+    // above): every socket of the audience shares one object and one text.
+    const memo = memoOf(event);
+    if (memo.visitorCut === undefined) {
       const payload = presenter(principal, event.payload as never);
-      cut = payload === null ? null : payload === event.payload ? event : { ...event, payload };
-      visitorCuts.set(event, cut);
+      memo.visitorCut = payload === null ? null : payload === event.payload ? event : { ...event, payload };
     }
-    return cut;
+    return memo.visitorCut;
   }
   const payload = presenter(principal, event.payload as never);
   if (payload === null) return null;

@@ -11,7 +11,7 @@ import {
 import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { type EventBus, eventText, type SignalEnvelope, type StoredEvent } from '../events/bus.ts';
+import { type EventBus, eventText, memoOf, type SignalEnvelope, type StoredEvent } from '../events/bus.ts';
 import { canViewConversation } from '../modules/conversations/policy.ts';
 import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal, type VisitorPrincipal } from '../modules/workspaces/policy.ts';
@@ -158,14 +158,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   // An event every member of an audience sees alike is serialised and encoded once, not once per
   // socket: the payload's text is the one written to the outbox (events/bus.ts `eventText`), and the
   // frame's bytes go to every socket as they are (a string would be measured and encoded per socket).
-  const frames = new WeakMap<StoredEvent, Buffer>();
   const sendEvent = (client: Client, event: StoredEvent) => {
-    let frame = frames.get(event);
-    if (frame === undefined) {
-      frame = Buffer.from(`{"type":"event","event":${eventText(event)}}`);
-      frames.set(event, frame);
-    }
-    send(client, frame);
+    const memo = memoOf(event);
+    memo.frame ??= Buffer.from(`{"type":"event","event":${eventText(event)}}`);
+    send(client, memo.frame);
   };
 
   const drop = (client: Client, code: number, reason: string) => {

@@ -23,6 +23,13 @@ interface TxState {
   gathered: Map<symbol, unknown[]>;
 }
 
+/**
+ * Where a transaction keeps its state: on the `Tx` itself, not in a WeakMap keyed by transactions,
+ * which would keep each one (and the events its hooks publish) alive through the young generation's
+ * collections (events/bus.ts `EventMemo`).
+ */
+const STATE = Symbol('transaction state');
+
 function txOf(db: DbTx, state: TxState): Tx {
   return {
     db,
@@ -36,8 +43,6 @@ function txOf(db: DbTx, state: TxState): Tx {
   };
 }
 
-const states = new WeakMap<Tx, TxState>();
-
 let inFlight = 0;
 let drained: (() => void) | null = null;
 
@@ -48,7 +53,7 @@ export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promis
   try {
     const result = await db.transaction(async (dbTx) => {
       const tx = txOf(dbTx, state);
-      states.set(tx, state);
+      Object.defineProperty(tx, STATE, { value: state });
       const value = await fn(tx);
       // A hook may add another (publishing defers again): run until none is left.
       for (let i = 0; i < state.before.length; i++) await state.before[i]!(tx);
@@ -68,7 +73,7 @@ export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promis
  * sharing one transaction, each failing alone). `tx` must be the transaction itself, not a savepoint.
  */
 export async function savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const state = states.get(tx);
+  const state = (tx as { [STATE]?: TxState })[STATE];
   if (!state) throw new Error('savepoint: not a transaction of `transaction()`');
   const after = state.after.length;
   const before = state.before.length;
