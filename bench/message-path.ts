@@ -10,6 +10,9 @@
  * Then the open loop (BENCH_OPEN=0 skips it): a generator in its own process sends over visitor
  * sockets at fixed total rates (BENCH_OPEN_RATES, BENCH_OPEN_STEP_SECONDS) and reports the highest
  * rate whose p99 stays under 50 ms: `parley open-loop: <N> msg/s at p99 <X> ms`.
+ *
+ * BENCH_SERVER_LOG=<file> appends what the server prints there (with BENCH_NODE_ARGS=--trace-gc-nvp,
+ * every collection's pause and what it promoted).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -43,6 +43,7 @@ export async function startServerProcess(
       // Only the tail is kept (for the "listening" line, and to tell why it exited): a benchmark's
       // server logs for minutes.
       out = (out + d).slice(-4000);
+      if (process.env.BENCH_SERVER_LOG) fs.appendFileSync(process.env.BENCH_SERVER_LOG, d);
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (match) resolve(match[1]!);
     });
