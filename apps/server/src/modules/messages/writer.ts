@@ -6,6 +6,7 @@ import { publishMany } from '../../events/publish.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { constraintOf, isTransactionConflict, sqlState } from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 import type { conversations } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -102,12 +103,12 @@ const rowError = (err: unknown) => {
 
 /**
  * Group commit for messages: while one batch is being written, new messages queue up, and the next
- * transaction writes all of them in four round trips whatever the batch size, every statement of a
+ * transaction writes all of them in five round trips whatever the batch size, every statement of a
  * fixed shape (arrays passed to `unnest`): BEGIN; lock and read the conversations (with their
- * customer, clocks, open assignment, and which client ids are stored already); one statement that
- * numbers and inserts the events (`publishMany`), inserts the messages with their sequences and moves
- * the conversations with their metrics clocks (one row version per conversation) and the assignments'
- * clocks; COMMIT. What the messages do to their conversations is computed here from
+ * customer, clocks, open assignment, and which client ids are stored already); move the
+ * conversations and their metrics clocks (one row version per conversation) and the assignments'
+ * clocks; one statement that numbers and inserts the events (`publishMany`) and inserts the messages
+ * with their sequences; COMMIT. What the messages do to their conversations is computed here from
  * the locked rows, so the values written and the values announced are the same and nothing is read
  * back. Under load that is a fraction of a round trip per message; alone, a message is written at once.
  */
@@ -231,15 +232,38 @@ export function createMessageWriter(opts: {
       return { next, presented: presentConversation(next, contact) };
     });
     const presented = new Map(moved.map((m) => [m.next.id, m.presented]));
-    // 3. One statement numbers and writes the events (the workspace row stays locked from here to the
-    // commit), writes the messages with their events' sequences — a message's place in history is its
-    // place live — and moves the conversations (with the metrics clocks: one row version per
-    // conversation and batch, their rows locked since step 1) and the open assignments' clocks: one
-    // round trip for all of the batch's writes.
+    // 3. The conversations (with the metrics clocks: one new row version per conversation and batch)
+    // and the open assignments' clocks move first, their rows locked since step 1: that is most of
+    // the batch's work (every index of a conversation, the metrics triggers), done before the
+    // workspace row is locked, so another batch numbering its events does not wait for it. A
+    // statement of its own also keeps the lock order of every other writer of conversations: the
+    // metrics triggers' rows (`metric_days`, shared by a team's conversations of the day) first, the
+    // workspace row (publishing, just before commit) last. Folded into the numbering statement, the
+    // triggers (AFTER UPDATE) would run after that statement has locked the workspace row: the
+    // opposite order to a close or a transfer, and a deadlock between them.
     const m = <K extends keyof MessageRow>(key: K) => sql.param(rows.map((r) => r[key]));
     const c = <T>(pick: (row: ConversationRow) => T) => sql.param(moved.map(({ next }) => pick(next)));
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     const assignments = assignmentClocksUpdate(clocks);
+    await executePrepared(
+      tx.db,
+      sql`${assignments ? sql`WITH moved_assignments AS (${assignments}) ` : sql``}
+        UPDATE conversations c SET
+          last_activity_at = i.last_at, last_message_text = i.text, last_message_author = i.author,
+          unread_count = i.unread, last_customer_message_at = i.customer_at,
+          last_operator_message_at = i.operator_at,
+          ${clockSet}
+        FROM unnest(${c((r) => r.id)}::uuid[], ${c((r) => r.lastActivityAt.toISOString())}::timestamptz[],
+          ${c((r) => r.lastMessageText)}::text[], ${c((r) => r.lastMessageAuthor)}::text[],
+          ${c((r) => r.unreadCount)}::int[], ${c((r) => iso(r.lastCustomerMessageAt))}::timestamptz[],
+          ${c((r) => iso(r.lastOperatorMessageAt))}::timestamptz[])
+          AS i(id, last_at, text, author, unread, customer_at, operator_at)
+          LEFT JOIN ${clockSource(clocks)} ON k.id = i.id
+        WHERE c.id = i.id`,
+    );
+    // 4. One statement numbers and writes the events (the workspace row stays locked from here to the
+    // commit) and the messages with their events' sequences: a message's place in history is its
+    // place live.
     const events = await publishMany(
       tx,
       rows.map((row) => ({
@@ -254,20 +278,7 @@ export function createMessageWriter(opts: {
       })),
       {
         trusted: true,
-        along: sql`${assignments ? sql`moved_assignments AS (${assignments}), ` : sql``}moved_conversations AS (
-        UPDATE conversations c SET
-          last_activity_at = i.last_at, last_message_text = i.text, last_message_author = i.author,
-          unread_count = i.unread, last_customer_message_at = i.customer_at,
-          last_operator_message_at = i.operator_at,
-          ${clockSet}
-        FROM unnest(${c((r) => r.id)}::uuid[], ${c((r) => r.lastActivityAt.toISOString())}::timestamptz[],
-          ${c((r) => r.lastMessageText)}::text[], ${c((r) => r.lastMessageAuthor)}::text[],
-          ${c((r) => r.unreadCount)}::int[], ${c((r) => iso(r.lastCustomerMessageAt))}::timestamptz[],
-          ${c((r) => iso(r.lastOperatorMessageAt))}::timestamptz[])
-          AS i(id, last_at, text, author, unread, customer_at, operator_at)
-          LEFT JOIN ${clockSource(clocks)} ON k.id = i.id
-        WHERE c.id = i.id
-      ), written_messages AS (
+        along: sql`written_messages AS (
         INSERT INTO messages (id, workspace_id, conversation_id, client_id, author_kind, author_id,
           author_name, impersonator_id, impersonator_name, text, private, seq, created_at)
         SELECT v.id, v.workspace_id, v.conversation_id, v.client_id, v.author_kind, v.author_id, v.author_name,
