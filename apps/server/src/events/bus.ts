@@ -16,7 +16,7 @@ export interface StoredEvent {
  * WeakMap keyed by events: V8's young-generation collector keeps the entries of a long-lived WeakMap
  * alive through every scavenge until their key is found dead, so each event and all it reached were
  * copied and then promoted to the old generation, where only a full collection frees them
- * (`bench:messages` at 2,000 msg/s: 220 MB promoted in 25 s with the WeakMaps, 75 MB without; the
+ * (`bench:messages` at 2,000 msg/s: 220 MB promoted in 25 s with the WeakMaps, 77 MB without; the
  * scavenges' total pause halved). The property is not enumerable: a copy made by spreading an event
  * (a visitor's cut, a message's fresh links) starts with nothing of the original's.
  */
