@@ -32,6 +32,7 @@ import {
   benchWorkspaceId,
   generateWorkspace,
 } from './data.ts';
+import { percentile } from './stats.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 let N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
@@ -69,7 +70,6 @@ async function time(name: string, fn: () => Promise<unknown>) {
   }
   timed.push({ name, ms: ms.sort((a, b) => a - b) });
 }
-const pct = (ms: number[], p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!;
 const page = (query: Partial<AdminListQuery>) =>
   listAdminConversations(db, actor, { sort: 'created', dir: 'desc', limit: 25, ...query });
 
@@ -142,13 +142,15 @@ peak = Math.max(peak, process.memoryUsage().rss);
 const growthMb = (peak - baseline) / 1024 / 1024;
 
 for (const t of timed) {
-  console.log(`${t.name.padEnd(34)} p50 ${pct(t.ms, 50).toFixed(1)} ms  p95 ${pct(t.ms, 95).toFixed(1)} ms`);
+  console.log(
+    `${t.name.padEnd(34)} p50 ${percentile(t.ms, 0.5).toFixed(1)} ms  p95 ${percentile(t.ms, 0.95).toFixed(1)} ms`,
+  );
 }
 console.log(
   `export ${written.toLocaleString('en')} rows: ${exportSeconds.toFixed(1)} s, ${(fs.statSync(exportFile).size / 1024 / 1024).toFixed(1)} MB file, RSS +${growthMb.toFixed(0)} MB`,
 );
-const worst = timed.reduce((a, b) => (pct(b.ms, 95) > pct(a.ms, 95) ? b : a));
+const worst = timed.reduce((a, b) => (percentile(b.ms, 0.95) > percentile(a.ms, 0.95) ? b : a));
 await database.drop({ keep: Boolean(process.env.BENCH_KEEP) });
 console.log(
-  `admin: ${N.toLocaleString('en')} conversations, p95 ${pct(worst.ms, 95).toFixed(1)} ms (worst: ${worst.name}), export ${written.toLocaleString('en')} rows ${exportSeconds.toFixed(1)} s +${growthMb.toFixed(0)} MB`,
+  `admin: ${N.toLocaleString('en')} conversations, p95 ${percentile(worst.ms, 0.95).toFixed(1)} ms (worst: ${worst.name}), export ${written.toLocaleString('en')} rows ${exportSeconds.toFixed(1)} s +${growthMb.toFixed(0)} MB`,
 );

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { startServerProcess } from '../apps/server/test/server-process.ts';
+import { percentile } from './stats.ts';
 import { printSlowWindows, timelineOn } from './timeline.ts';
 
 const visitorsN = Number(process.env.BENCH_VISITORS ?? 20_000);
@@ -221,8 +222,7 @@ try {
   while (samples.length < sent && Date.now() < drain) await new Promise((r) => setTimeout(r, 50));
   if (timelineOn) printSlowWindows(samples, 200);
   const latencies = samples.map((s) => s.latency).sort((a, b) => a - b);
-  const p99Of = (ms: number[]) => ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.99))] ?? 0;
-  const p99 = p99Of(latencies);
+  const p99 = percentile(latencies, 0.99);
   const assigneeMs = [...toAssignee.values()].sort((a, b) => a - b);
 
   // Isolation: a conversation is seen by one visitor only, and the silent visitors heard nothing.
@@ -237,7 +237,7 @@ try {
   const overheard = seen.slice(chattingN).filter((s) => s.messages > 0).length;
   console.log(
     `delivered ${latencies.length}/${sent} to the first supervisor, ${assigneeMs.length}/${sent} to the assigned ` +
-      `operator (p99 ${p99Of(assigneeMs).toFixed(1)} ms); conversations seen by another visitor: ${shared}; ` +
+      `operator (p99 ${percentile(assigneeMs, 0.99).toFixed(1)} ms); conversations seen by another visitor: ${shared}; ` +
       `silent visitors who received a message: ${overheard}`,
   );
   if (shared > 0 || overheard > 0) process.exitCode = 1;

@@ -19,8 +19,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import { startServerProcess } from '../apps/server/test/server-process.ts';
+import { bareInserts, bareWs } from './baselines.ts';
+import { percentile } from './stats.ts';
 
 const visitorsN = Number(process.env.BENCH_VISITORS ?? 100);
 const operatorsN = Number(process.env.BENCH_OPERATORS ?? 10);
@@ -29,8 +31,6 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const supervisorsN = Number(process.env.BENCH_SUPERVISORS ?? 3);
 const databaseUrl = process.env.DATABASE_URL;
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 const round = (n: number) => Math.round(n);
 
 async function startServer(): Promise<{
@@ -300,71 +300,6 @@ async function openLoopRun(
   return (JSON.parse(out.trim().split('\n').at(-1)!) as { steps: [] }).steps;
 }
 
-/** The ceiling of the transport: the same number of connections echoing as fast as they can. */
-async function bareWs(connections: number): Promise<number> {
-  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await new Promise((resolve) => server.on('listening', resolve));
-  server.on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
-  const port = (server.address() as { port: number }).port;
-  let count = 0;
-  let stop = false;
-  const clients = await Promise.all(
-    Array.from(
-      { length: connections },
-      () =>
-        new Promise<WebSocket>((resolve) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${port}`);
-          ws.on('open', () => resolve(ws));
-          ws.on('message', () => {
-            count++;
-            if (!stop) ws.send('{"type":"ping","n":1}');
-          });
-        }),
-    ),
-  );
-  const started = performance.now();
-  for (const ws of clients) ws.send('{"type":"ping","n":1}');
-  await new Promise((r) => setTimeout(r, Math.min(seconds, 5) * 1000));
-  stop = true;
-  const rate = count / ((performance.now() - started) / 1000);
-  for (const ws of clients) ws.close();
-  server.close();
-  return rate;
-}
-
-/** The ceiling of the database: rows a second with 1,000-row INSERTs. */
-async function bareInserts(): Promise<number> {
-  const rows = 100_000;
-  const values = (offset: number) =>
-    Array.from(
-      { length: 1000 },
-      (_, i) => `(gen_random_uuid(), 'bare insert row ${offset + i}', now())`,
-    ).join(',');
-  const run = async (query: (sql: string) => Promise<unknown>) => {
-    await query('CREATE TEMP TABLE bare_rows (id uuid, text text, created_at timestamptz)');
-    const started = performance.now();
-    for (let offset = 0; offset < rows; offset += 1000)
-      await query(`INSERT INTO bare_rows VALUES ${values(offset)}`);
-    return rows / ((performance.now() - started) / 1000);
-  };
-  if (databaseUrl) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      return await run((q) => client.query(q));
-    } finally {
-      await client.end();
-    }
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite();
-  try {
-    return await run((q) => db.exec(q));
-  } finally {
-    await db.close();
-  }
-}
-
 const server = await startServer();
 try {
   console.log(
@@ -382,8 +317,8 @@ try {
     supervision = { run, ...stopPages() };
   }
   const openLoop = process.env.BENCH_OPEN === '0' ? null : await openLoopRun(server.url, setup);
-  const ws = await bareWs(visitorsN + operatorsN);
-  const inserts = await bareInserts();
+  const ws = await bareWs(visitorsN + operatorsN, seconds);
+  const inserts = await bareInserts(databaseUrl);
   console.log(
     `parley: ${round(parley.rate)} msg/s p50 ${parley.p50.toFixed(1)} ms p99 ${parley.p99.toFixed(1)} ms | ` +
       `bare ws: ${round(ws)} msg/s | bare inserts: ${round(inserts)} rows/s`,

@@ -3,6 +3,7 @@ import { listCases } from '../apps/server/src/modules/metrics/cases.ts';
 import { computeFigures, type Segment } from '../apps/server/src/modules/metrics/figures.ts';
 import { periodRange } from '../apps/server/src/modules/metrics/period.ts';
 import { benchDatabase, fillAssignmentsAndTransfers } from './data.ts';
+import { percentile } from './stats.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 let N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
@@ -37,7 +38,6 @@ async function time(name: string, fn: () => Promise<unknown>, n = runs) {
   }
   timed.push({ name, ms: ms.sort((a, b) => a - b) });
 }
-const pct = (ms: number[], p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!;
 
 for (const period of ['today', '7d', '30d'] as const) {
   const range = periodRange(period, 'Europe/Madrid', now);
@@ -78,14 +78,16 @@ await time(
 const direct = timed.pop()!;
 
 for (const t of timed) {
-  console.log(`${t.name.padEnd(26)} p50 ${pct(t.ms, 50).toFixed(1)} ms  p95 ${pct(t.ms, 95).toFixed(1)} ms`);
+  console.log(
+    `${t.name.padEnd(26)} p50 ${percentile(t.ms, 0.5).toFixed(1)} ms  p95 ${percentile(t.ms, 0.95).toFixed(1)} ms`,
+  );
 }
-console.log(`${'(figures 30d, no rollups)'.padEnd(26)} p50 ${pct(direct.ms, 50).toFixed(1)} ms`);
-const worst = timed.reduce((a, b) => (pct(b.ms, 95) > pct(a.ms, 95) ? b : a));
+console.log(`${'(figures 30d, no rollups)'.padEnd(26)} p50 ${percentile(direct.ms, 0.5).toFixed(1)} ms`);
+const worst = timed.reduce((a, b) => (percentile(b.ms, 0.95) > percentile(a.ms, 0.95) ? b : a));
 await database.drop({ keep: Boolean(process.env.BENCH_KEEP) });
 if (process.env.BENCH_KEEP) console.log(`kept database ${dbName}`);
 console.log(
-  `metrics: ${N.toLocaleString('en')} conversations, p95 ${pct(worst.ms, 95).toFixed(1)} ms (worst: ${worst.name}), naive ${naive.toFixed(0)} ms`,
+  `metrics: ${N.toLocaleString('en')} conversations, p95 ${percentile(worst.ms, 0.95).toFixed(1)} ms (worst: ${worst.name}), naive ${naive.toFixed(0)} ms`,
 );
 
 /** The workspace's data, generated in SQL (see the header). */

@@ -7,6 +7,7 @@
  * Input (env BENCH_OPEN_INPUT, JSON): { url, widgetKey, workspaceId, cookies, visitors, stepSeconds, rates }
  */
 import WebSocket from 'ws';
+import { percentile } from './stats.ts';
 import { printSlowWindows, timelineOn } from './timeline.ts';
 
 const input = JSON.parse(process.env.BENCH_OPEN_INPUT ?? '{}') as {
@@ -20,8 +21,6 @@ const input = JSON.parse(process.env.BENCH_OPEN_INPUT ?? '{}') as {
   all?: boolean;
 };
 const wsUrl = input.url.replace('http', 'ws');
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 /** The latency recorded for a message that did not arrive (JSON has no Infinity). */
 const NOT_DELIVERED = 1e9;
