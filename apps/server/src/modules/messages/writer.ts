@@ -103,14 +103,15 @@ const rowError = (err: unknown) => {
 
 /**
  * Group commit for messages: while one batch is being written, new messages queue up, and the next
- * transaction writes all of them in five round trips whatever the batch size, every statement of a
- * fixed shape (arrays passed to `unnest`): BEGIN; lock and read the conversations (with their
- * customer, clocks, open assignment, and which client ids are stored already); move the
+ * transaction writes all of them in two round trips on PostgreSQL whatever the batch size, every
+ * statement of a fixed shape (arrays passed to `unnest`): BEGIN with the statement that locks and
+ * reads the conversations (with their customer, clocks, open assignment, and which client ids are
+ * stored already); then, sent together (`tx.commitWith`, pipelined), the statement that moves the
  * conversations and their metrics clocks (one row version per conversation) and the assignments'
- * clocks; one statement that numbers and inserts the events (`publishMany`) and inserts the messages
- * with their sequences; COMMIT. What the messages do to their conversations is computed here from
- * the locked rows, so the values written and the values announced are the same and nothing is read
- * back. Under load that is a fraction of a round trip per message; alone, a message is written at once.
+ * clocks, the one that numbers and inserts the events (`publishMany`) and inserts the messages with
+ * their sequences, and COMMIT. What the messages do to their conversations is computed here from the
+ * locked rows, so the values written and the values announced are the same and nothing is read back.
+ * Under load that is a fraction of a round trip per message; alone, a message is written at once.
  */
 export function createMessageWriter(opts: {
   db: Db;
@@ -240,14 +241,16 @@ export function createMessageWriter(opts: {
     // metrics triggers' rows (`metric_days`, shared by a team's conversations of the day) first, the
     // workspace row (publishing, just before commit) last. Folded into the numbering statement, the
     // triggers (AFTER UPDATE) would run after that statement has locked the workspace row: the
-    // opposite order to a close or a transfer, and a deadlock between them.
+    // opposite order to a close or a transfer, and a deadlock between them. Sent together with the
+    // numbering statement and COMMIT (step 4), it still runs, triggers and all, before them.
     const m = <K extends keyof MessageRow>(key: K) => sql.param(rows.map((r) => r[key]));
     const c = <T>(pick: (row: ConversationRow) => T) => sql.param(moved.map(({ next }) => pick(next)));
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     const assignments = assignmentClocksUpdate(clocks);
-    await executePrepared(
-      tx.db,
-      sql`${assignments ? sql`WITH moved_assignments AS (${assignments}) ` : sql``}
+    const moving = () =>
+      executePrepared(
+        tx.db,
+        sql`${assignments ? sql`WITH moved_assignments AS (${assignments}) ` : sql``}
         UPDATE conversations c SET
           last_activity_at = i.last_at, last_message_text = i.text, last_message_author = i.author,
           unread_count = i.unread, last_customer_message_at = i.customer_at,
@@ -260,25 +263,26 @@ export function createMessageWriter(opts: {
           AS i(id, last_at, text, author, unread, customer_at, operator_at)
           LEFT JOIN ${clockSource(clocks)} ON k.id = i.id
         WHERE c.id = i.id`,
-    );
+      );
     // 4. One statement numbers and writes the events (the workspace row stays locked from here to the
-    // commit) and the messages with their events' sequences: a message's place in history is its
-    // place live.
-    const events = await publishMany(
-      tx,
-      rows.map((row) => ({
-        workspaceId: row.workspaceId,
-        name: 'message.created' as const,
-        payload: {
-          message: presentMessage(opts.secret, row),
-          conversation: presented.get(row.conversationId)!,
-        },
-        conversationId: row.conversationId,
-        messageId: row.id,
-      })),
-      {
-        trusted: true,
-        along: sql`written_messages AS (
+    // commit, which follows it without waiting for this process) and the messages with their events'
+    // sequences: a message's place in history is its place live.
+    const publishing = () =>
+      publishMany(
+        tx,
+        rows.map((row) => ({
+          workspaceId: row.workspaceId,
+          name: 'message.created' as const,
+          payload: {
+            message: presentMessage(opts.secret, row),
+            conversation: presented.get(row.conversationId)!,
+          },
+          conversationId: row.conversationId,
+          messageId: row.id,
+        })),
+        {
+          trusted: true,
+          along: sql`written_messages AS (
         INSERT INTO messages (id, workspace_id, conversation_id, client_id, author_kind, author_id,
           author_name, impersonator_id, impersonator_name, text, private, seq, created_at)
         SELECT v.id, v.workspace_id, v.conversation_id, v.client_id, v.author_kind, v.author_id, v.author_name,
@@ -291,8 +295,9 @@ export function createMessageWriter(opts: {
             impersonator_id, impersonator_name, text, private, created_at)
           JOIN numbered n ON n.m = v.id
       )`,
-      },
-    );
+        },
+      );
+    const [, events] = await tx.commitWith(moving, publishing);
     // Presented once: the event's message (its sequence set by `publishMany`) is the one returned.
     const written = rows.map((row, i) => {
       row.seq = events[i]!.seq;

@@ -70,6 +70,9 @@ export async function openDatabase(opts: {
       // requests queued behind a busy pool (hundreds of arrivals at once), not only a slow connect.
       connectionTimeoutMillis: 30_000,
       keepAlive: true,
+      // A query is written out without waiting for the answers to those before it: a transaction's
+      // BEGIN goes with its first statement, and a COMMIT right behind its last (tx.ts).
+      pipeline: true,
     });
     // A connection the server closes (restart, failover, dropped database) must not take the process
     // down. The pool listens on idle connections only (`pool.on('error')`); a connection checked out

@@ -1,3 +1,5 @@
+import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 import type { Db, DbTx } from './client.ts';
 
 /** A transaction plus the work to do once it has committed (realtime fan-out, wake-ups). */
@@ -14,6 +16,18 @@ export interface Tx {
    * what a savepoint adds to it is dropped again if the savepoint rolls back.
    */
   gathered<T>(key: symbol): T[];
+  /**
+   * Runs the transaction's last statements in order, then commits (the `beforeCommit` hooks left run
+   * first). On PostgreSQL they go out together, each without waiting for the answer to the one
+   * before, and the COMMIT right behind the last: a row lock one of them takes (the workspace's event
+   * counter) is held for the database's own work only, not while answers travel back through this
+   * process's event loop. The database still runs them one after the other, in this order (the
+   * order of their locks). Each must send its one query when called, before it awaits anything (as
+   * `executePrepared` does). If one fails, the first in order that failed is the error (those after
+   * it fail only because the transaction is aborted). Nothing may be written in the transaction
+   * after them; only the root transaction has it, not a savepoint.
+   */
+  commitWith<T extends unknown[]>(...statements: { [K in keyof T]: () => Promise<T[K]> }): Promise<T>;
 }
 
 /** Hooks and gathered lists of one transaction, shared by its savepoints. */
@@ -30,8 +44,14 @@ interface TxState {
  */
 const STATE = Symbol('transaction state');
 
-function txOf(db: DbTx, state: TxState): Tx {
-  return {
+type Statements = (() => Promise<unknown>)[];
+
+/**
+ * The `Tx` over `db`. `finish` runs `commitWith`'s statements (the root transaction's; a savepoint
+ * has none); the hooks left before the commit run first.
+ */
+function txOf(db: DbTx, state: TxState, finish: ((statements: Statements) => Promise<unknown[]>) | null): Tx {
+  const tx: Tx = {
     db,
     afterCommit: (hook) => state.after.push(hook),
     beforeCommit: (hook) => state.before.push(hook),
@@ -40,30 +60,143 @@ function txOf(db: DbTx, state: TxState): Tx {
       state.gathered.set(key, list);
       return list as T[];
     },
+    commitWith: (async (...statements: Statements) => {
+      if (!finish) throw new Error('commitWith: only the transaction itself commits, not a savepoint');
+      await beforeCommitHooks(state, tx);
+      return finish(statements);
+    }) as Tx['commitWith'],
   };
+  if (finish) Object.defineProperty(tx, STATE, { value: state });
+  return tx;
+}
+
+/** Runs the hooks registered to run just before the commit; a hook may add another (publishing defers again). */
+async function beforeCommitHooks(state: TxState, tx: Tx) {
+  for (let i = 0; i < state.before.length; i++) await state.before[i]!(tx);
+  state.before.length = 0;
+}
+
+async function oneByOne(statements: Statements): Promise<unknown[]> {
+  const results: unknown[] = [];
+  for (const statement of statements) results.push(await statement());
+  return results;
 }
 
 let inFlight = 0;
 let drained: (() => void) | null = null;
 
-/** Runs `fn` in a transaction; after-commit hooks run only when it committed. */
+/**
+ * Runs `fn` in a transaction; after-commit hooks run only when it committed. On PostgreSQL the
+ * transaction's BEGIN goes out with its first statement, and `commitWith` sends its COMMIT with its
+ * last ones (`pipelined`); PGlite runs in this process, where there is no round trip to save.
+ */
 export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const state: TxState = { after: [], before: [], gathered: new Map() };
   inFlight++;
   try {
-    const result = await db.transaction(async (dbTx) => {
-      const tx = txOf(dbTx, state);
-      Object.defineProperty(tx, STATE, { value: state });
-      const value = await fn(tx);
-      // A hook may add another (publishing defers again): run until none is left.
-      for (let i = 0; i < state.before.length; i++) await state.before[i]!(tx);
-      return value;
-    });
+    const pool = (db as { $client?: unknown }).$client;
+    const result =
+      pool instanceof pg.Pool
+        ? await pipelined(db, pool, state, fn)
+        : await db.transaction(async (dbTx) => {
+            const tx = txOf(dbTx, state, oneByOne);
+            const value = await fn(tx);
+            await beforeCommitHooks(state, tx);
+            return value;
+          });
     for (const hook of state.after) hook();
     return result;
   } finally {
     inFlight--;
     if (inFlight === 0 && drained) drained();
+  }
+}
+
+/**
+ * One pooled connection as a transaction's statements see it: each query counted, COMMIT sent right
+ * behind the query after `commitNext` is set, and a query after the COMMIT refused (it would run
+ * outside the transaction). The pool's connections are in pipeline mode (client.ts): a query is
+ * written out at once, without waiting for the answers to those before it, which come back in order.
+ */
+class Lane {
+  sent = 0;
+  commitNext = false;
+  commit: Promise<pg.QueryResult> | null = null;
+  constructor(readonly client: pg.PoolClient) {}
+
+  query(...args: unknown[]): unknown {
+    if (this.commit) return Promise.reject(new Error('a statement after the transaction has committed'));
+    const result = (this.client.query as (...a: unknown[]) => unknown)(...args);
+    this.sent++;
+    if (this.commitNext) {
+      this.commitNext = false;
+      this.commit = this.client.query('COMMIT');
+      // Awaited by the runner (after a failed statement it is a ROLLBACK, without an error).
+      this.commit.catch(() => {});
+    }
+    return result;
+  }
+
+  /** `commitWith` on PostgreSQL: the statements and the COMMIT sent together. */
+  async finish(statements: Statements): Promise<unknown[]> {
+    const running: Promise<unknown>[] = [];
+    for (const [i, statement] of statements.entries()) {
+      this.commitNext = i === statements.length - 1;
+      const before = this.sent;
+      running.push(statement());
+      if (this.sent !== before + 1) {
+        this.commitNext = false;
+        for (const result of running) result.catch(() => {});
+        throw new Error('commitWith: a statement must send exactly one query when called');
+      }
+    }
+    const settled = await Promise.allSettled(running);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
+  }
+}
+
+/** The drizzle dialect and session settings of `db`, to build a transaction on one connection of its pool. */
+function drizzleParts(db: Db) {
+  const session = db._.session as unknown as { schema: never; options: never };
+  const dialect = (db as unknown as { dialect: never }).dialect;
+  return { dialect, schema: session.schema, options: session.options };
+}
+
+/**
+ * A transaction on PostgreSQL, its BEGIN sent at once and its first statement right behind it
+ * (one round trip fewer than waiting for BEGIN's answer); `commitWith` sends its COMMIT with its last
+ * statements.
+ */
+async function pipelined<T>(db: Db, pool: pg.Pool, state: TxState, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const lane = new Lane(client);
+  const { dialect, schema, options } = drizzleParts(db);
+  const session = new NodePgSession(lane as unknown as pg.PoolClient, dialect, schema, options);
+  const tx = txOf(new NodePgTransaction(dialect, session, schema) as unknown as DbTx, state, (s) =>
+    lane.finish(s),
+  );
+  const begun = client.query('BEGIN');
+  begun.catch(() => {});
+  let broken: Error | undefined;
+  try {
+    const value = await fn(tx);
+    await beforeCommitHooks(state, tx);
+    await begun;
+    if (lane.commit) {
+      const done = await lane.commit;
+      if (done.command !== 'COMMIT') throw new Error(`the transaction ended by ${done.command}, not COMMIT`);
+    } else await client.query('COMMIT');
+    return value;
+  } catch (err) {
+    // After a COMMIT there is no transaction left, and ROLLBACK only warns.
+    await client.query('ROLLBACK').catch((e: Error) => {
+      broken = e;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
   }
 }
 
@@ -79,7 +212,7 @@ export async function savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<
   const before = state.before.length;
   const gathered = new Map([...state.gathered].map(([key, list]) => [key, [...list]]));
   try {
-    return await tx.db.transaction((dbTx) => fn(txOf(dbTx, state)));
+    return await tx.db.transaction((dbTx) => fn(txOf(dbTx, state, null)));
   } catch (err) {
     state.after.length = after;
     state.before.length = before;

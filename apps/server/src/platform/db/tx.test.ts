@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../test/harness.ts';
+import { sqlState } from './errors.ts';
+import { executePrepared } from './prepared.ts';
+import { type Tx, transaction } from './tx.ts';
+
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+/** `transaction()` and `commitWith` against a real database (PGlite, or PostgreSQL with DATABASE_URL). */
+describe('transactions', () => {
+  let server: TestServer;
+  const db = () => server.parley.ctx.db;
+  const insert =
+    (tx: Tx, n: number, v = 0) =>
+    () =>
+      executePrepared<{ n: number }>(tx.db, sql`INSERT INTO tx_probe (n, v) VALUES (${n}, ${v}) RETURNING n`);
+  const stored = async () =>
+    (await db().execute<{ n: number }>(sql`SELECT n FROM tx_probe ORDER BY n`)).rows.map((r) => r.n);
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    await db().execute(sql`CREATE TABLE tx_probe (n int PRIMARY KEY, v int NOT NULL CHECK (v >= 0))`);
+  });
+  afterAll(() => server?.close());
+
+  it('commitWith runs its statements in order and commits; the after-commit hooks run once it has', async () => {
+    const seen: string[] = [];
+    const results = await transaction(db(), async (tx) => {
+      await insert(tx, 1)();
+      tx.beforeCommit(async (root) => {
+        seen.push('before');
+        await insert(root, 2)();
+      });
+      tx.afterCommit(() => seen.push('after'));
+      const [a, b] = await tx.commitWith(insert(tx, 3), insert(tx, 4));
+      seen.push('statements');
+      return [a.rows[0]!.n, b.rows[0]!.n];
+    });
+    expect(results).toEqual([3, 4]);
+    expect(seen).toEqual(['before', 'statements', 'after']);
+    expect(await stored()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('throws the first statement that failed, not those aborted after it, and keeps nothing', async () => {
+    const failing = (statements: (tx: Tx) => (() => Promise<unknown>)[]) =>
+      transaction(db(), async (tx) => {
+        await insert(tx, 10)();
+        await tx.commitWith(...statements(tx));
+      }).then(
+        () => null,
+        (err: unknown) => sqlState(err),
+      );
+    // The second of three breaks a check; the third only finds the transaction aborted.
+    expect(await failing((tx) => [insert(tx, 11), insert(tx, 12, -1), insert(tx, 13)])).toBe('23514');
+    // The first repeats a key; the second is fine in itself.
+    expect(await failing((tx) => [insert(tx, 1), insert(tx, 14)])).toBe('23505');
+    expect(await stored()).toEqual([1, 2, 3, 4]);
+  });
+
+  it.skipIf(!onPostgres)('refuses a statement after the commit, and one that sends no query', async () => {
+    // drizzle reports a failed query with the driver's error as its cause.
+    const refusal = (err: Error) => (err.cause instanceof Error ? err.cause : err).message;
+    const after = await transaction(db(), async (tx) => {
+      await tx.commitWith(insert(tx, 20));
+      await insert(tx, 21)();
+    }).catch(refusal);
+    expect(after).toMatch(/after the transaction has committed/);
+    await expect(
+      transaction(db(), async (tx) => {
+        await tx.commitWith(insert(tx, 22), async () => null);
+      }),
+    ).rejects.toThrow(/exactly one query/);
+    // The first was committed with its statement; the second transaction rolled back.
+    expect(await stored()).toEqual([1, 2, 3, 4, 20]);
+  });
+
+  it.skipIf(!onPostgres)(
+    'releases the locks of its last statements with the database’s work, not when this process is free again',
+    async () => {
+      await db().execute(sql`INSERT INTO tx_probe (n, v) VALUES (30, 0)`);
+      let waiter: Promise<{ at: string }[]> | null = null;
+      const busyMs = 1000;
+      const committedAt = await transaction(db(), async (tx) => {
+        await tx.db.execute(sql`SELECT n FROM tx_probe WHERE n = 30 FOR UPDATE`);
+        // Another connection waits for the row.
+        waiter = db()
+          .execute<{ at: string }>(
+            // The time is read once the row is locked (a plain select list is computed before).
+            sql`WITH locked AS MATERIALIZED (SELECT n FROM tx_probe WHERE n = 30 FOR UPDATE)
+              SELECT clock_timestamp()::text AS at FROM locked`,
+          )
+          .then((r) => r.rows);
+        const waiting = sql`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        while ((await db().execute<{ n: number }>(waiting)).rows[0]!.n === 0);
+        const [updated] = await tx.commitWith(() => {
+          const sent = executePrepared<{ at: string }>(
+            tx.db,
+            sql`UPDATE tx_probe SET v = v + 1 WHERE n = 30 RETURNING clock_timestamp()::text AS at`,
+          );
+          // This process is busy once the statement is out: a COMMIT that waited for its answer to be
+          // read here would wait for that too.
+          const until = Date.now() + busyMs;
+          while (Date.now() < until) {}
+          return sent;
+        });
+        return updated.rows[0]!.at;
+      });
+      const [got] = await waiter!;
+      const waitedMs = Date.parse(got!.at) - Date.parse(committedAt);
+      expect(waitedMs).toBeGreaterThanOrEqual(0);
+      expect(waitedMs).toBeLessThan(busyMs / 2);
+    },
+  );
+});
