@@ -167,20 +167,24 @@ export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }):
         RETURNING c.id, c.unread_count`);
       for (const row of rows) counts.set(row.id, Number(row.unread_count));
     }
-    await publishMany(
-      tx,
-      done.map((r) => ({
-        workspaceId: r.conversation.workspaceId,
-        name: 'message.read' as const,
-        payload: {
+    // The events, with the COMMIT right behind them: the workspace row is not held while their answer
+    // waits for this process.
+    await tx.commitWith(() =>
+      publishMany(
+        tx,
+        done.map((r) => ({
+          workspaceId: r.conversation.workspaceId,
+          name: 'message.read' as const,
+          payload: {
+            conversationId: r.conversation.id,
+            reader: r.reader,
+            upTo: new Date(r.upToAt).toISOString(),
+            conversation: present(r.conversation, counts.get(r.conversation.id)),
+          },
           conversationId: r.conversation.id,
-          reader: r.reader,
-          upTo: new Date(r.upToAt).toISOString(),
-          conversation: present(r.conversation, counts.get(r.conversation.id)),
-        },
-        conversationId: r.conversation.id,
-      })),
-      { trusted: true },
+        })),
+        { trusted: true },
+      ),
     );
     return accepted;
   };
