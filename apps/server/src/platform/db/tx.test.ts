@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
@@ -74,6 +75,36 @@ describe('transactions', () => {
     // The first was committed with its statement; the second transaction rolled back.
     expect(await stored()).toEqual([1, 2, 3, 4, 20]);
   });
+
+  it.skipIf(!onPostgres)(
+    'sends BEGIN with the first statement, and the last statements with COMMIT, in one write each',
+    async () => {
+      // Every write to a socket in this process while the transaction runs (nothing else is running).
+      const writes: number[] = [];
+      const proto = net.Socket.prototype as unknown as Record<
+        '_write' | '_writev',
+        (...a: unknown[]) => unknown
+      >;
+      const original = { _write: proto._write, _writev: proto._writev };
+      for (const name of ['_write', '_writev'] as const)
+        proto[name] = function (this: net.Socket, ...args: unknown[]) {
+          writes.push(name === '_writev' ? (args[0] as unknown[]).length : 1);
+          return original[name].apply(this, args);
+        };
+      try {
+        await transaction(db(), async (tx) => {
+          await insert(tx, 40)();
+          await tx.commitWith(insert(tx, 41), insert(tx, 42));
+        });
+      } finally {
+        Object.assign(proto, original);
+      }
+      // BEGIN and the first insert; the last two inserts and COMMIT (each query several messages).
+      expect(writes).toHaveLength(2);
+      expect(writes.every((chunks) => chunks > 1)).toBe(true);
+      expect(await stored()).toEqual([1, 2, 3, 4, 20, 40, 41, 42]);
+    },
+  );
 
   it.skipIf(!onPostgres)(
     'releases the locks of its last statements with the database’s work, not when this process is free again',
