@@ -110,7 +110,7 @@ for (const rate of input.rates) {
       const elapsed = performance.now() - started;
       const due = Math.floor((Math.min(elapsed, duration) / 1000) * rate) - sent;
       for (let i = 0; i < due; i++) {
-        send(visitors[sent % visitors.length]!, `open-${rate}-${sent}`);
+        send(visitors[sent % visitors.length]!, `open-${steps.length}-${rate}-${sent}`);
         sent++;
       }
       if (elapsed >= duration) {
