@@ -133,6 +133,26 @@ describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_0
     await expect.poll(() => new URL(page.url()).searchParams.get('period')).toBeNull();
   });
 
+  it('tells an operator without the monitor permission so, at its address, with no request refused', async () => {
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() === 403) refused.push(r.url());
+    });
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill('anna@demo.parley.test');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/w\/[^/]+/);
+    // The link is not offered; the address still answers with what is the matter.
+    expect(await page.getByRole('link', { name: 'Monitoring' }).count()).toBe(0);
+    const workspace = new URL(page.url()).pathname.match(/^\/w\/[^/]+/)![0];
+    await page.goto(`${server.url}${workspace}/monitoring`);
+    await page.getByText('You do not have permission to do this.').waitFor();
+    expect(await page.getByText('This page could not be loaded.').count()).toBe(0);
+    expect(refused).toEqual([]);
+  });
+
   it('lets the owner set the service level goal', async () => {
     const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
     await page.goto(`${server.url}/login`);

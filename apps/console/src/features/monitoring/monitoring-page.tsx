@@ -1,4 +1,5 @@
 import {
+  Alert,
   Badge,
   Box,
   Button,
@@ -77,8 +78,18 @@ function useFilter(): [
   return [filter, set];
 }
 
-/** MON-1…7: the supervisor's live view of the workspace. */
+/**
+ * MON-1…7: the supervisor's live view of the workspace. Without the `monitor` permission (an address
+ * typed or kept from before a role change) the page says so instead of failing to load.
+ */
 export function MonitoringPage({ membership }: { membership: WorkspaceMembership }) {
+  const { t } = useTranslation();
+  if (!membership.permissions.includes('monitor'))
+    return <Alert color="gray">{t('errors.api.forbidden')}</Alert>;
+  return <Monitoring membership={membership} />;
+}
+
+function Monitoring({ membership }: { membership: WorkspaceMembership }) {
   const { t } = useTranslation();
   const [filter, setFilter] = useFilter();
   const metrics = useMetrics(membership.id, filter);
