@@ -113,7 +113,7 @@ function target(
  * Read receipts by group commit (issue 11): while one batch is written, receipts queue up, and the
  * next transaction stores all of them with a fixed number of statements — the messages marked read,
  * the operators' unread counts, one `message.read` event per conversation and reader — instead of a
- * publishing transaction per receipt. Alone, a receipt is written at once.
+ * publishing transaction per receipt. Alone, a receipt is written at the end of its turn of the event loop (`gather`).
  */
 export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }): ReadReceipts {
   const write = async (tx: Tx, batch: Pending[]) => {
@@ -201,7 +201,7 @@ export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }):
     }
   };
 
-  const commits = groupCommit<Pending>({ maxBatch: MAX_BATCH, run: (batch) => flush(batch) });
+  const commits = groupCommit<Pending>({ maxBatch: MAX_BATCH, gather: true, run: (batch) => flush(batch) });
 
   return {
     mark(request) {

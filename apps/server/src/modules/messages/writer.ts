@@ -111,7 +111,8 @@ const rowError = (err: unknown) => {
  * clocks, the one that numbers and inserts the events (`publishMany`) and inserts the messages with
  * their sequences, and COMMIT. What the messages do to their conversations is computed here from the
  * locked rows, so the values written and the values announced are the same and nothing is read back.
- * Under load that is a fraction of a round trip per message; alone, a message is written at once.
+ * Under load that is a fraction of a round trip per message; alone, a message is written at the end of the event loop's turn it came in (`gather`: the
+ * messages read from other sockets in the same turn go with it).
  */
 export function createMessageWriter(opts: {
   db: Db;
@@ -366,6 +367,7 @@ export function createMessageWriter(opts: {
     maxBatch: MAX_BATCH,
     concurrency: 2,
     key: (pending) => pending.input.conversationId ?? `visitor:${pending.input.visitorId}`,
+    gather: true,
     run: (batch) => flush(batch),
   });
 

@@ -74,4 +74,35 @@ describe('group commit', () => {
     started[4]!.finish();
     await commits.flushed();
   });
+  it('with `gather`, waits for the rest of the turn before a batch, even when a batch runs without yielding', async () => {
+    // A run that writes its batch to the end within the turn (the embedded database): without
+    // gathering, each push would be written alone before the next one is even pushed.
+    const batches: string[][] = [];
+    const run = async (batch: string[]) => {
+      batches.push(batch);
+    };
+    const plain = groupCommit<string>({ maxBatch: 10, concurrency: 2, key: (item) => item, run });
+    for (const item of ['a', 'b', 'c']) plain.push(item);
+    await plain.flushed();
+    expect(batches).toEqual([['a'], ['b'], ['c']]);
+    batches.length = 0;
+    const gathering = groupCommit<string>({
+      maxBatch: 10,
+      concurrency: 2,
+      key: (item) => item,
+      run,
+      gather: true,
+    });
+    for (const item of ['a', 'b', 'c']) gathering.push(item);
+    expect(batches).toEqual([]);
+    await gathering.flushed();
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    // Pushed from separate turns, each alone (nothing else came in its turn).
+    batches.length = 0;
+    gathering.push('d');
+    await nextTurn();
+    gathering.push('e');
+    await gathering.flushed();
+    expect(batches).toEqual([['d'], ['e']]);
+  });
 });
