@@ -54,6 +54,8 @@ describe('shared transactions', () => {
     });
     const seqs = new Map<string, number>();
     const first = shared.run('a', command('s1-first', { gate, seqs }));
+    // A command starts at the end of its turn of the event loop, with the others of that turn.
+    await new Promise((resolve) => setImmediate(resolve));
     const rest = ['b', 'c', 'd', 'e'].map((key) =>
       shared.run(
         key,
@@ -87,6 +89,7 @@ describe('shared transactions', () => {
     });
     const seen: string[][] = [];
     const first = shared.run('a', command('s2-first', { gate }));
+    await new Promise((resolve) => setImmediate(resolve));
     const later = ['b', 'c'].map((key) =>
       shared.run(key, command(`s2-${key}`)).then(async () => {
         seen.push((await stored()).filter((n) => n.startsWith('s2-')));
@@ -106,6 +109,7 @@ describe('shared transactions', () => {
     let tries = 0;
     const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
     const first = shared.run('a', command('s3-first', { gate }));
+    await new Promise((resolve) => setImmediate(resolve));
     const loser = shared.run('b', async (tx) => {
       tries++;
       return command('s3-loser', { fail: tries === 1 ? deadlock : undefined })(tx);
