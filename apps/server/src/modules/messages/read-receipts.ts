@@ -6,7 +6,7 @@ import type { Db, DbTx } from '../../platform/db/client.ts';
 import { isTransactionConflict } from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
 import { contacts, conversations } from '../../platform/db/schema.ts';
-import { type Tx, transaction } from '../../platform/db/tx.ts';
+import { inProcess, type Tx, transaction } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { presentConversation } from '../conversations/presenter.ts';
@@ -113,7 +113,7 @@ function target(
  * Read receipts by group commit (issue 11): while one batch is written, receipts queue up, and the
  * next transaction stores all of them with a fixed number of statements — the messages marked read,
  * the operators' unread counts, one `message.read` event per conversation and reader — instead of a
- * publishing transaction per receipt. Alone, a receipt is written at the end of its turn of the event loop (`gather`).
+ * publishing transaction per receipt. Alone, a receipt is written at once (on PGlite at the end of its turn of the event loop, `gather`).
  */
 export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }): ReadReceipts {
   const write = async (tx: Tx, batch: Pending[]) => {
@@ -201,7 +201,11 @@ export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }):
     }
   };
 
-  const commits = groupCommit<Pending>({ maxBatch: MAX_BATCH, gather: true, run: (batch) => flush(batch) });
+  const commits = groupCommit<Pending>({
+    maxBatch: MAX_BATCH,
+    gather: inProcess(opts.db),
+    run: (batch) => flush(batch),
+  });
 
   return {
     mark(request) {

@@ -8,7 +8,7 @@ import { constraintOf, isTransactionConflict, sqlState } from '../../platform/db
 import { groupCommit } from '../../platform/db/group-commit.ts';
 import { executePrepared } from '../../platform/db/prepared.ts';
 import type { conversations } from '../../platform/db/schema.ts';
-import { type Tx, transaction } from '../../platform/db/tx.ts';
+import { inProcess, type Tx, transaction } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
 import { presentConversation } from '../conversations/presenter.ts';
 import { assignmentClocksUpdate, clockSet, clockSource, messageClocks } from '../metrics/message-clocks.ts';
@@ -111,8 +111,8 @@ const rowError = (err: unknown) => {
  * clocks, the one that numbers and inserts the events (`publishMany`) and inserts the messages with
  * their sequences, and COMMIT. What the messages do to their conversations is computed here from the
  * locked rows, so the values written and the values announced are the same and nothing is read back.
- * Under load that is a fraction of a round trip per message; alone, a message is written at the end of the event loop's turn it came in (`gather`: the
- * messages read from other sockets in the same turn go with it).
+ * Under load that is a fraction of a round trip per message; alone, a message is written at once (on PGlite at the end of the event loop's turn it came in,
+ * with the messages read from the other sockets in that turn: `gather`).
  */
 export function createMessageWriter(opts: {
   db: Db;
@@ -367,7 +367,8 @@ export function createMessageWriter(opts: {
     maxBatch: MAX_BATCH,
     concurrency: 2,
     key: (pending) => pending.input.conversationId ?? `visitor:${pending.input.visitorId}`,
-    gather: true,
+    // On PGlite, the messages read in the same turn of the event loop go together (see groupCommit).
+    gather: inProcess(opts.db),
     run: (batch) => flush(batch),
   });
 

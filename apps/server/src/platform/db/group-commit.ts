@@ -10,12 +10,15 @@
  * `run` settles each item of its batch itself and never throws. The message writer and the read
  * receipts use it.
  *
- * With `gather`, an item pushed while nothing is in flight waits for the rest of this turn of the
+ * With `gather`, an item pushed when a batch could start waits for the rest of this turn of the
  * event loop (`setImmediate`: the other sockets' data read in the same turn) instead of starting a
- * batch of one at once. That matters most with the embedded database, whose statements run in this
- * process without yielding to I/O: a batch started at the first socket's message was written to the
- * end before the next socket's data was even read, so every batch held one message (PGlite took
- * about 230 messages a second whatever the load).
+ * batch of one at once. Its users set it for the embedded database (`inProcess`), whose statements
+ * run in this process without yielding to I/O: a batch started at the first socket's message was
+ * written to the end before the next socket's data was even read, so every batch held one message
+ * (PGlite took about 230 messages a second whatever the load). Not on PostgreSQL: there a batch
+ * started at once is worked on by the database while this process reads the rest of the turn, and
+ * waiting for the turn's end lost that overlap under load (5,000 msg/s p99 124–172 ms against
+ * 71–132 without).
  */
 export function groupCommit<T>(opts: {
   maxBatch: number;

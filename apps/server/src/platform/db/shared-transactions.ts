@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from './client.ts';
 import { isTransactionConflict } from './errors.ts';
 import { groupCommit } from './group-commit.ts';
-import { savepoint, type Tx, transaction } from './tx.ts';
+import { inProcess, savepoint, type Tx, transaction } from './tx.ts';
 
 interface Item {
   key: string;
@@ -27,7 +27,7 @@ export interface SharedTransactions {
  * transaction, one after another behind a savepoint each. They then share its commit — and the end of
  * it, where the events they deferred (`publishLater`) are published in one statement, so the
  * workspace row that numbering locks is taken once per batch instead of once per command, and
- * commands of one workspace stop queueing on it. Alone, a command runs at the end of its turn of the event loop (`gather`). Six batches may be in
+ * commands of one workspace stop queueing on it. Alone, a command runs at once (on PGlite at the end of its turn of the event loop, `gather`). Six batches may be in
  * flight (each command is many round trips, one after another on its connection), of twenty commands
  * at most.
  *
@@ -53,7 +53,7 @@ export function sharedTransactions(opts: {
     maxBatch: opts.maxBatch ?? 20,
     concurrency: opts.concurrency ?? 6,
     key: (item) => item.key,
-    gather: true,
+    gather: inProcess(opts.db),
     async run(batch) {
       if (batch.length === 1) return alone(batch[0]!);
       let settled: (() => void)[] = [];

@@ -82,6 +82,19 @@ async function oneByOne(statements: Statements): Promise<unknown[]> {
   return results;
 }
 
+/** The PostgreSQL pool under `db`, or null for the embedded database. */
+const poolOf = (db: Db): pg.Pool | null => {
+  const client = (db as { $client?: unknown }).$client;
+  return client instanceof pg.Pool ? client : null;
+};
+
+/**
+ * Whether `db` runs in this process (PGlite): its statements do not yield to I/O, so a transaction
+ * started at once runs to its end before the other sockets' data of the same turn is read
+ * (`groupCommit`'s `gather` is for it).
+ */
+export const inProcess = (db: Db): boolean => poolOf(db) === null;
+
 let inFlight = 0;
 let drained: (() => void) | null = null;
 
@@ -94,16 +107,15 @@ export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promis
   const state: TxState = { after: [], before: [], gathered: new Map() };
   inFlight++;
   try {
-    const pool = (db as { $client?: unknown }).$client;
-    const result =
-      pool instanceof pg.Pool
-        ? await pipelined(db, pool, state, fn)
-        : await db.transaction(async (dbTx) => {
-            const tx = txOf(dbTx, state, oneByOne);
-            const value = await fn(tx);
-            await beforeCommitHooks(state, tx);
-            return value;
-          });
+    const pool = poolOf(db);
+    const result = pool
+      ? await pipelined(db, pool, state, fn)
+      : await db.transaction(async (dbTx) => {
+          const tx = txOf(dbTx, state, oneByOne);
+          const value = await fn(tx);
+          await beforeCommitHooks(state, tx);
+          return value;
+        });
     for (const hook of state.after) hook();
     return result;
   } finally {
