@@ -285,6 +285,7 @@ async function openLoopRun(
         cookies: setup.cookies,
         visitors: Number(process.env.BENCH_OPEN_VISITORS ?? visitorsN),
         stepSeconds: Number(process.env.BENCH_OPEN_STEP_SECONDS ?? 4),
+        warmSeconds: Number(process.env.BENCH_OPEN_WARM_SECONDS ?? 3),
         all: process.env.BENCH_OPEN_ALL === '1',
         rates,
       }),
