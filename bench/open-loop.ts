@@ -122,6 +122,7 @@ const sendAt = (rate: number, duration: number, tag: string) =>
 // the server's and the database's caches fill, as in any process that has run for a while. Without
 // it the first step's first half second was mostly over 50 ms, whatever its rate.
 if (input.warmSeconds > 0 && input.rates.length > 0) {
+  samples = [];
   const warmSent = await sendAt(input.rates[0]!, input.warmSeconds * 1000, 'warm');
   const settle = Date.now() + 3000;
   while (samples.length < warmSent && Date.now() < settle) await new Promise((r) => setTimeout(r, 20));

@@ -104,6 +104,15 @@ export function startSubscriberWorkers(opts: {
     hinted: Set<string>;
     /** Leases whose release failed (the database was away), retried by the next fill. */
     unreleased: SQL[];
+    /**
+     * Workspaces woken for while this pool's cursor of them ran: claimed again when that run ends
+     * (its head was read before those events). A claim meanwhile would skip them (running here) and
+     * cost a statement for nothing: on PGlite, which runs one statement at a time, a burst of
+     * arrivals spent half its time in such claims.
+     */
+    wokenWhileRunning: Set<string>;
+    /** The last fill stopped with every worker busy: a run that ends claims again. */
+    more: boolean;
     poll(): void;
   }
 
@@ -330,6 +339,8 @@ export function startSubscriberWorkers(opts: {
       known: new Set(),
       hinted: new Set(),
       unreleased: [],
+      wokenWhileRunning: new Set(),
+      more: false,
       poll() {
         if (stopped) return;
         if (pool.filling) {
@@ -353,8 +364,9 @@ export function startSubscriberWorkers(opts: {
       )
       .finally(() => {
         pool.running.delete(claimed.workspaceId);
-        // New events may have come in meanwhile; the cursor is claimable again.
-        pool.poll();
+        // Events came in meanwhile (the cursor is claimable again), or others wait for a free worker:
+        // claimed now. (Events of other nodes whose wake did not come are found by the periodic poll.)
+        if (pool.wokenWhileRunning.delete(claimed.workspaceId) || pool.more) pool.poll();
       });
     pool.running.set(claimed.workspaceId, done);
   };
@@ -373,11 +385,19 @@ export function startSubscriberWorkers(opts: {
       const hinted = [...pool.hinted].filter((id) => !pool.known.has(id));
       pool.hinted.clear();
       if (hinted.length > 0) await ensureCursors(pool, hinted);
-      while (!stopped && pool.running.size < concurrency) {
+      while (!stopped) {
+        // Every worker busy: cursors may be left to claim, when one of the runs ends.
+        if (pool.running.size >= concurrency) {
+          pool.more = true;
+          break;
+        }
         const free = concurrency - pool.running.size;
         const claimed = await claim(pool, free);
         for (const cursor of claimed) start(pool, cursor);
-        if (claimed.length < free) break;
+        if (claimed.length < free) {
+          pool.more = false;
+          break;
+        }
       }
     } while (pool.again && !stopped);
   };
@@ -425,6 +445,10 @@ export function startSubscriberWorkers(opts: {
         for (const e of events) {
           if (!wants(pool.subscriber, e.name, e.payload)) continue;
           if (!pool.known.has(e.workspaceId)) pool.hinted.add(e.workspaceId);
+          else if (pool.running.has(e.workspaceId)) {
+            pool.wokenWhileRunning.add(e.workspaceId);
+            continue;
+          }
           woke = true;
         }
         if (woke) pool.poll();
@@ -449,7 +473,9 @@ export function startSubscriberWorkers(opts: {
       while (!stopped) {
         workers.poke();
         await settled();
-        if (!(await workers.pending())) return;
+        if (await workers.pending()) continue;
+        // A poll may have claimed a cursor while `pending` looked (locked, it was not counted).
+        if (![...pools.values()].some((p) => p.filling || p.running.size > 0)) return;
       }
     },
     async stop() {

@@ -109,6 +109,22 @@ describe('durable subscribers on cursors', () => {
     handle: async (e) => record('test-sparse', e),
   });
   subscribe({
+    name: 'test-woken',
+    events: ['workspace.updated'],
+    handle: async (e) => {
+      if (label(e) === 'woken-first') await gate('woken-first');
+      record('test-woken', e);
+    },
+  });
+  subscribe({
+    name: 'test-backlog',
+    events: ['workspace.updated'],
+    handle: async (e) => {
+      if (label(e) === 'backlog-hold') await gate('backlog-hold');
+      record('test-backlog', e);
+    },
+  });
+  subscribe({
     name: 'test-pruned',
     events: ['workspace.updated'],
     handle: async (e) => record('test-pruned', e),
@@ -126,7 +142,10 @@ describe('durable subscribers on cursors', () => {
   });
 
   const db = () => server.parley.ctx.db;
-  const start = (only: string[], opts: { leaseMs?: number; batch?: number; concurrency?: number } = {}) => {
+  const start = (
+    only: string[],
+    opts: { leaseMs?: number; batch?: number; concurrency?: number; pollMs?: number } = {},
+  ) => {
     const w = startSubscriberWorkers({
       db: db(),
       app: server.parley.ctx,
@@ -251,6 +270,38 @@ describe('durable subscribers on cursors', () => {
     expect(of('test-slow', ws)).toEqual([]);
     gates.get('slow-1')!();
     await waitFor(() => of('test-slow', ws).map(label).join() === 'slow-1,quick-1', 10_000);
+  });
+
+  it('claims a cursor woken while it ran again as soon as that run ends, not at the next poll', async () => {
+    const ws = await newWorkspace();
+    // No poll within the test: only the wake can bring the second event.
+    const w = start(['test-woken'], { pollMs: 600_000 });
+    // Registered before the events (a subscriber's cursors start after what was published before it).
+    await w.drain();
+    await publishNames(ws, ['woken-first']);
+    await waitFor(() => gates.has('woken-first'), 10_000);
+    // Published while the cursor's run (claimed up to the first event) waits in its handler.
+    await publishNames(ws, ['woken-second']);
+    gates.get('woken-first')!();
+    await waitFor(() => of('test-woken', ws).map(label).join() === 'woken-first,woken-second', 10_000);
+    await until(async () => (await cursor('test-woken', ws))?.seq === 2);
+    // One claim per run: none was spent while the first run held the workspace.
+    expect((await cursor('test-woken', ws))?.lease).toBe(2);
+  });
+
+  it('claims the workspaces left waiting for a free worker as soon as one is free, not at the next poll', async () => {
+    const spaces = [await newWorkspace(), await newWorkspace(), await newWorkspace()];
+    const w = start(['test-backlog'], { pollMs: 600_000, concurrency: 1 });
+    await w.drain();
+    await publishNames(spaces[0]!, ['backlog-hold']);
+    await waitFor(() => gates.has('backlog-hold'), 10_000);
+    // The only worker is busy: these wait for it.
+    await publishNames(spaces[1]!, ['backlog-1']);
+    await publishNames(spaces[2]!, ['backlog-2']);
+    gates.get('backlog-hold')!();
+    const handled = () => spaces.flatMap((ws) => of('test-backlog', ws).map(label));
+    await waitFor(() => handled().length === 3, 10_000);
+    expect(handled()).toEqual(['backlog-hold', 'backlog-1', 'backlog-2']);
   });
 
   it('renews the lease of a long handler, so no other worker runs its event', async () => {
