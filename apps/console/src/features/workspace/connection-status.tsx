@@ -11,7 +11,16 @@ export function ConnectionStatus({ status, wasLive }: RealtimeState) {
         ? ['gray', t('shell.offline')]
         : ['orange', wasLive ? t('shell.reconnecting') : t('shell.connecting')];
   return (
-    <Badge role="status" variant="dot" color={color} size="sm" tt="none" visibleFrom="xs">
+    // Never shortened by a crowded header: "En dir…" said nothing.
+    <Badge
+      role="status"
+      variant="dot"
+      color={color}
+      size="sm"
+      tt="none"
+      visibleFrom="xs"
+      style={{ flexShrink: 0 }}
+    >
       {label}
     </Badge>
   );
