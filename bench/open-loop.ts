@@ -118,14 +118,19 @@ const sendAt = (rate: number, duration: number, tag: string) =>
     }, 5);
   });
 
+/** Waits up to `ms` for `sent` messages of this round to reach the first operator. */
+const delivered = async (sent: number, ms: number) => {
+  const deadline = Date.now() + ms;
+  while (samples.length < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+};
+
 // Warm-up at the first rate, not measured: the socket path's code is compiled by V8 under load, and
 // the server's and the database's caches fill, as in any process that has run for a while. Without
 // it the first step's first half second was mostly over 50 ms, whatever its rate.
 if (input.warmSeconds > 0 && input.rates.length > 0) {
   samples = [];
   const warmSent = await sendAt(input.rates[0]!, input.warmSeconds * 1000, 'warm');
-  const settle = Date.now() + 3000;
-  while (samples.length < warmSent && Date.now() < settle) await new Promise((r) => setTimeout(r, 20));
+  await delivered(warmSent, 3000);
   await new Promise((r) => setTimeout(r, 1000));
 }
 
@@ -134,8 +139,7 @@ for (const rate of input.rates) {
   samples = [];
   sentAt.clear();
   const sent = await sendAt(rate, input.stepSeconds * 1000, String(steps.length));
-  const drainDeadline = Date.now() + 3000;
-  while (samples.length < sent && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 20));
+  await delivered(sent, 3000);
   // What never arrived (within the drain time) counts as slower than anything measured.
   const missing = sent - samples.length;
   const sorted = [

@@ -422,9 +422,12 @@ export function startSubscriberWorkers(opts: {
     timer = setTimeout(tick, pollMs);
   };
 
+  /** The pools filling or running a cursor. */
+  const busyPools = () => [...pools.values()].filter((p) => p.filling || p.running.size > 0);
+
   const settled = async () => {
     for (;;) {
-      const busy = [...pools.values()].filter((p) => p.filling || p.running.size > 0);
+      const busy = busyPools();
       if (busy.length === 0) return;
       await Promise.race(busy.flatMap((p) => [...(p.filling ? [p.filling] : []), ...p.running.values()]));
     }
@@ -475,7 +478,7 @@ export function startSubscriberWorkers(opts: {
         await settled();
         if (await workers.pending()) continue;
         // A poll may have claimed a cursor while `pending` looked (locked, it was not counted).
-        if (![...pools.values()].some((p) => p.filling || p.running.size > 0)) return;
+        if (busyPools().length === 0) return;
       }
     },
     async stop() {

@@ -41,14 +41,17 @@ describe('durable subscribers on cursors', () => {
       if (label(e).startsWith('doomed')) throw new Error(`cannot take ${label(e)}`);
     },
   });
-  subscribe({
-    name: 'test-slow',
-    events: ['workspace.updated'],
-    handle: async (e) => {
-      if (label(e).startsWith('slow')) await gate(label(e));
-      record('test-slow', e);
-    },
-  });
+  /** Records each event; those `held` picks only once the gate of their label opens. */
+  const gated = (name: string, held: (label: string) => boolean) =>
+    subscribe({
+      name,
+      events: ['workspace.updated'],
+      handle: async (e) => {
+        if (held(label(e))) await gate(label(e));
+        record(name, e);
+      },
+    });
+  gated('test-slow', (l) => l.startsWith('slow'));
   subscribe({
     name: 'test-fast',
     events: ['workspace.updated'],
@@ -108,22 +111,8 @@ describe('durable subscribers on cursors', () => {
     events: ['workspace.updated'],
     handle: async (e) => record('test-sparse', e),
   });
-  subscribe({
-    name: 'test-woken',
-    events: ['workspace.updated'],
-    handle: async (e) => {
-      if (label(e) === 'woken-first') await gate('woken-first');
-      record('test-woken', e);
-    },
-  });
-  subscribe({
-    name: 'test-backlog',
-    events: ['workspace.updated'],
-    handle: async (e) => {
-      if (label(e) === 'backlog-hold') await gate('backlog-hold');
-      record('test-backlog', e);
-    },
-  });
+  gated('test-woken', (l) => l === 'woken-first');
+  gated('test-backlog', (l) => l === 'backlog-hold');
   subscribe({
     name: 'test-pruned',
     events: ['workspace.updated'],
