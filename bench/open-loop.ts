@@ -30,28 +30,42 @@ const sentAt = new Map<string, number>();
 /** Each delivered message: when it was sent and how long it took to reach the first operator. */
 let samples: { sentAt: number; latency: number }[] = [];
 
-// biome-ignore lint/suspicious/noExplicitAny: server messages are read field by field
-const open = (url: string, headers: Record<string, string>, onMessage: ((m: any) => void) | null) =>
+/** The first bytes of a frame, to skip what a socket does not need without decoding it. */
+const head = (data: Buffer, n: number) => data.toString('latin1', 0, n);
+
+/**
+ * Opens a socket and resolves when the server says it is ready. `onMessage` gets the parsed frames
+ * whose text starts with one of `wanted` (all of them when omitted); without `onMessage`, frames are
+ * only received.
+ */
+const open = (
+  url: string,
+  headers: Record<string, string>,
+  // biome-ignore lint/suspicious/noExplicitAny: server messages are read field by field
+  onMessage: ((m: any) => void) | null,
+  wanted?: string[],
+) =>
   new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
+    // The server's frames are its own JSON: checking them for UTF-8 would be the generator's work,
+    // not the server's.
+    const ws = new WebSocket(url, { headers, skipUTF8Validation: true });
     let ready = false;
-    ws.on('message', (data) => {
-      // Operators other than the first are only received (the server still sends them everything):
-      // parsing, or even decoding, 10 copies of every event would make the generator, not the
-      // server, the bottleneck.
-      if (!onMessage) {
-        if (!ready && String(data).startsWith('{"type":"ready"')) {
-          ready = true;
-          resolve(ws);
-        }
+    ws.on('message', (data: Buffer) => {
+      if (!ready && head(data, READY.length) === READY) {
+        ready = true;
+        resolve(ws);
         return;
       }
-      const message = JSON.parse(String(data));
-      if (message.type === 'ready') resolve(ws);
-      onMessage(message);
+      // Operators other than the first are only received (the server still sends them everything),
+      // and a visitor's socket is read for its acknowledgements only: parsing, or even decoding, every
+      // copy of every event would make the generator, not the server, the bottleneck.
+      if (!onMessage) return;
+      if (wanted && !wanted.some((prefix) => head(data, prefix.length) === prefix)) return;
+      onMessage(JSON.parse(data.toString()));
     });
     ws.on('error', reject);
   });
+const READY = '{"type":"ready"';
 
 await Promise.all(
   input.cookies.map((cookie, index) =>
@@ -80,9 +94,14 @@ const visitors = await Promise.all(
       body: JSON.stringify({ workspaceKey: input.widgetKey, visitorId: `open-loop-visitor-${i}` }),
     });
     const { token } = (await res.json()) as { token: string };
-    return open(`${wsUrl}/api/realtime?visitorToken=${token}`, {}, (message) => {
-      if (message.type === 'ack') acked++;
-    });
+    return open(
+      `${wsUrl}/api/realtime?visitorToken=${token}`,
+      {},
+      (message) => {
+        if (message.type === 'ack') acked++;
+      },
+      ['{"type":"ack"'],
+    );
   }),
 );
 
@@ -134,6 +153,21 @@ if (input.warmSeconds > 0 && input.rates.length > 0) {
   await new Promise((r) => setTimeout(r, 1000));
 }
 
+/** BENCH_OPEN_TIMELINE: when this process's own event loop stopped for over 25 ms (its GC, the scheduler). */
+const stalls: { at: string; ms: number }[] = [];
+if (timelineOn) {
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last > 25)
+      stalls.push({
+        at: new Date(performance.timeOrigin + last).toISOString().slice(11, 23),
+        ms: now - last,
+      });
+    last = now;
+  }, 5).unref();
+}
+
 const steps: { rate: number; sent: number; delivered: number; p50: number; p99: number }[] = [];
 for (const rate of input.rates) {
   samples = [];
@@ -158,7 +192,10 @@ for (const rate of input.rates) {
   console.error(
     `  open loop ${rate} msg/s: delivered ${step.delivered}/${sent}, p50 ${ms(step.p50)}, p99 ${ms(step.p99)}`,
   );
-  if (timelineOn) printSlowWindows(samples);
+  if (timelineOn) {
+    printSlowWindows(samples);
+    for (const s of stalls.splice(0)) console.error(`    generator stalled ${s.ms.toFixed(0)} ms at ${s.at}`);
+  }
   // BENCH_OPEN_ALL=1 runs every rate (to see where the path saturates), not only up to p99 50 ms.
   if (step.p99 >= 50 && !input.all) break;
   // Let the server settle before the next step.
