@@ -11,8 +11,8 @@
  *
  * With DATABASE_URL, it must name an empty database (the run sets Parley up in it).
  *
- * Needs a file descriptor limit above V + O (two ends of every socket are on this machine: raise it
- * with `ulimit -n`). Last line: `connections: <V> visitors, <O> operators, RSS <M> MB, delivery p99 <X> ms`.
+ * Needs a file descriptor limit above V + O + 500 (both ends of every socket are on this machine: raise
+ * it with `ulimit -n`); under a lower limit it runs as many visitors as fit, and says so. Last line: `connections: <V> visitors, <O> operators, RSS <M> MB, delivery p99 <X> ms`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,8 +22,29 @@ import { startServerProcess } from '../apps/server/test/server-process.ts';
 import { percentile } from './stats.ts';
 import { printSlowWindows, timelineOn } from './timeline.ts';
 
-const visitorsN = Number(process.env.BENCH_VISITORS ?? 20_000);
 const operatorsN = Number(process.env.BENCH_OPERATORS ?? 500);
+const askedVisitors = Number(process.env.BENCH_VISITORS ?? 20_000);
+/**
+ * This process's limit on open files (`ulimit -n`, from /proc/self/limits; none known elsewhere). The
+ * server inherits it, and it holds one file per socket as this process does.
+ */
+const fileLimit = (() => {
+  try {
+    const line = /^Max open files\s+(\d+|unlimited)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
+    return line?.[1] && line[1] !== 'unlimited' ? Number(line[1]) : Number.POSITIVE_INFINITY;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+})();
+/** Files the server keeps besides its sockets: database files and connections, its listener, logs. */
+const SPARE_FILES = 500;
+/** As many visitors as asked, or as fit under the file limit beside the operators (the run says so). */
+const visitorsN = Math.max(0, Math.min(askedVisitors, fileLimit - operatorsN - SPARE_FILES));
+if (visitorsN < askedVisitors)
+  console.log(
+    `visitors: ${visitorsN} of the ${askedVisitors} asked — a process may hold ${fileLimit} open files here ` +
+      `(ulimit -n) and both ends of every socket are on this machine; raise the limit to run them all`,
+  );
 /** Of the operators, how many are supervisors (they see every conversation); the others handle their own. */
 const supervisorsN = Math.min(operatorsN, Number(process.env.BENCH_SUPERVISORS ?? 10));
 const chattingN = Math.min(visitorsN, Number(process.env.BENCH_CHATTING ?? 200));
