@@ -343,7 +343,9 @@ export function createMessageWriter(opts: {
    */
   const flush = async (batch: Pending[], attempt = 0): Promise<void> => {
     try {
-      const { written, diverted, missing } = await transaction(opts.db, (tx) => write(tx, batch));
+      const { written, diverted, missing } = await transaction(opts.db, (tx) => write(tx, batch), {
+        genericPlans: true,
+      });
       settle(batch, written, diverted, missing);
     } catch (err) {
       // A client id stored by another node between this batch's check and its insert: written

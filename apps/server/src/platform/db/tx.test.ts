@@ -152,4 +152,45 @@ describe('transactions', () => {
       expect(waitedMs).toBeLessThan(busyMs / 2);
     },
   );
+  it.skipIf(!onPostgres)(
+    'genericPlans: the transaction’s prepared statements are planned once, and the setting ends with it',
+    async () => {
+      // The same prepared statement (a list passed whole, as the message writer's) run several times in
+      // one transaction, with the plans PostgreSQL made for it in this session.
+      const plansOf = (options: { genericPlans?: boolean }, marker: string) =>
+        transaction(
+          db(),
+          async (tx) => {
+            for (const ns of [[1], [1, 2], [1, 2, 3], [2, 3], [3], [1, 3], [2]])
+              await executePrepared(
+                tx.db,
+                sql`SELECT n FROM tx_probe WHERE n = ANY(${sql.param(ns)}::int[]) AND ${marker}::text IS NOT NULL`,
+              );
+            const [row] = (
+              await tx.db.execute<{ generic: number; custom: number; mode: string }>(
+                sql`SELECT generic_plans::int AS generic, custom_plans::int AS custom,
+                  current_setting('plan_cache_mode') AS mode
+                FROM pg_prepared_statements WHERE statement LIKE '%tx_probe WHERE n = ANY%'`,
+              )
+            ).rows;
+            return row;
+          },
+          options,
+        );
+      // Left to itself, PostgreSQL plans it again for every execution: the reusable plan, which cannot
+      // know the list's length, looks costlier than one made for the values at hand.
+      expect(await plansOf({}, 'auto')).toMatchObject({ mode: 'auto', custom: 7, generic: 0 });
+      const generic = await plansOf({ genericPlans: true }, 'generic');
+      expect(generic?.mode).toBe('force_generic_plan');
+      expect(generic?.generic).toBeGreaterThanOrEqual(7);
+      // Only for that transaction: the next one on the pool is back to the default.
+      const after = await transaction(
+        db(),
+        async (tx) =>
+          (await tx.db.execute<{ mode: string }>(sql`SELECT current_setting('plan_cache_mode') AS mode`))
+            .rows[0]!.mode,
+      );
+      expect(after).toBe('auto');
+    },
+  );
 });

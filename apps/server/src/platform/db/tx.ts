@@ -98,18 +98,36 @@ export const inProcess = (db: Db): boolean => poolOf(db) === null;
 let inFlight = 0;
 let drained: (() => void) | null = null;
 
+export interface TransactionOptions {
+  /**
+   * PostgreSQL plans the transaction's prepared statements once and reuses the plan
+   * (`plan_cache_mode = force_generic_plan`, for this transaction only). For transactions made of
+   * the fixed-shape statements of `prepared.ts` only (lists passed whole as arrays, found by primary
+   * key): left to itself, PostgreSQL plans such a statement again at every execution, because the
+   * reusable plan, which cannot know an array's length, looks costlier than one planned for the
+   * values at hand — a sixth of its time under the message bench went to planning the message
+   * writer's statements again and again. Never for a query whose best plan depends on its values (a
+   * filter, a search).
+   */
+  genericPlans?: boolean;
+}
+
 /**
  * Runs `fn` in a transaction; after-commit hooks run only when it committed. On PostgreSQL the
  * transaction's BEGIN goes out with its first statement, and `commitWith` sends its COMMIT with its
  * last ones (`pipelined`); PGlite runs in this process, where there is no round trip to save.
  */
-export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function transaction<T>(
+  db: Db,
+  fn: (tx: Tx) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   const state: TxState = { after: [], before: [], gathered: new Map() };
   inFlight++;
   try {
     const pool = poolOf(db);
     const result = pool
-      ? await pipelined(db, pool, state, fn)
+      ? await pipelined(db, pool, state, fn, options)
       : await db.transaction(async (dbTx) => {
           const tx = txOf(dbTx, state, oneByOne);
           const value = await fn(tx);
@@ -139,7 +157,10 @@ class Lane {
   commitNext = false;
   commit: Promise<pg.QueryResult> | null = null;
   private readonly socket: { cork(): void; uncork(): void } | undefined;
-  constructor(readonly client: pg.PoolClient) {
+  constructor(
+    readonly client: pg.PoolClient,
+    private readonly options: TransactionOptions,
+  ) {
     this.socket = (
       client as unknown as { connection?: { stream?: { cork(): void; uncork(): void } } }
     ).connection?.stream;
@@ -171,10 +192,15 @@ class Lane {
     });
   }
 
-  /** Sends BEGIN with the transaction's first query. */
+  /** Sends BEGIN (and the transaction's settings) with the transaction's first query. */
   private begin() {
     if (this.begun) return;
-    this.begun = this.client.query('BEGIN');
+    const begin = this.client.query('BEGIN');
+    this.begun = this.options.genericPlans
+      ? Promise.all([begin, this.client.query('SET LOCAL plan_cache_mode = force_generic_plan')]).then(
+          ([began]) => began,
+        )
+      : begin;
     // Awaited by the runner; a failed BEGIN fails the query behind it too.
     this.begun.catch(() => {});
   }
@@ -212,9 +238,15 @@ function drizzleParts(db: Db) {
  * A transaction on PostgreSQL, its BEGIN sent with its first statement (one round trip fewer than
  * waiting for BEGIN's answer); `commitWith` sends its COMMIT with its last statements.
  */
-async function pipelined<T>(db: Db, pool: pg.Pool, state: TxState, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function pipelined<T>(
+  db: Db,
+  pool: pg.Pool,
+  state: TxState,
+  fn: (tx: Tx) => Promise<T>,
+  settings: TransactionOptions,
+): Promise<T> {
   const client = await pool.connect();
-  const lane = new Lane(client);
+  const lane = new Lane(client, settings);
   const { dialect, schema, options } = drizzleParts(db);
   const session = new NodePgSession(lane as unknown as pg.PoolClient, dialect, schema, options);
   const tx = txOf(new NodePgTransaction(dialect, session, schema) as unknown as DbTx, state, (s) =>
