@@ -106,8 +106,10 @@ export interface TransactionOptions {
    * key): left to itself, PostgreSQL plans such a statement again at every execution, because the
    * reusable plan, which cannot know an array's length, looks costlier than one planned for the
    * values at hand — a sixth of its time under the message bench went to planning the message
-   * writer's statements again and again. Never for a query whose best plan depends on its values (a
-   * filter, a search).
+   * writer's statements again and again. The setting gives the transaction's unnamed statements (the
+   * rest of what drizzle sends) a plan made without their values too: only for transactions whose
+   * other statements are lookups by key, never one whose best plan depends on its values (a filter,
+   * a search).
    */
   genericPlans?: boolean;
 }
