@@ -4,6 +4,8 @@
  * `bench/data.ts`), then times, through the module's own functions, the first page, a deep page, each
  * filter, the search and each sort in both directions (each a page of 25 with its capped total), and
  * an export of BENCH_EXPORT_ROWS (100,000) rows to CSV with its time and peak RSS growth.
+ * Beside them, measured in the same run on the same table: 25 rows read by primary key (the floor of
+ * any page) and a count of every conversation (what a list that scanned would pay), as `bare: …`.
  * The last line reads `admin: <N> conversations, p95 <X> ms (worst: <query>), export <R> rows <S> s +<M> MB`.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:admin
@@ -150,6 +152,17 @@ console.log(
   `export ${written.toLocaleString('en')} rows: ${exportSeconds.toFixed(1)} s, ${(fs.statSync(exportFile).size / 1024 / 1024).toFixed(1)} MB file, RSS +${growthMb.toFixed(0)} MB`,
 );
 const worst = timed.reduce((a, b) => (percentile(b.ms, 0.95) > percentile(a.ms, 0.95) ? b : a));
+// The bare floor and the naive ceiling on the same table in the same run: 25 rows read by the
+// primary key, and a count of every conversation (what a list that scanned would pay).
+const listed = timed.length;
+await time('bare: 25 rows by primary key', () =>
+  db.execute(sql`SELECT * FROM conversations ORDER BY id LIMIT 25`),
+);
+await time('naive: count every conversation', () => db.execute(sql`SELECT count(*) FROM conversations`));
+const [bare, naive] = timed.slice(listed);
+console.log(
+  `bare: 25 rows by primary key p95 ${percentile(bare!.ms, 0.95).toFixed(1)} ms; naive: a count of every conversation p50 ${percentile(naive!.ms, 0.5).toFixed(0)} ms (the same run)`,
+);
 await database.drop({ keep: Boolean(process.env.BENCH_KEEP) });
 console.log(
   `admin: ${N.toLocaleString('en')} conversations, p95 ${percentile(worst.ms, 0.95).toFixed(1)} ms (worst: ${worst.name}), export ${written.toLocaleString('en')} rows ${exportSeconds.toFixed(1)} s +${growthMb.toFixed(0)} MB`,

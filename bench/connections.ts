@@ -4,7 +4,8 @@
  * among them) watch every conversation and the other operators are connected members of the default
  * team, each receiving the conversations routed to them. Prints the server's RSS, the delivery p99 (a
  * visitor's send to the first supervisor socket showing it; also to the assigned operator) and
- * checks that each visitor socket received only its own conversation's events.
+ * checks that each visitor socket received only its own conversation's events; beside them, a bare `ws`
+ * echo measured in the same run (`bare: …`).
  *
  *   npm run bench:connections                          # PGlite; 20,000 visitors, 500 operators
  *   BENCH_VISITORS=2000 BENCH_OPERATORS=50 DATABASE_URL=postgres://…/empty_db npm run bench:connections
@@ -19,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { startServerProcess } from '../apps/server/test/server-process.ts';
+import { bareWs } from './baselines.ts';
 import { percentile } from './stats.ts';
 import { printSlowWindows, timelineOn } from './timeline.ts';
 
@@ -262,13 +264,17 @@ try {
       `silent visitors who received a message: ${overheard}`,
   );
   if (shared > 0 || overheard > 0) process.exitCode = 1;
+  const connected = { visitors: visitors.length, operators: operators.length };
+  for (const ws of [...visitors, ...operators]) ws.terminate();
+  // The transport's ceiling on this machine in this run (its sockets closed first: the file limit).
+  const bare = await bareWs(100, 5);
   console.log(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, load average ${os.loadavg()[0]?.toFixed(1)}, database ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`,
   );
+  console.log(`bare: ws echo ${Math.round(bare)} msg/s (100 connections, the same run)`);
   console.log(
-    `connections: ${visitors.length} visitors, ${operators.length} operators, RSS ${Math.round(peak)} MB, delivery p99 ${p99.toFixed(1)} ms`,
+    `connections: ${connected.visitors} visitors, ${connected.operators} operators, RSS ${Math.round(peak)} MB, delivery p99 ${p99.toFixed(1)} ms`,
   );
-  for (const ws of [...visitors, ...operators]) ws.terminate();
 } finally {
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));

@@ -4,7 +4,8 @@
  * long after the last arrival the last assignment came), then a queue of N drained when everyone
  * comes back from a break (the router's own assignments per second). The last line,
  * `violations: N`, counts every broken ROUTE-4 rule found by replaying the outbox in commit order
- * (N must be 0). `BENCH_PROFILE=1` writes a CPU profile of the server into .tmp/.
+ * (N must be 0). Beside them, bare 1,000-row INSERTs on the same database in the same run.
+ * `BENCH_PROFILE=1` writes a CPU profile of the server into .tmp/.
  *
  *   npm run bench:routing                          # PGlite in a temporary directory
  *   DATABASE_URL=postgres://… npm run bench:routing
@@ -19,6 +20,7 @@ import WebSocket from 'ws';
 import { auditRouting } from '../apps/server/src/modules/routing/invariants.ts';
 import { openDatabase } from '../apps/server/src/platform/db/client.ts';
 import { startServerProcess, stopServerProcess } from '../apps/server/test/server-process.ts';
+import { bareInserts } from './baselines.ts';
 
 const conversationsN = Number(process.env.BENCH_CONVERSATIONS ?? 600);
 const operatorsN = Number(process.env.BENCH_OPERATORS ?? 20);
@@ -287,6 +289,10 @@ console.log(
 );
 console.log(
   `routing: ${assigned - arrivalsAssigned}/${queuedN} queued drained in ${drainSeconds.toFixed(1)} s, ${Math.round((assigned - arrivalsAssigned) / drainSeconds)} assignments/s (${drainFlips} status flips meanwhile)`,
+);
+// The database's ceiling in this run, on this machine: rows a second with 1,000-row INSERTs.
+console.log(
+  `routing: bare 1,000-row INSERTs ${Math.round(await bareInserts(databaseUrl))} rows/s (the same run)`,
 );
 for (const violation of audit.violations.slice(0, 20)) console.log(`violation: ${violation}`);
 console.log(`violations: ${audit.violations.length} (${audit.assignments} router assignments checked)`);

@@ -1,7 +1,10 @@
 /**
  * Start-up time of `npm start` (the server built at install, apps/server/dist/main.js) on the embedded
  * database: until the server listens and answers /healthz, first on a new data directory, then again
- * on the one just created. Prints `startup: new <X> s, existing <Y> s`.
+ * on the one just created. Beside it, the bare floors of the same run: a node process with the same
+ * flags answering /healthz from `node:http`, and one that only opens that PGlite directory (with the
+ * extension Parley loads) and runs `SELECT 1` — what any server on this machine and database needs.
+ * Prints `bare: …`, then `startup: new <X> s, existing <Y> s`.
  *
  *   npm run bench:startup
  */
@@ -15,19 +18,15 @@ const root = path.resolve(import.meta.dirname, '..');
 const main = path.join(root, 'apps/server/dist/main.js');
 if (!fs.existsSync(main)) throw new Error('apps/server/dist/main.js is missing: run `npm run build:server`');
 
-async function start(dataDir: string): Promise<number> {
+/**
+ * Seconds from spawning `args` (after `npm start`'s node flags) until it prints where it listens and
+ * that address answers /healthz.
+ */
+async function timeToHealthy(args: string[], env: Record<string, string>): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...startNodeFlags(), main], {
+  const child = spawn(process.execPath, [...startNodeFlags(), ...args], {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      DATABASE_URL: '',
-      REDIS_URL: '',
-    },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -49,12 +48,57 @@ async function start(dataDir: string): Promise<number> {
   }
 }
 
+const start = (dataDir: string) =>
+  timeToHealthy([main], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+  });
+
+/** The floor of any server: node itself, listening and answering /healthz. */
+const bareNode = () =>
+  timeToHealthy(
+    [
+      '-e',
+      `require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', function () {
+        console.log('Server listening at http://127.0.0.1:' + this.address().port);
+      });`,
+    ],
+    {},
+  );
+
+/** The floor of the embedded database: opening an existing directory and answering one query. */
+const barePglite = (pgDir: string) =>
+  timeToHealthy(
+    [
+      '--input-type=module',
+      '-e',
+      `import { PGlite } from '@electric-sql/pglite';
+      import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+      import http from 'node:http';
+      const db = new PGlite({ dataDir: process.env.BARE_PGDIR, extensions: { pg_trgm } });
+      await db.query('SELECT 1');
+      http.createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', function () {
+        console.log('Server listening at http://127.0.0.1:' + this.address().port);
+      });`,
+    ],
+    { BARE_PGDIR: pgDir },
+  );
+
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-startup-'));
 try {
   const fresh = await start(dataDir);
   const existing = await start(dataDir);
+  const node = await bareNode();
+  const pglite = await barePglite(path.join(dataDir, 'pg'));
   console.log(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, load average ${os.loadavg()[0]?.toFixed(1)}`,
+  );
+  console.log(
+    `bare: node answering /healthz ${node.toFixed(2)} s, PGlite opening this data directory ${pglite.toFixed(2)} s`,
   );
   console.log(`startup: new ${fresh.toFixed(2)} s, existing ${existing.toFixed(2)} s`);
 } finally {
