@@ -30,6 +30,8 @@ const sentAt = new Map<string, number>();
 /** Each delivered message: when it was sent and how long it took to reach the first operator. */
 let samples: { sentAt: number; latency: number }[] = [];
 
+/** How the server's first frame on a socket begins. */
+const READY = '{"type":"ready"';
 /** The first bytes of a frame, to skip what a socket does not need without decoding it. */
 const head = (data: Buffer, n: number) => data.toString('latin1', 0, n);
 
@@ -65,7 +67,6 @@ const open = (
     });
     ws.on('error', reject);
   });
-const READY = '{"type":"ready"';
 
 await Promise.all(
   input.cookies.map((cookie, index) =>

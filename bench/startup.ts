@@ -58,17 +58,13 @@ const start = (dataDir: string) =>
     REDIS_URL: '',
   });
 
+/** What the bare processes run last: listen, answer /healthz, say where as the server does. */
+const listen = `(await import('node:http')).createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', function () {
+  console.log('Server listening at http://127.0.0.1:' + this.address().port);
+});`;
+
 /** The floor of any server: node itself, listening and answering /healthz. */
-const bareNode = () =>
-  timeToHealthy(
-    [
-      '-e',
-      `require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', function () {
-        console.log('Server listening at http://127.0.0.1:' + this.address().port);
-      });`,
-    ],
-    {},
-  );
+const bareNode = () => timeToHealthy(['--input-type=module', '-e', listen], {});
 
 /** The floor of the embedded database: opening an existing directory and answering one query. */
 const barePglite = (pgDir: string) =>
@@ -78,12 +74,9 @@ const barePglite = (pgDir: string) =>
       '-e',
       `import { PGlite } from '@electric-sql/pglite';
       import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-      import http from 'node:http';
       const db = new PGlite({ dataDir: process.env.BARE_PGDIR, extensions: { pg_trgm } });
       await db.query('SELECT 1');
-      http.createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', function () {
-        console.log('Server listening at http://127.0.0.1:' + this.address().port);
-      });`,
+      ${listen}`,
     ],
     { BARE_PGDIR: pgDir },
   );
