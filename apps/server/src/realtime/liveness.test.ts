@@ -1,8 +1,11 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { addMember, setupOwner, startTestServer, type TestServer } from '../../test/harness.ts';
 import type { Db } from '../platform/db/client.ts';
+import { transaction } from '../platform/db/tx.ts';
 import type { Client } from './clients.ts';
-import { startHeartbeat } from './liveness.ts';
+import { markActive, startHeartbeat } from './liveness.ts';
 
 /** A visitor socket as the heartbeat sees it: pings and terminations are counted. */
 function fakeClient(i: number, lastPong: number): Client & { pings: number; terminated: boolean } {
@@ -74,5 +77,55 @@ describe('heartbeat', () => {
     } finally {
       heartbeat.stop();
     }
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('presence refreshed by the heartbeat, on PostgreSQL', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it('locks the memberships in user order, as a routing pass does: the two never deadlock', async () => {
+    const db = server.parley.ctx.db;
+    const owner = await setupOwner(server.url);
+    const ids = [
+      (await addMember(owner, { email: 'a@example.com', role: 'operator' })).userId,
+      (await addMember(owner, { email: 'b@example.com', role: 'operator' })).userId,
+    ].sort();
+    const [low, high] = ids as [string, string];
+    // Every way the database could find them puts the higher user first: their sessions' ids, and
+    // the lower one's membership row moved to the end of the table.
+    await db.execute(sql`UPDATE sessions SET id = CASE user_id WHEN ${high}::uuid
+      THEN '00000000-0000-4000-8000-000000000001'::uuid ELSE '00000000-0000-4000-8000-000000000002'::uuid END
+      WHERE user_id IN (${low}::uuid, ${high}::uuid)`);
+    await db.execute(sql`UPDATE memberships SET capacity = capacity WHERE user_id = ${low}`);
+    const sessionIds = (
+      await db.execute<{ id: string }>(
+        sql`SELECT id FROM sessions WHERE user_id IN (${low}::uuid, ${high}::uuid)`,
+      )
+    ).rows.map((r) => r.id);
+    const warnings: unknown[] = [];
+    const logger = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as FastifyBaseLogger;
+    let refreshed: Promise<void> | null = null;
+    // A routing pass: the team's memberships locked in user order, the refresh starting meanwhile.
+    await transaction(
+      db,
+      async (tx) => {
+        await tx.db.execute(sql`SELECT 1 FROM memberships WHERE user_id = ${low} FOR UPDATE`);
+        refreshed = markActive(db, logger, owner.workspaceId, sessionIds);
+        const waiting = sql`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        while ((await db.execute<{ n: number }>(waiting)).rows[0]!.n === 0);
+        await tx.db.execute(sql`SELECT 1 FROM memberships WHERE user_id = ${high} FOR UPDATE`);
+      },
+      { conflictRetries: 0 },
+    );
+    await refreshed;
+    expect(warnings).toEqual([]);
+    const { rows } = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM memberships
+      WHERE user_id IN (${low}::uuid, ${high}::uuid) AND last_active_at > now() - interval '1 minute'`);
+    expect(rows[0]!.n).toBe(2);
   });
 });

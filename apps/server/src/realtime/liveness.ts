@@ -19,11 +19,19 @@ export async function markActive(
     [...new Set(sessionIds)].map((id) => sql`${id}::uuid`),
     sql`, `,
   );
+  // The rows are locked in key order, as everyone else who locks several of them does (the router
+  // locks a team's memberships by user id): an UPDATE alone locks them in whatever order it finds
+  // them, which deadlocked with a routing pass and lost it a transfer racing it.
   await db
-    .execute(sql`WITH live AS (
-        UPDATE sessions SET last_seen_at = now() WHERE id IN (${ids}) AND expires_at > now() RETURNING user_id)
-      UPDATE memberships SET last_active_at = now()
-      WHERE workspace_id = ${workspaceId} AND user_id IN (SELECT user_id FROM live)`)
+    .execute(sql`WITH seen AS MATERIALIZED (
+        SELECT id FROM sessions WHERE id IN (${ids}) AND expires_at > now() ORDER BY id FOR NO KEY UPDATE),
+      live AS (
+        UPDATE sessions s SET last_seen_at = now() FROM seen WHERE s.id = seen.id RETURNING s.user_id),
+      present AS MATERIALIZED (
+        SELECT user_id FROM memberships WHERE workspace_id = ${workspaceId} AND user_id IN (SELECT user_id FROM live)
+        ORDER BY user_id FOR NO KEY UPDATE)
+      UPDATE memberships m SET last_active_at = now() FROM present
+      WHERE m.workspace_id = ${workspaceId} AND m.user_id = present.user_id`)
     .catch((err) => logger.warn({ err }, 'presence'));
 }
 

@@ -3,7 +3,6 @@ import { asc, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publishMany } from '../../events/publish.ts';
 import type { Db, DbTx } from '../../platform/db/client.ts';
-import { isTransactionConflict } from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
 import { contacts, conversations } from '../../platform/db/schema.ts';
 import { inProcess, type Tx, transaction } from '../../platform/db/tx.ts';
@@ -189,13 +188,12 @@ export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }):
     return accepted;
   };
 
-  const flush = async (batch: Pending[], attempt = 0): Promise<void> => {
+  // A batch that lost a deadlock with another node's runs again, whole (`transaction`).
+  const flush = async (batch: Pending[]): Promise<void> => {
     try {
       const accepted = await transaction(opts.db, (tx) => write(tx, batch));
       for (const pending of accepted) pending.resolve();
     } catch (err) {
-      // A deadlock or serialization failure with another node's batch: the batch again, whole.
-      if (isTransactionConflict(err) && attempt < 5) return flush(batch, attempt + 1);
       opts.logger.error({ err, size: batch.length }, 'read receipt batch failed');
       for (const pending of batch) pending.reject(err);
     }

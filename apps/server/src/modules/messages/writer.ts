@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publishMany } from '../../events/publish.ts';
 import type { Db } from '../../platform/db/client.ts';
-import { constraintOf, isTransactionConflict, sqlState } from '../../platform/db/errors.ts';
+import { constraintOf, sqlState } from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
 import { executePrepared } from '../../platform/db/prepared.ts';
 import type { conversations } from '../../platform/db/schema.ts';
@@ -338,8 +338,9 @@ export function createMessageWriter(opts: {
   };
 
   /**
-   * Writes a batch; a deadlock is retried, and a row the database refuses is singled out: the batch
-   * is split in halves until the failing message fails alone and the others are written.
+   * Writes a batch (one that lost a deadlock runs again, as every transaction does); a row the
+   * database refuses is singled out: the batch is split in halves until the failing message fails
+   * alone and the others are written.
    */
   const flush = async (batch: Pending[], attempt = 0): Promise<void> => {
     try {
@@ -351,7 +352,7 @@ export function createMessageWriter(opts: {
       // A client id stored by another node between this batch's check and its insert: written
       // again, the check sees it now.
       const raced = sqlState(err) === '23505' && constraintOf(err) === 'messages_client_id_key';
-      if ((isTransactionConflict(err) || raced) && attempt < 5) return flush(batch, attempt + 1);
+      if (raced && attempt < 5) return flush(batch, attempt + 1);
       if (batch.length > 1 && rowError(err)) {
         const half = Math.ceil(batch.length / 2);
         await flush(batch.slice(0, half));

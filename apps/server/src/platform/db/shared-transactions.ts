@@ -60,6 +60,9 @@ export function sharedTransactions(opts: {
       let again: Item[] = [];
       try {
         await transaction(opts.db, async (tx) => {
+          // Run again whole if it lost a deadlock: what a run before decided is void.
+          settled = [];
+          again = [];
           for (const item of batch) {
             try {
               const value = await savepoint(tx, item.fn);

@@ -153,6 +153,57 @@ describe('transactions', () => {
     },
   );
   it.skipIf(!onPostgres)(
+    'runs a transaction that lost a deadlock again, its hooks once; with conflictRetries 0 it fails',
+    async () => {
+      await db().execute(sql`INSERT INTO tx_probe (n, v) VALUES (50, 0), (51, 0)`);
+      /** Two transactions locking rows 50 and 51 in opposite orders, each waiting until the other holds its first. */
+      const crossed = async (options: { conflictRetries?: number }) => {
+        const runs = { a: 0, b: 0 };
+        const after = { a: 0, b: 0 };
+        const signal = () => {
+          let resolve!: () => void;
+          return { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
+        };
+        const holds = { a: signal(), b: signal() };
+        const run = (me: 'a' | 'b', other: 'a' | 'b', first: number, second: number) =>
+          transaction(
+            db(),
+            async (tx) => {
+              runs[me]++;
+              await tx.db.execute(sql`SELECT n FROM tx_probe WHERE n = ${first} FOR UPDATE`);
+              holds[me].resolve();
+              await holds[other].promise;
+              await tx.db.execute(sql`SELECT n FROM tx_probe WHERE n = ${second} FOR UPDATE`);
+              await tx.db.execute(sql`UPDATE tx_probe SET v = v + 1 WHERE n IN (50, 51)`);
+              tx.afterCommit(() => after[me]++);
+            },
+            options,
+          );
+        const settled = await Promise.allSettled([run('a', 'b', 50, 51), run('b', 'a', 51, 50)]);
+        return {
+          runs,
+          after,
+          errors: settled.flatMap((s) => (s.status === 'rejected' ? [sqlState(s.reason)] : [])),
+        };
+      };
+      const v = async () =>
+        (
+          await db().execute<{ v: number }>(sql`SELECT v FROM tx_probe WHERE n IN (50, 51) ORDER BY n`)
+        ).rows.map((r) => r.v);
+      // The database picks one to roll back; it runs again once the other has committed.
+      const retried = await crossed({});
+      expect(retried.errors).toEqual([]);
+      expect(retried.runs.a + retried.runs.b).toBe(3);
+      expect(retried.after).toEqual({ a: 1, b: 1 });
+      expect(await v()).toEqual([2, 2]);
+      const refused = await crossed({ conflictRetries: 0 });
+      expect(refused.errors).toEqual(['40P01']);
+      expect(refused.after.a + refused.after.b).toBe(1);
+      expect(await v()).toEqual([3, 3]);
+    },
+  );
+
+  it.skipIf(!onPostgres)(
     'genericPlans: the transaction’s prepared statements are planned once, and the setting ends with it',
     async () => {
       // The same prepared statement (a list passed whole, as the message writer's) run several times in

@@ -1,6 +1,7 @@
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Db, DbTx } from './client.ts';
+import { isTransactionConflict } from './errors.ts';
 
 /** A transaction plus the work to do once it has committed (realtime fan-out, wake-ups). */
 export interface Tx {
@@ -112,32 +113,48 @@ export interface TransactionOptions {
    * a search).
    */
   genericPlans?: boolean;
+  /**
+   * How many times the transaction runs again after losing a deadlock or a serialization failure
+   * (default 4): the database rolled it back whole so that the other one could go on, and it may
+   * simply run again. `fn` must then change nothing outside the transaction but through its hooks
+   * (`afterCommit`, `beforeCommit`, `gathered`), which start empty at each run.
+   */
+  conflictRetries?: number;
 }
 
 /**
- * Runs `fn` in a transaction; after-commit hooks run only when it committed. On PostgreSQL the
- * transaction's BEGIN goes out with its first statement, and `commitWith` sends its COMMIT with its
- * last ones (`pipelined`); PGlite runs in this process, where there is no round trip to save.
+ * Runs `fn` in a transaction; after-commit hooks run only when it committed. A transaction that lost
+ * a deadlock runs again (`conflictRetries`): two commands that lock the same rows in different
+ * orders cost the loser a moment, not an error. On PostgreSQL the transaction's BEGIN goes out with
+ * its first statement, and `commitWith` sends its COMMIT with its last ones (`pipelined`); PGlite
+ * runs in this process, where there is no round trip to save.
  */
 export async function transaction<T>(
   db: Db,
   fn: (tx: Tx) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
-  const state: TxState = { after: [], before: [], gathered: new Map() };
   inFlight++;
   try {
     const pool = poolOf(db);
-    const result = pool
-      ? await pipelined(db, pool, state, fn, options)
-      : await db.transaction(async (dbTx) => {
-          const tx = txOf(dbTx, state, oneByOne);
-          const value = await fn(tx);
-          await beforeCommitHooks(state, tx);
-          return value;
-        });
-    for (const hook of state.after) hook();
-    return result;
+    for (let attempt = 0; ; attempt++) {
+      const state: TxState = { after: [], before: [], gathered: new Map() };
+      try {
+        const result = pool
+          ? await pipelined(db, pool, state, fn, options)
+          : await db.transaction(async (dbTx) => {
+              const tx = txOf(dbTx, state, oneByOne);
+              const value = await fn(tx);
+              await beforeCommitHooks(state, tx);
+              return value;
+            });
+        for (const hook of state.after) hook();
+        return result;
+      } catch (err) {
+        if (attempt < (options.conflictRetries ?? 4) && isTransactionConflict(err)) continue;
+        throw err;
+      }
+    }
   } finally {
     inFlight--;
     if (inFlight === 0 && drained) drained();
