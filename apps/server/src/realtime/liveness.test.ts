@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addMember, setupOwner, startTestServer, type TestServer } from '../../test/harness.ts';
+import { addMember, type Owner, setupOwner, startTestServer, type TestServer } from '../../test/harness.ts';
 import type { Db } from '../platform/db/client.ts';
 import { transaction } from '../platform/db/tx.ts';
 import type { Client } from './clients.ts';
@@ -80,52 +80,83 @@ describe('heartbeat', () => {
   });
 });
 
-describe.skipIf(!process.env.DATABASE_URL)('presence refreshed by the heartbeat, on PostgreSQL', () => {
+describe('presence refreshed by the heartbeat', () => {
   let server: TestServer;
+  let owner: Owner;
   beforeAll(async () => {
     server = await startTestServer();
+    owner = await setupOwner(server.url);
   });
   afterAll(() => server?.close());
 
-  it('locks the memberships in user order, as a routing pass does: the two never deadlock', async () => {
+  it('refreshes the members of live sessions only, in the workspace given', async () => {
     const db = server.parley.ctx.db;
-    const owner = await setupOwner(server.url);
-    const ids = [
-      (await addMember(owner, { email: 'a@example.com', role: 'operator' })).userId,
-      (await addMember(owner, { email: 'b@example.com', role: 'operator' })).userId,
-    ].sort();
-    const [low, high] = ids as [string, string];
-    // Every way the database could find them puts the higher user first: their sessions' ids, and
-    // the lower one's membership row moved to the end of the table.
-    await db.execute(sql`UPDATE sessions SET id = CASE user_id WHEN ${high}::uuid
-      THEN '00000000-0000-4000-8000-000000000001'::uuid ELSE '00000000-0000-4000-8000-000000000002'::uuid END
-      WHERE user_id IN (${low}::uuid, ${high}::uuid)`);
-    await db.execute(sql`UPDATE memberships SET capacity = capacity WHERE user_id = ${low}`);
+    const live = await addMember(owner, { email: 'live@example.com', role: 'operator' });
+    const ended = await addMember(owner, { email: 'ended@example.com', role: 'operator' });
+    const users = sql`(${live.userId}::uuid, ${ended.userId}::uuid)`;
+    await db.execute(sql`UPDATE memberships SET last_active_at = NULL WHERE user_id IN ${users}`);
+    await db.execute(
+      sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = ${ended.userId}`,
+    );
     const sessionIds = (
-      await db.execute<{ id: string }>(
-        sql`SELECT id FROM sessions WHERE user_id IN (${low}::uuid, ${high}::uuid)`,
-      )
+      await db.execute<{ id: string }>(sql`SELECT id FROM sessions WHERE user_id IN ${users}`)
     ).rows.map((r) => r.id);
     const warnings: unknown[] = [];
     const logger = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as FastifyBaseLogger;
-    let refreshed: Promise<void> | null = null;
-    // A routing pass: the team's memberships locked in user order, the refresh starting meanwhile.
-    await transaction(
-      db,
-      async (tx) => {
-        await tx.db.execute(sql`SELECT 1 FROM memberships WHERE user_id = ${low} FOR UPDATE`);
-        refreshed = markActive(db, logger, owner.workspaceId, sessionIds);
-        const waiting = sql`SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-        while ((await db.execute<{ n: number }>(waiting)).rows[0]!.n === 0);
-        await tx.db.execute(sql`SELECT 1 FROM memberships WHERE user_id = ${high} FOR UPDATE`);
-      },
-      { conflictRetries: 0 },
-    );
-    await refreshed;
+    // Another workspace's id refreshes nobody here.
+    await markActive(db, logger, '00000000-0000-4000-8000-000000000000', sessionIds);
+    const refreshed = async () =>
+      (
+        await db.execute<{ user_id: string }>(sql`SELECT user_id FROM memberships
+          WHERE user_id IN ${users} AND last_active_at IS NOT NULL`)
+      ).rows.map((r) => r.user_id);
+    expect(await refreshed()).toEqual([]);
+    await markActive(db, logger, owner.workspaceId, sessionIds);
+    expect(await refreshed()).toEqual([live.userId]);
     expect(warnings).toEqual([]);
-    const { rows } = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM memberships
-      WHERE user_id IN (${low}::uuid, ${high}::uuid) AND last_active_at > now() - interval '1 minute'`);
-    expect(rows[0]!.n).toBe(2);
   });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    'locks the memberships in user order, as a routing pass does: the two never deadlock',
+    async () => {
+      const db = server.parley.ctx.db;
+      const ids = [
+        (await addMember(owner, { email: 'a@example.com', role: 'operator' })).userId,
+        (await addMember(owner, { email: 'b@example.com', role: 'operator' })).userId,
+      ].sort();
+      const [low, high] = ids as [string, string];
+      // Every way the database could find them puts the higher user first: their sessions' ids, and
+      // the lower one's membership row moved to the end of the table.
+      await db.execute(sql`UPDATE sessions SET id = CASE user_id WHEN ${high}::uuid
+      THEN '00000000-0000-4000-8000-000000000001'::uuid ELSE '00000000-0000-4000-8000-000000000002'::uuid END
+      WHERE user_id IN (${low}::uuid, ${high}::uuid)`);
+      await db.execute(sql`UPDATE memberships SET capacity = capacity WHERE user_id = ${low}`);
+      const sessionIds = (
+        await db.execute<{ id: string }>(
+          sql`SELECT id FROM sessions WHERE user_id IN (${low}::uuid, ${high}::uuid)`,
+        )
+      ).rows.map((r) => r.id);
+      const warnings: unknown[] = [];
+      const logger = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as FastifyBaseLogger;
+      let refreshed: Promise<void> | null = null;
+      // A routing pass: the team's memberships locked in user order, the refresh starting meanwhile.
+      await transaction(
+        db,
+        async (tx) => {
+          await tx.db.execute(sql`SELECT 1 FROM memberships WHERE user_id = ${low} FOR UPDATE`);
+          refreshed = markActive(db, logger, owner.workspaceId, sessionIds);
+          const waiting = sql`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+          while ((await db.execute<{ n: number }>(waiting)).rows[0]!.n === 0);
+          await tx.db.execute(sql`SELECT 1 FROM memberships WHERE user_id = ${high} FOR UPDATE`);
+        },
+        { conflictRetries: 0 },
+      );
+      await refreshed;
+      expect(warnings).toEqual([]);
+      const { rows } = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM memberships
+      WHERE user_id IN (${low}::uuid, ${high}::uuid) AND last_active_at > now() - interval '1 minute'`);
+      expect(rows[0]!.n).toBe(2);
+    },
+  );
 });
