@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pgliteDir } from '../apps/server/src/platform/db/client.ts';
 import { startNodeFlags } from '../apps/server/test/server-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -86,7 +87,7 @@ try {
   const fresh = await start(dataDir);
   const existing = await start(dataDir);
   const node = await bareNode();
-  const pglite = await barePglite(path.join(dataDir, 'pg'));
+  const pglite = await barePglite(pgliteDir(dataDir));
   console.log(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, load average ${os.loadavg()[0]?.toFixed(1)}`,
   );

@@ -51,6 +51,9 @@ function installedTemplate(): Blob | undefined {
   return new Blob([fs.readFileSync(templatePath)]);
 }
 
+/** Where the embedded database keeps its files under Parley's data directory. */
+export const pgliteDir = (dataDir: string): string => path.join(dataDir, 'pg');
+
 /** Connects to PostgreSQL (`url`) or opens the embedded PGlite under `dataDir`, then migrates. */
 export async function openDatabase(opts: {
   url?: string;
@@ -96,7 +99,7 @@ export async function openDatabase(opts: {
   }
   const release = opts.inMemory ? () => {} : lockDataDir(opts.dataDir);
   try {
-    const pgDir = path.join(opts.dataDir, 'pg');
+    const pgDir = pgliteDir(opts.dataDir);
     // A new data directory starts from the database built and migrated at install (no initdb, no
     // migrations at start); an existing one is migrated only when the migrations changed since.
     const fresh = !opts.inMemory && !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
