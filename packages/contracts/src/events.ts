@@ -16,6 +16,11 @@ export const eventPayloads = {
   'member.joined': z.object({ member }),
   'member.updated': z.object({ member }),
   'member.removed': z.object({ userId: id }),
+  /**
+   * OPS-4: an impersonation ended (by its impersonator, expiry or log out). Reaches no console: the
+   * gateway closes the impersonation's sockets on every node when it passes.
+   */
+  'impersonation.ended': z.object({ sessionId: id, userId: id, impersonatorId: id }),
   'invite.created': z.object({ invite }),
   'invite.revoked': z.object({ inviteId: id }),
   'conversation.created': z.object({ conversation }),

@@ -58,6 +58,7 @@ const presenters: { [N in EventName]: Presenter } = {
   'member.joined': operatorsOnly,
   'member.updated': operatorsOnly,
   'member.removed': operatorsOnly,
+  'impersonation.ended': () => null,
   'invite.created': memberManagers,
   'invite.revoked': memberManagers,
   'operator.status_changed': operatorsOnly,

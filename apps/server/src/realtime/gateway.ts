@@ -198,6 +198,23 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (event.name === 'member.removed' && (event.payload as { userId: string }).userId === p.userId) {
       drop(client, closeCodes.notFound, 'no longer a member of this workspace');
     }
+    // OPS-4: an impersonation lasts while its impersonator may impersonate: it ends, or its
+    // impersonator is removed or changed, and its sockets close now (a reconnect is asked again).
+    if (p.impersonatorId) {
+      const { sessionId, userId, member } = event.payload as {
+        sessionId?: string;
+        userId?: string;
+        member?: { userId: string };
+      };
+      if (
+        (event.name === 'impersonation.ended' && sessionId === p.sessionId) ||
+        (event.name === 'member.removed' && userId === p.impersonatorId) ||
+        (event.name === 'member.updated' && member?.userId === p.impersonatorId)
+      ) {
+        drop(client, closeCodes.goingAway, 'impersonation ended or its rights changed');
+        return;
+      }
+    }
     // Someone was disconnected (log out anywhere): sockets of an ended session close now, not at the
     // next heartbeat.
     if (

@@ -22,7 +22,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { sessions } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { endImpersonationsOf } from '../impersonation/commands.ts';
 import { acceptInvite, previewInvite } from '../workspaces/invites.ts';
@@ -42,6 +42,7 @@ import {
   clearSessionCookie,
   createSession,
   findSession,
+  refuseWhileImpersonating,
   requireSession,
   setSessionCookie,
 } from './sessions.ts';
@@ -78,12 +79,6 @@ async function impersonatedWorkspaces(ctx: AppContext, session: AuthSession, all
   return all
     .filter((w) => w.id === session.currentWorkspaceId)
     .map((w) => ({ ...w, permissions: w.permissions.filter((p) => ownRights.has(p as Permission)) }));
-}
-
-/** OPS-4: the impersonated operator's password, e-mail and sessions are theirs alone. */
-function refuseWhileImpersonating(session: AuthSession) {
-  if (session.impersonator)
-    throw new AppError('forbidden', 'not while impersonating: end the impersonation first');
 }
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext) {

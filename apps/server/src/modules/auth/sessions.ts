@@ -117,6 +117,15 @@ export function requireSession(request: FastifyRequest): AuthSession {
   return request.session;
 }
 
+/**
+ * OPS-4: the impersonated operator's password, e-mail and sessions are theirs alone, and an
+ * impersonation acts in its one workspace: it creates none.
+ */
+export function refuseWhileImpersonating(session: AuthSession): void {
+  if (session.impersonator)
+    throw new AppError('forbidden', 'not while impersonating: end the impersonation first');
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

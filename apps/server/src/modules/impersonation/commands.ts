@@ -1,4 +1,5 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
+import { publish } from '../../events/publish.ts';
 import { defineJob, enqueue, wakeWorkers } from '../../jobs/queue.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { memberships, sessions, users } from '../../platform/db/schema.ts';
@@ -117,6 +118,11 @@ export async function endImpersonation(
     action: 'impersonation.ended',
     target: { type: 'user', id: ended.userId },
     after: { reason: input.reason, startedAt: ended.createdAt.toISOString(), sessionId: ended.id },
+  });
+  await publish(tx, {
+    workspaceId: ended.currentWorkspaceId,
+    name: 'impersonation.ended',
+    payload: { sessionId: ended.id, userId: ended.userId, impersonatorId: ended.impersonatorId },
   });
   return true;
 }

@@ -347,6 +347,45 @@ describe('operator management and impersonation', () => {
     expect(overview.body[0].status).toBe('connected');
   });
 
+  it("closes an impersonation's sockets when it ends or its impersonator loses the right, and creates no workspace", async () => {
+    const impersonate = async () => {
+      expect((await sam.client.post(`${w()}/operators/${olga.userId}/impersonation`)).status).toBe(200);
+      const socket = await openSocket(
+        server.url,
+        `/api/realtime?workspaceId=${owner.workspaceId}`,
+        sam.client.cookie,
+      );
+      expect(socket.messages.some((m) => m.type === 'ready')).toBe(true);
+      return socket;
+    };
+    const first = await impersonate();
+    // An impersonation acts in its one workspace: it makes no other, in anyone's name.
+    const workspacesBefore = (await owner.client.get('/api/auth/session')).body.workspaces.length;
+    const created = await sam.client.post('/api/workspaces', { name: 'Made while impersonating' });
+    expect(created.status).toBe(403);
+    expect(created.body.error.message).toMatch(/impersonat/);
+    const { rows } = await server.parley.ctx.db.execute(
+      sql`SELECT 1 FROM workspaces WHERE name = 'Made while impersonating'`,
+    );
+    expect(rows).toHaveLength(0);
+    expect((await owner.client.get('/api/auth/session')).body.workspaces).toHaveLength(workspacesBefore);
+
+    // Sam loses `impersonate`: the session still exists (no heartbeat would close it), its socket
+    // closes at once and its requests are refused.
+    expect((await owner.client.patch(`${w()}/members/${sam.userId}`, { permissions: [] })).status).toBe(200);
+    expect((await first.closed).code).toBe(1001);
+    expect((await sam.client.get(`${w()}/conversations?view=mine`)).status).toBe(403);
+    expect(
+      (await owner.client.patch(`${w()}/members/${sam.userId}`, { permissions: ['impersonate'] })).status,
+    ).toBe(200);
+    expect((await sam.client.delete(`${w()}/impersonation`)).status).toBe(200);
+
+    // Ended by the impersonator: its socket closes too.
+    const second = await impersonate();
+    expect((await sam.client.delete(`${w()}/impersonation`)).status).toBe(200);
+    expect((await second.closed).code).toBe(1001);
+  });
+
   it('ends an impersonation by itself after the set time', async () => {
     server.parley.ctx.config.impersonationMinutes = 0.02; // 1.2 s
     try {

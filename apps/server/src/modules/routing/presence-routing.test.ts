@@ -114,6 +114,40 @@ describe('presence and routing as a support team uses them', () => {
     expect(await assigneeOf(second)).toBe(other.userId);
   });
 
+  it('removing a member takes them off their teams and gives their conversations to a colleague', async () => {
+    const ada = await operator('Ada');
+    const bo = await operator('Bo');
+    const teamId = await teamOf('Removal', [ada, bo]);
+    const write = await visitor();
+    const first = await write('removal: first customer');
+    const holderId = await assigneeOf(first);
+    const [holder, other] = holderId === ada.userId ? [ada, bo] : [bo, ada];
+    // One of theirs without a team: it waits unassigned instead of staying with someone gone.
+    const second = await (await visitor())('removal: second customer');
+    if (
+      (await until(async () => (await conversation(second)).assigneeId as string | null)) !== holder.userId
+    ) {
+      const moved = await owner.client.post(`${w()}/conversations/${second}/transfer`, {
+        toUserId: holder.userId,
+      });
+      expect(moved.status).toBe(200);
+    }
+    await db().execute(sql`UPDATE conversations SET team_id = NULL WHERE id = ${second}`);
+    expect((await conversation(second)).assigneeId).toBe(holder.userId);
+
+    expect((await owner.client.delete(`${w()}/members/${holder.userId}`)).status).toBe(204);
+    expect((await holder.socket.closed).code).toBe(4404);
+    const team = (await owner.client.get(`${w()}/teams/${teamId}`)).body;
+    expect(team.memberIds).toEqual([other.userId]);
+    expect(
+      await until(async () => {
+        const c = await conversation(first);
+        return c.assigneeId !== holder.userId ? c.assigneeId : null;
+      }),
+    ).toBe(other.userId);
+    await until(async () => ((await conversation(second)).assigneeId === null ? true : null));
+  });
+
   it('logging out of one browser keeps an operator present who still has a console open in another', async () => {
     const cai = await operator('Cai');
     await teamOf('Solo Cai', [cai]);

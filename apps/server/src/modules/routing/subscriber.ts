@@ -1,5 +1,5 @@
 import type { EventPayload } from '@parley/contracts';
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publish } from '../../events/publish.ts';
 import { subscribe } from '../../events/subscribers.ts';
@@ -23,10 +23,11 @@ async function reroute(
   conversationId: string,
   fromUserId: string,
   reason: 'reroute' | 'disconnect',
+  statuses: readonly string[] = ['open'],
 ) {
   const unassigned = await transaction(db, async (tx) => {
     const current = await loadConversation(tx.db, workspaceId, conversationId, { forUpdate: true });
-    if (current.status !== 'open' || current.assigneeId !== fromUserId) return false;
+    if (!statuses.includes(current.status) || current.assigneeId !== fromUserId) return false;
     await setAssignee(tx.db, {
       workspaceId,
       conversationId,
@@ -48,8 +49,13 @@ async function reroute(
   }
 }
 
-/** Sends a disconnected operator's open conversations back to routing, each keeping its place. */
-async function releaseConversations(db: Db, workspaceId: string, userId: string) {
+/**
+ * Sends a disconnected operator's open conversations back to routing, each keeping its place. Someone
+ * removed from the workspace gives up all of theirs, snoozed ones and those of no team too (they wait
+ * unassigned): nobody would ever answer them otherwise.
+ */
+async function releaseConversations(db: Db, workspaceId: string, userId: string, removed = false) {
+  const statuses = removed ? (['open', 'snoozed'] as const) : (['open'] as const);
   const theirs = await db
     .select({ id: conversations.id })
     .from(conversations)
@@ -57,12 +63,12 @@ async function releaseConversations(db: Db, workspaceId: string, userId: string)
       and(
         eq(conversations.workspaceId, workspaceId),
         eq(conversations.assigneeId, userId),
-        eq(conversations.status, 'open'),
+        inArray(conversations.status, [...statuses]),
       ),
     );
   for (const { id } of theirs) {
     const current = await loadConversation(db, workspaceId, id);
-    if (current.teamId) await reroute(db, workspaceId, id, userId, 'disconnect');
+    if (current.teamId || removed) await reroute(db, workspaceId, id, userId, 'disconnect', statuses);
   }
 }
 
@@ -80,6 +86,7 @@ export function registerRouting() {
       'operator.status_changed',
       'team.updated',
       'member.updated',
+      'member.removed',
     ],
     // The router's own assignments and queue entries change nothing it must react to (it announces
     // the queue itself): in a burst of arrivals that is half the events it would otherwise hear.
@@ -116,6 +123,9 @@ export function registerRouting() {
       } else if (event.name === 'team.updated') {
         const { team } = event.payload as EventPayload<'team.updated'>;
         await drainTeam(db, { workspaceId, teamId: team.id });
+      } else if (event.name === 'member.removed') {
+        const { userId } = event.payload as EventPayload<'member.removed'>;
+        await releaseConversations(db, workspaceId, userId, true);
       } else if (event.name === 'operator.status_changed') {
         const { status } = event.payload as EventPayload<'operator.status_changed'>;
         if (status === 'connected') await drainWorkspace(db, workspaceId);

@@ -185,3 +185,17 @@ export async function setTeamMembers(
   });
   return team;
 }
+
+/**
+ * Someone removed from the workspace leaves its teams with it (team membership hangs on the user, not
+ * on the workspace membership): no team keeps listing them, and a later invitation starts with none.
+ */
+export async function leaveTeams(tx: Tx, workspaceId: string, userId: string): Promise<void> {
+  const left = await tx.db
+    .delete(teamMembers)
+    .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.userId, userId)))
+    .returning({ teamId: teamMembers.teamId });
+  for (const { teamId } of left.sort((a, b) => a.teamId.localeCompare(b.teamId))) {
+    await announce(tx, workspaceId, teamId);
+  }
+}

@@ -1,5 +1,5 @@
 import { canAssignRole, type GrantablePermission, mayCreateWorkspace, type Role } from '@parley/contracts';
-import { and, count, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
 import { memberships, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
@@ -7,6 +7,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { randomToken } from '../../platform/tokens.ts';
 import type { ClientInfo } from '../../platform/user-agent.ts';
 import { recordAudit } from '../audit/log.ts';
+import { leaveTeams } from '../routing/teams.ts';
 import { authorize, type OperatorPrincipal, operatorPrincipal } from './policy.ts';
 import { presentWorkspace } from './presenter.ts';
 import { getMember } from './queries.ts';
@@ -103,12 +104,19 @@ export async function updateWorkspace(
   return workspace;
 }
 
+/**
+ * The workspace's owners, counted with their rows locked (in key order): two owners demoting or
+ * removing each other at once would otherwise each count two and leave the workspace without one.
+ * The second waits for the first, then counts what the first left.
+ */
 async function ownerCount(tx: Tx, workspaceId: string): Promise<number> {
-  const [row] = await tx.db
-    .select({ n: count() })
+  const owners = await tx.db
+    .select({ userId: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
-  return Number(row?.n ?? 0);
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')))
+    .orderBy(asc(memberships.userId))
+    .for('update');
+  return owners.length;
 }
 
 /** Changes a member's role or grants. Nobody raises anyone above themself or leaves a workspace ownerless. */
@@ -173,6 +181,8 @@ export async function removeMember(tx: Tx, input: { actor: OperatorPrincipal; us
     .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, input.userId)))
     .returning({ userId: memberships.userId });
   if (deleted.length === 0) throw notFound('member');
+  // Their open conversations go back to routing when routing hears of it (routing/subscriber.ts).
+  await leaveTeams(tx, actor.workspaceId, input.userId);
   await recordAudit(tx.db, actor, {
     action: 'member.removed',
     target: { type: 'user', id: input.userId },

@@ -21,7 +21,7 @@ import { transaction } from '../../platform/db/tx.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { listConnections } from '../audit/connection-history.ts';
-import { requireSession } from '../auth/sessions.ts';
+import { refuseWhileImpersonating, requireSession } from '../auth/sessions.ts';
 import { intersectPermissions } from '../impersonation/policy.ts';
 import { createWorkspaceFor, removeMember, updateMember, updateWorkspace } from './commands.ts';
 import { createInvite, revokeInvite } from './invites.ts';
@@ -88,6 +88,7 @@ export function workspaceRoutes(
       { schema: { tags: ['workspaces'], body: createWorkspaceBody, response: { 200: workspace } } },
       async (request) => {
         const session = requireSession(request);
+        refuseWhileImpersonating(session);
         return transaction(ctx.db, (tx) =>
           createWorkspaceFor(tx, {
             name: request.body.name,

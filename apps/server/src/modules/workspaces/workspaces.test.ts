@@ -127,6 +127,23 @@ describe('workspaces, members and permissions', () => {
     expect(res.body.error.field).toBe('role');
   });
 
+  it('keeps one owner when two owners demote each other at the same moment', async () => {
+    const ws = await a.client.post('/api/workspaces', { name: 'Two owners' });
+    const first: Owner = { client: a.client, workspaceId: ws.body.id, userId: a.userId };
+    const second = await addMember(first, { email: 'co-owner@example.com', role: 'owner' });
+    const w = `/api/workspaces/${first.workspaceId}`;
+    const [one, two] = await Promise.all([
+      first.client.patch(`${w}/members/${second.userId}`, { role: 'admin' }),
+      second.client.patch(`${w}/members/${first.userId}`, { role: 'admin' }),
+    ]);
+    // Whichever ran second found one owner left (409), or itself no longer an owner (403).
+    expect([one.status, two.status].filter((s) => s === 200)).toHaveLength(1);
+    const owners = (await first.client.get(`${w}/members`)).body.filter(
+      (m: { role: string }) => m.role === 'owner',
+    );
+    expect(owners).toHaveLength(1);
+  });
+
   it('rejects malformed JSON and wrong types with 400 naming the field, changing nothing', async () => {
     const w = `/api/workspaces/${a.workspaceId}`;
     const broken = await a.client.request('PATCH', w, '{"name": ');
