@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { email, id, timestamp } from './common.ts';
-import { text } from './text.ts';
+import { instantCursor, text } from './text.ts';
 
 export const conversationStatus = z.enum(['open', 'snoozed', 'closed']);
 export type ConversationStatus = z.infer<typeof conversationStatus>;
@@ -175,12 +175,7 @@ export const listConversationsQuery = z.object({
     .optional()
     .describe('only the conversations on my monitored list (OI-4)'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z
-    .string()
-    .regex(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-      'a nextCursor of a previous page',
-    )
+  cursor: instantCursor
     .optional()
     .describe('the nextCursor of the previous page: its last item’s (last activity, id)'),
 });

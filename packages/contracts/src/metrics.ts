@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { id } from './common.ts';
 import { channelKind } from './conversations.ts';
-import { dateTime, patchBody } from './text.ts';
+import { dateTime, instantCursor, patchBody } from './text.ts';
 
 /** Periods offered by the monitoring page; computed in the workspace's time zone. */
 export const periodPresets = ['today', 'yesterday', '7d', '30d'] as const;
@@ -50,12 +50,7 @@ export const metricConversationsQuery = periodQuery
   .extend({
     metric: listedMetric.describe('the figure whose conversations are listed'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z
-      .string()
-      .regex(
-        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-        'a nextCursor of a previous page',
-      )
+    cursor: instantCursor
       .optional()
       .describe('the nextCursor of the previous page, for the same metric and filters'),
   })

@@ -4,7 +4,7 @@ import { conversationStatus } from './conversations.ts';
 import { figures, periodPreset } from './metrics.ts';
 import { role } from './permissions.ts';
 import { statusTime } from './routing.ts';
-import { dateTime, text } from './text.ts';
+import { dateTime, instantCursor, text } from './text.ts';
 
 /** OPS-5: the overview's search and filters; the export takes the same ones (OPS-6). */
 export const operatorsQuery = z.object({
@@ -117,7 +117,7 @@ export const connectionsQuery = z.object({
   kind: z.enum(connectionKinds).optional(),
   from: dateTime.optional(),
   to: dateTime.optional(),
-  cursor: text({ max: 100 }).optional().describe('nextCursor of the previous page'),
+  cursor: instantCursor.optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -143,7 +143,7 @@ export const auditQuery = z.object({
   action: text({ max: 80 }).optional().describe('an action, or its prefix ending with a dot (member.)'),
   from: dateTime.optional(),
   to: dateTime.optional(),
-  cursor: text({ max: 100 }).optional(),
+  cursor: instantCursor.optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type AuditQuery = z.infer<typeof auditQuery>;

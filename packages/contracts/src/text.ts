@@ -72,6 +72,26 @@ export const dateTime = z.iso
     { error: 'must be a date between 1970-01-01 and 9999-12-31' },
   );
 
+/**
+ * A keyset cursor as the lists make it, `<instant>_<id>`: the last row's time exactly as
+ * `Date.toISOString()` prints it (a real instant between 1970 and 9999: no February 30, no hour 24)
+ * and its UUID. Anything else is a 400, never a query the database refuses.
+ */
+export const instantCursor = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'must be the nextCursor of a previous page',
+  )
+  .refine(
+    (s) => {
+      const at = s.slice(0, 24);
+      const ms = Date.parse(at);
+      return ms >= dateRange.min && ms <= dateRange.max && new Date(ms).toISOString() === at;
+    },
+    { error: 'must be the nextCursor of a previous page' },
+  );
+
 /** A real calendar date `YYYY-MM-DD` (no 2024-13-45, no February 30). */
 export const calendarDate = z.iso.date({ error: 'must be a real calendar date YYYY-MM-DD' });
 

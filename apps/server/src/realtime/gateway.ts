@@ -11,6 +11,7 @@ import {
 import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { z } from 'zod';
 import { type EventBus, eventText, memoOf, type SignalEnvelope, type StoredEvent } from '../events/bus.ts';
 import { canViewConversation } from '../modules/conversations/policy.ts';
 import { loadConversation } from '../modules/conversations/queries.ts';
@@ -61,6 +62,17 @@ export interface GatewayOptions {
 }
 
 type SendFrame = Extract<ClientMessage, { type: 'send' }>;
+
+/**
+ * Checked before the upgrade, so a bad value is a 400 naming it: `after` is the sequence number of the
+ * last event the client received. The other parameters (who opens the socket) are the authenticator's.
+ */
+const realtimeQuery = z.looseObject({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be the sequence number of the last event received (a whole number)')
+    .optional(),
+});
 
 /** WebSocket close code 1013: a temporary condition on the server (the database is restarting). */
 const TRY_AGAIN_LATER = 1013;
@@ -520,43 +532,46 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   return {
     register(app) {
-      app.get('/api/realtime', { websocket: true }, (socket, request) => {
-        const query = request.query as { after?: string };
-        const after = Number(query.after ?? 0);
-        // Listened to before anything async, so a socket that closes during authentication or attach
-        // still runs its cleanup.
-        let closed = false;
-        const cleanups: (() => void)[] = [];
-        socket.once('close', () => {
-          closed = true;
-          for (const cleanup of cleanups.splice(0)) cleanup();
-        });
-        const onClose = (cleanup: () => void) => (closed ? cleanup() : cleanups.push(cleanup));
-        opts
-          .authenticate(request)
-          .then(async (principal) => {
-            if (!principal) {
-              socket.close(closeCodes.unauthorized, 'log in again');
-              return;
-            }
-            if (closed) return;
-            await attach(socket, principal, Number.isFinite(after) ? after : 0, onClose);
-          })
-          .catch((err) => {
-            if (err instanceof AppError && err.status < 500) {
-              socket.close(err.status === 404 ? closeCodes.notFound : closeCodes.unauthorized, err.message);
-              return;
-            }
-            if (isDatabaseUnavailable(err)) {
-              // A database restart: the client reconnects with backoff and resumes.
-              opts.logger.warn({ err }, 'realtime attach: database unavailable');
-              socket.close(TRY_AGAIN_LATER, 'try again later');
-              return;
-            }
-            opts.logger.error({ err }, 'realtime attach');
-            socket.close(1011, 'internal error');
+      app.get(
+        '/api/realtime',
+        { websocket: true, schema: { querystring: realtimeQuery } },
+        (socket, request) => {
+          const after = Number((request.query as { after?: string }).after ?? 0);
+          // Listened to before anything async, so a socket that closes during authentication or attach
+          // still runs its cleanup.
+          let closed = false;
+          const cleanups: (() => void)[] = [];
+          socket.once('close', () => {
+            closed = true;
+            for (const cleanup of cleanups.splice(0)) cleanup();
           });
-      });
+          const onClose = (cleanup: () => void) => (closed ? cleanup() : cleanups.push(cleanup));
+          opts
+            .authenticate(request)
+            .then(async (principal) => {
+              if (!principal) {
+                socket.close(closeCodes.unauthorized, 'log in again');
+                return;
+              }
+              if (closed) return;
+              await attach(socket, principal, after, onClose);
+            })
+            .catch((err) => {
+              if (err instanceof AppError && err.status < 500) {
+                socket.close(err.status === 404 ? closeCodes.notFound : closeCodes.unauthorized, err.message);
+                return;
+              }
+              if (isDatabaseUnavailable(err)) {
+                // A database restart: the client reconnects with backoff and resumes.
+                opts.logger.warn({ err }, 'realtime attach: database unavailable');
+                socket.close(TRY_AGAIN_LATER, 'try again later');
+                return;
+              }
+              opts.logger.error({ err }, 'realtime attach');
+              socket.close(1011, 'internal error');
+            });
+        },
+      );
     },
     get connections() {
       return clients.size;

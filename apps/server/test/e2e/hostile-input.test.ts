@@ -1,6 +1,7 @@
 import { errorBody } from '@parley/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { type Owner, setupOwner, startTestServer, type TestServer } from '../harness.ts';
 
 /**
@@ -360,6 +361,69 @@ describe('hostile input', () => {
     );
     expect(await snapshot()).toEqual(before);
   }, 90_000);
+
+  it('refuses cursors and resume points that no list gave with a 400 naming them, never a 5xx', async () => {
+    const w = `/api/workspaces/${owner.workspaceId}`;
+    const before = await snapshot();
+    const u = '00000000-0000-4000-8000-000000000000';
+    // Shaped like a cursor, but no real instant (JavaScript rolls 30 February over; PostgreSQL refuses).
+    const instants = [
+      '2024-02-30T00:00:00.000Z',
+      '2024-99-99T00:00:00.000Z',
+      '0000-01-01T00:00:00.000Z',
+      '2024-01-01T24:00:00.000Z',
+      '2024-01-01T23:60:00.000Z',
+    ];
+    const lists: [string, Record<string, string>][] = [
+      [`${w}/conversations`, {}],
+      [`${w}/monitoring/conversations`, { metric: 'total' }],
+      [`${w}/audit-log`, {}],
+      [`${w}/operators/${owner.userId}/connections`, {}],
+    ];
+    const hostileCursors = [
+      ...instants.map((at) => `${at}_${u}`),
+      `2024-01-01T00:00:00.000Z_${'-'.repeat(36)}`,
+    ];
+    for (const [list, query] of lists) {
+      for (const cursor of hostileCursors) {
+        const res = await send('GET', list, { query: { ...query, cursor } });
+        expect.soft(expectRefused(`${list} ${cursor}`, res)?.field, `${list} ${cursor}`).toBe('cursor');
+      }
+    }
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const adminCursors: [string, unknown[]][] = [
+      ['duration', ['abc', u]],
+      ['duration', ['999999999999 years', u]],
+      ['created', ['2024-02-30', u]],
+      ['created', ['0000-01-01 00:00:00+00', u]],
+      ['inactivity', ['2024-02-30 10:00:00+00', u]],
+      ['firstAuthor', ['a\u0000b', u]],
+      ['customer', ['a', u, u, '2024-02-31 00:00:00+00']],
+    ];
+    for (const [sort, cursor] of adminCursors) {
+      const res = await send('GET', `${w}/admin/conversations`, { query: { sort, cursor: b64(cursor) } });
+      expect.soft(expectRefused(`admin ${sort} ${cursor}`, res)?.field, `admin ${sort}`).toBe('cursor');
+    }
+    // The realtime socket's resume point: refused before the upgrade, naming it.
+    for (const after of ['1.5', '1e-9', '-1', 'x']) {
+      const status = await new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/realtime?after=${after}`, {
+          headers: { cookie: owner.client.cookie },
+        });
+        ws.on('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.on('open', () => {
+          resolve(101);
+          ws.close();
+        });
+        ws.on('error', () => resolve(0));
+      });
+      expect.soft(status, `after=${after}`).toBe(400);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
 
   it('refuses malformed multipart on every upload route with a 4xx, never a 5xx', async () => {
     const uploads = operations.filter(

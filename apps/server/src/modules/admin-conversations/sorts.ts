@@ -1,4 +1,4 @@
-import type { AdminSort } from '@parley/contracts';
+import { type AdminSort, text } from '@parley/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import { AppError } from '../../platform/errors.ts';
 
@@ -58,11 +58,28 @@ const cast: Record<SortSpec['kind'], SQL> = {
 };
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** As PostgreSQL prints a timestamptz: a real date and time of the years Parley stores. */
+const printedInstant =
+  /^(\d{4})-(\d{2})-(\d{2})[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]\d{2}(:\d{2}){0,2})?$/;
+/** As PostgreSQL prints the differences of two timestamps (and `never`): days and a time, or years. */
+const printedInterval = /^(-?\d{1,6} (years?|mons?|days?)( |$))*(-?\d{1,9}:[0-5]\d:[0-5]\d(\.\d{1,6})?)?$/;
+/** Well-formed text without control characters (the contract's one rule for text). */
+const printedText = text({ max: 300, trim: false });
+/**
+ * A cursor's key must be one the database printed for that sort, so that casting it back can never
+ * fail there (a February 30, an interval out of range, a NUL): a client's own value is a 400.
+ */
 const valid: Record<SortSpec['kind'], (v: string) => boolean> = {
-  timestamptz: (v) => !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}/.test(v),
-  interval: (v) => /^[-0-9a-z :.]{1,60}$/.test(v),
+  timestamptz: (v) => {
+    const m = printedInstant.exec(v);
+    if (!m) return false;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const date = new Date(Date.UTC(year, month - 1, day));
+    return year >= 1970 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  },
+  interval: (v) => v.length > 0 && v.length <= 60 && printedInterval.test(v),
   int: (v) => /^-?\d{1,9}$/.test(v),
-  text: (v) => v.length <= 300,
+  text: (v) => printedText.safeParse(v).success,
 };
 
 /**
