@@ -66,7 +66,12 @@ export interface SignalEnvelope {
   workspaceId: string;
   /** Who sent it ('user:<id>' or 'visitor:<id>'), so it is not echoed back to them. */
   from: string;
-  conversation: { assigneeId: string | null; visitorId: string | null; contact: { id: string } };
+  conversation: {
+    assigneeId: string | null;
+    teamId: string | null;
+    visitorId: string | null;
+    contact: { id: string };
+  };
   signal: TypingSignal;
 }
 

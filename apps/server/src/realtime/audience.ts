@@ -19,15 +19,22 @@ const helpAudience = (p: Principal, payload: { request: { requestedBy: { id: str
   can(p, 'monitor') || (p.kind === 'operator' && p.userId === payload.request.requestedBy.id)
     ? payload
     : null;
-/** A personal canned answer is its owner's alone; shared ones reach every operator. */
+/**
+ * Who lists a canned answer (canned-answers/queries.ts): a personal one its owner; a team one the
+ * team's members and those who manage the workspace; a workspace one every operator.
+ */
 const cannedAudience = (
   p: Principal,
-  payload: { cannedAnswer: { scope: string; ownerId: string | null } },
-) =>
-  p.kind === 'operator' &&
-  (payload.cannedAnswer.scope !== 'personal' || payload.cannedAnswer.ownerId === p.userId)
-    ? payload
-    : null;
+  payload: { cannedAnswer: { scope: string; ownerId: string | null; teamId: string | null } },
+) => {
+  if (p.kind !== 'operator') return null;
+  const { scope, ownerId, teamId } = payload.cannedAnswer;
+  if (scope === 'personal') return ownerId === p.userId ? payload : null;
+  if (scope === 'team') {
+    return (teamId !== null && p.teamIds.has(teamId)) || can(p, 'workspace.manage') ? payload : null;
+  }
+  return payload;
+};
 
 /** Operators who may see the conversation get everything; its customer gets the visitor's cut. */
 function conversationEvent<N extends EventName>(

@@ -236,6 +236,21 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ) {
       void heartbeat.closeEndedSessions().catch((err) => opts.logger.warn({ err }, 'session check'));
     }
+    // The teams decide which conversations and canned answers an operator sees: kept as they change.
+    if (event.name === 'team.updated' || event.name === 'team.deleted') {
+      const { team, teamId } = event.payload as {
+        team?: { id: string; memberIds: string[] };
+        teamId?: string;
+      };
+      const id = team?.id ?? teamId!;
+      const member = team?.memberIds.includes(p.userId) ?? false;
+      if (member !== p.teamIds.has(id)) {
+        const teamIds = new Set(p.teamIds);
+        if (member) teamIds.add(id);
+        else teamIds.delete(id);
+        client.principal = { ...p, teamIds };
+      }
+    }
     if (event.name === 'member.updated') {
       const { member } = event.payload as {
         member: { userId: string; role: typeof p.role; permissions: string[] };

@@ -159,6 +159,7 @@ export const exportJob = defineJob<{ exportId: string }>({
       workspaceId: row.workspaceId,
       role: membership.role,
       grants: membership.permissions,
+      teamIds: membership.teamIds,
     });
     if (!actor.permissions.has('export')) return void (await fail('permission export was withdrawn'));
     const query = row.query as unknown as ExportQuery;

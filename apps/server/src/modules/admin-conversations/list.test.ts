@@ -10,7 +10,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../../../test/harness.ts';
-import { auditLog, contacts, conversations, teams } from '../../platform/db/schema.ts';
+import { auditLog, contacts, conversations, teamMembers, teams } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { setContactPhone } from '../contacts/commands.ts';
 import { setAssignee } from '../metrics/facts.ts';
@@ -66,6 +66,10 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
       .returning({ id: teams.id });
     teamIds.sales = made[0]!.id;
     teamIds.support = made[1]!.id;
+    // Ann is of the Sales team: she sees its conversations, whoever has them (SPEC §1).
+    await db
+      .insert(teamMembers)
+      .values({ teamId: teamIds.sales, userId: ann.userId, workspaceId: owner.workspaceId });
     for (const [name, colour] of [
       ['vip', '#aa0000'],
       ['bug', '#0000aa'],
@@ -364,10 +368,19 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     expect(plan.rows).toHaveLength(1);
   });
 
-  it('shows an operator without conversations.view_all only their own and the queue; other workspaces are 404', async () => {
+  it("shows an operator without conversations.view_all only their own, their team's and the queue of no team; other workspaces are 404", async () => {
     const mine = await all(ann.client, '', 200);
     const everything = await all(owner.client, '', 200);
-    const allowed = everything.filter((r) => r.operator === null || r.operator.id === ann.userId);
+    const hers = (r: AdminRow) =>
+      r.operator?.id === ann.userId ||
+      r.team?.id === teamIds.sales ||
+      (r.team === null && r.operator === null);
+    const allowed = everything.filter(hers);
+    // The fixture has rows of each kind she must not see: another team's, queued or assigned.
+    expect(everything.some((r) => r.team?.id === teamIds.support && r.operator === null)).toBe(true);
+    expect(everything.some((r) => r.team?.id === teamIds.support && r.operator?.id === bob.userId)).toBe(
+      true,
+    );
     expect(mine.map((r) => r.id).sort()).toEqual(allowed.map((r) => r.id).sort());
     expect(mine.length).toBeLessThan(N);
     // The group sorts walk only the groups this operator may see, in the owner's order.
@@ -378,7 +391,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
         expect(
           theirs.map((r) => r.id),
           `${sort} ${dir}`,
-        ).toEqual(owners.filter((r) => r.operator === null || r.operator.id === ann.userId).map((r) => r.id));
+        ).toEqual(owners.filter(hers).map((r) => r.id));
       }
     }
     expect((await ann.client.get(`${w()}/admin/headline`)).status).toBe(403);

@@ -1,6 +1,7 @@
 import type { AdminFilters, AdminListQuery, AdminPage, AdminRow, AdminSort, Tag } from '@parley/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
+import { visibleConversationsSql } from '../conversations/policy.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
 import {
   type AdminCursor,
@@ -36,9 +37,8 @@ const textList = (values: readonly string[]) =>
  */
 export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date = new Date()): SQL {
   const parts: SQL[] = [sql`c.workspace_id = ${actor.workspaceId}`];
-  if (!actor.permissions.has('conversations.view_all')) {
-    parts.push(sql`(c.assignee_id IS NULL OR c.assignee_id = ${actor.userId})`);
-  }
+  const visible = visibleConversationsSql(actor);
+  if (visible) parts.push(visible);
   if (f.from) parts.push(sql`c.created_at >= ${new Date(f.from).toISOString()}::timestamptz`);
   if (f.to) parts.push(sql`c.created_at < ${new Date(f.to).toISOString()}::timestamptz`);
   if (f.country) {

@@ -8,7 +8,7 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { attachments, conversations, messages } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { invalid } from '../../platform/errors.ts';
-import { assertCanView } from '../conversations/policy.ts';
+import { assertCanView, conversationsTable, visibleConversationsSql } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
@@ -45,6 +45,8 @@ export async function listGallery(
       and(
         eq(messages.workspaceId, actor.workspaceId),
         eq(conversations.contactId, conversation.contact.id),
+        // The customer's other conversations only where this operator may see them.
+        visibleConversationsSql(actor, conversationsTable),
         eq(messages.private, false),
         isNotNull(messages.attachments),
       ),

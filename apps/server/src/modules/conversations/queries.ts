@@ -4,7 +4,7 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { contacts, conversationActivity, conversations, visitors } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
-import { assertCanView } from './policy.ts';
+import { assertCanView, conversationsTable, visibleConversationsSql } from './policy.ts';
 import { presentConversation, presentConversationDetail } from './presenter.ts';
 
 const contactSummary = { id: contacts.id, name: contacts.name, email: contacts.email };
@@ -83,7 +83,10 @@ export async function listConversations(
     eq(activity.status, query.status),
   ];
   if (query.view === 'mine') filters.push(eq(conversations.assigneeId, actor.userId));
-  else if (query.view === 'unassigned') filters.push(isNull(conversations.assigneeId));
+  else if (query.view === 'unassigned') {
+    // The queue of the operator's teams and the conversations of no team (SPEC §1).
+    filters.push(isNull(conversations.assigneeId), visibleConversationsSql(actor, conversationsTable));
+  }
   // The monitored list (OI-4) is for whoever may monitor; everything else needs view_all.
   else authorize(actor, query.monitored ? 'monitor' : 'conversations.view_all');
   if (query.important !== undefined) filters.push(eq(conversations.important, query.important));

@@ -20,6 +20,7 @@ describe('the inbox and the states of a conversation', () => {
   let widgetKey: string;
   let anna: Member;
   let oscar: Member;
+  let frontId: string;
   const w = () => `/api/workspaces/${owner.workspaceId}`;
   const db = () => server.parley.ctx.db;
   const inbox = async (m: Member, query = '') => (await m.client.get(`${w()}/inbox${query}`)).body;
@@ -31,7 +32,7 @@ describe('the inbox and the states of a conversation', () => {
     widgetKey = (await owner.client.get(w())).body.widgetKey;
     anna = await member(server, owner, { name: 'Anna Keller', role: 'operator' });
     oscar = await member(server, owner, { name: 'Oscar Diaz', role: 'operator' });
-    await defaultTeam(owner, 'Front', [anna.userId], 10);
+    frontId = await defaultTeam(owner, 'Front', [anna.userId], 10);
   });
   afterEach(() => setClock());
   afterAll(() => server?.close());
@@ -52,6 +53,11 @@ describe('the inbox and the states of a conversation', () => {
   it('an @mention in a note reaches the colleague’s inbox live; read, archive and filters', async () => {
     const { id } = await annasChat('mention: hello');
     expect((await note(anna, id, 'Hi @Oscar Diaz, public mention', false)).status).toBe(200);
+    // Oscar is of no team yet: he may not see the conversation, so the note is not put before him.
+    expect((await note(anna, id, '@Oscar Diaz this one stays out of your inbox')).status).toBe(200);
+    // In the team (and out of routing's way: he is on the phone), he sees it and is told.
+    expect((await oscar.client.put(`${w()}/me/status`, { status: 'phone' })).status).toBe(200);
+    await owner.client.put(`${w()}/teams/${frontId}/members`, { userIds: [anna.userId, oscar.userId] });
     expect((await note(anna, id, '@Oscar Diaz can you check the invoice?')).status).toBe(200);
     const live = await waitFor(
       () => oscar.socket!.messages.find((m) => m.event?.name === 'inbox.item_created')?.event.payload,
@@ -97,6 +103,8 @@ describe('the inbox and the states of a conversation', () => {
     expect((await inbox(oscar)).items).toHaveLength(0);
     expect((await inbox(oscar, '?filter=archived')).items.map((i: Item) => i.id)).toEqual([item.id]);
     expect((await inbox(oscar)).unread).toBe(0);
+    await owner.client.put(`${w()}/teams/${frontId}/members`, { userIds: [anna.userId] });
+    await oscar.client.put(`${w()}/me/status`, { status: 'connected' });
   });
 
   it('assignments and transfers by a colleague make items; the router’s own do not', async () => {

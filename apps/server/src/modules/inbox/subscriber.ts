@@ -4,6 +4,8 @@ import { subscribe } from '../../events/subscribers.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { memberships, teamMembers, users } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
+import { canViewConversation } from '../conversations/policy.ts';
+import { operatorPrincipal } from '../workspaces/policy.ts';
 import { addInboxItems, type NewItem } from './commands.ts';
 import { findMentions } from './mentions.ts';
 
@@ -80,10 +82,29 @@ async function helpers(db: Db, workspaceId: string, teamId: string | null, reque
 
 async function itemsFor(db: Db, workspaceId: string, name: string, payload: unknown): Promise<NewItem[]> {
   if (name === 'message.created') {
-    const { message } = payload as EventPayload<'message.created'>;
-    const mentioned = findMentions(message.text, await members(db, workspaceId)).filter(
-      (id) => id !== message.authorId,
-    );
+    const { message, conversation } = payload as EventPayload<'message.created'>;
+    const everyone = await members(db, workspaceId);
+    const named = findMentions(message.text, everyone).filter((id) => id !== message.authorId);
+    // Someone who may not see the conversation is not sent its note: an item would show it to them.
+    const teams = named.length
+      ? await db
+          .select({ userId: teamMembers.userId, teamId: teamMembers.teamId })
+          .from(teamMembers)
+          .where(and(eq(teamMembers.workspaceId, workspaceId), inArray(teamMembers.userId, named)))
+      : [];
+    const mentioned = named.filter((userId) => {
+      const member = everyone.find((m) => m.userId === userId)!;
+      const reader = operatorPrincipal({
+        userId,
+        name: member.name,
+        sessionId: 'inbox',
+        workspaceId,
+        role: member.role,
+        grants: member.permissions,
+        teamIds: teams.filter((t) => t.userId === userId).map((t) => t.teamId),
+      });
+      return canViewConversation(reader, conversation);
+    });
     return mentioned.map((userId) => ({
       userId,
       kind: 'mention',

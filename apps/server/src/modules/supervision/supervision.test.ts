@@ -148,8 +148,9 @@ describe('a supervisor inside a conversation', () => {
     expect(item).toMatchObject({ actorName: 'Mia Monitor', entity: { type: 'conversation', id } });
     const audit = await db().select().from(auditLog).where(eq(auditLog.targetId, id));
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([['conversation.taken_over', mia.userId]]);
-    // Anna no longer sees it: it is Mia's now.
-    expect((await anna.client.get(`${w()}/conversations/${id}`)).status).toBe(404);
+    // It is Mia's now: Anna still sees it as her team's (SPEC §1), Oscar of no team does not.
+    expect((await anna.client.get(`${w()}/conversations/${id}`)).body.assigneeId).toBe(mia.userId);
+    expect((await oscar.client.get(`${w()}/conversations/${id}`)).status).toBe(404);
   });
 
   it('a help request reaches the team’s supervisors, who join with one click', async () => {

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { contacts, conversations, surveyRequests, surveys } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
-import { assertCanView } from '../conversations/policy.ts';
+import { assertCanView, conversationsTable, visibleConversationsSql } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { authorize, type OperatorPrincipal, type VisitorPrincipal } from '../workspaces/policy.ts';
 import { presentSurvey, presentSurveyForVisitor, presentSurveyRequest } from './presenter.ts';
@@ -84,6 +84,8 @@ export async function surveyResponses(db: Queryable, actor: OperatorPrincipal, s
         eq(surveyRequests.workspaceId, actor.workspaceId),
         eq(surveyRequests.surveyId, survey.id),
         isNotNull(surveyRequests.answeredAt),
+        // Answers of conversations the exporter may not see stay out, as in the conversation export.
+        visibleConversationsSql(actor, conversationsTable),
       ),
     )
     .orderBy(desc(surveyRequests.answeredAt));

@@ -1,12 +1,12 @@
 import type { Tag } from '@parley/contracts';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { publish } from '../../events/publish.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { conversationTags, tags } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/log.ts';
-import { assertCanView } from '../conversations/policy.ts';
+import { assertCanView, visibleConversationsSql } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 
@@ -148,10 +148,21 @@ export async function setConversationTags(
 }
 
 /** The tags of several conversations of the workspace at once (the inbox's rows). */
+/** The conversations of the tag rows a reader may see, as a condition on `conversation_tags`. */
+function visibleOnes(reader: OperatorPrincipal) {
+  const visible = visibleConversationsSql(reader);
+  return visible
+    ? sql`${conversationTags.conversationId} IN (SELECT c.id FROM conversations c
+        WHERE c.workspace_id = ${reader.workspaceId} AND ${visible})`
+    : undefined;
+}
+
 export async function tagsOfConversations(
   db: Queryable,
   workspaceId: string,
   conversationIds: string[],
+  /** Only the conversations this operator may see (the others answer nothing, as if untagged). */
+  reader?: OperatorPrincipal,
 ): Promise<Record<string, Tag[]>> {
   const out: Record<string, Tag[]> = {};
   if (conversationIds.length === 0) return out;
@@ -163,6 +174,7 @@ export async function tagsOfConversations(
       and(
         eq(conversationTags.workspaceId, workspaceId),
         inArray(conversationTags.conversationId, conversationIds),
+        reader && visibleOnes(reader),
       ),
     )
     .orderBy(asc(tags.name));

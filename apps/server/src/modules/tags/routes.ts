@@ -62,7 +62,8 @@ export function tagRoutes(scoped: FastifyInstance, ctx: AppContext) {
         response: { 200: z.record(z.string(), z.array(tag)) },
       },
     },
-    (request) => tagsOfConversations(ctx.db, request.principal.workspaceId, request.query.ids),
+    (request) =>
+      tagsOfConversations(ctx.db, request.principal.workspaceId, request.query.ids, request.principal),
   );
   r.get(
     '/conversations/:conversationId/tags',

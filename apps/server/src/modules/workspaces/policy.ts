@@ -13,6 +13,8 @@ export interface OperatorPrincipal {
   role: Role;
   /** Effective permissions: role defaults plus grants. */
   permissions: Set<Permission>;
+  /** The teams they belong to: their conversations and queues are theirs to see (SPEC §1). */
+  teamIds: ReadonlySet<string>;
   /** Where the request came from (IP, browser, OS): recorded with audit entries. */
   client?: ClientInfo;
   /** Set while a colleague impersonates this operator (OPS-4): that colleague's user id. */
@@ -38,12 +40,18 @@ export function operatorPrincipal(input: {
   workspaceId: string;
   role: Role;
   grants: readonly string[];
+  teamIds?: Iterable<string>;
   client?: ClientInfo;
   impersonatorId?: string | null;
   /** That colleague's name (shown to operators on messages sent while impersonating). */
   impersonatorName?: string | null;
 }): OperatorPrincipal {
-  return { kind: 'operator', ...input, permissions: permissionsOf(input.role, input.grants) };
+  return {
+    kind: 'operator',
+    ...input,
+    permissions: permissionsOf(input.role, input.grants),
+    teamIds: new Set(input.teamIds ?? []),
+  };
 }
 
 export const can = (principal: Principal, permission: Permission): boolean =>

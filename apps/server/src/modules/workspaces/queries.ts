@@ -11,9 +11,15 @@ export async function getWorkspace(db: Queryable, workspaceId: string) {
   return presentWorkspace(row);
 }
 
+/** A member's role, grants and teams in the workspace, or null if they are not a member. */
 export async function findMembership(db: Queryable, workspaceId: string, userId: string) {
   const [row] = await db
-    .select({ role: memberships.role, permissions: memberships.permissions })
+    .select({
+      role: memberships.role,
+      permissions: memberships.permissions,
+      teamIds: sql<string[]>`coalesce((SELECT array_agg(tm.team_id::text) FROM team_members tm
+        WHERE tm.workspace_id = memberships.workspace_id AND tm.user_id = memberships.user_id), '{}')`,
+    })
     .from(memberships)
     .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
   return row ?? null;

@@ -56,6 +56,7 @@ export async function resolveOperator(
     workspaceId,
     role: membership.role,
     grants: membership.permissions,
+    teamIds: membership.teamIds,
     client: describeClient(request.ip, request.headers['user-agent']),
   });
   if (!session.impersonator) return principal;
