@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import { type ErrorCode, errorCodes } from '@parley/contracts';
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -18,8 +18,12 @@ import { resilientRateLimitStore } from './rate-limit.ts';
 /** What a 503 tells clients to wait before trying again. */
 const RETRY_AFTER_SECONDS = 2;
 
+/** The general code of a status the framework or a plugin answered (a 403 of theirs is no CSRF failure). */
+const specificCodes = new Set<ErrorCode>(['weak_password', 'invalid_credentials', 'csrf_failed']);
 const codeForStatus = (status: number): ErrorCode => {
-  const match = (Object.entries(errorCodes) as [ErrorCode, number][]).find(([, s]) => s === status);
+  const match = (Object.entries(errorCodes) as [ErrorCode, number][]).find(
+    ([code, s]) => s === status && !specificCodes.has(code),
+  );
   return match?.[0] ?? (status >= 500 ? 'internal' : 'validation_failed');
 };
 
@@ -62,6 +66,12 @@ export async function createHttp(opts: {
     bodyLimit: 1 << 20,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // What Fastify refuses before routing (a malformed URL, a path parameter too long) in the one
+    // error shape too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      reply.status(status).send(new AppError(codeForStatus(status), error.message).toBody());
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -99,7 +109,17 @@ export async function createHttp(opts: {
   });
 
   await app.register(cookie);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // A client's broken or oversized frame (ws closes it with 1002/1009) is the client's fault, not a
+    // server error: logged for debugging only.
+    errorHandler: (error, socket, request) => {
+      const code = (error as { code?: string }).code ?? '';
+      if (code.startsWith('WS_ERR_')) request.log.debug({ err: error }, 'realtime: client protocol error');
+      else request.log.warn({ err: error }, 'realtime socket error');
+      socket.terminate();
+    },
+  });
   await app.register(rateLimit, {
     global: false,
     ...(opts.redis

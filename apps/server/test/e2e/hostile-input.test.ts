@@ -425,6 +425,15 @@ describe('hostile input', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('answers what the framework refuses before routing in the one error shape', async () => {
+    for (const path of ['/api/%ZZ', `/api/invites/${'a'.repeat(120)}`]) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+      expect(errorBody.safeParse(await res.json()).success, path).toBe(true);
+    }
+  });
+
   it('refuses malformed multipart on every upload route with a 4xx, never a 5xx', async () => {
     const uploads = operations.filter(
       ([method, route]) => method === 'POST' && route.endsWith('/attachments'),

@@ -25,6 +25,13 @@ export async function sendExport<R>(
   },
 ): Promise<FastifyReply> {
   authorize(input.actor, 'export');
+  const stamp = new Date().toISOString().slice(0, 10);
+  reply
+    .header('content-type', contentTypes[input.format])
+    .header('content-disposition', `attachment; filename="${input.what}-${stamp}.${input.format}"`);
+  // A HEAD (Fastify answers one on every GET route) asks what the export would be: nothing is
+  // exported, so nothing is recorded.
+  if (reply.request.method === 'HEAD') return reply.send();
   await transaction(db, (tx) =>
     recordAudit(tx.db, input.actor, {
       action: 'export.created',
@@ -33,10 +40,6 @@ export async function sendExport<R>(
     }),
   );
   const out = new PassThrough();
-  const stamp = new Date().toISOString().slice(0, 10);
-  reply
-    .header('content-type', contentTypes[input.format])
-    .header('content-disposition', `attachment; filename="${input.what}-${stamp}.${input.format}"`);
   writeTable(input.format, input.columns, input.rows, out).catch((err) => out.destroy(err));
   return reply.send(out);
 }

@@ -97,6 +97,23 @@ describe('which conversations an operator sees', () => {
     expect(Object.keys(tags.body).sort()).toEqual(seen.map((n) => ids[n]).sort());
   });
 
+  it('a client id reused in another conversation is a conflict, a resend in the same one the same message', async () => {
+    const note = (name: string) =>
+      ana.client.post(`${w()}/conversations/${ids[name]}/messages`, {
+        clientId: 'reused-client-id-01',
+        text: `note in ${name}`,
+        private: true,
+      });
+    const first = await note('anasOwn');
+    expect(first.status).toBe(200);
+    const elsewhere = await note('frontTeammate');
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body.error.field).toBe('clientId');
+    expect((await note('anasOwn')).body.id).toBe(first.body.id);
+    const history = await ana.client.get(`${w()}/conversations/${ids.frontTeammate}/messages`);
+    expect(history.body.messages).toHaveLength(0);
+  });
+
   it('live, following her teams as they change', async () => {
     const socket = await openSocket(
       server.url,

@@ -80,7 +80,12 @@ function fromVisitor(ctx: Ctx, input: Extract<IncomingMessage, { from: VisitorPr
 
 function fromOperator(ctx: Ctx, input: Extract<IncomingMessage, { from: OperatorPrincipal }>) {
   const principal = input.from;
-  const owns = (m: Message) => m.authorKind === 'operator' && m.authorId === principal.userId;
+  // A resend is the same operator's message in the same conversation; a client id reused for another
+  // conversation is a conflict, never the first conversation's message answered as if sent here.
+  const owns = (m: Message) =>
+    m.authorKind === 'operator' &&
+    m.authorId === principal.userId &&
+    m.conversationId === input.conversationId;
   return sendOnce(ctx, { workspaceId: principal.workspaceId, clientId: input.clientId, owns }, async () => {
     const conversation = await loadConversation(ctx.db, principal.workspaceId, input.conversationId);
     assertCanView(principal, conversation);

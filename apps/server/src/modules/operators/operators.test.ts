@@ -181,6 +181,14 @@ describe('operator management and impersonation', () => {
     const entries = await audit('export.created');
     expect(entries.at(-1)).toMatchObject({ actor_id: admin.userId, target_id: 'operators' });
     expect(entries.at(-1)!.after).toMatchObject({ format: 'xlsx', filters: { q: 'olga' } });
+    // A HEAD exports nothing, so records nothing.
+    const head = await fetch(`${server.url}${w()}/operators/export?format=csv`, {
+      method: 'HEAD',
+      headers: { cookie: admin.client.cookie },
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('text/csv');
+    expect(await audit('export.created')).toHaveLength(entries.length);
   });
 
   it('shows the same figures as the metrics module for the operator and period', async () => {
