@@ -17,6 +17,9 @@ try {
     await parley.close();
     process.exit(0);
   };
+  // A promise nobody awaited that failed (a background send, a fire-and-forget refresh) is a bug to
+  // log, not a reason to drop every operator's and visitor's connection.
+  process.on('unhandledRejection', (err) => parley.app.log.error({ err }, 'unhandled rejection'));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await parley.app.listen({ port: config.port, host: config.host });

@@ -1,6 +1,15 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type Owner, setupOwner, startTestServer, type TestServer } from '../../../test/harness.ts';
+import {
+  Client,
+  type Owner,
+  setupOwner,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from '../../../test/harness.ts';
 import { parseTrustProxy } from '../../platform/config.ts';
+import { createMailer } from '../../platform/mailer.ts';
 import { weakPasswordReason } from './password-strength.ts';
 
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -207,7 +216,10 @@ describe('accounts and passwords', () => {
 
     // Reset: the refused password leaves the link usable.
     const mails: string[] = [];
-    server.parley.ctx.mailer = { send: async (mail) => void mails.push(mail.text) };
+    server.parley.ctx.mailer = {
+      send: async (mail) => void mails.push(mail.text),
+      post: (mail) => void mails.push(mail.text),
+    };
     await new Client(server.url).post('/api/auth/password-reset', { email: 'carol@example.com' });
     const resetToken = /token=([A-Za-z0-9_-]+)/.exec(mails.join('\n'))![1]!;
     const anon = new Client(server.url);
@@ -247,5 +259,21 @@ describe('accounts and passwords', () => {
     expect((await login(new Client(server.url), 'carol@example.com', 'green meadow violin')).status).toBe(
       200,
     );
+  });
+  it('keeps answering when the mail server refuses: invites and resets the same, whether the account exists or not', async () => {
+    const warned: string[] = [];
+    const logger = { info() {}, warn: (_: unknown, msg: string) => void warned.push(msg) };
+    server.parley.ctx.mailer = createMailer('smtp://127.0.0.1:1', logger as unknown as FastifyBaseLogger);
+    await invite(owner.workspaceId, 'dora@example.com');
+    for (const email of ['dora-unknown@example.com', 'carol@example.com']) {
+      expect((await new Client(server.url).post('/api/auth/password-reset', { email })).status, email).toBe(
+        202,
+      );
+    }
+    // Both mails (the invitation and the existing account's reset) failed, were logged, and the
+    // server is still here.
+    await waitFor(() => warned.length === 2);
+    expect(warned).toEqual(['e-mail not sent', 'e-mail not sent']);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });

@@ -40,14 +40,12 @@ export function transcriptRoutes(scoped: FastifyInstance, ctx: AppContext) {
       },
     },
     (request) =>
-      transaction(ctx.db, (tx) =>
-        emailTranscript(tx, {
-          secret: ctx.secret,
-          mailer: ctx.mailer,
-          actor: request.principal,
-          conversationId: request.params.conversationId,
-          ...request.body,
-        }),
-      ),
+      emailTranscript(ctx.db, {
+        secret: ctx.secret,
+        mailer: ctx.mailer,
+        actor: request.principal,
+        conversationId: request.params.conversationId,
+        ...request.body,
+      }),
   );
 }

@@ -13,6 +13,11 @@ const retryableSqlStates = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: "the database system is starting up / shutting down"
   '53300', // too_many_connections
+  '53000', // insufficient_resources
+  '53100', // disk_full: space freed, the same request succeeds
+  '53200', // out_of_memory
+  '25006', // read_only_sql_transaction: a failover to a standby not yet promoted
+  '57014', // query_canceled (by an administrator or a timeout)
   '55P03', // lock_not_available (lock_timeout)
   '40001', // serialization_failure
   '40P01', // deadlock_detected
