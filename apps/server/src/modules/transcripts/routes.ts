@@ -2,7 +2,6 @@ import { emailTranscriptBody, emailTranscriptResult, id, transcript } from '@par
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
-import { transaction } from '../../platform/db/tx.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { emailTranscript } from './commands.ts';
 import { loadTranscript } from './queries.ts';
