@@ -1,6 +1,8 @@
-import { MantineProvider } from '@mantine/core';
+import { MantineProvider, mergeThemeOverrides } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { NotFoundPage } from './components/page-states.tsx';
 import { AcceptInvitePage } from './features/auth/accept-invite-page.tsx';
 import { ForgotPasswordPage } from './features/auth/forgot-password-page.tsx';
@@ -46,8 +48,21 @@ function Routes() {
 }
 
 export function App({ queryClient }: { queryClient: QueryClient }) {
+  const { t } = useTranslation();
+  // Every dialog's and toast's close button is named, in the console's language, unless a component
+  // names its own.
+  const named = useMemo(() => {
+    const close = { closeButtonProps: { 'aria-label': t('common.close') } };
+    return mergeThemeOverrides(theme, {
+      components: {
+        Modal: { defaultProps: close },
+        Drawer: { defaultProps: close },
+        Notification: { defaultProps: close },
+      },
+    });
+  }, [t]);
   return (
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
+    <MantineProvider theme={named} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <QueryClientProvider client={queryClient}>
         <Notifications position="top-right" />
         <Routes />

@@ -118,6 +118,9 @@ export function TagsManager({
               onChange={setColour}
               format="hex"
               w={130}
+              // The browser's eyedropper is an unnamed icon button in a 130 px field: the swatches and
+              // the picker are enough.
+              withEyeDropper={false}
             />
             <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
               {t('adminConversations.createTag')}

@@ -57,7 +57,7 @@ export function ConversationHeader({
               {customerName(c, t)}
             </Title>
             <Badge color={statusColor[c.status]} variant="light" size="sm" style={{ flexShrink: 0 }}>
-              {t(`conversations.status.${c.status}`)}
+              {t(`conversations.state.${c.status}`)}
             </Badge>
             <OutOfHoursBadge conversation={c} />
           </Group>

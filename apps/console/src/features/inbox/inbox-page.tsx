@@ -211,7 +211,7 @@ function MonitoredList({ workspaceId }: { workspaceId: string }) {
                 #{c.number} · {customerName(c, t)}
               </Text>
               <Badge size="xs" variant="light">
-                {t(`conversations.status.${c.status}`)}
+                {t(`conversations.state.${c.status}`)}
               </Badge>
               {c.important && (
                 <Badge size="xs" color="red" variant="light">

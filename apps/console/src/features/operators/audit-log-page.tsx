@@ -11,6 +11,7 @@ import {
   ReportTable,
   useUrlFilter,
 } from '../../components/report-page.tsx';
+import { useDateTimeText } from '../../i18n/dates.ts';
 import { useMembers } from '../members/members-api.ts';
 import { useTeams } from '../routing/routing-api.ts';
 import { type AuditFilter, exportAuditUrl, useAuditLog } from './operators-api.ts';
@@ -47,6 +48,7 @@ function describeChange(entry: AuditEntryView): string {
 /** API-3: who did what, as whom, from where; owners and admins only. Read-only: nothing here edits it. */
 export function AuditLogPage({ membership }: { membership: WorkspaceMembership }) {
   const { t } = useTranslation();
+  const dateTime = useDateTimeText(true);
   useDocumentTitle(`${t('audit.title')} · ${membership.name} · ${t('common.appName')}`);
   const [filter, setFilter] = useAuditFilter();
   const [typed, setTyped] = useState(filter.action);
@@ -110,7 +112,7 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
       >
         {rows.map((e) => (
           <Table.Tr key={e.id} data-action={e.action}>
-            <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
+            <Table.Td>{dateTime(e.at)}</Table.Td>
             <Table.Td>
               <Code>{e.action}</Code>
             </Table.Td>

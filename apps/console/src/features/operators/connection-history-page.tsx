@@ -10,6 +10,7 @@ import {
   ReportTable,
   useUrlFilter,
 } from '../../components/report-page.tsx';
+import { useDateTimeText } from '../../i18n/dates.ts';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { useStatusLabel } from '../routing/statuses.tsx';
@@ -36,6 +37,7 @@ export function ConnectionHistoryPage({
   userId: string;
 }) {
   const { t } = useTranslation();
+  const dateTime = useDateTimeText(true);
   const [filter, setFilter] = useHistoryFilter();
   const history = useConnections(membership.id, userId, filter);
   const label = useStatusLabel(membership.id);
@@ -80,7 +82,7 @@ export function ConnectionHistoryPage({
       >
         {rows.map((r) => (
           <Table.Tr key={r.id}>
-            <Table.Td>{new Date(r.at).toLocaleString()}</Table.Td>
+            <Table.Td>{dateTime(r.at)}</Table.Td>
             <Table.Td>{t(`operators.kinds.${r.kind}`)}</Table.Td>
             <Table.Td>
               {r.kind === 'status_change' && r.detail ? label(r.detail) : (r.detail ?? '—')}

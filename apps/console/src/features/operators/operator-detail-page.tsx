@@ -13,6 +13,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { type PeriodPreset, periodPresets, type WorkspaceMembership } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
+import { useDateTimeText } from '../../i18n/dates.ts';
 import { navigate, useLocation } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
@@ -57,6 +58,7 @@ export function OperatorDetailPage({
   userId: string;
 }) {
   const { t } = useTranslation();
+  const dateTime = useDateTimeText();
   const [period, setPeriod] = usePeriod();
   const detail = useOperatorDetail(membership.id, userId, period);
   const conversations = useOperatorConversations(membership.id, userId, period);
@@ -190,8 +192,8 @@ export function OperatorDetailPage({
                       {t(`operators.conversationStatus.${c.status}`)}
                       {c.current ? ` · ${t('operators.current')}` : ''}
                     </Table.Td>
-                    <Table.Td>{new Date(c.assignedAt).toLocaleString()}</Table.Td>
-                    <Table.Td>{c.closedAt ? new Date(c.closedAt).toLocaleString() : '—'}</Table.Td>
+                    <Table.Td>{dateTime(c.assignedAt)}</Table.Td>
+                    <Table.Td>{c.closedAt ? dateTime(c.closedAt) : '—'}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -4,6 +4,7 @@ import { builtInStatuses, type OperatorOverview, type WorkspaceMembership } from
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ReportHeader, ReportTable, useUrlFilter } from '../../components/report-page.tsx';
+import { useDateTimeText } from '../../i18n/dates.ts';
 import { navigate } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
@@ -25,6 +26,7 @@ type Dialog = { kind: 'status' | 'transfer' | 'impersonate'; operator: OperatorO
 /** OPS-1/2/5/6: every operator with their live status and load, and the supervisor's quick actions. */
 export function OperatorsPage({ membership }: { membership: WorkspaceMembership }) {
   const { t } = useTranslation();
+  const dateTime = useDateTimeText();
   useDocumentTitle(`${t('operators.title')} · ${membership.name} · ${t('common.appName')}`);
   const [filter, setFilter] = useFilter();
   const [typed, setTyped] = useState(filter.q);
@@ -119,9 +121,7 @@ export function OperatorsPage({ membership }: { membership: WorkspaceMembership 
                 <span data-testid="operator-status">{label(o.status)}</span>
               </Group>
             </Table.Td>
-            <Table.Td>
-              {o.lastLoginAt ? new Date(o.lastLoginAt).toLocaleString() : t('operators.never')}
-            </Table.Td>
+            <Table.Td>{o.lastLoginAt ? dateTime(o.lastLoginAt) : t('operators.never')}</Table.Td>
             <Table.Td>{o.active}</Table.Td>
             <Table.Td>{o.pending}</Table.Td>
             <Table.Td>

@@ -108,8 +108,9 @@ export function WorkspaceShell({ session, membership, section, children }: Works
                 {t('common.appName')}
               </Text>
               <WorkspaceSwitcher workspaces={session.workspaces} currentId={membership.id} />
+              {/* Only on wide screens: narrower ones find it in the side menu, so Log out keeps its room. */}
               {canCreate && (
-                <Button variant="light" onClick={create.open} visibleFrom="md">
+                <Button variant="light" onClick={create.open} visibleFrom="xl">
                   {t('shell.createWorkspace')}
                 </Button>
               )}
@@ -125,7 +126,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
                   <Button
                     variant="subtle"
                     color="gray"
-                    visibleFrom="md"
+                    visibleFrom="lg"
                     maw={200}
                     aria-label={t('account.menu', { name: session.user.name })}
                   >
@@ -138,7 +139,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
                   <Menu.Item onClick={passwordModal.open}>{t('account.changePassword')}</Menu.Item>
                 </Menu.Dropdown>
               </Menu>
-              <Button variant="default" onClick={() => void onLogout()} loading={loggingOut}>
+              <Button variant="default" onClick={() => void onLogout()} loading={loggingOut} visibleFrom="sm">
                 {t('shell.logout')}
               </Button>
             </Group>
@@ -191,22 +192,27 @@ export function WorkspaceShell({ session, membership, section, children }: Works
               </NavLink>
             )}
           </Stack>
-          <Stack gap="sm" hiddenFrom="md">
+          {/* Below 1200 px the header keeps its room for the status and Log out: the account is here. */}
+          <Stack gap="sm" hiddenFrom="lg">
             <Text size="sm" fw={500}>
               {session.user.name}
             </Text>
             {/* On a phone the header has no room: the switcher moves into the menu. */}
             <StatusSwitcher workspaceId={membership.id} userId={session.user.id} hiddenFrom="sm" w="100%" />
-            {canCreate && (
-              <Button variant="light" onClick={create.open}>
-                {t('shell.createWorkspace')}
-              </Button>
-            )}
             <LanguageSelect size="sm" hiddenFrom="sm" w="100%" />
             <Button variant="default" onClick={passwordModal.open}>
               {t('account.changePassword')}
             </Button>
+            {/* On a phone the header keeps only what fits: logging out is here. */}
+            <Button variant="default" onClick={() => void onLogout()} loading={loggingOut} hiddenFrom="sm">
+              {t('shell.logout')}
+            </Button>
           </Stack>
+          {canCreate && (
+            <Button variant="light" onClick={create.open} hiddenFrom="xl" mt="sm">
+              {t('shell.createWorkspace')}
+            </Button>
+          )}
         </AppShell.Navbar>
         <AppShell.Main>
           <ImpersonationBanner session={session} workspaceId={membership.id} />

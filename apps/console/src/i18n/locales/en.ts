@@ -121,6 +121,8 @@ export const en = {
     searchPlaceholder: 'Search customers by name or email',
     statusFilter: 'Conversation status',
     status: { open: 'Open', snoozed: 'Snoozed', closed: 'Closed' },
+    /** One conversation's state (the list filter above names groups of them). */
+    state: { open: 'Open', snoozed: 'Snoozed', closed: 'Closed' },
     visitor: 'Visitor #{{number}}',
     you: 'You',
     justNow: 'now',

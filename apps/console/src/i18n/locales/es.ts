@@ -124,6 +124,7 @@ export const es: Translation = {
     searchPlaceholder: 'Buscar clientes por nombre o correo',
     statusFilter: 'Estado de la conversación',
     status: { open: 'Abiertas', snoozed: 'Pospuestas', closed: 'Cerradas' },
+    state: { open: 'Abierta', snoozed: 'Pospuesta', closed: 'Cerrada' },
     visitor: 'Visitante n.º {{number}}',
     you: 'Tú',
     justNow: 'ahora',

@@ -125,6 +125,7 @@ export const fr: Translation = {
     searchPlaceholder: 'Rechercher des clients par nom ou e-mail',
     statusFilter: 'Statut de la conversation',
     status: { open: 'Ouvertes', snoozed: 'En pause', closed: 'Fermées' },
+    state: { open: 'Ouverte', snoozed: 'En pause', closed: 'Fermée' },
     visitor: 'Visiteur nº {{number}}',
     you: 'Vous',
     justNow: 'maintenant',
