@@ -161,6 +161,12 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
       await panel.getByRole('textbox', { name: 'Message' }).fill('Call me back please');
       await submit.click();
       await panel.getByRole('log', { name: 'Conversation' }).getByText('Call me back please').waitFor();
+      // The thanks stay, though the message made a conversation: no composer, no pre-chat form, no
+      // place in a queue, and nothing asked again.
+      await panel.getByText('Thanks! We got your message and will reply by e-mail soon.').waitFor();
+      await page.screenshot({ path: screenshotPath('widget-offline-form-sent') });
+      expect(await panel.getByRole('textbox').count()).toBe(0);
+      expect(await panel.getByText(/in the queue/).count()).toBe(0);
       await page.context().close();
     } finally {
       await db().execute(sql`UPDATE workspaces SET widget_offline_form = false`);

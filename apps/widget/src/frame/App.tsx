@@ -63,7 +63,7 @@ export function App({ chat, lang }: AppProps) {
   // workspace prefers the offline form.
   const away = Boolean(settings) && !online;
   const noChat = !s.conversation || s.conversation.status === 'closed';
-  const offline = away && settings?.offlineForm === true && noChat;
+  const offline = away && settings?.offlineForm === true && (noChat || s.offlineSent);
   const prechat = settings?.prechat.enabled && !s.contact.name && !s.contact.identified;
   const reconnecting = s.phase === 'ready' && s.wasLive && s.connection !== 'live';
   const askEmail = away && !offline && !noChat && !s.contact.email && s.messages.some(isOwn);
@@ -120,7 +120,8 @@ export function App({ chat, lang }: AppProps) {
 
       {closedHours && <OutOfHoursNotice t={t} />}
       {away && !closedHours && !offline && <AwayNotice t={t} />}
-      <QueueStatus t={t} place={s.queue} />
+      {/* A message left in the offline form is answered by e-mail: no place in a queue to wait in. */}
+      {!offline && <QueueStatus t={t} place={s.queue} />}
 
       <div class="banner" role="status">
         {s.phase === 'loading' && t.connecting}

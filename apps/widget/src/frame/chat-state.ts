@@ -33,6 +33,11 @@ export interface ChatState extends ToolsState {
   alert: string | null;
   /** The panel is open on the host page (always true when frame.html is opened directly). */
   open: boolean;
+  /**
+   * The offline form was sent in this visit: its thanks stay while nobody can answer, though the
+   * message now makes a conversation (which would otherwise bring back the composer or pre-chat).
+   */
+  offlineSent: boolean;
 }
 
 export function initialState(open: boolean): ChatState {
@@ -52,6 +57,7 @@ export function initialState(open: boolean): ChatState {
     queue: null,
     alert: null,
     open,
+    offlineSent: false,
     surveys: [],
     csat: null,
   };

@@ -21,7 +21,7 @@ export function OfflineForm({ chat, main, closedHours }: OfflineFormProps) {
   const [message, setMessage] = useState('');
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
-  const [sent, setSent] = useState(false);
+  const [sent, setSent] = useState(chat.state.offlineSent);
   const edit = (field: string, set: (value: string) => void) => (value: string) => {
     set(value);
     setErrors((e) => ({ ...e, [field]: null, form: null }));
@@ -47,6 +47,11 @@ export function OfflineForm({ chat, main, closedHours }: OfflineFormProps) {
     setBusy(true);
     try {
       await chat.call('POST', 'offline', { name: name.trim(), email: email.trim(), message: message.trim() });
+      // In the store, not only here: the conversation the message makes re-renders the panel.
+      chat.store.update((s) => ({
+        offlineSent: true,
+        contact: { ...s.contact, name: name.trim(), email: email.trim() },
+      }));
       setSent(true);
     } catch (error) {
       const text = friendlyError(error, t);
