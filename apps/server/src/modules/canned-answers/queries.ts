@@ -1,7 +1,7 @@
 import type { CannedAnswer } from '@parley/contracts';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
-import { cannedAnswers, teamMembers } from '../../platform/db/schema.ts';
+import { cannedAnswers } from '../../platform/db/schema.ts';
 import { can, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { presentCannedAnswer } from './presenter.ts';
 
@@ -10,10 +10,7 @@ import { presentCannedAnswer } from './presenter.ts';
  * team's, to manage them.
  */
 export async function listCannedAnswers(db: Queryable, actor: OperatorPrincipal): Promise<CannedAnswer[]> {
-  const myTeams = db
-    .select({ id: teamMembers.teamId })
-    .from(teamMembers)
-    .where(and(eq(teamMembers.workspaceId, actor.workspaceId), eq(teamMembers.userId, actor.userId)));
+  const myTeams = [...actor.teamIds];
   const rows = await db
     .select()
     .from(cannedAnswers)
@@ -25,7 +22,9 @@ export async function listCannedAnswers(db: Queryable, actor: OperatorPrincipal)
           and(eq(cannedAnswers.scope, 'personal'), eq(cannedAnswers.ownerId, actor.userId)),
           can(actor, 'workspace.manage')
             ? eq(cannedAnswers.scope, 'team')
-            : and(eq(cannedAnswers.scope, 'team'), inArray(cannedAnswers.teamId, myTeams)),
+            : myTeams.length > 0
+              ? and(eq(cannedAnswers.scope, 'team'), inArray(cannedAnswers.teamId, myTeams))
+              : undefined,
         ),
       ),
     )

@@ -6,6 +6,7 @@ import { memberships, teamMembers, users } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { canViewConversation } from '../conversations/policy.ts';
 import { operatorPrincipal } from '../workspaces/policy.ts';
+import { findMembership } from '../workspaces/queries.ts';
 import { addInboxItems, type NewItem } from './commands.ts';
 import { findMentions } from './mentions.ts';
 
@@ -86,25 +87,21 @@ async function itemsFor(db: Db, workspaceId: string, name: string, payload: unkn
     const everyone = await members(db, workspaceId);
     const named = findMentions(message.text, everyone).filter((id) => id !== message.authorId);
     // Someone who may not see the conversation is not sent its note: an item would show it to them.
-    const teams = named.length
-      ? await db
-          .select({ userId: teamMembers.userId, teamId: teamMembers.teamId })
-          .from(teamMembers)
-          .where(and(eq(teamMembers.workspaceId, workspaceId), inArray(teamMembers.userId, named)))
-      : [];
-    const mentioned = named.filter((userId) => {
-      const member = everyone.find((m) => m.userId === userId)!;
+    const mentioned: string[] = [];
+    for (const userId of named) {
+      const membership = await findMembership(db, workspaceId, userId);
+      if (!membership) continue;
       const reader = operatorPrincipal({
         userId,
-        name: member.name,
+        name: '',
         sessionId: 'inbox',
         workspaceId,
-        role: member.role,
-        grants: member.permissions,
-        teamIds: teams.filter((t) => t.userId === userId).map((t) => t.teamId),
+        role: membership.role,
+        grants: membership.permissions,
+        teamIds: membership.teamIds,
       });
-      return canViewConversation(reader, conversation);
-    });
+      if (canViewConversation(reader, conversation)) mentioned.push(userId);
+    }
     return mentioned.map((userId) => ({
       userId,
       kind: 'mention',
