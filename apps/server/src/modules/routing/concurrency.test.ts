@@ -109,10 +109,11 @@ describe(`routing under concurrency${twoNodes ? ' on two server processes' : ''}
       sessions.push({ base: urls[i % urls.length]!, token: ((await res.json()) as { token: string }).token });
     }
 
+    // A bounded number of flips: on a loaded machine an endless loop would compete with the burst for ever.
     let flipping = true;
     const flips = (async () => {
       const w = `/api/workspaces/${owner.workspaceId}`;
-      while (flipping) {
+      for (let n = 0; flipping && n < 300; n++) {
         const op = ops[Math.floor(Math.random() * ops.length)]!;
         await op.client.put(`${w}/me/status`, { status: Math.random() < 0.5 ? 'on_break' : 'connected' });
         await new Promise((r) => setTimeout(r, 5));
