@@ -56,9 +56,11 @@ import { type Database, openDatabase } from './platform/db/client.ts';
 import { sharedTransactions } from './platform/db/shared-transactions.ts';
 import { transaction, transactionsDrained } from './platform/db/tx.ts';
 import { AppError } from './platform/errors.ts';
+import { healthRoutes } from './platform/health.ts';
 import { createHttp } from './platform/http.ts';
 import { createMailer } from './platform/mailer.ts';
 import { rootDir } from './platform/paths.ts';
+import { watchRedis } from './platform/redis.ts';
 import { loadInstanceSecret } from './platform/secrets.ts';
 import { localStorage } from './platform/storage.ts';
 import { createGateway, type Gateway } from './realtime/gateway.ts';
@@ -108,16 +110,8 @@ export async function createParley(
   try {
     if (config.redisUrl) {
       const { Redis: RedisClient } = await import('ioredis');
-      redis = new RedisClient(config.redisUrl, { maxRetriesPerRequest: 3 });
-      // Reconnects by itself; while it is away the rate limits fall back (platform/rate-limit.ts).
-      let told = false;
-      redis.on('error', (err) => {
-        if (!told) console.warn(`parley: redis unavailable: ${err.message}`);
-        told = true;
-      });
-      redis.on('ready', () => {
-        told = false;
-      });
+      // Connected once its outages are logged (below), not before the logger exists.
+      redis = new RedisClient(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
     }
     const app = await createHttp({
       logLevel: config.logLevel,
@@ -126,9 +120,12 @@ export async function createParley(
       rateLimitNamespace: config.rateLimitNamespace,
       trustProxy: config.trustProxy,
     });
-    const bus = config.redisUrl
-      ? await createRedisBus(config.redisUrl, (err) => app.log.error({ err }, 'redis'))
-      : createLocalBus();
+    // Reconnects by itself; while it is away the rate limits fall back (platform/rate-limit.ts).
+    if (redis) {
+      watchRedis(redis, 'rate limits', app.log);
+      redis.connect().catch(() => {});
+    }
+    const bus = config.redisUrl ? await createRedisBus(config.redisUrl, app.log) : createLocalBus();
     useEventBus(bus);
     const secret = await loadInstanceSecret(database.db);
     const ctx: AppContext = {
@@ -148,12 +145,14 @@ export async function createParley(
       if (request.url.startsWith('/api/')) await resolveSession(request);
     });
 
-    app.get('/healthz', { schema: { hide: true } }, async () => ({
-      status: 'ok',
+    let closing: Promise<void> | null = null;
+    healthRoutes(app, {
+      db: ctx.db,
+      redis,
       version,
-      database: database.kind,
-      redis: Boolean(config.redisUrl),
-    }));
+      kind: database.kind,
+      closing: () => closing !== null,
+    });
 
     const gateway = createGateway({
       db: ctx.db,
@@ -283,7 +282,6 @@ export async function createParley(
     }, 3_600_000);
     retention.unref();
 
-    let closing: Promise<void> | null = null;
     return {
       app,
       ctx,

@@ -1,9 +1,22 @@
 import { createParley } from './app.ts';
 import { demoLogins } from './modules/demo/seed.ts';
-import { loadConfig } from './platform/config.ts';
-import { DataDirLockedError } from './platform/db/lock.ts';
+import { type Config, loadConfig } from './platform/config.ts';
+import { explainStartupError } from './platform/startup.ts';
 
-const config = loadConfig();
+/** A setting an administrator can fix: one line naming it, exit 1. Anything else keeps its stack. */
+function failToStart(err: unknown, config?: Config): never {
+  const message = explainStartupError(err, config);
+  if (message) console.error(`parley: could not start: ${message}`);
+  else console.error('parley: could not start:', err);
+  process.exit(1);
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  failToStart(err);
+}
 
 try {
   const parley = await createParley(config);
@@ -34,9 +47,5 @@ try {
     );
   }
 } catch (err) {
-  if (err instanceof DataDirLockedError) {
-    console.error(`parley: ${err.message}`);
-    process.exit(1);
-  }
-  throw err;
+  failToStart(err, config);
 }

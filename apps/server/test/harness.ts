@@ -195,10 +195,13 @@ export async function openSocket(base: string, pathAndQuery: string, cookie?: st
   return { ws, messages, closed };
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
-    const value = fn();
+    const value = await fn();
     if (value) return value;
     if (Date.now() - start > timeoutMs) throw new Error('waitFor: timed out');
     await new Promise((r) => setTimeout(r, 10));

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { TypingSignal } from '@parley/contracts';
 import type { Redis } from 'ioredis';
+import { watchRedis } from '../platform/redis.ts';
+import { redisStartupError } from '../platform/startup.ts';
 
 export interface StoredEvent {
   workspaceId: string;
@@ -108,14 +110,30 @@ const CHANNEL = 'parley:events';
 const SIGNALS = 'parley:signals';
 
 /** Cross-node bus over Redis pub/sub; events from this node are also delivered locally at once. */
-export async function createRedisBus(url: string, onError: (err: Error) => void): Promise<EventBus> {
+export async function createRedisBus(url: string, log: Parameters<typeof watchRedis>[2]): Promise<EventBus> {
   const { Redis: RedisClient } = await import('ioredis');
   const pub: Redis = new RedisClient(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const sub: Redis = new RedisClient(url, { lazyConnect: true });
-  pub.on('error', onError);
-  sub.on('error', onError);
-  await Promise.all([pub.connect(), sub.connect()]);
-  await sub.subscribe(CHANNEL, SIGNALS);
+  watchRedis(pub, 'publisher', log);
+  watchRedis(sub, 'subscriber', log);
+  // ioredis rejects a failed first connect with "Connection is closed": the cause came as an 'error'.
+  let cause: unknown;
+  const remember = (err: unknown) => {
+    cause ??= err;
+  };
+  pub.on('error', remember);
+  sub.on('error', remember);
+  try {
+    await Promise.all([pub.connect(), sub.connect()]);
+    await sub.subscribe(CHANNEL, SIGNALS);
+  } catch (err) {
+    pub.disconnect();
+    sub.disconnect();
+    throw redisStartupError(cause ?? err, url);
+  } finally {
+    pub.off('error', remember);
+    sub.off('error', remember);
+  }
   const local = createLocalBus();
   // Messages carry the sending node's id so a node does not hear its own twice.
   const node = Math.random().toString(36).slice(2);
@@ -126,7 +144,10 @@ export async function createRedisBus(url: string, onError: (err: Error) => void)
     else local.signal(body as SignalEnvelope);
   });
   const send = (channel: string, body: string) =>
-    pub.publish(channel, `{"from":"${node}","body":${body}}`).catch(onError);
+    pub.publish(channel, `{"from":"${node}","body":${body}}`).catch((err: Error) => {
+      // While Redis is away the outage was reported once (watchRedis), not once per event.
+      if (pub.status === 'ready') log.warn({ err }, 'redis publish failed');
+    });
   return {
     publish(event) {
       local.publish(event);

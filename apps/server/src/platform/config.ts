@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { StartupError } from './startup.ts';
 
 export interface Config {
   port: number;
@@ -50,29 +51,65 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     .filter(Boolean);
 }
 
+/** A whole-number setting, or a StartupError naming it. */
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new StartupError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  }
+  return value;
+}
+
+/** A URL setting with one of `protocols`, or a StartupError naming it (never printing a password). */
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol.replace(/:$/, '');
+  } catch {
+    throw new StartupError(`${name} is not a URL (expected ${protocols[0]}://…)`);
+  }
+  if (!protocols.includes(protocol)) {
+    throw new StartupError(
+      `${name} must start with ${protocols.map((p) => `${p}://`).join(' or ')}, not ${protocol}://`,
+    );
+  }
+  return raw;
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
-  const port = Number(env.PORT ?? 3000);
-  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  const port = integer(env, 'PORT', 3000, 0, 65_535);
+  const dataDir = path.resolve(env.DATA_DIR || 'data');
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!logLevels.includes(logLevel)) {
+    throw new StartupError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
+  }
+  const max = 1_000_000_000;
   return {
     port,
-    host: env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || undefined,
-    redisUrl: env.REDIS_URL || undefined,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
     dataDir,
-    storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'storage')),
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
-    smtpUrl: env.SMTP_URL || undefined,
-    logLevel: env.LOG_LEVEL ?? 'info',
+    storageDir: path.resolve(env.STORAGE_DIR || path.join(dataDir, 'storage')),
+    publicUrl: (url(env, 'PUBLIC_URL', ['http', 'https']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
+    logLevel,
     demo: argv.includes('--demo') || env.PARLEY_DEMO === '1',
     demoPassword: env.PARLEY_DEMO_PASSWORD || 'parley-demo',
-    loginRateLimit: Number(env.LOGIN_RATE_LIMIT ?? 10),
-    lockoutThreshold: Number(env.LOCKOUT_THRESHOLD ?? 5),
-    widgetMessageRateLimit: Number(env.WIDGET_MESSAGE_RATE_LIMIT ?? 120),
-    widgetSessionRateLimit: Number(env.WIDGET_SESSION_RATE_LIMIT ?? 300),
-    lockoutMinutes: Number(env.LOCKOUT_MINUTES ?? 15),
-    impersonationMinutes: Number(env.IMPERSONATION_MINUTES ?? 30),
+    loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 1, max),
+    lockoutThreshold: integer(env, 'LOCKOUT_THRESHOLD', 5, 1, max),
+    widgetMessageRateLimit: integer(env, 'WIDGET_MESSAGE_RATE_LIMIT', 120, 1, max),
+    widgetSessionRateLimit: integer(env, 'WIDGET_SESSION_RATE_LIMIT', 300, 1, max),
+    lockoutMinutes: integer(env, 'LOCKOUT_MINUTES', 15, 1, 525_600),
+    impersonationMinutes: integer(env, 'IMPERSONATION_MINUTES', 30, 1, 1440),
     rateLimitNamespace: env.RATE_LIMIT_NAMESPACE ?? 'parley-rl-',
-    eventRetentionDays: Number(env.EVENT_RETENTION_DAYS ?? 14),
+    eventRetentionDays: integer(env, 'EVENT_RETENTION_DAYS', 14, 1, 3650),
     serveWeb: env.PARLEY_SERVE_WEB !== '0',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };

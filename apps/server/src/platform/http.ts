@@ -11,7 +11,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import { isDatabaseUnavailable } from './db/errors.ts';
+import { isDatabaseUnavailable, reportUnavailable } from './db/errors.ts';
 import { AppError } from './errors.ts';
 import { resilientRateLimitStore } from './rate-limit.ts';
 
@@ -83,7 +83,7 @@ export async function createHttp(opts: {
     }
     if (isDatabaseUnavailable(error)) {
       // A database restart or failover costs a few requests that the clients retry, not a 500.
-      request.log.warn({ err: error }, 'database unavailable');
+      reportUnavailable(request.log, error, `${request.method} ${request.routeOptions.url ?? 'request'}`);
       return reply
         .status(503)
         .header('retry-after', RETRY_AFTER_SECONDS)

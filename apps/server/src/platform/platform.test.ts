@@ -21,6 +21,12 @@ describe('platform', () => {
     expect(body.database).toBe(process.env.DATABASE_URL ? 'postgres' : 'pglite');
   });
 
+  it('answers /readyz when the database answers', async () => {
+    const res = await fetch(`${server.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', database: 'ok', redis: 'not used' });
+  });
+
   it('serves an OpenAPI document generated from the contracts', async () => {
     // biome-ignore lint/suspicious/noExplicitAny: a JSON document walked by path
     const doc: any = await (await fetch(`${server.url}/api/openapi.json`)).json();
@@ -59,12 +65,29 @@ describe('platform', () => {
     }
   });
 
-  it('takes over a lock left behind by a process that died', () => {
+  it('takes over a lock left behind by a process that died, or whose pid another process now has', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-lock-'));
-    fs.writeFileSync(path.join(dir, 'parley.lock'), '999999');
-    const release = lockDataDir(dir);
-    expect(fs.readFileSync(path.join(dir, 'parley.lock'), 'utf8')).toBe(String(process.pid));
-    release();
-    fs.rmSync(dir, { recursive: true, force: true });
+    const file = path.join(dir, 'parley.lock');
+    const ownerOf = () => (JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number }).pid;
+    try {
+      // A lock of an earlier version (the bare pid) of a process that is gone.
+      fs.writeFileSync(file, '999999');
+      let release = lockDataDir(dir);
+      expect(ownerOf()).toBe(process.pid);
+      release();
+      expect(fs.existsSync(file)).toBe(false);
+      // pid 1 lives, but it is not the process that wrote this lock: it started at another time.
+      fs.writeFileSync(file, JSON.stringify({ pid: 1, started: '1' }));
+      release = lockDataDir(dir);
+      expect(ownerOf()).toBe(process.pid);
+      // Released, it never removes a lock that another process has taken over since.
+      fs.writeFileSync(file, JSON.stringify({ pid: 1, started: null }));
+      release();
+      expect(ownerOf()).toBe(1);
+      // …and that one (a live pid, no start time to compare) is respected.
+      expect(() => lockDataDir(dir)).toThrow(/locked by another Parley process \(pid 1,/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './db/errors.ts';
+import { isDatabaseUnavailable, reportUnavailable } from './db/errors.ts';
 import { AppError } from './errors.ts';
 import { createHttp } from './http.ts';
 import { LocalCounters, resilientRateLimitStore, whenRedisDown } from './rate-limit.ts';
@@ -44,6 +44,25 @@ describe('database errors that call for a retry', () => {
     expect(lost.json()).toMatchObject({ error: { code: 'unavailable' } });
     expect((await app.inject({ url: '/bug' })).statusCode).toBe(500);
     await app.close();
+  });
+});
+
+describe('an outage in the log', () => {
+  it('is one warning, then one summary every 30 s while it lasts, not a line per failed request', () => {
+    const lines: string[] = [];
+    const log = { warn: (_obj: object, msg: string) => lines.push(msg) };
+    const err = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const start = Date.now() + 600_000; // minutes after any earlier outage of this process
+    // 20 failures a second for 70 s.
+    for (let t = 0; t < 70_000; t += 50) reportUnavailable(log, err, 'GET /x', start + t);
+    expect(lines).toEqual([
+      'database unavailable (GET /x)',
+      'database still unavailable: 600 more failures (latest: GET /x)',
+      'database still unavailable: 600 more failures (latest: GET /x)',
+    ]);
+    // The next outage, minutes later, is reported afresh.
+    reportUnavailable(log, err, 'message batch', start + 400_000);
+    expect(lines.at(-1)).toBe('database unavailable (message batch)');
   });
 });
 

@@ -186,7 +186,18 @@ describe.runIf(hasPostgresBinaries && hasRedisServer)('outages of PostgreSQL and
         body: JSON.stringify({ email: 'owner@example.com', password: 'correct horse' }),
       });
 
+    const ready = async (url: string) => {
+      const res = await fetch(`${url}/readyz`);
+      const { database, redis } = (await res.json()) as { redis: string; database: string };
+      return { status: res.status, database, redis };
+    };
+    expect(await ready(nodes[0]!.url)).toEqual({ status: 200, database: 'ok', redis: 'ok' });
+
     await redis.stop();
+    // Not ready while Redis is away (load balancers send elsewhere), yet alive and answering.
+    await waitFor(async () => (await ready(nodes[0]!.url)).status === 503, 10_000);
+    expect(await ready(nodes[0]!.url)).toMatchObject({ database: 'ok', redis: 'unavailable' });
+    expect((await fetch(`${nodes[0]!.url}/healthz`)).status).toBe(200);
     for (let i = 0; i < 10; i++) {
       const sent = await send(`during the outage ${i}`);
       expect(sent.status).toBe(200);
@@ -207,6 +218,7 @@ describe.runIf(hasPostgresBinaries && hasRedisServer)('outages of PostgreSQL and
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
+    await waitFor(async () => (await ready(nodes[0]!.url)).status === 200, 10_000);
     expect((await send('after the outage')).status).toBe(200);
     await waitFor(() => texts().includes('after the outage'), 20_000);
     const received = texts().filter((t) => t.startsWith('during') || t.startsWith('after'));

@@ -1,7 +1,12 @@
 import type { AuthorKind, Message } from '@parley/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../platform/db/client.ts';
-import { constraintOf, sqlState } from '../../platform/db/errors.ts';
+import {
+  constraintOf,
+  isDatabaseUnavailable,
+  reportUnavailable,
+  sqlState,
+} from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
 import { inProcess, transaction } from '../../platform/db/tx.ts';
 import { DuplicateMessage } from './commands.ts';
@@ -157,7 +162,8 @@ export function createMessageWriter(
         await flush(batch.slice(half));
         return;
       }
-      opts.logger.error({ err, size: batch.length }, 'message batch failed');
+      if (isDatabaseUnavailable(err)) reportUnavailable(opts.logger, err, 'message batch');
+      else opts.logger.error({ err, size: batch.length }, 'message batch failed');
       for (const pending of batch) pending.reject(err);
     }
   };

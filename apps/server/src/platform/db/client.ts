@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { serverDir } from '../paths.ts';
+import { postgresStartupError, StartupError } from '../startup.ts';
 import { lockDataDir } from './lock.ts';
 import * as schema from './schema.ts';
 
@@ -87,7 +88,10 @@ export async function openDatabase(opts: {
     pool.on('connect', (client) => client.on('error', lost));
     // The pool re-emits an idle connection's error; the connection's own listener has logged it.
     pool.on('error', () => {});
-    const client = await pool.connect();
+    const client = await pool.connect().catch(async (err) => {
+      await pool.end().catch(() => {});
+      throw postgresStartupError(err, opts.url!);
+    });
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       await migratePg(drizzlePg(client), { migrationsFolder });
@@ -110,7 +114,12 @@ export async function openDatabase(opts: {
       // Trigram indexes for the administrator's search (ADM-3); the migration creates the extension.
       extensions: { pg_trgm },
     });
-    await pglite.waitReady;
+    await pglite.waitReady.catch((err) => {
+      throw new StartupError(
+        `the embedded database in ${pgDir} (under DATA_DIR) could not be opened: ${err instanceof Error ? err.message : err}. ` +
+          'If the directory was copied while Parley ran, or the disk filled up, restore it from a backup.',
+      );
+    });
     const db = drizzlePglite(pglite, { schema });
     const marker = path.join(opts.dataDir, 'schema-version');
     const wanted = schemaVersion();

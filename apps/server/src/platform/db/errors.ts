@@ -76,3 +76,33 @@ export function isTransactionConflict(err: unknown): boolean {
 export function constraintOf(err: unknown): string | null {
   return wrapped(err, 'constraint', () => true);
 }
+
+const OUTAGE_SUMMARY_MS = 30_000;
+let outage = { firstAt: 0, lastLogAt: 0, suppressed: 0 };
+
+/**
+ * Logs a failure for which the database was unavailable without one line per failed request or batch:
+ * the first at warn with its error, then at most one summary every 30 s while it lasts ("n more").
+ */
+export function reportUnavailable(
+  log: { warn(obj: object, msg: string): void },
+  err: unknown,
+  where: string,
+  now = Date.now(),
+): void {
+  if (now - outage.lastLogAt > 2 * OUTAGE_SUMMARY_MS) outage = { firstAt: now, lastLogAt: 0, suppressed: 0 };
+  if (outage.lastLogAt === 0) {
+    outage.lastLogAt = now;
+    log.warn({ err }, `database unavailable (${where})`);
+    return;
+  }
+  outage.suppressed++;
+  if (now - outage.lastLogAt >= OUTAGE_SUMMARY_MS) {
+    log.warn(
+      { failures: outage.suppressed, forSeconds: Math.round((now - outage.firstAt) / 1000), err },
+      `database still unavailable: ${outage.suppressed} more failures (latest: ${where})`,
+    );
+    outage.lastLogAt = now;
+    outage.suppressed = 0;
+  }
+}
