@@ -11,7 +11,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import { isDatabaseUnavailable, reportUnavailable } from './db/errors.ts';
+import { isDatabaseUnavailable, reportUnavailable, sqlState } from './db/errors.ts';
 import { AppError } from './errors.ts';
 import { resilientRateLimitStore } from './rate-limit.ts';
 
@@ -88,6 +88,16 @@ export async function createHttp(opts: {
         .status(503)
         .header('retry-after', RETRY_AFTER_SECONDS)
         .send(new AppError('unavailable', 'The service is briefly unavailable; try again shortly').toBody());
+    }
+    // Two requests raced past a command's own check (a name taken, a row deleted meanwhile): the
+    // database's constraint decided. The loser hears what happened, not "something went wrong".
+    const state = sqlState(error);
+    if (state === '23505' || state === '23503') {
+      const message =
+        state === '23505'
+          ? 'this conflicts with something saved at the same moment; reload and try again'
+          : 'this refers to something that no longer exists; reload and try again';
+      return reply.status(409).send(new AppError('conflict', message).toBody());
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const first = error.validation[0];

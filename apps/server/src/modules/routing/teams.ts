@@ -1,5 +1,5 @@
 import type { BusinessHours, Team } from '@parley/contracts';
-import { and, asc, count, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { publish } from '../../events/publish.ts';
 import type { Queryable } from '../../platform/db/client.ts';
@@ -72,6 +72,17 @@ function checkTimezone(hours: BusinessHours | null | undefined) {
   }
 }
 
+/** One name, one team per workspace, ignoring case (the unique index `teams_name_key` backs it). */
+async function assertNameFree(tx: Tx, workspaceId: string, name: string | undefined, except?: string) {
+  if (name === undefined) return;
+  const [clash] = await tx.db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.workspaceId, workspaceId), sql`lower(${teams.name}) = lower(${name})`));
+  if (clash && clash.id !== except)
+    throw new AppError('conflict', `name: a team is called ${name} already`, 'name');
+}
+
 async function announce(tx: Tx, workspaceId: string, teamId: string) {
   const team = await getTeam(tx.db, workspaceId, teamId);
   await publish(tx, { workspaceId, name: 'team.updated', payload: { team } });
@@ -82,6 +93,7 @@ export async function createTeam(tx: Tx, input: { actor: OperatorPrincipal } & R
   authorize(input.actor, 'workspace.manage');
   checkTimezone(input.businessHours);
   const { actor, ...fields } = input;
+  await assertNameFree(tx, actor.workspaceId, fields.name);
   const [row] = await tx.db
     .insert(teams)
     .values({ workspaceId: actor.workspaceId, ...fields })
@@ -104,6 +116,7 @@ export async function updateTeam(tx: Tx, input: { actor: OperatorPrincipal; team
   checkTimezone(input.businessHours);
   const { actor, teamId, ...fields } = input;
   const before = await getTeam(tx.db, actor.workspaceId, teamId);
+  await assertNameFree(tx, actor.workspaceId, fields.name, teamId);
   if (Object.keys(fields).length > 0) {
     await tx.db
       .update(teams)

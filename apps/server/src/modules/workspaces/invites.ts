@@ -33,6 +33,25 @@ export async function createInvite(
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(users.email, email)));
   if (existing) throw new AppError('conflict', `${email} is already a member of this workspace`, 'email');
+  const [pending] = await tx.db
+    .select({ id: invites.id })
+    .from(invites)
+    .where(
+      and(
+        eq(invites.workspaceId, actor.workspaceId),
+        eq(invites.email, email),
+        isNull(invites.acceptedAt),
+        isNull(invites.revokedAt),
+        gt(invites.expiresAt, new Date()),
+      ),
+    );
+  if (pending) {
+    throw new AppError(
+      'conflict',
+      `${email} has a pending invitation already: revoke it to send a new one`,
+      'email',
+    );
+  }
   const token = randomToken();
   const [row] = await tx.db
     .insert(invites)

@@ -168,6 +168,39 @@ describe('workspaces, members and permissions', () => {
     );
   });
 
+  it('refuses a second team of one name and a second pending invitation of one address, with 409', async () => {
+    const w = `/api/workspaces/${a.workspaceId}`;
+    const sales = await a.client.post(`${w}/teams`, { name: 'Sales' });
+    expect(sales.status).toBe(201);
+    const again = await a.client.post(`${w}/teams`, { name: 'sALES' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'conflict', field: 'name' });
+    const billing = await a.client.post(`${w}/teams`, { name: 'Billing' });
+    const renamed = await a.client.patch(`${w}/teams/${billing.body.id}`, { name: 'Sales' });
+    expect(renamed.status).toBe(409);
+    // Its own name again, in another case, is no clash.
+    expect((await a.client.patch(`${w}/teams/${sales.body.id}`, { name: 'SALES' })).status).toBe(200);
+    // Two at the same moment: the database's unique index decides, the loser hears 409, not 500.
+    const raced = await Promise.all([
+      a.client.post(`${w}/teams`, { name: 'Returns' }),
+      a.client.post(`${w}/teams`, { name: 'returns' }),
+    ]);
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 409]);
+    const names = (await a.client.get(`${w}/teams`)).body.map((t: { name: string }) => t.name.toLowerCase());
+    expect(names.filter((n: string) => n === 'sales')).toHaveLength(1);
+    expect(names.filter((n: string) => n === 'returns')).toHaveLength(1);
+
+    const first = await a.client.post(`${w}/invites`, { email: 'twice@example.com', role: 'operator' });
+    expect(first.status).toBe(201);
+    const second = await a.client.post(`${w}/invites`, { email: 'TWICE@example.com', role: 'admin' });
+    expect(second.status).toBe(409);
+    expect(second.body.error).toMatchObject({ code: 'conflict', field: 'email' });
+    expect((await a.client.delete(`${w}/invites/${first.body.id}`)).status).toBe(204);
+    expect((await a.client.post(`${w}/invites`, { email: 'twice@example.com', role: 'admin' })).status).toBe(
+      201,
+    );
+  });
+
   it('lets a member of several workspaces switch between them', async () => {
     const both = await addMember(a, { email: 'bob@example.com', role: 'operator' }).catch(() => null);
     // bob has an account already: the invite is accepted with his password.

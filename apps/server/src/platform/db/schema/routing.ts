@@ -1,5 +1,6 @@
 // Routing: teams and their members, custom statuses, transfers.
-import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users, workspaceRef } from './accounts.ts';
 import { createdAt, tstz } from './columns.ts';
 import { conversations } from './conversations.ts';
@@ -22,7 +23,11 @@ export const teams = pgTable(
     }>(),
     createdAt: createdAt(),
   },
-  (t) => [index('teams_workspace_idx').on(t.workspaceId)],
+  (t) => [
+    index('teams_workspace_idx').on(t.workspaceId),
+    // Two teams of one name are two queues nobody can tell apart in a transfer or a filter.
+    uniqueIndex('teams_name_key').on(t.workspaceId, sql`lower(${t.name})`),
+  ],
 );
 
 export const teamMembers = pgTable(
