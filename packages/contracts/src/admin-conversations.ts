@@ -73,18 +73,25 @@ export const adminFilters = z.object({
 });
 export type AdminFilters = z.infer<typeof adminFilters>;
 
-export const adminListQuery = adminFilters.extend({
-  sort: adminSort.default('created'),
-  dir: z.enum(['asc', 'desc']).default('desc'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z
-    .string()
-    // A customer's, operator's or team's name travels in the cursor of those sorts (UTF-8, base64).
-    .max(2000)
-    .regex(/^[A-Za-z0-9_-]+$/, 'a nextCursor of a previous page')
-    .optional()
-    .describe('the nextCursor of the previous page, for the same filters and sort'),
-});
+/** `to` not before `from`: an empty list for an impossible range would read as "no conversations". */
+const orderedRange = (q: { from?: string; to?: string }) =>
+  q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to);
+const orderedRangeError = { message: 'must not be before from', path: ['to'] };
+
+export const adminListQuery = adminFilters
+  .extend({
+    sort: adminSort.default('created'),
+    dir: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z
+      .string()
+      // A customer's, operator's or team's name travels in the cursor of those sorts (UTF-8, base64).
+      .max(2000)
+      .regex(/^[A-Za-z0-9_-]+$/, 'a nextCursor of a previous page')
+      .optional()
+      .describe('the nextCursor of the previous page, for the same filters and sort'),
+  })
+  .refine(orderedRange, orderedRangeError);
 export type AdminListQuery = z.infer<typeof adminListQuery>;
 
 export const adminRow = z.object({
@@ -142,7 +149,7 @@ export type AdminHeadline = z.infer<typeof adminHeadline>;
 
 export const exportBody = z.object({
   format: z.enum(['csv', 'xlsx']),
-  filters: adminFilters.omit({}).default({}),
+  filters: adminFilters.refine(orderedRange, orderedRangeError).default({}),
   sort: adminSort.default('created'),
   dir: z.enum(['asc', 'desc']).default('desc'),
 });

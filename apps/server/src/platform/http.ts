@@ -100,7 +100,9 @@ export async function createHttp(opts: {
       return reply.status(409).send(new AppError('conflict', message).toBody());
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const first = error.validation[0];
+      // zod reports a huge whole number twice, first as beyond 2^53: the field's own bound says more.
+      const first =
+        error.validation.find((issue) => !issue.message?.includes('9007199254740991')) ?? error.validation[0];
       const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || undefined;
       const where = error.validationContext ?? 'body';
       const message = first ? `${field ?? where}: ${first.message}` : 'invalid request';

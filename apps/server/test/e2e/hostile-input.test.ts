@@ -425,6 +425,19 @@ describe('hostile input', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('refuses a range that ends before it starts, and names the bound of a huge number', async () => {
+    const w = `/api/workspaces/${owner.workspaceId}`;
+    const range = { from: '2026-02-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' };
+    const list = await send('GET', `${w}/admin/conversations`, { query: range });
+    expect(expectRefused('admin list from > to', list)?.field).toBe('to');
+    const exported = await send('POST', `${w}/exports`, {
+      body: { format: 'csv', filters: range },
+    });
+    expect(expectRefused('export from > to', exported)?.field).toBe('filters.to');
+    const huge = await send('GET', `${w}/admin/conversations`, { query: { limit: '99999999999999999999' } });
+    expect(expectRefused('huge limit', huge)?.message).toMatch(/limit: .*200/);
+  });
+
   it('answers what the framework refuses before routing in the one error shape', async () => {
     for (const path of ['/api/%ZZ', `/api/invites/${'a'.repeat(120)}`]) {
       const res = await fetch(`${server.url}${path}`);
@@ -456,6 +469,11 @@ describe('hostile input', () => {
         'a field, no file',
         'multipart/form-data; boundary=b',
         '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--b--\r\n',
+      ],
+      [
+        'a file in a field not named file',
+        'multipart/form-data; boundary=b',
+        `${part('b').replace('name="file"', 'name="upload"')}\r\n--b--\r\n`,
       ],
     ];
     for (const [, route] of uploads) {

@@ -45,6 +45,13 @@ export async function receiveUpload(
   try {
     file = await request.file({ limits: { fileSize: attachmentLimits.maxBytes, files: 1 } });
     if (!file) throw new AppError('validation_failed', 'file: no file in the upload', 'file');
+    if (file.fieldname !== 'file') {
+      throw new AppError(
+        'validation_failed',
+        `file: send the file in a form field named "file", not "${file.fieldname.slice(0, 50)}"`,
+        'file',
+      );
+    }
     data = await file.toBuffer();
   } catch (err) {
     throw multipartError(err, 'file', tooLarge());

@@ -123,10 +123,12 @@ export async function sendSurvey(
 
 /** Checks answers against the questions as sent: required ones given, ratings 1–5, choices known. */
 export function validateAnswers(definition: SurveyDefinition, answers: SurveyAnswer[]): SurveyAnswer[] {
-  const byId = new Map(answers.map((a) => [a.questionId, a.value]));
+  const byId = new Map<string, SurveyAnswer['value']>();
   for (const a of answers) {
     if (!definition.questions.some((q) => q.id === a.questionId))
       throw invalid('answers', `${a.questionId}: no such question`);
+    if (byId.has(a.questionId)) throw invalid('answers', `${a.questionId}: answered twice`);
+    byId.set(a.questionId, a.value);
   }
   return definition.questions.map((q) => {
     const raw = byId.get(q.id);

@@ -138,6 +138,14 @@ describe('surveys (OI-7)', () => {
         ],
       });
       expect(unknownOption.body.error.field).toBe('answers.channel');
+      const twice = await visitor.call('POST', `/api/widget/surveys/${requestId}/answers`, {
+        answers: [
+          { questionId: 'score', value: 4 },
+          { questionId: 'score', value: 1 },
+        ],
+      });
+      expect(twice.status).toBe(400);
+      expect(twice.body.error.message).toMatch(/score: answered twice/);
       expect(
         (await operator.client.get(`${w()}/conversations/${conversationId}/surveys`)).body[0].answeredAt,
       ).toBeNull();
