@@ -287,6 +287,8 @@ describe('presence and routing as a support team uses them', () => {
 
   it('counts status time only since the member joined and only up to now', async () => {
     const ned = await operator('Ned');
+    // Her console's arrival is recorded after the socket is ready: the hour below must find it.
+    await waitFor(async () => (await statusOf(ned.userId))?.status === 'connected');
     const joinedAt = Date.parse(
       (await owner.client.get(`${w()}/members`)).body.find((m: { userId: string }) => m.userId === ned.userId)
         .joinedAt,
