@@ -87,8 +87,11 @@ export async function listConversations(
     // The queue of the operator's teams and the conversations of no team (SPEC §1).
     filters.push(isNull(conversations.assigneeId), visibleConversationsSql(actor, conversationsTable));
   }
-  // The monitored list (OI-4) is for whoever may monitor; everything else needs view_all.
-  else authorize(actor, query.monitored ? 'monitor' : 'conversations.view_all');
+  // The monitored list (OI-4) is for whoever may monitor.
+  else if (query.monitored) authorize(actor, 'monitor');
+  // "All": every conversation this operator may see — the workspace's with view_all, otherwise their
+  // own, their teams' and those of no team waiting (SPEC §1).
+  else filters.push(visibleConversationsSql(actor, conversationsTable));
   if (query.important !== undefined) filters.push(eq(conversations.important, query.important));
   if (query.monitored) {
     filters.push(

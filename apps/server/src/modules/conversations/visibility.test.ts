@@ -86,6 +86,8 @@ describe('which conversations an operator sees', () => {
     expect(unassigned.body.items.map((c: { id: string }) => c.id).sort()).toEqual(
       [ids.frontQueue, ids.noTeamQueue].sort(),
     );
+    const all = await ana.client.get(`${w()}/conversations?view=all&limit=50`);
+    expect(all.body.items.map((c: { id: string }) => c.id).sort()).toEqual(seen.map((n) => ids[n]).sort());
     const admin = await ana.client.get(`${w()}/admin/conversations?limit=50`);
     expect(admin.body.items.map((c: { id: string }) => c.id).sort()).toEqual(seen.map((n) => ids[n]).sort());
     // Tags of every case, asked at once: only those of the conversations she sees answer.
