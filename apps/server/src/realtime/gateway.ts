@@ -1,28 +1,18 @@
 import type { Socket } from 'node:net';
-import {
-  type ClientMessage,
-  type Conversation,
-  clientMessage,
-  closeCodes,
-  heartbeatSeconds,
-  type ServerMessage,
-  type WidgetMessage,
-} from '@parley/contracts';
-import { eq } from 'drizzle-orm';
+import { closeCodes, heartbeatSeconds, type ServerMessage, type WidgetMessage } from '@parley/contracts';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { type EventBus, eventText, memoOf, type SignalEnvelope, type StoredEvent } from '../events/bus.ts';
 import { canViewConversation } from '../modules/conversations/policy.ts';
-import { loadConversation } from '../modules/conversations/queries.ts';
 import { operatorPrincipal, type Principal, type VisitorPrincipal } from '../modules/workspaces/policy.ts';
 import type { Db } from '../platform/db/client.ts';
 import { isDatabaseUnavailable } from '../platform/db/errors.ts';
-import { contacts } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { present } from './audience.ts';
 import { type Client, VisitorAudience } from './clients.ts';
 import { type FeedSource, WorkspaceFeed } from './feed.ts';
+import { clientFrames, KnownConversations, nameOf, type SendFrame, senderOf } from './frames.ts';
 import { markActive, startHeartbeat } from './liveness.ts';
 import { outboxReads, PAGE } from './replay.ts';
 
@@ -60,8 +50,6 @@ export interface GatewayOptions {
   /** Messages one visitor socket may send per minute (as the HTTP route's limit). */
   sendRateLimit?: number;
 }
-
-type SendFrame = Extract<ClientMessage, { type: 'send' }>;
 
 /**
  * Checked before the upgrade, so a bad value is a 400 naming it: `after` is the sequence number of the
@@ -118,22 +106,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   const { source, heads, visitorRange, pruned } = outboxReads(opts.db, opts.refresh);
 
-  /**
-   * The latest state of conversations seen in events on this node (every conversation event carries
-   * it): typing indicators check who may hear them against it instead of reading the database.
-   */
-  const seen = new Map<string, { seq: number; conversation: Conversation }>();
-  const remember = (event: StoredEvent) => {
-    const conversation = (event.payload as { conversation?: Conversation }).conversation;
-    if (!conversation?.id) return;
-    const key = `${event.workspaceId}:${conversation.id}`;
-    const known = seen.get(key);
-    if (known && known.seq > event.seq) return;
-    if (!known && seen.size >= 50_000) seen.delete(seen.keys().next().value!);
-    seen.set(key, { seq: event.seq, conversation });
-  };
+  /** Conversations as the latest events on this node left them (typing checks against them). */
+  const known = new KnownConversations();
   const unsubscribe = opts.bus.subscribe((event) => {
-    remember(event);
+    known.remember(event);
     feeds.get(event.workspaceId)?.receive(event);
   });
 
@@ -264,98 +240,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
   };
 
-  const nameOf = async (p: Principal): Promise<string | null> => {
-    if (p.kind === 'operator') return p.name.split(' ')[0] ?? null;
-    if (!p.contactId) return null;
-    const [row] = await opts.db
-      .select({ name: contacts.name })
-      .from(contacts)
-      .where(eq(contacts.id, p.contactId));
-    return row?.name ?? null;
-  };
-
-  const senderOf = (p: Principal) => (p.kind === 'operator' ? `user:${p.userId}` : `visitor:${p.visitorId}`);
-
-  /** Typing indicators: checked like any read of the conversation, then fanned out without storing. */
-  const onClientMessage = async (client: Client, raw: string) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return send(client, { type: 'error', code: 'validation_failed', message: 'messages must be JSON' });
-    }
-    const parsed = clientMessage.safeParse(json);
-    if (!parsed.success) {
-      const frame = json as { type?: unknown; clientId?: unknown };
-      const issue = parsed.error.issues[0];
-      if (frame?.type === 'send' && typeof frame.clientId === 'string') {
-        // A refused message is answered like the HTTP route's 400, naming the field.
-        const field = issue?.path.join('.') || undefined;
-        return send(client, {
-          type: 'ack',
-          clientId: frame.clientId,
-          error: {
-            status: 400,
-            code: 'validation_failed',
-            message: `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`,
-            field,
-          },
-        });
-      }
-      return send(client, {
-        type: 'error',
-        code: 'validation_failed',
-        message: parsed.error.issues[0]?.message ?? 'invalid',
-      });
-    }
-    if (parsed.data.type === 'send') return onSend(client, parsed.data);
-    if (parsed.data.type !== 'typing') return;
-    const p = client.principal;
-    const conversation =
-      seen.get(`${p.workspaceId}:${parsed.data.conversationId}`)?.conversation ??
-      (await loadConversation(opts.db, p.workspaceId, parsed.data.conversationId).catch(() => null));
-    if (conversation)
-      remember({ workspaceId: p.workspaceId, seq: 0, name: '', payload: { conversation }, at: '' });
-    if (!conversation || !canViewConversation(p, conversation)) {
-      return send(client, { type: 'error', code: 'not_found', message: 'conversation not found' });
-    }
-    opts.bus.signal({
-      workspaceId: p.workspaceId,
-      from: senderOf(p),
-      conversation,
-      signal: {
-        type: 'typing',
-        conversationId: conversation.id,
-        who: p.kind === 'operator' ? 'operator' : 'contact',
-        name: client.name,
-        typing: parsed.data.typing,
-      },
-    });
-  };
-
-  /** A visitor's message over the socket: the token was checked when it opened; answered by an ack. */
-  const onSend = async (client: Client, frame: SendFrame) => {
-    const p = client.principal;
-    const refuse = (status: number, code: string, message: string, field?: string) =>
-      send(client, { type: 'ack', clientId: frame.clientId, error: { status, code, message, field } });
-    if (p.kind !== 'visitor' || !opts.receive) {
-      return refuse(400, 'validation_failed', 'operators send messages over HTTP');
-    }
-    const now = Date.now();
-    if (now - client.sent.windowStart >= 60_000) client.sent = { windowStart: now, count: 0 };
-    if (++client.sent.count > (opts.sendRateLimit ?? Number.POSITIVE_INFINITY)) {
-      return refuse(429, 'rate_limited', 'too many messages: slow down');
-    }
-    try {
-      const message = await opts.receive(p, frame);
-      send(client, { type: 'ack', clientId: frame.clientId, message });
-    } catch (err) {
-      if (err instanceof AppError) return refuse(err.status, err.code, err.message, err.field);
-      if (isDatabaseUnavailable(err)) return refuse(503, 'unavailable', 'try again in a moment');
-      opts.logger.error({ err }, 'realtime send');
-      refuse(500, 'internal', 'internal error');
-    }
-  };
+  const onClientMessage = clientFrames({
+    db: opts.db,
+    bus: opts.bus,
+    logger: opts.logger,
+    receive: opts.receive,
+    sendRateLimit: opts.sendRateLimit,
+    send,
+    known,
+  });
 
   const onSignal = (envelope: SignalEnvelope) => {
     // Operators of the workspace, and the conversation's customer: never a loop over every visitor.
@@ -450,7 +343,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       );
     });
     await feed.ready;
-    client.name = await nameOf(principal);
+    client.name = await nameOf(opts.db, principal);
     if (gone) return;
     // Heartbeats, signals and session checks from here on.
     clients.add(client);
