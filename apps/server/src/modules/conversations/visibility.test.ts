@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
@@ -9,7 +11,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../../test/harness.ts';
-import { contacts, conversations } from '../../platform/db/schema.ts';
+import { attachments, contacts, conversations, messages } from '../../platform/db/schema.ts';
 
 /**
  * SPEC §1: an operator without `conversations.view_all` sees their own conversations, their teams'
@@ -151,5 +153,58 @@ describe('which conversations an operator sees', () => {
     await waitFor(() => marks('frontQueue') === 2);
     expect(marks('backQueue')).toBe(1);
     socket.ws.close();
+  });
+
+  it("in the gallery: the customer's files of conversations she may not see are neither listed nor sent again", async () => {
+    const db = server.parley.ctx.db;
+    // The customer of her own conversation also wrote to the back team, with another file.
+    const [own] = await db
+      .select({ contactId: conversations.contactId })
+      .from(conversations)
+      .where(eq(conversations.id, ids.anasOwn!));
+    const [elsewhere] = await db
+      .insert(conversations)
+      .values({
+        workspaceId: owner.workspaceId,
+        number: 600,
+        channel: 'web',
+        contactId: own!.contactId,
+        teamId: team.back,
+        assigneeId: carl.userId,
+      })
+      .returning({ id: conversations.id });
+    const file = (name: string) => ({ id: randomUUID(), name, contentType: 'image/png', size: 10 });
+    const mine = file('mine.png');
+    const theirs = file('theirs.png');
+    for (const [conversationId, attachment] of [
+      [ids.anasOwn!, mine],
+      [elsewhere!.id, theirs],
+    ] as const) {
+      await db.insert(attachments).values({
+        id: attachment.id,
+        workspaceId: owner.workspaceId,
+        uploadedBy: 'contact',
+        name: attachment.name,
+        contentType: attachment.contentType,
+        size: attachment.size,
+        storageKey: `${owner.workspaceId}/${attachment.id}`,
+      });
+      await db.insert(messages).values({
+        workspaceId: owner.workspaceId,
+        conversationId,
+        authorKind: 'contact',
+        text: 'a file',
+        attachments: [attachment],
+      });
+    }
+    const gallery = (client: Client) => client.get(`${w()}/conversations/${ids.anasOwn}/files`);
+    expect((await gallery(owner.client)).body.map((f: { name: string }) => f.name).sort()).toEqual([
+      'mine.png',
+      'theirs.png',
+    ]);
+    expect((await gallery(ana.client)).body.map((f: { name: string }) => f.name)).toEqual(['mine.png']);
+    const reuse = (id: string) => ana.client.post(`${w()}/conversations/${ids.anasOwn}/files/${id}/reuse`);
+    expect((await reuse(theirs.id)).status).toBe(400);
+    expect((await reuse(mine.id)).status).toBe(200);
   });
 });
