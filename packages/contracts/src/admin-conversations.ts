@@ -113,6 +113,7 @@ export const adminRow = z.object({
   durationMs: z.number().nullable().describe('creation → close; null while not closed'),
   rating: z.number().int().nullable(),
   status: adminStatus,
+  snoozed: z.boolean().describe('open or in progress, and snoozed until a time or the customer writes'),
   lastActivityAt: timestamp.describe('inactivity time = now − this'),
   responseFromCreationMs: z.number().nullable(),
   responseFromAssignmentMs: z.number().nullable(),

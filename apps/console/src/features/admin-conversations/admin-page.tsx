@@ -38,6 +38,7 @@ import {
   useTags,
 } from './admin-api.ts';
 import { HistoryDrawer, type HistoryTab } from './history-drawer.tsx';
+import { CustomerCell, StateCell } from './row-cells.tsx';
 import { TagBadges, TagsManager } from './tags.tsx';
 import { channels, useAdminFilter } from './use-admin-filter.ts';
 
@@ -174,6 +175,7 @@ function Filters({
           onChange={(v) => set({ teamId: v })}
           clearable
           searchable
+          nothingFoundMessage={t('adminConversations.noMatches')}
         />
         <MultiSelect
           label={t('adminConversations.tags')}
@@ -183,6 +185,7 @@ function Filters({
           onChange={(v) => set({ tagId: v })}
           clearable
           searchable
+          nothingFoundMessage={t('adminConversations.noMatches')}
         />
         <MultiSelect
           label={t('adminConversations.operator')}
@@ -192,6 +195,7 @@ function Filters({
           onChange={(v) => set({ operatorId: v })}
           clearable
           searchable
+          nothingFoundMessage={t('adminConversations.noMatches')}
         />
         <MultiSelect
           label={t('adminConversations.channel')}
@@ -414,21 +418,16 @@ export function AdminConversationsPage({
                 {page.data.items.map((r) => (
                   <Table.Tr key={r.id} data-conversation={r.id}>
                     <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {r.customer.name ?? r.customer.phone ?? r.customer.email ?? `#${r.number}`}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {[r.customer.phone, t(`monitoring.channels.${r.channel}`), r.customer.country]
-                          .filter(Boolean)
-                          .join(' · ')}
-                      </Text>
+                      <CustomerCell row={r} />
                     </Table.Td>
                     <Table.Td>{r.operator?.name ?? '—'}</Table.Td>
                     <Table.Td>{r.team?.name ?? '—'}</Table.Td>
                     <Table.Td>{date.format(new Date(r.createdAt))}</Table.Td>
                     <Table.Td>{duration(r.durationMs)}</Table.Td>
                     <Table.Td>{r.rating === null ? '—' : `${r.rating} ★`}</Table.Td>
-                    <Table.Td>{t(`adminConversations.statuses.${r.status}`)}</Table.Td>
+                    <Table.Td>
+                      <StateCell row={r} />
+                    </Table.Td>
                     <Table.Td>{duration(Math.max(0, now - Date.parse(r.lastActivityAt)))}</Table.Td>
                     <Table.Td>{duration(r.responseFromCreationMs)}</Table.Td>
                     <Table.Td>{duration(r.responseFromAssignmentMs)}</Table.Td>

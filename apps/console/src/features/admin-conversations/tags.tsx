@@ -67,6 +67,9 @@ export function ConversationTagsEditor({
       size="xs"
       clearable
       searchable
+      nothingFoundMessage={
+        all.data.length ? t('adminConversations.noTagMatches') : t('adminConversations.noTagsToAdd')
+      }
     />
   );
 }

@@ -124,7 +124,8 @@ export function ConversationHeader({
             {t('conversation.close')}
           </Button>
         )}
-        {c.status !== 'open' && (
+        {/* A snoozed conversation wakes up with the tools' own button (it also drops the snooze time). */}
+        {c.status === 'closed' && (
           <Button
             size="xs"
             variant="light"

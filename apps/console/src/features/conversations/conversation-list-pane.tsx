@@ -32,10 +32,12 @@ export function ConversationListPane({ membership, userId, activeId }: Conversat
     () => (teams.data ?? []).filter((team) => team.memberIds.includes(userId)),
     [teams.data, userId],
   );
+  // "All" is everything this operator may see: the workspace's with view_all, otherwise their own,
+  // their teams' and the waiting ones of no team.
   const views: PaneView[] = [
     'mine',
     'unassigned',
-    ...(canViewAll ? (['all'] as const) : []),
+    'all',
     ...(myTeams.length > 0 ? (['queue'] as const) : []),
   ];
   const summary = useQueueSummary(membership.id);
@@ -49,7 +51,7 @@ export function ConversationListPane({ membership, userId, activeId }: Conversat
   const [tagId, setTagId] = useState<string | null>(null);
   const tags = useTags(membership.id);
   const [q] = useDebouncedValue(search.trim(), 300);
-  // Losing conversations.view_all while on "All" falls back to "Mine".
+  // Leaving the last team while on "Queue" falls back to "Mine".
   const view = views.includes(chosenView) ? chosenView : 'mine';
 
   const choose = (next: { view?: PaneView; status?: ConversationStatus }) => {

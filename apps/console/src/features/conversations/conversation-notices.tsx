@@ -1,7 +1,7 @@
 import { Alert, Badge, Text } from '@mantine/core';
 import type { Conversation } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
-import { formatDuration, useFormatSince } from './format.ts';
+import { useFormatDuration, useFormatSince } from './format.ts';
 
 /** ROUTE-6: arrived while its team was closed; a case to recover. */
 export function OutOfHoursBadge({
@@ -24,6 +24,7 @@ export function OutOfHoursBadge({
 export function useQueuedText(): (c: Conversation, now: number) => string | null {
   const { t } = useTranslation();
   const since = useFormatSince();
+  const formatDuration = useFormatDuration();
   return (c, now) => {
     if (!c.queuedAt || c.assigneeId !== null || c.status !== 'open') return null;
     return t('routing.inQueueSince', {

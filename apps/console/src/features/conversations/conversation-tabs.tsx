@@ -6,7 +6,7 @@ import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';
 import { useFlashing } from './alerts.ts';
 import { useConversationList } from './conversations-api.ts';
-import { customerName, formatDuration, useNow, waitingSince } from './format.ts';
+import { customerName, useFormatDuration, useNow, waitingSince } from './format.ts';
 import classes from './inbox.module.css';
 import { useIncoming } from './incoming.ts';
 
@@ -83,6 +83,7 @@ interface ConversationTabProps {
 function ConversationTab({ workspaceId, conversation: c, selected, focusable, now }: ConversationTabProps) {
   const { t } = useTranslation();
   const flashing = useFlashing(c.id);
+  const formatDuration = useFormatDuration();
   const name = customerName(c, t);
   const waiting = waitingSince(c);
   const waitingFor = waiting ? formatDuration(now - Date.parse(waiting)) : null;

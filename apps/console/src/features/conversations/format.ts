@@ -1,5 +1,5 @@
 import type { Conversation } from '@parley/contracts';
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -39,13 +39,40 @@ export function useRelativeTime(): (iso: string, now: number) => string {
   };
 }
 
-/** A short duration such as "4m" or "1h 5m", for waiting times. */
-export function formatDuration(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / 60_000));
-  if (minutes < 1) return '<1m';
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours}h ${minutes % 60}m`;
+/** The duration formatter of each language: Intl's constructors are slow, and lists format often. */
+const durationFormats = new Map<string, (ms: number) => string>();
+
+function durationFormat(language: string | undefined): (ms: number) => string {
+  const key = language ?? '';
+  const known = durationFormats.get(key);
+  if (known) return known;
+  const unit = (u: 'hour' | 'minute') =>
+    new Intl.NumberFormat(language, { style: 'unit', unit: u, unitDisplay: 'narrow' });
+  const hour = unit('hour');
+  const minute = unit('minute');
+  const both = new Intl.ListFormat(language, { type: 'unit', style: 'narrow' });
+  const format = (ms: number) => {
+    const minutes = Math.max(0, Math.floor(ms / 60_000));
+    if (minutes < 1) return `<${minute.format(1)}`;
+    if (minutes < 60) return minute.format(minutes);
+    return both.format([hour.format(Math.floor(minutes / 60)), minute.format(minutes % 60)]);
+  };
+  durationFormats.set(key, format);
+  return format;
+}
+
+/**
+ * A short duration such as "4m" or "1h 5m" ("1h 5min" in es and fr), for waiting times. Without a
+ * language, the console's; components use `useFormatDuration`, which follows a change of language.
+ */
+export function formatDuration(ms: number, language = i18next.resolvedLanguage): string {
+  return durationFormat(language)(ms);
+}
+
+/** `formatDuration` in the console's language. */
+export function useFormatDuration(): (ms: number) => string {
+  const { i18n } = useTranslation();
+  return durationFormat(i18n.resolvedLanguage);
 }
 
 /** Time since the customer's last message, when no operator has answered it yet. */

@@ -11,7 +11,7 @@ import { paths } from '../../router/routes.ts';
 import { upsertConversation } from './cache.ts';
 import { OutOfHoursBadge } from './conversation-notices.tsx';
 import { conversationApi, useConversationList } from './conversations-api.ts';
-import { customerName, formatDuration, useFormatSince, useNow } from './format.ts';
+import { customerName, useFormatDuration, useFormatSince, useNow } from './format.ts';
 import classes from './inbox.module.css';
 import { ListEmpty, ListLoading, LoadMore } from './list-states.tsx';
 import { teamQueues } from './queue-order.ts';
@@ -104,6 +104,7 @@ interface QueueRowProps {
 function QueueRow({ conversation: c, position, to, active, now, taking, onTake }: QueueRowProps) {
   const { t } = useTranslation();
   const since = useFormatSince();
+  const formatDuration = useFormatDuration();
   const name = customerName(c, t);
   return (
     <li className={classes.row} data-active={active || undefined} data-conversation-id={c.id}>

@@ -23,6 +23,7 @@ export const enAdminConversations = {
     channel: 'Channel',
     rating: 'Rating',
     unrated: 'Not rated',
+    noMatches: 'Nothing matches.',
     columns: {
       customer: 'Customer',
       operator: 'Operator',
@@ -68,5 +69,7 @@ export const enAdminConversations = {
     deleteTag: 'Delete tag {{name}}',
     noTags: 'No tags yet.',
     addTag: 'Add tags',
+    noTagMatches: 'No tag matches.',
+    noTagsToAdd: 'No tags yet. They are created under All conversations → Tags.',
   },
 };

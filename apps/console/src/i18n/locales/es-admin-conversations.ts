@@ -25,6 +25,7 @@ export const esAdminConversations: typeof enAdminConversations = {
     channel: 'Canal',
     rating: 'Valoración',
     unrated: 'Sin valorar',
+    noMatches: 'Sin coincidencias.',
     columns: {
       customer: 'Cliente',
       operator: 'Operador',
@@ -70,5 +71,7 @@ export const esAdminConversations: typeof enAdminConversations = {
     deleteTag: 'Eliminar la etiqueta {{name}}',
     noTags: 'Aún no hay etiquetas.',
     addTag: 'Añadir etiquetas',
+    noTagMatches: 'Ninguna etiqueta coincide.',
+    noTagsToAdd: 'Aún no hay etiquetas. Se crean en Todas las conversaciones → Etiquetas.',
   },
 };

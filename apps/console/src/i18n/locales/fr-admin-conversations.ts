@@ -25,6 +25,7 @@ export const frAdminConversations: typeof enAdminConversations = {
     channel: 'Canal',
     rating: 'Note',
     unrated: 'Sans note',
+    noMatches: 'Aucun résultat.',
     columns: {
       customer: 'Client',
       operator: 'Opérateur',
@@ -70,5 +71,7 @@ export const frAdminConversations: typeof enAdminConversations = {
     deleteTag: 'Supprimer l’étiquette {{name}}',
     noTags: 'Pas encore d’étiquettes.',
     addTag: 'Ajouter des étiquettes',
+    noTagMatches: 'Aucune étiquette ne correspond.',
+    noTagsToAdd: 'Pas encore d’étiquettes. Elles se créent dans Toutes les conversations → Étiquettes.',
   },
 };

@@ -116,6 +116,7 @@ interface RawRow extends Record<string, unknown> {
   duration_ms: string | number | null;
   rating: number | null;
   status_rank: number;
+  state: 'open' | 'snoozed' | 'closed';
   last_activity_at: string | Date;
   response_creation_ms: string | number | null;
   response_assignment_ms: string | number | null;
@@ -131,7 +132,7 @@ const columns = sql`c.id, c.number, c.channel, ct.id AS contact_id, ct.name AS c
   c.assignee_id, u.name AS assignee_name, c.team_id, t.name AS team_name, c.created_at, c.closed_at,
   (extract(epoch FROM c.closed_at - c.created_at) * 1000)::bigint AS duration_ms, c.rating,
   (CASE WHEN c.status = 'closed' THEN 2 WHEN c.assignee_id IS NULL THEN 0 ELSE 1 END) AS status_rank,
-  c.last_activity_at,
+  c.status AS state, c.last_activity_at,
   (extract(epoch FROM c.first_operator_reply_at - c.created_at) * 1000)::bigint AS response_creation_ms,
   (extract(epoch FROM ${fromAssignment}) * 1000)::bigint AS response_assignment_ms,
   c.first_author, c.burst_started_at`;
@@ -160,6 +161,7 @@ function present(r: RawRow, tags: Tag[]): AdminRow {
     durationMs: num(r.duration_ms),
     rating: r.rating === null ? null : Number(r.rating),
     status: statuses[Number(r.status_rank)]!,
+    snoozed: r.state === 'snoozed',
     lastActivityAt: iso(r.last_activity_at),
     responseFromCreationMs: num(r.response_creation_ms),
     responseFromAssignmentMs: num(r.response_assignment_ms),
