@@ -117,7 +117,8 @@ export function ReportTable({
   if (query.isError) return <LoadError onRetry={() => void query.refetch()} />;
   if (isEmpty) return <Text c="gray.7">{empty}</Text>;
   return (
-    <Table.ScrollContainer minWidth={minWidth}>
+    // Reachable by keyboard, so a table narrower than its columns can be scrolled without a mouse.
+    <Table.ScrollContainer minWidth={minWidth} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
       <Table striped highlightOnHover={highlightOnHover}>
         <Table.Thead>
           <Table.Tr>

@@ -1,22 +1,22 @@
 import type { ErrorCode } from '@parley/contracts';
+import type { ParseKeys, TFunction } from 'i18next';
 import { type ChangeEvent, type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/client.ts';
+import { type ApiError, isApiError } from '../api/client.ts';
+import type { Translation } from '../i18n/locales/en.ts';
 
-/** Client-side checks name a translation key, so their text follows a language switch. */
-export type ValidationKey =
-  | 'errors.required'
-  | 'errors.email'
-  | 'errors.passwordLength'
-  | 'errors.passwordsDiffer'
-  | 'errors.weakPassword'
-  | 'errors.network'
-  | 'errors.unexpected'
-  | `errors.api.${ErrorCode}`
-  | 'account.wrongCurrentPassword';
+/** Messages name a translation key, so their text follows a language switch. */
+export type ValidationKey = ParseKeys;
 
-/** A message is either ours (translated) or the server's (shown as sent). */
-export type FormMessage = { key: ValidationKey } | { text: string };
+/**
+ * Ours, by key. A server refusal we have no specific text for keeps the field it named (our text
+ * names it) and, for the codes whose detail matters, the server's own words (`sent`, in English).
+ * `text` is for a message already in the reader's language.
+ */
+export type FormMessage = { key: ValidationKey; field?: string; sent?: string } | { text: string };
+
+/** Our text for a refusal a form expects (a taken address, an expired link), in place of the generic one. */
+export type KnownErrors = (error: ApiError) => ValidationKey | undefined;
 
 type Values = Record<string, string>;
 type Errors<V extends Values> = Partial<Record<keyof V, FormMessage>>;
@@ -31,46 +31,90 @@ export const validPassword = (value: string): FormMessage | undefined =>
   value.length >= 8 ? undefined : { key: 'errors.passwordLength' };
 
 /**
- * Codes whose server message adds a detail worth showing as sent (which value is invalid, what it
- * conflicts with); every other code says all there is to say, so its text is ours, translated.
+ * Codes whose server message adds a detail (which value is invalid, what it conflicts with): kept
+ * for readers of English, while the others read our translation, which names the field.
  */
 const detailedCodes: readonly string[] = ['validation_failed', 'conflict'];
 
-export function messageOf(error: unknown): FormMessage {
+/** The generic text of a code, as it reads when the server named the field. */
+const namingKeys: Partial<Record<string, ValidationKey>> = {
+  'errors.api.validation_failed': 'errors.fieldInvalid',
+  'errors.api.conflict': 'errors.fieldConflict',
+};
+
+type FieldName = keyof Translation['errors']['fields'];
+
+export function messageOf(error: unknown, known?: KnownErrors): FormMessage {
   if (isApiError(error, 'network_error')) return { key: 'errors.network' };
   if (!isApiError(error)) return { key: 'errors.unexpected' };
-  if (detailedCodes.includes(error.code) && error.message) return { text: error.message };
-  return { key: `errors.api.${error.code as ErrorCode}` };
+  const key = known?.(error);
+  if (key) return { key };
+  if (!detailedCodes.includes(error.code)) return { key: `errors.api.${error.code as ErrorCode}` };
+  return {
+    key: `errors.api.${error.code as ErrorCode}`,
+    ...(error.field ? { field: error.field } : {}),
+    ...(error.message ? { sent: error.message } : {}),
+  };
+}
+
+/** A 400 or 409 that names one of `fields`: its message belongs under that field. */
+export function refusedField<F extends string>(error: unknown, fields: readonly F[]): F | undefined {
+  if (!isApiError(error) || (error.status !== 400 && error.status !== 409)) return undefined;
+  return fields.find((name) => name === error.field);
+}
+
+/** The message under a refused field, which needs not name it: ours when known, else the code's. */
+export function fieldMessageOf(error: unknown, known?: KnownErrors): FormMessage {
+  if (!isApiError(error)) return messageOf(error, known);
+  const key = known?.(error) ?? (error.code === 'weak_password' ? 'errors.weakPassword' : undefined);
+  if (key) return { key };
+  return {
+    key: error.code === 'conflict' ? 'errors.valueConflict' : 'errors.valueInvalid',
+    ...(error.message ? { sent: error.message } : {}),
+  };
+}
+
+/** The text of a message, by `t` of the reader's `language`. */
+export function textOf(message: FormMessage, t: TFunction, language: string | undefined): string {
+  if ('text' in message) return message.text;
+  // The server writes in English: to a reader of English its detail says more than our text.
+  if (message.sent && language === 'en') return message.sent;
+  const naming = message.field ? namingKeys[message.key] : undefined;
+  if (!naming || !message.field) return t(message.key);
+  // `definition.questions.0.label` is part of the survey's questions: the top-level field is named.
+  const top = message.field.split('.')[0] as FieldName;
+  return t(naming, { field: t(`errors.fields.${top}`, { defaultValue: message.field }) });
+}
+
+/** The text of a message in the current language. */
+export function useMessageText(): (message: FormMessage | null | undefined) => string | undefined {
+  const { t, i18n } = useTranslation();
+  return (message) => (message ? textOf(message, t, i18n.resolvedLanguage) : undefined);
 }
 
 export interface ApiFormOptions<V extends Values> {
   initialValues: V;
   validate?: (values: V) => Errors<V>;
   onSubmit: (values: V) => Promise<void>;
-  /** A translation key for the server's 400 on a field, in place of its English message. */
-  fieldErrors?: Partial<Record<keyof V & string, ValidationKey>>;
+  /** Our text for the refusals this form expects, in place of the generic text of their code. */
+  knownErrors?: KnownErrors;
 }
 
 /**
- * Values, client checks and server errors of one form. A 400 naming a field lands on that field;
- * anything else is shown above the submit button.
+ * Values, client checks and server errors of one form. A 400 or 409 naming a field lands on that
+ * field; anything else is shown above the submit button.
  */
 export function useApiForm<V extends Values>({
   initialValues,
   validate,
   onSubmit,
-  fieldErrors,
+  knownErrors,
 }: ApiFormOptions<V>) {
-  const { t } = useTranslation();
+  const text = useMessageText();
   const [values, setValues] = useState<V>(initialValues);
   const [errors, setErrors] = useState<Errors<V>>({});
   const [formError, setFormError] = useState<FormMessage | null>(null);
   const [submitting, setSubmitting] = useState(false);
-
-  const translate = (message: FormMessage | null | undefined): string | undefined => {
-    if (!message) return undefined;
-    return 'key' in message ? t(message.key) : message.text;
-  };
 
   const setValue = <K extends keyof V & string>(name: K, value: string) => {
     setValues((current) => ({ ...current, [name]: value }));
@@ -80,35 +124,33 @@ export function useApiForm<V extends Values>({
   const field = <K extends keyof V & string>(name: K) => ({
     name,
     value: values[name],
-    error: translate(errors[name]),
+    error: text(errors[name]),
     onChange: (event: ChangeEvent<HTMLInputElement>) => setValue(name, event.currentTarget.value),
   });
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (submitting) return;
+    const form = event.currentTarget;
+    const focus = (name: string) => form.querySelector<HTMLInputElement>(`[name="${name}"]`)?.focus();
     setFormError(null);
     const found: Errors<V> = validate?.(values) ?? {};
     const invalid = Object.keys(found).filter((key) => found[key as keyof V]);
     if (invalid.length > 0) {
       setErrors(found);
-      event.currentTarget.querySelector<HTMLInputElement>(`[name="${invalid[0]}"]`)?.focus();
+      focus(invalid[0]!);
       return;
     }
     setSubmitting(true);
     try {
       await onSubmit(values);
     } catch (error) {
-      if (isApiError(error) && error.status === 400 && error.field && error.field in values) {
-        // A refused password is explained in the user's language; other server messages as sent.
-        const key =
-          error.code === 'weak_password'
-            ? 'errors.weakPassword'
-            : fieldErrors?.[error.field as keyof V & string];
-        const message: FormMessage = key ? { key } : { text: error.message };
-        setErrors({ [error.field]: message } as Errors<V>);
+      const refused = refusedField(error, Object.keys(values));
+      if (refused) {
+        setErrors({ [refused]: fieldMessageOf(error, knownErrors) } as Errors<V>);
+        focus(refused);
       } else {
-        setFormError(messageOf(error));
+        setFormError(messageOf(error, knownErrors));
       }
     } finally {
       setSubmitting(false);
@@ -121,15 +163,11 @@ export function useApiForm<V extends Values>({
     setFormError(null);
   };
 
-  return { values, field, setValue, handleSubmit, submitting, formError: translate(formError), reset };
+  return { values, field, setValue, handleSubmit, submitting, formError: text(formError), reset };
 }
 
-/** What to show for a failed request outside `useApiForm`: ours translated, the server's as sent. */
+/** What to show for a failed request outside `useApiForm`, in the user's language. */
 export function useErrorText(): (error: unknown) => string | undefined {
-  const { t } = useTranslation();
-  return (error) => {
-    if (!error) return undefined;
-    const message = messageOf(error);
-    return 'key' in message ? t(message.key) : message.text;
-  };
+  const text = useMessageText();
+  return (error) => (error ? text(messageOf(error)) : undefined);
 }

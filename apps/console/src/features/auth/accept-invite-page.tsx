@@ -57,6 +57,8 @@ function AcceptForm({ token, invite }: { token: string; invite: InvitePreview })
       const workspaceId = homeWorkspaceId(session);
       navigate(workspaceId ? paths.workspace(workspaceId) : '/', { replace: true });
     },
+    // Revoked or expired while the page was open.
+    knownErrors: (error) => (error.code === 'not_found' ? 'auth.inviteInvalid' : undefined),
   });
   const vars = { workspace: invite.workspaceName, role: t(`roles.${invite.role}`), email: invite.email };
 

@@ -40,7 +40,10 @@ function ChangePasswordForm({ onClose }: { onClose: () => void }) {
       notifications.show({ color: 'teal', message: t('account.passwordChanged') });
       onClose();
     },
-    fieldErrors: { currentPassword: 'account.wrongCurrentPassword' },
+    knownErrors: (error) =>
+      error.field === 'currentPassword' && error.code === 'validation_failed'
+        ? 'account.wrongCurrentPassword'
+        : undefined,
   });
   return (
     <form onSubmit={form.handleSubmit} noValidate>

@@ -38,6 +38,8 @@ function ResetForm({ token }: { token: string }) {
       notifications.show({ color: 'teal', message: t('auth.resetDone') });
       navigate('/login', { replace: true });
     },
+    // A link unknown, used or expired, or not even the shape of one: either way, ask for a new one.
+    knownErrors: (error) => (error.field === 'token' ? 'auth.resetInvalid' : undefined),
   });
 
   return (

@@ -41,6 +41,8 @@ function SetupForm() {
       const workspaceId = session.currentWorkspaceId ?? session.workspaces[0]?.id;
       navigate(workspaceId ? paths.workspace(workspaceId) : '/', { replace: true });
     },
+    // Someone else finished the setup meanwhile.
+    knownErrors: (error) => (error.code === 'conflict' ? 'auth.alreadySetUp' : undefined),
   });
 
   return (

@@ -3,7 +3,7 @@ import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import i18next from 'i18next';
 import { useCallback } from 'react';
 import { isApiError } from '../../api/client.ts';
-import { messageOf } from '../../components/use-api-form.ts';
+import { messageOf, textOf } from '../../components/use-api-form.ts';
 import { insertMessage } from './cache.ts';
 import { conversationApi } from './conversations-api.ts';
 import { newClientId, type PendingMessage, pendingStore } from './pending-messages.ts';
@@ -44,12 +44,9 @@ async function deliver(client: QueryClient, message: PendingMessage): Promise<vo
         continue;
       }
       // Why, in the operator's language (the code's text, or the server's detail for invalid input).
-      const reason = messageOf(error);
       const detail =
         isApiError(error) && error.code !== 'network_error'
-          ? 'key' in reason
-            ? i18next.t(reason.key)
-            : reason.text
+          ? textOf(messageOf(error), i18next.t, i18next.resolvedLanguage)
           : undefined;
       pendingStore.update(message, {
         status: 'failed',

@@ -18,7 +18,8 @@ export function InboxBadge({ workspaceId }: { workspaceId: string }) {
       onClick={(event: MouseEvent<HTMLAnchorElement>) => handleLinkClick(event, to)}
       variant="subtle"
       size="compact-sm"
-      aria-label={t('inbox.unreadBadge', { count })}
+      // The visible label first, as speech-input users say it (WCAG 2.5.3), then the count.
+      aria-label={t('inbox.unreadBadge', { nav: t('inbox.nav'), count })}
       data-testid="inbox-badge"
       data-unread={count}
       rightSection={

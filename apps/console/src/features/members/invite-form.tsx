@@ -15,6 +15,7 @@ import {
   type GrantablePermission,
   grantablePermissions,
   type Invite,
+  type Member,
   type Role,
   roles,
 } from '@parley/contracts';
@@ -27,13 +28,16 @@ import { createInvite } from './members-api.ts';
 export interface InviteFormProps {
   workspaceId: string;
   myRole: Role;
+  /** Who is in and who is invited already, to say which of the two a refused address is. */
+  members: Member[];
+  invites: Invite[];
   onCreated: () => void;
 }
 
 /** Absolute, so it can be pasted into any chat or e-mail. */
 const absolute = (url: string) => new URL(url, window.location.origin).toString();
 
-export function InviteForm({ workspaceId, myRole, onCreated }: InviteFormProps) {
+export function InviteForm({ workspaceId, myRole, members, invites, onCreated }: InviteFormProps) {
   const { t } = useTranslation();
   const [permissions, setPermissions] = useState<GrantablePermission[]>([]);
   const [created, setCreated] = useState<Invite | null>(null);
@@ -50,6 +54,14 @@ export function InviteForm({ workspaceId, myRole, onCreated }: InviteFormProps) 
       setPermissions([]);
       form.reset();
       onCreated();
+    },
+    knownErrors: (error) => {
+      if (error.code !== 'conflict' || error.field !== 'email') return undefined;
+      const email = form.values.email.trim().toLowerCase();
+      if (invites.some((i) => i.email.toLowerCase() === email)) return 'members.alreadyInvited';
+      if (members.some((m) => m.email.toLowerCase() === email)) return 'members.alreadyMember';
+      // Our lists lag behind the server's (someone invited them a moment ago): it is one or the other.
+      return 'members.emailTaken';
     },
   });
   const roleOptions = roles

@@ -31,41 +31,40 @@ export function InvitesTable({ invites, revoke }: InvitesTableProps) {
           {t('members.noPending')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={520}>
-          <Table aria-labelledby="pending-invites" verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('members.email')}</Table.Th>
-                <Table.Th>{t('members.role')}</Table.Th>
-                <Table.Th>{t('members.expires')}</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>{t('members.actions')}</VisuallyHidden>
-                </Table.Th>
+        // No scrolling: on a phone the address wraps, so Revoke stays in view.
+        <Table aria-labelledby="pending-invites" verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('members.email')}</Table.Th>
+              <Table.Th>{t('members.role')}</Table.Th>
+              <Table.Th>{t('members.expires')}</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>{t('members.actions')}</VisuallyHidden>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {invites.map((invite) => (
+              <Table.Tr key={invite.id}>
+                <Table.Td style={{ overflowWrap: 'anywhere' }}>{invite.email}</Table.Td>
+                <Table.Td>{t(`roles.${invite.role}`)}</Table.Td>
+                <Table.Td>{formatDate(invite.expiresAt)}</Table.Td>
+                <Table.Td ta="right">
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    color="red"
+                    aria-label={t('members.revokeFor', { email: invite.email })}
+                    loading={revoke.isPending && revoke.variables === invite.id}
+                    onClick={() => onRevoke(invite)}
+                  >
+                    {t('members.revoke')}
+                  </Button>
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {invites.map((invite) => (
-                <Table.Tr key={invite.id}>
-                  <Table.Td>{invite.email}</Table.Td>
-                  <Table.Td>{t(`roles.${invite.role}`)}</Table.Td>
-                  <Table.Td>{formatDate(invite.expiresAt)}</Table.Td>
-                  <Table.Td ta="right">
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      aria-label={t('members.revokeFor', { email: invite.email })}
-                      loading={revoke.isPending && revoke.variables === invite.id}
-                      onClick={() => onRevoke(invite)}
-                    >
-                      {t('members.revoke')}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+            ))}
+          </Table.Tbody>
+        </Table>
       )}
     </Paper>
   );

@@ -12,10 +12,12 @@ import { StatusDot, useStatusLabel } from '../routing/statuses.tsx';
 export interface CapacityInputProps {
   member: Member;
   onCommit: (capacity: number) => void;
+  /** Shown above the field where no column header names it. */
+  label?: string;
 }
 
 /** OI-5: how many open conversations this member takes at once; saved on blur or Enter. */
-export function CapacityInput({ member, onCommit }: CapacityInputProps) {
+export function CapacityInput({ member, onCommit, label }: CapacityInputProps) {
   const { t } = useTranslation();
   const [value, setValue] = useState<number | string>(member.capacity);
   useEffect(() => setValue(member.capacity), [member.capacity]);
@@ -29,6 +31,7 @@ export function CapacityInput({ member, onCommit }: CapacityInputProps) {
   };
   return (
     <NumberInput
+      label={label}
       aria-label={t('members.capacityFor', { name: member.name })}
       value={value}
       onChange={setValue}
@@ -41,7 +44,7 @@ export function CapacityInput({ member, onCommit }: CapacityInputProps) {
       allowDecimal={false}
       allowNegative={false}
       size="xs"
-      w={80}
+      maw={120}
     />
   );
 }
@@ -51,10 +54,12 @@ export interface MemberStatusProps {
   member: Member;
   /** `operators.manage`: supervisors and up may set someone else's status. */
   editable: boolean;
+  /** Shown above the status where no column header names it. */
+  label?: string;
 }
 
 /** A member's status and since when; a supervisor can change it from here. */
-export function MemberStatus({ workspaceId, member, editable }: MemberStatusProps) {
+export function MemberStatus({ workspaceId, member, editable, label: heading }: MemberStatusProps) {
   const { t } = useTranslation();
   const notify = useNotify();
   const client = useQueryClient();
@@ -80,6 +85,7 @@ export function MemberStatus({ workspaceId, member, editable }: MemberStatusProp
     <Stack gap={2}>
       {editable ? (
         <Select
+          label={heading}
           aria-label={t('members.statusFor', { name: member.name })}
           data={options}
           value={member.status === 'disconnected' ? null : member.status}
@@ -88,14 +94,20 @@ export function MemberStatus({ workspaceId, member, editable }: MemberStatusProp
           allowDeselect={false}
           leftSection={<StatusDot status={member.status} />}
           size="xs"
-          w={200}
           comboboxProps={{ withinPortal: true }}
         />
       ) : (
-        <Group gap={6} wrap="nowrap">
-          <StatusDot status={member.status} />
-          <Text size="sm">{label(member.status)}</Text>
-        </Group>
+        <>
+          {heading && (
+            <Text size="xs" fw={500}>
+              {heading}
+            </Text>
+          )}
+          <Group gap={6} wrap="nowrap">
+            <StatusDot status={member.status} />
+            <Text size="sm">{label(member.status)}</Text>
+          </Group>
+        </>
       )}
       {since && (
         <Text size="xs" c="dimmed">

@@ -48,7 +48,13 @@ function ManageMembers({ membership, userId }: MembersPageProps) {
   }
   return (
     <>
-      <InviteForm workspaceId={membership.id} myRole={membership.role} onCreated={mutations.refreshInvites} />
+      <InviteForm
+        workspaceId={membership.id}
+        myRole={membership.role}
+        members={members.data}
+        invites={invites.data}
+        onCreated={mutations.refreshInvites}
+      />
       <InvitesTable invites={invites.data} revoke={mutations.revokeInvite} />
       <MembersTable
         workspaceId={membership.id}

@@ -1,6 +1,6 @@
-import { Code, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
-import type { AuditEntryView, WorkspaceMembership } from '@parley/contracts';
+import type { WorkspaceMembership } from '@parley/contracts';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../../components/report-page.tsx';
 import { useDateTimeText } from '../../i18n/dates.ts';
 import { useMembers } from '../members/members-api.ts';
-import { useTeams } from '../routing/routing-api.ts';
+import { ActionCell, ChangeCell, TargetCell, useValueText } from './audit-entry-cells.tsx';
 import { type AuditFilter, exportAuditUrl, useAuditLog } from './operators-api.ts';
 
 function useAuditFilter() {
@@ -26,23 +26,6 @@ function useAuditFilter() {
     }),
     { actorId: 'actor' },
   );
-}
-
-/** "role: operator → supervisor" for each field that changed; the full values are in the export. */
-function describeChange(entry: AuditEntryView): string {
-  const before = (entry.before ?? {}) as Record<string, unknown>;
-  const after = (entry.after ?? {}) as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
-  return keys
-    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-    .map((k) =>
-      k in before && k in after
-        ? `${k}: ${show(before[k])} → ${show(after[k])}`
-        : `${k}: ${show(after[k] ?? before[k])}`,
-    )
-    .join('; ')
-    .slice(0, 300);
 }
 
 /** API-3: who did what, as whom, from where; owners and admins only. Read-only: nothing here edits it. */
@@ -59,19 +42,8 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
   }, [debounced]);
   const log = useAuditLog(membership.id, filter);
   const members = useMembers(membership.id);
-  const teams = useTeams(membership.id);
+  const valueText = useValueText(membership.id);
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
-  // People and teams by name where they still exist; anything else by type and id.
-  const targetName = (e: AuditEntryView) => {
-    if (!e.targetType) return '—';
-    const known =
-      e.targetType === 'user'
-        ? members.data?.find((m) => m.userId === e.targetId)?.name
-        : e.targetType === 'team'
-          ? teams.data?.find((team) => team.id === e.targetId)?.name
-          : undefined;
-    return known ?? `${e.targetType} ${e.targetId ?? ''}`;
-  };
   const can = (p: string) => membership.permissions.includes(p);
   return (
     <Stack gap="lg">
@@ -114,7 +86,7 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
           <Table.Tr key={e.id} data-action={e.action}>
             <Table.Td>{dateTime(e.at)}</Table.Td>
             <Table.Td>
-              <Code>{e.action}</Code>
+              <ActionCell action={e.action} />
             </Table.Td>
             <Table.Td>
               {e.actor?.name ?? '—'}
@@ -124,11 +96,11 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
                 </Text>
               )}
             </Table.Td>
-            <Table.Td>{targetName(e)}</Table.Td>
             <Table.Td>
-              <Text size="xs" style={{ wordBreak: 'break-word' }}>
-                {describeChange(e) || '—'}
-              </Text>
+              <TargetCell entry={e} workspaceName={membership.name} text={valueText} />
+            </Table.Td>
+            <Table.Td miw={220}>
+              <ChangeCell entry={e} text={valueText} />
             </Table.Td>
             <Table.Td>{e.ip ?? '—'}</Table.Td>
             <Table.Td>{[e.browser, e.os].filter(Boolean).join(' · ') || '—'}</Table.Td>

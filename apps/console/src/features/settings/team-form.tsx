@@ -8,10 +8,15 @@ import {
 } from '@parley/contracts';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../api/client.ts';
 import { FormAlert } from '../../components/form-alert.tsx';
 import { useNotify } from '../../components/notify.ts';
-import { useErrorText } from '../../components/use-api-form.ts';
+import {
+  fieldMessageOf,
+  type KnownErrors,
+  messageOf,
+  refusedField,
+  useMessageText,
+} from '../../components/use-api-form.ts';
 import { navigate } from '../../router/history.ts';
 import { paths } from '../../router/routes.ts';
 import { useWorkspace } from '../workspace/workspace-api.ts';
@@ -30,6 +35,10 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((
 const asNumber = (value: number | string): number | null =>
   value === '' || Number.isNaN(Number(value)) ? null : Number(value);
 
+/** One name, one team: the server refuses a second team of the same name (whatever the case). */
+const knownErrors: KnownErrors = (error) =>
+  error.code === 'conflict' && error.field === 'name' ? 'settings.teams.nameTaken' : undefined;
+
 export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
   const { t } = useTranslation();
   const notify = useNotify();
@@ -46,7 +55,7 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
   const [nameError, setNameError] = useState<string | undefined>();
   const [formError, setFormError] = useState<string | undefined>();
 
-  const errorText = useErrorText();
+  const text = useMessageText();
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -79,8 +88,8 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
           navigate(paths.settings(workspaceId, 'teams'));
         },
         onError: (error) => {
-          if (isApiError(error) && error.field === 'name') setNameError(error.message);
-          else setFormError(errorText(error));
+          if (refusedField(error, ['name'])) setNameError(text(fieldMessageOf(error, knownErrors)));
+          else setFormError(text(messageOf(error, knownErrors)));
         },
       },
     );

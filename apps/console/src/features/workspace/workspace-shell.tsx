@@ -96,7 +96,8 @@ export function WorkspaceShell({ session, membership, section, children }: Works
       >
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
-            <Group gap="sm" wrap="nowrap">
+            {/* The left side gives way (the workspace name truncates); the controls on the right never do. */}
+            <Group gap="sm" wrap="nowrap" miw={0}>
               <Burger
                 opened={navOpened}
                 onClick={nav.toggle}
@@ -104,23 +105,22 @@ export function WorkspaceShell({ session, membership, section, children }: Works
                 size="sm"
                 aria-label={t('shell.toggleNav')}
               />
-              <Text fw={700} size="lg" visibleFrom="xs">
+              <Text fw={700} size="lg" visibleFrom="md">
                 {t('common.appName')}
               </Text>
               <WorkspaceSwitcher workspaces={session.workspaces} currentId={membership.id} />
-              {/* Only on wide screens: narrower ones find it in the side menu, so Log out keeps its room. */}
-              {canCreate && (
-                <Button variant="light" onClick={create.open} visibleFrom="xl">
-                  {t('shell.createWorkspace')}
-                </Button>
-              )}
             </Group>
-            <Group gap="sm" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
               <InboxBadge workspaceId={membership.id} />
               <QueueBadge workspaceId={membership.id} />
-              <StatusSwitcher workspaceId={membership.id} userId={session.user.id} visibleFrom="sm" />
+              <StatusSwitcher
+                workspaceId={membership.id}
+                userId={session.user.id}
+                visibleFrom="sm"
+                w={{ base: 170, md: 210 }}
+              />
               <ConnectionStatus {...realtime} />
-              <LanguageSelect size="sm" visibleFrom="sm" />
+              <LanguageSelect size="sm" visibleFrom="lg" />
               <Menu position="bottom-end" withinPortal>
                 <Menu.Target>
                   <Button
@@ -199,7 +199,8 @@ export function WorkspaceShell({ session, membership, section, children }: Works
             </Text>
             {/* On a phone the header has no room: the switcher moves into the menu. */}
             <StatusSwitcher workspaceId={membership.id} userId={session.user.id} hiddenFrom="sm" w="100%" />
-            <LanguageSelect size="sm" hiddenFrom="sm" w="100%" />
+            {/* Below 1200 px the language is chosen here too. */}
+            <LanguageSelect size="sm" hiddenFrom="lg" w="100%" />
             <Button variant="default" onClick={passwordModal.open}>
               {t('account.changePassword')}
             </Button>
@@ -208,8 +209,17 @@ export function WorkspaceShell({ session, membership, section, children }: Works
               {t('shell.logout')}
             </Button>
           </Stack>
+          {/* In the side menu at every width: the header has no room for it in every language. */}
           {canCreate && (
-            <Button variant="light" onClick={create.open} hiddenFrom="xl" mt="sm">
+            <Button
+              variant="light"
+              onClick={create.open}
+              mt="sm"
+              h="auto"
+              py={8}
+              // "Crear espacio de trabajo" is wider than the side menu: the label wraps.
+              styles={{ label: { whiteSpace: 'normal', textAlign: 'center' } }}
+            >
               {t('shell.createWorkspace')}
             </Button>
           )}

@@ -22,7 +22,7 @@ export function WorkspaceSwitcher({ workspaces, currentId }: WorkspaceSwitcherPr
       allowDeselect={false}
       searchable={workspaces.length > 7}
       size="sm"
-      w={{ base: 150, sm: 220 }}
+      w={{ base: 150, md: 220 }}
     />
   );
 }

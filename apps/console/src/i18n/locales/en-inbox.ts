@@ -2,7 +2,7 @@ export const enInbox = {
   inbox: {
     nav: 'Inbox',
     title: 'Inbox',
-    unreadBadge: '{{count}} unread in your inbox',
+    unreadBadge: '{{nav}}: {{count}} unread',
     filter: 'Show',
     filters: { all: 'All', unread: 'Unread', archived: 'Archived' },
     importantOnly: 'Important conversations only',

@@ -114,6 +114,7 @@ export const enRouting = {
       back: '← All teams',
       notFound: 'Team not found',
       notFoundBody: 'This team does not exist any more.',
+      nameTaken: 'A team already has this name.',
     },
     hours: {
       title: 'Business hours',

@@ -4,7 +4,7 @@ export const esInbox: typeof enInbox = {
   inbox: {
     nav: 'Bandeja',
     title: 'Bandeja de entrada',
-    unreadBadge: '{{count}} sin leer en tu bandeja',
+    unreadBadge: '{{nav}}: {{count}} sin leer',
     filter: 'Mostrar',
     filters: { all: 'Todo', unread: 'Sin leer', archived: 'Archivado' },
     importantOnly: 'Solo conversaciones importantes',

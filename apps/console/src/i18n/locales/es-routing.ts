@@ -121,6 +121,7 @@ export const esRouting: RoutingTranslation = {
       back: '← Todos los equipos',
       notFound: 'Equipo no encontrado',
       notFoundBody: 'Este equipo ya no existe.',
+      nameTaken: 'Ya hay un equipo con este nombre.',
     },
     hours: {
       title: 'Horario de atención',

@@ -4,7 +4,7 @@ export const frInbox: typeof enInbox = {
   inbox: {
     nav: 'Boîte de réception',
     title: 'Boîte de réception',
-    unreadBadge: '{{count}} non lus dans votre boîte',
+    unreadBadge: '{{nav}} : {{count}} non lus',
     filter: 'Afficher',
     filters: { all: 'Tout', unread: 'Non lus', archived: 'Archivés' },
     importantOnly: 'Conversations importantes seulement',

@@ -123,6 +123,7 @@ export const frRouting: RoutingTranslation = {
       back: '← Toutes les équipes',
       notFound: 'Équipe introuvable',
       notFoundBody: 'Cette équipe n’existe plus.',
+      nameTaken: 'Une équipe porte déjà ce nom.',
     },
     hours: {
       title: 'Horaires d’ouverture',

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { enOperators } from '../../i18n/locales/en-operators.ts';
+import { esOperators } from '../../i18n/locales/es-operators.ts';
+import { frOperators } from '../../i18n/locales/fr-operators.ts';
+
+const serverSource = path.resolve(import.meta.dirname, '../../../../server/src');
+
+/** Every action code the server writes to the audit log: `action: 'team.updated'` or `audit(tx, actor, 'canned_answer.created'`. */
+function recordedActions(): string[] {
+  const found = new Set<string>();
+  for (const file of fs.readdirSync(serverSource, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+    const text = fs.readFileSync(path.join(serverSource, file), 'utf8');
+    if (!text.includes('recordAudit')) continue;
+    for (const match of text.matchAll(
+      /action: '([a-z_]+\.[a-z_]+)'|audit\(\s*tx,\s*actor,\s*'([a-z_]+\.[a-z_]+)'/g,
+    ))
+      found.add((match[1] ?? match[2])!);
+  }
+  return [...found].sort();
+}
+
+const labelOf = (actions: Record<string, Record<string, string>>, code: string) => {
+  const [group, name] = code.split('.');
+  return actions[group!]?.[name!];
+};
+
+describe('audit action labels', () => {
+  const actions = recordedActions();
+
+  it('finds the actions the server records', () => {
+    expect(actions).toContain('member.updated');
+    expect(actions).toContain('canned_answer.updated');
+    expect(actions.length).toBeGreaterThan(25);
+  });
+
+  it.each([
+    ['en', enOperators.audit.actions],
+    ['es', esOperators.audit.actions],
+    ['fr', frOperators.audit.actions],
+  ] as const)('names every one of them in %s', (_language, labels) => {
+    const missing = actions.filter((code) => !labelOf(labels, code));
+    expect(missing).toEqual([]);
+  });
+});
