@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/query-keys.ts';
 import { useNotify } from '../../components/notify.ts';
-import { formatDuration, useNow } from '../conversations/format.ts';
+import { useFormatDuration, useNow } from '../conversations/format.ts';
 import { routingApi, useStatuses } from '../routing/routing-api.ts';
 import { StatusDot, useStatusLabel } from '../routing/statuses.tsx';
 
@@ -76,6 +76,7 @@ export function MemberStatus({ workspaceId, member, editable, label: heading }: 
     },
     onError: notify.error,
   });
+  const formatDuration = useFormatDuration();
   const since = member.statusSince ? formatDuration(now - Date.parse(member.statusSince)) : null;
   const options = [
     ...builtInStatuses.map((s) => ({ value: s, label: label(s) })),
