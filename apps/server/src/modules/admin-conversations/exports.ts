@@ -37,6 +37,7 @@ export const exportColumns: Column<AdminRow & { inactivityMs: number }>[] = [
   { header: 'Duration (s)', value: (r) => seconds(r.durationMs) },
   { header: 'Rating', value: (r) => r.rating },
   { header: 'Status', value: (r) => r.status },
+  { header: 'Snoozed', value: (r) => r.snoozed },
   { header: 'Inactivity (s)', value: (r) => seconds(r.inactivityMs) },
   { header: 'Response from creation (s)', value: (r) => seconds(r.responseFromCreationMs) },
   { header: 'Response from assignment (s)', value: (r) => seconds(r.responseFromAssignmentMs) },
