@@ -36,7 +36,8 @@ export async function benchDatabase(label: string, options: { reuse?: string } =
     u.pathname = `/${dbName}`;
     url = u.toString();
   }
-  const database = await openDatabase({ url, dataDir, poolSize: 4 });
+  // Generating a million conversations takes statements of minutes: no query timeout here.
+  const database = await openDatabase({ url, dataDir, poolSize: 4, queryTimeoutMs: 0 });
   const reuseName = options.reuse;
   return {
     ...database,

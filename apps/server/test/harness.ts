@@ -209,43 +209,81 @@ export async function waitFor<T>(
 }
 
 /**
- * A TCP proxy in front of the server whose line can be cut, as a flaky mobile network would: every
- * open connection (HTTP and WebSocket) dies and new ones are refused until it is restored.
+ * A TCP proxy in front of a server whose line can be cut, as a flaky mobile network would (every open
+ * connection dies and new ones are refused until it is restored), or frozen, as a network path that
+ * silently drops packets would (connections stay open and new ones are accepted, but nothing goes
+ * through until it thaws; what was sent meanwhile arrives then).
  */
 export async function cuttableProxy(targetUrl: string) {
   const target = new URL(targetUrl);
   const open = new Set<net.Socket>();
+  const pairs = new Set<{ client: net.Socket; upstream: net.Socket | null }>();
   let cut = false;
+  let frozen = false;
+  const flow = (pair: { client: net.Socket; upstream: net.Socket | null }) => {
+    if (pair.upstream) {
+      pair.client.pipe(pair.upstream).pipe(pair.client);
+      return;
+    }
+    const upstream = net.connect(Number(target.port), target.hostname);
+    pair.upstream = upstream;
+    open.add(upstream);
+    const close = () => {
+      pair.client.destroy();
+      upstream.destroy();
+      open.delete(pair.client);
+      open.delete(upstream);
+      pairs.delete(pair);
+    };
+    pair.client.on('error', close).on('close', close);
+    upstream.on('error', close).on('close', close);
+    pair.client.pipe(upstream).pipe(pair.client);
+  };
   const server = net.createServer((client) => {
     if (cut) {
       client.destroy();
       return;
     }
-    const upstream = net.connect(Number(target.port), target.hostname);
-    open.add(client).add(upstream);
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on('error', close).on('close', close);
-    upstream.on('error', close).on('close', close);
-    client.pipe(upstream).pipe(client);
+    const pair = { client, upstream: null as net.Socket | null };
+    open.add(client);
+    pairs.add(pair);
+    client.on('error', () => client.destroy());
+    if (frozen) client.pause();
+    else flow(pair);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    /** `host:port` of the proxy, for a URL of another scheme (postgres://…). */
+    address: `127.0.0.1:${port}`,
     cut() {
       cut = true;
       for (const socket of open) socket.destroy();
       open.clear();
+      pairs.clear();
     },
     restore() {
       cut = false;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    freeze() {
+      frozen = true;
+      for (const { client, upstream } of pairs) {
+        client.unpipe();
+        upstream?.unpipe();
+        client.pause();
+        upstream?.pause();
+      }
+    },
+    thaw() {
+      frozen = false;
+      for (const pair of pairs) flow(pair);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/platform/db/client.ts';
 import { isDatabaseUnavailable } from '../../src/platform/db/errors.ts';
 import { transaction } from '../../src/platform/db/tx.ts';
-import { Client, type Owner, openSocket, setupOwner, startNode, stopNode, waitFor } from '../harness.ts';
+import {
+  Client,
+  cuttableProxy,
+  type Owner,
+  openSocket,
+  setupOwner,
+  startNode,
+  stopNode,
+  waitFor,
+} from '../harness.ts';
 import {
   hasPostgresBinaries,
   hasRedisServer,
@@ -162,6 +171,42 @@ describe.runIf(hasPostgresBinaries && hasRedisServer)('outages of PostgreSQL and
       );
       await waitFor(() => s.messages.find((m) => m.type === 'ready'), 10_000);
       s.ws.close();
+    }
+  }, 120_000);
+
+  it('answers 503 within seconds when the network to PostgreSQL freezes, and recovers when it thaws', async () => {
+    const pgUrl = new URL(db.url);
+    const line = await cuttableProxy(`http://${pgUrl.host}`);
+    pgUrl.host = line.address;
+    const node = await startNode({
+      DATABASE_URL: pgUrl.toString(),
+      REDIS_URL: redis.url,
+      PG_POOL_SIZE: '4',
+      PG_QUERY_TIMEOUT_MS: '2000',
+    });
+    try {
+      const list = () =>
+        fetch(`${node.url}/api/workspaces/${owner.workspaceId}/conversations`, {
+          headers: { cookie: owner.client.cookie },
+          signal: AbortSignal.timeout(25_000),
+        });
+      expect((await list()).status).toBe(200);
+      line.freeze();
+      // Packets go nowhere, no connection closes: without a query timeout this waited for the thaw.
+      const started = Date.now();
+      const frozen = await list();
+      expect(frozen.status).toBe(503);
+      expect(frozen.headers.get('retry-after')).toBeTruthy();
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect((await fetch(`${node.url}/readyz`)).status).toBe(503);
+      expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+      line.thaw();
+      await waitFor(async () => (await list()).status === 200, 40_000);
+      expect(node.child.exitCode).toBeNull();
+    } finally {
+      line.thaw();
+      await stopNode(node);
+      await line.close();
     }
   }, 120_000);
 

@@ -64,6 +64,8 @@ export async function openDatabase(opts: {
   /** Run PGlite in memory (tests); no directory lock is needed then. */
   inMemory?: boolean;
   poolSize?: number;
+  /** How long a query may go unanswered (PostgreSQL; default `PG_QUERY_TIMEOUT_MS` or 30 s; 0: no limit). */
+  queryTimeoutMs?: number;
 }): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({
@@ -73,7 +75,12 @@ export async function openDatabase(opts: {
       // pg-pool applies it to waiting for a free connection too, so it must outlast a burst of
       // requests queued behind a busy pool (hundreds of arrivals at once), not only a slow connect.
       connectionTimeoutMillis: 30_000,
+      // A network path that silently drops packets (not a closed connection) would hold a request until
+      // it thaws: a query unanswered after this fails (503 to the caller) and its connection is
+      // dropped. The migrations run on a connection of their own, without it.
+      query_timeout: (opts.queryTimeoutMs ?? Number(process.env.PG_QUERY_TIMEOUT_MS ?? 30_000)) || undefined,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       // A query is written out without waiting for the answers to those before it: a transaction's
       // BEGIN goes with its first statement, and a COMMIT right behind its last (tx.ts).
       pipeline: true,
@@ -88,16 +95,21 @@ export async function openDatabase(opts: {
     pool.on('connect', (client) => client.on('error', lost));
     // The pool re-emits an idle connection's error; the connection's own listener has logged it.
     pool.on('error', () => {});
-    const client = await pool.connect().catch(async (err) => {
+    // Migrations may build indexes on large tables: their connection has no query timeout.
+    const client = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 30_000 });
+    client.on('error', lost);
+    try {
+      await client.connect();
+    } catch (err) {
       await pool.end().catch(() => {});
-      throw postgresStartupError(err, opts.url!);
-    });
+      throw postgresStartupError(err, opts.url);
+    }
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       await migratePg(drizzlePg(client), { migrationsFolder });
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-      client.release();
+      await client.end().catch(() => {});
     }
     return { db: drizzlePg(pool, { schema }), kind: 'postgres', close: () => pool.end() };
   }

@@ -34,7 +34,7 @@ const retryableErrnos = new Set([
 
 // node-postgres reports a lost socket with plain messages and no code.
 const retryableMessages =
-  /Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Cannot use a pool after calling end/i;
+  /Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Cannot use a pool after calling end|Query read timeout/i;
 
 /** True when `err` (or an error it wraps: drizzle wraps driver errors in `cause`) is such a failure. */
 export function isDatabaseUnavailable(err: unknown): boolean {
