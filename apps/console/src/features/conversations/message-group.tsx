@@ -111,7 +111,8 @@ function DeliveryState({ message: m }: { message: DisplayMessage }) {
   return (
     <Text
       size="xs"
-      c={m.readAt ? 'blue' : 'dimmed'}
+      c={m.readAt ? undefined : 'dimmed'}
+      className={m.readAt ? classes.readReceipt : undefined}
       data-delivery={m.pending ? 'sending' : m.readAt ? 'read' : 'sent'}
     >
       <span aria-hidden="true">{mark} </span>

@@ -246,7 +246,7 @@ function CaseTable({
   const notify = useNotify();
   const now = useNow(15_000);
   const since = (iso: string | null) => (iso ? formatSeconds(Math.max(0, now - Date.parse(iso))) : '—');
-  const customer = (c: MonitoredCase) => c.customer || `${t('monitoring.anonymous')} #${c.number}`;
+  const customer = (c: MonitoredCase) => c.customer || t('conversations.visitor', { number: c.number });
   const rows = cases.data ?? [];
   return (
     <Section title={t(`monitoring.${kind}`)}>

@@ -97,7 +97,7 @@ function Rows({
                     {r.number}
                   </Link>
                 </Table.Td>
-                <Table.Td>{r.customer || `${t('monitoring.anonymous')} #${r.number}`}</Table.Td>
+                <Table.Td>{r.customer || t('conversations.visitor', { number: r.number })}</Table.Td>
                 <Table.Td>{r.operatorName ?? '—'}</Table.Td>
                 <Table.Td>{r.teamName ?? '—'}</Table.Td>
                 <Table.Td>{t(`monitoring.channels.${r.channel}`)}</Table.Td>

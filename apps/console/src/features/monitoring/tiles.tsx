@@ -93,7 +93,8 @@ export function Tile({
         h="100%"
         onClick={onOpen}
         aria-haspopup="dialog"
-        aria-label={t('monitoring.behind.open', { label, value })}
+        // What it shows, in the words on screen first (for speech input), then what it does.
+        aria-label={`${[label, value, detail, hours].filter(Boolean).join(' ')}. ${t('monitoring.behind.show')}`}
         style={{
           borderRadius: 'var(--mantine-radius-md)',
           display: 'flex',

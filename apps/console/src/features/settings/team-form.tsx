@@ -80,7 +80,8 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
           rerouteAfterSeconds: minutes === null ? null : minutes * 60,
           businessHours: hours,
         },
-        memberIds: team && sameSet(team.memberIds, memberIds) ? undefined : memberIds,
+        // Only a change is sent (each is an audit entry): a new team with nobody in it sends none.
+        memberIds: sameSet(team?.memberIds ?? [], memberIds) ? undefined : memberIds,
       },
       {
         onSuccess: (saved) => {

@@ -73,9 +73,14 @@ function IdentitySection({ secret }: { secret: string | null }) {
       </Title>
       <Stack gap="sm">
         <Text size="sm">{t('settings.widget.identityHint')}</Text>
-        <Code block>{identifyExample}</Code>
+        {/* tabIndex: a block that scrolls sideways on a phone is reachable by keyboard. */}
+        <Code block tabIndex={0}>
+          {identifyExample}
+        </Code>
         <Text size="sm">{t('settings.widget.hmacHint')}</Text>
-        <Code block>{hmacExample}</Code>
+        <Code block tabIndex={0}>
+          {hmacExample}
+        </Code>
         {secret ? (
           <Group align="flex-end" wrap="nowrap">
             <TextInput

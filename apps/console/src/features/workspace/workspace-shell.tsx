@@ -28,6 +28,9 @@ export interface WorkspaceShellProps {
   children: ReactNode;
 }
 
+/** Side-menu buttons whose label is wider than the menu in some language ("Crear espacio de trabajo") wrap. */
+const wrapLabel = { label: { whiteSpace: 'normal', textAlign: 'center' } } as const;
+
 export function WorkspaceShell({ session, membership, section, children }: WorkspaceShellProps) {
   const { t } = useTranslation();
   const [navOpened, nav] = useDisclosure(false);
@@ -145,8 +148,10 @@ export function WorkspaceShell({ session, membership, section, children }: Works
             </Group>
           </Group>
         </AppShell.Header>
-        <AppShell.Navbar p="sm" aria-label={t('shell.mainNav')}>
-          <Stack gap={4} flex={1}>
+        {/* Scrolls when taller than the screen (a phone, the settings group unfolded): Log out and the
+            account below the links stay reachable. */}
+        <AppShell.Navbar p="sm" aria-label={t('shell.mainNav')} style={{ overflowY: 'auto' }}>
+          <Stack gap={4} style={{ flex: '1 0 auto' }}>
             {links.map((link) => (
               <NavLink
                 key={link.section}
@@ -201,7 +206,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
             <StatusSwitcher workspaceId={membership.id} userId={session.user.id} hiddenFrom="sm" w="100%" />
             {/* Below 1200 px the language is chosen here too. */}
             <LanguageSelect size="sm" hiddenFrom="lg" w="100%" />
-            <Button variant="default" onClick={passwordModal.open}>
+            <Button variant="default" onClick={passwordModal.open} h="auto" py={8} styles={wrapLabel}>
               {t('account.changePassword')}
             </Button>
             {/* On a phone the header keeps only what fits: logging out is here. */}
@@ -211,15 +216,7 @@ export function WorkspaceShell({ session, membership, section, children }: Works
           </Stack>
           {/* In the side menu at every width: the header has no room for it in every language. */}
           {canCreate && (
-            <Button
-              variant="light"
-              onClick={create.open}
-              mt="sm"
-              h="auto"
-              py={8}
-              // "Crear espacio de trabajo" is wider than the side menu: the label wraps.
-              styles={{ label: { whiteSpace: 'normal', textAlign: 'center' } }}
-            >
+            <Button variant="light" onClick={create.open} mt="sm" h="auto" py={8} styles={wrapLabel}>
               {t('shell.createWorkspace')}
             </Button>
           )}

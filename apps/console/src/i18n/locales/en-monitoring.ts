@@ -75,11 +75,10 @@ export const enMonitoring = {
     recoverConversation: 'Recover conversation {{number}}',
     recovered: 'The conversation was routed again.',
     load: '{{active}} / {{capacity}}',
-    anonymous: 'Visitor',
     transfer: 'Transfer',
     transferConversation: 'Transfer conversation {{number}}',
     behind: {
-      open: '{{label}}: {{value}}. Show the conversations',
+      show: 'Show the conversations',
       title: 'Conversations behind “{{label}}”',
       loading: 'Loading…',
       empty: 'No conversation.',

@@ -77,11 +77,10 @@ export const esMonitoring: typeof enMonitoring = {
     recoverConversation: 'Recuperar la conversación {{number}}',
     recovered: 'La conversación se ha vuelto a asignar.',
     load: '{{active}} / {{capacity}}',
-    anonymous: 'Visitante',
     transfer: 'Transferir',
     transferConversation: 'Transferir la conversación {{number}}',
     behind: {
-      open: '{{label}}: {{value}}. Ver las conversaciones',
+      show: 'Ver las conversaciones',
       title: 'Conversaciones de «{{label}}»',
       loading: 'Cargando…',
       empty: 'Ninguna conversación.',

@@ -4,7 +4,7 @@ export const frInbox: typeof enInbox = {
   inbox: {
     nav: 'Boîte de réception',
     title: 'Boîte de réception',
-    unreadBadge: '{{nav}} : {{count}} non lus',
+    unreadBadge: '{{nav}} : {{count}} à lire',
     filter: 'Afficher',
     filters: { all: 'Tout', unread: 'Non lus', archived: 'Archivés' },
     importantOnly: 'Conversations importantes seulement',
@@ -35,10 +35,10 @@ export const frInbox: typeof enInbox = {
     monitor: 'Suivre',
     unmonitor: 'Ne plus suivre',
     monitoring: 'Suivie',
-    takeOver: 'Reprendre',
+    takeOver: 'Prendre la main',
     takeOverConfirm:
-      'Reprendre cette conversation ? Vous en devenez le conseiller et le client en est informé.',
-    takenOver: 'Vous avez repris la conversation.',
+      'Prendre la main sur cette conversation ? Vous en devenez le conseiller et le client en est informé.',
+    takenOver: 'Vous avez pris la main sur la conversation.',
     whisper: 'Chuchotement',
     whisperPlaceholder: 'Chuchotez au conseiller : le client ne le voit jamais',
     whisperLabel: 'Chuchotement',

@@ -82,11 +82,10 @@ export const frMonitoring: typeof enMonitoring = {
     recoverConversation: 'Récupérer la conversation {{number}}',
     recovered: 'La conversation a été réattribuée.',
     load: '{{active}} / {{capacity}}',
-    anonymous: 'Visiteur',
     transfer: 'Transférer',
     transferConversation: 'Transférer la conversation {{number}}',
     behind: {
-      open: '{{label}} : {{value}}. Voir les conversations',
+      show: 'Voir les conversations',
       title: 'Conversations de « {{label}} »',
       loading: 'Chargement…',
       empty: 'Aucune conversation.',

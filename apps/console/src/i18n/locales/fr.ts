@@ -168,7 +168,7 @@ export const fr: Translation = {
     visitor: 'Visiteur nº {{number}}',
     you: 'Vous',
     justNow: 'maintenant',
-    unread: 'non lus',
+    unread: 'à lire',
     noAssignee: 'Non assignée',
     assignedToMe: 'Assignée à vous',
     assignedTo: 'Assignée à {{name}}',
