@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { FormAlert } from '../../components/form-alert.tsx';
 import { useNotify } from '../../components/notify.ts';
 import {
+  type FormMessage,
   fieldMessageOf,
   type KnownErrors,
   messageOf,
@@ -52,8 +53,9 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
   );
   const [hours, setHours] = useState<BusinessHours | null>(team?.businessHours ?? null);
   const [memberIds, setMemberIds] = useState<string[]>(team?.memberIds ?? []);
-  const [nameError, setNameError] = useState<string | undefined>();
-  const [formError, setFormError] = useState<string | undefined>();
+  // Messages, not texts: they read in the language of the moment, also after a switch.
+  const [nameError, setNameError] = useState<FormMessage | undefined>();
+  const [formError, setFormError] = useState<FormMessage | undefined>();
 
   const text = useMessageText();
 
@@ -61,12 +63,12 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
     event.preventDefault();
     setFormError(undefined);
     if (!name.trim()) {
-      setNameError(t('errors.required'));
+      setNameError({ key: 'errors.required' });
       event.currentTarget.querySelector<HTMLInputElement>('[name="name"]')?.focus();
       return;
     }
     if (!hoursValid(hours)) {
-      setFormError(t('settings.hours.invalid'));
+      setFormError({ key: 'settings.hours.invalid' });
       return;
     }
     const minutes = asNumber(reroute);
@@ -89,8 +91,8 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
           navigate(paths.settings(workspaceId, 'teams'));
         },
         onError: (error) => {
-          if (refusedField(error, ['name'])) setNameError(text(fieldMessageOf(error, knownErrors)));
-          else setFormError(text(messageOf(error, knownErrors)));
+          if (refusedField(error, ['name'])) setNameError(fieldMessageOf(error, knownErrors));
+          else setFormError(messageOf(error, knownErrors));
         },
       },
     );
@@ -111,7 +113,7 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
                 setName(event.currentTarget.value);
                 setNameError(undefined);
               }}
-              error={nameError}
+              error={text(nameError)}
               maw={420}
               data-autofocus
             />
@@ -166,7 +168,7 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
           onChange={setHours}
           defaultTimezone={workspace.data?.timezone ?? 'UTC'}
         />
-        <FormAlert message={formError} />
+        <FormAlert message={text(formError)} />
         <Group justify="flex-end">
           <Button variant="default" onClick={() => navigate(paths.settings(workspaceId, 'teams'))}>
             {t('common.cancel')}

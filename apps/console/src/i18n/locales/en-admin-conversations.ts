@@ -70,6 +70,6 @@ export const enAdminConversations = {
     noTags: 'No tags yet.',
     addTag: 'Add tags',
     noTagMatches: 'No tag matches.',
-    noTagsToAdd: 'No tags yet. They are created under All conversations → Tags.',
+    noTagsToAdd: 'No tags yet: an administrator creates them under All conversations → Tags.',
   },
 };

@@ -72,6 +72,6 @@ export const esAdminConversations: typeof enAdminConversations = {
     noTags: 'Aún no hay etiquetas.',
     addTag: 'Añadir etiquetas',
     noTagMatches: 'Ninguna etiqueta coincide.',
-    noTagsToAdd: 'Aún no hay etiquetas. Se crean en Todas las conversaciones → Etiquetas.',
+    noTagsToAdd: 'Aún no hay etiquetas: las crea un administrador en Todas las conversaciones → Etiquetas.',
   },
 };

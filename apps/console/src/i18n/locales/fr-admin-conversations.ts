@@ -72,6 +72,7 @@ export const frAdminConversations: typeof enAdminConversations = {
     noTags: 'Pas encore d’étiquettes.',
     addTag: 'Ajouter des étiquettes',
     noTagMatches: 'Aucune étiquette ne correspond.',
-    noTagsToAdd: 'Pas encore d’étiquettes. Elles se créent dans Toutes les conversations → Étiquettes.',
+    noTagsToAdd:
+      'Pas encore d’étiquettes : un administrateur les crée dans Toutes les conversations → Étiquettes.',
   },
 };
