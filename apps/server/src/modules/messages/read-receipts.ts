@@ -3,7 +3,7 @@ import { asc, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publishMany } from '../../events/publish.ts';
 import type { Db, DbTx } from '../../platform/db/client.ts';
-import { isDatabaseUnavailable, reportUnavailable } from '../../platform/db/errors.ts';
+import { reportBatchFailure } from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
 import { contacts, conversations } from '../../platform/db/schema.ts';
 import { inProcess, type Tx, transaction } from '../../platform/db/tx.ts';
@@ -195,8 +195,7 @@ export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }):
       const accepted = await transaction(opts.db, (tx) => write(tx, batch));
       for (const pending of accepted) pending.resolve();
     } catch (err) {
-      if (isDatabaseUnavailable(err)) reportUnavailable(opts.logger, err, 'read receipt batch');
-      else opts.logger.error({ err, size: batch.length }, 'read receipt batch failed');
+      reportBatchFailure(opts.logger, err, 'read receipt batch', batch.length);
       for (const pending of batch) pending.reject(err);
     }
   };

@@ -1,12 +1,7 @@
 import type { AuthorKind, Message } from '@parley/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../platform/db/client.ts';
-import {
-  constraintOf,
-  isDatabaseUnavailable,
-  reportUnavailable,
-  sqlState,
-} from '../../platform/db/errors.ts';
+import { constraintOf, reportBatchFailure, sqlState } from '../../platform/db/errors.ts';
 import { groupCommit } from '../../platform/db/group-commit.ts';
 import { inProcess, transaction } from '../../platform/db/tx.ts';
 import { DuplicateMessage } from './commands.ts';
@@ -162,8 +157,7 @@ export function createMessageWriter(
         await flush(batch.slice(half));
         return;
       }
-      if (isDatabaseUnavailable(err)) reportUnavailable(opts.logger, err, 'message batch');
-      else opts.logger.error({ err, size: batch.length }, 'message batch failed');
+      reportBatchFailure(opts.logger, err, 'message batch', batch.length);
       for (const pending of batch) pending.reject(err);
     }
   };

@@ -106,3 +106,17 @@ export function reportUnavailable(
     outage.suppressed = 0;
   }
 }
+
+/**
+ * A background batch failed (messages, read receipts): an outage is reported as above, anything else
+ * is an error of its own, logged with the batch's size.
+ */
+export function reportBatchFailure(
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  err: unknown,
+  what: string,
+  size: number,
+): void {
+  if (isDatabaseUnavailable(err)) reportUnavailable(log, err, what);
+  else log.error({ err, size }, `${what} failed`);
+}

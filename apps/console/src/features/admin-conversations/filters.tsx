@@ -1,0 +1,144 @@
+import { Group, MultiSelect, NumberInput, Stack, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMembers } from '../members/members-api.ts';
+import { useTeams } from '../routing/routing-api.ts';
+import { type AdminFilter, useTags } from './admin-api.ts';
+import { channels } from './use-admin-filter.ts';
+
+/** ISO instant ↔ the value of a date input (the local calendar day). */
+const dayOf = (iso: string | null) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+const startOfDay = (day: string, plus = 0) => {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y!, m! - 1, d! + plus).toISOString();
+};
+
+/** ADM-2: the list's filters; each change is kept in the URL by the page. */
+export function Filters({
+  workspaceId,
+  filter,
+  set,
+}: {
+  workspaceId: string;
+  filter: AdminFilter;
+  set: (f: Partial<AdminFilter>) => void;
+}) {
+  const { t } = useTranslation();
+  const teams = useTeams(workspaceId);
+  const members = useMembers(workspaceId);
+  const tags = useTags(workspaceId);
+  const [q, setQ] = useState(filter.q);
+  // Typing searches after a short pause, not at every key.
+  useEffect(() => {
+    if (q === filter.q) return;
+    const timer = setTimeout(() => set({ q: q.trim() }), 300);
+    return () => clearTimeout(timer);
+  });
+  return (
+    <Stack gap="xs">
+      <TextInput
+        label={t('adminConversations.search')}
+        placeholder={t('adminConversations.searchPlaceholder')}
+        value={q}
+        onChange={(e) => setQ(e.currentTarget.value)}
+        maxLength={200}
+      />
+      <Group gap="xs" align="end" wrap="wrap">
+        <TextInput
+          type="date"
+          label={t('adminConversations.from')}
+          value={dayOf(filter.from)}
+          onChange={(e) => set({ from: e.currentTarget.value ? startOfDay(e.currentTarget.value) : null })}
+        />
+        <TextInput
+          type="date"
+          label={t('adminConversations.to')}
+          value={filter.to ? dayOf(new Date(Date.parse(filter.to) - 1).toISOString()) : ''}
+          onChange={(e) => set({ to: e.currentTarget.value ? startOfDay(e.currentTarget.value, 1) : null })}
+        />
+        <TextInput
+          label={t('adminConversations.country')}
+          placeholder="ES"
+          w={90}
+          maxLength={2}
+          value={filter.country ?? ''}
+          onChange={(e) => {
+            const v = e.currentTarget.value.toUpperCase();
+            set({ country: /^[A-Z]{2}$/.test(v) ? v : null });
+          }}
+        />
+        <NumberInput
+          label={t('adminConversations.waitingMinutes')}
+          w={170}
+          min={1}
+          value={filter.waitingMinutes ?? ''}
+          onChange={(v) => set({ waitingMinutes: typeof v === 'number' && v > 0 ? v : null })}
+        />
+        <MultiSelect
+          label={t('adminConversations.status')}
+          w={200}
+          data={(['open', 'in_progress', 'closed'] as const).map((s) => ({
+            value: s,
+            label: t(`adminConversations.statuses.${s}`),
+          }))}
+          value={filter.status}
+          onChange={(v) => set({ status: v as AdminFilter['status'] })}
+          clearable
+        />
+        <MultiSelect
+          label={t('adminConversations.team')}
+          w={200}
+          data={(teams.data ?? []).map((team) => ({ value: team.id, label: team.name }))}
+          value={filter.teamId}
+          onChange={(v) => set({ teamId: v })}
+          clearable
+          searchable
+          nothingFoundMessage={t('adminConversations.noMatches')}
+        />
+        <MultiSelect
+          label={t('adminConversations.tags')}
+          w={200}
+          data={(tags.data ?? []).map((tag) => ({ value: tag.id, label: tag.name }))}
+          value={filter.tagId}
+          onChange={(v) => set({ tagId: v })}
+          clearable
+          searchable
+          nothingFoundMessage={t('adminConversations.noMatches')}
+        />
+        <MultiSelect
+          label={t('adminConversations.operator')}
+          w={200}
+          data={(members.data ?? []).map((m) => ({ value: m.userId, label: m.name }))}
+          value={filter.operatorId}
+          onChange={(v) => set({ operatorId: v })}
+          clearable
+          searchable
+          nothingFoundMessage={t('adminConversations.noMatches')}
+        />
+        <MultiSelect
+          label={t('adminConversations.channel')}
+          w={200}
+          data={channels.map((c) => ({ value: c, label: t(`monitoring.channels.${c}`) }))}
+          value={filter.channel}
+          onChange={(v) => set({ channel: v as AdminFilter['channel'] })}
+          clearable
+        />
+        <MultiSelect
+          label={t('adminConversations.rating')}
+          w={160}
+          data={['5', '4', '3', '2', '1', 'none'].map((r) => ({
+            value: r,
+            label: r === 'none' ? t('adminConversations.unrated') : `${r} ★`,
+          }))}
+          value={filter.rating}
+          onChange={(v) => set({ rating: v })}
+          clearable
+        />
+      </Group>
+    </Stack>
+  );
+}
