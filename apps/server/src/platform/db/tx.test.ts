@@ -165,17 +165,23 @@ describe('transactions', () => {
           return { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
         };
         const holds = { a: signal(), b: signal() };
+        const committed = { a: signal(), b: signal() };
         const run = (me: 'a' | 'b', other: 'a' | 'b', first: number, second: number) =>
           transaction(
             db(),
             async (tx) => {
-              runs[me]++;
+              // The loser's second run starts once the winner has committed: started earlier on a loaded
+              // machine, it could take its first row back before the winner and lose a second deadlock.
+              if (++runs[me] > 1) await committed[other].promise;
               await tx.db.execute(sql`SELECT n FROM tx_probe WHERE n = ${first} FOR UPDATE`);
               holds[me].resolve();
               await holds[other].promise;
               await tx.db.execute(sql`SELECT n FROM tx_probe WHERE n = ${second} FOR UPDATE`);
               await tx.db.execute(sql`UPDATE tx_probe SET v = v + 1 WHERE n IN (50, 51)`);
-              tx.afterCommit(() => after[me]++);
+              tx.afterCommit(() => {
+                after[me]++;
+                committed[me].resolve();
+              });
             },
             options,
           );
