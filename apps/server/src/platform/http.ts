@@ -46,6 +46,13 @@ export function multipartError(err: unknown, field: string, tooLarge: AppError):
   );
 }
 
+/** The character set a JSON content type declares, when it is not UTF-8 (which JSON must be, RFC 8259). */
+export function foreignJsonCharset(contentType: string | undefined): string | null {
+  if (!contentType || !/^\s*application\/([\w.+-]*\+)?json\b/i.test(contentType)) return null;
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1];
+  return charset !== undefined && !/^utf-?8$/i.test(charset) ? charset || '(empty)' : null;
+}
+
 /** Fastify with the parts every route relies on: zod validation, one error shape, cookies, sockets. */
 export async function createHttp(opts: {
   logLevel: string;
@@ -75,6 +82,20 @@ export async function createHttp(opts: {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // Bodies are read as UTF-8: a JSON body declared in another character set would be stored garbled.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const charset = foreignJsonCharset(request.headers['content-type']);
+    const hasBody =
+      request.headers['content-length'] !== '0' && request.headers['content-length'] !== undefined;
+    if (charset && (hasBody || request.headers['transfer-encoding']))
+      throw new AppError(
+        'unsupported_media_type',
+        `content-type: send JSON in UTF-8, not ${charset.slice(0, 40)}`,
+        'content-type',
+      );
+    return payload;
+  });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {

@@ -447,6 +447,31 @@ describe('hostile input', () => {
     }
   });
 
+  it('refuses a JSON body in another character set with 415, changing nothing; UTF-8 is read', async () => {
+    const w = `/api/workspaces/${owner.workspaceId}`;
+    const before = await snapshot();
+    // "Équipe" in Latin-1: read as UTF-8 it would be stored as "�quipe".
+    const latin1 = Buffer.from('{"name":"\u00c9quipe"}', 'latin1');
+    for (const type of ['application/json; charset=latin1', 'application/json;charset="UTF-16"']) {
+      const res = await send('POST', `${w}/teams`, { body: latin1 }, { 'content-type': type });
+      expect(res.status, type).toBe(415);
+      expect(expectRefused(type, res)).toMatchObject({
+        code: 'unsupported_media_type',
+        field: 'content-type',
+      });
+    }
+    expect(await snapshot()).toEqual(before);
+    for (const type of ['application/json; charset=utf-8', 'application/json; charset=UTF8']) {
+      const res = await send(
+        'PATCH',
+        `${w}/tags/${ids.tagId}`,
+        { body: { name: 'Équipe' } },
+        { 'content-type': type },
+      );
+      expect(res.status, type).toBe(200);
+    }
+  });
+
   it('refuses malformed multipart on every upload route with a 4xx, never a 5xx', async () => {
     const uploads = operations.filter(
       ([method, route]) => method === 'POST' && route.endsWith('/attachments'),
