@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown, safeHref } from './markdown.tsx';
+import { renderMarkdown, renderMessage, safeHref } from './markdown.tsx';
 
 type Node = string | VNode<{ children?: unknown; href?: string; rel?: string; target?: string }>;
 
@@ -10,6 +10,8 @@ function show(nodes: unknown): string {
   return list
     .map((node: Node) => {
       if (typeof node === 'string') return node;
+      // A Fragment (a run of plain lines) shows as its children.
+      if (typeof node.type !== 'string') return show(node.props.children ?? []);
       const tag = String(node.type);
       const href = node.props.href ? ` ${node.props.href}` : '';
       return `<${tag}${href}>${show(node.props.children ?? [])}</${tag}>`;
@@ -49,6 +51,18 @@ describe('renderMarkdown', () => {
     expect(show(renderMarkdown('[https://a.example](https://b.example)'))).toBe(
       '<a https://b.example/>https://a.example</a>',
     );
+  });
+});
+
+describe('renderMessage', () => {
+  it('renders the console toolbar’s "- " lists as lists, with the lines around them', () => {
+    expect(show(renderMessage('Steps:\n- open **Settings**\n* pick a plan\nThanks'))).toBe(
+      'Steps:<ul><li>open <strong>Settings</strong></li><li>pick a plan</li></ul>Thanks',
+    );
+  });
+
+  it('keeps other lines as they are, markers that are no list items too', () => {
+    expect(show(renderMessage('a\n\nb -c\n-not an item\n*sigh*'))).toBe('a\n\nb -c\n-not an item\n*sigh*');
   });
 });
 

@@ -1,8 +1,9 @@
-import type { ComponentChildren } from 'preact';
+import { type ComponentChildren, Fragment } from 'preact';
 
 /**
  * A tiny markdown subset rendered as Preact nodes — text always becomes text nodes, never HTML:
- * **bold**, _italic_, `code`, [label](url) and bare http(s)/mailto URLs. Line breaks are kept by
+ * **bold**, _italic_, `code`, [label](url), bare http(s)/mailto URLs and "- " lists (what the
+ * console's formatting toolbar writes and the console itself renders). Line breaks are kept by
  * `white-space: pre-wrap`. Only http(s) and mailto links become <a>; anything else (javascript:,
  * data:, relative URLs) stays plain text.
  */
@@ -74,5 +75,43 @@ export function renderMarkdown(text: string, inLink = false): ComponentChildren[
     match = re.exec(text);
   }
   if (plainFrom < text.length) out.push(text.slice(plainFrom));
+  return out;
+}
+
+/** A line of a "- " (or "* ") list, as the console writes and reads them. */
+const LIST_ITEM = /^[ \t]*[-*][ \t]+(.*)$/;
+
+/**
+ * A whole message: runs of list lines become a <ul>, the other lines keep their line breaks (the
+ * line break next to a list is the list's own edge, not an empty line).
+ */
+export function renderMessage(text: string): ComponentChildren[] {
+  const out: ComponentChildren[] = [];
+  let paragraph: string[] = [];
+  let items: string[] = [];
+  const flush = (at: number): void => {
+    if (paragraph.length > 0)
+      out.push(<Fragment key={`p${at}`}>{renderMarkdown(paragraph.join('\n'))}</Fragment>);
+    if (items.length > 0)
+      out.push(
+        <ul key={`l${at}`}>
+          {items.map((item, index) => (
+            <li key={index}>{renderMarkdown(item)}</li>
+          ))}
+        </ul>,
+      );
+    paragraph = [];
+    items = [];
+  };
+  text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .forEach((line, at) => {
+      const item = LIST_ITEM.exec(line);
+      if (item ? paragraph.length > 0 : items.length > 0) flush(at);
+      if (item) items.push(item[1] ?? '');
+      else paragraph.push(line);
+    });
+  flush(-1);
   return out;
 }

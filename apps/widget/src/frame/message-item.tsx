@@ -1,6 +1,6 @@
 import type { Attachment } from '@parley/contracts';
 import type { Messages } from '../i18n.ts';
-import { renderMarkdown, safeHref } from './markdown.tsx';
+import { renderMarkdown, renderMessage, safeHref } from './markdown.tsx';
 import { type ChatMessage, type DisplayStatus, displayStatus, isOwn } from './messages.ts';
 
 const statusText = (status: DisplayStatus, t: Messages): string =>
@@ -91,7 +91,7 @@ export function MessageItem({ message, t, timeFormat, showAuthor, onRetry, onDis
       ) : (
         <span class="visually-hidden">{author}: </span>
       )}
-      {message.text && <div class="bubble">{renderMarkdown(message.text)}</div>}
+      {message.text && <div class="bubble">{renderMessage(message.text)}</div>}
       {message.attachments.length > 0 && (
         <div class="attachments">
           {message.attachments.map((file) => (
