@@ -83,18 +83,28 @@ export async function createHttp(opts: {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  // Bodies are read as UTF-8: a JSON body declared in another character set would be stored garbled.
-  app.addHook('preParsing', async (request, _reply, payload) => {
+  // JSON is UTF-8 (RFC 8259): a body declared in another character set, or whose bytes are not UTF-8,
+  // is refused rather than read with replacement characters and stored garbled.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
     const charset = foreignJsonCharset(request.headers['content-type']);
-    const hasBody =
-      request.headers['content-length'] !== '0' && request.headers['content-length'] !== undefined;
-    if (charset && (hasBody || request.headers['transfer-encoding']))
-      throw new AppError(
-        'unsupported_media_type',
-        `content-type: send JSON in UTF-8, not ${charset.slice(0, 40)}`,
-        'content-type',
+    if (charset)
+      return done(
+        new AppError(
+          'unsupported_media_type',
+          `content-type: send JSON in UTF-8, not ${charset.slice(0, 40)}`,
+          'content-type',
+        ),
       );
-    return payload;
+    let text: string;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      return done(new AppError('validation_failed', 'the request body is not valid UTF-8'));
+    }
+    parseJson(request, text, done);
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {

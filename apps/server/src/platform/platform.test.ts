@@ -67,7 +67,8 @@ describe('platform', () => {
       release();
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // A process compiling the server's TypeScript as it starts: minutes on a loaded machine, not seconds.
+  }, 180_000);
 
   it('takes over a lock left behind by a process that died, or whose pid another process now has', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-lock-'));

@@ -447,7 +447,7 @@ describe('hostile input', () => {
     }
   });
 
-  it('refuses a JSON body in another character set with 415, changing nothing; UTF-8 is read', async () => {
+  it('refuses a JSON body in another character set (415) or not UTF-8 (400), changing nothing', async () => {
     const w = `/api/workspaces/${owner.workspaceId}`;
     const before = await snapshot();
     // "Équipe" in Latin-1: read as UTF-8 it would be stored as "�quipe".
@@ -460,6 +460,9 @@ describe('hostile input', () => {
         field: 'content-type',
       });
     }
+    const invalid = await send('POST', `${w}/teams`, { body: latin1 });
+    expect(invalid.status).toBe(400);
+    expect(expectRefused('Latin-1 bytes', invalid)?.message).toMatch(/not valid UTF-8/);
     expect(await snapshot()).toEqual(before);
     for (const type of ['application/json; charset=utf-8', 'application/json; charset=UTF8']) {
       const res = await send(
