@@ -35,6 +35,16 @@ describe('renderMarkdown', () => {
     expect(show(renderMarkdown('[docs](https://d.example/x)'))).toBe('<a https://d.example/x>docs</a>');
   });
 
+  it('keeps a URL’s own parentheses, not the sentence’s', () => {
+    expect(
+      show(
+        renderMarkdown('https://en.wikipedia.org/wiki/Bicycle_(disambiguation) (or https://x.example/a).'),
+      ),
+    ).toBe(
+      '<a https://en.wikipedia.org/wiki/Bicycle_(disambiguation)>https://en.wikipedia.org/wiki/Bicycle_(disambiguation)</a> (or <a https://x.example/a>https://x.example/a</a>).',
+    );
+  });
+
   it('opens links in a new tab without referrer or opener', () => {
     const [link] = renderMarkdown('https://example.com') as Array<VNode<{ rel: string; target: string }>>;
     expect(link?.props.rel).toBe('noopener noreferrer nofollow');

@@ -11,7 +11,17 @@ const TOKEN =
   /`([^`\n]+)`|\*\*(?=[^\s*])([^\n]*?[^\s*])\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)|((?:https?:\/\/|mailto:)[^\s<>"]+)|_(?=\S)([^_\n]*?\S)_/giu;
 
 const WORD = /[\p{L}\p{N}_]/u;
-const TRAILING = /[.,;:!?'")\]]+$/;
+const count = (text: string, ch: string): number => text.split(ch).length - 1;
+
+/** Sentence punctuation after a URL, and a closing parenthesis it does not open, are not part of it. */
+function trimUrl(raw: string): string {
+  let url = raw;
+  for (;;) {
+    if (/[.,;:!?'"\]]$/.test(url)) url = url.slice(0, -1);
+    else if (url.endsWith(')') && count(url, '(') < count(url, ')')) url = url.slice(0, -1);
+    else return url;
+  }
+}
 
 /** The URL if it is safe to link to (http, https, mailto), else null. */
 export function safeHref(raw: string): string | null {
@@ -52,7 +62,7 @@ export function renderMarkdown(text: string, inLink = false): ComponentChildren[
       const href = inLink ? null : safeHref(target);
       node = href ? link(href, renderMarkdown(label, true), start) : undefined;
     } else if (bare !== undefined) {
-      const url = bare.replace(TRAILING, '');
+      const url = trimUrl(bare);
       end = start + url.length;
       const href = inLink ? null : safeHref(url);
       node = href ? link(href, url, start) : undefined;
