@@ -1,0 +1,896 @@
+import { closeCodes } from '@parley/contracts';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addMember,
+  type Client,
+  type Owner,
+  openSocket,
+  setupOwner,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from '../harness.ts';
+
+/**
+ * SPEC §1: "every row of data belongs to exactly one workspace and nothing ever crosses between
+ * workspaces". Two workspaces, A and B, each with one of everything the routes take ids of. For every
+ * operation of the OpenAPI document, A's owner calls it with A's workspace and B's ids (all of them at
+ * once, then each one alone among A's own ids), and with B's workspace: every answer is a 4xx, none
+ * shows anything of B, and nothing of B changes. Then A's lists, searches, exports, widget and sockets.
+ */
+
+interface Schema {
+  type?: string;
+  format?: string;
+  pattern?: string;
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  anyOf?: Schema[];
+  additionalProperties?: Schema | boolean;
+  minLength?: number;
+  minItems?: number;
+  minimum?: number;
+}
+interface Operation {
+  parameters?: { name: string; in: 'path' | 'query'; required?: boolean; schema: Schema }[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+}
+
+/** The ids of one workspace's things, by what the routes call them. */
+interface Ids {
+  workspaceId: string;
+  widgetKey: string;
+  ownerId: string;
+  operatorId: string;
+  teamId: string;
+  statusId: string;
+  tagId: string;
+  inviteId: string;
+  inviteToken: string;
+  conversationId: string;
+  closedConversationId: string;
+  messageId: string;
+  attachmentId: string;
+  visitorAttachmentId: string;
+  attachmentUrl: string;
+  surveyId: string;
+  surveyRequestId: string;
+  helpRequestId: string;
+  inboxItemId: string;
+  exportId: string;
+  personalAnswerId: string;
+  teamAnswerId: string;
+  workspaceAnswerId: string;
+}
+
+interface World {
+  name: string;
+  owner: Owner;
+  operator: { client: Client; userId: string };
+  visitorToken: string;
+  browserId: string;
+  ids: Ids;
+}
+
+/** Which id a field of a route takes; null when the field is not an id. */
+const idFor = (ids: Ids, name: string, route: string): string | string[] | null => {
+  switch (name) {
+    case 'workspaceId':
+      return ids.workspaceId;
+    case 'userId':
+      // Whose conversations are moved: the owner's (the operator receives them).
+      return route.endsWith('/operators/{userId}/transfer') ? ids.ownerId : ids.operatorId;
+    case 'assigneeId':
+    case 'toUserId':
+    case 'operatorId':
+    case 'actorId':
+      return ids.operatorId;
+    case 'userIds':
+      return [ids.operatorId];
+    case 'teamId':
+    case 'toTeamId':
+    case 'defaultTeamId':
+      return ids.teamId;
+    case 'statusId':
+      return ids.statusId;
+    case 'status':
+      // A custom status is named `custom:<id>`; the other values of `status` are not ids.
+      return route.endsWith('/status') ? `custom:${ids.statusId}` : null;
+    case 'tagId':
+      return ids.tagId;
+    case 'tagIds':
+      return [ids.tagId];
+    case 'inviteId':
+      return ids.inviteId;
+    case 'conversationId':
+      return ids.conversationId;
+    case 'conversationIds':
+    case 'ids':
+      return [ids.conversationId];
+    case 'upTo':
+      return ids.messageId;
+    case 'before':
+      return route.includes('/inbox') ? ids.inboxItemId : ids.messageId;
+    case 'attachmentId':
+      return ids.attachmentId;
+    case 'attachmentIds':
+      return [route.startsWith('/api/widget/') ? ids.visitorAttachmentId : ids.attachmentId];
+    case 'surveyId':
+      return ids.surveyId;
+    case 'requestId':
+      return route.includes('/help-requests/') ? ids.helpRequestId : ids.surveyRequestId;
+    case 'itemId':
+      return ids.inboxItemId;
+    case 'exportId':
+      return ids.exportId;
+    case 'cannedAnswerId':
+      return ids.teamAnswerId;
+    default:
+      return null;
+  }
+};
+
+/** Valid values of the fields whose schema alone does not say enough. */
+const knownSamples: Record<string, unknown> = {
+  scope: 'team',
+  timezone: 'Europe/Madrid',
+  colour: '#654321',
+  until: new Date(Date.now() + 86_400_000).toISOString(),
+  locale: 'en',
+  country: 'ES',
+  replyWindows: {},
+};
+
+const sampleOf = (s: Schema, name: string): unknown => {
+  if (name in knownSamples) return knownSamples[name];
+  if (s.anyOf) return sampleOf(s.anyOf[0]!, name);
+  if (s.enum) return s.enum[0];
+  switch (s.type) {
+    case 'string':
+      if (s.format === 'email') return 'someone@example.com';
+      if (s.format === 'date-time')
+        return new Date(Date.now() + (name === 'to' ? 60_000 : -86_400_000)).toISOString();
+      if (s.format === 'date') return '2024-12-25';
+      if (s.pattern?.includes('[01]\\d')) return '09:00';
+      if (s.pattern) return `sample-${'x'.repeat(s.minLength ?? 8)}`;
+      return 'sample text'.padEnd(s.minLength ?? 0, 'x');
+    case 'integer':
+    case 'number':
+      return Math.max(s.minimum ?? 1, 1);
+    case 'boolean':
+      return false;
+    case 'array':
+      return Array.from({ length: s.minItems ?? 1 }, () => sampleOf(s.items ?? {}, name));
+    case 'object': {
+      const body: Record<string, unknown> = {};
+      for (const [key, prop] of Object.entries(s.properties ?? {})) body[key] = sampleOf(prop, key);
+      if (typeof s.additionalProperties === 'object') body.mon = sampleOf(s.additionalProperties, 'mon');
+      return body;
+    }
+    default:
+      return null;
+  }
+};
+
+/** An id field of an operation: where it is and its name. */
+interface IdField {
+  where: 'path' | 'query' | 'body';
+  /** Property path inside the body (top level or inside `filters`), or the parameter's name. */
+  path: string[];
+}
+
+/** A request whose id fields take `pick(field)`'s workspace, everything else a sample. */
+function buildRequest(
+  route: string,
+  op: Operation,
+  pick: (field: IdField) => Ids,
+): { path: Record<string, string>; query: Record<string, string>; body: unknown; idFields: IdField[] } {
+  const idFields: IdField[] = [];
+  const path: Record<string, string> = {};
+  const query: Record<string, string> = {};
+  for (const p of op.parameters ?? []) {
+    const field: IdField = { where: p.in, path: [p.name] };
+    const id = idFor(pick(field), p.name, route);
+    if (id !== null) {
+      if (p.name !== 'workspaceId') idFields.push(field);
+      const value = Array.isArray(id) ? id.join(',') : id;
+      if (p.in === 'path') path[p.name] = value;
+      else query[p.name] = value;
+    } else if (p.in === 'path') throw new Error(`${route}: no id for path parameter ${p.name}`);
+    else if (p.required) query[p.name] = String(sampleOf(p.schema, p.name));
+  }
+  const schema = op.requestBody?.content['application/json']?.schema;
+  let body: unknown;
+  if (schema) {
+    const fill = (s: Schema, at: string[]): Record<string, unknown> => {
+      const out: Record<string, unknown> = {};
+      for (const [key, prop] of Object.entries(s.properties ?? {})) {
+        const field: IdField = { where: 'body', path: [...at, key] };
+        const id = idFor(pick(field), key, route);
+        if (id !== null) {
+          idFields.push(field);
+          out[key] = id;
+        } else if (prop.type === 'object' && prop.properties) out[key] = fill(prop, [...at, key]);
+        else out[key] = sampleOf(prop, key);
+      }
+      return out;
+    };
+    body = fill(schema, []);
+  }
+  return { path, query, body, idFields };
+}
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8]);
+
+describe('isolation between workspaces', () => {
+  let server: TestServer;
+  let a: World;
+  let b: World;
+  let operations: [string, string, Operation][];
+  /** Everything that would show B: its distinctive name and every id of its things. */
+  let bSecrets: [name: string, secret: string][];
+
+  const call = async (
+    who: { cookie: string; csrf: string } | { token: string } | null,
+    method: string,
+    url: string,
+    body?: unknown,
+  ) => {
+    const headers: Record<string, string> = {};
+    if (who && 'cookie' in who) {
+      headers.cookie = who.cookie;
+      headers['x-csrf-token'] = who.csrf;
+    } else if (who) headers.authorization = `Bearer ${who.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(server.url + url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, text: await res.text() };
+  };
+
+  const upload = async (who: { cookie: string; csrf: string } | { token: string }, url: string) => {
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), 'photo.png');
+    const headers: Record<string, string> =
+      'cookie' in who
+        ? { cookie: who.cookie, 'x-csrf-token': who.csrf }
+        : { authorization: `Bearer ${who.token}` };
+    const res = await fetch(server.url + url, { method: 'POST', headers, body: form });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { id: string; url: string };
+  };
+
+  /** What of B a text shows, if anything (named). */
+  const leaksOf = (text: string, sent = '') =>
+    bSecrets
+      .filter(([, s]) => text.toLowerCase().includes(s.toLowerCase()) && !sent.includes(s))
+      .map(([name, s]) => `${name} ${s}`);
+
+  const one = async (sqlText: ReturnType<typeof sql>) => {
+    const { rows } = (await server.parley.ctx.db.execute(sqlText)) as unknown as { rows: { id: string }[] };
+    return rows[0]?.id as string;
+  };
+
+  /** One of everything the routes take ids of, named after the workspace so that it can be searched for. */
+  async function populate(name: string, owner: Owner): Promise<World> {
+    const c = owner.client;
+    const w = `/api/workspaces/${owner.workspaceId}`;
+    const lower = name.toLowerCase();
+    const ok = <T extends { status: number; body: unknown }>(res: T, label: string): T => {
+      if (res.status >= 300) throw new Error(`${name} ${label}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res;
+    };
+    const operator = await addMember(owner, {
+      email: `opal@${lower}.example`,
+      role: 'operator',
+      name: `Opal ${name}`,
+    });
+    const team = ok(await c.post(`${w}/teams`, { name: `${name} Team`, rule: 'round_robin' }), 'team');
+    const teamId = team.body.id as string;
+    ok(await c.put(`${w}/teams/${teamId}/members`, { userIds: [owner.userId, operator.userId] }), 'members');
+    ok(await c.patch(`${w}/routing`, { defaultTeamId: teamId }), 'routing');
+    ok(await c.patch(`${w}/conversation-tools`, { csatEnabled: true, csatComment: true }), 'tools');
+    const statusId = ok(await c.post(`${w}/statuses`, { name: `${name} Lunch` }), 'status').body.id;
+    const tagId = ok(await c.post(`${w}/tags`, { name: `${name} Tag`, colour: '#123456' }), 'tag').body.id;
+    const invite = ok(
+      await c.post(`${w}/invites`, { email: `pending@${lower}.example`, role: 'operator' }),
+      'invite',
+    );
+    const widgetKey = (await c.get(w)).body.widgetKey as string;
+
+    // A visitor who says who they are, browses, sends a photo and a question.
+    const browserId = `browser-${lower}-0001`;
+    const session = await call(null, 'POST', '/api/widget/sessions', {
+      workspaceKey: widgetKey,
+      visitorId: browserId,
+      page: { url: `https://${lower}.example/pricing`, title: `${name} pricing` },
+    });
+    const visitorToken = JSON.parse(session.text).token as string;
+    const visitor = { token: visitorToken };
+    await call(visitor, 'POST', '/api/widget/prechat', {
+      name: `${name} Visitor`,
+      email: `visitor@${lower}.example`,
+    });
+    const visitorPhoto = await upload(visitor, '/api/widget/attachments');
+    const said = await call(visitor, 'POST', '/api/widget/messages', {
+      clientId: `${lower}-client-v1`,
+      text: `${name} visitor question`,
+      attachmentIds: [visitorPhoto.id],
+    });
+    expect(said.status, said.text).toBe(200);
+    const conversationId = await one(
+      sql`SELECT id FROM conversations WHERE workspace_id = ${owner.workspaceId} ORDER BY created_at LIMIT 1`,
+    );
+    ok(await c.post(`${w}/conversations/${conversationId}/assign`, { assigneeId: owner.userId }), 'assign');
+    const photo = await upload(c, `${w}/attachments`);
+    ok(
+      await c.post(`${w}/conversations/${conversationId}/messages`, {
+        clientId: `${lower}-client-o1`,
+        text: `${name} operator reply`,
+        attachmentIds: [photo.id],
+      }),
+      'reply',
+    );
+    // A note mentioning the owner puts an item in the owner's inbox.
+    ok(
+      await operator.client.post(`${w}/conversations/${conversationId}/messages`, {
+        clientId: `${lower}-client-n1`,
+        text: `@Olivia Owner ${name} private note`,
+        private: true,
+      }),
+      'note',
+    );
+    ok(await c.put(`${w}/conversations/${conversationId}/tags`, { tagIds: [tagId] }), 'tags');
+    ok(await c.patch(`${w}/conversations/${conversationId}/marks`, { important: true }), 'marks');
+    ok(await c.put(`${w}/conversations/${conversationId}/monitored`, {}), 'pin');
+    const helpRequestId = ok(
+      await c.post(`${w}/conversations/${conversationId}/help-requests`, { message: `${name} help` }),
+      'help',
+    ).body.id;
+    const surveyId = ok(
+      await c.post(`${w}/surveys`, {
+        name: `${name} Survey`,
+        definition: {
+          title: { en: `${name} survey` },
+          questions: [{ id: 'q', kind: 'text', label: { en: 'Why?' } }],
+        },
+      }),
+      'survey',
+    ).body.id;
+    const surveyRequestId = ok(
+      await c.post(`${w}/conversations/${conversationId}/surveys`, { surveyId }),
+      'survey request',
+    ).body.id;
+    const answer = async (scope: string, extra: object = {}) =>
+      ok(
+        await c.post(`${w}/canned-answers`, {
+          scope,
+          shortcut: `${lower}-${scope}`,
+          title: `${name} ${scope} answer`,
+          text: `${name} ${scope} answer`,
+          ...extra,
+        }),
+        `canned ${scope}`,
+      ).body.id as string;
+    const personalAnswerId = await answer('personal');
+    const teamAnswerId = await answer('team', { teamId });
+    const workspaceAnswerId = await answer('workspace');
+    await call(visitor, 'POST', '/api/widget/read', {
+      upTo: await one(
+        sql`SELECT id FROM messages WHERE conversation_id = ${conversationId} ORDER BY seq DESC LIMIT 1`,
+      ),
+    });
+
+    // A second visitor's conversation, closed and rated.
+    const rater = {
+      token: JSON.parse(
+        (
+          await call(null, 'POST', '/api/widget/sessions', {
+            workspaceKey: widgetKey,
+            visitorId: `rater-${lower}`,
+          })
+        ).text,
+      ).token as string,
+    };
+    await call(rater, 'POST', '/api/widget/prechat', {
+      name: `${name} Rater`,
+      email: `rater@${lower}.example`,
+    });
+    expect(
+      (
+        await call(rater, 'POST', '/api/widget/messages', {
+          clientId: `${lower}-client-r1`,
+          text: `${name} thanks`,
+        })
+      ).status,
+    ).toBe(200);
+    const closedConversationId = await one(
+      sql`SELECT id FROM conversations WHERE workspace_id = ${owner.workspaceId} AND id <> ${conversationId} LIMIT 1`,
+    );
+    ok(
+      await c.post(`${w}/conversations/${closedConversationId}/assign`, { assigneeId: owner.userId }),
+      'assign 2',
+    );
+    ok(
+      await c.post(`${w}/conversations/${closedConversationId}/messages`, {
+        clientId: `${lower}-client-o2`,
+        text: `${name} bye`,
+      }),
+      'reply 2',
+    );
+    ok(await c.post(`${w}/conversations/${closedConversationId}/close`), 'close');
+    const rated = await call(rater, 'POST', '/api/widget/rating', {
+      conversationId: closedConversationId,
+      rating: 5,
+      comment: `${name} great`,
+    });
+    expect(rated.status, rated.text).toBeLessThan(300);
+
+    // An impersonation session (started and ended), and an export of the conversations.
+    ok(await c.post(`${w}/operators/${operator.userId}/impersonation`), 'impersonate');
+    ok(await c.delete(`${w}/impersonation`), 'end impersonation');
+    const exportId = ok(await c.post(`${w}/exports`, { format: 'csv' }), 'export').body.id as string;
+    await waitFor(async () => (await c.get(`${w}/exports/${exportId}`)).body.status === 'done', 30_000);
+    await server.parley.jobs.drain();
+    const inboxItemId = await one(
+      sql`SELECT id FROM inbox_items WHERE workspace_id = ${owner.workspaceId} AND user_id = ${owner.userId} LIMIT 1`,
+    );
+    expect(inboxItemId, `${name} inbox item`).toBeTruthy();
+    return {
+      name,
+      owner,
+      operator,
+      visitorToken,
+      browserId,
+      ids: {
+        workspaceId: owner.workspaceId,
+        widgetKey,
+        ownerId: owner.userId,
+        operatorId: operator.userId,
+        teamId,
+        statusId,
+        tagId,
+        inviteId: invite.body.id,
+        inviteToken: String(invite.body.url).split('/invite/')[1]!,
+        conversationId,
+        closedConversationId,
+        messageId: await one(
+          sql`SELECT id FROM messages WHERE conversation_id = ${conversationId} AND author_kind = 'operator' AND NOT private LIMIT 1`,
+        ),
+        attachmentId: photo.id,
+        visitorAttachmentId: visitorPhoto.id,
+        attachmentUrl: photo.url,
+        surveyId,
+        surveyRequestId,
+        helpRequestId,
+        inboxItemId,
+        exportId,
+        personalAnswerId,
+        teamAnswerId,
+        workspaceAnswerId,
+      },
+    };
+  }
+
+  /** B's rows in every table (B's users too), as counts and hashes: what A's calls must never change. */
+  const snapshotOfB = async () => {
+    const db = server.parley.ctx.db;
+    const { rows: tables } = (await db.execute(
+      sql`SELECT table_name AS name FROM information_schema.columns
+          WHERE table_schema = 'public' AND column_name = 'workspace_id' ORDER BY table_name`,
+    )) as unknown as { rows: { name: string }[] };
+    const hash = async (from: ReturnType<typeof sql>) => {
+      const { rows } = (await db.execute(
+        sql`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${from}`,
+      )) as unknown as { rows: { n: number; h: string }[] };
+      return `${rows[0]!.n} rows, ${rows[0]!.h}`;
+    };
+    const state: Record<string, string> = {};
+    const ws = b.ids.workspaceId;
+    for (const { name } of tables) {
+      // Rollups derive from the facts snapshotted here and are folded in the background.
+      if (name.startsWith('metric_')) continue;
+      state[name] = await hash(sql`(SELECT * FROM ${sql.identifier(name)} WHERE workspace_id = ${ws}) t`);
+    }
+    state.workspace = await hash(sql`(SELECT * FROM workspaces WHERE id = ${ws}) t`);
+    state.users = await hash(
+      sql`(SELECT u.* FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = ${ws}) t`,
+    );
+    return state;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const ownerA = await setupOwner(server.url);
+    // B: made by A's owner, handed to its own owner, left by A's owner; named only once A is gone.
+    const made = await ownerA.client.post('/api/workspaces', { name: 'Second' });
+    const bob = await addMember(
+      { ...ownerA, workspaceId: made.body.id },
+      { email: 'bob@borealis.example', role: 'owner', name: 'Olivia Owner' },
+    );
+    const ownerB: Owner = { client: bob.client, workspaceId: made.body.id, userId: bob.userId };
+    expect(
+      (await bob.client.delete(`/api/workspaces/${ownerB.workspaceId}/members/${ownerA.userId}`)).status,
+    ).toBe(204);
+    expect(
+      (await bob.client.patch(`/api/workspaces/${ownerB.workspaceId}`, { name: 'Borealis' })).status,
+    ).toBe(200);
+    await ownerA.client.put('/api/auth/session/workspace', { workspaceId: ownerA.workspaceId });
+    a = await populate('Acme', ownerA);
+    b = await populate('Borealis', ownerB);
+    bSecrets = [['name', 'borealis'], ...Object.entries(b.ids).filter(([key]) => key !== 'attachmentUrl')];
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    operations = Object.entries(doc.paths).flatMap(([route, ops]) =>
+      Object.entries(ops).map(
+        ([method, op]) => [method.toUpperCase(), route, op] as [string, string, Operation],
+      ),
+    );
+    await server.parley.jobs.drain();
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const toUrl = (route: string, path: Record<string, string>, query: Record<string, string>) => {
+    const url = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(path[name]!));
+    const search = new URLSearchParams(query).toString();
+    return search ? `${url}?${search}` : url;
+  };
+
+  /** Who calls a route as A: A's owner, or on the widget's routes A's visitor. */
+  const asA = (route: string) =>
+    route.startsWith('/api/widget/') ? { token: a.visitorToken } : a.owner.client;
+
+  /**
+   * Routes whose ids are not B's to guard: an invitation's token is the invitation (whoever holds the
+   * link may read and accept it), and a widget session is opened with a workspace's public widget key.
+   */
+  const bearerRoutes = new Set([
+    '/api/invites/{token}',
+    '/api/invites/{token}/accept',
+    '/api/widget/sessions',
+  ]);
+  /** Routes without any id that would end A's session or change A's login: not B's business. */
+  const sessionRoutes = new Set(['/api/auth/logout', '/api/auth/password', '/api/setup']);
+
+  /** A 2xx that shows nothing of B, or a 4xx: never a 5xx. */
+  /** `label` holds the request: an id it sent may come back (as in a refusal per item), nothing else. */
+  const expectNoLeak = (label: string, res: { status: number; text: string }) => {
+    expect.soft(res.status, `${label} → ${res.status} ${res.text}`).toBeLessThan(500);
+    expect.soft(res.status, `${label} was rate limited, so not tested`).not.toBe(429);
+    if (res.status < 300)
+      expect.soft(leaksOf(res.text, label), `${label} → ${res.status} ${res.text}`).toEqual([]);
+  };
+  const expectRefused = (label: string, res: { status: number; text: string }, statuses = [403, 404]) => {
+    expectNoLeak(label, res);
+    expect.soft(statuses, `${label} → ${res.status} ${res.text}`).toContain(res.status);
+  };
+
+  it("shows nothing of B in A's lists, searches and exports, which do show A's own", async () => {
+    const c = a.owner.client;
+    const w = `/api/workspaces/${a.ids.workspaceId}`;
+    const texts: [string, string][] = [];
+    const read = async (url: string) => {
+      const res = await call(c, 'GET', url);
+      expect(res.status, `${url} → ${res.text}`).toBe(200);
+      texts.push([url, res.text]);
+      return res.text.startsWith('{') || res.text.startsWith('[') ? JSON.parse(res.text) : res.text;
+    };
+    const file = async (url: string) => {
+      const res = await fetch(server.url + url, { headers: { cookie: c.cookie } });
+      expect(res.status, url).toBe(200);
+      const text = Buffer.from(await res.arrayBuffer()).toString('latin1');
+      texts.push([url, text]);
+      return text;
+    };
+    // Searches for B's names find nothing; the same searches for A's names find A's rows.
+    for (const [q, found] of [
+      ['Borealis', false],
+      ['borealis.example', false],
+      ['Acme', true],
+    ] as const) {
+      const inbox = await read(`${w}/conversations?view=all&q=${encodeURIComponent(q)}`);
+      expect(inbox.items.length > 0, `inbox q=${q}`).toBe(found);
+      const admin = await read(`${w}/admin/conversations?q=${encodeURIComponent(q)}`);
+      expect(admin.items.length > 0, `admin q=${q}`).toBe(found);
+      const operators = await read(
+        `${w}/operators/overview?q=${encodeURIComponent(q.replace('Acme', 'Opal'))}`,
+      );
+      expect(JSON.stringify(operators).includes(a.ids.operatorId), `operators q=${q}`).toBe(found);
+    }
+    // Every list A's people read, whole.
+    const lists = [
+      '/api/auth/session',
+      w,
+      `${w}/members`,
+      `${w}/invites`,
+      `${w}/teams`,
+      `${w}/statuses`,
+      `${w}/tags`,
+      `${w}/surveys`,
+      `${w}/canned-answers`,
+      `${w}/operators`,
+      `${w}/operators/overview`,
+      `${w}/queue`,
+      `${w}/monitored`,
+      `${w}/inbox`,
+      `${w}/exports`,
+      `${w}/audit-log?limit=200`,
+      `${w}/connection-history`,
+      `${w}/operators/${a.ids.ownerId}/connections`,
+      `${w}/operators/${a.ids.operatorId}/detail?period=today`,
+      `${w}/operators/${a.ids.ownerId}/conversations?period=today`,
+      `${w}/admin/conversations?limit=200`,
+      `${w}/admin/headline`,
+      `${w}/conversations?view=all&limit=100`,
+      `${w}/conversations?view=all&status=closed`,
+      `${w}/monitoring/conversations?period=today&metric=total`,
+      `${w}/monitoring/cases?kind=current`,
+      `${w}/monitoring/cases?kind=queued`,
+      `${w}/monitoring/cases?kind=recover`,
+      `${w}/conversations/${a.ids.conversationId}/messages`,
+      `${w}/conversations/${a.ids.conversationId}/files`,
+      `${w}/conversations/${a.ids.conversationId}/transfer-targets`,
+      `${w}/conversations/${a.ids.conversationId}/transcript`,
+      `${w}/surveys/${a.ids.surveyId}/responses`,
+    ];
+    for (const url of lists) await read(url);
+    // The figures count A's two conversations, not B's too.
+    const metrics = await read(`${w}/metrics?period=today`);
+    expect(JSON.stringify(metrics)).toMatch(/"total":2\b/);
+    expect((await read(`${w}/admin/conversations`)).items).toHaveLength(2);
+    // Exports: A's conversations, operators, audit log and connection history.
+    const made = await c.post(`${w}/exports`, { format: 'csv' });
+    await waitFor(async () => (await c.get(`${w}/exports/${made.body.id}`)).body.status === 'done', 30_000);
+    expect(await file(`${w}/exports/${made.body.id}/file`)).toContain('Acme Visitor');
+    expect(await file(`${w}/operators/export?format=csv`)).toContain('Opal Acme');
+    await file(`${w}/operators/export?format=xlsx`);
+    expect(await file(`${w}/audit-log/export?format=csv`)).toContain('Acme');
+    await file(`${w}/operators/${a.ids.ownerId}/connections/export?format=csv`);
+    for (const [url, text] of texts) {
+      expect.soft(leaksOf(text), `${url}: ${text.slice(0, 2000)}`).toEqual([]);
+    }
+  }, 60_000);
+
+  it("keeps A's visitors out of B: another workspace's browser id, swapped tokens, file links", async () => {
+    const widget = (token: string, method: string, url: string, body?: unknown) =>
+      call({ token }, method, url, body);
+    // A browser that also chats on B's site opens A's widget with the same browser id: a visitor of A.
+    const session = await call(null, 'POST', '/api/widget/sessions', {
+      workspaceKey: a.ids.widgetKey,
+      visitorId: b.browserId,
+    });
+    expect(session.status).toBe(200);
+    // (It says back the browser id it was given.)
+    expect(leaksOf(session.text.replace(b.browserId, ''))).toEqual([]);
+    expect(JSON.parse(session.text).conversation).toBeNull();
+    const token = JSON.parse(session.text).token as string;
+    for (const url of ['/api/widget/messages', '/api/widget/pending', '/api/widget/queue']) {
+      const res = await widget(token, 'GET', url);
+      expect(res.status, url).toBeLessThan(500);
+      expect(leaksOf(res.text), url).toEqual([]);
+    }
+    // A visitor token names its workspace and visitor under a signature: neither can be swapped.
+    const [prefix, , aVisitor, aSig] = a.visitorToken.split('.');
+    const [, bWorkspace, bVisitor, bSig] = b.visitorToken.split('.');
+    for (const forged of [
+      [prefix, bWorkspace, aVisitor, aSig],
+      [prefix, a.ids.workspaceId, bVisitor, aSig],
+      [prefix, bWorkspace, bVisitor, aSig],
+      [prefix, a.ids.workspaceId, aVisitor, bSig],
+    ]) {
+      const res = await widget(forged.join('.'), 'GET', '/api/widget/messages');
+      expect(res.status, forged.join('.')).toBe(401);
+    }
+    // A file link is signed for its one file: it is the capability (an <img> opens it without a
+    // session), and no part of it can be moved to another file.
+    const link = (url: string) => fetch(server.url + url);
+    expect((await link(a.ids.attachmentUrl)).status).toBe(200);
+    expect((await link(b.ids.attachmentUrl)).status).toBe(200);
+    const swapped = a.ids.attachmentUrl.replace(a.ids.attachmentId, b.ids.attachmentId);
+    expect((await link(swapped)).status).toBe(404);
+    const bExp = new URL(b.ids.attachmentUrl, server.url).searchParams.get('exp')!;
+    const aSigOf = new URL(a.ids.attachmentUrl, server.url).searchParams.get('sig')!;
+    const bSigOf = new URL(b.ids.attachmentUrl, server.url).searchParams.get('sig')!;
+    expect((await link(b.ids.attachmentUrl.replace(bSigOf, aSigOf))).status).toBe(404);
+    expect(
+      (await link(b.ids.attachmentUrl.replace(`exp=${bExp}`, `exp=${Number(bExp) + 3600}`))).status,
+    ).toBe(404);
+    expect(
+      (await link(`/api/files/${b.ids.visitorAttachmentId}/photo.png?exp=${bExp}&sig=${bSigOf}`)).status,
+    ).toBe(404);
+  });
+
+  it("refuses B's ids in every route of A's workspace, alone or all together, and changes nothing of B", async () => {
+    const before = await snapshotOfB();
+    const cases: (() => Promise<void>)[] = [];
+    const counts = { allOfB: 0, oneOfB: 0, noIds: 0 };
+    for (const [method, route, op] of operations) {
+      if (bearerRoutes.has(route) || sessionRoutes.has(route)) continue;
+      const who = asA(route);
+      // Every id B's (the workspace in the path stays A's).
+      const allOfB = (f: IdField) => (f.path[0] === 'workspaceId' && f.where === 'path' ? a.ids : b.ids);
+      const all = buildRequest(route, op, allOfB);
+      if (all.idFields.length === 0) {
+        // Nothing of B to name: a read must still show nothing of B (a write is A's own business).
+        if (method !== 'GET') continue;
+        counts.noIds++;
+        cases.push(async () => {
+          const url = toUrl(route, all.path, all.query);
+          expectNoLeak(`${method} ${url}`, await call(who, method, url, all.body));
+        });
+        continue;
+      }
+      const check = (pick: (f: IdField) => Ids, what: string) => async () => {
+        const req = buildRequest(route, op, pick);
+        const ofB = req.idFields.filter((f) => pick(f) === b.ids);
+        const url = toUrl(route, req.path, req.query);
+        const res = await call(who, method, url, req.body);
+        const label = `${method} ${url} (${what}) ${JSON.stringify(req.body) ?? ''}`;
+        // A filter naming another workspace's thing matches nothing (a list, or an export of one, is
+        // empty); everything else is refused.
+        const onlyFilters = ofB.every((f) =>
+          method === 'GET' ? f.where === 'query' : f.where === 'body' && f.path[0] === 'filters',
+        );
+        if (onlyFilters) expectNoLeak(label, res);
+        else if (route.endsWith('/operators/{userId}/transfer') && res.status === 200) {
+          // Each conversation answers for itself: none of them moved.
+          expectNoLeak(label, res);
+          expect
+            .soft(JSON.parse(res.text).results, label)
+            .not.toContainEqual(expect.objectContaining({ ok: true }));
+        } else {
+          expectRefused(label, res, [400, 403, 404, 409]);
+          // A 400 must be about the ids (that they do not go together), not about a sample value that
+          // hid the check.
+          if (res.status === 400) {
+            const field = JSON.parse(res.text).error.field as string | undefined;
+            const named = req.idFields.map((f) => f.path.join('.'));
+            expect
+              .soft(
+                named.some((n) => field?.startsWith(n)),
+                `${label} → 400 ${res.text}`,
+              )
+              .toBe(true);
+          }
+        }
+      };
+      counts.allOfB++;
+      cases.push(check(allOfB, 'all ids of B'));
+      // Each id of B alone among A's own: the check of that one id is what answers.
+      for (const field of all.idFields) {
+        const key = `${field.where}:${field.path.join('.')}`;
+        counts.oneOfB++;
+        cases.push(check((f) => (`${f.where}:${f.path.join('.')}` === key ? b.ids : a.ids), `${key} of B`));
+      }
+    }
+    const queue = [...cases];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await next();
+      }),
+    );
+    console.info('isolation: A with B ids', counts);
+    expect(counts.allOfB).toBeGreaterThan(60);
+    await server.parley.jobs.drain();
+    expect(await snapshotOfB()).toEqual(before);
+  }, 60_000);
+
+  it("answers 404 to A's owner for every route of B's workspace, and changes nothing of B", async () => {
+    const before = await snapshotOfB();
+    let n = 0;
+    const cases = operations
+      .filter(([, route]) => route.startsWith('/api/workspaces/{workspaceId}'))
+      .map(([method, route, op]) => async () => {
+        const req = buildRequest(route, op, () => b.ids);
+        const url = toUrl(route, req.path, req.query);
+        n++;
+        const res = await call(a.owner.client, method, url, req.body);
+        expectRefused(`${method} ${url} ${JSON.stringify(req.body) ?? ''}`, res, [404]);
+      });
+    cases.push(async () => {
+      const res = await call(a.owner.client, 'PUT', '/api/auth/session/workspace', {
+        workspaceId: b.ids.workspaceId,
+      });
+      expectRefused('PUT /api/auth/session/workspace B', res, [404]);
+    });
+    const queue = [...cases];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await next();
+      }),
+    );
+    console.info('isolation: B workspace routes', n);
+    expect(n).toBeGreaterThan(100);
+    await server.parley.jobs.drain();
+    expect(await snapshotOfB()).toEqual(before);
+  }, 60_000);
+
+  it("sends A's sockets nothing of B, and B's nothing of A, and refuses A's owner B's feed", async () => {
+    const realtime = (q: string, cookie?: string) => openSocket(server.url, `/api/realtime?${q}`, cookie);
+    // A's owner cannot open B's feed.
+    const intruder = await realtime(`workspaceId=${b.ids.workspaceId}`, a.owner.client.cookie);
+    expect((await intruder.closed).code).toBe(closeCodes.notFound);
+    // A's sockets replay A's whole history and then listen; so do B's.
+    const aOwner = await realtime(`workspaceId=${a.ids.workspaceId}&after=0`, a.owner.client.cookie);
+    const aOperator = await realtime(`workspaceId=${a.ids.workspaceId}&after=0`, a.operator.client.cookie);
+    const aVisitor = await realtime(`visitorToken=${encodeURIComponent(a.visitorToken)}&after=0`);
+    const bOwner = await realtime(`workspaceId=${b.ids.workspaceId}&after=0`, b.owner.client.cookie);
+    const bVisitor = await realtime(`visitorToken=${encodeURIComponent(b.visitorToken)}&after=0`);
+    const sockets = { aOwner, aOperator, aVisitor, bOwner, bVisitor };
+    for (const [name, s] of Object.entries(sockets))
+      expect(
+        s.messages.some((m) => m.type === 'ready'),
+        `${name} ready`,
+      ).toBe(true);
+    // Typing into the other workspace's conversation is refused.
+    for (const s of [aOwner, aVisitor]) {
+      s.ws.send(JSON.stringify({ type: 'typing', conversationId: b.ids.conversationId, typing: true }));
+      await waitFor(() => s.messages.some((m) => m.type === 'error' && m.code === 'not_found'));
+    }
+    // B lives: its visitor writes, its owner answers, tags, marks, asks for help, closes, reopens; its
+    // settings move. A types into its own conversation meanwhile.
+    const bw = `/api/workspaces/${b.ids.workspaceId}`;
+    const bc = b.owner.client;
+    const bConv = b.ids.conversationId;
+    aOwner.ws.send(JSON.stringify({ type: 'typing', conversationId: a.ids.conversationId, typing: true }));
+    bOwner.ws.send(JSON.stringify({ type: 'typing', conversationId: bConv, typing: true }));
+    const said = await call({ token: b.visitorToken }, 'POST', '/api/widget/messages', {
+      clientId: 'borealis-client-live1',
+      text: 'Borealis live question',
+    });
+    expect(said.status).toBe(200);
+    const steps = [
+      bc.post(`${bw}/conversations/${bConv}/messages`, {
+        clientId: 'borealis-client-live2',
+        text: 'Borealis live answer',
+      }),
+      bc.post(`${bw}/conversations/${bConv}/messages`, {
+        clientId: 'borealis-client-live3',
+        text: 'Borealis live note',
+        private: true,
+      }),
+      bc.put(`${bw}/conversations/${bConv}/tags`, { tagIds: [] }),
+      bc.patch(`${bw}/conversations/${bConv}/marks`, { priority: 'high' }),
+      bc.post(`${bw}/conversations/${bConv}/help-requests`, { message: 'Borealis live help' }),
+      bc.patch(`${bw}/tags/${b.ids.tagId}`, { name: 'Borealis Tag 2' }),
+      bc.patch(`${bw}/teams/${b.ids.teamId}`, { name: 'Borealis Team 2' }),
+      bc.put(`${bw}/me/status`, { status: `custom:${b.ids.statusId}` }),
+      bc.post(`${bw}/conversations/${bConv}/close`),
+      bc.post(`${bw}/conversations/${bConv}/reopen`),
+    ];
+    for (const step of steps) expect((await step).status).toBeLessThan(300);
+    // Once B's owner has heard the last of it, A's sentinel: when A's sockets have it, they have had
+    // every chance to get B's events too.
+    await waitFor(() =>
+      bOwner.messages.some(
+        (m) => m.event?.name === 'conversation.reopened' || JSON.stringify(m).includes('"reopened"'),
+      ),
+    );
+    const sentinel = await call({ token: a.visitorToken }, 'POST', '/api/widget/messages', {
+      clientId: 'acme-client-sentinel',
+      text: 'Acme sentinel',
+    });
+    expect(sentinel.status).toBe(200);
+    for (const s of [aOwner, aOperator, aVisitor])
+      await waitFor(() => s.messages.some((m) => JSON.stringify(m).includes('Acme sentinel')));
+    expect(bVisitor.messages.some((m) => JSON.stringify(m).includes('Borealis live answer'))).toBe(true);
+    const aSecrets = ['acme', ...Object.values(a.ids).filter((id) => !id.startsWith('/'))];
+    for (const [name, s] of Object.entries(sockets)) {
+      const text = JSON.stringify(s.messages);
+      const leaks = name.startsWith('a')
+        ? leaksOf(text)
+        : aSecrets.filter((secret) => text.toLowerCase().includes(secret.toLowerCase()));
+      expect.soft(leaks, `${name} heard of the other workspace`).toEqual([]);
+    }
+    for (const s of Object.values(sockets)) s.ws.close();
+  }, 60_000);
+});
