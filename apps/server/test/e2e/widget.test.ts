@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser, BrowserContextOptions, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { startTestServer, type TestServer } from '../harness.ts';
+import { Client, startTestServer, type TestServer } from '../harness.ts';
 
 /** axe-core is a root devDependency (issue 13, item 16): the audit runs wherever the tests do. */
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -256,5 +256,57 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
         ]),
       ),
     ).toEqual({ bubble: [], panel: [], offlineForm: [] });
+  });
+
+  /** The conversation holding a message with this text. */
+  const conversationWith = async (text: string): Promise<string | undefined> => {
+    const { rows } = await db().execute<{ id: string }>(
+      sql`SELECT conversation_id AS id FROM messages WHERE text = ${text}`,
+    );
+    return rows[0]?.id;
+  };
+
+  /** Sam, the demo's supervisor, answering over the API. */
+  const supervisor = async () => {
+    const sam = new Client(server.url);
+    await sam.post('/api/auth/login', { email: 'sam@demo.parley.test', password: 'demo-password' });
+    const [workspace] = await db().query.workspaces.findMany();
+    return {
+      say: (conversationId: string, text: string) =>
+        sam.post(`/api/workspaces/${workspace!.id}/conversations/${conversationId}/messages`, {
+          clientId: crypto.randomUUID(),
+          text,
+        }),
+    };
+  };
+
+  it('writes right-to-left text right to left, and shows an operator’s list as a list', async () => {
+    const { page, panel } = await openWidget();
+    const box = panel.getByRole('textbox', { name: 'Message' });
+    const log = panel.getByRole('log', { name: 'Conversation' });
+    const arabic = 'مرحبا، أين طلبي؟';
+    await box.fill(arabic);
+    expect(await box.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    await box.press('Enter');
+    const bubble = log.locator('.bubble').filter({ hasText: arabic });
+    await bubble.waitFor();
+    expect(await bubble.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    await box.fill('Hello in English');
+    expect(await box.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    await box.press('Enter');
+    const english = log.locator('.bubble').filter({ hasText: 'Hello in English' });
+    await english.waitFor();
+    expect(await english.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+
+    // The console's toolbar writes "- " lists; the customer reads a list, not dashes.
+    await expect.poll(() => conversationWith(arabic), { timeout: 10_000 }).toBeTruthy();
+    const conversationId = await conversationWith(arabic);
+    const sam = await supervisor();
+    expect((await sam.say(conversationId!, 'Try this:\n- restart the app\n- log in again')).status).toBe(200);
+    await log.getByRole('listitem').filter({ hasText: 'log in again' }).waitFor();
+    expect(await log.getByRole('listitem').allInnerTexts()).toEqual(['restart the app', 'log in again']);
+    expect(await log.getByText('- restart the app').count()).toBe(0);
+
+    await page.context().close();
   });
 });

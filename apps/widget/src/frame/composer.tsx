@@ -107,6 +107,7 @@ export function Composer({
           id="composer-input"
           ref={inputRef}
           class="composer-input"
+          dir="auto"
           rows={1}
           maxLength={10_000}
           placeholder={t.placeholder}

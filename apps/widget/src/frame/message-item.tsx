@@ -61,7 +61,9 @@ export function SystemNote({
   const time = timeOf(message, timeFormat);
   return (
     <p class="message message--system" data-message-id={message.id ?? undefined}>
-      <span class="system-text">{renderMarkdown(message.text)}</span>
+      <span class="system-text" dir="auto">
+        {renderMarkdown(message.text)}
+      </span>
       {time && (
         <time dateTime={message.createdAt}>
           <span aria-hidden="true"> · </span>
@@ -91,7 +93,11 @@ export function MessageItem({ message, t, timeFormat, showAuthor, onRetry, onDis
       ) : (
         <span class="visually-hidden">{author}: </span>
       )}
-      {message.text && <div class="bubble">{renderMessage(message.text)}</div>}
+      {message.text && (
+        <div class="bubble" dir="auto">
+          {renderMessage(message.text)}
+        </div>
+      )}
       {message.attachments.length > 0 && (
         <div class="attachments">
           {message.attachments.map((file) => (
