@@ -309,4 +309,48 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
 
     await page.context().close();
   });
+
+  it('shows a message on its way in colours that keep 4.5:1', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    // A message the server has not confirmed yet (its socket frame and HTTP request held back).
+    await page.route('**/api/widget/messages', () => {});
+    await page.routeWebSocket(/\/realtime/, (socket) => {
+      const toServer = socket.connectToServer();
+      socket.onMessage((frame) => {
+        if (!String(frame).includes('"type":"send"')) toServer.send(frame);
+      });
+    });
+    await page.goto(`${server.url}/demo`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const panel = page.frameLocator('iframe[title="Parley chat"]');
+    const box = panel.getByRole('textbox', { name: 'Message' });
+    const log = panel.getByRole('log', { name: 'Conversation' });
+    await box.fill('Still on its way');
+    await box.press('Enter');
+    const sending = log.locator('[data-status="sending"] .bubble').filter({ hasText: 'Still on its way' });
+    await sending.waitFor();
+    await page.screenshot({ path: screenshotPath('widget-sending') });
+    const source = fs.readFileSync(axePath, 'utf8');
+    const frame = (await (await page
+      .locator('iframe[title="Parley chat"]')
+      .elementHandle())!.contentFrame())!;
+    await frame.evaluate(source);
+    const contrast = await frame.evaluate(async () => {
+      const axe = (
+        globalThis as unknown as {
+          axe: {
+            run(
+              c: unknown,
+              o: unknown,
+            ): Promise<{ violations: Array<{ nodes: Array<{ target: unknown }> }> }>;
+          };
+        }
+      ).axe;
+      const result = await axe.run(document, { runOnly: ['color-contrast'] });
+      return result.violations.flatMap((v) => v.nodes.map((n) => JSON.stringify(n.target)));
+    });
+    expect(contrast).toEqual([]);
+    await context.close();
+  });
 });
