@@ -353,4 +353,26 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     expect(contrast).toEqual([]);
     await context.close();
   });
+
+  it('fills the screen of a phone held sideways: header and composer in view', async () => {
+    const sideways = { width: 568, height: 320 };
+    const { page, panel } = await openWidget({ viewport: sideways, isMobile: true, hasTouch: true });
+    await panel.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.screenshot({ path: screenshotPath('widget-phone-sideways') });
+    expect(await page.locator('iframe[title="Parley chat"]').boundingBox()).toEqual({
+      x: 0,
+      y: 0,
+      ...sideways,
+    });
+    for (const control of [
+      panel.getByRole('button', { name: 'Close chat' }),
+      panel.getByRole('textbox', { name: 'Message' }),
+      panel.getByRole('button', { name: 'Send' }),
+    ]) {
+      const box = (await control.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height).toBeLessThanOrEqual(sideways.height);
+    }
+    await page.context().close();
+  });
 });

@@ -17,6 +17,12 @@ export const HOST_STYLE = [
   .map((rule) => `${rule}!important`)
   .join(';');
 
+/**
+ * Where the open panel fills the screen (and the launcher hides): phones, and screens too short for
+ * the floating panel (a phone held sideways: 560 px of panel would leave its header or composer out).
+ */
+export const FULLSCREEN_MEDIA = '(max-width:479px),(max-height:479px)';
+
 /** Styles of the launcher and the panel, scoped inside the Shadow DOM (nothing leaks out, nothing leaks in). */
 export const SHADOW_CSS =
   '.b,.p{position:fixed;right:20px;box-sizing:border-box;margin:0;border:0;color-scheme:normal}' +
@@ -28,7 +34,7 @@ export const SHADOW_CSS =
   '.u[hidden]{display:none}' +
   '.p{bottom:92px;width:370px;height:560px;max-width:calc(100vw - 40px);max-height:calc(100vh - 112px);border-radius:16px;background:#fff;box-shadow:0 12px 48px rgba(0,0,0,.25);display:none}' +
   '.p.o{display:block}' +
-  '@media (max-width:479px){.p{inset:0;width:100%;height:100%;max-width:none;max-height:none;border-radius:0}.b[aria-expanded=true]{display:none}}' +
+  `@media ${FULLSCREEN_MEDIA}{.p{inset:0;width:100%;height:100%;max-width:none;max-height:none;border-radius:0}.b[aria-expanded=true]{display:none}}` +
   '@media (prefers-reduced-motion:reduce){.b{transition:none}}';
 
 /** Speech bubble (closed) and cross (open) icons, as SVG path data. */
