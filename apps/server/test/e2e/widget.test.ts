@@ -375,4 +375,38 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     }
     await page.context().close();
   });
+
+  it('keeps keyboard focus in a panel that fills a phone’s screen, and gives it back to the launcher on Escape', async () => {
+    // Tab past the panel's last control never reaches the page hidden behind it.
+    const phone = await openWidget({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await phone.panel.getByRole('textbox', { name: 'Message' }).focus();
+    const focusedOnPage = () =>
+      phone.page.evaluate(() => {
+        const active = document.activeElement;
+        return active && active !== document.body && !active.hasAttribute('data-parley-widget')
+          ? active.outerHTML.slice(0, 60)
+          : null;
+      });
+    const reached: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await phone.page.keyboard.press('Tab');
+      const outside = await focusedOnPage();
+      if (outside) reached.push(outside);
+    }
+    expect(reached).toEqual([]);
+    // Escape still closes it, and focus goes back to the launcher.
+    await phone.panel.getByRole('textbox', { name: 'Message' }).focus();
+    await phone.page.keyboard.press('Escape');
+    await expect
+      .poll(() =>
+        phone.page.evaluate(() => {
+          const host = document.querySelector('[data-parley-widget]');
+          return document.activeElement === host
+            ? host?.shadowRoot?.activeElement?.getAttribute('aria-label')
+            : null;
+        }),
+      )
+      .toBe('Open chat');
+    await phone.page.context().close();
+  });
 });

@@ -20,7 +20,7 @@ import {
   type IdentifyInput,
   isParleyMessage,
 } from '../protocol.ts';
-import { HOST_STYLE, ICON_CHAT, ICON_CLOSE, SHADOW_CSS } from './styles.ts';
+import { FULLSCREEN_MEDIA, HOST_STYLE, ICON_CHAT, ICON_CLOSE, SHADOW_CSS } from './styles.ts';
 
 export interface ParleyApi {
   open(): void;
@@ -194,6 +194,17 @@ function boot(): void {
         api.close();
       }
     });
+
+    // A panel that fills the screen hides the page: keyboard focus leaving it (Tab past its last
+    // control) comes back to it instead of wandering through the page behind.
+    const fullscreen = matchMedia(FULLSCREEN_MEDIA);
+    document.addEventListener(
+      'focusin',
+      (event) => {
+        if (isOpen && fullscreen.matches && event.target !== host) panel?.focus();
+      },
+      true,
+    );
 
     render();
     document.body.append(host);
