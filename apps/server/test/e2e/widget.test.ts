@@ -409,4 +409,29 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
       .toBe('Open chat');
     await phone.page.context().close();
   });
+
+  it('says at once that the connection is lost when the browser goes offline, and recovers when it is back', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    let live = false;
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', (frame) => {
+        if (String(frame.payload).includes('"type":"ready"')) live = true;
+      }),
+    );
+    await page.goto(`${server.url}/demo`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const panel = page.frameLocator('iframe[title="Parley chat"]');
+    await panel.getByRole('textbox', { name: 'Message' }).waitFor();
+    await expect.poll(() => live, { timeout: 15_000 }).toBe(true);
+    await context.setOffline(true);
+    // Chromium keeps an open socket through its offline emulation, as a phone keeps one that no
+    // longer carries anything: without the browser's word the widget would only notice after two
+    // missed heartbeats (30 s).
+    await panel.getByText('Connection lost. Reconnecting…').waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: screenshotPath('widget-offline') });
+    await context.setOffline(false);
+    await panel.getByText('Connection lost. Reconnecting…').waitFor({ state: 'hidden', timeout: 30_000 });
+    await context.close();
+  });
 });

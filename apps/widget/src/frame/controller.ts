@@ -65,6 +65,9 @@ export class ChatController {
     this.store.subscribe(() => this.#syncRead());
     document.addEventListener('visibilitychange', () => this.#syncRead());
     window.addEventListener('online', () => this.sender?.pump());
+    // The browser knows the network is gone long before a silent socket times out (two missed
+    // heartbeats): the visitor is told at once, and the socket is opened again as soon as it can be.
+    window.addEventListener('offline', () => this.#client?.reconnect());
   }
 
   get state(): ChatState {
