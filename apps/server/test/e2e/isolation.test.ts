@@ -229,6 +229,8 @@ describe('isolation between workspaces', () => {
   let server: TestServer;
   let a: World;
   let b: World;
+  /** Someone in both: an operator of B and a supervisor of A, with a mention, an answer and a status in B. */
+  let sam: { userId: string; inA: Client; inB: Client };
   let operations: [string, string, Operation][];
   /** Everything that would show B: its distinctive name and every id of its things. */
   let bSecrets: [name: string, secret: string][];
@@ -523,6 +525,45 @@ describe('isolation between workspaces', () => {
     await ownerA.client.put('/api/auth/session/workspace', { workspaceId: ownerA.workspaceId });
     a = await populate('Acme', ownerA);
     b = await populate('Borealis', ownerB);
+    const samInB = await addMember(ownerB, {
+      email: 'sam@shared.example',
+      role: 'operator',
+      name: 'Sam Shared',
+    });
+    const samInA = await addMember(ownerA, {
+      email: 'sam@shared.example',
+      role: 'supervisor',
+      name: 'Sam Shared',
+    });
+    sam = { userId: samInB.userId, inA: samInA.client, inB: samInB.client };
+    const bw = `/api/workspaces/${ownerB.workspaceId}`;
+    // In B's team, so that B's conversation is theirs to see (and a note can mention them).
+    const inTeam = [ownerB.userId, b.ids.operatorId, sam.userId];
+    expect((await bob.client.put(`${bw}/teams/${b.ids.teamId}/members`, { userIds: inTeam })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await bob.client.post(`${bw}/conversations/${b.ids.conversationId}/messages`, {
+          clientId: 'borealis-client-sam1',
+          text: '@Sam Shared Borealis note for Sam',
+          private: true,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await samInB.client.post(`${bw}/canned-answers`, {
+          scope: 'personal',
+          shortcut: 'borealis-sam',
+          title: 'Borealis Sam answer',
+          text: 'Borealis Sam answer',
+        })
+      ).status,
+    ).toBe(201);
+    expect((await samInB.client.put(`${bw}/me/status`, { status: `custom:${b.ids.statusId}` })).status).toBe(
+      200,
+    );
     bSecrets = [['name', 'borealis'], ...Object.entries(b.ids).filter(([key]) => key !== 'attachmentUrl')];
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
       paths: Record<string, Record<string, Operation>>;
@@ -709,6 +750,34 @@ describe('isolation between workspaces', () => {
     ).toBe(404);
   });
 
+  it('shows someone in both workspaces, in A, nothing of what they have in B', async () => {
+    const w = `/api/workspaces/${a.ids.workspaceId}`;
+    await server.parley.jobs.drain();
+    for (const url of [
+      `${w}/inbox`,
+      `${w}/inbox/unread`,
+      `${w}/canned-answers`,
+      `${w}/monitored`,
+      `${w}/members/${sam.userId}`,
+      `${w}/operators/overview`,
+      `${w}/operators/${sam.userId}/detail?period=today`,
+      `${w}/operators/${sam.userId}/status-time?from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date().toISOString())}`,
+      `${w}/operators/${sam.userId}/connections`,
+      `${w}/conversations?view=all`,
+    ]) {
+      const res = await call(sam.inA, 'GET', url);
+      expect(res.status, `${url} → ${res.text}`).toBe(200);
+      expect.soft(leaksOf(res.text), `${url} → ${res.text}`).toEqual([]);
+    }
+    expect(JSON.parse((await call(sam.inA, 'GET', `${w}/inbox/unread`)).text)).toMatchObject({ unread: 0 });
+    // In B, the same person has them (so the lines above could fail).
+    const inB = await call(sam.inB, 'GET', `/api/workspaces/${b.ids.workspaceId}/inbox`);
+    expect(inB.text).toContain('Borealis note for Sam');
+    expect(
+      (await call(sam.inB, 'GET', `/api/workspaces/${b.ids.workspaceId}/canned-answers`)).text,
+    ).toContain('Borealis Sam answer');
+  });
+
   it("refuses B's ids in every route of A's workspace, alone or all together, and changes nothing of B", async () => {
     const before = await snapshotOfB();
     const cases: (() => Promise<void>)[] = [];
@@ -825,7 +894,9 @@ describe('isolation between workspaces', () => {
     const aVisitor = await realtime(`visitorToken=${encodeURIComponent(a.visitorToken)}&after=0`);
     const bOwner = await realtime(`workspaceId=${b.ids.workspaceId}&after=0`, b.owner.client.cookie);
     const bVisitor = await realtime(`visitorToken=${encodeURIComponent(b.visitorToken)}&after=0`);
-    const sockets = { aOwner, aOperator, aVisitor, bOwner, bVisitor };
+    const aSam = await realtime(`workspaceId=${a.ids.workspaceId}&after=0`, sam.inA.cookie);
+    const bSam = await realtime(`workspaceId=${b.ids.workspaceId}&after=0`, sam.inB.cookie);
+    const sockets = { aOwner, aOperator, aVisitor, aSam, bOwner, bVisitor, bSam };
     for (const [name, s] of Object.entries(sockets))
       expect(
         s.messages.some((m) => m.type === 'ready'),
@@ -849,25 +920,27 @@ describe('isolation between workspaces', () => {
     });
     expect(said.status).toBe(200);
     const steps = [
-      bc.post(`${bw}/conversations/${bConv}/messages`, {
-        clientId: 'borealis-client-live2',
-        text: 'Borealis live answer',
-      }),
-      bc.post(`${bw}/conversations/${bConv}/messages`, {
-        clientId: 'borealis-client-live3',
-        text: 'Borealis live note',
-        private: true,
-      }),
-      bc.put(`${bw}/conversations/${bConv}/tags`, { tagIds: [] }),
-      bc.patch(`${bw}/conversations/${bConv}/marks`, { priority: 'high' }),
-      bc.post(`${bw}/conversations/${bConv}/help-requests`, { message: 'Borealis live help' }),
-      bc.patch(`${bw}/tags/${b.ids.tagId}`, { name: 'Borealis Tag 2' }),
-      bc.patch(`${bw}/teams/${b.ids.teamId}`, { name: 'Borealis Team 2' }),
-      bc.put(`${bw}/me/status`, { status: `custom:${b.ids.statusId}` }),
-      bc.post(`${bw}/conversations/${bConv}/close`),
-      bc.post(`${bw}/conversations/${bConv}/reopen`),
+      () =>
+        bc.post(`${bw}/conversations/${bConv}/messages`, {
+          clientId: 'borealis-client-live2',
+          text: 'Borealis live answer',
+        }),
+      () =>
+        bc.post(`${bw}/conversations/${bConv}/messages`, {
+          clientId: 'borealis-client-live3',
+          text: '@Sam Shared Borealis live note',
+          private: true,
+        }),
+      () => bc.put(`${bw}/conversations/${bConv}/tags`, { tagIds: [] }),
+      () => bc.patch(`${bw}/conversations/${bConv}/marks`, { priority: 'high' }),
+      () => bc.post(`${bw}/conversations/${bConv}/help-requests`, { message: 'Borealis live help' }),
+      () => bc.patch(`${bw}/tags/${b.ids.tagId}`, { name: 'Borealis Tag 2' }),
+      () => bc.patch(`${bw}/teams/${b.ids.teamId}`, { name: 'Borealis Team 2' }),
+      () => bc.put(`${bw}/me/status`, { status: `custom:${b.ids.statusId}` }),
+      () => bc.post(`${bw}/conversations/${bConv}/close`),
+      () => bc.post(`${bw}/conversations/${bConv}/reopen`),
     ];
-    for (const step of steps) expect((await step).status).toBeLessThan(300);
+    for (const step of steps) expect((await step()).status).toBeLessThan(300);
     // Once B's owner has heard the last of it, A's sentinel: when A's sockets have it, they have had
     // every chance to get B's events too.
     await waitFor(() =>
@@ -880,9 +953,10 @@ describe('isolation between workspaces', () => {
       text: 'Acme sentinel',
     });
     expect(sentinel.status).toBe(200);
-    for (const s of [aOwner, aOperator, aVisitor])
+    for (const s of [aOwner, aOperator, aVisitor, aSam])
       await waitFor(() => s.messages.some((m) => JSON.stringify(m).includes('Acme sentinel')));
     expect(bVisitor.messages.some((m) => JSON.stringify(m).includes('Borealis live answer'))).toBe(true);
+    await waitFor(() => bSam.messages.some((m) => JSON.stringify(m).includes('Borealis live note')));
     const aSecrets = ['acme', ...Object.values(a.ids).filter((id) => !id.startsWith('/'))];
     for (const [name, s] of Object.entries(sockets)) {
       const text = JSON.stringify(s.messages);
