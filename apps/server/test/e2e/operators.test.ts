@@ -215,6 +215,16 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
     expect(await actionRow.textContent()).toContain('Olga Operator');
     expect(await actionRow.textContent()).toContain('impersonated by Sam Supervisor');
     await ownerPage.screenshot({ path: screenshotPath('audit-log'), fullPage: true });
+    // The action filter offers the actions by name: searched, chosen, and the list holds only those.
+    const actionFilter = ownerPage.getByRole('combobox', { name: 'Action', exact: true });
+    await actionFilter.click();
+    await actionFilter.fill('impersonation started');
+    await ownerPage.getByRole('option', { name: 'Impersonation started' }).click();
+    await ownerPage.waitForURL((url) => url.searchParams.get('action') === 'impersonation.started');
+    await ownerPage.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('tr[data-action]')];
+      return rows.length > 0 && rows.every((r) => r.getAttribute('data-action') === 'impersonation.started');
+    });
     await ownerContext.close();
   });
 });

@@ -2,6 +2,7 @@ import { Box, Text } from '@mantine/core';
 import { type AuditEntryView, assignmentRule, grantablePermissions, roles } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { useDateTimeText } from '../../i18n/dates.ts';
+import { enOperators } from '../../i18n/locales/en-operators.ts';
 import { useMembers } from '../members/members-api.ts';
 import { useTeams } from '../routing/routing-api.ts';
 import { isBuiltInStatus, useStatusLabel } from '../routing/statuses.tsx';
@@ -26,6 +27,24 @@ function useActionLabel(): (action: string) => string {
     });
     return typeof label === 'string' ? label : action;
   };
+}
+
+/**
+ * The audit log's action filter: every action this console knows, by its name in the reader's
+ * language (sorted), after "any action"; a code from a shared link that it does not know stays
+ * selectable as the code itself.
+ */
+export function useActionOptions(current: string): { value: string; label: string }[] {
+  const { t, i18n } = useTranslation();
+  const label = useActionLabel();
+  const codes = Object.entries(enOperators.audit.actions).flatMap(([group, names]) =>
+    Object.keys(names).map((name) => `${group}.${name}`),
+  );
+  if (current && !codes.includes(current)) codes.push(current);
+  const options = codes
+    .map((code) => ({ value: code, label: label(code) }))
+    .sort((a, b) => a.label.localeCompare(b.label, i18n.language));
+  return [{ value: '', label: t('audit.anyAction') }, ...options];
 }
 
 export function ActionCell({ action }: { action: string }) {

@@ -1,7 +1,6 @@
-import { Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
+import { Group, Select, Stack, Table, Text } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
 import type { WorkspaceMembership } from '@parley/contracts';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   DateRangeFields,
@@ -13,7 +12,7 @@ import {
 } from '../../components/report-page.tsx';
 import { useDateTimeText } from '../../i18n/dates.ts';
 import { useMembers } from '../members/members-api.ts';
-import { ActionCell, ChangeCell, TargetCell, useValueText } from './audit-entry-cells.tsx';
+import { ActionCell, ChangeCell, TargetCell, useActionOptions, useValueText } from './audit-entry-cells.tsx';
 import { type AuditFilter, exportAuditUrl, useAuditLog } from './operators-api.ts';
 
 function useAuditFilter() {
@@ -34,12 +33,7 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
   const dateTime = useDateTimeText(true);
   useDocumentTitle(`${t('audit.title')} · ${membership.name} · ${t('common.appName')}`);
   const [filter, setFilter] = useAuditFilter();
-  const [typed, setTyped] = useState(filter.action);
-  const [debounced] = useDebouncedValue(typed, 300);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only the typed text drives the URL here
-  useEffect(() => {
-    if (debounced !== filter.action) setFilter({ action: debounced });
-  }, [debounced]);
+  const actions = useActionOptions(filter.action);
   const log = useAuditLog(membership.id, filter);
   const members = useMembers(membership.id);
   const valueText = useValueText(membership.id);
@@ -64,12 +58,15 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
           searchable
           w={220}
         />
-        <TextInput
+        <Select
           label={t('audit.action')}
-          placeholder={t('audit.actionHint')}
-          value={typed}
-          onChange={(e) => setTyped(e.currentTarget.value)}
-          w={220}
+          value={filter.action}
+          onChange={(value) => setFilter({ action: value ?? '' })}
+          data={actions}
+          allowDeselect={false}
+          searchable
+          nothingFoundMessage={t('audit.noAction')}
+          w={260}
         />
         <DateRangeFields from={filter.from} to={filter.to} onChange={setFilter} />
       </Group>

@@ -106,7 +106,8 @@ export const enOperators = {
     actor: 'Actor',
     anyone: 'Anyone',
     action: 'Action',
-    actionHint: 'e.g. member. or team.updated',
+    anyAction: 'Any action',
+    noAction: 'No such action',
     columns: {
       at: 'Time',
       action: 'Action',

@@ -108,7 +108,8 @@ export const esOperators: typeof enOperators = {
     actor: 'Autor',
     anyone: 'Cualquiera',
     action: 'Acción',
-    actionHint: 'p. ej. member. o team.updated',
+    anyAction: 'Cualquier acción',
+    noAction: 'No hay ninguna acción así',
     columns: {
       at: 'Hora',
       action: 'Acción',

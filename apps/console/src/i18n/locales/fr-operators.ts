@@ -108,7 +108,8 @@ export const frOperators: typeof enOperators = {
     actor: 'Auteur',
     anyone: 'Tout le monde',
     action: 'Action',
-    actionHint: 'ex. member. ou team.updated',
+    anyAction: 'Toute action',
+    noAction: 'Aucune action de ce nom',
     columns: {
       at: 'Heure',
       action: 'Action',
