@@ -280,23 +280,29 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     };
   };
 
+  /** Run in the page: the direction an element's text is laid out in. */
+  const directionOf = (element: unknown): string =>
+    (globalThis as unknown as { getComputedStyle(e: unknown): { direction: string } }).getComputedStyle(
+      element,
+    ).direction;
+
   it('writes right-to-left text right to left, and shows an operator’s list as a list', async () => {
     const { page, panel } = await openWidget();
     const box = panel.getByRole('textbox', { name: 'Message' });
     const log = panel.getByRole('log', { name: 'Conversation' });
     const arabic = 'مرحبا، أين طلبي؟';
     await box.fill(arabic);
-    expect(await box.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    expect(await box.evaluate(directionOf)).toBe('rtl');
     await box.press('Enter');
     const bubble = log.locator('.bubble').filter({ hasText: arabic });
     await bubble.waitFor();
-    expect(await bubble.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    expect(await bubble.evaluate(directionOf)).toBe('rtl');
     await box.fill('Hello in English');
-    expect(await box.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    expect(await box.evaluate(directionOf)).toBe('ltr');
     await box.press('Enter');
     const english = log.locator('.bubble').filter({ hasText: 'Hello in English' });
     await english.waitFor();
-    expect(await english.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    expect(await english.evaluate(directionOf)).toBe('ltr');
 
     // The console's toolbar writes "- " lists; the customer reads a list, not dashes.
     await expect.poll(() => conversationWith(arabic), { timeout: 10_000 }).toBeTruthy();
@@ -347,7 +353,8 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
           };
         }
       ).axe;
-      const result = await axe.run(document, { runOnly: ['color-contrast'] });
+      const page = (globalThis as unknown as { document: unknown }).document;
+      const result = await axe.run(page, { runOnly: ['color-contrast'] });
       return result.violations.flatMap((v) => v.nodes.map((n) => JSON.stringify(n.target)));
     });
     expect(contrast).toEqual([]);
@@ -380,13 +387,14 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     // Tab past the panel's last control never reaches the page hidden behind it.
     const phone = await openWidget({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await phone.panel.getByRole('textbox', { name: 'Message' }).focus();
+    // Run in the page (as text: this file is compiled without the DOM's types).
     const focusedOnPage = () =>
-      phone.page.evaluate(() => {
+      phone.page.evaluate<string | null>(`(() => {
         const active = document.activeElement;
         return active && active !== document.body && !active.hasAttribute('data-parley-widget')
           ? active.outerHTML.slice(0, 60)
           : null;
-      });
+      })()`);
     const reached: string[] = [];
     for (let i = 0; i < 12; i++) {
       await phone.page.keyboard.press('Tab');
@@ -399,12 +407,12 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     await phone.page.keyboard.press('Escape');
     await expect
       .poll(() =>
-        phone.page.evaluate(() => {
+        phone.page.evaluate<string | null>(`(() => {
           const host = document.querySelector('[data-parley-widget]');
           return document.activeElement === host
-            ? host?.shadowRoot?.activeElement?.getAttribute('aria-label')
+            ? host.shadowRoot.activeElement?.getAttribute('aria-label') ?? null
             : null;
-        }),
+        })()`),
       )
       .toBe('Open chat');
     await phone.page.context().close();
