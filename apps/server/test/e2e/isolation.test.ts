@@ -810,8 +810,13 @@ describe('isolation between workspaces', () => {
           method === 'GET' ? f.where === 'query' : f.where === 'body' && f.path[0] === 'filters',
         );
         if (onlyFilters) expectNoLeak(label, res);
-        else if (route.endsWith('/operators/{userId}/transfer') && res.status === 200) {
-          // Each conversation answers for itself: none of them moved.
+        else if (
+          route.endsWith('/operators/{userId}/transfer') &&
+          ofB.every((f) => f.path[0] === 'conversationIds') &&
+          res.status === 200
+        ) {
+          // Each conversation answers for itself (B's: not theirs): none of them moved. A target of B
+          // is refused for all of them at once.
           expectNoLeak(label, res);
           expect
             .soft(JSON.parse(res.text).results, label)
@@ -847,6 +852,14 @@ describe('isolation between workspaces', () => {
         for (let next = queue.shift(); next; next = queue.shift()) await next();
       }),
     );
+    // Moving all of someone's open conversations (they have none) to B's team or person: refused too.
+    const move = `/api/workspaces/${a.ids.workspaceId}/operators/${a.ids.operatorId}/transfer`;
+    for (const body of [{ toTeamId: b.ids.teamId }, { toUserId: b.ids.operatorId }])
+      expectRefused(
+        `POST ${move} ${JSON.stringify(body)}`,
+        await call(a.owner.client, 'POST', move, body),
+        [400, 404],
+      );
     console.info('isolation: A with B ids', counts);
     expect(counts.allOfB).toBeGreaterThan(60);
     await server.parley.jobs.drain();

@@ -5,9 +5,10 @@ import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/log.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { routeConversation } from '../routing/engine.ts';
+import { getTeam } from '../routing/teams.ts';
 import { transferConversation } from '../routing/transfer.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
-import { getMember } from '../workspaces/queries.ts';
+import { findMembership, getMember } from '../workspaces/queries.ts';
 import { openConversationsOf } from './queries.ts';
 
 /**
@@ -35,6 +36,12 @@ export async function transferOperatorConversations(
   await getMember(db, actor.workspaceId, input.userId);
   if (input.toUserId === input.userId) {
     throw new AppError('validation_failed', 'toUserId: choose someone else than the operator', 'toUserId');
+  }
+  // The target is checked once for all, as the transfer command checks it: another workspace's team
+  // or person is no target, whichever conversations are named (each transfer checks again under lock).
+  if (input.toTeamId) await getTeam(db, actor.workspaceId, input.toTeamId);
+  if (input.toUserId && !(await findMembership(db, actor.workspaceId, input.toUserId))) {
+    throw new AppError('validation_failed', 'toUserId: not a member of this workspace', 'toUserId');
   }
   const open = await openConversationsOf(db, actor.workspaceId, input.userId);
   const ids = input.conversationIds ? [...new Set(input.conversationIds)] : open;
