@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { closeCodes } from '@parley/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -804,6 +805,19 @@ describe('isolation between workspaces', () => {
         const url = toUrl(route, req.path, req.query);
         const res = await call(who, method, url, req.body);
         const label = `${method} ${url} (${what}) ${JSON.stringify(req.body) ?? ''}`;
+        // B's ids are answered as ids of nothing are: another workspace looks exactly like a missing one.
+        const nothing = Object.fromEntries(
+          Object.keys(b.ids).map((key) => [key, randomUUID()]),
+        ) as unknown as Ids;
+        const twin = buildRequest(route, op, (f) => (pick(f) === b.ids ? nothing : a.ids));
+        const missing = await call(who, method, toUrl(route, twin.path, twin.query), twin.body);
+        const codeOf = (r: { status: number; text: string }) =>
+          r.status < 300
+            ? r.status
+            : `${r.status} ${JSON.parse(r.text).error?.code} ${JSON.parse(r.text).error?.field}`;
+        expect
+          .soft(codeOf(res), `${label}: answered unlike ids of nothing (${missing.text})`)
+          .toBe(codeOf(missing));
         // A filter naming another workspace's thing matches nothing (a list, or an export of one, is
         // empty); everything else is refused.
         const onlyFilters = ofB.every((f) =>
