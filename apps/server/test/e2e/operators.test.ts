@@ -221,10 +221,10 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
     await actionFilter.fill('impersonation started');
     await ownerPage.getByRole('option', { name: 'Impersonation started' }).click();
     await ownerPage.waitForURL((url) => url.searchParams.get('action') === 'impersonation.started');
-    await ownerPage.waitForFunction(() => {
+    await ownerPage.waitForFunction(`(() => {
       const rows = [...document.querySelectorAll('tr[data-action]')];
       return rows.length > 0 && rows.every((r) => r.getAttribute('data-action') === 'impersonation.started');
-    });
+    })()`);
     await ownerContext.close();
   });
 });
