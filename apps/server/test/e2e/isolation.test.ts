@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { closeCodes } from '@parley/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -480,6 +480,12 @@ describe('isolation between workspaces', () => {
     };
   }
 
+  /** What a website computes to vouch for its customer's id: an HMAC with the workspace's widget secret. */
+  const identityHash = async (workspaceId: string, id: string) => {
+    const secret = await one(sql`SELECT widget_secret AS id FROM workspaces WHERE id = ${workspaceId}`);
+    return createHmac('sha256', secret).update(id).digest('hex');
+  };
+
   /** B's rows in every table (B's users too), as counts and hashes: what A's calls must never change. */
   const snapshotOfB = async () => {
     const db = server.parley.ctx.db;
@@ -565,6 +571,23 @@ describe('isolation between workspaces', () => {
     expect((await samInB.client.put(`${bw}/me/status`, { status: `custom:${b.ids.statusId}` })).status).toBe(
       200,
     );
+    // A customer B knows by the id 'customer-42', verified by B's widget secret, writes to B.
+    const known = {
+      token: JSON.parse(
+        (await call(null, 'POST', '/api/widget/sessions', { workspaceKey: b.ids.widgetKey })).text,
+      ).token as string,
+    };
+    const identified = await call(known, 'POST', '/api/widget/identify', {
+      id: 'customer-42',
+      name: 'Borealis Customer 42',
+      hash: await identityHash(ownerB.workspaceId, 'customer-42'),
+    });
+    expect(identified.status, identified.text).toBe(204);
+    const wrote = await call(known, 'POST', '/api/widget/messages', {
+      clientId: 'borealis-client-42',
+      text: 'Borealis customer 42 question',
+    });
+    expect(wrote.status).toBe(200);
     bSecrets = [['name', 'borealis'], ...Object.entries(b.ids).filter(([key]) => key !== 'attachmentUrl')];
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
       paths: Record<string, Record<string, Operation>>;
@@ -720,6 +743,29 @@ describe('isolation between workspaces', () => {
       expect(res.status, url).toBeLessThan(500);
       expect(leaksOf(res.text), url).toEqual([]);
     }
+    // A's customer with the same id as B's: A's own contact, nothing of B's. B's vouching is no good in A.
+    const forged = await widget(token, 'POST', '/api/widget/identify', {
+      id: 'customer-42',
+      hash: await identityHash(b.ids.workspaceId, 'customer-42'),
+    });
+    expect(forged.status, forged.text).toBeGreaterThanOrEqual(400);
+    expect(forged.status, forged.text).toBeLessThan(500);
+    const same = await widget(token, 'POST', '/api/widget/identify', {
+      id: 'customer-42',
+      name: 'Acme Customer 42',
+      hash: await identityHash(a.ids.workspaceId, 'customer-42'),
+    });
+    expect(same.status, same.text).toBe(204);
+    for (const url of ['/api/widget/messages', '/api/widget/pending']) {
+      const res = await widget(token, 'GET', url);
+      expect(res.status, url).toBe(200);
+      expect(leaksOf(res.text), url).toEqual([]);
+    }
+    const again = await call(null, 'POST', '/api/widget/sessions', {
+      workspaceKey: a.ids.widgetKey,
+      visitorId: b.browserId,
+    });
+    expect(leaksOf(again.text.replace(b.browserId, ''))).toEqual([]);
     // A visitor token names its workspace and visitor under a signature: neither can be swapped.
     const [prefix, , aVisitor, aSig] = a.visitorToken.split('.');
     const [, bWorkspace, bVisitor, bSig] = b.visitorToken.split('.');
