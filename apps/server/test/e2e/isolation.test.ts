@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
-  type Client,
+  Client,
   type Owner,
   openSocket,
   setupOwner,
@@ -817,6 +817,36 @@ describe('isolation between workspaces', () => {
       expect.soft(leaksOf(res.text), `${url} → ${res.text}`).toEqual([]);
     }
     expect(JSON.parse((await call(sam.inA, 'GET', `${w}/inbox/unread`)).text)).toMatchObject({ unread: 0 });
+    // A's owner impersonating them (in A) acts in A only: B is neither listed, nor open, nor heard.
+    const acting = new Client(server.url);
+    acting.cookie = a.owner.client.cookie;
+    acting.csrf = a.owner.client.csrf;
+    const started = await acting.post(`${w}/operators/${sam.userId}/impersonation`);
+    expect(started.status, JSON.stringify(started.body)).toBeLessThan(300);
+    try {
+      const session = await call(acting, 'GET', '/api/auth/session');
+      expect(session.status).toBe(200);
+      expect(leaksOf(session.text)).toEqual([]);
+      expect(JSON.parse(session.text).impersonation).not.toBeNull();
+      for (const url of [
+        `/api/workspaces/${b.ids.workspaceId}`,
+        `/api/workspaces/${b.ids.workspaceId}/inbox`,
+        `/api/workspaces/${b.ids.workspaceId}/conversations/${b.ids.conversationId}`,
+      ])
+        expectRefused(`impersonating: GET ${url}`, await call(acting, 'GET', url), [404]);
+      const switched = await call(acting, 'PUT', '/api/auth/session/workspace', {
+        workspaceId: b.ids.workspaceId,
+      });
+      expectRefused('impersonating: switch to B', switched, [403, 404]);
+      const socket = await openSocket(
+        server.url,
+        `/api/realtime?workspaceId=${b.ids.workspaceId}`,
+        acting.cookie,
+      );
+      expect((await socket.closed).code).toBe(closeCodes.notFound);
+    } finally {
+      expect((await acting.delete(`${w}/impersonation`)).status).toBeLessThan(300);
+    }
     // In B, the same person has them (so the lines above could fail).
     const inB = await call(sam.inB, 'GET', `/api/workspaces/${b.ids.workspaceId}/inbox`);
     expect(inB.text).toContain('Borealis note for Sam');
