@@ -1,5 +1,5 @@
 import type { ConnectionEvent } from '@parley/contracts';
-import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
+import { type AnyColumn, and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { connectionHistory, memberships, sessions, users } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -104,6 +104,15 @@ export function parseCursor(cursor: string | undefined): { at: Date; id: string 
 }
 export const cursorOf = (row: { at: Date; id: string }) => `${row.at.toISOString()}_${row.id}`;
 
+/**
+ * The rows after a cursor in the order (at, id) descending. Written as one row comparison, not as
+ * `at < X OR (at = X AND id < Y)` (the same rows): an index on (…, at, id) starts its scan at the
+ * cursor instead of reading every newer row and discarding it (a deep page, and each page of an
+ * export, read the whole history above it).
+ */
+export const before = (at: AnyColumn, id: AnyColumn, cursor: { at: Date; id: string }) =>
+  sql`(${at}, ${id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`;
+
 export interface ConnectionsFilter {
   workspaceId: string;
   userId?: string;
@@ -162,12 +171,7 @@ async function selectConnections(db: Queryable, input: ConnectionsFilter, limit:
         input.kind ? eq(connectionHistory.kind, input.kind) : undefined,
         input.from ? gte(connectionHistory.at, new Date(input.from)) : undefined,
         input.to ? lt(connectionHistory.at, new Date(input.to)) : undefined,
-        after
-          ? or(
-              lt(connectionHistory.at, after.at),
-              and(eq(connectionHistory.at, after.at), sql`${connectionHistory.id} < ${after.id}`),
-            )
-          : undefined,
+        after ? before(connectionHistory.at, connectionHistory.id, after) : undefined,
       ),
     )
     .orderBy(desc(connectionHistory.at), desc(connectionHistory.id))

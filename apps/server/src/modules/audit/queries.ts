@@ -1,9 +1,9 @@
 import type { AuditEntryView } from '@parley/contracts';
-import { and, desc, eq, gte, like, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, like, lt, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../platform/db/client.ts';
 import { auditLog, users } from '../../platform/db/schema.ts';
-import { cursorOf, parseCursor } from './connection-history.ts';
+import { before, cursorOf, parseCursor } from './connection-history.ts';
 
 export interface AuditFilter {
   workspaceId: string;
@@ -54,9 +54,7 @@ async function selectAudit(db: Queryable, input: AuditFilter, limit: number) {
         action,
         input.from ? gte(auditLog.at, new Date(input.from)) : undefined,
         input.to ? lt(auditLog.at, new Date(input.to)) : undefined,
-        after
-          ? or(lt(auditLog.at, after.at), and(eq(auditLog.at, after.at), sql`${auditLog.id} < ${after.id}`))
-          : undefined,
+        after ? before(auditLog.at, auditLog.id, after) : undefined,
       ),
     )
     .orderBy(desc(auditLog.at), desc(auditLog.id))

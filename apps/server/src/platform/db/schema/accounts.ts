@@ -170,7 +170,8 @@ export const connectionHistory = pgTable(
     at: createdAt(),
   },
   (t) => [
-    index('connection_history_user_at_idx').on(t.userId, t.at),
+    // A member's history newest first, a page starting at its cursor (at, id): connection-history.ts.
+    index('connection_history_user_at_idx').on(t.userId, t.at, t.id),
     // Each workspace reads only its own rows (logins are recorded once per workspace of the account).
     index('connection_history_workspace_at_idx').on(t.workspaceId, t.at),
   ],
@@ -205,5 +206,11 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_log_workspace_at_idx').on(t.workspaceId, t.at, t.id),
     index('audit_log_workspace_actor_idx').on(t.workspaceId, t.actorId, t.at),
+    // The actor filter also finds what a colleague did while impersonating them (actor OR impersonator).
+    index('audit_log_workspace_impersonator_idx')
+      .on(t.workspaceId, t.impersonatorId, t.at)
+      .where(sql`impersonator_id IS NOT NULL`),
+    // The action filter, exact or a prefix (`member.`: LIKE, which a pattern_ops index serves in any collation).
+    index('audit_log_workspace_action_idx').on(t.workspaceId, t.action.op('text_pattern_ops'), t.at, t.id),
   ],
 );
