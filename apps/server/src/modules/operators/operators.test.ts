@@ -202,6 +202,11 @@ describe('operator management and impersonation', () => {
     });
     expect(detail.body.figures).toEqual(metrics.figures);
     expect(detail.body.figures.total).toBe(3);
+    // The detail's row (read for this operator alone) is the overview's (read for everyone).
+    const overview = await sam.client.get(`${w()}/operators/overview`);
+    const row = overview.body.find((o: { userId: string }) => o.userId === olga.userId);
+    expect(detail.body.operator).toEqual(row);
+    expect(row.active).toBeGreaterThan(0);
     expect(detail.body.statusTime.totals.some((t: { status: string }) => t.status === 'connected')).toBe(
       true,
     );

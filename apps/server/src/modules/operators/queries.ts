@@ -72,12 +72,14 @@ export async function listOperatorOverview(
       .innerJoin(teams, eq(teams.id, teamMembers.teamId))
       .where(eq(teamMembers.workspaceId, actor.workspaceId))
       .orderBy(asc(teams.name)),
-    // "Now" figures ignore the period; an empty one keeps the period queries trivial.
+    // "Now" figures ignore the period; an empty one keeps the period queries trivial. One operator's
+    // row (their detail page) reads only their own conversations.
     computeFigures(db, {
       workspaceId: actor.workspaceId,
       from: now(),
       to: now(),
       segment: 'operator',
+      operatorId: query.userId,
     }),
   ]);
   const byOperator = new Map(load.segments.map((s) => [s.key, s.figures]));
