@@ -713,9 +713,13 @@ describe('isolation between workspaces', () => {
     expect(JSON.stringify(metrics)).toMatch(/"total":2\b/);
     expect((await read(`${w}/admin/conversations`)).items).toHaveLength(2);
     // Exports: A's conversations, operators, audit log and connection history.
-    const made = await c.post(`${w}/exports`, { format: 'csv' });
-    await waitFor(async () => (await c.get(`${w}/exports/${made.body.id}`)).body.status === 'done', 30_000);
-    expect(await file(`${w}/exports/${made.body.id}/file`)).toContain('Acme Visitor');
+    const exported = async (filters: object) => {
+      const made = await c.post(`${w}/exports`, { format: 'csv', filters });
+      expect(made.status, JSON.stringify(made.body)).toBeLessThan(300);
+      await waitFor(async () => (await c.get(`${w}/exports/${made.body.id}`)).body.status === 'done', 30_000);
+      return file(`${w}/exports/${made.body.id}/file`);
+    };
+    expect(await exported({})).toContain('Acme Visitor');
     expect(await file(`${w}/operators/export?format=csv`)).toContain('Opal Acme');
     await file(`${w}/operators/export?format=xlsx`);
     expect(await file(`${w}/audit-log/export?format=csv`)).toContain('Acme');
@@ -723,6 +727,10 @@ describe('isolation between workspaces', () => {
     for (const [url, text] of texts) {
       expect.soft(leaksOf(text), `${url}: ${text.slice(0, 2000)}`).toEqual([]);
     }
+    // Filtered by B's names or things (last: A's audit log keeps the filters it was given): the header
+    // row alone.
+    for (const filters of [{ q: 'Borealis' }, { teamId: b.ids.teamId }, { operatorId: b.ids.ownerId }])
+      expect((await exported(filters)).trim().split('\n'), JSON.stringify(filters)).toHaveLength(1);
   }, 60_000);
 
   it("keeps A's visitors out of B: another workspace's browser id, swapped tokens, file links", async () => {
