@@ -271,9 +271,29 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     const sam = new Client(server.url);
     await sam.post('/api/auth/login', { email: 'sam@demo.parley.test', password: 'demo-password' });
     const [workspace] = await db().query.workspaces.findMany();
+    const w = `/api/workspaces/${workspace!.id}`;
     return {
+      sendSurvey: async (conversationId: string) => {
+        const owner = new Client(server.url);
+        await owner.post('/api/auth/login', { email: 'owner@demo.parley.test', password: 'demo-password' });
+        const survey = await owner.post(`${w}/surveys`, {
+          name: 'After the chat',
+          definition: {
+            title: { en: 'How did we do?' },
+            questions: [
+              { id: 'score', kind: 'rating', required: true, label: { en: 'Your score' } },
+              { id: 'more', kind: 'text', label: { en: 'Anything else?' } },
+            ],
+          },
+        });
+        expect(survey.status, JSON.stringify(survey.body)).toBe(201);
+        const sent = await sam.post(`${w}/conversations/${conversationId}/surveys`, {
+          surveyId: survey.body.id,
+        });
+        expect(sent.status, JSON.stringify(sent.body)).toBeLessThan(300);
+      },
       say: (conversationId: string, text: string) =>
-        sam.post(`/api/workspaces/${workspace!.id}/conversations/${conversationId}/messages`, {
+        sam.post(`${w}/conversations/${conversationId}/messages`, {
           clientId: crypto.randomUUID(),
           text,
         }),
@@ -441,5 +461,36 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     await context.setOffline(false);
     await panel.getByText('Connection lost. Reconnecting…').waitFor({ state: 'hidden', timeout: 30_000 });
     await context.close();
+  });
+
+  it('keeps keyboard focus in an open survey, off the chat it covers, and back in the message box after it', async () => {
+    const { page, panel } = await openWidget();
+    const box = panel.getByRole('textbox', { name: 'Message' });
+    await box.fill('Survey me');
+    await box.press('Enter');
+    await expect.poll(() => conversationWith('Survey me'), { timeout: 10_000 }).toBeTruthy();
+    await (await supervisor()).sendSurvey((await conversationWith('Survey me'))!);
+    const survey = panel.getByRole('complementary', { name: 'How did we do?' });
+    await survey.waitFor({ timeout: 15_000 });
+    // Tab goes through the survey and the header's close button, never to the covered chat.
+    const reached = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      // evaluateAll does not wait: nothing matches while focus is outside the panel.
+      const [where = 'outside the panel'] = await panel
+        .locator(':focus')
+        .evaluateAll((els) =>
+          els.map((el) => (el.closest('.survey, .header') ? 'survey or header' : el.outerHTML.slice(0, 60))),
+        );
+      reached.add(where);
+    }
+    expect([...reached].filter((where) => where !== 'outside the panel')).toEqual(['survey or header']);
+    await page.screenshot({ path: screenshotPath('widget-survey-keyboard') });
+    // Answered: the form goes, and focus comes back to the message box rather than to nowhere.
+    await survey.getByRole('radio', { name: '5 out of 5' }).check({ force: true });
+    await survey.getByRole('button', { name: 'Send answers' }).click();
+    await panel.getByText('Thank you for your answers!').waitFor();
+    await expect.poll(() => box.evaluate((el) => el.matches(':focus'))).toBe(true);
+    await page.context().close();
   });
 });

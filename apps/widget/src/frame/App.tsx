@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { format } from '../i18n.ts';
 import { Composer } from './composer.tsx';
 import type { ChatController } from './controller.ts';
@@ -55,6 +55,15 @@ export function App({ chat, lang }: AppProps) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
+  // An open survey covers the chat below the header: what it covers is out of reach until it goes
+  // (keyboard focus and screen readers would otherwise wander under it).
+  const [surveyHidden, setSurveyHidden] = useState<string | null>(null);
+  const survey = s.phase === 'ready' ? s.surveys[0] : undefined;
+  const covered = survey !== undefined && surveyHidden !== survey.id;
+  const focusComposer = (): void => {
+    setTimeout(() => composer.current?.focus());
+  };
+
   const settings = s.settings;
   // Out of hours the team is closed: the server then also says offline.
   const closedHours = settings?.outOfHours === true;
@@ -86,7 +95,7 @@ export function App({ chat, lang }: AppProps) {
       footer = (
         <>
           {rating}
-          <PrechatForm chat={chat} onDone={() => setTimeout(() => composer.current?.focus())} />
+          <PrechatForm chat={chat} onDone={focusComposer} />
         </>
       );
     else
@@ -118,76 +127,86 @@ export function App({ chat, lang }: AppProps) {
         )}
       </header>
 
-      {closedHours && <OutOfHoursNotice t={t} />}
-      {away && !closedHours && !offline && <AwayNotice t={t} />}
-      {/* A message left in the offline form is answered by e-mail: no place in a queue to wait in. */}
-      {!offline && <QueueStatus t={t} place={s.queue} />}
+      <div class="panel-body" inert={covered}>
+        {closedHours && <OutOfHoursNotice t={t} />}
+        {away && !closedHours && !offline && <AwayNotice t={t} />}
+        {/* A message left in the offline form is answered by e-mail: no place in a queue to wait in. */}
+        {!offline && <QueueStatus t={t} place={s.queue} />}
 
-      <div class="banner" role="status">
-        {s.phase === 'loading' && t.connecting}
-        {reconnecting && t.reconnecting}
-      </div>
-
-      {offlineOnly ? (
-        <OfflineForm chat={chat} main closedHours={closedHours} />
-      ) : s.phase === 'failed' ? (
-        <div class="failed">
-          <p role="alert">{s.fatal ?? t.loadFailed}</p>
-          <button
-            type="button"
-            class="primary-button"
-            onClick={() => {
-              chat.store.update({ phase: 'loading' });
-              void chat.start();
-            }}
-          >
-            {t.tryAgain}
-          </button>
+        <div class="banner" role="status">
+          {s.phase === 'loading' && t.connecting}
+          {reconnecting && t.reconnecting}
         </div>
-      ) : (
-        <MessageList
-          t={t}
+
+        {offlineOnly ? (
+          <OfflineForm chat={chat} main closedHours={closedHours} />
+        ) : s.phase === 'failed' ? (
+          <div class="failed">
+            <p role="alert">{s.fatal ?? t.loadFailed}</p>
+            <button
+              type="button"
+              class="primary-button"
+              onClick={() => {
+                chat.store.update({ phase: 'loading' });
+                void chat.start();
+              }}
+            >
+              {t.tryAgain}
+            </button>
+          </div>
+        ) : (
+          <MessageList
+            t={t}
+            lang={lang}
+            messages={s.messages}
+            hasMore={s.hasMore}
+            loadingOlder={s.loadingOlder}
+            closedAfter={s.closedAfter}
+            open={s.open}
+            onLoadOlder={() => void loadOlder(chat)}
+            onRetry={(clientId) => chat.sender?.retry(clientId)}
+            onDiscard={(clientId) => chat.sender?.discard(clientId)}
+          />
+        )}
+
+        <div class="typing" aria-live="polite">
+          {s.typing && (
+            <>
+              <span class="dots" aria-hidden="true">
+                <span />
+                <span />
+                <span />
+              </span>
+              {format(t.typing, { name: s.typing })}
+            </>
+          )}
+        </div>
+
+        {s.alert && (
+          <div class="alert" role="alert">
+            <span>{s.alert}</span>
+            <button
+              type="button"
+              class="alert-close"
+              aria-label={t.dismiss}
+              onClick={() => chat.store.update({ alert: null })}
+            >
+              ×
+            </button>
+          </div>
+        )}
+
+        {footer}
+      </div>
+      {s.phase === 'ready' && (
+        <SurveyPanel
+          chat={chat}
           lang={lang}
-          messages={s.messages}
-          hasMore={s.hasMore}
-          loadingOlder={s.loadingOlder}
-          closedAfter={s.closedAfter}
-          open={s.open}
-          onLoadOlder={() => void loadOlder(chat)}
-          onRetry={(clientId) => chat.sender?.retry(clientId)}
-          onDiscard={(clientId) => chat.sender?.discard(clientId)}
+          hidden={surveyHidden}
+          setHidden={setSurveyHidden}
+          onClosed={focusComposer}
         />
       )}
-
-      <div class="typing" aria-live="polite">
-        {s.typing && (
-          <>
-            <span class="dots" aria-hidden="true">
-              <span />
-              <span />
-              <span />
-            </span>
-            {format(t.typing, { name: s.typing })}
-          </>
-        )}
-      </div>
-
-      {s.alert && (
-        <div class="alert" role="alert">
-          <span>{s.alert}</span>
-          <button
-            type="button"
-            class="alert-close"
-            aria-label={t.dismiss}
-            onClick={() => chat.store.update({ alert: null })}
-          >
-            ×
-          </button>
-        </div>
-      )}
-
-      {footer}
-      {s.phase === 'ready' && <SurveyPanel chat={chat} lang={lang} />}
     </div>
   );
 }

@@ -12,9 +12,22 @@ type Value = number | string | null;
  * A survey the operator sent (OI-7): opens in a side panel over the chat; "Later" folds it into a
  * button, and one still unanswered opens again on the next visit.
  */
-export function SurveyPanel({ chat, lang }: { chat: ChatController; lang: string }) {
+export function SurveyPanel({
+  chat,
+  lang,
+  hidden,
+  setHidden,
+  onClosed,
+}: {
+  chat: ChatController;
+  lang: string;
+  /** The survey folded into its button by "Later" (kept by the panel, which makes the chat inert under an open one). */
+  hidden: string | null;
+  setHidden(id: string | null): void;
+  /** The survey form went away (answered or put off): focus goes back to the chat. */
+  onClosed(): void;
+}) {
   const s = useStore(chat.store);
-  const [hidden, setHidden] = useState<string | null>(null);
   const [thanks, setThanks] = useState(false);
   const survey = s.surveys[0];
   if (thanks)
@@ -36,11 +49,15 @@ export function SurveyPanel({ chat, lang }: { chat: ChatController; lang: string
       chat={chat}
       lang={lang}
       survey={survey}
-      onLater={() => setHidden(survey.id)}
+      onLater={() => {
+        setHidden(survey.id);
+        onClosed();
+      }}
       onDone={() => {
         chat.store.update((st) => ({ surveys: st.surveys.filter((x) => x.id !== survey.id) }));
         setThanks(true);
         setTimeout(() => setThanks(false), 4000);
+        onClosed();
       }}
     />
   );
