@@ -493,4 +493,17 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     await expect.poll(() => box.evaluate((el) => el.matches(':focus'))).toBe(true);
     await page.context().close();
   });
+
+  it('sends pasted text with control characters instead of having it refused in English', async () => {
+    const { page, panel } = await openWidget({ locale: 'fr-FR' }, 'Discussion Parley', 'Ouvrir le chat');
+    const box = panel.getByRole('textbox', { name: 'Message' });
+    // Copied from a word processor: a vertical tab for its line break, a stray bell.
+    await box.fill('Commande 42\u000bLivraison prévue\u0007 demain');
+    await box.press('Enter');
+    const log = panel.getByRole('log', { name: 'Conversation' });
+    await log.locator('[data-status="sent"]').filter({ hasText: 'Livraison prévue demain' }).waitFor();
+    expect(await conversationWith('Commande 42\nLivraison prévue demain')).toBeTruthy();
+    expect(await log.getByText(/control characters/).count()).toBe(0);
+    await page.context().close();
+  });
 });

@@ -4,6 +4,7 @@ import { format } from '../i18n.ts';
 import type { ChatController } from './controller.ts';
 import { EmojiPicker } from './emoji-picker.tsx';
 import { friendlyError } from './errors.ts';
+import { cleanMessageText } from './messages.ts';
 import { checkFile, uploadFile } from './uploads.ts';
 
 const MAX_ATTACHMENTS = 10;
@@ -31,7 +32,7 @@ export function Composer({
   const alert = (message: string | null): void => chat.store.update({ alert: message });
 
   const send = (): void => {
-    const text = draft.trim();
+    const text = cleanMessageText(draft).trim();
     const files = uploads.flatMap((u) => (u.file ? [u.file] : []));
     if ((!text && files.length === 0) || uploading) return;
     chat.sender?.send(text, files);

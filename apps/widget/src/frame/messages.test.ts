@@ -2,6 +2,7 @@ import type { WidgetMessage } from '@parley/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   type ChatMessage,
+  cleanMessageText,
   displayStatus,
   fromServer,
   markRead,
@@ -86,5 +87,17 @@ describe('read state', () => {
     expect(unreadCount([own, op1, op2])).toBe(2);
     expect(newestUnread([own, op1, op2])?.id).toBe(op2.id);
     expect(unreadCount(markRead([own, op1, op2], false, op2.createdAt))).toBe(0);
+  });
+});
+
+describe('cleanMessageText', () => {
+  it('drops the control characters the server refuses, keeping tabs and line breaks', () => {
+    expect(cleanMessageText('a\u0007b\u0000c\u001b[0md\te\r\nf\u0085')).toBe('abc[0md\te\r\nf');
+  });
+
+  it('turns a pasted vertical tab or form feed into a line break and drops a lone surrogate', () => {
+    expect(cleanMessageText('line one\u000bline two\fpage two \ud83d😀')).toBe(
+      'line one\nline two\npage two 😀',
+    );
   });
 });

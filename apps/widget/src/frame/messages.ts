@@ -127,3 +127,17 @@ export function newestUnread(list: readonly ChatMessage[]): ChatMessage | undefi
 /** The oldest confirmed message: the cursor for loading older history. */
 export const oldestId = (list: readonly ChatMessage[]): string | undefined =>
   list.find((m) => m.id)?.id ?? undefined;
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * What the visitor typed or pasted, as the server accepts it: control characters other than tabs
+ * and line breaks (which the server refuses, in English) are dropped, a vertical tab or form feed
+ * (Word's line break, a page break) becomes a line break, and a lone surrogate goes.
+ */
+export function cleanMessageText(text: string): string {
+  return text
+    .replace(/[\v\f]/g, '\n')
+    .replace(/(?![\t\n\r])\p{Cc}/gu, '')
+    .replace(loneSurrogate, '');
+}

@@ -3,6 +3,7 @@ import { ApiError } from './api.ts';
 import type { ChatController } from './controller.ts';
 import { friendlyError } from './errors.ts';
 import { Field, fieldError } from './form-field.tsx';
+import { cleanMessageText } from './messages.ts';
 import { OUT_OF_HOURS_ID } from './notices.tsx';
 
 export interface OfflineFormProps {
@@ -46,7 +47,11 @@ export function OfflineForm({ chat, main, closedHours }: OfflineFormProps) {
     if (checked.name || checked.email || checked.message || busy) return;
     setBusy(true);
     try {
-      await chat.call('POST', 'offline', { name: name.trim(), email: email.trim(), message: message.trim() });
+      await chat.call('POST', 'offline', {
+        name: name.trim(),
+        email: email.trim(),
+        message: cleanMessageText(message).trim(),
+      });
       // In the store, not only here: the conversation the message makes re-renders the panel.
       chat.store.update((s) => ({
         offlineSent: true,
