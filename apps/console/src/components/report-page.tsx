@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate, useLocation } from '../router/history.ts';
 import { LoadError, PageLoader } from './page-states.tsx';
+import stickyEnd from './sticky-end.module.css';
 
 /**
  * The pieces every report page of the console shares (operators, connection history, audit log): a
@@ -103,6 +104,7 @@ export function ReportTable({
   minWidth,
   headers,
   highlightOnHover,
+  stickyActions,
   children,
 }: {
   query: QueryState;
@@ -111,6 +113,8 @@ export function ReportTable({
   minWidth: number;
   headers: string[];
   highlightOnHover?: boolean;
+  /** The last column holds the rows' actions (`ActionsCell`): kept in view when the table scrolls. */
+  stickyActions?: boolean;
   children: ReactNode;
 }) {
   if (query.isPending) return <PageLoader />;
@@ -122,8 +126,13 @@ export function ReportTable({
       <Table striped highlightOnHover={highlightOnHover}>
         <Table.Thead>
           <Table.Tr>
-            {headers.map((h) => (
-              <Table.Th key={h}>{h}</Table.Th>
+            {headers.map((h, i) => (
+              <Table.Th
+                key={h}
+                className={stickyActions && i === headers.length - 1 ? stickyEnd.cell : undefined}
+              >
+                {h}
+              </Table.Th>
             ))}
           </Table.Tr>
         </Table.Thead>
@@ -131,6 +140,16 @@ export function ReportTable({
       </Table>
     </Table.ScrollContainer>
   );
+}
+
+/** A row's actions, last in their row: in view even while a wide table is scrolled sideways. */
+export function ActionsCell({ children }: { children: ReactNode }) {
+  return <Table.Td className={stickyEnd.cell}>{children}</Table.Td>;
+}
+
+/** The header of the actions column (`ActionsCell`). */
+export function ActionsHeader({ children }: { children: ReactNode }) {
+  return <Table.Th className={stickyEnd.cell}>{children}</Table.Th>;
 }
 
 /** The next page of a keyset-paginated report. */

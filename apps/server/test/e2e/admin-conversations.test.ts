@@ -132,6 +132,17 @@ describe.runIf(browserAvailable)('administrator conversations view in Chromium',
       .toContain('Response (creation)');
     await expect.poll(async () => (await rows.last().textContent()) ?? '').toContain('Lucía Fernández');
 
+    // On a laptop's screen the table scrolls sideways, but each row's actions stay in view.
+    await page.setViewportSize({ width: 1024, height: 800 });
+    const actions = rows.first().getByRole('button', { name: /^Actions for conversation/ });
+    await expect
+      .poll(async () => {
+        const box = await actions.boundingBox();
+        return box !== null && box.x >= 0 && box.x + box.width <= 1024;
+      })
+      .toBe(true);
+    await page.setViewportSize({ width: 1500, height: 1000 });
+
     // History and notes of Priya's conversation.
     const priya = rows.filter({ hasText: 'Priya Shah' });
     await priya.getByRole('button', { name: /^Actions for conversation/ }).click();

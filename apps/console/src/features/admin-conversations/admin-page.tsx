@@ -19,6 +19,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../components/notify.ts';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
+import { ActionsCell, ActionsHeader } from '../../components/report-page.tsx';
 import { useConversation } from '../conversations/conversations-api.ts';
 import { useNow } from '../conversations/format.ts';
 import { TransferDialog } from '../conversations/transfer-dialog.tsx';
@@ -268,9 +269,9 @@ export function AdminConversationsPage({
                     <SortHeader key={c} column={c} filter={filter} set={setFilter} />
                   ))}
                   <Table.Th>{t('adminConversations.tags')}</Table.Th>
-                  <Table.Th>
+                  <ActionsHeader>
                     <VisuallyHidden>{t('adminConversations.actions')}</VisuallyHidden>
-                  </Table.Th>
+                  </ActionsHeader>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -296,9 +297,9 @@ export function AdminConversationsPage({
                     <Table.Td>
                       <TagBadges tags={r.tags} />
                     </Table.Td>
-                    <Table.Td>
+                    <ActionsCell>
                       <RowActions row={r} onOpen={(what) => setOpen({ row: r, what })} />
-                    </Table.Td>
+                    </ActionsCell>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

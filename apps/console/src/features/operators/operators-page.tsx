@@ -3,7 +3,7 @@ import { useDebouncedValue, useDocumentTitle } from '@mantine/hooks';
 import { builtInStatuses, type OperatorOverview, type WorkspaceMembership } from '@parley/contracts';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ReportHeader, ReportTable, useUrlFilter } from '../../components/report-page.tsx';
+import { ActionsCell, ReportHeader, ReportTable, useUrlFilter } from '../../components/report-page.tsx';
 import { useDateTimeText } from '../../i18n/dates.ts';
 import { navigate } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
@@ -87,6 +87,7 @@ export function OperatorsPage({ membership }: { membership: WorkspaceMembership 
         isEmpty={overview.data?.length === 0}
         minWidth={900}
         highlightOnHover
+        stickyActions
         headers={(
           ['name', 'email', 'teams', 'status', 'lastLogin', 'active', 'pending', 'actions'] as const
         ).map((c) => t(`operators.columns.${c}`))}
@@ -124,7 +125,7 @@ export function OperatorsPage({ membership }: { membership: WorkspaceMembership 
             <Table.Td>{o.lastLoginAt ? dateTime(o.lastLoginAt) : t('operators.never')}</Table.Td>
             <Table.Td>{o.active}</Table.Td>
             <Table.Td>{o.pending}</Table.Td>
-            <Table.Td>
+            <ActionsCell>
               <Menu position="bottom-end" withinPortal>
                 <Menu.Target>
                   <Button
@@ -154,7 +155,7 @@ export function OperatorsPage({ membership }: { membership: WorkspaceMembership 
                   )}
                 </Menu.Dropdown>
               </Menu>
-            </Table.Td>
+            </ActionsCell>
           </Table.Tr>
         ))}
       </ReportTable>
