@@ -506,4 +506,17 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     expect(await log.getByText(/control characters/).count()).toBe(0);
     await page.context().close();
   });
+
+  it('gives a place in the queue but promises no wait while nobody can answer', async () => {
+    const { page, panel } = await openWidget();
+    await panel.getByText("We're away right now").waitFor({ timeout: 20_000 });
+    const box = panel.getByRole('textbox', { name: 'Message' });
+    await box.fill('Waiting in line');
+    await box.press('Enter');
+    const place = panel.getByText(/in the queue/);
+    await place.waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath('widget-away-queue') });
+    expect(await place.innerText()).not.toMatch(/min|minute/);
+    await page.context().close();
+  });
 });

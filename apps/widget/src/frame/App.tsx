@@ -130,8 +130,12 @@ export function App({ chat, lang }: AppProps) {
       <div class="panel-body" inert={covered}>
         {closedHours && <OutOfHoursNotice t={t} />}
         {away && !closedHours && !offline && <AwayNotice t={t} />}
-        {/* A message left in the offline form is answered by e-mail: no place in a queue to wait in. */}
-        {!offline && <QueueStatus t={t} place={s.queue} />}
+        {/* A message left in the offline form is answered by e-mail: no place in a queue to wait in.
+            While nobody can answer, the place stays but no wait is promised: the estimate counts on
+            operators who are not there. */}
+        {!offline && (
+          <QueueStatus t={t} place={away && s.queue ? { ...s.queue, estimatedWaitSeconds: null } : s.queue} />
+        )}
 
         <div class="banner" role="status">
           {s.phase === 'loading' && t.connecting}
