@@ -519,4 +519,32 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     expect(await place.innerText()).not.toMatch(/min|minute/);
     await page.context().close();
   });
+
+  it('rings the focused launcher in a colour that stands out from the page (3:1)', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo`);
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor();
+    for (let i = 0; i < 10 && !(await launcher.evaluate((el) => el.matches(':focus-visible'))); i++)
+      await page.keyboard.press('Tab');
+    await page.screenshot({ path: screenshotPath('widget-launcher-focus') });
+    type Styles = { getComputedStyle(e: unknown): { outlineColor: string; backgroundColor: string } };
+    const ring = await launcher.evaluate(
+      (el) => (globalThis as unknown as Styles).getComputedStyle(el).outlineColor,
+    );
+    const page_ = await page
+      .locator('body')
+      .evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).backgroundColor);
+    const luminance = (rgb: string) => {
+      const [r = 0, g = 0, b = 0] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number).map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [light, dark] = [luminance(ring), luminance(page_)].sort((a, b) => b - a);
+    expect((light! + 0.05) / (dark! + 0.05)).toBeGreaterThanOrEqual(3);
+    await context.close();
+  });
 });

@@ -28,7 +28,9 @@ export const SHADOW_CSS =
   '.b,.p{position:fixed;right:20px;box-sizing:border-box;margin:0;border:0;color-scheme:normal}' +
   '.b{bottom:20px;width:56px;height:56px;padding:0;border-radius:50%;display:flex;align-items:center;justify-content:center;background:#4f46e5;color:#fff;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25);transition:transform .15s}' +
   '.b:hover{transform:scale(1.06)}' +
-  '.b:focus-visible{outline:3px solid #a5b4fc;outline-offset:3px}' +
+  // Two tones, for any page: a dark ring (11:1 on white; the light one it replaces had 1.9:1 there)
+  // around a white one that shows on dark pages.
+  '.b:focus-visible{outline:3px solid #312e81;outline-offset:3px;box-shadow:0 0 0 3px #fff,0 4px 16px rgba(0,0,0,.25)}' +
   '.b svg{width:28px;height:28px;fill:currentColor}' +
   '.u{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#dc2626;color:#fff;border:2px solid #fff;font:700 12px/18px system-ui,sans-serif;text-align:center;box-sizing:border-box}' +
   '.u[hidden]{display:none}' +
