@@ -277,6 +277,17 @@ describe('isolation between workspaces', () => {
       `${w}/surveys/${a.ids.surveyId}/responses`,
     ];
     for (const url of lists) await read(url);
+    // A cursor is a position in A's own rows: one naming B's conversation pages A's, from that instant.
+    const cursor = encodeURIComponent(
+      `${new Date(Date.now() + 60_000).toISOString()}_${b.ids.conversationId}`,
+    );
+    for (const list of [
+      `${w}/conversations?view=all&`,
+      `${w}/monitoring/conversations?period=today&metric=total&`,
+      `${w}/audit-log?`,
+      `${w}/operators/${a.ids.ownerId}/connections?`,
+    ])
+      await read(`${list}cursor=${cursor}`);
     // The figures count A's two conversations, not B's too.
     const metrics = await read(`${w}/metrics?period=today`);
     expect(JSON.stringify(metrics)).toMatch(/"total":2\b/);
