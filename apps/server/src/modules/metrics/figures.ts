@@ -36,10 +36,12 @@ export interface FiguresResult {
 
 /** The key a conversation (alias c), an assignment (alias a) or a rollup row (alias r) is segmented by. */
 function conversationKey(segment: Segment | undefined): SQL {
+  return segment ? sql`${conversationColumn(segment)}::text` : sql`NULL::text`;
+}
+function conversationColumn(segment: Segment): SQL {
   if (segment === 'channel') return sql`c.channel`;
-  if (segment === 'team') return sql`c.team_id::text`;
-  if (segment === 'operator') return sql`c.assignee_id::text`;
-  return sql`NULL::text`;
+  if (segment === 'team') return sql`c.team_id`;
+  return sql`c.assignee_id`;
 }
 function assignmentKey(segment: Segment | undefined): SQL {
   if (segment === 'channel') return sql`a.channel`;
@@ -306,14 +308,20 @@ function nowRollup(db: Queryable, input: FiguresInput): Promise<Row[]> {
   );
 }
 
-/** Active, pending and queued now, computed on the open conversations (partial index). */
+/**
+ * Active, pending and queued now, computed on the open conversations (partial index). Grouped on the
+ * segment's column itself, not on its text: the open conversations come from the index on (workspace,
+ * status, assignee) already in groups of one operator, where grouping on the text sorted them all
+ * first (30,000 open in bench:operators: a sort spilled to disk, ~40 % of the overview's query).
+ */
 function nowRows(db: Queryable, input: FiguresInput): Promise<Row[]> {
+  const group = input.segment ? conversationColumn(input.segment) : sql`1`;
   return rows(
     db,
     sql`SELECT ${conversationKey(input.segment)} AS key,
         count(*) FILTER (WHERE ${rule.active}) AS active,
         count(*) FILTER (WHERE ${rule.pending}) AS pending,
         count(*) FILTER (WHERE ${rule.queued}) AS queued
-      FROM conversations c WHERE ${conversationFilter(input)} AND c.status = 'open' GROUP BY 1`,
+      FROM conversations c WHERE ${conversationFilter(input)} AND c.status = 'open' GROUP BY ${group}`,
   );
 }
