@@ -455,8 +455,8 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     await context.setOffline(true);
     // Chromium keeps an open socket through its offline emulation, as a phone keeps one that no
     // longer carries anything: without the browser's word the widget would only notice after two
-    // missed heartbeats (30 s).
-    await panel.getByText('Connection lost. Reconnecting…').waitFor({ timeout: 5_000 });
+    // missed heartbeats (30 s); 10 s leaves room for a loaded machine.
+    await panel.getByText('Connection lost. Reconnecting…').waitFor({ timeout: 10_000 });
     await page.screenshot({ path: screenshotPath('widget-offline') });
     await context.setOffline(false);
     await panel.getByText('Connection lost. Reconnecting…').waitFor({ state: 'hidden', timeout: 30_000 });
