@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/harness.ts';
 import { lockDataDir } from './db/lock.ts';
 
@@ -54,6 +54,10 @@ describe('platform', () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
         env: { ...process.env, DATA_DIR: dir, PORT: '0', DATABASE_URL: '', REDIS_URL: '' },
         cwd: path.resolve(import.meta.dirname, '../../../..'),
+      });
+      // Never left running: a test that timed out would leave a server behind once the lock is gone.
+      onTestFinished(() => {
+        if (child.exitCode === null) child.kill('SIGKILL');
       });
       let stderr = '';
       child.stderr.on('data', (d) => {
