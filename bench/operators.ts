@@ -150,9 +150,21 @@ const periods = [
 for (const [name, query] of periods) {
   await time(`detail ${name}`, () => operatorDetail(db, actor, operator, query));
 }
+// Their conversations a page of 50 at a time, as the console asks: the first page of each period, and
+// the twentieth of the year (1,000 rows in) from its cursor.
 for (const [name, query] of periods) {
-  await time(`conversations ${name}`, () => operatorConversations(db, actor, operator, query));
+  await time(`conversations ${name}`, () =>
+    operatorConversations(db, actor, operator, { ...query, limit: 50 }),
+  );
 }
+let deep: string | undefined;
+for (let i = 0; i < 19; i++)
+  deep =
+    (await operatorConversations(db, actor, operator, { ...year, limit: 50, cursor: deep })).nextCursor ??
+    undefined;
+await time('conversations a year, page 20', () =>
+  operatorConversations(db, actor, operator, { ...year, limit: 50, cursor: deep }),
+);
 
 // OPS-8: the operator's connection history (as the route reads it: their rows in this workspace).
 const history = { workspaceId, userId: operator };

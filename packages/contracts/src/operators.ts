@@ -36,17 +36,31 @@ export const operatorOverview = z.object({
 });
 export type OperatorOverview = z.infer<typeof operatorOverview>;
 
-export const operatorPeriodQuery = z
-  .object({
-    period: periodPreset.optional().describe('a preset period in the workspace time zone (default 7d)'),
-    from: dateTime.optional(),
-    to: dateTime.optional(),
-  })
-  .refine((q) => (q.from === undefined) === (q.to === undefined), {
-    message: 'from and to go together',
-    path: ['to'],
-  });
+const periodFields = {
+  period: periodPreset.optional().describe('a preset period in the workspace time zone (default 7d)'),
+  from: dateTime.optional(),
+  to: dateTime.optional(),
+};
+const fromWithTo = (q: { from?: string; to?: string }) => (q.from === undefined) === (q.to === undefined);
+const fromWithToError = { message: 'from and to go together', path: ['to'] };
+
+export const operatorPeriodQuery = z.object(periodFields).refine(fromWithTo, fromWithToError);
 export type OperatorPeriodQuery = z.infer<typeof operatorPeriodQuery>;
+
+/** OPS-7: a page of the operator's conversations in the period, newest assignment first. */
+export const operatorConversationsQuery = z
+  .object({
+    ...periodFields,
+    current: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('true: only those still assigned to them and not closed (what a transfer can move)'),
+    cursor: instantCursor.optional().describe('nextCursor of the previous page'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine(fromWithTo, fromWithToError);
+export type OperatorConversationsQuery = z.infer<typeof operatorConversationsQuery>;
 
 /** OPS-7: the operator's figures for the period, from the metrics module. */
 export const operatorDetail = z.object({

@@ -21,7 +21,7 @@ import { useStatusLabel } from '../routing/statuses.tsx';
 import {
   type PeriodFilter,
   useImpersonation,
-  useOperatorConversations,
+  useOperatorOpenConversations,
   useSetOperatorStatus,
   useTransferOperator,
 } from './operators-api.ts';
@@ -113,14 +113,14 @@ export function TransferModal({ workspaceId, operator, onClose }: ActionProps) {
   const period = useMemo(lastYear, []);
   const teams = useTeams(workspaceId);
   const operators = useOperators(workspaceId);
-  const conversations = useOperatorConversations(
+  const conversations = useOperatorOpenConversations(
     workspaceId,
     operator?.userId ?? '',
     period,
     operator !== null,
   );
   const transfer = useTransferOperator(workspaceId);
-  const open = (conversations.data ?? []).filter((c) => c.current);
+  const open = conversations.data?.items ?? [];
   const close = () => {
     setToId(null);
     setSelected([]);

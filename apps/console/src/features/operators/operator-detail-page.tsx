@@ -13,6 +13,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { type PeriodPreset, periodPresets, type WorkspaceMembership } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
+import { LoadMore } from '../../components/report-page.tsx';
 import { useDateTimeText } from '../../i18n/dates.ts';
 import { navigate, useLocation } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
@@ -62,6 +63,7 @@ export function OperatorDetailPage({
   const [period, setPeriod] = usePeriod();
   const detail = useOperatorDetail(membership.id, userId, period);
   const conversations = useOperatorConversations(membership.id, userId, period);
+  const conversationRows = conversations.data?.pages.flatMap((p) => p.items) ?? [];
   const label = useStatusLabel(membership.id);
   useDocumentTitle(`${detail.data?.operator.name ?? t('operators.title')} · ${t('common.appName')}`);
   if (detail.isPending) return <PageLoader />;
@@ -161,7 +163,7 @@ export function OperatorDetailPage({
         <Title order={2} size="h4">
           {t('operators.conversations')}
         </Title>
-        {(conversations.data ?? []).length === 0 ? (
+        {conversationRows.length === 0 ? (
           <Text size="sm" c="gray.7">
             {t('operators.noConversations')}
           </Text>
@@ -180,7 +182,7 @@ export function OperatorDetailPage({
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {(conversations.data ?? []).map((c) => (
+                {conversationRows.map((c) => (
                   <Table.Tr key={c.id}>
                     <Table.Td>
                       <Link to={paths.conversation(membership.id, c.id)}>#{c.number}</Link>
@@ -200,6 +202,7 @@ export function OperatorDetailPage({
             </Table>
           </Table.ScrollContainer>
         )}
+        <LoadMore query={conversations} />
       </Stack>
     </Stack>
   );

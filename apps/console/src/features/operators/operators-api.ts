@@ -84,19 +84,47 @@ export function useOperatorDetail(workspaceId: string, userId: string, period: P
   });
 }
 
-export function useOperatorConversations(
+/** The operator's conversations a transfer can move (still theirs, not closed): a few, one page. */
+export function useOperatorOpenConversations(
   workspaceId: string,
   userId: string,
   period: PeriodFilter,
   enabled = true,
 ) {
   return useQuery({
-    queryKey: [...queryKeys.monitoring(workspaceId), 'operator-conversations', userId, period],
+    queryKey: [...queryKeys.monitoring(workspaceId), 'operator-conversations', userId, period, 'current'],
     queryFn: () =>
-      api<OperatorConversation[]>(
+      api<Page<OperatorConversation>>(
         'GET',
-        `${base(workspaceId)}/operators/${encodeURIComponent(userId)}/conversations?${query(periodQuery(period))}`,
+        `${base(workspaceId)}/operators/${encodeURIComponent(userId)}/conversations?${query({
+          ...periodQuery(period),
+          current: 'true',
+          limit: '200',
+        })}`,
       ),
+    enabled,
+  });
+}
+
+export function useOperatorConversations(
+  workspaceId: string,
+  userId: string,
+  period: PeriodFilter,
+  enabled = true,
+) {
+  return useInfiniteQuery({
+    queryKey: [...queryKeys.monitoring(workspaceId), 'operator-conversations', userId, period],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      api<Page<OperatorConversation>>(
+        'GET',
+        `${base(workspaceId)}/operators/${encodeURIComponent(userId)}/conversations?${query({
+          ...periodQuery(period),
+          cursor: pageParam,
+          limit: '50',
+        })}`,
+      ),
+    getNextPageParam: (last) => last.nextCursor,
     enabled,
   });
 }

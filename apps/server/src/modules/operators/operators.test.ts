@@ -211,11 +211,19 @@ describe('operator management and impersonation', () => {
       true,
     );
     const list = await sam.client.get(`${w()}/operators/${olga.userId}/conversations?period=7d`);
-    expect(list.body.map((c: { id: string }) => c.id).sort()).toEqual([...conversations].sort());
+    expect(list.body.items.map((c: { id: string }) => c.id)).toEqual([...conversations].reverse());
+    expect(list.body.nextCursor).toBeNull();
+    // Two at a time: every conversation once, newest assignment first, then no further page.
+    const first = await sam.client.get(`${w()}/operators/${olga.userId}/conversations?period=7d&limit=2`);
+    expect(first.body.items).toEqual(list.body.items.slice(0, 2));
+    const second = await sam.client.get(
+      `${w()}/operators/${olga.userId}/conversations?period=7d&limit=2&cursor=${first.body.nextCursor}`,
+    );
+    expect(second.body).toEqual({ items: list.body.items.slice(2), nextCursor: null });
     const before = await sam.client.get(
       `${w()}/operators/${olga.userId}/conversations?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z`,
     );
-    expect(before.body).toEqual([]);
+    expect(before.body).toEqual({ items: [], nextCursor: null });
   });
 
   it("changes an operator's status and moves chosen conversations to a team, never back to them", async () => {
@@ -455,6 +463,37 @@ describe('operator management and impersonation', () => {
     });
     const rows = (await exported.text()).trim().split('\n');
     expect(rows.length).toBe(1 + all.body.items.filter((i: { kind: string }) => i.kind === 'login').length);
+  });
+
+  it("lists a conversation assigned to the operator twice once, and what a transfer can move as 'current'", async () => {
+    const id = await newConversation('back and forth');
+    const paul = await addMember(owner, { email: 'paul@example.com', role: 'operator', name: 'Paul Peer' });
+    await live(paul);
+    for (const o of [olga, paul])
+      expect(
+        (await sam.client.put(`${w()}/members/${o.userId}/status`, { status: 'connected' })).status,
+      ).toBe(200);
+    for (const assigneeId of [olga.userId, paul.userId, olga.userId]) {
+      const assigned = await owner.client.post(`${w()}/conversations/${id}/assign`, { assigneeId });
+      expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    }
+    const list = (
+      await sam.client.get(`${w()}/operators/${olga.userId}/conversations?period=today&limit=200`)
+    ).body.items as { id: string; current: boolean }[];
+    expect(list.filter((c) => c.id === id)).toHaveLength(1);
+    expect(list[0]).toMatchObject({ id, current: true });
+    const current = (
+      await sam.client.get(
+        `${w()}/operators/${olga.userId}/conversations?period=today&current=true&limit=200`,
+      )
+    ).body.items as { id: string; current: boolean }[];
+    expect(current.every((c) => c.current)).toBe(true);
+    expect(current.map((c) => c.id)).toEqual(list.filter((c) => c.current).map((c) => c.id));
+    // Paul had it in between: his list has it too, no longer current.
+    const pauls = (await sam.client.get(`${w()}/operators/${paul.userId}/conversations?period=today`)).body
+      .items as { id: string; current: boolean }[];
+    expect(pauls.find((c) => c.id === id)).toMatchObject({ current: false });
+    expect((await owner.client.post(`${w()}/conversations/${id}/close`)).status).toBe(200);
   });
 
   it('shows the audit log to owners and admins only, filtered, and offers no way to change it', async () => {

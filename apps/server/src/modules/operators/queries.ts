@@ -1,11 +1,12 @@
 import type {
   OperatorConversation,
+  OperatorConversationsQuery,
   OperatorDetail,
   OperatorOverview,
   OperatorPeriodQuery,
   OperatorsQuery,
 } from '@parley/contracts';
-import { and, asc, desc, eq, gte, ilike, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import {
   contacts,
@@ -18,6 +19,7 @@ import {
   workspaces,
 } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { before, cursorOf, parseCursor } from '../audit/connection-history.ts';
 import { impersonationRefusal } from '../impersonation/policy.ts';
 import { computeFigures } from '../metrics/figures.ts';
 import { periodRange } from '../metrics/period.ts';
@@ -141,57 +143,66 @@ export async function operatorDetail(
   return { operator, from: from.toISOString(), to: to.toISOString(), timezone, figures, statusTime: time };
 }
 
-/** OPS-7: the conversations assigned to the operator in the period, newest assignment first. */
+/**
+ * OPS-7: a page of the conversations assigned to the operator in the period, newest assignment first,
+ * each once (its latest assignment to them in the period), keyset on the assignment (time, id).
+ */
 export async function operatorConversations(
   db: Queryable,
   actor: OperatorPrincipal,
   userId: string,
-  query: OperatorPeriodQuery,
-): Promise<OperatorConversation[]> {
+  query: OperatorConversationsQuery,
+): Promise<{ items: OperatorConversation[]; nextCursor: string | null }> {
   await getOperatorOverview(db, actor, userId);
   const { from, to } = await resolvePeriod(db, actor.workspaceId, query);
+  const after = parseCursor(query.cursor);
+  const a = conversationAssignments;
   const rows = await db
     .select({
+      assignmentId: a.id,
       id: conversations.id,
       number: conversations.number,
       contactName: contacts.name,
       channel: conversations.channel,
       status: conversations.status,
       teamName: teams.name,
-      assignedAt: conversationAssignments.assignedAt,
+      assignedAt: a.assignedAt,
       createdAt: conversations.createdAt,
       closedAt: conversations.closedAt,
       assigneeId: conversations.assigneeId,
     })
-    .from(conversationAssignments)
-    .innerJoin(conversations, eq(conversations.id, conversationAssignments.conversationId))
+    .from(a)
+    .innerJoin(conversations, eq(conversations.id, a.conversationId))
     .leftJoin(contacts, eq(contacts.id, conversations.contactId))
     .leftJoin(teams, eq(teams.id, conversations.teamId))
     .where(
       and(
-        eq(conversationAssignments.workspaceId, actor.workspaceId),
-        eq(conversationAssignments.userId, userId),
-        gte(conversationAssignments.assignedAt, from),
-        lt(conversationAssignments.assignedAt, to),
+        eq(a.workspaceId, actor.workspaceId),
+        eq(a.userId, userId),
+        gte(a.assignedAt, from),
+        lt(a.assignedAt, to),
+        after ? before(a.assignedAt, a.id, after) : undefined,
+        query.current
+          ? and(eq(conversations.assigneeId, userId), inArray(conversations.status, ['open', 'snoozed']))
+          : undefined,
+        // Its latest assignment to them in the period: no later one (index on conversation, time).
+        sql`NOT EXISTS (SELECT 1 FROM conversation_assignments later
+          WHERE later.conversation_id = ${a.conversationId} AND later.user_id = ${a.userId}
+            AND later.assigned_at < ${to.toISOString()}::timestamptz
+            AND (later.assigned_at, later.id) > (${a.assignedAt}, ${a.id}))`,
       ),
     )
-    .orderBy(desc(conversationAssignments.assignedAt), desc(conversationAssignments.id))
-    .limit(1000);
-  // One row per conversation: its latest assignment to this operator in the period.
-  const seen = new Set<string>();
-  return rows.flatMap(({ assigneeId, ...r }) => {
-    if (seen.has(r.id)) return [];
-    seen.add(r.id);
-    return [
-      {
-        ...r,
-        assignedAt: r.assignedAt.toISOString(),
-        createdAt: r.createdAt.toISOString(),
-        closedAt: r.closedAt?.toISOString() ?? null,
-        current: assigneeId === userId && r.status !== 'closed',
-      },
-    ];
-  });
+    .orderBy(desc(a.assignedAt), desc(a.id))
+    .limit(query.limit + 1);
+  const items = rows.slice(0, query.limit).map(({ assigneeId, assignmentId: _, ...r }) => ({
+    ...r,
+    assignedAt: r.assignedAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+    current: assigneeId === userId && r.status !== 'closed',
+  }));
+  const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
+  return { items, nextCursor: last ? cursorOf({ at: last.assignedAt, id: last.assignmentId }) : null };
 }
 
 /** The operator's open conversations (what "transfer all" moves). */

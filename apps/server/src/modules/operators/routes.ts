@@ -2,10 +2,12 @@ import {
   exportQuery,
   id,
   operatorConversation,
+  operatorConversationsQuery,
   operatorDetail as operatorDetailSchema,
   operatorOverview,
   operatorPeriodQuery,
   operatorsQuery,
+  page,
   transferOperatorConversationsBody,
   transferOperatorConversationsResult,
 } from '@parley/contracts';
@@ -92,8 +94,8 @@ export function operatorRoutes(scoped: FastifyInstance, ctx: AppContext) {
       schema: {
         tags,
         params: operatorParams,
-        querystring: operatorPeriodQuery,
-        response: { 200: z.array(operatorConversation) },
+        querystring: operatorConversationsQuery,
+        response: { 200: page(operatorConversation) },
       },
     },
     (request) => {
