@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { addMember, type Client, type Owner, type TestServer, waitFor } from './harness.ts';
+import type { Operation, Schema } from './openapi.ts';
 
 /**
  * Two workspaces with one of everything the routes take ids of, and requests of every OpenAPI
@@ -9,25 +10,6 @@ import { addMember, type Client, type Owner, type TestServer, waitFor } from './
 
 /** Who calls: a console session (cookie and CSRF token), a widget visitor (token), or nobody. */
 export type Caller = { cookie: string; csrf: string } | { token: string } | null;
-
-export interface Schema {
-  type?: string;
-  format?: string;
-  pattern?: string;
-  enum?: unknown[];
-  properties?: Record<string, Schema>;
-  required?: string[];
-  items?: Schema;
-  anyOf?: Schema[];
-  additionalProperties?: Schema | boolean;
-  minLength?: number;
-  minItems?: number;
-  minimum?: number;
-}
-export interface Operation {
-  parameters?: { name: string; in: 'path' | 'query'; required?: boolean; schema: Schema }[];
-  requestBody?: { content: Record<string, { schema: Schema }> };
-}
 
 /** The ids of one workspace's things, by what the routes call them. */
 export interface Ids {

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type Owner, setupOwner, startTestServer, type TestServer } from '../harness.ts';
+import type { Operation, Schema } from '../openapi.ts';
 
 /**
  * Every route of the OpenAPI document, every string, date and id field of its path, query and body,
@@ -10,25 +11,6 @@ import { type Owner, setupOwner, startTestServer, type TestServer } from '../har
  * never a 5xx, and nothing in the database changes.
  */
 
-interface Schema {
-  type?: string;
-  format?: string;
-  pattern?: string;
-  enum?: unknown[];
-  properties?: Record<string, Schema>;
-  required?: string[];
-  items?: Schema;
-  anyOf?: Schema[];
-  additionalProperties?: Schema | boolean;
-  minLength?: number;
-  minItems?: number;
-  minimum?: number;
-  nullable?: boolean;
-}
-interface Operation {
-  parameters?: { name: string; in: 'path' | 'query'; required?: boolean; schema: Schema }[];
-  requestBody?: { content: Record<string, { schema: Schema }> };
-}
 type Path = (string | number)[];
 type Kind = 'text' | 'date-time' | 'date' | 'id' | 'status';
 interface Field {

@@ -12,13 +12,13 @@ import {
   type TestServer,
   waitFor,
 } from '../harness.ts';
+import type { Operation } from '../openapi.ts';
 import {
   buildRequest,
   type Caller,
   callAs,
   type IdField,
   type Ids,
-  type Operation,
   oneId,
   populate,
   toUrl,
