@@ -34,7 +34,7 @@ import {
   benchWorkspaceId,
   generateWorkspace,
 } from './data.ts';
-import { percentile } from './stats.ts';
+import { percentile, queryTimer } from './stats.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 let N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
@@ -61,19 +61,7 @@ const actor = operatorPrincipal({
   role: 'admin',
   grants: [],
 });
-const timed: { name: string; ms: number[] }[] = [];
-async function time(name: string, fn: () => Promise<unknown>) {
-  const ms: number[] = [];
-  await fn(); // warm the cache as a page already open would have
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    ms.push(performance.now() - start);
-  }
-  const entry = { name, ms: ms.sort((a, b) => a - b) };
-  timed.push(entry);
-  return entry;
-}
+const { timed, time } = queryTimer(runs);
 const page = (query: Partial<AdminListQuery>) =>
   listAdminConversations(db, actor, { sort: 'created', dir: 'desc', limit: 25, ...query });
 

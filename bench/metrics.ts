@@ -3,7 +3,7 @@ import { listCases } from '../apps/server/src/modules/metrics/cases.ts';
 import { computeFigures, type Segment } from '../apps/server/src/modules/metrics/figures.ts';
 import { periodRange } from '../apps/server/src/modules/metrics/period.ts';
 import { benchDatabase, fillAssignmentsAndTransfers } from './data.ts';
-import { percentile } from './stats.ts';
+import { percentile, queryTimer } from './stats.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 let N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
@@ -27,17 +27,7 @@ const workspaceId = '00000000-0000-4000-8000-000000000001';
 // The operators are online (their consoles' heartbeats keep this fresh).
 await run(`UPDATE memberships SET last_active_at = now() WHERE workspace_id = '${workspaceId}'`);
 const now = new Date();
-const timed: { name: string; ms: number[] }[] = [];
-async function time(name: string, fn: () => Promise<unknown>, n = runs) {
-  const ms: number[] = [];
-  await fn(); // warm the cache as a page already open would have
-  for (let i = 0; i < n; i++) {
-    const start = performance.now();
-    await fn();
-    ms.push(performance.now() - start);
-  }
-  timed.push({ name, ms: ms.sort((a, b) => a - b) });
-}
+const { timed, time } = queryTimer(runs);
 
 for (const period of ['today', '7d', '30d'] as const) {
   const range = periodRange(period, 'Europe/Madrid', now);

@@ -43,7 +43,7 @@ import {
   fillOperatorHistory,
   generateWorkspace,
 } from './data.ts';
-import { percentile } from './stats.ts';
+import { percentile, queryTimer } from './stats.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 let N = Number(process.env.BENCH_CONVERSATIONS ?? (databaseUrl ? 1_000_000 : 100_000));
@@ -95,19 +95,7 @@ const workspaceId = benchWorkspaceId;
 // Operator 7 handles a twentieth of the conversations (~50,000 over 90 days, 1,700 a month … ).
 const operator = benchMemberId(7);
 
-const timed: { name: string; ms: number[] }[] = [];
-async function time(name: string, fn: () => Promise<unknown>) {
-  const ms: number[] = [];
-  await fn(); // warm the cache as a page already open would have
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    ms.push(performance.now() - start);
-  }
-  const entry = { name, ms: ms.sort((a, b) => a - b) };
-  timed.push(entry);
-  return entry;
-}
+const { timed, time } = queryTimer(runs);
 /** Streams rows to CSV into nothing (the export's work without the disk); returns the rows written. */
 const discard = () =>
   new Writable({
