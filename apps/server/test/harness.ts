@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { createParley, type Parley } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/platform/config.ts';
 import { cloneDatabase, dropDatabase, withDatabase } from './pg-admin.ts';
+import { type ServerProcess, startServerProcess, stopServerProcess } from './server-process.ts';
 
 export interface TestServer {
   parley: Parley;
@@ -288,3 +289,25 @@ export async function cuttableProxy(targetUrl: string) {
 }
 
 export { startServerProcess as startNode, stopServerProcess as stopNode } from './server-process.ts';
+
+/**
+ * Two server processes of one installation: a fresh PostgreSQL database, the machine's Redis, rate
+ * limits of their own. `stop` ends those still running (SIGTERM; a killed one is left as it is) and
+ * drops the database.
+ */
+export async function startNodePair(): Promise<{ nodes: ServerProcess[]; stop(): Promise<void> }> {
+  const db = await freshDatabaseUrl();
+  const env = {
+    DATABASE_URL: db.url!,
+    REDIS_URL: process.env.REDIS_URL!,
+    RATE_LIMIT_NAMESPACE: `pair-${process.pid}-${Date.now()}-`,
+  };
+  const nodes = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+  return {
+    nodes,
+    stop: async () => {
+      await Promise.all(nodes.map(stopServerProcess));
+      await db.drop();
+    },
+  };
+}

@@ -53,7 +53,8 @@ export async function startServerProcess(
 }
 
 export async function stopServerProcess(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode !== null) return;
+  // Already gone: exited, or ended by a signal (a test's SIGKILL), whose 'exit' has been emitted.
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   server.child.kill('SIGTERM');
   await new Promise((resolve) => server.child.on('exit', resolve));
 }

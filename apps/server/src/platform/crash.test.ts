@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Client, setupOwner, startNode } from '../../test/harness.ts';
+import { Client, setupOwner, startNode, stopNode } from '../../test/harness.ts';
 
 const embedded = !process.env.DATABASE_URL;
 
@@ -16,11 +16,7 @@ describe.runIf(embedded)('a server on the embedded database killed while visitor
   const env = { DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '' };
   const nodes: Awaited<ReturnType<typeof startNode>>[] = [];
   afterAll(async () => {
-    for (const node of nodes) {
-      if (node.child.exitCode !== null || node.child.signalCode !== null) continue;
-      node.child.kill('SIGTERM');
-      await new Promise((r) => node.child.on('exit', r));
-    }
+    await Promise.all(nodes.map(stopNode));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,6 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, freshDatabaseUrl, openSocket, setupOwner, startNode, waitFor } from '../../test/harness.ts';
+import { Client, openSocket, setupOwner, startNodePair, waitFor } from '../../test/harness.ts';
 
 const enabled = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 
@@ -9,33 +8,14 @@ const enabled = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
  * visitor writes and an operator reads; both carry on on the other node, and nothing is lost or doubled.
  */
 describe.runIf(enabled)('a node killed mid-conversation', () => {
-  let nodes: { url: string; child: ChildProcess }[] = [];
-  let drop: () => Promise<void>;
-
+  let pair: Awaited<ReturnType<typeof startNodePair>>;
   beforeAll(async () => {
-    const db = await freshDatabaseUrl();
-    drop = db.drop;
-    const env = {
-      DATABASE_URL: db.url!,
-      REDIS_URL: process.env.REDIS_URL!,
-      RATE_LIMIT_NAMESPACE: `fo-${Date.now()}-`,
-    };
-    nodes = await Promise.all([startNode(env), startNode(env)]);
+    pair = await startNodePair();
   }, 120_000);
-  afterAll(async () => {
-    for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGTERM');
-    await Promise.all(
-      nodes.map((n) =>
-        n.child.exitCode !== null || n.child.signalCode !== null
-          ? null
-          : new Promise((r) => n.child.on('exit', r)),
-      ),
-    );
-    await drop?.();
-  });
+  afterAll(() => pair?.stop());
 
   it('lets the visitor resend and the operator resume on the other node: every message once', async () => {
-    const [a, b] = [nodes[0]!, nodes[1]!];
+    const [a, b] = [pair.nodes[0]!, pair.nodes[1]!];
     const owner = await setupOwner(a.url);
     const workspaceKey = (await owner.client.get(`/api/workspaces/${owner.workspaceId}`)).body.widgetKey;
     const { token } = (await (

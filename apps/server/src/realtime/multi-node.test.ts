@@ -1,33 +1,17 @@
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, freshDatabaseUrl, openSocket, setupOwner, startNode, waitFor } from '../../test/harness.ts';
+import { Client, openSocket, setupOwner, startNodePair, waitFor } from '../../test/harness.ts';
 
 const enabled = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 
 describe.runIf(enabled)('two server processes sharing PostgreSQL and Redis', () => {
-  let nodes: { url: string; child: ChildProcess }[] = [];
-  let drop: () => Promise<void>;
-
+  let pair: Awaited<ReturnType<typeof startNodePair>>;
   beforeAll(async () => {
-    const db = await freshDatabaseUrl();
-    drop = db.drop;
-    const env = {
-      DATABASE_URL: db.url!,
-      REDIS_URL: process.env.REDIS_URL!,
-      RATE_LIMIT_NAMESPACE: `mn-${Date.now()}-`,
-    };
-    nodes = await Promise.all([startNode(env), startNode(env)]);
+    pair = await startNodePair();
   }, 60_000);
-  afterAll(async () => {
-    for (const node of nodes) node.child.kill('SIGTERM');
-    await Promise.all(
-      nodes.map((n) => new Promise((r) => (n.child.exitCode !== null ? r(null) : n.child.on('exit', r)))),
-    );
-    await drop?.();
-  });
+  afterAll(() => pair?.stop());
 
   it('delivers events written on one node to sockets on the other, and replays what a reconnect missed', async () => {
-    const [a, b] = [nodes[0]!, nodes[1]!];
+    const [a, b] = [pair.nodes[0]!, pair.nodes[1]!];
     const owner = await setupOwner(a.url);
     const onB = new Client(b.url);
     onB.cookie = owner.client.cookie;
