@@ -17,7 +17,8 @@ import { addRows, type Raw, type Row, rows, toFigures, zeroFigures, zeroRaw } fr
  * SPEC §3, defined once. Every figure on a screen or in an export comes from here. A period's
  * figures are the per-day rollups (`metric_days`, kept by database triggers in the same transaction
  * as each fact) for the local days wholly inside it, plus the same definitions computed directly on
- * the facts for the partial days at its edges; "now" figures read only open conversations. The
+ * the facts for the partial days at its edges; "now" figures are counts the triggers keep as well
+ * (`metric_now`, by team, channel and assignee). The
  * direct computation of the whole period (`direct: true`) is the reference the rollups are tested
  * against, and what operator figures use (their distinct counts do not add up over days).
  */
@@ -55,7 +56,7 @@ function rollupKey(segment: Segment | undefined): SQL {
   return sql`NULL::text`;
 }
 
-function rollupFilter(input: FiguresInput): SQL {
+function rollupFilter(input: Scope): SQL {
   const parts = [sql`r.workspace_id = ${input.workspaceId}`];
   if (input.channel) parts.push(sql`r.channel = ${input.channel}`);
   if (input.teamId) parts.push(sql`r.team_id = ${input.teamId}`);
@@ -135,28 +136,48 @@ async function segmentFigures(
         [days.d2At, input.to],
       ].filter(([a, b]) => a! < b!) as Range[])
     : [[input.from, input.to]];
-  const [direct, rolled, transferred, now, rated] = await Promise.all([
+  const [direct, rolled, transferred, nowByKey, rated] = await Promise.all([
     edges.length > 0 ? directRows(db, input, edges, settings.slSeconds, byOperator) : Promise.resolve([]),
     days ? rollupRows(db, input, days.d1, days.d2) : Promise.resolve([]),
     transferRows(db, input, edges, days),
-    options.direct || byOperator ? nowRows(db, input) : nowRollup(db, input),
+    nowFigures(db, input, options),
     ratingRows(db, input),
   ]);
   addRows(raw, rated);
   addRows(raw, direct);
   addRows(raw, rolled);
   addRows(raw, transferred);
-  const nowByKey = new Map(
-    now.map((r) => [
-      r.key,
-      { active: Number(r.active), pending: Number(r.pending), queued: Number(r.queued) },
-    ]),
-  );
   const keys = new Set([...raw.keys(), ...nowByKey.keys()]);
   return [...keys].map((key) => ({
     key,
     figures: toFigures(raw.get(key) ?? zeroRaw(), nowByKey.get(key) ?? { active: 0, pending: 0, queued: 0 }),
   }));
+}
+
+export interface NowFigures {
+  active: number;
+  pending: number;
+  queued: number;
+}
+
+/**
+ * Active, pending and queued now, by segment (a null key without one): read from the counts the
+ * triggers keep (`metric_now`, by team, channel and assignee), or with `direct` computed on the open
+ * conversations themselves (the reference the counts are tested against). Only these three figures:
+ * what the operators' overview shows beside each operator.
+ */
+export async function nowFigures(
+  db: Queryable,
+  input: Scope & { segment?: Segment },
+  options: { direct?: boolean } = {},
+): Promise<Map<string | null, NowFigures>> {
+  const found = await (options.direct ? nowRows(db, input) : nowRollup(db, input));
+  return new Map(
+    found.map((r) => [
+      r.key,
+      { active: Number(r.active), pending: Number(r.pending), queued: Number(r.queued) },
+    ]),
+  );
 }
 
 /** The definitions of SPEC §3 computed on the facts of the given time ranges. */
@@ -299,12 +320,13 @@ function ratingRows(db: Queryable, input: FiguresInput): Promise<Row[]> {
 }
 
 /** Active, pending and queued now, from the counts the triggers keep. */
-function nowRollup(db: Queryable, input: FiguresInput): Promise<Row[]> {
+function nowRollup(db: Queryable, input: Scope & { segment?: Segment }): Promise<Row[]> {
+  const key = input.segment === 'operator' ? sql`r.assignee_id::text` : rollupKey(input.segment);
+  const operator = input.operatorId ? sql` AND r.assignee_id = ${input.operatorId}` : sql``;
   return rows(
     db,
-    sql`SELECT ${rollupKey(input.segment)} AS key, sum(r.active) AS active, sum(r.pending) AS pending,
-        sum(r.queued) AS queued
-      FROM metric_now r WHERE ${rollupFilter(input)} GROUP BY 1`,
+    sql`SELECT ${key} AS key, sum(r.active) AS active, sum(r.pending) AS pending, sum(r.queued) AS queued
+      FROM metric_now r WHERE ${rollupFilter(input)}${operator} GROUP BY 1`,
   );
 }
 
@@ -314,7 +336,7 @@ function nowRollup(db: Queryable, input: FiguresInput): Promise<Row[]> {
  * status, assignee) already in groups of one operator, where grouping on the text sorted them all
  * first (30,000 open in bench:operators: a sort spilled to disk, ~40 % of the overview's query).
  */
-function nowRows(db: Queryable, input: FiguresInput): Promise<Row[]> {
+function nowRows(db: Queryable, input: Scope & { segment?: Segment }): Promise<Row[]> {
   const group = input.segment ? conversationColumn(input.segment) : sql`1`;
   return rows(
     db,

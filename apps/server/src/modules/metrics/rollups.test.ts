@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupOwner, startTestServer, type TestServer } from '../../../test/harness.ts';
 import { compactRollups } from './compaction.ts';
-import { computeFigures, type FiguresInput, type Segment } from './figures.ts';
+import { computeFigures, type FiguresInput, nowFigures, type Segment } from './figures.ts';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function prng(seed: number) {
@@ -138,6 +138,11 @@ describe('metric rollups', () => {
           SELECT workspace_id, id, created_at + interval '1 day' * ${random() * 3} FROM conversations WHERE id = ${id}`);
       } else if (r < 0.43) {
         await db().execute(sql`DELETE FROM conversations WHERE id = ${id}`);
+      } else if (r < 0.48) {
+        // Handed to someone else, or back to the queue.
+        await db().execute(
+          sql`UPDATE conversations SET assignee_id = ${pick([...users, null])} WHERE id = ${id}`,
+        );
       }
     }
   }
@@ -163,6 +168,8 @@ describe('metric rollups', () => {
         [undefined, { teamId: teams[0] }],
         ['channel', {}],
         ['team', { channel: 'whatsapp' }],
+        ['operator', {}],
+        [undefined, { operatorId: users[0] }],
       ];
       for (const [segment, filter] of cases) {
         {
@@ -185,20 +192,44 @@ describe('metric rollups', () => {
     }
   }
 
+  /** The "now" counts alone (the operators' overview), by every segment and scope. */
+  async function compareNow(label: string) {
+    const cases: (Partial<FiguresInput> & { segment?: Segment })[] = [
+      {},
+      { segment: 'operator' },
+      { segment: 'operator', teamId: teams[1] },
+      { segment: 'team', channel: 'email' },
+      { operatorId: users[1] },
+      { segment: 'operator', operatorId: users[2] },
+    ];
+    for (const scope of cases) {
+      const input = { workspaceId, ...scope };
+      const sorted = (m: Map<string | null, unknown>) =>
+        [...m].filter(([, v]) => JSON.stringify(v) !== '{"active":0,"pending":0,"queued":0}').sort();
+      expect(sorted(await nowFigures(db(), input)), `${label} ${JSON.stringify(scope)}`).toEqual(
+        sorted(await nowFigures(db(), input, { direct: true })),
+      );
+    }
+  }
+
   it('equal the direct computation on random facts', async () => {
     await generate(250, 1);
     await compare('appended');
+    await compareNow('appended');
     await mutate();
     await compare('mutated');
+    await compareNow('mutated');
     expect(await compactRollups(db())).toBe(true);
     const { rows } = await db().execute<{ n: string }>(
       sql`SELECT count(*) AS n FROM metric_days WHERE NOT compacted`,
     );
     expect(Number(rows[0]!.n)).toBe(0);
     await compare('compacted');
+    await compareNow('compacted');
     await generate(60, 1000);
     await mutate();
     await compare('appended after compaction');
+    await compareNow('appended after compaction');
     await db().execute(
       sql`UPDATE workspaces SET timezone = 'Asia/Kolkata', service_level_seconds = 45 WHERE id = ${workspaceId}`,
     );

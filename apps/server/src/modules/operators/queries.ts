@@ -21,7 +21,7 @@ import {
 import { AppError, notFound } from '../../platform/errors.ts';
 import { before, cursorOf, parseCursor } from '../audit/connection-history.ts';
 import { impersonationRefusal } from '../impersonation/policy.ts';
-import { computeFigures } from '../metrics/figures.ts';
+import { computeFigures, nowFigures } from '../metrics/figures.ts';
 import { periodRange } from '../metrics/period.ts';
 import { now } from '../routing/clock.ts';
 import { statusTime } from '../routing/status-time.ts';
@@ -74,17 +74,9 @@ export async function listOperatorOverview(
       .innerJoin(teams, eq(teams.id, teamMembers.teamId))
       .where(eq(teamMembers.workspaceId, actor.workspaceId))
       .orderBy(asc(teams.name)),
-    // "Now" figures ignore the period; an empty one keeps the period queries trivial. One operator's
-    // row (their detail page) reads only their own conversations.
-    computeFigures(db, {
-      workspaceId: actor.workspaceId,
-      from: now(),
-      to: now(),
-      segment: 'operator',
-      operatorId: query.userId,
-    }),
+    // One operator's row (their detail page) reads only their own counts.
+    nowFigures(db, { workspaceId: actor.workspaceId, segment: 'operator', operatorId: query.userId }),
   ]);
-  const byOperator = new Map(load.segments.map((s) => [s.key, s.figures]));
   return rows.map((r) => ({
     userId: r.userId,
     name: r.name,
@@ -94,8 +86,8 @@ export async function listOperatorOverview(
     status: r.status,
     statusSince: r.statusSince.toISOString(),
     lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
-    active: byOperator.get(r.userId)?.active ?? 0,
-    pending: byOperator.get(r.userId)?.pending ?? 0,
+    active: load.get(r.userId)?.active ?? 0,
+    pending: load.get(r.userId)?.pending ?? 0,
     canImpersonate:
       impersonationRefusal(actor, { userId: r.userId, role: r.role, grants: r.grants }) === null,
   }));

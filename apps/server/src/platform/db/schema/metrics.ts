@@ -127,13 +127,18 @@ export const metricTransferDays = pgTable(
   (t) => [index('metric_transfer_days_workspace_idx').on(t.workspaceId, t.day)],
 );
 
-/** "Now" counts (active, pending, queued) by team and channel, kept like `metric_days`. */
+/**
+ * "Now" counts (active, pending, queued) by team, channel and assignee (none for queued), kept like
+ * `metric_days`: the monitoring page reads them by team and channel, the operators' overview by
+ * assignee, neither reading the open conversations themselves.
+ */
 export const metricNow = pgTable(
   'metric_now',
   {
     workspaceId: workspaceRef(),
     teamId: uuid('team_id'),
     channel: text('channel').notNull(),
+    assigneeId: uuid('assignee_id'),
     compacted: boolean('compacted').notNull().default(false),
     active: bigint('active', { mode: 'number' }).notNull().default(0),
     pending: bigint('pending', { mode: 'number' }).notNull().default(0),
