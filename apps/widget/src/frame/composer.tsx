@@ -69,7 +69,7 @@ export function Composer({
       setUploads((list) => list.map((u) => (u.key === key ? { ...u, file: uploaded } : u)));
     } catch (error) {
       setUploads((list) => list.filter((u) => u.key !== key));
-      alert(friendlyError(error, t, limits.maxBytes));
+      alert(friendlyError(error, t, { during: 'upload', maxBytes: limits.maxBytes }));
     }
   };
 

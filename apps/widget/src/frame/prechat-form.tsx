@@ -35,9 +35,11 @@ export function PrechatForm({ chat, onDone }: { chat: ChatController; onDone(): 
       onDone();
     } catch (error) {
       const message = friendlyError(error, t);
+      const field = error instanceof ApiError ? error.field : undefined;
       setErrors({
         form: message,
-        email: error instanceof ApiError && error.field === 'email' ? message : null,
+        name: field === 'name' ? message : null,
+        email: field === 'email' ? message : null,
       });
     } finally {
       setBusy(false);

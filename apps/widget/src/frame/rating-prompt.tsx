@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { format } from '../i18n.ts';
 import type { ChatController } from './controller.ts';
 import { friendlyError } from './errors.ts';
+import { cleanMessageText } from './messages.ts';
 import { useStore } from './store.ts';
 
 /** CSAT: once the conversation is closed, a 1–5 rating and (if the workspace wants it) a comment. */
@@ -37,12 +38,12 @@ export function RatingPrompt({ chat }: { chat: ChatController }) {
     setBusy(true);
     setError(null);
     try {
-      const text = comment.trim();
+      const text = cleanMessageText(comment).trim();
       await chat.call('POST', 'rating', { conversationId: id, rating, ...(text ? { comment: text } : {}) });
       setDone(id);
       chat.store.update((st) => (st.csat ? { csat: { ...st.csat, conversationId: null } } : {}));
     } catch (failure) {
-      setError(friendlyError(failure, t));
+      setError(friendlyError(failure, t, { during: 'rating' }));
     } finally {
       setBusy(false);
     }

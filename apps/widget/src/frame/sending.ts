@@ -26,7 +26,7 @@ export class Sender {
       onAttempt: (e) => this.#merge([outboxMessage(e)]),
       onSent: (_e, message) => this.#onSent(message),
       onFailed: (e, _error, transient) => this.#onFailed(e, transient),
-      describeError: (error) => friendlyError(error, chat.t),
+      describeError: (error) => friendlyError(error, chat.t, { during: 'message' }),
     });
     // Messages left unsent by an earlier page load show again (and are sent once the session is up).
     chat.store.update((s) => ({

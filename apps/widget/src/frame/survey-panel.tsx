@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { format, type Messages } from '../i18n.ts';
 import type { ChatController } from './controller.ts';
 import { friendlyError } from './errors.ts';
+import { cleanMessageText } from './messages.ts';
 import { useStore } from './store.ts';
 import { pick } from './tools.ts';
 
@@ -95,11 +96,14 @@ function SurveyForm({
     setError(null);
     try {
       await chat.call('POST', `surveys/${survey.id}/answers`, {
-        answers: questions.map((q) => ({ questionId: q.id, value: values[q.id] ?? null })),
+        answers: questions.map((q) => {
+          const value = values[q.id] ?? null;
+          return { questionId: q.id, value: typeof value === 'string' ? cleanMessageText(value) : value };
+        }),
       });
       onDone();
     } catch (failure) {
-      setError(friendlyError(failure, t));
+      setError(friendlyError(failure, t, { during: 'survey' }));
     } finally {
       setBusy(false);
     }

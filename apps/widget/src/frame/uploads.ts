@@ -12,6 +12,7 @@ function typeAllowed(type: string, allowed: readonly string[]): boolean {
 /** Checked before uploading, so a forbidden or oversized file never leaves the browser. */
 export function checkFile(file: File, limits: Limits, t: Messages): string | null {
   if (!file.type || !typeAllowed(file.type.toLowerCase(), limits.contentTypes)) return t.fileTypeNotAllowed;
+  if (file.size === 0) return t.fileEmpty;
   if (file.size > limits.maxBytes) return format(t.fileTooLarge, { size: megabytes(limits.maxBytes) });
   return null;
 }
