@@ -4,7 +4,13 @@ import { renderMarkdown, renderMessage, safeHref } from './markdown.tsx';
 import { type ChatMessage, type DisplayStatus, displayStatus, isOwn } from './messages.ts';
 
 const statusText = (status: DisplayStatus, t: Messages): string =>
-  ({ sending: t.statusSending, sent: t.statusSent, read: t.statusRead, failed: t.statusFailed })[status];
+  ({
+    sending: t.statusSending,
+    waiting: t.statusWaiting,
+    sent: t.statusSent,
+    read: t.statusRead,
+    failed: t.statusFailed,
+  })[status];
 
 function sizeText(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -113,6 +119,7 @@ export function MessageItem({ message, t, timeFormat, showAuthor, onRetry, onDis
             {statusText(status, t)}
           </span>
         )}
+        {/* Only a refused message is retried by hand: a waiting one is sent again by itself. */}
         {status === 'failed' && clientId && (
           <button type="button" class="link-button" onClick={() => onRetry(clientId)}>
             {t.retry}

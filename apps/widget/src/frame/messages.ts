@@ -1,7 +1,11 @@
 import type { Attachment, AuthorKind, WidgetMessage } from '@parley/contracts';
 
-/** `read` is not a state of its own: a sent message is read once `readAt` is set. */
-export type SendState = 'sending' | 'sent' | 'failed';
+/**
+ * `waiting`: the server could not be reached (network or server down) and the widget sends it again by
+ * itself; `failed`: the server refused it, and only the visitor's Retry sends it again. `read` is not a
+ * state of its own: a sent message is read once `readAt` is set.
+ */
+export type SendState = 'sending' | 'waiting' | 'sent' | 'failed';
 
 /** A message on screen: from the server, or the visitor's own one not confirmed yet (`id` null). */
 export interface ChatMessage {
@@ -18,11 +22,11 @@ export interface ChatMessage {
   createdAt: string;
   readAt: string | null;
   state: SendState;
-  /** Why a failed message was refused (not set for network failures, which are retried). */
+  /** Why a failed message was refused (not set while waiting: those are retried by themselves). */
   error?: string;
 }
 
-export type DisplayStatus = 'sending' | 'sent' | 'read' | 'failed';
+export type DisplayStatus = 'sending' | 'waiting' | 'sent' | 'read' | 'failed';
 
 export const isOwn = (message: Pick<ChatMessage, 'authorKind'>): boolean => message.authorKind === 'contact';
 

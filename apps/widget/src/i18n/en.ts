@@ -22,6 +22,7 @@ export const en = {
   statusSent: 'Sent',
   statusRead: 'Read',
   statusFailed: 'Not sent',
+  statusWaiting: 'Waiting for connection…',
   retry: 'Retry',
   discard: 'Delete',
   typing: '{name} is typing…',

@@ -24,6 +24,7 @@ export const es: Messages = {
   statusSent: 'Enviado',
   statusRead: 'Leído',
   statusFailed: 'No enviado',
+  statusWaiting: 'Esperando conexión…',
   retry: 'Reintentar',
   discard: 'Eliminar',
   typing: '{name} está escribiendo…',

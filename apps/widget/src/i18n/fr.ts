@@ -24,6 +24,7 @@ export const fr: Messages = {
   statusSent: 'Envoyé',
   statusRead: 'Lu',
   statusFailed: 'Non envoyé',
+  statusWaiting: 'En attente de connexion…',
   retry: 'Réessayer',
   discard: 'Supprimer',
   typing: '{name} est en train d’écrire…',
