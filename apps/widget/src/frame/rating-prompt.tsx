@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { format } from '../i18n.ts';
+import { ApiError } from './api.ts';
 import type { ChatController } from './controller.ts';
 import { friendlyError } from './errors.ts';
 import { cleanMessageText } from './messages.ts';
@@ -13,14 +14,15 @@ export function RatingPrompt({ chat }: { chat: ChatController }) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
+  /** The prompt's last word for a conversation: thanks, or why it takes no (more) rating. */
+  const [done, setDone] = useState<{ id: string; text: string } | null>(null);
   const [skipped, setSkipped] = useState<string | null>(null);
   const id = s.csat?.conversationId ?? null;
 
-  if (done && done === s.conversation?.id)
+  if (done && done.id === s.conversation?.id && s.conversation.status === 'closed')
     return (
-      <p class="notice rating-thanks" role="status">
-        {t.ratingThanks}
+      <p class="notice rating-done" role="status">
+        {done.text}
       </p>
     );
   if (
@@ -32,6 +34,11 @@ export function RatingPrompt({ chat }: { chat: ChatController }) {
   )
     return null;
 
+  const finish = (text: string): void => {
+    setDone({ id, text });
+    chat.store.update((st) => (st.csat ? { csat: { ...st.csat, conversationId: null } } : {}));
+  };
+
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (rating === null || busy) return;
@@ -40,10 +47,12 @@ export function RatingPrompt({ chat }: { chat: ChatController }) {
     try {
       const text = cleanMessageText(comment).trim();
       await chat.call('POST', 'rating', { conversationId: id, rating, ...(text ? { comment: text } : {}) });
-      setDone(id);
-      chat.store.update((st) => (st.csat ? { csat: { ...st.csat, conversationId: null } } : {}));
+      finish(t.ratingThanks);
     } catch (failure) {
-      setError(friendlyError(failure, t, { during: 'rating' }));
+      const message = friendlyError(failure, t, { during: 'rating' });
+      // Rated meanwhile (in another tab) or no longer asked for: the form has nothing left to send.
+      if (failure instanceof ApiError && failure.code === 'conflict') finish(message);
+      else setError(message);
     } finally {
       setBusy(false);
     }
