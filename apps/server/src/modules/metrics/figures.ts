@@ -11,7 +11,7 @@ import {
   transferredIn,
   within,
 } from './definitions.ts';
-import { addRows, type Raw, type Row, rows, toFigures, zeroFigures, zeroRaw } from './sums.ts';
+import { addRows, type Now, type Raw, type Row, rows, toFigures, zeroFigures, zeroRaw } from './sums.ts';
 
 /**
  * SPEC §3, defined once. Every figure on a screen or in an export comes from here. A period's
@@ -154,12 +154,6 @@ async function segmentFigures(
   }));
 }
 
-export interface NowFigures {
-  active: number;
-  pending: number;
-  queued: number;
-}
-
 /**
  * Active, pending and queued now, by segment (a null key without one): read from the counts the
  * triggers keep (`metric_now`, by team, channel and assignee), or with `direct` computed on the open
@@ -170,7 +164,7 @@ export async function nowFigures(
   db: Queryable,
   input: Scope & { segment?: Segment },
   options: { direct?: boolean } = {},
-): Promise<Map<string | null, NowFigures>> {
+): Promise<Map<string | null, Now>> {
   const found = await (options.direct ? nowRows(db, input) : nowRollup(db, input));
   return new Map(
     found.map((r) => [
@@ -180,7 +174,13 @@ export async function nowFigures(
   );
 }
 
-/** The definitions of SPEC §3 computed on the facts of the given time ranges. */
+/**
+ * The definitions of SPEC §3 computed on the facts of the given time ranges. With an operator (filter
+ * or segment), their conversations are those assigned to them in the period (attended: answered by
+ * them), so the conversations created in it give only the queue wait and service level; each query
+ * then reads only columns its covering index holds (`conversations_admin_operator_idx`,
+ * `conversation_assignments_user_idx`, migration 0027), not the rows themselves.
+ */
 async function directRows(
   db: Queryable,
   input: FiguresInput,
@@ -190,15 +190,23 @@ async function directRows(
 ): Promise<Row[]> {
   const cFilter = conversationFilter(input);
   const key = conversationKey(input.segment);
-  const [created, closed, assigned] = await Promise.all([
-    rows(
-      db,
-      sql`SELECT ${key} AS key,
-          count(*) AS total,
+  const conversationCounts = byOperator
+    ? sql``
+    : sql`count(*) AS total,
           count(*) FILTER (WHERE ${rule.attended}) AS attended,
           count(*) FILTER (WHERE ${rule.unattended}) AS unattended,
           sum(c.response_sum_ms) AS response_sum, sum(c.response_count) AS response_count,
-          sum(c.response_bh_sum_ms) AS response_bh_sum, sum(c.response_bh_count) AS response_bh_count,
+          sum(c.response_bh_sum_ms) AS response_bh_sum, sum(c.response_bh_count) AS response_bh_count,`;
+  const firstResponse = sql`count(*) FILTER (WHERE ${assignmentRule.answered}) AS first_count,
+          sum(${assignmentRule.firstMs}) FILTER (WHERE ${assignmentRule.answered}) AS first_sum,
+          count(*) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_count,
+          sum(a.first_reply_bh_ms) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_sum`;
+  const assignments = sql`FROM conversation_assignments a
+        WHERE ${assignmentFilter(input)} AND ${within(sql`a.assigned_at`, ranges)}`;
+  const [created, closed, assigned] = await Promise.all([
+    rows(
+      db,
+      sql`SELECT ${key} AS key, ${conversationCounts}
           sum(c.wait_bh_ms) FILTER (WHERE ${rule.waitedBh}) AS wait_bh_sum,
           count(*) FILTER (WHERE ${rule.waitedBh}) AS wait_bh_count,
           sum(${rule.waitMs}) FILTER (WHERE ${rule.waited}) AS wait_sum,
@@ -219,11 +227,7 @@ async function directRows(
       db,
       // Assignments alone (no join): an operator's conversations are counted from them, the
       // workspace's only need the first-response sums.
-      sql`SELECT ${assignmentKey(input.segment)} AS key,
-          count(*) FILTER (WHERE ${assignmentRule.answered}) AS first_count,
-          sum(${assignmentRule.firstMs}) FILTER (WHERE ${assignmentRule.answered}) AS first_sum,
-          count(*) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_count,
-          sum(a.first_reply_bh_ms) FILTER (WHERE ${assignmentRule.answeredBh}) AS first_bh_sum
+      sql`SELECT ${assignmentKey(input.segment)} AS key, ${firstResponse}
           ${
             byOperator
               ? sql`, sum(a.response_sum_ms) AS response_sum, sum(a.response_count) AS response_count,
@@ -233,24 +237,10 @@ async function directRows(
           count(DISTINCT a.conversation_id) FILTER (WHERE a.first_reply_at IS NULL AND a.ended_at IS NOT NULL) AS unattended`
               : sql``
           }
-        FROM conversation_assignments a
-        WHERE ${assignmentFilter(input)} AND ${within(sql`a.assigned_at`, ranges)} GROUP BY 1`,
+        ${assignments} GROUP BY 1`,
     ),
   ]);
-  // An operator's conversations are those assigned to them in the period; attended = answered.
-  const mine = byOperator
-    ? created.map((r) => ({
-        ...r,
-        total: 0,
-        attended: 0,
-        unattended: 0,
-        response_sum: 0,
-        response_count: 0,
-        response_bh_sum: 0,
-        response_bh_count: 0,
-      }))
-    : created;
-  return [...mine, ...closed, ...assigned];
+  return [...created, ...closed, ...assigned];
 }
 
 /** The rollups of the local days [d1, d2). */

@@ -172,6 +172,8 @@ export const connectionHistory = pgTable(
   (t) => [
     // A member's history newest first, a page starting at its cursor (at, id): connection-history.ts.
     index('connection_history_user_at_idx').on(t.userId, t.at, t.id),
+    // Time in each status reads a member's status changes from connection_history_status_idx alone
+    // (partial, INCLUDE workspace_id and detail: hand-written, migration 0027).
     // Each workspace reads only its own rows (logins are recorded once per workspace of the account).
     index('connection_history_workspace_at_idx').on(t.workspaceId, t.at),
   ],

@@ -168,7 +168,8 @@ export const conversations = pgTable(
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
     // (workspace_id, created_at) is served by conversations_admin_created_idx (…, created_at, id), 0011.
     // The administrator's list filtered or sorted by operator (0014): each operator's conversations in
-    // creation order.
+    // creation order. Migration 0027 adds INCLUDE columns (drizzle cannot say it): what an operator's
+    // figures for a period read of the conversations created in it, so they come from the index alone.
     index('conversations_admin_operator_idx').on(t.workspaceId, t.assigneeId, t.createdAt, t.id),
     index('conversations_closed_idx').on(t.workspaceId, t.closedAt),
     // The widget finds a visitor's conversations by visitor id (latestVisitorConversation).

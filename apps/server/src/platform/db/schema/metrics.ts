@@ -58,6 +58,8 @@ export const conversationAssignments = pgTable(
     uniqueIndex('conversation_assignments_open_key').on(t.conversationId).where(sql`${t.endedAt} IS NULL`),
     index('conversation_assignments_conversation_idx').on(t.conversationId, t.assignedAt),
     index('conversation_assignments_workspace_idx').on(t.workspaceId, t.assignedAt),
+    // With INCLUDE columns (migration 0027; drizzle cannot say it): an operator's figures for a period
+    // come from this index alone.
     index('conversation_assignments_user_idx').on(t.workspaceId, t.userId, t.assignedAt),
   ],
 );

@@ -73,6 +73,7 @@ export const transfers = pgTable(
   },
   (t) => [
     index('transfers_conversation_idx').on(t.conversationId, t.at),
+    // INCLUDE (conversation_id), migration 0027: "transferred in the period" reads the index alone.
     index('transfers_workspace_idx').on(t.workspaceId, t.at),
   ],
 );
