@@ -8,8 +8,9 @@
 DROP INDEX "conversations_admin_operator_idx";--> statement-breakpoint
 CREATE INDEX "conversations_admin_operator_idx" ON "conversations" ("workspace_id", "assignee_id", "created_at", "id") INCLUDE ("first_action_at", "first_assigned_at", "queued_at", "out_of_hours", "wait_bh_ms", "first_operator_reply_at");--> statement-breakpoint
 -- Their assignments in the period (conversations, attended, unattended, first response, response).
--- The response sums move when the operator answers: that update of the open assignment now writes an
--- entry in this table's indexes (it could be a HOT update before).
+-- The response sums move when the operator answers, so that update of the open assignment writes an
+-- entry in this table's indexes. It seldom was a HOT update before either: this table keeps no free
+-- space on its pages (on the bench's database, 0 of 21,800 such updates were HOT without this index).
 DROP INDEX "conversation_assignments_user_idx";--> statement-breakpoint
 CREATE INDEX "conversation_assignments_user_idx" ON "conversation_assignments" ("workspace_id", "user_id", "assigned_at") INCLUDE ("conversation_id", "first_reply_at", "first_reply_bh_ms", "ended_at", "response_sum_ms", "response_count", "response_bh_sum_ms", "response_bh_count");--> statement-breakpoint
 -- The conversations transferred in the period (insert-only rows).
