@@ -15,7 +15,7 @@ function prng(seed: number) {
 
 /**
  * The rollups are exact: on random facts (created, assigned, answered, transferred, moved between
- * teams, closed, reopened, deleted) and random periods — whole local days, partial days, both — the
+ * teams and operators, closed, reopened, rated, deleted) and random periods — whole local days, partial days, both — the
  * figures read through the rollups equal the same definitions computed directly on the facts, before
  * and after compaction, and after the workspace's time zone changes.
  */
@@ -87,6 +87,10 @@ describe('metric rollups', () => {
           ${hours && closed ? Math.floor((closed - created) / 5) : null})
         RETURNING id`);
       const id = rows[0]!.id;
+      if (closed && random() < 0.5) {
+        await db().execute(sql`UPDATE conversations SET rating = ${1 + Math.floor(random() * 5)},
+          rated_at = ${at(closed + Math.floor(random() * 2 * 86_400_000))} WHERE id = ${id}`);
+      }
       if (assigned) {
         await db().execute(sql`INSERT INTO conversation_assignments (workspace_id, conversation_id, cycle, user_id,
             team_id, channel, how, assigned_at, first_reply_at, response_sum_ms, response_count, first_reply_bh_ms)
@@ -138,7 +142,11 @@ describe('metric rollups', () => {
           SELECT workspace_id, id, created_at + interval '1 day' * ${random() * 3} FROM conversations WHERE id = ${id}`);
       } else if (r < 0.43) {
         await db().execute(sql`DELETE FROM conversations WHERE id = ${id}`);
-      } else if (r < 0.48) {
+      } else if (r < 0.46) {
+        // Rated (again: a correction moves it to its new day and value).
+        await db().execute(sql`UPDATE conversations SET rating = ${1 + Math.floor(random() * 5)},
+          rated_at = created_at + interval '1 hour' * ${Math.floor(random() * 100)} WHERE id = ${id}`);
+      } else if (r < 0.5) {
         // Handed to someone else, or back to the queue.
         await db().execute(
           sql`UPDATE conversations SET assignee_id = ${pick([...users, null])} WHERE id = ${id}`,

@@ -88,6 +88,9 @@ const sums = {
   waitBhCount: bigint('wait_bh_count', { mode: 'number' }).notNull().default(0),
   durationBhSum: bigint('duration_bh_sum', { mode: 'number' }).notNull().default(0),
   durationBhCount: bigint('duration_bh_count', { mode: 'number' }).notNull().default(0),
+  /** CSAT: the ratings given on the day (by when they were given, not when the conversation began). */
+  ratingSum: bigint('rating_sum', { mode: 'number' }).notNull().default(0),
+  ratingCount: bigint('rating_count', { mode: 'number' }).notNull().default(0),
 };
 
 /**
