@@ -375,6 +375,11 @@ describe('metrics over a scripted day', () => {
         replyWindowEndsAt: new Date(t0 + 300_000 + 86_400_000).toISOString(),
       },
     ]);
+    // Its channel's and no other's (the list's filters reach each way a case is found).
+    expect(
+      (await cases('recover&channel=web')).map((c: { conversationId: string }) => c.conversationId),
+    ).toEqual([c3]);
+    expect(await cases('recover&channel=email')).toEqual([]);
     const changed = await settings({ replyWindows: { web: 3600 }, serviceLevelSeconds: 120 });
     expect(changed.body).toMatchObject({
       serviceLevelSeconds: 120,
