@@ -13,7 +13,9 @@ import {
 } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Owner, setupOwner, startTestServer, type TestServer } from '../../../test/harness.ts';
+import { listConversations } from '../../modules/conversations/queries.ts';
 import { priorityRank } from '../../modules/routing/engine.ts';
+import { operatorPrincipal } from '../../modules/workspaces/policy.ts';
 import { contacts, conversationActivity, conversations, events, teams, visitors } from './schema.ts';
 
 /**
@@ -185,6 +187,43 @@ describe('indexes on hot paths', () => {
       .orderBy(desc(conversationActivity.lastActivityAt))
       .limit(1);
     expect(top!.id).toBe(second);
+  });
+
+  it('the lists’ important filter reads the few marked important, not every conversation of the status', async () => {
+    await db().execute(
+      sql`UPDATE conversations SET important = true WHERE workspace_id = ${owner.workspaceId} AND number % 4000 = 7`,
+    );
+    await db().execute(sql`ANALYZE conversations`);
+    const owner_ = operatorPrincipal({
+      userId: owner.userId,
+      name: 'Owner',
+      sessionId: 'test',
+      workspaceId: owner.workspaceId,
+      role: 'owner',
+      grants: [],
+    });
+    const { items } = await listConversations(db(), owner_, {
+      view: 'all',
+      status: 'closed',
+      important: true,
+      limit: 50,
+    });
+    expect(items.map((c) => c.number).sort((a, b) => a - b)).toEqual([7, 4007, 8007, 12007, 16007]);
+    const page = db()
+      .select({ id: conversations.id })
+      .from(conversationActivity)
+      .innerJoin(conversations, eq(conversations.id, conversationActivity.conversationId))
+      .where(
+        and(
+          eq(conversations.workspaceId, owner.workspaceId),
+          eq(conversationActivity.workspaceId, owner.workspaceId),
+          eq(conversationActivity.status, 'closed'),
+          eq(conversations.important, true),
+        ),
+      )
+      .orderBy(desc(conversationActivity.lastActivityAt), desc(conversationActivity.conversationId))
+      .limit(51);
+    expect(await indexesOf(page)).toContain('conversations_important_idx');
   });
 
   it('event retention finds old events by age', async () => {

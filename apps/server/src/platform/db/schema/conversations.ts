@@ -172,6 +172,9 @@ export const conversations = pgTable(
     // figures for a period read of the conversations created in it, so they come from the index alone.
     index('conversations_admin_operator_idx').on(t.workspaceId, t.assigneeId, t.createdAt, t.id),
     index('conversations_closed_idx').on(t.workspaceId, t.closedAt),
+    // The lists' "important" filter (OI-7): the few marked, instead of walking every conversation of
+    // the status in activity order to find none (0.1-0.65 s on a million in bench:operators' data).
+    index('conversations_important_idx').on(t.workspaceId, t.status).where(sql`${t.important}`),
     // The widget finds a visitor's conversations by visitor id (latestVisitorConversation).
     index('conversations_visitor_idx').on(t.visitorId, t.createdAt),
     // Waiting in a queue: the sweep every 5 s on every node, drainWorkspace and queueSummary find

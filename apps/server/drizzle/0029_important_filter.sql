@@ -1,0 +1,1 @@
+CREATE INDEX "conversations_important_idx" ON "conversations" USING btree ("workspace_id","status") WHERE "conversations"."important";
