@@ -9,6 +9,8 @@
  *     filters, and its CSV export;
  *   - an operator's detail for today, 7 and 30 days and a year (figures from the metrics module and
  *     time in each status) and their conversation list for the same periods;
+ *   - the conversation list every operator works from: by status, their own, the queue, a customer
+ *     searched, a tag, the important ones, a deep page;
  *   - that operator's connection history: first and deep page, kind and date filters, the CSV export
  *     of their year;
  *   - the audit log: first and deep page, each filter (actor, action, action prefix, dates), and the
@@ -27,16 +29,18 @@ import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { allConnections, pageConnections } from '../apps/server/src/modules/audit/connection-history.ts';
 import { allAudit, pageAudit } from '../apps/server/src/modules/audit/queries.ts';
+import { listConversations } from '../apps/server/src/modules/conversations/queries.ts';
 import {
   listOperatorOverview,
   operatorConversations,
   operatorDetail,
 } from '../apps/server/src/modules/operators/queries.ts';
-import { operatorPrincipal } from '../apps/server/src/modules/workspaces/policy.ts';
+import { type OperatorPrincipal, operatorPrincipal } from '../apps/server/src/modules/workspaces/policy.ts';
 import { type Column, writeTable } from '../apps/server/src/platform/tabular.ts';
 import {
   benchDatabase,
   benchMemberId,
+  benchTagId,
   benchTeamId,
   benchWorkspaceId,
   fillMessages,
@@ -152,6 +156,41 @@ for (let i = 0; i < 19; i++)
     undefined;
 await time('conversations a year, page 20', () =>
   operatorConversations(db, actor, operator, { ...year, limit: 50, cursor: deep }),
+);
+
+// The conversation list every operator works from (what the console's Conversations screen asks):
+// by status in activity order, their own, the queue, a customer searched, a tag, the important ones,
+// and a deep page from its cursor.
+const member = (n: number, role: 'admin' | 'operator') =>
+  operatorPrincipal({
+    userId: benchMemberId(n),
+    name: `Operator ${n}`,
+    sessionId: 'bench',
+    workspaceId,
+    role,
+    grants: [],
+  });
+const busy = member(7, 'operator');
+const idle = member(150, 'operator');
+const lists: [string, OperatorPrincipal, Parameters<typeof listConversations>[2]][] = [
+  ['list: all open', actor, { view: 'all', status: 'open', limit: 50 }],
+  ['list: all closed', actor, { view: 'all', status: 'closed', limit: 50 }],
+  ['list: mine open (1,500 of them)', busy, { view: 'mine', status: 'open', limit: 50 }],
+  ['list: mine open (none)', idle, { view: 'mine', status: 'open', limit: 50 }],
+  ['list: queue (unassigned open)', busy, { view: 'unassigned', status: 'open', limit: 50 }],
+  ['list: search, frequent', actor, { view: 'all', status: 'closed', q: 'Customer 5', limit: 50 }],
+  ['list: search, rare', actor, { view: 'all', status: 'closed', q: 'customer99999@', limit: 50 }],
+  ['list: tag', actor, { view: 'all', status: 'closed', tagId: benchTagId(1), limit: 50 }],
+  ['list: important', actor, { view: 'all', status: 'closed', important: true, limit: 50 }],
+];
+for (const [name, who, query] of lists) await time(name, () => listConversations(db, who, query));
+let listCursor: string | undefined;
+for (let i = 0; i < 19; i++)
+  listCursor =
+    (await listConversations(db, actor, { view: 'all', status: 'closed', limit: 50, cursor: listCursor }))
+      .nextCursor ?? undefined;
+await time('list: all closed, page 20', () =>
+  listConversations(db, actor, { view: 'all', status: 'closed', limit: 50, cursor: listCursor }),
 );
 
 // OPS-8: the operator's connection history (as the route reads it: their rows in this workspace).
