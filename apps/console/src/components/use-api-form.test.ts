@@ -1,3 +1,4 @@
+import * as contracts from '@parley/contracts';
 import { ApiError } from '@parley/contracts/api-error';
 import i18next, { type TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +90,61 @@ describe('server refusals on a form', () => {
   it('reads a lost connection and an unknown failure in the reader’s language', () => {
     expect(read(new ApiError(0, 'network_error', ''), 'es')).toBe(es.errors.network);
     expect(read(new Error('boom'), 'fr')).toBe(fr.errors.unexpected);
+  });
+});
+
+/** Bodies only the widget or the server itself sends, and fields no one types (ids the console picks). */
+const notFromTheConsole = [
+  'answerSurveyBody',
+  'errorBody',
+  'identifyBody',
+  'offlineMessageBody',
+  'prechatBody',
+  'rateBody',
+  'widgetSendBody',
+  'widgetSessionBody',
+];
+const machineFields = [
+  'clientId',
+  'private',
+  'whisper',
+  'attachmentIds',
+  'surveyId',
+  'conversationIds',
+  'workspaceId',
+  'read',
+  'archived',
+  'upTo',
+  'important',
+  'csatEnabled',
+  'format',
+  'sort',
+  'dir',
+  'locale',
+  'key',
+];
+
+describe('the field a server refusal names', () => {
+  it('has a name in every language for each field the console sends', () => {
+    const unnamed = Object.entries(contracts).flatMap(([name, schema]) => {
+      if (
+        !name.endsWith('Body') ||
+        notFromTheConsole.includes(name) ||
+        !(typeof schema === 'object' && 'shape' in schema)
+      )
+        return [];
+      return Object.keys(schema.shape as object)
+        .filter((field) => !machineFields.includes(field) && !(field in en.errors.fields))
+        .map((field) => `${name}.${field}`);
+    });
+    expect(unnamed).toEqual([]);
+  });
+
+  it('reads a refused transcript recipient and tag colour in Spanish and French', () => {
+    const recipient = new ApiError(400, 'validation_failed', 'recipient: Invalid email address', 'recipient');
+    expect(read(recipient, 'es')).toBe('Destinatario: este valor no es válido.');
+    expect(read(recipient, 'fr')).toBe('Destinataire : cette valeur n’est pas valide.');
+    const colour = new ApiError(400, 'validation_failed', 'colour: Invalid string', 'colour');
+    expect(read(colour, 'fr')).toBe('Couleur : cette valeur n’est pas valide.');
   });
 });
