@@ -114,8 +114,8 @@ export function ConversationTools({ workspaceId, userId, conversation: c }: Conv
             {priority.options.map((p: Priority) => (
               <Menu.Item
                 key={p}
-                role="menuitemradio"
-                aria-checked={p === c.priority}
+                // Mantine makes every item a plain menuitem, on which aria-checked is not allowed.
+                aria-current={p === c.priority ? 'true' : undefined}
                 onClick={() => run(() => inboxApi.mark(workspaceId, c.id, { priority: p }))}
               >
                 <span aria-hidden="true">{p === c.priority ? '✓ ' : ''}</span>

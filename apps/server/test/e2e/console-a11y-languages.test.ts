@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
+import { startTestServer, type TestServer } from '../harness.ts';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/**
+ * Serious and critical axe-core violations, but for `aria-required-children` on an open menu:
+ * Mantine puts a focus sentinel (role="presentation" tabindex="-1") in every menu dropdown.
+ */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"')))
+    await page.addScriptTag({ content: axeSource });
+  const violations = (await page.evaluate('axe.run(document).then((r) => r.violations)')) as Violation[];
+  return violations
+    .filter((v) => (v.impact === 'serious' || v.impact === 'critical') && v.id !== 'aria-required-children')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} at ${JSON.stringify(n.target)}: ${n.failureSummary}`));
+}
+
+/** A supervisor's daily screens in Spanish and French, as axe-core sees them. */
+describe.runIf(browserAvailable)(
+  'a supervisor’s screens in Spanish and French (axe-core)',
+  {
+    timeout: 180_000,
+  },
+  () => {
+    let server: TestServer;
+    let browser: Browser;
+    let closeBrowser: () => Promise<void>;
+
+    beforeAll(async () => {
+      server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
+      ({ browser, close: closeBrowser } = await launchBrowser());
+    }, 60_000);
+    afterAll(async () => {
+      await closeBrowser?.();
+      await server?.close();
+    });
+
+    const logIn = async (language: 'es' | 'fr') => {
+      // axe is injected as an inline script, which the console's CSP (rightly) refuses.
+      const context = await browser.newContext({ locale: `${language}-ES`, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/login`);
+      await page.locator('input[type="email"]').fill('sam@demo.parley.test');
+      await page.locator('input[type="password"]').fill('demo-password');
+      await page.locator('button[type="submit"]').click();
+      await page.waitForURL(/\/w\//);
+      expect(await page.locator('html').getAttribute('lang')).toBe(language);
+      return page;
+    };
+    const noViolations = (page: Page) =>
+      expect.poll(() => seriousViolations(page), { timeout: 20_000 }).toEqual([]);
+
+    it('live monitoring: each figure is a button named by what it shows', async () => {
+      for (const [language, total, show] of [
+        ['es', 'Total', 'Ver las conversaciones'],
+        ['fr', 'Total', 'Voir les conversations'],
+      ] as const) {
+        const page = await logIn(language);
+        await page.goto(
+          `${server.url}${new URL(page.url()).pathname.split('/').slice(0, 3).join('/')}/monitoring`,
+        );
+        const button = page.getByRole('group', { name: total, exact: true }).getByRole('button');
+        await button.waitFor();
+        expect(await button.getAttribute('aria-description')).toBe(show);
+        await noViolations(page);
+        await page.screenshot({ path: screenshotPath(`monitoring-${language}`), fullPage: true });
+        await page.context().close();
+      }
+    });
+
+    it('a conversation’s “more actions” menu marks the current priority with an allowed attribute', async () => {
+      const page = await logIn('fr');
+      await page.getByRole('tab', { name: 'Toutes', exact: true }).click();
+      await page.getByRole('main').getByRole('link').first().click();
+      await page.getByRole('log').first().waitFor();
+      await page.getByRole('button', { name: 'Plus d’actions' }).click();
+      const current = page.getByRole('menuitem', { name: 'Sans priorité' });
+      await current.waitFor();
+      expect(await current.getAttribute('aria-current')).toBe('true');
+      expect(await page.getByRole('menuitem', { name: 'Urgent' }).getAttribute('aria-current')).toBeNull();
+      await noViolations(page);
+      await page.context().close();
+    });
+  },
+);
