@@ -1,6 +1,7 @@
 // First: configures zod for the console's Content-Security-Policy before any schema is used.
 import '@parley/contracts/browser';
 import '@mantine/core/styles.css';
+import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -1,7 +1,8 @@
-import { Button, Group, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate, useLocation } from '../router/history.ts';
+import { DateField } from './date-field.tsx';
 import { LoadError, PageLoader } from './page-states.tsx';
 import stickyEnd from './sticky-end.module.css';
 
@@ -74,18 +75,8 @@ export function DateRangeFields({
   const { t } = useTranslation();
   return (
     <>
-      <TextInput
-        type="date"
-        label={t('operators.from')}
-        value={from ?? ''}
-        onChange={(e) => onChange({ from: e.currentTarget.value || null })}
-      />
-      <TextInput
-        type="date"
-        label={t('operators.to')}
-        value={to ?? ''}
-        onChange={(e) => onChange({ to: e.currentTarget.value || null })}
-      />
+      <DateField label={t('operators.from')} value={from} onChange={(day) => onChange({ from: day })} />
+      <DateField label={t('operators.to')} value={to} onChange={(day) => onChange({ to: day })} />
     </>
   );
 }

@@ -129,6 +129,11 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
       await page.waitForLoadState('networkidle');
       await check(page, name);
     }
+    // A date field with a day (its clear button) and the other's calendar open (its arrows and days).
+    await page.goto(`${server.url}${workspacePath}/audit?from=2024-12-25`);
+    await page.getByRole('textbox', { name: 'To' }).click();
+    await page.locator('[data-dates-dropdown]').waitFor();
+    await check(page, 'audit log with a calendar open');
     await page.close();
   });
 

@@ -1,14 +1,15 @@
 import { Group, MultiSelect, NumberInput, Stack, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField } from '../../components/date-field.tsx';
 import { useMembers } from '../members/members-api.ts';
 import { useTeams } from '../routing/routing-api.ts';
 import { type AdminFilter, useTags } from './admin-api.ts';
 import { channels } from './use-admin-filter.ts';
 
-/** ISO instant ↔ the value of a date input (the local calendar day). */
+/** ISO instant ↔ the value of a date field (the local calendar day). */
 const dayOf = (iso: string | null) => {
-  if (!iso) return '';
+  if (!iso) return null;
   const d = new Date(iso);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
@@ -48,17 +49,15 @@ export function Filters({
         maxLength={200}
       />
       <Group gap="xs" align="end" wrap="wrap">
-        <TextInput
-          type="date"
+        <DateField
           label={t('adminConversations.from')}
           value={dayOf(filter.from)}
-          onChange={(e) => set({ from: e.currentTarget.value ? startOfDay(e.currentTarget.value) : null })}
+          onChange={(day) => set({ from: day ? startOfDay(day) : null })}
         />
-        <TextInput
-          type="date"
+        <DateField
           label={t('adminConversations.to')}
-          value={filter.to ? dayOf(new Date(Date.parse(filter.to) - 1).toISOString()) : ''}
-          onChange={(e) => set({ to: e.currentTarget.value ? startOfDay(e.currentTarget.value, 1) : null })}
+          value={filter.to ? dayOf(new Date(Date.parse(filter.to) - 1).toISOString()) : null}
+          onChange={(day) => set({ to: day ? startOfDay(day, 1) : null })}
         />
         <TextInput
           label={t('adminConversations.country')}

@@ -1,19 +1,9 @@
-import {
-  Badge,
-  Group,
-  SegmentedControl,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { type PeriodPreset, periodPresets, type WorkspaceMembership } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
-import { LoadMore } from '../../components/report-page.tsx';
+import { DateRangeFields, isDay, LoadMore } from '../../components/report-page.tsx';
 import { useDateTimeText } from '../../i18n/dates.ts';
 import { navigate, useLocation } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
@@ -25,7 +15,6 @@ import { type PeriodFilter, useOperatorConversations, useOperatorDetail } from '
 
 const isPeriod = (v: string | null): v is PeriodPreset =>
   (periodPresets as readonly (string | null)[]).includes(v);
-const isDay = (v: string | null): v is string => v !== null && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
 /** The period lives in the URL: a preset, or a custom range of days (both ends). */
 export function usePeriod(): [PeriodFilter, (next: Partial<PeriodFilter>) => void] {
@@ -113,18 +102,7 @@ export function OperatorDetailPage({
           onChange={(value) => isPeriod(value) && setPeriod({ period: value, from: null, to: null })}
           data={periodPresets.map((p) => ({ value: p, label: t(`monitoring.periods.${p}`) }))}
         />
-        <TextInput
-          type="date"
-          label={t('operators.from')}
-          value={period.from ?? ''}
-          onChange={(e) => setPeriod({ from: e.currentTarget.value || null })}
-        />
-        <TextInput
-          type="date"
-          label={t('operators.to')}
-          value={period.to ?? ''}
-          onChange={(e) => setPeriod({ to: e.currentTarget.value || null })}
-        />
+        <DateRangeFields from={period.from} to={period.to} onChange={setPeriod} />
       </Group>
       <Stack gap="xs" component="section" aria-label={t('operators.summary')}>
         <Title order={2} size="h4">

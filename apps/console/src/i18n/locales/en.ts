@@ -19,6 +19,16 @@ export const en = {
     goHome: 'Go to the start page',
     close: 'Close',
   },
+  dateField: {
+    placeholder: 'MM/DD/YYYY',
+    clear: 'Clear “{{label}}”',
+    previousMonth: 'Previous month',
+    nextMonth: 'Next month',
+    previousYear: 'Previous year',
+    nextYear: 'Next year',
+    previousDecade: 'Previous decade',
+    nextDecade: 'Next decade',
+  },
   errors: {
     api: {
       invalid_credentials: 'Wrong email or password.',

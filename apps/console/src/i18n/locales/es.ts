@@ -20,6 +20,16 @@ export const es: Translation = {
     goHome: 'Ir a la página de inicio',
     close: 'Cerrar',
   },
+  dateField: {
+    placeholder: 'DD/MM/AAAA',
+    clear: 'Borrar «{{label}}»',
+    previousMonth: 'Mes anterior',
+    nextMonth: 'Mes siguiente',
+    previousYear: 'Año anterior',
+    nextYear: 'Año siguiente',
+    previousDecade: 'Década anterior',
+    nextDecade: 'Década siguiente',
+  },
   errors: {
     api: {
       invalid_credentials: 'Correo o contraseña incorrectos.',

@@ -20,6 +20,16 @@ export const fr: Translation = {
     goHome: 'Aller à la page d’accueil',
     close: 'Fermer',
   },
+  dateField: {
+    placeholder: 'JJ/MM/AAAA',
+    clear: 'Effacer « {{label}} »',
+    previousMonth: 'Mois précédent',
+    nextMonth: 'Mois suivant',
+    previousYear: 'Année précédente',
+    nextYear: 'Année suivante',
+    previousDecade: 'Décennie précédente',
+    nextDecade: 'Décennie suivante',
+  },
   errors: {
     api: {
       invalid_credentials: 'E-mail ou mot de passe incorrect.',

@@ -1,0 +1,56 @@
+import { DateInput, type DateInputProps } from '@mantine/dates';
+// Month and weekday names for the calendar; the UMD builds register on the same dayjs as Mantine's.
+import 'dayjs/locale/es.js';
+import 'dayjs/locale/fr.js';
+import { useTranslation } from 'react-i18next';
+import { dayFormats, parseDay } from '../i18n/dates.ts';
+import { isLocale } from '../i18n/i18n.ts';
+import classes from './date-field.module.css';
+
+export interface DateFieldProps
+  extends Omit<
+    DateInputProps,
+    'value' | 'defaultValue' | 'onChange' | 'label' | 'valueFormat' | 'dateParser' | 'locale'
+  > {
+  /** The field's visible label, also its accessible name and that of its clear button. */
+  label: string;
+  /** A day as 'YYYY-MM-DD', or null for none. */
+  value: string | null;
+  onChange: (day: string | null) => void;
+}
+
+/**
+ * A day typed or picked in the console's language, not the browser's: 'DD/MM/YYYY' and a calendar
+ * starting on Monday in Spanish and French, 'MM/DD/YYYY' and Sunday in English. Values in and out
+ * stay 'YYYY-MM-DD', as URLs and the API have them; emptying the field or its clear button gives null.
+ */
+export function DateField({ label, value, onChange, ...props }: DateFieldProps) {
+  const { t, i18n } = useTranslation();
+  const language = isLocale(i18n.resolvedLanguage) ? i18n.resolvedLanguage : 'en';
+  const format = dayFormats[language];
+  return (
+    <DateInput
+      locale={language}
+      valueFormat={format.display}
+      dateParser={(text) => parseDay(text, language)}
+      firstDayOfWeek={format.firstDayOfWeek}
+      placeholder={t('dateField.placeholder')}
+      clearable
+      clearButtonProps={{ 'aria-label': t('dateField.clear', { label }) }}
+      ariaLabels={{
+        previousMonth: t('dateField.previousMonth'),
+        nextMonth: t('dateField.nextMonth'),
+        previousYear: t('dateField.previousYear'),
+        nextYear: t('dateField.nextYear'),
+        previousDecade: t('dateField.previousDecade'),
+        nextDecade: t('dateField.nextDecade'),
+      }}
+      classNames={{ day: classes.day }}
+      w={160}
+      {...props}
+      label={label}
+      value={value}
+      onChange={(day) => onChange(day || null)}
+    />
+  );
+}
