@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listTeams } from '../../src/modules/routing/teams.ts';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
 import { type Owner, setupOwner, startTestServer, type TestServer } from '../harness.ts';
 
@@ -128,6 +129,40 @@ describe.runIf(browserAvailable)('date fields in the console’s language', { ti
     await page.getByRole('option', { name: 'English' }).click();
     await expect.poll(() => page.getByRole('textbox', { name: 'From' }).inputValue()).toBe('12/25/2024');
     expect(new URL(page.url()).searchParams.get('from')).toBe('2024-12-25');
+    await page.context().close();
+  });
+
+  it('adds a team holiday typed in Spanish with Enter, and another picked in the calendar', async () => {
+    const page = await spanishConsole();
+    await page.goto(`${server.url}/w/${owner.workspaceId}/settings/teams/new`);
+    await page.getByRole('textbox', { name: 'Nombre' }).fill('Festivos');
+    await page.getByRole('switch', { name: 'Siempre abierto' }).uncheck();
+    const day = page.getByRole('textbox', { name: 'Fecha del festivo' });
+    await day.click();
+    await day.pressSequentially('6/1/2027');
+    await day.press('Enter');
+    await page.getByText('miércoles, 6 de enero de 2027').waitFor();
+    // The field is empty again, and still the one typed in, for the next day.
+    const next = page.getByRole('textbox', { name: 'Fecha del festivo' });
+    await expect.poll(() => next.inputValue()).toBe('');
+    const nextId = await next.getAttribute('id');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe(nextId);
+    const calendar = page.locator('[data-dates-dropdown]');
+    await next.pressSequentially('20/1/2027');
+    await calendar.getByRole('button', { name: '19 enero 2027' }).click();
+    await expect.poll(() => next.inputValue()).toBe('19/01/2027');
+    await page.getByRole('button', { name: 'Añadir festivo' }).click();
+    await page.getByText('martes, 19 de enero de 2027').waitFor();
+    await page.screenshot({ path: screenshotPath('date-field-holidays-es'), fullPage: true });
+    await page.getByRole('button', { name: 'Crear equipo' }).click();
+    await expect
+      .poll(
+        async () =>
+          (await listTeams(server.parley.ctx.db, owner.workspaceId)).find((t) => t.name === 'Festivos')
+            ?.businessHours?.holidays,
+        { timeout: 10_000 },
+      )
+      .toEqual(['2027-01-06', '2027-01-19']);
     await page.context().close();
   });
 });

@@ -1,6 +1,7 @@
-import { ActionIcon, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField } from '../../components/date-field.tsx';
 
 const maxHolidays = 100;
 
@@ -12,13 +13,16 @@ export interface HolidaysEditorProps {
 /** Whole days the team is closed, as YYYY-MM-DD in the team's time zone. */
 export function HolidaysEditor({ holidays, onChange }: HolidaysEditorProps) {
   const { t, i18n } = useTranslation();
-  const [draft, setDraft] = useState('');
+  const [draft, setDraft] = useState<string | null>(null);
+  // A new field after each day added: one being typed in keeps its text while its calendar is open.
+  // Focus goes back to it when the day was added with Enter.
+  const [field, setField] = useState({ key: 0, focus: false });
   const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'full', timeZone: 'UTC' });
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(draft);
-  const add = () => {
-    if (!valid) return;
+  const add = (fromField: boolean) => {
+    if (!draft) return;
     onChange([...new Set([...holidays, draft])].sort());
-    setDraft('');
+    setDraft(null);
+    setField(({ key }) => ({ key: key + 1, focus: fromField }));
   };
   return (
     <Stack gap="xs">
@@ -60,21 +64,27 @@ export function HolidaysEditor({ holidays, onChange }: HolidaysEditorProps) {
         </Stack>
       )}
       <Group gap="xs" align="flex-end">
-        <TextInput
-          type="date"
+        <DateField
+          key={field.key}
+          autoFocus={field.focus}
           label={t('settings.hours.holidayDate')}
           value={draft}
-          onChange={(event) => setDraft(event.currentTarget.value)}
+          onChange={setDraft}
           onKeyDown={(event) => {
             if (event.key !== 'Enter') return;
             // Enter adds the day instead of submitting the whole team form.
             event.preventDefault();
-            add();
+            add(true);
           }}
           size="xs"
           w={170}
         />
-        <Button variant="light" size="xs" onClick={add} disabled={!valid || holidays.length >= maxHolidays}>
+        <Button
+          variant="light"
+          size="xs"
+          onClick={() => add(false)}
+          disabled={!draft || holidays.length >= maxHolidays}
+        >
           {t('settings.hours.addHoliday')}
         </Button>
       </Group>
