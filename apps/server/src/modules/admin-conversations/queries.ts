@@ -1,6 +1,7 @@
 import type { AdminFilters, AdminListQuery, AdminPage, AdminRow, AdminSort, Tag } from '@parley/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
+import { contactsMatching } from '../contacts/search.ts';
 import { visibleConversationsSql } from '../conversations/policy.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
 import {
@@ -17,7 +18,6 @@ import {
 /** Counting stops here: past it the list says "10,000+" and the count stays a bounded index read. */
 export const COUNT_CAP = 10_000;
 
-const escapeLike = (q: string) => q.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 const uuidList = (ids: readonly string[]) =>
   sql`ARRAY[${sql.join(
     ids.map((i) => sql`${i}`),
@@ -80,16 +80,9 @@ export function adminWhere(actor: OperatorPrincipal, f: AdminFilters, now: Date 
   }
   if (f.q) {
     // Through the trigram index on contacts, then each contact's conversations by contact id.
-    parts.push(sql`c.contact_id IN (SELECT ct2.id FROM contacts ct2 WHERE ct2.workspace_id = ${actor.workspaceId}
-      AND ${searchableOf('ct2')} ILIKE ${`%${escapeLike(f.q)}%`})`);
+    parts.push(sql`c.contact_id IN ${contactsMatching(actor.workspaceId, f.q)}`);
   }
   return sql.join(parts, sql` AND `);
-}
-
-/** The customer fields the trigram index covers (migration 0011: keep identical). */
-function searchableOf(alias: string): SQL {
-  const a = sql.raw(alias);
-  return sql`(coalesce(${a}.name, '') || ' ' || coalesce(${a}.email, '') || ' ' || coalesce(${a}.phone, '') || ' ' || coalesce(${a}.external_id, ''))`;
 }
 
 const from = sql`FROM conversations c

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Owner, setupOwner, startTestServer, type TestServer } from '../../../test/harness.ts';
-import { contacts, conversations } from '../../platform/db/schema.ts';
+import { contacts, conversations, workspaces } from '../../platform/db/schema.ts';
 
 describe('conversation list paging', () => {
   let server: TestServer;
@@ -48,6 +48,51 @@ describe('conversation list paging', () => {
     expect(seen).toHaveLength(rows.length);
     expect(new Set(seen).size).toBe(rows.length);
     expect(new Set(seen)).toEqual(new Set(rows.map((r) => r.id)));
+  });
+
+  it('finds customers by name, e-mail, phone or external id, any case, wildcards taken literally, in its workspace only', async () => {
+    const db = server.parley.ctx.db;
+    const [other] = await db
+      .insert(workspaces)
+      .values({ name: 'Elsewhere', widgetKey: 'wk_list_search_elsewhere', widgetSecret: 'secret' })
+      .returning();
+    const people = [
+      { workspaceId: owner.workspaceId, name: 'Zoë Quintana', email: 'zq@mail.test' },
+      { workspaceId: owner.workspaceId, name: 'Pat', email: 'pat_100%@corp.test', phone: '+34911222333' },
+      { workspaceId: owner.workspaceId, name: 'Pet', email: 'petx100z@corp.test', externalId: 'CRM-77Q' },
+      { workspaceId: other!.id, name: 'Zoë Quintana', email: 'zq@other.test', phone: '+34911222333' },
+    ];
+    const made = await db
+      .insert(contacts)
+      .values(people)
+      .returning({ id: contacts.id, workspaceId: contacts.workspaceId });
+    const rows = await db
+      .insert(conversations)
+      .values(
+        made.map((c, i) => ({
+          workspaceId: c.workspaceId,
+          number: 5000 + i,
+          channel: 'web' as const,
+          contactId: c.id,
+        })),
+      )
+      .returning({ id: conversations.id });
+    const found = async (q: string) => {
+      const res = await owner.client.get(
+        `${w()}/conversations?view=all&status=open&q=${encodeURIComponent(q)}`,
+      );
+      expect(res.status, q).toBe(200);
+      return res.body.items.map((c: { id: string }) => c.id).sort();
+    };
+    expect(await found('quintana')).toEqual([rows[0]!.id]);
+    expect(await found('ZQ@MAIL')).toEqual([rows[0]!.id]);
+    expect(await found('911222')).toEqual([rows[1]!.id]);
+    expect(await found('crm-77')).toEqual([rows[2]!.id]);
+    // `_` and `%` are the customer's characters, not wildcards: "pat_100%" is not "petx100z".
+    expect(await found('_100%')).toEqual([rows[1]!.id]);
+    expect(await found('p_t')).toEqual([]);
+    expect(await found('corp.test')).toEqual([rows[1]!.id, rows[2]!.id].sort());
+    expect(await found('closed customer')).toEqual([]);
   });
 
   it('refuses a cursor it did not make with a 400 naming it', async () => {

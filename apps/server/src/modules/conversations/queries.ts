@@ -1,8 +1,9 @@
 import type { Conversation, ConversationView } from '@parley/contracts';
-import { and, desc, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { contacts, conversationActivity, conversations, visitors } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { contactsMatching } from '../contacts/search.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { assertCanView, conversationsTable, visibleConversationsSql } from './policy.ts';
 import { presentConversation, presentConversationDetail } from './presenter.ts';
@@ -99,8 +100,9 @@ export async function listConversations(
     );
   }
   if (query.q) {
-    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    filters.push(or(ilike(contacts.name, pattern), ilike(contacts.email, pattern)));
+    // Name, e-mail, phone or external id, through the customers' trigram index (a rare customer is
+    // found without reading the workspace's conversations in activity order).
+    filters.push(sql`${conversations.contactId} IN ${contactsMatching(actor.workspaceId, query.q)}`);
   }
   if (query.tagId) {
     filters.push(

@@ -8,6 +8,7 @@ import type {
 } from '@parley/contracts';
 import { and, asc, desc, eq, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
+import { containsPattern } from '../../platform/db/like.ts';
 import {
   contacts,
   conversationAssignments,
@@ -28,8 +29,6 @@ import { statusTime } from '../routing/status-time.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
 import { effectiveSince, effectiveStatus } from '../workspaces/queries.ts';
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /**
  * OPS-1 / OPS-5: every operator of the workspace with teams, live status, last login and their load
  * now (active and pending a response: the metrics module's "now" figures per operator), filtered by
@@ -43,7 +42,9 @@ export async function listOperatorOverview(
   const filters: (SQL | undefined)[] = [eq(memberships.workspaceId, actor.workspaceId)];
   if (query.userId) filters.push(eq(memberships.userId, query.userId));
   if (query.q)
-    filters.push(or(ilike(users.name, likePattern(query.q)), ilike(users.email, likePattern(query.q))));
+    filters.push(
+      or(ilike(users.name, containsPattern(query.q)), ilike(users.email, containsPattern(query.q))),
+    );
   if (query.status) filters.push(sql`${effectiveStatus} = ${query.status}`);
   if (query.teamId) {
     filters.push(
