@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, type TestServer } from './harness.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -34,4 +36,72 @@ export function screenshotPath(name: string): string {
   const dir = path.resolve(import.meta.dirname, '../../../.tmp/screenshots');
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.png`);
+}
+
+/** The password of every user of the demo workspace a browser test's server is started with. */
+export const demoPassword = 'demo-password';
+
+export interface BrowserServer {
+  /** The Parley serving the console and the widget. */
+  readonly server: TestServer;
+  readonly browser: Browser;
+}
+
+/**
+ * A Parley that serves the console and the widget, and a Chromium, for the describe block this is
+ * called in: started by the first beforeAll, closed by the last afterAll (after the block's own, so
+ * those may still use them). With `demo`, the demo workspace, its users' password `demoPassword`.
+ */
+export function useBrowserServer(options: { demo?: boolean; heartbeatMs?: number } = {}): BrowserServer {
+  const { demo, ...serverOptions } = options;
+  let server: TestServer | undefined;
+  let launched: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(
+      { serveWeb: true, ...(demo ? { demo, demoPassword } : {}) },
+      serverOptions,
+    );
+    launched = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await launched?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useBrowserServer: used before its beforeAll ran');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(launched?.browser);
+    },
+  };
+}
+
+/** Fills the console's (English) login page and submits it; waits for nothing after. */
+export async function logIn(page: Page, email: string, password = demoPassword): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/**
+ * A page of a new browser context (in American English unless `locale` says otherwise) that has
+ * submitted the login page as `email`; waits for nothing after, as the screen that opens differs.
+ */
+export async function openConsole(
+  { browser, server }: BrowserServer,
+  {
+    email,
+    password = demoPassword,
+    ...context
+  }: { email: string; password?: string } & BrowserContextOptions,
+): Promise<Page> {
+  const page = await (await browser.newContext({ locale: 'en-US', ...context })).newPage();
+  await page.goto(`${server.url}/login`);
+  await logIn(page, email, password);
+  return page;
 }

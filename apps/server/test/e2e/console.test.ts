@@ -1,26 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { startTestServer, type TestServer } from '../harness.ts';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, logIn, screenshotPath, useBrowserServer } from '../browser.ts';
 
 describe.runIf(browserAvailable)('console in Chromium', { timeout: 90_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
-
-  beforeAll(async () => {
-    server = await startTestServer({ serveWeb: true });
-    ({ browser, close: closeBrowser } = await launchBrowser());
-  });
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-  });
+  const env = useBrowserServer();
 
   it('sets up, logs in, switches language and logs out', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await env.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
 
     await page.getByLabel('Your name').fill('Olivia Owner');
     await page.getByLabel('Email').fill('olivia@example.com');
@@ -38,9 +25,7 @@ describe.runIf(browserAvailable)('console in Chromium', { timeout: 90_000 }, () 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
 
-    await page.getByLabel('Email').fill('olivia@example.com');
-    await page.getByLabel('Password').fill('correct horse');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logIn(page, 'olivia@example.com', 'correct horse');
     await page.getByRole('button', { name: 'Log out' }).waitFor();
 
     await page.getByRole('combobox', { name: 'Language' }).click();
@@ -62,12 +47,10 @@ describe.runIf(browserAvailable)('console in Chromium', { timeout: 90_000 }, () 
   });
 
   it('changes the password from the account menu; the old one stops working', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await env.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByLabel('Email').fill('olivia@example.com');
-    await page.getByLabel('Password').fill('correct horse');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.goto(env.server.url);
+    await logIn(page, 'olivia@example.com', 'correct horse');
 
     await page.getByRole('button', { name: 'Account: Olivia Owner' }).click();
     await page.getByRole('menuitem', { name: 'Change password' }).click();
@@ -86,9 +69,7 @@ describe.runIf(browserAvailable)('console in Chromium', { timeout: 90_000 }, () 
     await expect.poll(() => dialog.count()).toBe(0);
 
     await page.getByRole('button', { name: 'Log out' }).click();
-    await page.getByLabel('Email').fill('olivia@example.com');
-    await page.getByLabel('Password').fill('correct horse');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logIn(page, 'olivia@example.com', 'correct horse');
     await page.getByText('Wrong email or password.').waitFor();
     await page.getByLabel('Password').fill('violet kettle parade 42');
     await page.getByRole('button', { name: 'Log in' }).click();

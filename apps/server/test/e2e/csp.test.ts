@@ -1,29 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { browserAvailable, launchBrowser } from '../browser.ts';
-import { Client, startTestServer, type TestServer } from '../harness.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { browserAvailable, demoPassword, logIn, useBrowserServer } from '../browser.ts';
+import { Client } from '../harness.ts';
 
 describe.runIf(browserAvailable)(
   'the console works under its Content-Security-Policy',
   { timeout: 120_000 },
   () => {
-    let server: TestServer;
-    let browser: Browser;
-    let closeBrowser: () => Promise<void>;
-
-    beforeAll(async () => {
-      server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
-      ({ browser, close: closeBrowser } = await launchBrowser());
-    }, 120_000);
-    afterAll(async () => {
-      await closeBrowser?.();
-      await server?.close();
-    });
+    const env = useBrowserServer({ demo: true });
 
     it('logs in and opens a conversation with no CSP violation, and cannot be framed', async () => {
-      const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+      const page = await (await env.browser.newContext({ locale: 'en-US' })).newPage();
       const violations: string[] = [];
       page.on('console', (message) => {
         if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());
@@ -32,11 +20,9 @@ describe.runIf(browserAvailable)(
       // Runs in the page (a string: the server's TypeScript has no DOM types).
       await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
         window.reportViolation(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber))`);
-      const response = await page.goto(`${server.url}/login`);
+      const response = await page.goto(`${env.server.url}/login`);
       expect(response!.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
-      await page.getByLabel('Email').fill('owner@demo.parley.test');
-      await page.getByLabel('Password').fill('demo-password');
-      await page.getByRole('button', { name: 'Log in' }).click();
+      await logIn(page, 'owner@demo.parley.test');
       // Open a conversation from the inbox (the demo has them in every state).
       await page.getByRole('tab', { name: 'All', exact: true }).click();
       const row = page.locator('a[href*="/c/"]').first();
@@ -47,7 +33,7 @@ describe.runIf(browserAvailable)(
       expect(violations).toEqual([]);
 
       // Another site cannot frame the console, while the widget frame embeds anywhere.
-      const framing = await (await browser.newContext()).newPage();
+      const framing = await (await env.browser.newContext()).newPage();
       const blocked: string[] = [];
       framing.on('console', (message) => blocked.push(message.text()));
       // Another site, served for real on another port (a fulfilled route would count as public and
@@ -55,7 +41,7 @@ describe.runIf(browserAvailable)(
       const site = http.createServer((_req, res) => {
         res.setHeader('content-type', 'text/html');
         res.end(
-          `<iframe id="console" src="${server.url}/login"></iframe><iframe id="widget" src="${server.url}/widget/frame.html"></iframe>`,
+          `<iframe id="console" src="${env.server.url}/login"></iframe><iframe id="widget" src="${env.server.url}/widget/frame.html"></iframe>`,
         );
       });
       await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -85,16 +71,16 @@ describe.runIf(browserAvailable)(
     });
 
     it("shows the server's refusal of a weak password in the user's language", async () => {
-      const owner = new Client(server.url);
-      await owner.post('/api/auth/login', { email: 'owner@demo.parley.test', password: 'demo-password' });
+      const owner = new Client(env.server.url);
+      await owner.post('/api/auth/login', { email: 'owner@demo.parley.test', password: demoPassword });
       const wid = (await owner.get('/api/auth/session')).body.currentWorkspaceId;
       const invite = await owner.post(`/api/workspaces/${wid}/invites`, {
         email: 'nuevo@example.com',
         role: 'operator',
       });
       const token = String(invite.body.url).split('/invite/')[1];
-      const page = await (await browser.newContext({ locale: 'es-ES' })).newPage();
-      await page.goto(`${server.url}/invite/${token}`);
+      const page = await (await env.browser.newContext({ locale: 'es-ES' })).newPage();
+      await page.goto(`${env.server.url}/invite/${token}`);
       await page.getByLabel('Tu nombre').fill('Nuevo');
       await page.getByLabel('Contraseña').fill('password');
       await page.getByRole('button', { name: 'Aceptar invitación' }).click();

@@ -1,30 +1,23 @@
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { startTestServer, type TestServer } from '../harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
 
 /** Two operators of the demo's Support team (round robin) in two browsers, and visitors on /demo. */
 describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  const env = useBrowserServer({ demo: true });
   let anna: Page;
   let oscar: Page;
 
   const login = async (email: string) => {
-    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('demo-password');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    const page = await openConsole(env, { email });
     await page.getByRole('tab', { name: 'Mine', exact: true }).click();
     return page;
   };
 
   const visitorWrites = async (text: string) => {
-    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    await page.goto(`${server.url}/demo`);
+    const page = await (await env.browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(`${env.server.url}/demo`);
     await page.getByRole('button', { name: 'Open chat' }).click();
     const panel = page.frameLocator('iframe[title="Parley chat"]');
     await panel.getByRole('textbox', { name: 'Message' }).fill(text);
@@ -36,18 +29,11 @@ describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout
   const row = (page: Page, text: string) => page.getByRole('link').filter({ hasText: text });
 
   beforeAll(async () => {
-    server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
     // Room for everyone: the demo's queued case goes to the first operator who connects.
-    await server.parley.ctx.db.execute(sql`UPDATE teams SET capacity = 6`);
-    ({ browser, close: closeBrowser } = await launchBrowser());
+    await env.server.parley.ctx.db.execute(sql`UPDATE teams SET capacity = 6`);
     anna = await login('anna@demo.parley.test');
     oscar = await login('oscar@demo.parley.test');
   }, 60_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-  });
 
   it('spreads new conversations between the connected operators', async () => {
     await visitorWrites('first visitor asks');
