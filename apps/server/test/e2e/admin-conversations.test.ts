@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setContactPhone } from '../../src/modules/contacts/commands.ts';
 import { contacts } from '../../src/platform/db/schema.ts';
 import { transaction } from '../../src/platform/db/tx.ts';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { Client, openSocket, startTestServer, type TestServer, waitFor } from '../harness.ts';
+import { browserAvailable, demoPassword, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
+import { Client, openSocket, waitFor } from '../harness.ts';
 
 /**
  * ADM-1…5 in Chromium on the demo workspace: an admin filters by team and tag, searches a phone
@@ -13,29 +12,17 @@ import { Client, openSocket, startTestServer, type TestServer, waitFor } from '.
  * team, and exports the filtered list; the downloaded file has the rows on screen.
  */
 describe.runIf(browserAvailable)('administrator conversations view in Chromium', { timeout: 180_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
-
-  beforeAll(async () => {
-    server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
-    ({ browser, close: closeBrowser } = await launchBrowser());
-  }, 60_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-  });
+  const env = useBrowserServer({ demo: true });
 
   const login = async (email: string) => {
-    const client = new Client(server.url);
-    const res = await client.post('/api/auth/login', { email, password: 'demo-password' });
+    const client = new Client(env.server.url);
+    const res = await client.post('/api/auth/login', { email, password: demoPassword });
     expect(res.status).toBe(200);
     return { client, workspaceId: res.body.currentWorkspaceId as string };
   };
 
   it('filters, searches, sorts, reads history and notes, transfers and exports', async () => {
-    const db = server.parley.ctx.db;
+    const db = env.server.parley.ctx.db;
     const { client: adminApi, workspaceId } = await login('admin@demo.parley.test');
     const w = `/api/workspaces/${workspaceId}`;
     // A tag on Tom's conversation, a phone on Lucía, a note on Priya's.
@@ -75,23 +62,18 @@ describe.runIf(browserAvailable)('administrator conversations view in Chromium',
     // Oscar has a console open and is Connected: the Support team can receive a transfer.
     const oscar = await login('oscar@demo.parley.test');
     const socket = await openSocket(
-      server.url,
+      env.server.url,
       `/api/realtime?workspaceId=${workspaceId}`,
       oscar.client.cookie,
     );
     await waitFor(() => socket.messages.some((m) => m.type === 'ready'), 15_000);
     expect((await oscar.client.put(`${w}/me/status`, { status: 'connected' })).status).toBe(200);
 
-    const context = await browser.newContext({
-      locale: 'en-US',
+    const page = await openConsole(env, {
+      email: 'admin@demo.parley.test',
       acceptDownloads: true,
       viewport: { width: 1500, height: 1000 },
     });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('admin@demo.parley.test');
-    await page.getByLabel('Password').fill('demo-password');
-    await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('link', { name: 'All conversations' }).click();
     await page.getByRole('heading', { name: 'Conversations', exact: true }).waitFor();
     const rows = page.locator('tbody tr');
@@ -115,7 +97,7 @@ describe.runIf(browserAvailable)('administrator conversations view in Chromium',
     // A reload keeps the filtered view.
     await page.reload();
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
-    await page.goto(`${server.url}/w/${workspaceId}/conversations`);
+    await page.goto(`${env.server.url}/w/${workspaceId}/conversations`);
 
     // Search by phone number.
     await page.getByRole('textbox', { name: 'Search' }).fill('612 345');

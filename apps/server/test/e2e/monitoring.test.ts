@@ -1,31 +1,13 @@
 import { sql } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { startTestServer, type TestServer } from '../harness.ts';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, logIn, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
 
 /** MON-7: a supervisor watches the live monitoring page while a customer arrives; nothing is reloaded. */
 describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
-
-  beforeAll(async () => {
-    server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
-    ({ browser, close: closeBrowser } = await launchBrowser());
-  }, 60_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-  });
+  const env = useBrowserServer({ demo: true });
 
   it('shows the figures and cases, and follows a new conversation live', async () => {
-    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('sam@demo.parley.test');
-    await page.getByLabel('Password').fill('demo-password');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    const page = await openConsole(env, { email: 'sam@demo.parley.test' });
     await page.getByRole('link', { name: 'Monitoring' }).click();
     await page.getByRole('heading', { name: 'Live monitoring' }).waitFor();
     // The demo's conversations are from the last three hours: the last 7 days hold them whatever the
@@ -42,15 +24,15 @@ describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_0
     // Demo conversations were answered: the averages show their counts.
     await expect.poll(() => tile('Avg first response').textContent()).toMatch(/over \d+/);
 
-    const widgetKey = (await server.parley.ctx.db.query.workspaces.findFirst())!.widgetKey;
+    const widgetKey = (await env.server.parley.ctx.db.query.workspaces.findFirst())!.widgetKey;
     const session = (await (
-      await fetch(`${server.url}/api/widget/sessions`, {
+      await fetch(`${env.server.url}/api/widget/sessions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ workspaceKey: widgetKey, locale: 'en' }),
       })
     ).json()) as { token: string };
-    const sent = await fetch(`${server.url}/api/widget/messages`, {
+    const sent = await fetch(`${env.server.url}/api/widget/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ clientId: 'monitor-1', text: 'Where is my parcel?' }),
@@ -135,31 +117,25 @@ describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_0
   });
 
   it('tells an operator without the monitor permission so, at its address, with no request refused', async () => {
-    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    const page = await (await env.browser.newContext({ locale: 'en-US' })).newPage();
     const refused: string[] = [];
     page.on('response', (r) => {
       if (r.status() === 403) refused.push(r.url());
     });
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('anna@demo.parley.test');
-    await page.getByLabel('Password').fill('demo-password');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.goto(`${env.server.url}/login`);
+    await logIn(page, 'anna@demo.parley.test');
     await page.waitForURL(/\/w\/[^/]+/);
     // The link is not offered; the address still answers with what is the matter.
     expect(await page.getByRole('link', { name: 'Monitoring' }).count()).toBe(0);
     const workspace = new URL(page.url()).pathname.match(/^\/w\/[^/]+/)![0];
-    await page.goto(`${server.url}${workspace}/monitoring`);
+    await page.goto(`${env.server.url}${workspace}/monitoring`);
     await page.getByText('You do not have permission to do this.').waitFor();
     expect(await page.getByText('This page could not be loaded.').count()).toBe(0);
     expect(refused).toEqual([]);
   });
 
   it('lets the owner set the service level goal', async () => {
-    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('owner@demo.parley.test');
-    await page.getByLabel('Password').fill('demo-password');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    const page = await openConsole(env, { email: 'owner@demo.parley.test' });
     await page.getByRole('link', { name: 'Monitoring' }).click();
     await page.getByRole('button', { name: 'Monitoring settings' }).click();
     const dialog = page.getByRole('dialog', { name: 'Monitoring settings' });
@@ -173,8 +149,8 @@ describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_0
       .getByText('goal: 90 % answered within 30 s')
       .waitFor({ timeout: 15_000 });
     // A team given business hours (here straight in the database): the time tiles also show their business-hours variant and its count.
-    const support = (await server.parley.ctx.db.query.teams.findFirst())!;
-    await server.parley.ctx.db.execute(
+    const support = (await env.server.parley.ctx.db.query.teams.findFirst())!;
+    await env.server.parley.ctx.db.execute(
       sql`UPDATE teams SET business_hours = ${JSON.stringify({
         timezone: 'UTC',
         weekly: { mon: [['09:00', '18:00']] },

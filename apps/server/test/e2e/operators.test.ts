@@ -1,17 +1,8 @@
 import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import {
-  addMember,
-  type Owner,
-  openSocket,
-  setupOwner,
-  startTestServer,
-  type TestServer,
-  waitFor,
-} from '../harness.ts';
+import { browserAvailable, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
+import { addMember, type Owner, openSocket, setupOwner, waitFor } from '../harness.ts';
 
 /**
  * OPS-1…8 as a supervisor uses them: find an operator, change their status, move two of their
@@ -19,9 +10,7 @@ import {
  * export the filtered list, open the detail and the connection history.
  */
 describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 180_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  const env = useBrowserServer({ heartbeatMs: 500 });
   let owner: Owner;
   let olgaId: string;
   const sockets: Awaited<ReturnType<typeof openSocket>>[] = [];
@@ -29,9 +18,7 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
   const w = () => `/api/workspaces/${owner.workspaceId}`;
 
   beforeAll(async () => {
-    server = await startTestServer({ serveWeb: true }, { heartbeatMs: 500 });
-    ({ browser, close: closeBrowser } = await launchBrowser());
-    owner = await setupOwner(server.url);
+    owner = await setupOwner(env.server.url);
     await addMember(owner, {
       email: 'sam@example.com',
       role: 'supervisor',
@@ -53,7 +40,7 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
     await owner.client.put(`${w()}/teams/${team.body.id}/members`, { userIds: [olga.userId, pete.userId] });
     for (const m of [olga, pete]) {
       const socket = await openSocket(
-        server.url,
+        env.server.url,
         `/api/realtime?workspaceId=${owner.workspaceId}`,
         m.client.cookie,
       );
@@ -63,20 +50,20 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
     const widgetKey = (await owner.client.get(w())).body.widgetKey;
     for (const text of ['My parcel is late', 'Wrong size', 'Refund please']) {
       const session = (await (
-        await fetch(`${server.url}/api/widget/sessions`, {
+        await fetch(`${env.server.url}/api/widget/sessions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ workspaceKey: widgetKey, locale: 'en' }),
         })
       ).json()) as { token: string };
       const sent = (await (
-        await fetch(`${server.url}/api/widget/messages`, {
+        await fetch(`${env.server.url}/api/widget/messages`, {
           method: 'POST',
           headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ clientId: `browser-client-${conversations.length}`, text }),
         })
       ).json()) as { id: string };
-      const { rows } = await server.parley.ctx.db.execute<{ conversation_id: string }>(
+      const { rows } = await env.server.parley.ctx.db.execute<{ conversation_id: string }>(
         sql`SELECT conversation_id FROM messages WHERE id = ${sent.id}`,
       );
       const id = rows[0]!.conversation_id;
@@ -90,17 +77,14 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
 
   afterAll(async () => {
     for (const s of sockets) s.ws.close();
-    await closeBrowser?.();
-    await server?.close();
   });
 
   it('finds, manages, impersonates and exports an operator', async () => {
-    const context = await browser.newContext({ locale: 'en-US', acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('sam@example.com');
-    await page.getByLabel('Password').fill('correct horse');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    const page = await openConsole(env, {
+      email: 'sam@example.com',
+      password: 'correct horse',
+      acceptDownloads: true,
+    });
     await page.getByRole('link', { name: 'Operators' }).click();
     await page.getByRole('heading', { name: 'Operators' }).waitFor();
 
@@ -199,15 +183,10 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
     expect(await page.getByRole('cell', { name: 'Login' }).count()).toBeGreaterThan(0);
     expect(new URL(page.url()).pathname).toBe(`/w/${owner.workspaceId}/operators/${olgaId}/connections`);
     await page.screenshot({ path: screenshotPath('operator-connections'), fullPage: true });
-    await context.close();
+    await page.context().close();
 
     // The owner reads the audit log: the impersonation and what was done in it, with both names.
-    const ownerContext = await browser.newContext({ locale: 'en-US' });
-    const ownerPage = await ownerContext.newPage();
-    await ownerPage.goto(`${server.url}/login`);
-    await ownerPage.getByLabel('Email').fill('owner@example.com');
-    await ownerPage.getByLabel('Password').fill('correct horse');
-    await ownerPage.getByRole('button', { name: 'Log in' }).click();
+    const ownerPage = await openConsole(env, { email: 'owner@example.com', password: 'correct horse' });
     await ownerPage.getByRole('link', { name: 'Audit log' }).click();
     await ownerPage.getByRole('heading', { name: 'Audit log' }).waitFor();
     const actionRow = ownerPage.locator('tr[data-action="impersonation.action"]').first();
@@ -225,6 +204,6 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
       const rows = [...document.querySelectorAll('tr[data-action]')];
       return rows.length > 0 && rows.every((r) => r.getAttribute('data-action') === 'impersonation.started');
     })()`);
-    await ownerContext.close();
+    await ownerPage.context().close();
   });
 });
