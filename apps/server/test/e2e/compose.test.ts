@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { Client, startTestServer, type TestServer } from '../harness.ts';
+import type { FrameLocator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, demoPassword, logIn, screenshotPath, useBrowserServer } from '../browser.ts';
+import { Client } from '../harness.ts';
 
 /** Screenshots for the test's reader, and a copy for the helper's review. */
 const shot = async (page: Page, name: string) => {
@@ -16,23 +16,18 @@ describe.runIf(browserAvailable)(
   'the operator’s conversation tools in Chromium: composer, customer panel, survey, rating, print',
   { timeout: 120_000 },
   () => {
-    let server: TestServer;
-    let browser: Browser;
-    let closeBrowser: () => Promise<void>;
+    const env = useBrowserServer({ demo: true });
     let operator: Page;
     let visitor: Page;
     let panel: FrameLocator;
     const visitorFrames: string[] = [];
 
     beforeAll(async () => {
-      server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
-      ({ browser, close: closeBrowser } = await launchBrowser());
-
       // The admin defines a survey and a workspace canned answer over the API.
-      const admin = new Client(server.url);
+      const admin = new Client(env.server.url);
       const login = await admin.post('/api/auth/login', {
         email: 'admin@demo.parley.test',
-        password: 'demo-password',
+        password: demoPassword,
       });
       const w = `/api/workspaces/${login.body.currentWorkspaceId}`;
       const survey = await admin.post(`${w}/surveys`, {
@@ -64,32 +59,25 @@ describe.runIf(browserAvailable)(
       });
       expect(canned.status).toBe(201);
 
-      const operatorContext = await browser.newContext({
+      const operatorContext = await env.browser.newContext({
         locale: 'en-US',
         viewport: { width: 1400, height: 900 },
       });
       operator = await operatorContext.newPage();
       operator.on('pageerror', (e) => console.log('operator error:', e.message));
-      await operator.goto(`${server.url}/login`);
-      await operator.getByLabel('Email').fill('anna@demo.parley.test');
-      await operator.getByLabel('Password').fill('demo-password');
-      await operator.getByRole('button', { name: 'Log in' }).click();
+      await operator.goto(`${env.server.url}/login`);
+      await logIn(operator, 'anna@demo.parley.test');
       await operator.getByRole('tab', { name: 'Mine', exact: true }).waitFor();
 
-      const visitorContext = await browser.newContext({ locale: 'en-US' });
+      const visitorContext = await env.browser.newContext({ locale: 'en-US' });
       visitor = await visitorContext.newPage();
       visitor.on('pageerror', (e) => console.log('visitor error:', e.message));
       visitor.on('websocket', (ws) => ws.on('framereceived', (f) => visitorFrames.push(String(f.payload))));
-      await visitor.goto(`${server.url}/demo`);
+      await visitor.goto(`${env.server.url}/demo`);
       await visitor.getByRole('button', { name: 'Open chat' }).click();
       panel = visitor.frameLocator('iframe[title="Parley chat"]');
       await panel.getByRole('textbox', { name: 'Message' }).waitFor();
     }, 180_000);
-
-    afterAll(async () => {
-      await closeBrowser?.();
-      await server?.close();
-    });
 
     const reply = () => operator.getByRole('textbox', { name: 'Reply' });
     const operatorLog = () => operator.getByRole('log', { name: 'Messages' });

@@ -1,16 +1,14 @@
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { cuttableProxy, startTestServer, type TestServer } from '../harness.ts';
+import { browserAvailable, logIn, screenshotPath, useBrowserServer } from '../browser.ts';
+import { cuttableProxy } from '../harness.ts';
 
 describe.runIf(browserAvailable)(
   'live chat in Chromium: the widget on /demo and the console',
   { timeout: 90_000 },
   () => {
-    let server: TestServer;
-    let browser: Browser;
-    let closeBrowser: () => Promise<void>;
+    const env = useBrowserServer({ demo: true });
     let operator: Page;
     let visitor: Page;
     let visitorContext: BrowserContext;
@@ -21,22 +19,17 @@ describe.runIf(browserAvailable)(
     const dialogs: string[] = [];
 
     beforeAll(async () => {
-      server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
-      ({ browser, close: closeBrowser } = await launchBrowser());
-
-      const operatorContext = await browser.newContext({ locale: 'en-US' });
+      const operatorContext = await env.browser.newContext({ locale: 'en-US' });
       operator = await operatorContext.newPage();
       operator.on('dialog', (d) => {
         dialogs.push(`operator: ${d.message()}`);
         void d.dismiss();
       });
-      await operator.goto(`${server.url}/login`);
-      await operator.getByLabel('Email').fill('anna@demo.parley.test');
-      await operator.getByLabel('Password').fill('demo-password');
-      await operator.getByRole('button', { name: 'Log in' }).click();
+      await operator.goto(`${env.server.url}/login`);
+      await logIn(operator, 'anna@demo.parley.test');
       await operator.getByRole('tab', { name: 'Mine', exact: true }).waitFor();
 
-      visitorContext = await browser.newContext({ locale: 'en-US' });
+      visitorContext = await env.browser.newContext({ locale: 'en-US' });
       visitor = await visitorContext.newPage();
       visitor.on('dialog', (d) => {
         dialogs.push(`visitor: ${d.message()}`);
@@ -48,7 +41,7 @@ describe.runIf(browserAvailable)(
         ws.on('framereceived', (frame) => visitorFrames.push(String(frame.payload)));
       });
       // The visitor reaches the server through a line the test can cut.
-      line = await cuttableProxy(server.url);
+      line = await cuttableProxy(env.server.url);
       await visitor.goto(`${line.url}/demo`);
       await visitor.getByRole('button', { name: 'Open chat' }).click();
       panel = visitor.frameLocator('iframe[title="Parley chat"]');
@@ -56,9 +49,7 @@ describe.runIf(browserAvailable)(
     }, 60_000);
 
     afterAll(async () => {
-      await closeBrowser?.();
       await line?.close();
-      await server?.close();
     });
 
     const visitorSays = async (text: string) => {
@@ -127,7 +118,7 @@ describe.runIf(browserAvailable)(
         .map((t) => /missed (one|two|three)/.exec(t)![0]);
       expect(missed).toEqual(['missed one', 'missed two', 'missed three']);
       expect(texts.filter((t) => t.includes('written while offline'))).toHaveLength(1);
-      const { rows } = await server.parley.ctx.db.execute<{ n: number }>(
+      const { rows } = await env.server.parley.ctx.db.execute<{ n: number }>(
         sql`SELECT count(*)::int AS n FROM messages WHERE text = 'written while offline'`,
       );
       expect(Number(rows[0]!.n)).toBe(1);
@@ -148,7 +139,7 @@ describe.runIf(browserAvailable)(
     });
 
     it('refuses a forbidden file type with a clear message and stores nothing', async () => {
-      const before = await server.parley.ctx.db.execute<{ n: number }>(
+      const before = await env.server.parley.ctx.db.execute<{ n: number }>(
         sql`SELECT count(*)::int AS n FROM attachments`,
       );
       await panel.locator('input[type=file]').setInputFiles({
@@ -157,7 +148,7 @@ describe.runIf(browserAvailable)(
         buffer: Buffer.from('MZ this is not an image'),
       });
       await panel.getByText(/not allowed/i).waitFor();
-      const after = await server.parley.ctx.db.execute<{ n: number }>(
+      const after = await env.server.parley.ctx.db.execute<{ n: number }>(
         sql`SELECT count(*)::int AS n FROM attachments`,
       );
       expect(Number(after.rows[0]!.n)).toBe(Number(before.rows[0]!.n));
