@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { startTestServer, type TestServer } from '../harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, demoPassword, screenshotPath, useBrowserServer } from '../browser.ts';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -33,26 +32,15 @@ describe.runIf(browserAvailable)(
     timeout: 180_000,
   },
   () => {
-    let server: TestServer;
-    let browser: Browser;
-    let closeBrowser: () => Promise<void>;
-
-    beforeAll(async () => {
-      server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
-      ({ browser, close: closeBrowser } = await launchBrowser());
-    }, 60_000);
-    afterAll(async () => {
-      await closeBrowser?.();
-      await server?.close();
-    });
+    const env = useBrowserServer({ demo: true });
 
     const logIn = async (language: 'es' | 'fr') => {
       // axe is injected as an inline script, which the console's CSP (rightly) refuses.
-      const context = await browser.newContext({ locale: `${language}-ES`, bypassCSP: true });
+      const context = await env.browser.newContext({ locale: `${language}-ES`, bypassCSP: true });
       const page = await context.newPage();
-      await page.goto(`${server.url}/login`);
+      await page.goto(`${env.server.url}/login`);
       await page.locator('input[type="email"]').fill('sam@demo.parley.test');
-      await page.locator('input[type="password"]').fill('demo-password');
+      await page.locator('input[type="password"]').fill(demoPassword);
       await page.locator('button[type="submit"]').click();
       await page.waitForURL(/\/w\//);
       expect(await page.locator('html').getAttribute('lang')).toBe(language);
@@ -68,7 +56,7 @@ describe.runIf(browserAvailable)(
       ] as const) {
         const page = await logIn(language);
         await page.goto(
-          `${server.url}${new URL(page.url()).pathname.split('/').slice(0, 3).join('/')}/monitoring`,
+          `${env.server.url}${new URL(page.url()).pathname.split('/').slice(0, 3).join('/')}/monitoring`,
         );
         const button = page.getByRole('group', { name: total, exact: true }).getByRole('button');
         await button.waitFor();

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../browser.ts';
+import { browserAvailable, logIn, openConsole, useBrowserServer } from '../browser.ts';
 import { startTestServer, type TestServer } from '../harness.ts';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -30,17 +30,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 /** SPEC accessibility bar: no serious or critical axe-core violation on any console screen, light mode. */
 describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)', { timeout: 300_000 }, () => {
-  let server: TestServer;
+  const env = useBrowserServer({ demo: true });
   let fresh: TestServer;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
     fresh = await startTestServer({ serveWeb: true });
-    ({ browser, close: closeBrowser } = await launchBrowser());
-    context = await browser.newContext({
+    context = await env.browser.newContext({
       locale: 'en-US',
       colorScheme: 'light',
       // axe is injected as an inline script, which the console's CSP (rightly) refuses.
@@ -48,8 +44,6 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
     });
   }, 150_000);
   afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
     await fresh?.close();
   });
 
@@ -72,10 +66,8 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
     await page.goto(`${fresh.url}/setup`);
     await page.getByLabel('Workspace name').waitFor();
     await check(page, 'setup');
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('owner@demo.parley.test');
-    await page.getByLabel('Password').fill('wrong password');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.goto(`${env.server.url}/login`);
+    await logIn(page, 'owner@demo.parley.test', 'wrong password');
     await page.getByRole('alert').waitFor();
     await check(page, 'login with an error');
     await page.close();
@@ -85,10 +77,8 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
 
   it("an owner's inbox with a conversation open, and the transfer dialog", async () => {
     page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('owner@demo.parley.test');
-    await page.getByLabel('Password').fill('demo-password');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.goto(`${env.server.url}/login`);
+    await logIn(page, 'owner@demo.parley.test');
     await page.getByRole('button', { name: 'Log out' }).waitFor();
 
     // The inbox, with a conversation open and its row selected.
@@ -124,13 +114,13 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
       ['canned answers', '/settings/canned', 'New canned answer'],
     ];
     for (const [name, path, text] of screens) {
-      await page.goto(`${server.url}${workspacePath}${path}`);
+      await page.goto(`${env.server.url}${workspacePath}${path}`);
       await page.getByText(text).first().waitFor();
       await page.waitForLoadState('networkidle');
       await check(page, name);
     }
     // A date field with a day (its clear button) and the other's calendar open (its arrows and days).
-    await page.goto(`${server.url}${workspacePath}/audit?from=2024-12-25`);
+    await page.goto(`${env.server.url}${workspacePath}/audit?from=2024-12-25`);
     await page.getByRole('textbox', { name: 'To' }).click();
     await page.locator('[data-dates-dropdown]').waitFor();
     await check(page, 'audit log with a calendar open');
@@ -138,21 +128,16 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
   });
 
   it("an operator's queue", async () => {
-    const operator = await browser.newContext({
-      locale: 'en-US',
+    const page = await openConsole(env, {
+      email: 'anna@demo.parley.test',
       colorScheme: 'light',
       // axe is injected as an inline script, which the console's CSP (rightly) refuses.
       bypassCSP: true,
     });
-    const page = await operator.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('anna@demo.parley.test');
-    await page.getByLabel('Password').fill('demo-password');
-    await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('tab', { name: /^Queue/ }).click();
     await page.waitForLoadState('networkidle');
     await check(page, 'queue');
-    await operator.close();
+    await page.context().close();
   });
 
   afterAll(() => {

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { Client, cuttableProxy, startTestServer, type TestServer } from '../harness.ts';
+import { browserAvailable, demoPassword, screenshotPath, useBrowserServer } from '../browser.ts';
+import { Client, cuttableProxy } from '../harness.ts';
 
 /**
  * The console's screens follow reality (issue 13, items 9, 10, 12, 14, 15): a conversation handed to
@@ -10,10 +10,8 @@ import { Client, cuttableProxy, startTestServer, type TestServer } from '../harn
  * create a workspace, business hours' time zone, translated errors and locations.
  */
 describe.runIf(browserAvailable)('console state in Chromium', { timeout: 150_000 }, () => {
-  let server: TestServer;
+  const env = useBrowserServer({ demo: true });
   let proxy: Awaited<ReturnType<typeof cuttableProxy>>;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
   let owner: Client;
   let workspaceId: string;
   let ownerId: string;
@@ -23,17 +21,17 @@ describe.runIf(browserAvailable)('console state in Chromium', { timeout: 150_000
   const base = () => proxy.url;
 
   const login = async (email: string, options: BrowserContextOptions = {}) => {
-    const page = await (await browser.newContext({ locale: 'en-US', ...options })).newPage();
+    const page = await (await env.browser.newContext({ locale: 'en-US', ...options })).newPage();
     await page.goto(`${base()}/login`);
     await page.getByLabel(/^(Email|Correo|E-mail)/).fill(email);
-    await page.getByLabel(/^(Password|Contraseña|Mot de passe)/).fill('demo-password');
+    await page.getByLabel(/^(Password|Contraseña|Mot de passe)/).fill(demoPassword);
     await page.locator('button[type="submit"]').click();
     await page.getByRole('button', { name: /Log out|Cerrar sesión|Se déconnecter/ }).waitFor();
     return page;
   };
 
   const visitorWrites = async (text: string, options: BrowserContextOptions = {}) => {
-    const page = await (await browser.newContext({ locale: 'en-US', ...options })).newPage();
+    const page = await (await env.browser.newContext({ locale: 'en-US', ...options })).newPage();
     await page.goto(`${base()}/demo`);
     await page.getByRole('button', { name: /chat/i }).first().click();
     const panel = page.frameLocator('iframe');
@@ -55,26 +53,22 @@ describe.runIf(browserAvailable)('console state in Chromium', { timeout: 150_000
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
-    proxy = await cuttableProxy(server.url);
-    server.parley.ctx.config.publicUrl = proxy.url;
-    await server.parley.ctx.db.execute(sql`UPDATE teams SET capacity = 10`);
-    owner = new Client(server.url);
+    proxy = await cuttableProxy(env.server.url);
+    env.server.parley.ctx.config.publicUrl = proxy.url;
+    await env.server.parley.ctx.db.execute(sql`UPDATE teams SET capacity = 10`);
+    owner = new Client(env.server.url);
     const session = await owner.post('/api/auth/login', {
       email: 'owner@demo.parley.test',
-      password: 'demo-password',
+      password: demoPassword,
     });
     workspaceId = session.body.currentWorkspaceId;
     ownerId = session.body.user.id;
-    ({ browser, close: closeBrowser } = await launchBrowser());
     // Anna is the only operator online: new visitors are hers.
     anna = await login('anna@demo.parley.test');
   }, 90_000);
 
   afterAll(async () => {
-    await closeBrowser?.();
     await proxy?.close();
-    await server?.close();
   });
 
   it('closes the pane of a conversation taken over by someone else, with a note (item 9)', async () => {
@@ -128,14 +122,14 @@ describe.runIf(browserAvailable)('console state in Chromium', { timeout: 150_000
     await anna.goto(`${base()}/w/${workspaceId}`);
     await anna.getByRole('button', { name: 'Log out' }).waitFor();
     expect(await anna.getByRole('button', { name: 'Create workspace' }).count()).toBe(0);
-    const annaApi = new Client(server.url);
-    await annaApi.post('/api/auth/login', { email: 'anna@demo.parley.test', password: 'demo-password' });
+    const annaApi = new Client(env.server.url);
+    await annaApi.post('/api/auth/login', { email: 'anna@demo.parley.test', password: demoPassword });
     expect((await annaApi.post('/api/workspaces', { name: 'Anna’s own' })).status).toBe(403);
   });
 
   it('keeps incoming-conversation tabs in their workspace (items 12 and 14)', async () => {
     // Nobody is assigned automatically: new conversations stay incoming.
-    await server.parley.ctx.db.execute(sql`UPDATE teams SET rule = 'manual'`);
+    await env.server.parley.ctx.db.execute(sql`UPDATE teams SET rule = 'manual'`);
     const page = await login('owner@demo.parley.test');
     await page.getByRole('button', { name: 'Create workspace' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create workspace' });
@@ -182,7 +176,7 @@ describe.runIf(browserAvailable)('console state in Chromium', { timeout: 150_000
   });
 
   it('translates login errors by their code, and names countries in the console language (item 15)', async () => {
-    const es = await (await browser.newContext({ locale: 'es-ES' })).newPage();
+    const es = await (await env.browser.newContext({ locale: 'es-ES' })).newPage();
     await es.goto(`${base()}/login`);
     await es.getByLabel('Correo').fill('owner@demo.parley.test');
     await es.getByLabel('Contraseña').fill('not the password');
@@ -190,7 +184,7 @@ describe.runIf(browserAvailable)('console state in Chromium', { timeout: 150_000
     await expect(es.getByRole('alert').textContent()).resolves.toBe('Correo o contraseña incorrectos.');
     await es.context().close();
 
-    await server.parley.ctx.db.execute(sql`UPDATE teams SET rule = 'round_robin'`);
+    await env.server.parley.ctx.db.execute(sql`UPDATE teams SET rule = 'round_robin'`);
     await visitorWrites('hola, ¿tenéis envíos?', { locale: 'es-ES', timezoneId: 'Europe/Madrid' });
     const fr = await login('owner@demo.parley.test', { locale: 'fr-FR' });
     await fr.getByRole('tab', { name: 'Toutes', exact: true }).click();
