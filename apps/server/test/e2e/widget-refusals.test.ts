@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { Client, startTestServer, type TestServer } from '../harness.ts';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, demoPassword, screenshotPath, useBrowserServer } from '../browser.ts';
+import { Client } from '../harness.ts';
 
 /** A Spanish visitor meets the server's refusals and an outage: what the widget says must be true, and Spanish. */
 describe.runIf(browserAvailable)(
@@ -11,24 +11,9 @@ describe.runIf(browserAvailable)(
     timeout: 120_000,
   },
   () => {
-    let server: TestServer;
-    let browser: Browser;
-    let closeBrowser: () => Promise<void>;
+    const env = useBrowserServer({ demo: true, heartbeatMs: 1000 });
 
-    beforeAll(async () => {
-      server = await startTestServer(
-        { serveWeb: true, demo: true, demoPassword: 'demo-password' },
-        { heartbeatMs: 1000 },
-      );
-      ({ browser, close: closeBrowser } = await launchBrowser());
-    }, 60_000);
-
-    afterAll(async () => {
-      await closeBrowser?.();
-      await server?.close();
-    });
-
-    const db = () => server.parley.ctx.db;
+    const db = () => env.server.parley.ctx.db;
 
     /** How many stored messages have this text. */
     const stored = async (text: string): Promise<number> => {
@@ -47,7 +32,7 @@ describe.runIf(browserAvailable)(
           if (String(frame.payload).includes('"type":"ready"')) live = true;
         }),
       );
-      await page.goto(`${server.url}/demo`);
+      await page.goto(`${env.server.url}/demo`);
       await page.getByRole('button', { name: 'Abrir chat' }).click();
       const panel = page.frameLocator('iframe[title="Chat de Parley"]');
       await panel.getByRole('textbox', { name: 'Mensaje' }).waitFor();
@@ -56,7 +41,7 @@ describe.runIf(browserAvailable)(
     };
 
     it('shows a refused message as not sent with its reason and a working Retry, and one written offline as waiting', async () => {
-      const context = await browser.newContext({ locale: 'es-ES' });
+      const context = await env.browser.newContext({ locale: 'es-ES' });
       // The server refuses the first message for good (as it does a message whose file was already
       // used): its acknowledgement is replaced by that refusal until `refuse` is turned off.
       let refuse = true;
@@ -130,7 +115,7 @@ describe.runIf(browserAvailable)(
     });
 
     it('says in Spanish that the conversation was already rated when a second tab rates it too', async () => {
-      const context = await browser.newContext({ locale: 'es-ES' });
+      const context = await env.browser.newContext({ locale: 'es-ES' });
       const first = await openPanel(context);
       const box = first.panel.getByRole('textbox', { name: 'Mensaje' });
       await box.fill('Quiero valorar esto');
@@ -152,13 +137,13 @@ describe.runIf(browserAvailable)(
           if (!String(frame).includes('conversation.rated')) socket.send(frame);
         });
       });
-      await second.goto(`${server.url}/demo`);
+      await second.goto(`${env.server.url}/demo`);
       await second.getByRole('button', { name: 'Abrir chat' }).click();
       const secondPanel = second.frameLocator('iframe[title="Chat de Parley"]');
       await secondPanel.getByRole('log', { name: 'Conversación' }).getByText('Quiero valorar esto').waitFor();
 
-      const sam = new Client(server.url);
-      await sam.post('/api/auth/login', { email: 'sam@demo.parley.test', password: 'demo-password' });
+      const sam = new Client(env.server.url);
+      await sam.post('/api/auth/login', { email: 'sam@demo.parley.test', password: demoPassword });
       const [workspace] = await db().query.workspaces.findMany();
       const closed = await sam.post(
         `/api/workspaces/${workspace!.id}/conversations/${await conversation()}/close`,

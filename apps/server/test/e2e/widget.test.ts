@@ -1,43 +1,28 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContextOptions, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { Client, startTestServer, type TestServer } from '../harness.ts';
+import type { BrowserContextOptions, FrameLocator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, demoPassword, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
+import { Client } from '../harness.ts';
 
 /** axe-core is a root devDependency (issue 13, item 16): the audit runs wherever the tests do. */
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** The widget on /demo as visitors see it: availability, chatting while away, forms, touch, languages. */
 describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  const env = useBrowserServer({ demo: true, heartbeatMs: 1000 });
 
-  beforeAll(async () => {
-    server = await startTestServer(
-      { serveWeb: true, demo: true, demoPassword: 'demo-password' },
-      { heartbeatMs: 1000 },
-    );
-    ({ browser, close: closeBrowser } = await launchBrowser());
-  }, 60_000);
-
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.close();
-  });
-
-  const db = () => server.parley.ctx.db;
+  const db = () => env.server.parley.ctx.db;
 
   const openWidget = async (
     options: BrowserContextOptions = {},
     title = 'Parley chat',
     open = 'Open chat',
   ): Promise<{ page: Page; panel: FrameLocator }> => {
-    const context = await browser.newContext({ locale: 'en-US', ...options });
+    const context = await env.browser.newContext({ locale: 'en-US', ...options });
     const page = await context.newPage();
-    await page.goto(`${server.url}/demo`);
+    await page.goto(`${env.server.url}/demo`);
     await page.getByRole('button', { name: open }).click();
     const panel = page.frameLocator(`iframe[title="${title}"]`);
     await panel.locator('.panel').waitFor();
@@ -45,11 +30,7 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
   };
 
   const login = async (email: string): Promise<Page> => {
-    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('demo-password');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    const page = await openConsole(env, { email });
     await page.getByRole('tab', { name: 'Mine', exact: true }).waitFor();
     return page;
   };
@@ -216,9 +197,9 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
       }, only);
     };
 
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await env.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/demo`);
+    await page.goto(`${env.server.url}/demo`);
     await page.getByRole('button', { name: 'Open chat' }).waitFor();
     const found: Record<string, Violation[]> = {};
     found.bubble = await audit(() => axeIn(page, '[data-parley-widget]'));
@@ -235,9 +216,9 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     await db().execute(sql`UPDATE workspaces SET widget_offline_form = true`);
     await db().execute(sql`UPDATE memberships SET last_active_at = NULL`);
     try {
-      const other = await browser.newContext({ locale: 'en-US' });
+      const other = await env.browser.newContext({ locale: 'en-US' });
       const visitor = await other.newPage();
-      await visitor.goto(`${server.url}/demo`);
+      await visitor.goto(`${env.server.url}/demo`);
       await visitor.getByRole('button', { name: 'Open chat' }).click();
       const form = visitor.frameLocator('iframe[title="Parley chat"]');
       await form.getByRole('button', { name: 'Send message' }).click();
@@ -268,14 +249,14 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
 
   /** Sam, the demo's supervisor, answering over the API. */
   const supervisor = async () => {
-    const sam = new Client(server.url);
-    await sam.post('/api/auth/login', { email: 'sam@demo.parley.test', password: 'demo-password' });
+    const sam = new Client(env.server.url);
+    await sam.post('/api/auth/login', { email: 'sam@demo.parley.test', password: demoPassword });
     const [workspace] = await db().query.workspaces.findMany();
     const w = `/api/workspaces/${workspace!.id}`;
     return {
       sendSurvey: async (conversationId: string) => {
-        const owner = new Client(server.url);
-        await owner.post('/api/auth/login', { email: 'owner@demo.parley.test', password: 'demo-password' });
+        const owner = new Client(env.server.url);
+        await owner.post('/api/auth/login', { email: 'owner@demo.parley.test', password: demoPassword });
         const survey = await owner.post(`${w}/surveys`, {
           name: 'After the chat',
           definition: {
@@ -337,7 +318,7 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
   });
 
   it('shows a message on its way in colours that keep 4.5:1', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await env.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     // A message the server has not confirmed yet (its socket frame and HTTP request held back).
     await page.route('**/api/widget/messages', () => {});
@@ -347,7 +328,7 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
         if (!String(frame).includes('"type":"send"')) toServer.send(frame);
       });
     });
-    await page.goto(`${server.url}/demo`);
+    await page.goto(`${env.server.url}/demo`);
     await page.getByRole('button', { name: 'Open chat' }).click();
     const panel = page.frameLocator('iframe[title="Parley chat"]');
     const box = panel.getByRole('textbox', { name: 'Message' });
@@ -439,7 +420,7 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
   });
 
   it('says at once that the connection is lost when the browser goes offline, and recovers when it is back', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await env.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     let live = false;
     page.on('websocket', (socket) =>
@@ -447,7 +428,7 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
         if (String(frame.payload).includes('"type":"ready"')) live = true;
       }),
     );
-    await page.goto(`${server.url}/demo`);
+    await page.goto(`${env.server.url}/demo`);
     await page.getByRole('button', { name: 'Open chat' }).click();
     const panel = page.frameLocator('iframe[title="Parley chat"]');
     await panel.getByRole('textbox', { name: 'Message' }).waitFor();
@@ -521,9 +502,9 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
   });
 
   it('rings the focused launcher in a colour that stands out from the page (3:1)', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await env.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/demo`);
+    await page.goto(`${env.server.url}/demo`);
     const launcher = page.getByRole('button', { name: 'Open chat' });
     await launcher.waitFor();
     for (let i = 0; i < 10 && !(await launcher.evaluate((el) => el.matches(':focus-visible'))); i++)
