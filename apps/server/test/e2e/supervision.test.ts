@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../src/modules/routing/clock.ts';
-import { browserAvailable, launchBrowser } from '../browser.ts';
-import { startTestServer, type TestServer } from '../harness.ts';
+import { browserAvailable, openConsole, useBrowserServer } from '../browser.ts';
 
 const shots = '/tmp/shots-inbox';
 const shot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png` });
@@ -17,9 +16,7 @@ describe.runIf(browserAvailable)(
   'a supervisor inside a conversation, in Chromium',
   { timeout: 180_000 },
   () => {
-    let server: TestServer;
-    let browser: Browser;
-    let closeBrowser: () => Promise<void>;
+    const env = useBrowserServer({ demo: true });
     let anna: Page;
     let sam: Page;
     let visitor: Page;
@@ -27,11 +24,7 @@ describe.runIf(browserAvailable)(
     const visitorFrames: string[] = [];
 
     const login = async (email: string) => {
-      const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-      await page.goto(`${server.url}/login`);
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill('demo-password');
-      await page.getByRole('button', { name: 'Log in' }).click();
+      const page = await openConsole(env, { email });
       await page.getByRole('tab', { name: 'Mine', exact: true }).waitFor();
       return page;
     };
@@ -50,14 +43,12 @@ describe.runIf(browserAvailable)(
 
     beforeAll(async () => {
       fs.mkdirSync(shots, { recursive: true });
-      server = await startTestServer({ serveWeb: true, demo: true, demoPassword: 'demo-password' });
-      ({ browser, close: closeBrowser } = await launchBrowser());
       // Anna alone is connected when the customer writes: the demo's round robin gives it to her.
       anna = await login('anna@demo.parley.test');
-      const visitorContext = await browser.newContext({ locale: 'en-US' });
+      const visitorContext = await env.browser.newContext({ locale: 'en-US' });
       visitor = await visitorContext.newPage();
       visitor.on('websocket', (ws) => ws.on('framereceived', (f) => visitorFrames.push(String(f.payload))));
-      await visitor.goto(`${server.url}/demo`);
+      await visitor.goto(`${env.server.url}/demo`);
       await visitor.getByRole('button', { name: 'Open chat' }).click();
       panel = visitor.frameLocator('iframe[title="Parley chat"]');
       await visitorSays('I need a refund for order 5521');
@@ -70,8 +61,6 @@ describe.runIf(browserAvailable)(
 
     afterAll(async () => {
       setClock();
-      await closeBrowser?.();
-      await server?.close();
     });
 
     it('the operator asks for help; the supervisor gets it in the inbox and joins with one click', async () => {
