@@ -9,4 +9,8 @@ export const displayName = text({ min: 1, max: 120 });
 export const locales = ['en', 'es', 'fr'] as const;
 export const locale = z.enum(locales);
 export type Locale = z.infer<typeof locale>;
+/** The language of an export's headers and of the values a reader sees (statuses, roles, channels…). */
+export const exportLanguage = locale
+  .default('en')
+  .describe('language of the headers and values: en, es or fr');
 export const timestamp = z.string().describe('ISO 8601 date-time');

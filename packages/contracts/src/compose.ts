@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, id, locale, timestamp } from './common.ts';
+import { email, exportLanguage, id, locale, timestamp } from './common.ts';
 import { patchBody, text } from './text.ts';
 
 // The operator's conversation tools (OI-7, OI-8, OI-9, CSAT): transcripts, surveys, the rating,
@@ -278,4 +278,7 @@ export const customerFieldEditBody = z.object({
   value: text({ max: 500 }).nullable(),
 });
 
-export const tableFormatQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv') });
+export const tableFormatQuery = z.object({
+  format: z.enum(['csv', 'xlsx']).default('csv'),
+  lang: exportLanguage,
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, timestamp } from './common.ts';
+import { exportLanguage, id, timestamp } from './common.ts';
 import { conversationStatus } from './conversations.ts';
 import { figures, periodPreset } from './metrics.ts';
 import { role } from './permissions.ts';
@@ -18,7 +18,7 @@ export type OperatorsQuery = z.infer<typeof operatorsQuery>;
 
 export const tableFormat = z.enum(['csv', 'xlsx']);
 export type TableFormatName = z.infer<typeof tableFormat>;
-export const exportQuery = z.object({ format: tableFormat.default('csv') });
+export const exportQuery = z.object({ format: tableFormat.default('csv'), lang: exportLanguage });
 
 /** OPS-1: one operator as the supervisor's overview shows them. */
 export const operatorOverview = z.object({

@@ -10,6 +10,13 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
+import {
+  auditActionLabel,
+  auditTargetLabel,
+  exportLabels,
+  statusLabel,
+} from '../../platform/export-labels.ts';
+import { customStatusNames } from '../routing/custom-statuses.ts';
 import { authorize } from '../workspaces/policy.ts';
 import { getMember } from '../workspaces/queries.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
@@ -42,7 +49,8 @@ export function auditRoutes(scoped: FastifyInstance, ctx: AppContext) {
     { schema: { tags, params: workspaceParams, querystring: auditExportQuery } },
     (request, reply) => {
       authorize(request.principal, 'audit_log.view');
-      const { format, ...filters } = request.query;
+      const { format, lang, ...filters } = request.query;
+      const l = exportLabels(lang);
       return sendExport(ctx.db, reply, {
         actor: request.principal,
         what: 'audit-log',
@@ -50,18 +58,19 @@ export function auditRoutes(scoped: FastifyInstance, ctx: AppContext) {
         filters,
         rows: allAudit(ctx.db, { workspaceId: request.principal.workspaceId, ...filters }),
         columns: [
-          { header: 'Time', value: (e) => e.at },
-          { header: 'Action', value: (e) => e.action },
-          { header: 'Actor', value: (e) => e.actor?.name },
-          { header: 'Actor id', value: (e) => e.actor?.id },
-          { header: 'Impersonated by', value: (e) => e.impersonator?.name },
-          { header: 'Target type', value: (e) => e.targetType },
-          { header: 'Target id', value: (e) => e.targetId },
-          { header: 'Before', value: (e) => (e.before == null ? null : JSON.stringify(e.before)) },
-          { header: 'After', value: (e) => (e.after == null ? null : JSON.stringify(e.after)) },
-          { header: 'IP', value: (e) => e.ip },
-          { header: 'Browser', value: (e) => e.browser },
-          { header: 'OS', value: (e) => e.os },
+          { header: l.audit.at, value: (e) => e.at },
+          { header: l.audit.action, value: (e) => auditActionLabel(l, e.action) },
+          { header: l.audit.actionCode, value: (e) => e.action },
+          { header: l.audit.actor, value: (e) => e.actor?.name },
+          { header: l.audit.actorId, value: (e) => e.actor?.id },
+          { header: l.audit.impersonator, value: (e) => e.impersonator?.name },
+          { header: l.audit.targetType, value: (e) => auditTargetLabel(l, e.targetType) },
+          { header: l.audit.targetId, value: (e) => e.targetId },
+          { header: l.audit.before, value: (e) => (e.before == null ? null : JSON.stringify(e.before)) },
+          { header: l.audit.after, value: (e) => (e.after == null ? null : JSON.stringify(e.after)) },
+          { header: l.audit.ip, value: (e) => e.ip },
+          { header: l.audit.browser, value: (e) => e.browser },
+          { header: l.audit.os, value: (e) => e.os },
         ],
       });
     },
@@ -94,7 +103,9 @@ export function auditRoutes(scoped: FastifyInstance, ctx: AppContext) {
     async (request, reply) => {
       authorize(request.principal, 'operators.manage');
       await getMember(ctx.db, request.principal.workspaceId, request.params.userId);
-      const { format, ...filters } = request.query;
+      const { format, lang, ...filters } = request.query;
+      const l = exportLabels(lang);
+      const customNames = await customStatusNames(ctx.db, request.principal.workspaceId);
       return sendExport(ctx.db, reply, {
         actor: request.principal,
         what: 'connection-history',
@@ -106,13 +117,18 @@ export function auditRoutes(scoped: FastifyInstance, ctx: AppContext) {
           ...filters,
         }),
         columns: [
-          { header: 'Time', value: (c) => c.at },
-          { header: 'Operator', value: (c) => c.userName },
-          { header: 'Event', value: (c) => c.kind },
-          { header: 'Detail', value: (c) => c.detail },
-          { header: 'IP', value: (c) => c.ip },
-          { header: 'Browser', value: (c) => c.browser },
-          { header: 'OS', value: (c) => c.os },
+          { header: l.connections.at, value: (c) => c.at },
+          { header: l.connections.operator, value: (c) => c.userName },
+          { header: l.connections.kind, value: (c) => l.connectionKinds[c.kind] },
+          {
+            header: l.connections.detail,
+            // A status change's detail is the status set, named as the history screen names it.
+            value: (c) =>
+              c.kind === 'status_change' && c.detail ? statusLabel(l, c.detail, customNames) : c.detail,
+          },
+          { header: l.connections.ip, value: (c) => c.ip },
+          { header: l.connections.browser, value: (c) => c.browser },
+          { header: l.connections.os, value: (c) => c.os },
         ],
       });
     },

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
@@ -189,6 +190,73 @@ describe('operator management and impersonation', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toContain('text/csv');
     expect(await audit('export.created')).toHaveLength(entries.length);
+  });
+
+  it('exports in the language asked for: headers, roles and statuses (a custom one by its name), English by default', async () => {
+    const lunch = await owner.client.post(`${w()}/statuses`, { name: 'Lunch' });
+    expect(lunch.status).toBe(201);
+    const setPete = (status: string) => sam.client.put(`${w()}/members/${pete.userId}/status`, { status });
+    expect((await setPete(`custom:${lunch.body.id}`)).status).toBe(200);
+    try {
+      const csv = async (query: string) => {
+        const res = await fetch(`${server.url}${w()}/operators/export?format=csv&teamId=${teamId}${query}`, {
+          headers: { cookie: admin.client.cookie },
+        });
+        expect(res.status).toBe(200);
+        return (await res.text())
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split('\n');
+      };
+      const es = await csv('&lang=es');
+      expect(es[0]).toBe(
+        'Nombre,Correo,Rol,Equipos,Estado,Estado desde,Último acceso,Conversaciones activas,Pendientes de respuesta',
+      );
+      expect(es[1]).toMatch(/^Olga Operator,olga@example\.com,Operador,Support,Conectado,\d{4}-/);
+      expect(es[2]).toMatch(/^Pete Peer,pete@example\.com,Operador,Support,Lunch,\d{4}-/);
+      const en = await csv('');
+      expect(en[0]).toBe(
+        'Name,E-mail,Role,Teams,Status,Status since,Last login,Active conversations,Pending response',
+      );
+      expect(en[1]).toMatch(/^Olga Operator,olga@example\.com,Operator,Support,Connected,\d{4}-/);
+      expect(en[2]).toMatch(/^Pete Peer,pete@example\.com,Operator,Support,Lunch,\d{4}-/);
+
+      const xlsx = await fetch(`${server.url}${w()}/operators/export?format=xlsx&q=olga&lang=fr`, {
+        headers: { cookie: admin.client.cookie },
+      });
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(await xlsx.arrayBuffer());
+      const sheet = book.worksheets[0]!;
+      expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
+        'Nom',
+        'E-mail',
+        'Rôle',
+        'Équipes',
+        'Statut',
+        'Statut depuis',
+        'Dernière connexion',
+        'Conversations actives',
+        'En attente de réponse',
+      ]);
+      expect((sheet.getRow(2).values as unknown[]).slice(1, 6)).toEqual([
+        'Olga Operator',
+        'olga@example.com',
+        'Opérateur',
+        'Support',
+        'Connecté',
+      ]);
+
+      // Another language is refused, naming the field, and nothing is exported or recorded.
+      const exported = (await audit('export.created')).length;
+      for (const query of ['format=csv&lang=de', 'format=xlsx&lang=EN']) {
+        const refused = await admin.client.get(`${w()}/operators/export?${query}`);
+        expect(refused.status, query).toBe(400);
+        expect(refused.body.error.field, query).toBe('lang');
+      }
+      expect(await audit('export.created')).toHaveLength(exported);
+    } finally {
+      expect((await setPete('connected')).status).toBe(200);
+    }
   });
 
   it('shows the same figures as the metrics module for the operator and period', async () => {

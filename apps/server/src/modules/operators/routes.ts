@@ -15,7 +15,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
+import { exportLabels, statusLabel } from '../../platform/export-labels.ts';
 import { sendExport } from '../audit/export.ts';
+import { customStatusNames } from '../routing/custom-statuses.ts';
 import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { transferOperatorConversations } from './commands.ts';
@@ -48,9 +50,13 @@ export function operatorRoutes(scoped: FastifyInstance, ctx: AppContext) {
     { schema: { tags, params: workspaceParams, querystring: operatorsQuery.extend(exportQuery.shape) } },
     async (request, reply) => {
       authorize(request.principal, 'operators.manage');
-      const { format, ...filters } = request.query;
+      const { format, lang, ...filters } = request.query;
       authorize(request.principal, 'export');
-      const rows = await listOperatorOverview(ctx.db, request.principal, filters);
+      const [rows, customNames] = await Promise.all([
+        listOperatorOverview(ctx.db, request.principal, filters),
+        customStatusNames(ctx.db, request.principal.workspaceId),
+      ]);
+      const l = exportLabels(lang);
       return sendExport(ctx.db, reply, {
         actor: request.principal,
         what: 'operators',
@@ -58,15 +64,15 @@ export function operatorRoutes(scoped: FastifyInstance, ctx: AppContext) {
         filters,
         rows,
         columns: [
-          { header: 'Name', value: (o) => o.name },
-          { header: 'E-mail', value: (o) => o.email },
-          { header: 'Role', value: (o) => o.role },
-          { header: 'Teams', value: (o) => o.teams.map((t) => t.name).join(', ') },
-          { header: 'Status', value: (o) => o.status },
-          { header: 'Status since', value: (o) => o.statusSince },
-          { header: 'Last login', value: (o) => o.lastLoginAt },
-          { header: 'Active conversations', value: (o) => o.active },
-          { header: 'Pending response', value: (o) => o.pending },
+          { header: l.operators.name, value: (o) => o.name },
+          { header: l.operators.email, value: (o) => o.email },
+          { header: l.operators.role, value: (o) => l.roles[o.role] },
+          { header: l.operators.teams, value: (o) => o.teams.map((t) => t.name).join(', ') },
+          { header: l.operators.status, value: (o) => statusLabel(l, o.status, customNames) },
+          { header: l.operators.statusSince, value: (o) => o.statusSince },
+          { header: l.operators.lastLogin, value: (o) => o.lastLoginAt },
+          { header: l.operators.active, value: (o) => o.active },
+          { header: l.operators.pending, value: (o) => o.pending },
         ],
       });
     },

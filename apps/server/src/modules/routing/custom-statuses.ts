@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
 import { customStatuses } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -34,4 +35,13 @@ export async function deleteCustomStatus(tx: Tx, input: { actor: OperatorPrincip
     target: { type: 'status', id: deleted.id },
     before: { name: deleted.name },
   });
+}
+
+/** The workspace's custom statuses' names by id: what an export writes for `custom:<id>`. */
+export async function customStatusNames(db: Queryable, workspaceId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ id: customStatuses.id, name: customStatuses.name })
+    .from(customStatuses)
+    .where(eq(customStatuses.workspaceId, workspaceId));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
-import { localized, type SurveyAnswer, type SurveyDefinition } from '@parley/contracts';
+import { type Locale, localized, type SurveyAnswer, type SurveyDefinition } from '@parley/contracts';
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { transaction } from '../../platform/db/tx.ts';
+import { exportLabels } from '../../platform/export-labels.ts';
 import { type Column, contentTypes, type TableFormat, writeTable } from '../../platform/tabular.ts';
 import { recordAudit } from '../audit/log.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
@@ -10,10 +11,13 @@ import { surveyResponses } from './queries.ts';
 
 type Row = Awaited<ReturnType<typeof surveyResponses>>['rows'][number];
 
-/** The answers of one survey as CSV or XLSX: one row per answered request, a column per question. */
+/**
+ * The answers of one survey as CSV or XLSX: one row per answered request, a column per question, with
+ * the headers, questions and chosen options in `lang` (a text missing in it falls back as in the widget).
+ */
 export async function exportSurveyResponses(
   ctx: AppContext,
-  input: { actor: OperatorPrincipal; surveyId: string; format: TableFormat },
+  input: { actor: OperatorPrincipal; surveyId: string; format: TableFormat; lang: Locale },
   reply: FastifyReply,
 ) {
   const { actor } = input;
@@ -32,16 +36,17 @@ export async function exportSurveyResponses(
     const question = (row.request.definition as SurveyDefinition).questions.find((q) => q.id === questionId);
     const option =
       question?.kind === 'choice' ? question.options.find((o) => o.id === answer.value) : undefined;
-    return option ? localized(option.label, 'en') : answer.value;
+    return option ? localized(option.label, input.lang) : answer.value;
   };
+  const l = exportLabels(input.lang).surveys;
   const columns: Column<Row>[] = [
-    { header: 'Conversation', value: (r) => r.number },
-    { header: 'Customer', value: (r) => r.contactName },
-    { header: 'E-mail', value: (r) => r.contactEmail },
-    { header: 'Sent at', value: (r) => r.request.sentAt },
-    { header: 'Answered at', value: (r) => r.request.answeredAt },
+    { header: l.conversation, value: (r) => r.number },
+    { header: l.customer, value: (r) => r.contactName },
+    { header: l.email, value: (r) => r.contactEmail },
+    { header: l.sentAt, value: (r) => r.request.sentAt },
+    { header: l.answeredAt, value: (r) => r.request.answeredAt },
     ...survey.definition.questions.map(
-      (q): Column<Row> => ({ header: localized(q.label, 'en'), value: (r) => answerText(r, q.id) }),
+      (q): Column<Row> => ({ header: localized(q.label, input.lang), value: (r) => answerText(r, q.id) }),
     ),
   ];
   const out = new PassThrough();

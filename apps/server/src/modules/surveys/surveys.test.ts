@@ -23,7 +23,7 @@ const definition = {
       label: { en: 'How did you find us?' },
       options: [
         { id: 'search', label: { en: 'Search engine', fr: 'Moteur de recherche' } },
-        { id: 'friend', label: { en: 'A friend' } },
+        { id: 'friend', label: { en: 'A friend', es: 'Un amigo' } },
       ],
     },
     { id: 'more', kind: 'text', required: false, label: { en: 'Anything else?' } },
@@ -239,6 +239,62 @@ describe('surveys (OI-7)', () => {
       exporter.userId,
       exporter.userId,
     ]);
+  });
+
+  it('exports the answers in the language asked for: headers, questions and options, English by default', async () => {
+    const csv = async (query: string) => {
+      const res = await fetch(`${server.url}${w()}/surveys/${surveyId}/responses?format=csv${query}`, {
+        headers: { cookie: exporter.client.cookie },
+      });
+      expect(res.status).toBe(200);
+      return (await res.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\n');
+    };
+    // A question or option without a text in that language reads in English, as in the widget.
+    const [esHeader, esRow] = await csv('&lang=es');
+    expect(esHeader).toBe(
+      'Conversación,Cliente,Correo electrónico,Enviada,Respondida,Su nota,How did you find us?,Anything else?',
+    );
+    expect(esRow).toMatch(/,4,Un amigo,Quick and kind$/);
+    const [enHeader, enRow] = await csv('');
+    expect(enHeader).toBe(
+      'Conversation,Customer,E-mail,Sent at,Answered at,Your score,How did you find us?,Anything else?',
+    );
+    expect(enRow).toMatch(/,4,A friend,Quick and kind$/);
+    // The times stay machine-readable in every language.
+    expect(esRow!.split(',')[3]).toBe(enRow!.split(',')[3]);
+    expect(esRow!.split(',')[3]).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const xlsx = await fetch(`${server.url}${w()}/surveys/${surveyId}/responses?format=xlsx&lang=fr`, {
+      headers: { cookie: exporter.client.cookie },
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await xlsx.arrayBuffer());
+    expect((book.worksheets[0]!.getRow(1).values as unknown[]).slice(1, 6)).toEqual([
+      'Conversation',
+      'Client',
+      'E-mail',
+      'Envoyé le',
+      'Répondu le',
+    ]);
+
+    const audited = async () =>
+      (
+        await server.parley.ctx.db.execute(
+          `SELECT id FROM audit_log WHERE action = 'export.created'` as never,
+        )
+      ).rows.length;
+    const before = await audited();
+    for (const lang of ['de', 'FR']) {
+      const refused = await exporter.client.get(
+        `${w()}/surveys/${surveyId}/responses?format=csv&lang=${lang}`,
+      );
+      expect(refused.status, lang).toBe(400);
+      expect(refused.body.error.field, lang).toBe('lang');
+    }
+    expect(await audited()).toBe(before);
   });
 
   it('keeps sent copies when a survey is deleted', async () => {
