@@ -25,6 +25,7 @@ import {
 } from '../apps/server/src/modules/admin-conversations/queries.ts';
 import { makeCursor } from '../apps/server/src/modules/admin-conversations/sorts.ts';
 import { operatorPrincipal } from '../apps/server/src/modules/workspaces/policy.ts';
+import { exportLabels } from '../apps/server/src/platform/export-labels.ts';
 import { writeTable } from '../apps/server/src/platform/tabular.ts';
 import {
   benchDatabase,
@@ -115,7 +116,7 @@ const sampler = setInterval(() => {
 const exportStart = performance.now();
 const written = await writeTable(
   'csv',
-  exportColumns,
+  exportColumns(exportLabels('en')),
   (async function* () {
     for await (const r of allAdminRows(
       db,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, timestamp } from './common.ts';
+import { exportLanguage, id, timestamp } from './common.ts';
 import { channelKind } from './conversations.ts';
 import { dateTime, patchBody, text } from './text.ts';
 
@@ -153,6 +153,7 @@ export const exportBody = z.object({
   filters: adminFilters.refine(orderedRange, orderedRangeError).default({}),
   sort: adminSort.default('created'),
   dir: z.enum(['asc', 'desc']).default('desc'),
+  lang: exportLanguage,
 });
 export const conversationExport = z.object({
   id,

@@ -1,11 +1,12 @@
 import type { Writable } from 'node:stream';
-import type { AdminFilters, AdminRow, AdminSort, ConversationExport } from '@parley/contracts';
+import type { AdminFilters, AdminRow, AdminSort, ConversationExport, Locale } from '@parley/contracts';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { defineJob, enqueue } from '../../jobs/queue.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { conversationExports, users } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
+import { type ExportLabels, exportLabels, yesNo } from '../../platform/export-labels.ts';
 import { type Column, type TableFormat, writeTable } from '../../platform/tabular.ts';
 import { recordAudit } from '../audit/log.ts';
 import { authorize, type OperatorPrincipal, operatorPrincipal } from '../workspaces/policy.ts';
@@ -22,29 +23,32 @@ interface ExportQuery {
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
 
-/** The export's columns: the list's, with times in seconds. */
-export const exportColumns: Column<AdminRow & { inactivityMs: number }>[] = [
-  { header: 'Number', value: (r) => r.number },
-  { header: 'Customer', value: (r) => r.customer.name },
-  { header: 'Phone', value: (r) => r.customer.phone },
-  { header: 'E-mail', value: (r) => r.customer.email },
-  { header: 'External id', value: (r) => r.customer.externalId },
-  { header: 'Country', value: (r) => r.customer.country },
-  { header: 'Channel', value: (r) => r.channel },
-  { header: 'Operator', value: (r) => r.operator?.name },
-  { header: 'Team', value: (r) => r.team?.name },
-  { header: 'Created', value: (r) => new Date(r.createdAt) },
-  { header: 'Duration (s)', value: (r) => seconds(r.durationMs) },
-  { header: 'Rating', value: (r) => r.rating },
-  { header: 'Status', value: (r) => r.status },
-  { header: 'Snoozed', value: (r) => r.snoozed },
-  { header: 'Inactivity (s)', value: (r) => seconds(r.inactivityMs) },
-  { header: 'Response from creation (s)', value: (r) => seconds(r.responseFromCreationMs) },
-  { header: 'Response from assignment (s)', value: (r) => seconds(r.responseFromAssignmentMs) },
-  { header: 'First message by', value: (r) => r.firstAuthor },
-  { header: 'Tags', value: (r) => r.tags.map((t) => t.name).join(', ') },
-  { header: 'Id', value: (r) => r.id },
-];
+/** The export's columns: the list's, with times in seconds, headers and values in the reader's language. */
+export const exportColumns = (l: ExportLabels): Column<AdminRow & { inactivityMs: number }>[] => {
+  const h = l.conversations;
+  return [
+    { header: h.number, value: (r) => r.number },
+    { header: h.customer, value: (r) => r.customer.name },
+    { header: h.phone, value: (r) => r.customer.phone },
+    { header: h.email, value: (r) => r.customer.email },
+    { header: h.externalId, value: (r) => r.customer.externalId },
+    { header: h.country, value: (r) => r.customer.country },
+    { header: h.channel, value: (r) => l.channels[r.channel] },
+    { header: h.operator, value: (r) => r.operator?.name },
+    { header: h.team, value: (r) => r.team?.name },
+    { header: h.created, value: (r) => new Date(r.createdAt) },
+    { header: h.duration, value: (r) => seconds(r.durationMs) },
+    { header: h.rating, value: (r) => r.rating },
+    { header: h.status, value: (r) => l.conversationStatuses[r.status] },
+    { header: h.snoozed, value: (r) => yesNo(l, r.snoozed) },
+    { header: h.inactivity, value: (r) => seconds(r.inactivityMs) },
+    { header: h.responseFromCreation, value: (r) => seconds(r.responseFromCreationMs) },
+    { header: h.responseFromAssignment, value: (r) => seconds(r.responseFromAssignmentMs) },
+    { header: h.firstAuthor, value: (r) => (r.firstAuthor ? l.firstAuthors[r.firstAuthor] : null) },
+    { header: h.tags, value: (r) => r.tags.map((t) => t.name).join(', ') },
+    { header: h.id, value: (r) => r.id },
+  ];
+};
 
 function present(row: typeof conversationExports.$inferSelect, workspaceId: string): ConversationExport {
   return {
@@ -69,6 +73,8 @@ export async function createExport(
     filters: AdminFilters;
     sort: AdminSort;
     dir: 'asc' | 'desc';
+    /** The language of the file, written later by the job. */
+    lang: Locale;
   },
   now: Date = new Date(),
 ): Promise<ConversationExport> {
@@ -86,6 +92,7 @@ export async function createExport(
       workspaceId: actor.workspaceId,
       userId: actor.userId,
       format: input.format,
+      lang: input.lang,
       query: { ...query },
     })
     .returning();
@@ -180,11 +187,20 @@ export const exportJob = defineJob<{ exportId: string }>({
         yield { ...r, inactivityMs: now.getTime() - Date.parse(r.lastActivityAt) };
       }
     })();
-    const written = await writeTable(row.format, exportColumns, rows, out, async (count) => {
-      if (count % 1000 === 0) {
-        await db.update(conversationExports).set({ rows: count }).where(eq(conversationExports.id, exportId));
-      }
-    });
+    const written = await writeTable(
+      row.format,
+      exportColumns(exportLabels(row.lang)),
+      rows,
+      out,
+      async (count) => {
+        if (count % 1000 === 0) {
+          await db
+            .update(conversationExports)
+            .set({ rows: count })
+            .where(eq(conversationExports.id, exportId));
+        }
+      },
+    );
     const size = (out as Writable & { bytesWritten?: number }).bytesWritten ?? null;
     await db
       .update(conversationExports)

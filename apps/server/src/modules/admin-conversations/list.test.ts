@@ -10,7 +10,14 @@ import {
   startTestServer,
   type TestServer,
 } from '../../../test/harness.ts';
-import { auditLog, contacts, conversations, teamMembers, teams } from '../../platform/db/schema.ts';
+import {
+  auditLog,
+  contacts,
+  conversationExports,
+  conversations,
+  teamMembers,
+  teams,
+} from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { setContactPhone } from '../contacts/commands.ts';
 import { setAssignee } from '../metrics/facts.ts';
@@ -526,7 +533,128 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     expect(asleep.find((r: { id: string }) => r.id === awake.id).snoozed).toBe(true);
     expect((await owner.client.post(`${w()}/conversations/${awake.id}/unsnooze`)).status).toBe(200);
   });
+
+  it('writes the export in the language it was asked in (kept with the export for the job), English by default', async () => {
+    const db = server.parley.ctx.db;
+    const listed = await all(owner.client, 'sort=created&dir=asc', 200);
+    const sleeper = listed.find((r) => r.status === 'in_progress')!;
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    expect((await owner.client.post(`${w()}/conversations/${sleeper.id}/snooze`, { until })).status).toBe(
+      200,
+    );
+    const words = {
+      es: {
+        header:
+          'Número,Cliente,Teléfono,Correo electrónico,ID externo,País,Canal,Operador,Equipo,Creada,Duración (s),Valoración,Estado,Pospuesta,Inactividad (s),Respuesta desde la creación (s),Respuesta desde la asignación (s),Primer mensaje de,Etiquetas,Id',
+        channels: { web: 'Chat web', whatsapp: 'WhatsApp', email: 'Correo' },
+        statuses: { open: 'Abierta', in_progress: 'En curso', closed: 'Cerrada' },
+        snoozed: ['No', 'Sí'],
+        firstAuthors: { contact: 'Cliente', operator: 'Operador' },
+      },
+      fr: {
+        header:
+          'Numéro,Client,Téléphone,E-mail,Identifiant externe,Pays,Canal,Opérateur,Équipe,Créée,Durée (s),Note,Statut,En pause,Inactivité (s),Réponse depuis la création (s),Réponse depuis l’attribution (s),Premier message de,Étiquettes,Id',
+        channels: { web: 'Chat web', whatsapp: 'WhatsApp', email: 'E-mail' },
+        statuses: { open: 'Ouverte', in_progress: 'En cours', closed: 'Fermée' },
+        snoozed: ['Non', 'Oui'],
+        firstAuthors: { contact: 'Client', operator: 'Opérateur' },
+      },
+      en: {
+        header:
+          'Number,Customer,Phone,E-mail,External id,Country,Channel,Operator,Team,Created,Duration (s),Rating,Status,Snoozed,Inactivity (s),Response from creation (s),Response from assignment (s),First message by,Tags,Id',
+        channels: { web: 'Web chat', whatsapp: 'WhatsApp', email: 'E-mail' },
+        statuses: { open: 'Open', in_progress: 'In progress', closed: 'Closed' },
+        snoozed: ['No', 'Yes'],
+        firstAuthors: { contact: 'Customer', operator: 'Operator' },
+      },
+    } as const;
+    try {
+      for (const [lang, format] of [
+        ['es', 'csv'],
+        ['fr', 'xlsx'],
+        [undefined, 'csv'],
+      ] as const) {
+        const created = await owner.client.post(`${w()}/exports`, {
+          format,
+          sort: 'created',
+          dir: 'asc',
+          ...(lang ? { lang } : {}),
+        });
+        expect(created.status, JSON.stringify(created.body)).toBe(200);
+        const [stored] = await db
+          .select({ lang: conversationExports.lang })
+          .from(conversationExports)
+          .where(eq(conversationExports.id, created.body.id));
+        expect(stored!.lang).toBe(lang ?? 'en');
+        const done = await pollDone(owner.client, `${w()}/exports/${created.body.id}`);
+        const file = await fetch(server.url + done.downloadUrl, { headers: { cookie: owner.client.cookie } });
+        const table = await readTable(format, Buffer.from(await file.arrayBuffer()));
+        const expected = words[lang ?? 'en'];
+        expect(table[0]!.join(','), String(lang)).toBe(expected.header);
+        // Channel, status, snoozed and first author of every row, as the list has them.
+        const byId = new Map(table.slice(1).map((r) => [r[19], r]));
+        for (const r of listed) {
+          const row = byId.get(r.id)!;
+          expect([row[6], row[12], row[13], row[17]], `${lang} ${r.number}`).toEqual([
+            expected.channels[r.channel as 'web' | 'whatsapp' | 'email'],
+            expected.statuses[r.status],
+            expected.snoozed[r.id === sleeper.id ? 1 : 0],
+            r.firstAuthor ? expected.firstAuthors[r.firstAuthor] : '',
+          ]);
+          // Ids, numbers and times stay machine-readable.
+          expect(row[0]).toBe(String(r.number));
+          expect(Math.abs(Date.parse(row[9]!) - Date.parse(r.createdAt))).toBeLessThan(1000);
+        }
+      }
+
+      // Another language: 400 naming `lang`, no export stored, nothing audited.
+      const exports = (await db.select().from(conversationExports)).length;
+      const audits = (await db.select().from(auditLog).where(eq(auditLog.action, 'export.created'))).length;
+      for (const lang of ['de', 'ES', '']) {
+        const refused = await owner.client.post(`${w()}/exports`, { format: 'csv', lang });
+        expect(refused.status, lang).toBe(400);
+        expect(refused.body.error.field, lang).toBe('lang');
+      }
+      expect(await db.select().from(conversationExports)).toHaveLength(exports);
+      expect(await db.select().from(auditLog).where(eq(auditLog.action, 'export.created'))).toHaveLength(
+        audits,
+      );
+    } finally {
+      expect((await owner.client.post(`${w()}/conversations/${sleeper.id}/unsnooze`)).status).toBe(200);
+    }
+  });
 });
+
+/** A CSV (quoted cells, as csv-stringify writes them) or the first sheet of an XLSX, as text cells. */
+async function readTable(format: 'csv' | 'xlsx', bytes: Buffer): Promise<string[][]> {
+  if (format === 'xlsx') {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const table: string[][] = [];
+    book.worksheets[0]!.eachRow((row) => {
+      const cells: string[] = [];
+      for (let i = 1; i <= row.cellCount; i++) {
+        const v = row.getCell(i).value;
+        cells.push(v instanceof Date ? v.toISOString() : String(v ?? ''));
+      }
+      table.push(cells);
+    });
+    return table;
+  }
+  // csv-stringify quotes a cell with a comma, quote or line break, doubling its quotes.
+  const text = bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimEnd();
+  const cells = /("(?:[^"]|"")*"|[^,\n]*)(,|\n|$)/g;
+  const table: string[][] = [[]];
+  for (const [, raw, end] of text.matchAll(cells)) {
+    table.at(-1)!.push(raw!.startsWith('"') ? raw!.slice(1, -1).replaceAll('""', '"') : raw!);
+    if (end === '\n') table.push([]);
+    if (end === '') break;
+  }
+  return table;
+}
 
 async function pollDone(client: Client, url: string) {
   const deadline = Date.now() + 20_000;

@@ -63,6 +63,10 @@ export const conversationExports = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     format: text('format', { enum: ['csv', 'xlsx'] }).notNull(),
+    /** The language of the file's headers and values (the console's `locales`), asked with the export. */
+    lang: text('lang', { enum: ['en', 'es', 'fr'] })
+      .notNull()
+      .default('en'),
     /** The list's filters and sort, as the list query takes them. */
     query: jsonb('query').$type<Record<string, unknown>>().notNull(),
     status: text('status', { enum: ['pending', 'running', 'done', 'failed'] })

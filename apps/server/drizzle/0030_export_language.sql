@@ -1,0 +1,1 @@
+ALTER TABLE "conversation_exports" ADD COLUMN "lang" text DEFAULT 'en' NOT NULL;
