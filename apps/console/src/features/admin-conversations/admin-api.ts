@@ -9,6 +9,7 @@ import type {
 } from '@parley/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
+import { currentLanguage } from '../../i18n/i18n.ts';
 
 const base = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
 
@@ -120,8 +121,9 @@ export function useSetConversationTags(workspaceId: string, conversationId: stri
 
 export function useStartExport(workspaceId: string) {
   return useMutation({
+    // The file is written later by a job: the language is the console's when the export is asked for.
     mutationFn: (body: { format: 'csv' | 'xlsx' } & ReturnType<typeof filterBody>) =>
-      api<ConversationExport>('POST', `${base(workspaceId)}/exports`, body),
+      api<ConversationExport>('POST', `${base(workspaceId)}/exports`, { ...body, lang: currentLanguage() }),
   });
 }
 

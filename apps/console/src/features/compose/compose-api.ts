@@ -14,6 +14,7 @@ import type {
 import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { replaceLive } from '../../api/live-patch.ts';
+import { currentLanguage } from '../../i18n/i18n.ts';
 
 const base = (w: string) => `/api/workspaces/${encodeURIComponent(w)}`;
 const one = (w: string, c: string) => `${base(w)}/conversations/${encodeURIComponent(c)}`;
@@ -78,8 +79,9 @@ export const composeApi = {
   updateSurvey: (w: string, id: string, body: { name?: string; definition?: SurveyDefinition }) =>
     api<Survey>('PATCH', `${base(w)}/surveys/${encodeURIComponent(id)}`, body),
   deleteSurvey: (w: string, id: string) => api('DELETE', `${base(w)}/surveys/${encodeURIComponent(id)}`),
+  /** The answers, with headers, questions and options in the console's language. */
   exportUrl: (w: string, id: string, format: 'csv' | 'xlsx') =>
-    `${base(w)}/surveys/${encodeURIComponent(id)}/responses?format=${format}`,
+    `${base(w)}/surveys/${encodeURIComponent(id)}/responses?format=${format}&lang=${currentLanguage()}`,
   createCanned: (
     w: string,
     body: { scope: CannedScope; teamId?: string | null; shortcut: string; title: string; text: string },

@@ -18,6 +18,7 @@ import {
 } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { queryKeys } from '../../api/query-keys.ts';
+import { currentLanguage } from '../../i18n/i18n.ts';
 
 export interface OperatorFilter {
   q: string;
@@ -68,9 +69,9 @@ export function useOperatorOverview(workspaceId: string, filter: OperatorFilter)
   });
 }
 
-/** OPS-6: the list as filtered on screen. */
+/** OPS-6: the list as filtered on screen, in the console's language. */
 export const exportOperatorsUrl = (workspaceId: string, filter: OperatorFilter, format: 'csv' | 'xlsx') =>
-  `${base(workspaceId)}/operators/export?${query({ ...overviewParams(filter), format })}`;
+  `${base(workspaceId)}/operators/export?${query({ ...overviewParams(filter), format, lang: currentLanguage() })}`;
 
 export function useOperatorDetail(workspaceId: string, userId: string, period: PeriodFilter) {
   return useQuery({
@@ -223,6 +224,7 @@ export const exportConnectionsUrl = (
     kind: filter.kind,
     ...dayRange(filter.from, filter.to),
     format,
+    lang: currentLanguage(),
   })}`;
 
 export interface AuditFilter {
@@ -252,4 +254,4 @@ export function useAuditLog(workspaceId: string, filter: AuditFilter) {
 }
 
 export const exportAuditUrl = (workspaceId: string, filter: AuditFilter, format: 'csv' | 'xlsx') =>
-  `${base(workspaceId)}/audit-log/export?${query({ ...auditParams(filter), format })}`;
+  `${base(workspaceId)}/audit-log/export?${query({ ...auditParams(filter), format, lang: currentLanguage() })}`;
