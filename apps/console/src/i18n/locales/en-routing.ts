@@ -128,7 +128,7 @@ export const enRouting = {
       closes: '{{day}}, range {{n}}: closes',
       removeRange: 'Remove range {{n}} on {{day}}',
       addRange: '+ Add range',
-      addRangeFor: 'Add a range on {{day}}',
+      addRangeFor: 'Add range on {{day}}',
       problem: {
         missing: 'Enter both times',
         order: 'Must close after it opens',

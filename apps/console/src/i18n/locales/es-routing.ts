@@ -135,7 +135,7 @@ export const esRouting: RoutingTranslation = {
       closes: '{{day}}, franja {{n}}: cierra',
       removeRange: 'Quitar la franja {{n}} del {{day}}',
       addRange: '+ Añadir franja',
-      addRangeFor: 'Añadir una franja el {{day}}',
+      addRangeFor: 'Añadir franja el {{day}}',
       problem: {
         missing: 'Indica ambas horas',
         order: 'Debe cerrar después de abrir',
