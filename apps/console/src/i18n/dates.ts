@@ -28,6 +28,9 @@ export const dayFormats: Record<Locale, { order: 'dmy' | 'mdy'; display: string;
   fr: { order: 'dmy', display: 'DD/MM/YYYY', firstDayOfWeek: 1 },
 };
 
+/** How each language reads a clock: 24-hour in Spain and France, 12-hour with AM/PM in the United States. */
+export const clockFormats: Record<Locale, '12h' | '24h'> = { en: '12h', es: '24h', fr: '24h' };
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /**

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,11 +7,30 @@ import { listTeams } from '../../src/modules/routing/teams.ts';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
 import { type Owner, setupOwner, startTestServer, type TestServer } from '../harness.ts';
 
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Serious and critical axe-core violations of the page as it is now. Evaluated through the DevTools
+ * protocol, which the console's Content-Security-Policy does not apply to, so the page keeps its CSP.
+ */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
+  const violations = (await page.evaluate('axe.run(document).then((r) => r.violations)')) as {
+    id: string;
+    impact: string | null;
+    nodes: { target: unknown[]; failureSummary?: string }[];
+  }[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} at ${JSON.stringify(n.target)}: ${n.failureSummary}`));
+}
+
 /**
  * The console's date fields speak the console's language, not the browser's: an English browser with
  * the console in Spanish types and reads 'DD/MM/YYYY', sees a Spanish calendar starting on Monday, and
  * the dates chosen filter the page as the browser's own date inputs did ('YYYY-MM-DD' in the address,
- * whole local days to the API).
+ * whole local days to the API). Times likewise: a 24-hour clock in Spanish, AM/PM in English, saved as
+ * the browser's own time inputs saved them ('HH:mm').
  */
 describe.runIf(browserAvailable)('date fields in the console’s language', { timeout: 120_000 }, () => {
   let server: TestServer;
@@ -163,6 +184,84 @@ describe.runIf(browserAvailable)('date fields in the console’s language', { ti
         { timeout: 10_000 },
       )
       .toEqual(['2027-01-06', '2027-01-19']);
+    await page.context().close();
+  });
+
+  it('sets business hours typed on a 24-hour clock in Spanish, shown and typed with AM/PM in English', async () => {
+    const page = await spanishConsole();
+    await page.goto(`${server.url}/w/${owner.workspaceId}/settings/teams/new`);
+    await page.getByRole('textbox', { name: 'Nombre' }).fill('Horario');
+    await page.getByRole('switch', { name: 'Siempre abierto' }).uncheck();
+    // Each part is named after the day and the range, as the browser's time input was.
+    const part = (name: string) => page.getByRole('spinbutton', { name, exact: true });
+    const opens = part('lunes, franja 1: abre, horas');
+    await opens.click();
+    await opens.pressSequentially('8:30');
+    const closes = part('lunes, franja 1: cierra, horas');
+    await closes.click();
+    await closes.pressSequentially('17:30');
+    expect(await opens.inputValue()).toBe('08');
+    expect(await part('lunes, franja 1: abre, minutos').inputValue()).toBe('30');
+    expect(await closes.inputValue()).toBe('17');
+    expect(await part('lunes, franja 1: cierra, minutos').inputValue()).toBe('30');
+    // A 24-hour clock: no AM/PM, and the list of hours under the field goes to 23.
+    expect(await page.getByRole('textbox', { name: /a\. m\. o p\. m\./ }).count()).toBe(0);
+    await part('martes, franja 1: cierra, horas').click();
+    const dropdown = page.locator('.mantine-TimePicker-dropdown');
+    const lists = dropdown.locator('.mantine-TimePicker-controlsList');
+    await dropdown.waitFor();
+    expect(await lists.count()).toBe(2);
+    expect(await lists.first().getByRole('button').allTextContents()).toEqual(
+      Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')),
+    );
+    await page.screenshot({ path: screenshotPath('time-field-es') });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await dropdown.waitFor({ state: 'detached' });
+
+    // In English the same hours read 08:30 AM and 05:30 PM, and a time is typed with its AM/PM.
+    await page.getByRole('combobox', { name: 'Idioma' }).click();
+    await page.getByRole('option', { name: 'English' }).click();
+    const en = (field: string) => ({
+      hours: page.getByRole('spinbutton', { name: `${field}, hours`, exact: true }),
+      minutes: page.getByRole('spinbutton', { name: `${field}, minutes`, exact: true }),
+      amPm: page.getByRole('textbox', { name: `${field}, AM or PM`, exact: true }),
+    });
+    const mondayOpens = en('Monday, range 1: opens');
+    const mondayCloses = en('Monday, range 1: closes');
+    await expect.poll(() => mondayOpens.hours.inputValue()).toBe('08');
+    expect(await mondayOpens.minutes.inputValue()).toBe('30');
+    expect(await mondayOpens.amPm.inputValue()).toBe('AM');
+    expect(await mondayCloses.hours.inputValue()).toBe('05');
+    expect(await mondayCloses.minutes.inputValue()).toBe('30');
+    expect(await mondayCloses.amPm.inputValue()).toBe('PM');
+    const tuesdayCloses = en('Tuesday, range 1: closes');
+    await tuesdayCloses.hours.click();
+    await tuesdayCloses.hours.pressSequentially('6:15');
+    await tuesdayCloses.amPm.press('p');
+    expect(await tuesdayCloses.amPm.inputValue()).toBe('PM');
+    // Its lists: hours 1 to 12, then AM and PM.
+    await en('Wednesday, range 1: opens').hours.click();
+    await dropdown.waitFor();
+    expect(await lists.count()).toBe(3);
+    expect(await lists.first().getByRole('button').allTextContents()).toEqual(
+      Array.from({ length: 12 }, (_, h) => String(h + 1).padStart(2, '0')),
+    );
+    expect(await lists.last().getByRole('button').allTextContents()).toEqual(['AM', 'PM']);
+    await page.screenshot({ path: screenshotPath('time-field-en') });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await dropdown.waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await expect
+      .poll(
+        async () =>
+          (await listTeams(server.parley.ctx.db, owner.workspaceId)).find((t) => t.name === 'Horario')
+            ?.businessHours?.weekly,
+        { timeout: 10_000 },
+      )
+      .toMatchObject({ mon: [['08:30', '17:30']], tue: [['09:00', '18:15']], wed: [['09:00', '17:00']] });
     await page.context().close();
   });
 });

@@ -1,13 +1,16 @@
-import { ActionIcon, Button, Fieldset, Group, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Fieldset, Group, Select, Stack, Switch, Text } from '@mantine/core';
 import { type BusinessHours, weekdays } from '@parley/contracts';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TimeField } from '../../components/time-field.tsx';
 import { defaultHours, minutes, type Range, rangeProblems } from './business-hours.ts';
 import { HolidaysEditor } from './holidays-editor.tsx';
 
 type Weekday = (typeof weekdays)[number];
 
 const maxRanges = 4;
+/** Wide enough for '12:45 PM' in English. */
+const clockWidth = 110;
 /** Day names in the reader's language: 1 January 2024 was a Monday. */
 function useDayNames(): Record<Weekday, string> {
   const { i18n } = useTranslation();
@@ -114,26 +117,24 @@ function DayRanges({ name, ranges, onChange }: DayRangesProps) {
           return (
             // biome-ignore lint/suspicious/noArrayIndexKey: ranges have no identity besides their place
             <Group key={index} gap={6} wrap="nowrap" align="flex-start">
-              <TextInput
-                type="time"
-                aria-label={t('settings.hours.opens', { day: name, n })}
+              <TimeField
+                label={t('settings.hours.opens', { day: name, n })}
+                hideLabel
                 value={range[0]}
-                onChange={(event) => set(index, 0, event.currentTarget.value)}
+                onChange={(clock) => set(index, 0, clock)}
                 size="xs"
-                w={110}
-                required
+                w={clockWidth}
               />
               <Text size="sm" pt={4} aria-hidden="true">
                 –
               </Text>
-              <TextInput
-                type="time"
-                aria-label={t('settings.hours.closes', { day: name, n })}
+              <TimeField
+                label={t('settings.hours.closes', { day: name, n })}
+                hideLabel
                 value={range[1]}
-                onChange={(event) => set(index, 1, event.currentTarget.value)}
+                onChange={(clock) => set(index, 1, clock)}
                 size="xs"
-                w={110}
-                required
+                w={clockWidth}
                 error={problem ? t(`settings.hours.problem.${problem}`) : undefined}
               />
               <ActionIcon

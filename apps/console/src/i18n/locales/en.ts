@@ -29,6 +29,11 @@ export const en = {
     previousDecade: 'Previous decade',
     nextDecade: 'Next decade',
   },
+  timeField: {
+    hours: '{{label}}, hours',
+    minutes: '{{label}}, minutes',
+    amPm: '{{label}}, AM or PM',
+  },
   errors: {
     api: {
       invalid_credentials: 'Wrong email or password.',

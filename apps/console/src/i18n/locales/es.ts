@@ -30,6 +30,11 @@ export const es: Translation = {
     previousDecade: 'Década anterior',
     nextDecade: 'Década siguiente',
   },
+  timeField: {
+    hours: '{{label}}, horas',
+    minutes: '{{label}}, minutos',
+    amPm: '{{label}}, a. m. o p. m.',
+  },
   errors: {
     api: {
       invalid_credentials: 'Correo o contraseña incorrectos.',

@@ -30,6 +30,11 @@ export const fr: Translation = {
     previousDecade: 'Décennie précédente',
     nextDecade: 'Décennie suivante',
   },
+  timeField: {
+    hours: '{{label}}, heures',
+    minutes: '{{label}}, minutes',
+    amPm: '{{label}}, AM ou PM',
+  },
   errors: {
     api: {
       invalid_credentials: 'E-mail ou mot de passe incorrect.',
