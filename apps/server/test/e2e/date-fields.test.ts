@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTeams } from '../../src/modules/routing/teams.ts';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
-import { type Owner, setupOwner, startTestServer, type TestServer } from '../harness.ts';
+import { type Owner, setupOwner, startTestServer, type TestServer, widgetSession } from '../harness.ts';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -30,7 +30,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
  * the console in Spanish types and reads 'DD/MM/YYYY', sees a Spanish calendar starting on Monday, and
  * the dates chosen filter the page as the browser's own date inputs did ('YYYY-MM-DD' in the address,
  * whole local days to the API). Times likewise: a 24-hour clock in Spanish, AM/PM in English, saved as
- * the browser's own time inputs saved them ('HH:mm').
+ * the browser's own time inputs saved them ('HH:mm', a snooze's instant in the operator's time zone).
  */
 describe.runIf(browserAvailable)('date fields in the console’s language', { timeout: 120_000 }, () => {
   let server: TestServer;
@@ -262,6 +262,87 @@ describe.runIf(browserAvailable)('date fields in the console’s language', { ti
         { timeout: 10_000 },
       )
       .toMatchObject({ mon: [['08:30', '17:30']], tue: [['09:00', '18:15']], wed: [['09:00', '17:00']] });
+    await page.context().close();
+  });
+
+  it('snoozes a conversation to a day and time typed in Spanish, in the operator’s time zone', async () => {
+    const workspaceKey = (await owner.client.get(`/api/workspaces/${owner.workspaceId}`)).body.widgetKey;
+    const visitor = await widgetSession(server.url, workspaceKey);
+    const sent = await fetch(`${server.url}/api/widget/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}` },
+      body: JSON.stringify({ clientId: 'snooze-1', text: 'Hola, ¿me llamáis mañana?' }),
+    });
+    expect(sent.status).toBe(200);
+    const [row] = (
+      await server.parley.ctx.db.execute(
+        sql`SELECT id FROM conversations WHERE workspace_id = ${owner.workspaceId} AND visitor_id = ${visitor.visitorId}`,
+      )
+    ).rows as { id: string }[];
+    const conversation = () =>
+      owner.client.get(`/api/workspaces/${owner.workspaceId}/conversations/${row!.id}`);
+
+    const page = await spanishConsole();
+    const snoozeRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/snooze')) snoozeRequests.push(request.postData() ?? '');
+    });
+    await page.goto(`${server.url}/w/${owner.workspaceId}/c/${row!.id}`);
+    await page.getByRole('button', { name: 'Más acciones' }).click();
+    await page.getByRole('menuitem', { name: 'Elegir fecha y hora' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Elegir fecha y hora' });
+    const when = dialog.getByRole('group', { name: 'Posponer hasta' });
+    const day = when.getByRole('textbox', { name: 'Día' });
+    const hours = when.getByRole('spinbutton', { name: 'Hora, horas', exact: true });
+    const minutes = when.getByRole('spinbutton', { name: 'Hora, minutos', exact: true });
+    // The dialog starts in the hours, its calendar closed (it would cover the dialog's button).
+    await expect
+      .poll(() => page.evaluate('document.activeElement?.getAttribute("aria-label")'))
+      .toBe('Hora, horas');
+    expect(await page.locator('[data-dates-dropdown]').count()).toBe(0);
+    // Tomorrow at 9, as before, on a 24-hour clock.
+    expect(await hours.inputValue()).toBe('09');
+    expect(await minutes.inputValue()).toBe('00');
+    expect(await day.inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+
+    // A moment already past is refused with its reason, and nothing is sent. The time is picked in
+    // the lists under the field (0 to 23 in Spanish), which close once the minutes are picked.
+    await day.fill('');
+    await day.pressSequentially('3/2/2020');
+    await hours.click();
+    const lists = page.locator('.mantine-TimePicker-dropdown .mantine-TimePicker-controlsList');
+    expect(await lists.count()).toBe(2);
+    expect(await lists.first().getByRole('button').allTextContents()).toHaveLength(24);
+    await lists.first().getByRole('button', { name: '10', exact: true }).click();
+    await lists.last().getByRole('button', { name: '30', exact: true }).click();
+    await page.locator('.mantine-TimePicker-dropdown').waitFor({ state: 'detached' });
+    expect([await hours.inputValue(), await minutes.inputValue()]).toEqual(['10', '30']);
+    await dialog.getByRole('button', { name: 'Posponer', exact: true }).click();
+    await dialog.getByRole('alert').getByText('Esa hora ya ha pasado: elige una futura.').waitFor();
+    expect(snoozeRequests).toEqual([]);
+    expect((await conversation()).body.status).toBe('open');
+
+    // 15 July 2031 at 16:45 in Madrid (summer time, UTC+2), typed.
+    await day.fill('');
+    await day.pressSequentially('15/7/2031');
+    await hours.click();
+    await hours.pressSequentially('16:45');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // Its lists open (for the screenshot and axe); Escape closes them, not the dialog.
+    await hours.click();
+    await page.locator('.mantine-TimePicker-dropdown').waitFor();
+    await page.screenshot({ path: screenshotPath('time-field-snooze-es') });
+    expect(await seriousViolations(page)).toEqual([]);
+    await hours.press('Escape');
+    await page.locator('.mantine-TimePicker-dropdown').waitFor({ state: 'detached' });
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Posponer', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(async () => (await conversation()).body, { timeout: 10_000 })
+      .toMatchObject({ status: 'snoozed', snoozedUntil: '2031-07-15T14:45:00.000Z' });
+    expect(snoozeRequests.map((body) => JSON.parse(body))).toEqual([{ until: '2031-07-15T14:45:00.000Z' }]);
+    await page.getByTestId('snoozed-until').getByText(/16:45/).waitFor();
     await page.context().close();
   });
 });

@@ -1,10 +1,12 @@
-import { Button, Group, Menu, Modal, Popover, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Menu, Modal, Popover, Stack, Text, Textarea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { type Conversation, type ConversationDetail, type Priority, priority } from '@parley/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField } from '../../components/date-field.tsx';
 import { useNotify } from '../../components/notify.ts';
+import { TimeField } from '../../components/time-field.tsx';
 import { usePermissions } from '../auth/session.ts';
 import { upsertConversation } from '../conversations/cache.ts';
 import { useFormatDateTime } from '../members/format.ts';
@@ -17,11 +19,12 @@ export interface ConversationToolsProps {
   conversation: ConversationDetail;
 }
 
-/** `YYYY-MM-DDTHH:mm` in local time, as a datetime-local input wants it. */
-const localInput = (d: Date) => {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-};
+const pad = (n: number) => String(n).padStart(2, '0');
+/** The day (`YYYY-MM-DD`) and the time (`HH:mm`) of a moment in the operator's own time zone. */
+const localDayAndTime = (d: Date) => ({
+  day: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
+  time: `${pad(d.getHours())}:${pad(d.getMinutes())}`,
+});
 
 /** Snooze presets, from now in the operator's own time zone. */
 function presetTime(preset: 'hour' | 'evening' | 'tomorrow' | 'week'): Date {
@@ -149,7 +152,10 @@ export function ConversationTools({ workspaceId, userId, conversation: c }: Conv
 
 const snoozePresets = ['hour', 'evening', 'tomorrow', 'week'] as const;
 
-/** The custom snooze time: a small dialog with a date-time field. */
+/**
+ * The custom snooze time: a small dialog with a day and a time in the console's language, read in the
+ * operator's own time zone. A moment already past is refused here, with its reason.
+ */
 function SnoozeCustom({
   opened,
   onClose,
@@ -162,7 +168,11 @@ function SnoozeCustom({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const [value, setValue] = useState(() => localInput(presetTime('tomorrow')));
+  const [initial] = useState(() => localDayAndTime(presetTime('tomorrow')));
+  const [day, setDay] = useState<string | null>(initial.day);
+  const [time, setTime] = useState(initial.time);
+  const [tried, setTried] = useState(false);
+  const [past, setPast] = useState(false);
   return (
     <>
       {children}
@@ -176,22 +186,55 @@ function SnoozeCustom({
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            const until = new Date(value);
+            setTried(true);
+            if (!day || !time) return;
+            // No offset: the day and time are read in the browser's time zone, the operator's.
+            const until = new Date(`${day}T${time}`);
             if (Number.isNaN(until.getTime())) return;
+            if (until.getTime() <= Date.now()) {
+              setPast(true);
+              return;
+            }
             onSnooze(until);
             onClose();
           }}
         >
           <Stack gap="xs">
-            <TextInput
-              type="datetime-local"
-              label={t('states.snoozeUntil')}
-              value={value}
-              min={localInput(new Date())}
-              onChange={(event) => setValue(event.currentTarget.value)}
-              required
-              data-autofocus
-            />
+            <Group
+              role="group"
+              aria-label={t('states.snoozeUntil')}
+              gap="xs"
+              align="flex-start"
+              wrap="nowrap"
+            >
+              <DateField
+                label={t('states.snoozeDay')}
+                value={day}
+                onChange={(next) => {
+                  setDay(next);
+                  setPast(false);
+                }}
+                clearable={false}
+                error={tried && !day ? t('errors.required') : undefined}
+              />
+              <TimeField
+                label={t('states.snoozeTime')}
+                value={time}
+                onChange={(next) => {
+                  setTime(next);
+                  setPast(false);
+                }}
+                w={120}
+                error={tried && !time ? t('errors.required') : undefined}
+                // Not the day: its calendar, opened by the focus, would cover the dialog's button.
+                data-autofocus
+              />
+            </Group>
+            {past && (
+              <Text size="sm" c="red" role="alert">
+                {t('states.snoozePast')}
+              </Text>
+            )}
             <Button type="submit" size="xs">
               {t('states.snoozeConfirm')}
             </Button>
