@@ -190,7 +190,7 @@ export const en = {
     listLabel: 'Conversation list',
     views: { mine: 'Mine', unassigned: 'Unassigned', all: 'All', queue: 'Queue' },
     search: 'Search customers',
-    searchPlaceholder: 'Search customers by name or email',
+    searchPlaceholder: 'Search customers by name, e-mail, phone or external id',
     statusFilter: 'Conversation status',
     status: { open: 'Open', snoozed: 'Snoozed', closed: 'Closed' },
     /** One conversation's state (the list filter above names groups of them). */

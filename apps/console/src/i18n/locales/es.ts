@@ -193,7 +193,7 @@ export const es: Translation = {
     listLabel: 'Lista de conversaciones',
     views: { mine: 'Mías', unassigned: 'Sin asignar', all: 'Todas', queue: 'Cola' },
     search: 'Buscar clientes',
-    searchPlaceholder: 'Buscar clientes por nombre o correo',
+    searchPlaceholder: 'Buscar clientes por nombre, correo, teléfono o id externo',
     statusFilter: 'Estado de la conversación',
     status: { open: 'Abiertas', snoozed: 'Pospuestas', closed: 'Cerradas' },
     state: { open: 'Abierta', snoozed: 'Pospuesta', closed: 'Cerrada' },
