@@ -121,6 +121,7 @@ const machineFields = [
   'sort',
   'dir',
   'locale',
+  'lang',
   'key',
 ];
 
