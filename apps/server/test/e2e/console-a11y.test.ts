@@ -1,32 +1,8 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from '../axe.ts';
 import { browserAvailable, logIn, openConsole, useBrowserServer } from '../browser.ts';
 import { startTestServer, type TestServer } from '../harness.ts';
-
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-/** Serious and critical axe-core violations of the page as it is now, described for the failure message. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof window.axe === "object"')))
-    await page.addScriptTag({ content: axeSource });
-  const violations = (await page.evaluate('axe.run(document).then((r) => r.violations)')) as Violation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) =>
-      v.nodes.map(
-        (n) => `${v.id} (${v.impact}) at ${JSON.stringify(n.target)}: ${n.failureSummary ?? v.help}`,
-      ),
-    );
-}
 
 /** SPEC accessibility bar: no serious or critical axe-core violation on any console screen, light mode. */
 describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)', { timeout: 300_000 }, () => {
@@ -39,8 +15,6 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
     context = await env.browser.newContext({
       locale: 'en-US',
       colorScheme: 'light',
-      // axe is injected as an inline script, which the console's CSP (rightly) refuses.
-      bypassCSP: true,
     });
   }, 150_000);
   afterAll(async () => {
@@ -131,8 +105,6 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
     const page = await openConsole(env, {
       email: 'anna@demo.parley.test',
       colorScheme: 'light',
-      // axe is injected as an inline script, which the console's CSP (rightly) refuses.
-      bypassCSP: true,
     });
     await page.getByRole('tab', { name: /^Queue/ }).click();
     await page.waitForLoadState('networkidle');

@@ -1,29 +1,10 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTeams } from '../../src/modules/routing/teams.ts';
+import { seriousViolations } from '../axe.ts';
 import { browserAvailable, launchBrowser, screenshotPath } from '../browser.ts';
 import { type Owner, setupOwner, startTestServer, type TestServer, widgetSession } from '../harness.ts';
-
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * Serious and critical axe-core violations of the page as it is now. Evaluated through the DevTools
- * protocol, which the console's Content-Security-Policy does not apply to, so the page keeps its CSP.
- */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
-  const violations = (await page.evaluate('axe.run(document).then((r) => r.violations)')) as {
-    id: string;
-    impact: string | null;
-    nodes: { target: unknown[]; failureSummary?: string }[];
-  }[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} at ${JSON.stringify(n.target)}: ${n.failureSummary}`));
-}
 
 /**
  * The console's date fields speak the console's language, not the browser's: an English browser with
