@@ -276,11 +276,28 @@ describe.runIf(browserAvailable)('date fields in the console’s language', { ti
     const day = when.getByRole('textbox', { name: 'Día' });
     const hours = when.getByRole('spinbutton', { name: 'Hora, horas', exact: true });
     const minutes = when.getByRole('spinbutton', { name: 'Hora, minutos', exact: true });
-    // The dialog starts in the hours, its calendar closed (it would cover the dialog's button).
+    // The dialog starts in the day, its calendar closed: focus alone does not open it (over the
+    // dialog's button).
+    const calendar = page.locator('[data-dates-dropdown]');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe(await day.getAttribute('id'));
+    expect(await calendar.count()).toBe(0);
+    // ArrowDown opens it, and Escape closes only it, not the dialog; so does a click.
+    await day.press('ArrowDown');
+    await calendar.waitFor();
+    await day.press('Escape');
+    await calendar.waitFor({ state: 'detached' });
+    expect(await dialog.isVisible()).toBe(true);
+    await day.click();
+    await calendar.getByRole('button', { name: 'Mes siguiente' }).waitFor();
+    // Faded in, for the screenshot and axe's contrast checks.
     await expect
-      .poll(() => page.evaluate('document.activeElement?.getAttribute("aria-label")'))
-      .toBe('Hora, horas');
-    expect(await page.locator('[data-dates-dropdown]').count()).toBe(0);
+      .poll(() => page.evaluate('getComputedStyle(document.querySelector("[data-dates-dropdown]")).opacity'))
+      .toBe('1');
+    await page.screenshot({ path: screenshotPath('date-field-snooze-es') });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await calendar.waitFor({ state: 'detached' });
+    expect(await dialog.isVisible()).toBe(true);
     // Tomorrow at 9, as before, on a 24-hour clock.
     expect(await hours.inputValue()).toBe('09');
     expect(await minutes.inputValue()).toBe('00');

@@ -216,6 +216,7 @@ function SnoozeCustom({
                 }}
                 clearable={false}
                 error={tried && !day ? t('errors.required') : undefined}
+                data-autofocus
               />
               <TimeField
                 label={t('states.snoozeTime')}
@@ -226,8 +227,6 @@ function SnoozeCustom({
                 }}
                 w={120}
                 error={tried && !time ? t('errors.required') : undefined}
-                // Not the day: its calendar, opened by the focus, would cover the dialog's button.
-                data-autofocus
               />
             </Group>
             {past && (
