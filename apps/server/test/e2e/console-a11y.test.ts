@@ -77,7 +77,6 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
       ['members', '/members', 'Members'],
       ['inbox', '/inbox', 'Monitored conversations'],
       ['teams', '/settings/teams', 'Teams'],
-      ['team editor', '/settings/teams/new', 'Business hours'],
       ['routing', '/settings/routing', 'Routing'],
       ['statuses', '/settings/statuses', 'Statuses'],
       ['chat widget', '/settings/widget', 'Chat widget'],
@@ -93,6 +92,14 @@ describe.runIf(browserAvailable)('console accessibility (axe-core, light mode)',
       await page.waitForLoadState('networkidle');
       await check(page, name);
     }
+    // The team editor, always open, then with its business hours: each day's row of times.
+    await page.goto(`${env.server.url}${workspacePath}/settings/teams/new`);
+    await page.getByText('Business hours').first().waitFor();
+    await check(page, 'team editor');
+    await page.getByRole('switch', { name: 'Always open' }).uncheck();
+    await page.getByRole('spinbutton', { name: 'Friday, range 1: closes, minutes', exact: true }).waitFor();
+    expect(await page.getByRole('spinbutton').count()).toBeGreaterThanOrEqual(20);
+    await check(page, 'team editor with business hours');
     // A date field with a day (its clear button) and the other's calendar open (its arrows and days).
     await page.goto(`${env.server.url}${workspacePath}/audit?from=2024-12-25`);
     await page.getByRole('textbox', { name: 'To' }).click();
