@@ -6,6 +6,7 @@ export * from './conversations.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './inbox.ts';
+export * from './labels/index.ts';
 export * from './metrics.ts';
 export * from './operators.ts';
 export * from './permissions.ts';
