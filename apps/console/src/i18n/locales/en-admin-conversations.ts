@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 export const enAdminConversations = {
   adminConversations: {
     nav: 'All conversations',
@@ -16,7 +17,7 @@ export const enAdminConversations = {
     country: 'Country',
     waitingMinutes: 'No reply for (min)',
     status: 'Status',
-    statuses: { open: 'Open', in_progress: 'In progress', closed: 'Closed' },
+    statuses: labels.en.conversationStatuses,
     team: 'Team',
     tags: 'Tags',
     operator: 'Operator',
@@ -37,7 +38,7 @@ export const enAdminConversations = {
       responseFromAssignment: 'Response (assignment)',
       firstAuthor: 'Sent by',
     },
-    firstAuthors: { contact: 'Customer', operator: 'Operator' },
+    firstAuthors: labels.en.firstAuthors,
     sortBy: 'Sort by {{column}}',
     actions: 'Actions',
     actionsFor: 'Actions for conversation #{{number}}',

@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 export const enMonitoring = {
   monitoring: {
     nav: 'Monitoring',
@@ -10,16 +11,7 @@ export const enMonitoring = {
     team: 'Team',
     allChannels: 'All channels',
     allTeams: 'All teams',
-    channels: {
-      web: 'Web chat',
-      whatsapp: 'WhatsApp',
-      messenger: 'Messenger',
-      instagram: 'Instagram',
-      x: 'X',
-      telegram: 'Telegram',
-      email: 'E-mail',
-      api: 'API',
-    },
+    channels: labels.en.channels,
     tiles: {
       total: 'Total',
       active: 'Active now',

@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 export const enOperators = {
   operators: {
     nav: 'Operators',
@@ -74,13 +75,7 @@ export const enOperators = {
     teams: 'Teams',
     role: 'Role',
     connectionHistory: 'Connection history',
-    kinds: {
-      login: 'Login',
-      logout: 'Logout',
-      status_change: 'Status change',
-      login_failed: 'Failed login',
-      session_expired: 'Session expired',
-    },
+    kinds: labels.en.connectionKinds,
     allKinds: 'All events',
     eventType: 'Event type',
     historyColumns: {
@@ -122,54 +117,8 @@ export const enOperators = {
     exportCsv: 'Export CSV',
     exportXlsx: 'Export XLSX',
     /** By the code the server records (`team.members_set`); an unknown code is shown as it is. */
-    actions: {
-      workspace: { created: 'Workspace created', updated: 'Workspace settings changed' },
-      member: {
-        updated: 'Member’s access changed',
-        removed: 'Member removed',
-        status_changed: 'Member’s status set',
-      },
-      invite: { created: 'Invitation sent', revoked: 'Invitation revoked' },
-      widget: { updated: 'Chat widget changed', secret_rotated: 'Widget secret renewed' },
-      status: { created: 'Custom status created', deleted: 'Custom status deleted' },
-      team: {
-        created: 'Team created',
-        updated: 'Team changed',
-        deleted: 'Team deleted',
-        members_set: 'Team members changed',
-      },
-      routing: { updated: 'Routing settings changed' },
-      operator: { conversations_transferred: 'Operator’s conversations transferred' },
-      export: { created: 'Data exported' },
-      monitoring: { settings_changed: 'Monitoring settings changed' },
-      conversation_tools: { updated: 'Conversation settings changed' },
-      tag: { created: 'Tag created', updated: 'Tag changed', deleted: 'Tag deleted' },
-      canned_answer: {
-        created: 'Canned answer created',
-        updated: 'Canned answer changed',
-        deleted: 'Canned answer deleted',
-      },
-      survey: { created: 'Survey created', updated: 'Survey changed', deleted: 'Survey deleted' },
-      impersonation: {
-        started: 'Impersonation started',
-        ended: 'Impersonation ended',
-        action: 'Action while impersonating',
-      },
-      conversation: { taken_over: 'Conversation taken over' },
-    },
-    targets: {
-      user: 'Member',
-      team: 'Team',
-      workspace: 'Workspace',
-      invite: 'Invitation',
-      tag: 'Tag',
-      status: 'Custom status',
-      survey: 'Survey',
-      canned_answer: 'Canned answer',
-      conversation: 'Conversation',
-      export: 'Export',
-      conversation_export: 'Conversation export',
-    },
+    actions: labels.en.auditActions,
+    targets: labels.en.auditTargets,
     /** The recorded fields, by their key; an unknown key is shown as it is. */
     fields: {
       name: 'Name',

@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import { enComposeSettings } from './en-compose.ts';
 
 /** Routing and presence: statuses, queues, transfers and the settings pages. */
@@ -6,16 +7,7 @@ export const enRouting = {
     label: 'Status',
     builtInGroup: 'Statuses',
     customGroup: 'Unavailable reasons',
-    connected: 'Connected',
-    not_available: 'Not available',
-    on_break: 'On break',
-    training: 'Training',
-    phone: 'Phone',
-    with_supervisor: 'Talking with supervisor',
-    no_new: 'No new conversations',
-    looking_for_info: 'Looking for information',
-    disconnected: 'Disconnected',
-    unknown: 'Unavailable',
+    ...labels.en.statuses,
     changedBySupervisor: 'A supervisor set your status to “{{status}}”',
   },
   queue: {

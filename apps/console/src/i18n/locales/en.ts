@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import { enAdminConversations } from './en-admin-conversations.ts';
 import { enCompose } from './en-compose.ts';
 import { enInbox } from './en-inbox.ts';
@@ -148,7 +149,7 @@ export const en = {
     resetInvalid: 'This reset link is invalid, was already used or has expired. Request a new one.',
     alreadySetUp: 'Parley is already set up: log in instead.',
   },
-  roles: { owner: 'Owner', admin: 'Admin', supervisor: 'Supervisor', operator: 'Operator' },
+  roles: labels.en.roles,
   permissions: {
     impersonate: 'Impersonate operators',
     transfer_any: 'Transfer any conversation',
@@ -287,16 +288,8 @@ export const en = {
     lastSeen: 'Last seen',
     attributes: 'Attributes',
   },
-  channels: {
-    web: 'Web chat',
-    whatsapp: 'WhatsApp',
-    messenger: 'Messenger',
-    instagram: 'Instagram',
-    x: 'X',
-    telegram: 'Telegram',
-    email: 'Email',
-    api: 'API',
-  },
+  /** The shared channel names, the e-mail one as this console writes it elsewhere (monitoring.channels has the shared one). */
+  channels: { ...labels.en.channels, email: 'Email' },
   alerts: {
     newConversation: 'New conversation',
     assignedToYou: 'A conversation was assigned to you',

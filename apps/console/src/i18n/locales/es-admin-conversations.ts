@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { enAdminConversations } from './en-admin-conversations.ts';
 
 export const esAdminConversations: typeof enAdminConversations = {
@@ -18,7 +19,7 @@ export const esAdminConversations: typeof enAdminConversations = {
     country: 'País',
     waitingMinutes: 'Sin respuesta (min)',
     status: 'Estado',
-    statuses: { open: 'Abierta', in_progress: 'En curso', closed: 'Cerrada' },
+    statuses: labels.es.conversationStatuses,
     team: 'Equipo',
     tags: 'Etiquetas',
     operator: 'Operador',
@@ -39,7 +40,7 @@ export const esAdminConversations: typeof enAdminConversations = {
       responseFromAssignment: 'Respuesta (asignación)',
       firstAuthor: 'Enviado por',
     },
-    firstAuthors: { contact: 'Cliente', operator: 'Operador' },
+    firstAuthors: labels.es.firstAuthors,
     sortBy: 'Ordenar por {{column}}',
     actions: 'Acciones',
     actionsFor: 'Acciones de la conversación #{{number}}',

@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { enMonitoring } from './en-monitoring.ts';
 
 export const esMonitoring: typeof enMonitoring = {
@@ -12,16 +13,7 @@ export const esMonitoring: typeof enMonitoring = {
     team: 'Equipo',
     allChannels: 'Todos los canales',
     allTeams: 'Todos los equipos',
-    channels: {
-      web: 'Chat web',
-      whatsapp: 'WhatsApp',
-      messenger: 'Messenger',
-      instagram: 'Instagram',
-      x: 'X',
-      telegram: 'Telegram',
-      email: 'Correo',
-      api: 'API',
-    },
+    channels: labels.es.channels,
     tiles: {
       total: 'Total',
       active: 'Activas ahora',

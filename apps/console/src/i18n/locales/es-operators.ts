@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { enOperators } from './en-operators.ts';
 
 export const esOperators: typeof enOperators = {
@@ -76,13 +77,7 @@ export const esOperators: typeof enOperators = {
     teams: 'Equipos',
     role: 'Rol',
     connectionHistory: 'Historial de conexiones',
-    kinds: {
-      login: 'Inicio de sesión',
-      logout: 'Cierre de sesión',
-      status_change: 'Cambio de estado',
-      login_failed: 'Acceso fallido',
-      session_expired: 'Sesión caducada',
-    },
+    kinds: labels.es.connectionKinds,
     allKinds: 'Todos los eventos',
     eventType: 'Tipo de evento',
     historyColumns: {
@@ -123,57 +118,8 @@ export const esOperators: typeof enOperators = {
     empty: 'Ninguna entrada con estos filtros.',
     exportCsv: 'Exportar CSV',
     exportXlsx: 'Exportar XLSX',
-    actions: {
-      workspace: {
-        created: 'Espacio de trabajo creado',
-        updated: 'Ajustes del espacio de trabajo cambiados',
-      },
-      member: {
-        updated: 'Acceso de un miembro cambiado',
-        removed: 'Miembro quitado',
-        status_changed: 'Estado de un miembro fijado',
-      },
-      invite: { created: 'Invitación enviada', revoked: 'Invitación revocada' },
-      widget: { updated: 'Widget de chat cambiado', secret_rotated: 'Secreto del widget renovado' },
-      status: { created: 'Estado personalizado creado', deleted: 'Estado personalizado eliminado' },
-      team: {
-        created: 'Equipo creado',
-        updated: 'Equipo cambiado',
-        deleted: 'Equipo eliminado',
-        members_set: 'Miembros del equipo cambiados',
-      },
-      routing: { updated: 'Ajustes de enrutamiento cambiados' },
-      operator: { conversations_transferred: 'Conversaciones de un operador transferidas' },
-      export: { created: 'Datos exportados' },
-      monitoring: { settings_changed: 'Ajustes de supervisión cambiados' },
-      conversation_tools: { updated: 'Ajustes de conversaciones cambiados' },
-      tag: { created: 'Etiqueta creada', updated: 'Etiqueta cambiada', deleted: 'Etiqueta eliminada' },
-      canned_answer: {
-        created: 'Respuesta predefinida creada',
-        updated: 'Respuesta predefinida cambiada',
-        deleted: 'Respuesta predefinida eliminada',
-      },
-      survey: { created: 'Encuesta creada', updated: 'Encuesta cambiada', deleted: 'Encuesta eliminada' },
-      impersonation: {
-        started: 'Suplantación iniciada',
-        ended: 'Suplantación terminada',
-        action: 'Acción durante una suplantación',
-      },
-      conversation: { taken_over: 'Conversación tomada' },
-    },
-    targets: {
-      user: 'Miembro',
-      team: 'Equipo',
-      workspace: 'Espacio de trabajo',
-      invite: 'Invitación',
-      tag: 'Etiqueta',
-      status: 'Estado personalizado',
-      survey: 'Encuesta',
-      canned_answer: 'Respuesta predefinida',
-      conversation: 'Conversación',
-      export: 'Exportación',
-      conversation_export: 'Exportación de conversaciones',
-    },
+    actions: labels.es.auditActions,
+    targets: labels.es.auditTargets,
     fields: {
       name: 'Nombre',
       email: 'Correo electrónico',

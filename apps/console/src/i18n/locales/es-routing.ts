@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { RoutingTranslation } from './en-routing.ts';
 import { esComposeSettings } from './es-compose.ts';
 
@@ -6,16 +7,7 @@ export const esRouting: RoutingTranslation = {
     label: 'Estado',
     builtInGroup: 'Estados',
     customGroup: 'Motivos de ausencia',
-    connected: 'Conectado',
-    not_available: 'No disponible',
-    on_break: 'En pausa',
-    training: 'Formación',
-    phone: 'Al teléfono',
-    with_supervisor: 'Hablando con el supervisor',
-    no_new: 'Sin conversaciones nuevas',
-    looking_for_info: 'Buscando información',
-    disconnected: 'Desconectado',
-    unknown: 'No disponible',
+    ...labels.es.statuses,
     changedBySupervisor: 'Un supervisor cambió tu estado a «{{status}}»',
   },
   queue: {

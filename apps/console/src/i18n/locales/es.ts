@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { Translation } from './en.ts';
 import { esAdminConversations } from './es-admin-conversations.ts';
 import { esCompose } from './es-compose.ts';
@@ -151,7 +152,7 @@ export const es: Translation = {
       'Este enlace para restablecer la contraseña no es válido, ya se usó o ha caducado. Solicita uno nuevo.',
     alreadySetUp: 'Parley ya está configurado: inicia sesión.',
   },
-  roles: { owner: 'Propietario', admin: 'Administrador', supervisor: 'Supervisor', operator: 'Operador' },
+  roles: labels.es.roles,
   permissions: {
     impersonate: 'Suplantar a operadores',
     transfer_any: 'Transferir cualquier conversación',
@@ -290,16 +291,8 @@ export const es: Translation = {
     lastSeen: 'Visto por última vez',
     attributes: 'Atributos',
   },
-  channels: {
-    web: 'Chat web',
-    whatsapp: 'WhatsApp',
-    messenger: 'Messenger',
-    instagram: 'Instagram',
-    x: 'X',
-    telegram: 'Telegram',
-    email: 'Correo electrónico',
-    api: 'API',
-  },
+  /** The shared channel names, the e-mail one as this console writes it elsewhere (monitoring.channels has the shared one). */
+  channels: { ...labels.es.channels, email: 'Correo electrónico' },
   alerts: {
     newConversation: 'Nueva conversación',
     assignedToYou: 'Se te ha asignado una conversación',

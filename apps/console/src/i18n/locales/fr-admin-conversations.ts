@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { enAdminConversations } from './en-admin-conversations.ts';
 
 export const frAdminConversations: typeof enAdminConversations = {
@@ -18,7 +19,7 @@ export const frAdminConversations: typeof enAdminConversations = {
     country: 'Pays',
     waitingMinutes: 'Sans réponse (min)',
     status: 'Statut',
-    statuses: { open: 'Ouverte', in_progress: 'En cours', closed: 'Fermée' },
+    statuses: labels.fr.conversationStatuses,
     team: 'Équipe',
     tags: 'Étiquettes',
     operator: 'Opérateur',
@@ -39,7 +40,7 @@ export const frAdminConversations: typeof enAdminConversations = {
       responseFromAssignment: 'Réponse (attribution)',
       firstAuthor: 'Envoyé par',
     },
-    firstAuthors: { contact: 'Client', operator: 'Opérateur' },
+    firstAuthors: labels.fr.firstAuthors,
     sortBy: 'Trier par {{column}}',
     actions: 'Actions',
     actionsFor: 'Actions pour la conversation n° {{number}}',

@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { enMonitoring } from './en-monitoring.ts';
 
 export const frMonitoring: typeof enMonitoring = {
@@ -17,16 +18,7 @@ export const frMonitoring: typeof enMonitoring = {
     team: 'Équipe',
     allChannels: 'Tous les canaux',
     allTeams: 'Toutes les équipes',
-    channels: {
-      web: 'Chat web',
-      whatsapp: 'WhatsApp',
-      messenger: 'Messenger',
-      instagram: 'Instagram',
-      x: 'X',
-      telegram: 'Telegram',
-      email: 'E-mail',
-      api: 'API',
-    },
+    channels: labels.fr.channels,
     tiles: {
       total: 'Total',
       active: 'Actives',

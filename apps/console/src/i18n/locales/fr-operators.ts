@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { enOperators } from './en-operators.ts';
 
 export const frOperators: typeof enOperators = {
@@ -76,13 +77,7 @@ export const frOperators: typeof enOperators = {
     teams: 'Équipes',
     role: 'Rôle',
     connectionHistory: 'Historique de connexion',
-    kinds: {
-      login: 'Connexion',
-      logout: 'Déconnexion',
-      status_change: 'Changement de statut',
-      login_failed: 'Échec de connexion',
-      session_expired: 'Session expirée',
-    },
+    kinds: labels.fr.connectionKinds,
     allKinds: 'Tous les événements',
     eventType: 'Type d’événement',
     historyColumns: {
@@ -123,61 +118,8 @@ export const frOperators: typeof enOperators = {
     empty: 'Aucune entrée pour ces filtres.',
     exportCsv: 'Exporter en CSV',
     exportXlsx: 'Exporter en XLSX',
-    actions: {
-      workspace: {
-        created: 'Espace de travail créé',
-        updated: 'Réglages de l’espace de travail modifiés',
-      },
-      member: {
-        updated: 'Accès d’un membre modifié',
-        removed: 'Membre retiré',
-        status_changed: 'Statut d’un membre défini',
-      },
-      invite: { created: 'Invitation envoyée', revoked: 'Invitation révoquée' },
-      widget: { updated: 'Widget de chat modifié', secret_rotated: 'Secret du widget renouvelé' },
-      status: { created: 'Statut personnalisé créé', deleted: 'Statut personnalisé supprimé' },
-      team: {
-        created: 'Équipe créée',
-        updated: 'Équipe modifiée',
-        deleted: 'Équipe supprimée',
-        members_set: 'Membres de l’équipe modifiés',
-      },
-      routing: { updated: 'Réglages du routage modifiés' },
-      operator: { conversations_transferred: 'Conversations d’un opérateur transférées' },
-      export: { created: 'Données exportées' },
-      monitoring: { settings_changed: 'Réglages de supervision modifiés' },
-      conversation_tools: { updated: 'Réglages des conversations modifiés' },
-      tag: { created: 'Étiquette créée', updated: 'Étiquette modifiée', deleted: 'Étiquette supprimée' },
-      canned_answer: {
-        created: 'Réponse prédéfinie créée',
-        updated: 'Réponse prédéfinie modifiée',
-        deleted: 'Réponse prédéfinie supprimée',
-      },
-      survey: {
-        created: 'Questionnaire créé',
-        updated: 'Questionnaire modifié',
-        deleted: 'Questionnaire supprimé',
-      },
-      impersonation: {
-        started: 'Session d’emprunt commencée',
-        ended: 'Session d’emprunt terminée',
-        action: 'Action pendant une session d’emprunt',
-      },
-      conversation: { taken_over: 'Conversation reprise' },
-    },
-    targets: {
-      user: 'Membre',
-      team: 'Équipe',
-      workspace: 'Espace de travail',
-      invite: 'Invitation',
-      tag: 'Étiquette',
-      status: 'Statut personnalisé',
-      survey: 'Questionnaire',
-      canned_answer: 'Réponse prédéfinie',
-      conversation: 'Conversation',
-      export: 'Export',
-      conversation_export: 'Export de conversations',
-    },
+    actions: labels.fr.auditActions,
+    targets: labels.fr.auditTargets,
     fields: {
       name: 'Nom',
       email: 'E-mail',

@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { RoutingTranslation } from './en-routing.ts';
 import { frComposeSettings } from './fr-compose.ts';
 
@@ -6,16 +7,7 @@ export const frRouting: RoutingTranslation = {
     label: 'Statut',
     builtInGroup: 'Statuts',
     customGroup: 'Motifs d’indisponibilité',
-    connected: 'Connecté',
-    not_available: 'Indisponible',
-    on_break: 'En pause',
-    training: 'Formation',
-    phone: 'Au téléphone',
-    with_supervisor: 'Avec le superviseur',
-    no_new: 'Pas de nouvelles conversations',
-    looking_for_info: 'Recherche d’informations',
-    disconnected: 'Déconnecté',
-    unknown: 'Indisponible',
+    ...labels.fr.statuses,
     changedBySupervisor: 'Un superviseur a changé votre statut en « {{status}} »',
   },
   queue: {

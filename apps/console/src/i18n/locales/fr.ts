@@ -1,3 +1,4 @@
+import { labels } from '@parley/contracts';
 import type { Translation } from './en.ts';
 import { frAdminConversations } from './fr-admin-conversations.ts';
 import { frCompose } from './fr-compose.ts';
@@ -151,7 +152,7 @@ export const fr: Translation = {
       'Ce lien de réinitialisation n’est pas valide, a déjà servi ou a expiré. Demandez-en un nouveau.',
     alreadySetUp: 'Parley est déjà configuré : connectez-vous.',
   },
-  roles: { owner: 'Propriétaire', admin: 'Administrateur', supervisor: 'Superviseur', operator: 'Opérateur' },
+  roles: labels.fr.roles,
   permissions: {
     impersonate: 'Se connecter en tant qu’opérateur',
     transfer_any: 'Transférer toute conversation',
@@ -293,16 +294,7 @@ export const fr: Translation = {
     lastSeen: 'Vu pour la dernière fois',
     attributes: 'Attributs',
   },
-  channels: {
-    web: 'Chat web',
-    whatsapp: 'WhatsApp',
-    messenger: 'Messenger',
-    instagram: 'Instagram',
-    x: 'X',
-    telegram: 'Telegram',
-    email: 'E-mail',
-    api: 'API',
-  },
+  channels: labels.fr.channels,
   alerts: {
     newConversation: 'Nouvelle conversation',
     assignedToYou: 'Une conversation vous a été assignée',
