@@ -190,8 +190,9 @@ export const en = {
   conversations: {
     listLabel: 'Conversation list',
     views: { mine: 'Mine', unassigned: 'Unassigned', all: 'All', queue: 'Queue' },
-    search: 'Search customers',
-    searchPlaceholder: 'Search customers by name, e-mail, phone or external id',
+    /** The field's name says what it searches; its placeholder, shorter, fits the list's width. */
+    search: 'Search customers by name, e-mail, phone or external id',
+    searchPlaceholder: 'Name, e-mail, phone or external id',
     statusFilter: 'Conversation status',
     status: { open: 'Open', snoozed: 'Snoozed', closed: 'Closed' },
     /** One conversation's state (the list filter above names groups of them). */

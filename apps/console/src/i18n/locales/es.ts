@@ -193,8 +193,8 @@ export const es: Translation = {
   conversations: {
     listLabel: 'Lista de conversaciones',
     views: { mine: 'Mías', unassigned: 'Sin asignar', all: 'Todas', queue: 'Cola' },
-    search: 'Buscar clientes',
-    searchPlaceholder: 'Buscar clientes por nombre, correo, teléfono o id externo',
+    search: 'Buscar clientes por nombre, correo, teléfono o id externo',
+    searchPlaceholder: 'Nombre, correo, teléfono o id externo',
     statusFilter: 'Estado de la conversación',
     status: { open: 'Abiertas', snoozed: 'Pospuestas', closed: 'Cerradas' },
     state: { open: 'Abierta', snoozed: 'Pospuesta', closed: 'Cerrada' },

@@ -194,8 +194,8 @@ export const fr: Translation = {
   conversations: {
     listLabel: 'Liste des conversations',
     views: { mine: 'Les miennes', unassigned: 'Non assignées', all: 'Toutes', queue: 'File' },
-    search: 'Rechercher des clients',
-    searchPlaceholder: 'Rechercher des clients par nom, e-mail, téléphone ou id externe',
+    search: 'Rechercher des clients par nom, e-mail, téléphone ou id externe',
+    searchPlaceholder: 'Nom, e-mail, téléphone ou id externe',
     statusFilter: 'Statut de la conversation',
     status: { open: 'Ouvertes', snoozed: 'En pause', closed: 'Fermées' },
     state: { open: 'Ouverte', snoozed: 'En pause', closed: 'Fermée' },
