@@ -14,11 +14,19 @@ describe('formatDuration', () => {
     expect(formatDuration(-5 * minute, 'en')).toBe('<1m');
   });
 
-  it('speaks the console’s language in Spanish and French', () => {
-    for (const language of ['es', 'fr']) {
-      expect(plain(formatDuration(20_000, language))).toBe('<1min');
-      expect(plain(formatDuration(45 * minute, language))).toBe('45min');
-      expect(plain(formatDuration(181 * minute, language))).toBe('3h 1min');
+  it('speaks the console’s language in Spanish', () => {
+    expect(plain(formatDuration(20_000, 'es'))).toBe('<1min');
+    expect(plain(formatDuration(45 * minute, 'es'))).toBe('45min');
+    expect(plain(formatDuration(181 * minute, 'es'))).toBe('3h 1min');
+  });
+
+  it('spaces figure and unit in French, as French typography does', () => {
+    for (const language of ['fr', 'fr-CA']) {
+      expect(plain(formatDuration(20_000, language))).toBe('<1 min');
+      expect(plain(formatDuration(45 * minute, language))).toBe('45 min');
+      expect(plain(formatDuration(181 * minute, language))).toBe('3 h 1 min');
     }
+    // The figure never wraps away from its unit.
+    expect(formatDuration(45 * minute, 'fr')).not.toContain(' ');
   });
 });

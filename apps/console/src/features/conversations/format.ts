@@ -46,8 +46,11 @@ function durationFormat(language: string | undefined): (ms: number) => string {
   const key = language ?? '';
   const known = durationFormats.get(key);
   if (known) return known;
+  // French typography sets a space between a figure and its unit ("3 h 5 min", as the console's other
+  // durations); the narrow units glue them ("3h 5min").
+  const unitDisplay = language?.split('-')[0] === 'fr' ? 'short' : 'narrow';
   const unit = (u: 'hour' | 'minute') =>
-    new Intl.NumberFormat(language, { style: 'unit', unit: u, unitDisplay: 'narrow' });
+    new Intl.NumberFormat(language, { style: 'unit', unit: u, unitDisplay });
   const hour = unit('hour');
   const minute = unit('minute');
   const both = new Intl.ListFormat(language, { type: 'unit', style: 'narrow' });
@@ -62,7 +65,7 @@ function durationFormat(language: string | undefined): (ms: number) => string {
 }
 
 /**
- * A short duration such as "4m" or "1h 5m" ("1h 5min" in es and fr), for waiting times. Without a
+ * A short duration such as "4m" or "1h 5m" ("1h 5min" in es, "1 h 5 min" in fr), for waiting times. Without a
  * language, the console's; components use `useFormatDuration`, which follows a change of language.
  */
 export function formatDuration(ms: number, language = i18next.resolvedLanguage): string {
