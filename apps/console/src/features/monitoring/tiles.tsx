@@ -1,6 +1,7 @@
 import { Paper, SimpleGrid, Text, UnstyledButton } from '@mantine/core';
 import type { Average, Figures, ListedMetric } from '@parley/contracts';
 import type { TFunction } from 'i18next';
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatSeconds } from './format.ts';
 
@@ -42,6 +43,28 @@ export function Tiles({
   );
 }
 
+/**
+ * A tile's figure. A time ("30 min 7 s") keeps each number with its unit and sets the units smaller,
+ * so it fits one line of a tile at 1280 px; the words stay whole ("min", not "m", which a screen
+ * reader reads as metres) and the text is unchanged.
+ */
+function TileValue({ value }: { value: string }) {
+  const words = value.split(' ');
+  const isTime = words.length % 2 === 0 && words.every((word, i) => (i % 2 === 0) === /^\d+$/.test(word));
+  if (!isTime) return value;
+  const pairs = words.flatMap((word, i) => (i % 2 === 0 ? [[word, words[i + 1]] as const] : []));
+  // The space between two pairs stays outside them: the time may still wrap there, in a narrow tile.
+  return pairs.map(([figure, unit], i) => (
+    <Fragment key={unit}>
+      {i > 0 && ' '}
+      <span style={{ whiteSpace: 'nowrap' }}>
+        {figure}
+        <span style={{ fontSize: '0.65em' }}> {unit}</span>
+      </span>
+    </Fragment>
+  ));
+}
+
 /** A figure; where it has conversations behind it, pressing it (click, Enter or Space) opens them. */
 export function Tile({
   label,
@@ -64,7 +87,7 @@ export function Tile({
         {label}
       </Text>
       <Text fz={28} fw={700} lh={1.3}>
-        {value}
+        <TileValue value={value} />
       </Text>
       {detail && (
         <Text size="xs" c="gray.7">
