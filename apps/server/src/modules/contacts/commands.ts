@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { contacts, conversations, visitors, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -94,14 +94,25 @@ export async function updateVisitorContact(
   return contactId;
 }
 
-/** A channel or an operator sets the contact's phone; the customer's country follows it (ADM-3). */
+/**
+ * A channel or an operator sets (or clears) the contact's phone; the customer's country follows the
+ * rule of `customerCountry` (ADM-3): the phone's country, else the region of the language of the
+ * contact's most recently seen visitor, else unknown. So a number with no recognisable country, or
+ * no number, leaves the language's region.
+ */
 export async function setContactPhone(
   tx: Tx,
   input: { workspaceId: string; contactId: string; phone: string | null },
 ): Promise<void> {
+  const [visitor] = await tx.db
+    .select({ locale: visitors.locale })
+    .from(visitors)
+    .where(and(eq(visitors.workspaceId, input.workspaceId), eq(visitors.contactId, input.contactId)))
+    .orderBy(desc(visitors.lastSeenAt))
+    .limit(1);
   const [row] = await tx.db
     .update(contacts)
-    .set({ phone: input.phone, ...(input.phone ? { country: customerCountry(input.phone) } : {}) })
+    .set({ phone: input.phone, country: customerCountry(input.phone, visitor?.locale) })
     .where(and(eq(contacts.workspaceId, input.workspaceId), eq(contacts.id, input.contactId)))
     .returning({ id: contacts.id });
   if (!row) throw notFound('contact');

@@ -198,4 +198,30 @@ describe('rating (CSAT) and the customer panel (OI-9)', () => {
     const foreign = await olga.client.put(`${w()}/conversations/${id}/customer`, { key: 'name', value: 'X' });
     expect(foreign.status).toBe(404);
   });
+  it("editing the phone in the panel moves the customer's country to the number's (ADM-3)", async () => {
+    const saved = await owner.client.patch(`${w()}/conversation-tools`, {
+      customerFields: [{ key: 'phone', label: null, editable: true }],
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const { id } = await chat(false); // the visitor's browser says en-GB
+    const row = async (query: string) =>
+      ((await owner.client.get(`${w()}/admin/conversations?${query}`)).body.items as { id: string }[]).find(
+        (c) => c.id === id,
+      ) as { customer: { phone: string | null; country: string | null } } | undefined;
+    expect((await row(''))?.customer.country).toBe('GB');
+
+    const edit = (value: string | null) =>
+      operator.client.put(`${w()}/conversations/${id}/customer`, { key: 'phone', value });
+    expect((await edit('+34 611 222 333')).status).toBe(200);
+    expect((await row(''))?.customer).toMatchObject({ phone: '+34 611 222 333', country: 'ES' });
+    expect(await row('country=ES')).toBeDefined();
+    expect(await row('country=GB')).toBeUndefined();
+
+    // A number with no recognisable country, or none, leaves the language's region.
+    expect((await edit('611 222 333')).status).toBe(200);
+    expect((await row(''))?.customer.country).toBe('GB');
+    expect((await edit('+34 611 222 333')).status).toBe(200);
+    expect((await edit('')).status).toBe(200);
+    expect((await row('country=GB'))?.customer).toMatchObject({ phone: null, country: 'GB' });
+  });
 });

@@ -4,6 +4,7 @@ import { publish } from '../../events/publish.ts';
 import { contacts } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, invalid } from '../../platform/errors.ts';
+import { setContactPhone } from '../contacts/commands.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
@@ -26,7 +27,14 @@ export async function editCustomerField(
   const value = input.value === '' ? null : input.value;
   if (input.key === 'email' && value !== null && !emailSchema.safeParse(value).success)
     throw invalid('value', 'must be an e-mail address');
-  if (input.key === 'name' || input.key === 'email' || input.key === 'phone') {
+  if (input.key === 'phone') {
+    // Through the contacts' command, so the customer's country follows the number (ADM-3).
+    await setContactPhone(tx, {
+      workspaceId: actor.workspaceId,
+      contactId: current.contact.id,
+      phone: value,
+    });
+  } else if (input.key === 'name' || input.key === 'email') {
     await tx.db
       .update(contacts)
       .set({ [input.key]: value })
