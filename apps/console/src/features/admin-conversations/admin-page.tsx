@@ -15,7 +15,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import type { AdminRow, AdminSort, WorkspaceMembership } from '@parley/contracts';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../components/notify.ts';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
@@ -39,6 +39,8 @@ import { TagBadges, TagsManager } from './tags.tsx';
 import { useAdminFilter } from './use-admin-filter.ts';
 
 const duration = (ms: number | null) => (ms === null ? '—' : formatSeconds(ms));
+/** A time ("1 min 15 s") on one line: a narrow column wraps its header, not its figures. */
+const nowrap = { whiteSpace: 'nowrap' } as const;
 
 function Figure({ label, value, hint }: { label: string; value: ReactNode; hint?: string }) {
   return (
@@ -231,6 +233,23 @@ export function AdminConversationsPage({
   const canExport = membership.permissions.includes('export');
   const canManageTags = membership.permissions.includes('workspace.manage');
   const date = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'short', timeStyle: 'short' });
+  // Whether columns lie beyond the visible end of the table (they pass under the sticky row actions).
+  const viewport = useRef<HTMLDivElement>(null);
+  const [moreEnd, setMoreEnd] = useState(false);
+  const measure = useCallback(() => {
+    const v = viewport.current;
+    if (v) setMoreEnd(v.scrollLeft + v.clientWidth < v.scrollWidth - 1);
+  }, []);
+  const rendered = page.data;
+  useEffect(() => {
+    const v = viewport.current;
+    if (!rendered || !v) return;
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(v);
+    if (v.firstElementChild) observer.observe(v.firstElementChild);
+    return () => observer.disconnect();
+  }, [rendered, measure]);
 
   return (
     <Stack gap="lg">
@@ -261,7 +280,19 @@ export function AdminConversationsPage({
               formatted: page.data.total.count.toLocaleString(i18n.resolvedLanguage),
             })}
           </Text>
-          <Table.ScrollContainer minWidth={1200}>
+          {/* At 1280 px every column fits (they wrap instead); narrower, the table scrolls sideways, with
+              its scrollbar shown and a shadow where columns pass under the row actions. */}
+          <Table.ScrollContainer
+            minWidth={900}
+            data-more-end={moreEnd || undefined}
+            scrollAreaProps={{
+              type: 'auto',
+              viewportRef: viewport,
+              // Reachable by keyboard, so the hidden columns can be scrolled to without a mouse.
+              viewportProps: { tabIndex: 0 },
+              onScrollPositionChange: measure,
+            }}
+          >
             <Table striped highlightOnHover aria-label={t('adminConversations.title')}>
               <Table.Thead>
                 <Table.Tr>
@@ -283,14 +314,16 @@ export function AdminConversationsPage({
                     <Table.Td>{r.operator?.name ?? '—'}</Table.Td>
                     <Table.Td>{r.team?.name ?? '—'}</Table.Td>
                     <Table.Td>{date.format(new Date(r.createdAt))}</Table.Td>
-                    <Table.Td>{duration(r.durationMs)}</Table.Td>
+                    <Table.Td style={nowrap}>{duration(r.durationMs)}</Table.Td>
                     <Table.Td>{r.rating === null ? '—' : `${r.rating} ★`}</Table.Td>
                     <Table.Td>
                       <StateCell row={r} />
                     </Table.Td>
-                    <Table.Td>{duration(Math.max(0, now - Date.parse(r.lastActivityAt)))}</Table.Td>
-                    <Table.Td>{duration(r.responseFromCreationMs)}</Table.Td>
-                    <Table.Td>{duration(r.responseFromAssignmentMs)}</Table.Td>
+                    <Table.Td style={nowrap}>
+                      {duration(Math.max(0, now - Date.parse(r.lastActivityAt)))}
+                    </Table.Td>
+                    <Table.Td style={nowrap}>{duration(r.responseFromCreationMs)}</Table.Td>
+                    <Table.Td style={nowrap}>{duration(r.responseFromAssignmentMs)}</Table.Td>
                     <Table.Td>
                       {r.firstAuthor ? t(`adminConversations.firstAuthors.${r.firstAuthor}`) : '—'}
                     </Table.Td>
