@@ -75,7 +75,8 @@ const barePglite = (pgDir: string) =>
       '-e',
       `import { PGlite } from '@electric-sql/pglite';
       import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-      const db = new PGlite({ dataDir: process.env.BARE_PGDIR, extensions: { pg_trgm } });
+      import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+      const db = new PGlite({ dataDir: process.env.BARE_PGDIR, extensions: { pg_trgm, unaccent } });
       await db.query('SELECT 1');
       ${listen}`,
     ],

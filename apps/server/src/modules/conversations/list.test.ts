@@ -58,7 +58,7 @@ describe('conversation list paging', () => {
       .returning();
     const people = [
       { workspaceId: owner.workspaceId, name: 'Zoë Quintana', email: 'zq@mail.test' },
-      { workspaceId: owner.workspaceId, name: 'Pat', email: 'pat_100%@corp.test', phone: '+34911222333' },
+      { workspaceId: owner.workspaceId, name: 'Pat', email: 'pat_100%@corp.test', phone: '+34 911 222 333' },
       { workspaceId: owner.workspaceId, name: 'Pet', email: 'petx100z@corp.test', externalId: 'CRM-77Q' },
       { workspaceId: other!.id, name: 'Zoë Quintana', email: 'zq@other.test', phone: '+34911222333' },
     ];
@@ -87,6 +87,11 @@ describe('conversation list paging', () => {
     expect(await found('quintana')).toEqual([rows[0]!.id]);
     expect(await found('ZQ@MAIL')).toEqual([rows[0]!.id]);
     expect(await found('911222')).toEqual([rows[1]!.id]);
+    // A phone number however it is written, and names with or without their accents.
+    for (const phone of ['+34911222333', '911 222 333', '(911) 222-333', '+34 911 222 333'])
+      expect(await found(phone), phone).toEqual([rows[1]!.id]);
+    expect(await found('zoe quintana')).toEqual([rows[0]!.id]);
+    expect(await found('ZOË')).toEqual([rows[0]!.id]);
     expect(await found('crm-77')).toEqual([rows[2]!.id]);
     // `_` and `%` are the customer's characters, not wildcards: "pat_100%" is not "petx100z".
     expect(await found('_100%')).toEqual([rows[1]!.id]);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -136,8 +137,8 @@ export async function openDatabase(opts: {
     const pglite = new PGlite({
       ...(opts.inMemory ? {} : { dataDir: pgDir }),
       ...(template ? { loadDataDir: template } : {}),
-      // Trigram indexes for the administrator's search (ADM-3); the migration creates the extension.
-      extensions: { pg_trgm },
+      // The customer search's trigram index over unaccented text (ADM-3); the migrations create both.
+      extensions: { pg_trgm, unaccent },
     });
     await pglite.waitReady.catch((err) => {
       throw new StartupError(

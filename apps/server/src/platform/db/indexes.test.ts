@@ -13,6 +13,7 @@ import {
 } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Owner, setupOwner, startTestServer, type TestServer } from '../../../test/harness.ts';
+import { contactsMatching } from '../../modules/contacts/search.ts';
 import { listConversations } from '../../modules/conversations/queries.ts';
 import { priorityRank } from '../../modules/routing/engine.ts';
 import { operatorPrincipal } from '../../modules/workspaces/policy.ts';
@@ -224,6 +225,23 @@ describe('indexes on hot paths', () => {
       .orderBy(desc(conversationActivity.lastActivityAt), desc(conversationActivity.conversationId))
       .limit(51);
     expect(await indexesOf(page)).toContain('conversations_important_idx');
+  });
+
+  it('the customer search reads the trigram index, for a name without its accents and a phone however written', async () => {
+    const ws = owner.workspaceId;
+    await db().execute(sql`
+      INSERT INTO contacts (workspace_id, name, email, phone)
+      SELECT ${ws}::uuid, 'Cliente ' || i, 'cliente' || i || '@example.com', '+34 600 ' || lpad(i::text, 6, '0')
+      FROM generate_series(1, 20000) AS i`);
+    await db().execute(
+      sql`INSERT INTO contacts (workspace_id, name) VALUES (${ws}::uuid, 'Begoña Fernández')`,
+    );
+    await db().execute(sql`ANALYZE contacts`);
+    for (const q of ['fernandez', 'BEGONA', '+34600012345', '600 012 345']) {
+      const search = sql`SELECT id FROM contacts WHERE id IN ${contactsMatching(ws, q)}`;
+      expect(await indexesOf(search), q).toContain('contacts_search_trgm_idx');
+      expect((await db().execute(search)).rows, q).toHaveLength(1);
+    }
   });
 
   it('event retention finds old events by age', async () => {

@@ -30,6 +30,9 @@ export const contacts = pgTable(
     country: text('country'),
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
+    // Not declared here, made by migration 0031 (SQL drizzle cannot say): `search_text`, generated and
+    // stored (the name, e-mail, phone and external id unaccented, then the phone's digits alone), and
+    // its trigram index `contacts_search_trgm_idx`; contacts/search.ts reads them.
   },
   (t) => [
     uniqueIndex('contacts_external_id_key').on(t.workspaceId, t.externalId),
