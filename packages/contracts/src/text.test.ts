@@ -41,6 +41,27 @@ describe('text', () => {
     expect(line.safeParse('abcdef').success).toBe(false);
     expect(text({ max: 11, trim: false }).parse(' pass word ')).toBe(' pass word ');
   });
+
+  it('refuses a required text with no visible character: zero-width and format characters alone', () => {
+    const name = text({ min: 1, max: 80 });
+    for (const s of [
+      '\u200b',
+      '\u200c\u200d',
+      ' \u2060 ',
+      '\ufeff\u200b',
+      '\u00a0\u3000',
+      '\u3164',
+      '\u200b\ufe0f',
+    ]) {
+      expect(name.safeParse(s).success, JSON.stringify(s)).toBe(false);
+    }
+    expect(messageOf(name.safeParse('\u200b'))).toBe('must contain a visible character');
+    // A visible character anywhere is enough, joiners inside emoji included; optional text may stay empty.
+    for (const s of ['a\u200b', '\u200bZ', '👩\u200d💻', 'ñ', '١', '—']) {
+      expect(name.safeParse(s).success, JSON.stringify(s)).toBe(true);
+    }
+    expect(text({ max: 5 }).safeParse('').success).toBe(true);
+  });
 });
 
 describe('dates', () => {

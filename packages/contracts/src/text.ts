@@ -10,10 +10,21 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
 const anyControl = /\p{Cc}/u;
 const controlButLineBreaks = /(?![\t\n\r])\p{Cc}/u;
 
+/**
+ * A character someone can see: not a space or separator (\p{Z}), not a format character such as the
+ * zero-width space, joiners, word joiner or byte-order mark (\p{Cf}), not a control character, not a
+ * character fonts draw as nothing (Default_Ignorable_Code_Point: the Hangul fillers, variation
+ * selectors…).
+ */
+const visible = /[^\s\p{Z}\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}]/u;
+
 const codePoint = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 export interface TextOptions {
-  /** Shortest length after trimming (default 0). */
+  /**
+   * Shortest length after trimming (default 0). A required text (min > 0) must also have a visible
+   * character: a name of zero-width spaces alone would show as an empty row.
+   */
   min?: number;
   /** Longest length after trimming, in UTF-16 code units. */
   max: number;
@@ -25,8 +36,8 @@ export interface TextOptions {
 
 /**
  * The one schema for text a person or a program sends: well-formed Unicode (no lone surrogate), no
- * control character (NUL included) except line breaks and tabs where the text is multi-line, and
- * lengths counted after trimming.
+ * control character (NUL included) except line breaks and tabs where the text is multi-line,
+ * lengths counted after trimming, and at least one visible character when it is required (min > 0).
  */
 export function text({ min = 0, max, multiline = false, trim = true }: TextOptions) {
   const control = multiline ? controlButLineBreaks : anyControl;
@@ -46,7 +57,11 @@ export function text({ min = 0, max, multiline = false, trim = true }: TextOptio
       abort: true,
     });
   const trimmed = trim ? checked.trim() : checked;
-  return (min > 0 ? trimmed.min(min) : trimmed).max(max);
+  if (min === 0) return trimmed.max(max);
+  return trimmed
+    .min(min)
+    .max(max)
+    .refine((s) => s.length === 0 || visible.test(s), { error: 'must contain a visible character' });
 }
 
 // ── dates ──────────────────────────────────────────────────────────────────────────────────────────
