@@ -68,8 +68,16 @@ export const inboxUnread = z.object({ unread: z.number().int() });
 
 // ── WS-2: snooze, priority, important ──────────────────────────────────────────────────────────────
 
+/**
+ * How far ahead a snooze may go: 366 days, so the same date next year is always allowed. Further is
+ * a typo (9999-12-31) or a conversation that should be closed; the server measures it on its clock.
+ */
+export const snoozeHorizonDays = 366;
+
 export const snoozeBody = z.object({
-  until: dateTime.describe('when it wakes up by itself; must be in the future'),
+  until: dateTime.describe(
+    `when it wakes up by itself; in the future, at most ${snoozeHorizonDays} days ahead`,
+  ),
 });
 
 export const conversationMarksBody = patchBody({

@@ -1,4 +1,4 @@
-import type { Conversation, Priority } from '@parley/contracts';
+import { type Conversation, type Priority, snoozeHorizonDays } from '@parley/contracts';
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { publish } from '../../events/publish.ts';
@@ -34,7 +34,8 @@ async function announce(
 }
 
 /**
- * WS-2: puts an open conversation aside until `until` (the routing clock's future). It keeps its
+ * WS-2: puts an open conversation aside until `until` (the routing clock's future, at most
+ * `snoozeHorizonDays` ahead). It keeps its
  * operator; it wakes by itself then (`wakeDueConversations`) or sooner when the customer writes.
  */
 export async function snoozeConversation(
@@ -47,6 +48,12 @@ export async function snoozeConversation(
   const until = new Date(input.until);
   if (until.getTime() <= now().getTime())
     throw new AppError('validation_failed', 'until: must be in the future', 'until');
+  if (until.getTime() > now().getTime() + snoozeHorizonDays * 86_400_000)
+    throw new AppError(
+      'validation_failed',
+      `until: must be at most ${snoozeHorizonDays} days ahead`,
+      'until',
+    );
   if (current.status === 'closed')
     throw new AppError('conflict', 'a closed conversation cannot be snoozed', 'conversationId');
   await tx.db

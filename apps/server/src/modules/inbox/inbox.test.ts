@@ -125,8 +125,11 @@ describe('the inbox and the states of a conversation', () => {
   it('snooze: bad input is refused; the customer writing wakes it', async () => {
     const { customer, id } = await annasChat('snooze-customer: hello');
     const past = new Date(Date.now() - 60_000).toISOString();
+    const tooFar = new Date(Date.now() + 367 * 86_400_000).toISOString();
     for (const [body, field] of [
       [{ until: past }, 'until'],
+      [{ until: '9999-12-31T00:00:00Z' }, 'until'],
+      [{ until: tooFar }, 'until'],
       [{ until: 'tomorrow' }, 'until'],
       [{}, 'until'],
     ] as const) {
@@ -134,6 +137,7 @@ describe('the inbox and the states of a conversation', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.field).toBe(field);
     }
+    expect((await conversation(id)).status).toBe('open');
     const future = new Date(Date.now() + 3_600_000).toISOString();
     expect((await oscar.client.post(`${w()}/conversations/${id}/snooze`, { until: future })).status).toBe(
       404,
@@ -151,6 +155,21 @@ describe('the inbox and the states of a conversation', () => {
       (await inbox(anna)).items.find((i: Item) => i.kind === 'snooze_wakeup' && i.entity.id === id),
     );
     expect(item).toBeTruthy();
+  });
+
+  it('snooze: at most 366 days ahead of the routing clock', async () => {
+    const { id } = await annasChat('snooze-horizon: hello');
+    const day = 86_400_000;
+    const tooFar = new Date(Date.now() + 367 * day).toISOString();
+    const refused = await anna.client.post(`${w()}/conversations/${id}/snooze`, { until: tooFar });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'validation_failed', field: 'until' });
+    expect((await conversation(id)).status).toBe('open');
+    // Measured on the routing clock: the same date is within a year of a clock moved 30 days on.
+    setClock(() => new Date(Date.now() + 30 * day));
+    const snoozed = await anna.client.post(`${w()}/conversations/${id}/snooze`, { until: tooFar });
+    expect(snoozed.status, JSON.stringify(snoozed.body)).toBe(200);
+    expect(snoozed.body).toMatchObject({ status: 'snoozed', snoozedUntil: tooFar });
   });
 
   it('snooze: it wakes by itself when its time comes (routing clock)', async () => {
