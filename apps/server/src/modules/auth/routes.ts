@@ -39,6 +39,7 @@ import {
 } from './commands.ts';
 import {
   type AuthSession,
+  authenticated,
   clearSessionCookie,
   createSession,
   findSession,
@@ -143,7 +144,10 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
 
   r.put(
     '/api/auth/session/workspace',
-    { schema: { tags: ['auth'], body: switchWorkspaceBody, response: { 200: sessionInfo } } },
+    {
+      preValidation: authenticated,
+      schema: { tags: ['auth'], body: switchWorkspaceBody, response: { 200: sessionInfo } },
+    },
     async (request) => {
       const session = requireSession(request);
       refuseWhileImpersonating(session);
@@ -181,6 +185,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
   r.put(
     '/api/auth/password',
     {
+      preValidation: authenticated,
       schema: { tags: ['auth'], body: changePasswordBody },
       config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
     },

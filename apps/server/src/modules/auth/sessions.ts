@@ -118,6 +118,14 @@ export function requireSession(request: FastifyRequest): AuthSession {
 }
 
 /**
+ * A `preValidation` hook: a request with no session is a 401 before its parameters are validated,
+ * so a logged-out caller learns nothing from a 400 (which values a query takes) whatever it sent.
+ */
+export async function authenticated(request: FastifyRequest): Promise<void> {
+  requireSession(request);
+}
+
+/**
  * OPS-4: the impersonated operator's password, e-mail and sessions are theirs alone, and an
  * impersonation acts in its one workspace: it creates none.
  */

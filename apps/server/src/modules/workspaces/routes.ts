@@ -21,7 +21,7 @@ import { transaction } from '../../platform/db/tx.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { listConnections } from '../audit/connection-history.ts';
-import { refuseWhileImpersonating, requireSession } from '../auth/sessions.ts';
+import { authenticated, refuseWhileImpersonating, requireSession } from '../auth/sessions.ts';
 import { intersectPermissions } from '../impersonation/policy.ts';
 import { createWorkspaceFor, removeMember, updateMember, updateWorkspace } from './commands.ts';
 import { createInvite, revokeInvite } from './invites.ts';
@@ -82,27 +82,30 @@ export function workspaceRoutes(
   ctx: AppContext,
   modules: ((scoped: FastifyInstance, ctx: AppContext) => void)[] = [],
 ) {
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .post(
-      '/api/workspaces',
-      { schema: { tags: ['workspaces'], body: createWorkspaceBody, response: { 200: workspace } } },
-      async (request) => {
-        const session = requireSession(request);
-        refuseWhileImpersonating(session);
-        return transaction(ctx.db, (tx) =>
-          createWorkspaceFor(tx, {
-            name: request.body.name,
-            userId: session.userId,
-            userName: session.user.name,
-            client: describeClient(request.ip, request.headers['user-agent']),
-          }),
-        );
-      },
-    );
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/api/workspaces',
+    {
+      preValidation: authenticated,
+      schema: { tags: ['workspaces'], body: createWorkspaceBody, response: { 200: workspace } },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      refuseWhileImpersonating(session);
+      return transaction(ctx.db, (tx) =>
+        createWorkspaceFor(tx, {
+          name: request.body.name,
+          userId: session.userId,
+          userName: session.user.name,
+          client: describeClient(request.ip, request.headers['user-agent']),
+        }),
+      );
+    },
+  );
 
   app.register(
     async (scoped) => {
+      // Logged out is a 401 whatever the parameters; membership (404) is decided after validation.
+      scoped.addHook('preValidation', authenticated);
       scoped.addHook('preHandler', async (request) => {
         const { workspaceId } = request.params as { workspaceId: string };
         request.principal = await resolveOperator(ctx, request, workspaceId);
