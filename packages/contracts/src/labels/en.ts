@@ -50,6 +50,8 @@ export const enLabels = {
     email: 'E-mail',
     api: 'API',
   } satisfies Record<ChannelKind, string>,
+  /** A customer with no name and no e-mail, by their conversation's number (the console's `conversations.visitor`). */
+  visitor: 'Visitor #{{number}}',
   firstAuthors: { contact: 'Customer', operator: 'Operator' } satisfies Record<
     NonNullable<AdminRow['firstAuthor']>,
     string

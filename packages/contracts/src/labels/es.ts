@@ -32,6 +32,7 @@ export const esLabels: Labels = {
     email: 'Correo',
     api: 'API',
   },
+  visitor: 'Visitante n.º {{number}}',
   firstAuthors: { contact: 'Cliente', operator: 'Operador' },
   auditActions: {
     workspace: { created: 'Espacio de trabajo creado', updated: 'Ajustes del espacio de trabajo cambiados' },

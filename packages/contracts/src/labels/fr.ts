@@ -32,6 +32,7 @@ export const frLabels: Labels = {
     email: 'E-mail',
     api: 'API',
   },
+  visitor: 'Visiteur nº {{number}}',
   firstAuthors: { contact: 'Client', operator: 'Opérateur' },
   auditActions: {
     workspace: { created: 'Espace de travail créé', updated: 'Réglages de l’espace de travail modifiés' },

@@ -23,12 +23,16 @@ interface ExportQuery {
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
 
+/** The customer as the console's list names them: the name, else the e-mail, else "Visitor #42". */
+const customerLabel = (r: AdminRow, l: ExportLabels) =>
+  r.customer.name?.trim() || r.customer.email || l.visitor.replace('{{number}}', String(r.number));
+
 /** The export's columns: the list's, with times in seconds, headers and values in the reader's language. */
 export const exportColumns = (l: ExportLabels): Column<AdminRow & { inactivityMs: number }>[] => {
   const h = l.conversations;
   return [
     { header: h.number, value: (r) => r.number },
-    { header: h.customer, value: (r) => r.customer.name },
+    { header: h.customer, value: (r) => customerLabel(r, l) },
     { header: h.phone, value: (r) => r.customer.phone },
     { header: h.email, value: (r) => r.customer.email },
     { header: h.externalId, value: (r) => r.customer.externalId },

@@ -536,7 +536,15 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
 
   it('writes the export in the language it was asked in (kept with the export for the job), English by default', async () => {
     const db = server.parley.ctx.db;
+    // One anonymous customer (no name, no e-mail): the console calls them "Visitor #N", so does the file.
+    const [anonymous] = await db
+      .update(contacts)
+      .set({ email: null })
+      .where(eq(contacts.email, 'customer5@example.com'))
+      .returning({ id: contacts.id, name: contacts.name });
+    expect(anonymous?.name).toBeNull();
     const listed = await all(owner.client, 'sort=created&dir=asc', 200);
+    expect(listed.some((r) => !r.customer.name && !r.customer.email)).toBe(true);
     const sleeper = listed.find((r) => r.status === 'in_progress')!;
     const until = new Date(Date.now() + 3600_000).toISOString();
     expect((await owner.client.post(`${w()}/conversations/${sleeper.id}/snooze`, { until })).status).toBe(
@@ -550,6 +558,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
         statuses: { open: 'Abierta', in_progress: 'En curso', closed: 'Cerrada' },
         snoozed: ['No', 'Sí'],
         firstAuthors: { contact: 'Cliente', operator: 'Operador' },
+        visitor: 'Visitante n.º ',
       },
       fr: {
         header:
@@ -558,6 +567,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
         statuses: { open: 'Ouverte', in_progress: 'En cours', closed: 'Fermée' },
         snoozed: ['Non', 'Oui'],
         firstAuthors: { contact: 'Client', operator: 'Opérateur' },
+        visitor: 'Visiteur nº ',
       },
       en: {
         header:
@@ -566,6 +576,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
         statuses: { open: 'Open', in_progress: 'In progress', closed: 'Closed' },
         snoozed: ['No', 'Yes'],
         firstAuthors: { contact: 'Customer', operator: 'Operator' },
+        visitor: 'Visitor #',
       },
     } as const;
     try {
@@ -601,6 +612,10 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
             expected.snoozed[r.id === sleeper.id ? 1 : 0],
             r.firstAuthor ? expected.firstAuthors[r.firstAuthor] : '',
           ]);
+          // The customer as the console names them: name, else e-mail, else "Visitor #N".
+          expect(row[1], `${lang} ${r.number}`).toBe(
+            r.customer.name ?? r.customer.email ?? `${expected.visitor}${r.number}`,
+          );
           // Ids, numbers and times stay machine-readable.
           expect(row[0]).toBe(String(r.number));
           expect(Math.abs(Date.parse(row[9]!) - Date.parse(r.createdAt))).toBeLessThan(1000);
@@ -621,6 +636,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
       );
     } finally {
       expect((await owner.client.post(`${w()}/conversations/${sleeper.id}/unsnooze`)).status).toBe(200);
+      await db.update(contacts).set({ email: 'customer5@example.com' }).where(eq(contacts.id, anonymous!.id));
     }
   });
 });
