@@ -190,8 +190,8 @@ export const en = {
   conversations: {
     listLabel: 'Conversation list',
     views: { mine: 'Mine', unassigned: 'Unassigned', all: 'All', queue: 'Queue' },
-    /** The field's name says what it searches; its placeholder, shorter, fits the list's width. */
-    search: 'Search customers by name, e-mail, phone or external id',
+    /** Short: other fields of the screen are named 'Name'; the placeholder says what it searches. */
+    search: 'Search customers',
     searchPlaceholder: 'Name, e-mail, phone or external id',
     statusFilter: 'Conversation status',
     status: { open: 'Open', snoozed: 'Snoozed', closed: 'Closed' },

@@ -193,7 +193,7 @@ export const es: Translation = {
   conversations: {
     listLabel: 'Lista de conversaciones',
     views: { mine: 'Mías', unassigned: 'Sin asignar', all: 'Todas', queue: 'Cola' },
-    search: 'Buscar clientes por nombre, correo, teléfono o id externo',
+    search: 'Buscar clientes',
     searchPlaceholder: 'Nombre, correo, teléfono o id externo',
     statusFilter: 'Estado de la conversación',
     status: { open: 'Abiertas', snoozed: 'Pospuestas', closed: 'Cerradas' },

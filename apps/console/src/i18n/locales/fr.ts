@@ -194,7 +194,7 @@ export const fr: Translation = {
   conversations: {
     listLabel: 'Liste des conversations',
     views: { mine: 'Les miennes', unassigned: 'Non assignées', all: 'Toutes', queue: 'File' },
-    search: 'Rechercher des clients par nom, e-mail, téléphone ou id externe',
+    search: 'Rechercher des clients',
     searchPlaceholder: 'Nom, e-mail, téléphone ou id externe',
     statusFilter: 'Statut de la conversation',
     status: { open: 'Ouvertes', snoozed: 'En pause', closed: 'Fermées' },
