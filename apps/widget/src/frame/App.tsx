@@ -10,6 +10,7 @@ import { isOwn } from './messages.ts';
 import { AwayNotice, OutOfHoursNotice, QueueStatus } from './notices.tsx';
 import { OfflineForm } from './offline-form.tsx';
 import { PrechatForm } from './prechat-form.tsx';
+import { subtitleText } from './queue.ts';
 import { RatingPrompt } from './rating-prompt.tsx';
 import { useStore } from './store.ts';
 import { SurveyPanel } from './survey-panel.tsx';
@@ -115,7 +116,7 @@ export function App({ chat, lang }: AppProps) {
           <h1 class="title">{settings?.name || t.title}</h1>
           <p class="subtitle">
             <span class={online ? 'presence presence--on' : 'presence'} aria-hidden="true" />
-            {online ? t.subtitle : closedHours ? t.outOfHoursSubtitle : t.awaySubtitle}
+            {subtitleText(t, { online, closedHours, place: s.queue })}
           </p>
         </div>
         {embedded && (

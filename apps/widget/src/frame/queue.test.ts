@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { messages } from '../i18n.ts';
 import type { ChatMessage } from './messages.ts';
-import { operatorReplied, queueText, toPlace, waitText } from './queue.ts';
+import { operatorReplied, queueText, subtitleText, toPlace, waitText } from './queue.ts';
 
 const { en, es, fr } = messages;
 
@@ -77,5 +77,37 @@ describe('operatorReplied', () => {
     expect(operatorReplied([...earlier, ...current, message('e', 'operator')], 'b')).toBe(true);
     expect(operatorReplied(current, null)).toBe(false);
     expect(operatorReplied(earlier, null)).toBe(true);
+  });
+});
+
+describe('subtitleText', () => {
+  const waiting = (estimatedWaitSeconds: number | null) => ({ position: 4, estimatedWaitSeconds });
+
+  it("promises a reply in a few minutes only while the visitor's own estimate agrees", () => {
+    expect(subtitleText(en, { online: true, closedHours: false, place: null })).toBe(
+      'We usually reply in a few minutes',
+    );
+    expect(subtitleText(en, { online: true, closedHours: false, place: waiting(300) })).toBe(
+      'We usually reply in a few minutes',
+    );
+    expect(subtitleText(en, { online: true, closedHours: false, place: waiting(null) })).toBe(
+      'We usually reply in a few minutes',
+    );
+    expect(subtitleText(en, { online: true, closedHours: false, place: waiting(45 * 60) })).toBe(
+      "We're online",
+    );
+    expect(subtitleText(es, { online: true, closedHours: false, place: waiting(301) })).toBe(
+      'Estamos en línea',
+    );
+    expect(subtitleText(fr, { online: true, closedHours: false, place: waiting(3600) })).toBe(
+      'Nous sommes en ligne',
+    );
+  });
+
+  it('says away or closed when nobody can answer, whatever the queue', () => {
+    expect(subtitleText(en, { online: false, closedHours: false, place: waiting(45 * 60) })).toBe(
+      "We're away right now",
+    );
+    expect(subtitleText(en, { online: false, closedHours: true, place: null })).toBe('Outside opening hours');
   });
 });

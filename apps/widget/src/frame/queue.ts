@@ -28,6 +28,23 @@ export function queueText(t: Messages, place: QueuePlace | null): string {
   return seconds === null ? position : `${position} · ${waitText(t, seconds)}`;
 }
 
+/** Beyond this estimate "a few minutes" would promise less than the queue line says. */
+const FEW_MINUTES_SECONDS = 5 * 60;
+
+/**
+ * The header's line under the title: away or closed when nobody can answer; while online, "we usually
+ * reply in a few minutes" unless the visitor's own queue estimate says longer, then only "we're online"
+ * (the queue line beneath gives the wait).
+ */
+export function subtitleText(
+  t: Messages,
+  state: { online: boolean; closedHours: boolean; place: QueuePlace | null },
+): string {
+  if (!state.online) return state.closedHours ? t.outOfHoursSubtitle : t.awaySubtitle;
+  const wait = state.place?.estimatedWaitSeconds ?? null;
+  return wait !== null && wait > FEW_MINUTES_SECONDS ? t.onlineSubtitle : t.subtitle;
+}
+
 /** The server's answer as something to show: null once nobody waits (an operator took it). */
 export function toPlace(queue: WidgetQueue): QueuePlace | null {
   return queue.position === null

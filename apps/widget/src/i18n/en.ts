@@ -2,6 +2,7 @@
 export const en = {
   title: 'Chat with us',
   subtitle: 'We usually reply in a few minutes',
+  onlineSubtitle: "We're online",
   awaySubtitle: "We're away right now",
   close: 'Close chat',
   conversation: 'Conversation',

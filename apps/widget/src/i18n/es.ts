@@ -4,6 +4,7 @@ import type { Messages } from '../i18n.ts';
 export const es: Messages = {
   title: 'Chatea con nosotros',
   subtitle: 'Solemos responder en pocos minutos',
+  onlineSubtitle: 'Estamos en línea',
   awaySubtitle: 'Ahora mismo no estamos disponibles',
   close: 'Cerrar chat',
   conversation: 'Conversación',

@@ -4,6 +4,7 @@ import type { Messages } from '../i18n.ts';
 export const fr: Messages = {
   title: 'Discutez avec nous',
   subtitle: 'Nous répondons généralement en quelques minutes',
+  onlineSubtitle: 'Nous sommes en ligne',
   awaySubtitle: 'Nous sommes absents pour le moment',
   close: 'Fermer le chat',
   conversation: 'Conversation',
