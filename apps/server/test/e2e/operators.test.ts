@@ -193,6 +193,10 @@ describe.runIf(browserAvailable)('operator management in Chromium', { timeout: 1
     await actionRow.waitFor({ timeout: 10_000 });
     expect(await actionRow.textContent()).toContain('Olga Operator');
     expect(await actionRow.textContent()).toContain('impersonated by Sam Supervisor');
+    // Sam's export of the operators is named as the console names that list, not by its code.
+    const exportRow = ownerPage.locator('tr[data-action="export.created"]').first();
+    expect(await exportRow.textContent()).toContain('Operators');
+    expect(await exportRow.textContent()).not.toMatch(/\boperators\b/);
     await ownerPage.screenshot({ path: screenshotPath('audit-log'), fullPage: true });
     // The action filter offers the actions by name: searched, chosen, and the list holds only those.
     const actionFilter = ownerPage.getByRole('combobox', { name: 'Action', exact: true });

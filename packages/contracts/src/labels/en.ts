@@ -106,6 +106,14 @@ export const enLabels = {
     export: 'Export',
     conversation_export: 'Conversation export',
   },
+  /** What an export exported (the audit entry's target), by the name the console gives it. */
+  exports: {
+    operators: 'Operators',
+    'audit-log': 'Audit log',
+    'connection-history': 'Connection history',
+    conversations: 'Conversations',
+    survey_responses: 'Survey answers',
+  },
 };
 
 type Wording<T> = { readonly [K in keyof T]: T[K] extends string ? string : Wording<T[K]> };

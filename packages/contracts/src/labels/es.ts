@@ -82,4 +82,11 @@ export const esLabels: Labels = {
     export: 'Exportación',
     conversation_export: 'Exportación de conversaciones',
   },
+  exports: {
+    operators: 'Operadores',
+    'audit-log': 'Registro de auditoría',
+    'connection-history': 'Historial de conexiones',
+    conversations: 'Conversaciones',
+    survey_responses: 'Respuestas de encuestas',
+  },
 };

@@ -86,4 +86,11 @@ export const frLabels: Labels = {
     export: 'Export',
     conversation_export: 'Export de conversations',
   },
+  exports: {
+    operators: 'Opérateurs',
+    'audit-log': 'Journal d’audit',
+    'connection-history': 'Historique de connexion',
+    conversations: 'Conversations',
+    survey_responses: 'Réponses aux enquêtes',
+  },
 };

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { adminFilters, auditQuery, connectionsQuery, operatorsQuery } from '@parley/contracts';
 import { describe, expect, it } from 'vitest';
 import { enOperators } from '../../i18n/locales/en-operators.ts';
 import { esOperators } from '../../i18n/locales/es-operators.ts';
@@ -43,5 +44,50 @@ describe('audit action labels', () => {
   ] as const)('names every one of them in %s', (_language, labels) => {
     const missing = actions.filter((code) => !labelOf(labels, code));
     expect(missing).toEqual([]);
+  });
+});
+
+/** What the server's exports record they exported: `what: 'operators'` (the audit target or its `after`). */
+function exportedThings(): string[] {
+  const found = new Set<string>(['conversations']);
+  for (const file of fs.readdirSync(serverSource, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+    const text = fs.readFileSync(path.join(serverSource, file), 'utf8');
+    for (const match of text.matchAll(/\bwhat: '([a-z_-]+)'/g)) found.add(match[1]!);
+  }
+  return [...found].sort();
+}
+
+describe('audit export names', () => {
+  const things = exportedThings();
+
+  it('finds what the server exports', () => {
+    expect(things).toEqual(
+      expect.arrayContaining(['audit-log', 'connection-history', 'operators', 'survey_responses']),
+    );
+  });
+
+  it.each([
+    ['en', enOperators.audit.exports],
+    ['es', esOperators.audit.exports],
+    ['fr', frOperators.audit.exports],
+  ] as const)('names every one of them in %s', (_language, names) => {
+    expect(things.filter((what) => !Object.hasOwn(names, what))).toEqual([]);
+  });
+});
+
+describe('audit field names', () => {
+  // An export's audit entry records the filters it was exported with, by these keys.
+  const filterKeys = [operatorsQuery, auditQuery, connectionsQuery, adminFilters]
+    .flatMap((schema) => Object.keys(schema.shape))
+    .filter((key) => key !== 'cursor' && key !== 'limit');
+
+  it.each([
+    ['en', enOperators.audit.fields],
+    ['es', esOperators.audit.fields],
+    ['fr', frOperators.audit.fields],
+  ] as const)('names every export filter and what an export records in %s', (_language, fields) => {
+    const keys = [...new Set([...filterKeys, 'what', 'rows', 'sort', 'dir', 'now', 'format', 'filters'])];
+    expect(keys.filter((key) => !Object.hasOwn(fields, key))).toEqual([]);
   });
 });

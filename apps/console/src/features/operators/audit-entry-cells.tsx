@@ -3,6 +3,7 @@ import { type AuditEntryView, assignmentRule, grantablePermissions, roles } from
 import { useTranslation } from 'react-i18next';
 import { useDateTimeText } from '../../i18n/dates.ts';
 import { enOperators } from '../../i18n/locales/en-operators.ts';
+import { useSurveys } from '../compose/compose-api.ts';
 import { useMembers } from '../members/members-api.ts';
 import { useTeams } from '../routing/routing-api.ts';
 import { isBuiltInStatus, useStatusLabel } from '../routing/statuses.tsx';
@@ -69,6 +70,7 @@ export function useValueText(workspaceId: string) {
   const dateTime = useDateTimeText(true);
   const members = useMembers(workspaceId);
   const teams = useTeams(workspaceId);
+  const surveys = useSurveys(workspaceId);
   const statusLabel = useStatusLabel(workspaceId);
 
   const field = (key: string) => {
@@ -89,6 +91,7 @@ export function useValueText(workspaceId: string) {
     )
       return statusLabel(value);
     if (key === 'rule' && isOneOf(assignmentRule.options, value)) return t(`settings.teams.rules.${value}`);
+    if (key === 'what') return exportName(value);
     if (looksLikeId(value)) {
       return (
         members.data?.find((m) => m.userId === value)?.name ??
@@ -117,7 +120,16 @@ export function useValueText(workspaceId: string) {
     return clip(scalar(key, v as string | number | boolean));
   };
 
-  /** A member or team by its current name, the workspace by its own, anything else by the name the entry recorded. */
+  /** What an export exported ("Operators", "Audit log"), else the code it was recorded with. */
+  const exportName = (what: string): string => {
+    const label: unknown = t(`audit.exports.${what}` as 'audit.exports.operators', { defaultValue: what });
+    return typeof label === 'string' ? label : what;
+  };
+
+  /**
+   * A member, team or survey by its current name, the workspace by its own, an export by what it
+   * exported, anything else by the name the entry recorded.
+   */
   const target = (entry: AuditEntryView, workspaceName: string): string => {
     const id = entry.targetId ?? '';
     const current =
@@ -125,9 +137,15 @@ export function useValueText(workspaceId: string) {
         ? members.data?.find((m) => m.userId === id)?.name
         : entry.targetType === 'team'
           ? teams.data?.find((team) => team.id === id)?.name
-          : entry.targetType === 'workspace'
-            ? workspaceName
-            : undefined;
+          : entry.targetType === 'survey'
+            ? surveys.data?.find((survey) => survey.id === id)?.name
+            : entry.targetType === 'workspace'
+              ? workspaceName
+              : entry.targetType === 'export'
+                ? exportName(id)
+                : entry.targetType === 'conversation_export'
+                  ? exportName('conversations')
+                  : undefined;
     return current ?? recordedName(entry.after) ?? recordedName(entry.before) ?? id;
   };
 
