@@ -47,7 +47,7 @@ export const enLabels = {
     instagram: 'Instagram',
     x: 'X',
     telegram: 'Telegram',
-    email: 'E-mail',
+    email: 'Email',
     api: 'API',
   } satisfies Record<ChannelKind, string>,
   /** A customer with no name and no e-mail, by their conversation's number (the console's `conversations.visitor`). */

@@ -29,7 +29,7 @@ export const esLabels: Labels = {
     instagram: 'Instagram',
     x: 'X',
     telegram: 'Telegram',
-    email: 'Correo',
+    email: 'Correo electrónico',
     api: 'API',
   },
   visitor: 'Visitante n.º {{number}}',

@@ -290,7 +290,7 @@ export const en = {
     attributes: 'Attributes',
   },
   /** The shared channel names, the e-mail one as this console writes it elsewhere (monitoring.channels has the shared one). */
-  channels: { ...labels.en.channels, email: 'Email' },
+  channels: labels.en.channels,
   alerts: {
     newConversation: 'New conversation',
     assignedToYou: 'A conversation was assigned to you',

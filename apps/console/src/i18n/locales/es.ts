@@ -292,7 +292,7 @@ export const es: Translation = {
     attributes: 'Atributos',
   },
   /** The shared channel names, the e-mail one as this console writes it elsewhere (monitoring.channels has the shared one). */
-  channels: { ...labels.es.channels, email: 'Correo electrónico' },
+  channels: labels.es.channels,
   alerts: {
     newConversation: 'Nueva conversación',
     assignedToYou: 'Se te ha asignado una conversación',

@@ -554,7 +554,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
       es: {
         header:
           'Número,Cliente,Teléfono,Correo electrónico,ID externo,País,Canal,Operador,Equipo,Creada,Duración (s),Valoración,Estado,Pospuesta,Inactividad (s),Respuesta desde la creación (s),Respuesta desde la asignación (s),Primer mensaje de,Etiquetas,Id',
-        channels: { web: 'Chat web', whatsapp: 'WhatsApp', email: 'Correo' },
+        channels: { web: 'Chat web', whatsapp: 'WhatsApp', email: 'Correo electrónico' },
         statuses: { open: 'Abierta', in_progress: 'En curso', closed: 'Cerrada' },
         snoozed: ['No', 'Sí'],
         firstAuthors: { contact: 'Cliente', operator: 'Operador' },
@@ -572,7 +572,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
       en: {
         header:
           'Number,Customer,Phone,E-mail,External id,Country,Channel,Operator,Team,Created,Duration (s),Rating,Status,Snoozed,Inactivity (s),Response from creation (s),Response from assignment (s),First message by,Tags,Id',
-        channels: { web: 'Web chat', whatsapp: 'WhatsApp', email: 'E-mail' },
+        channels: { web: 'Web chat', whatsapp: 'WhatsApp', email: 'Email' },
         statuses: { open: 'Open', in_progress: 'In progress', closed: 'Closed' },
         snoozed: ['No', 'Yes'],
         firstAuthors: { contact: 'Customer', operator: 'Operator' },
