@@ -1,13 +1,9 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
 import type { BrowserContextOptions, FrameLocator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { seriousViolations } from '../axe.ts';
 import { browserAvailable, demoPassword, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
 import { Client } from '../harness.ts';
-
-/** axe-core is a root devDependency (issue 13, item 16): the audit runs wherever the tests do. */
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** The widget on /demo as visitors see it: availability, chatting while away, forms, touch, languages. */
 describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 }, () => {
@@ -182,35 +178,17 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
   });
 
   it('has no serious or critical axe-core violations: bubble, open panel, offline form', async () => {
-    const source = fs.readFileSync(axePath, 'utf8');
-    type Violation = { id: string; impact: string | null; nodes: Array<{ target: unknown }> };
-    const audit = async (run: () => Promise<Violation[]>) =>
-      (await run()).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    // Only the widget: on the host page, its element (launcher and panel in a Shadow DOM).
-    const axeIn = async (frame: { evaluate: Page['evaluate'] }, only?: string) => {
-      await frame.evaluate(source);
-      return frame.evaluate(async (selector) => {
-        const axe = (
-          globalThis as unknown as { axe: { run(context?: unknown): Promise<{ violations: Violation[] }> } }
-        ).axe;
-        return (await axe.run(selector ? { include: [[selector]] } : undefined)).violations;
-      }, only);
-    };
-
     const context = await env.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${env.server.url}/demo`);
     await page.getByRole('button', { name: 'Open chat' }).waitFor();
-    const found: Record<string, Violation[]> = {};
-    found.bubble = await audit(() => axeIn(page, '[data-parley-widget]'));
+    const found: Record<string, string[]> = {};
+    // Only the widget: on the host page, its element (launcher and panel in a Shadow DOM).
+    found.bubble = await seriousViolations(page, { include: '[data-parley-widget]' });
     await page.getByRole('button', { name: 'Open chat' }).click();
-    const frameOf = async () => {
-      const handle = await page.locator('iframe[title="Parley chat"]').elementHandle();
-      return (await handle!.contentFrame())!;
-    };
     const panel = page.frameLocator('iframe[title="Parley chat"]');
     await panel.getByRole('textbox', { name: 'Message' }).waitFor();
-    found.panel = await audit(async () => axeIn(await frameOf()));
+    found.panel = await seriousViolations(await widgetFrame(page));
     await context.close();
 
     await db().execute(sql`UPDATE workspaces SET widget_offline_form = true`);
@@ -223,20 +201,12 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
       const form = visitor.frameLocator('iframe[title="Parley chat"]');
       await form.getByRole('button', { name: 'Send message' }).click();
       await form.getByText('Please fill in this field.').first().waitFor();
-      const handle = await visitor.locator('iframe[title="Parley chat"]').elementHandle();
-      found.offlineForm = await audit(async () => axeIn((await handle!.contentFrame())!));
+      found.offlineForm = await seriousViolations(await widgetFrame(visitor));
       await other.close();
     } finally {
       await db().execute(sql`UPDATE workspaces SET widget_offline_form = false`);
     }
-    expect(
-      Object.fromEntries(
-        Object.entries(found).map(([where, list]) => [
-          where,
-          list.map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`),
-        ]),
-      ),
-    ).toEqual({ bubble: [], panel: [], offlineForm: [] });
+    expect(found).toEqual({ bubble: [], panel: [], offlineForm: [] });
   });
 
   /** The conversation holding a message with this text. */
@@ -338,26 +308,7 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     const sending = log.locator('[data-status="sending"] .bubble').filter({ hasText: 'Still on its way' });
     await sending.waitFor();
     await page.screenshot({ path: screenshotPath('widget-sending') });
-    const source = fs.readFileSync(axePath, 'utf8');
-    const frame = (await (await page
-      .locator('iframe[title="Parley chat"]')
-      .elementHandle())!.contentFrame())!;
-    await frame.evaluate(source);
-    const contrast = await frame.evaluate(async () => {
-      const axe = (
-        globalThis as unknown as {
-          axe: {
-            run(
-              c: unknown,
-              o: unknown,
-            ): Promise<{ violations: Array<{ nodes: Array<{ target: unknown }> }> }>;
-          };
-        }
-      ).axe;
-      const page = (globalThis as unknown as { document: unknown }).document;
-      const result = await axe.run(page, { runOnly: ['color-contrast'] });
-      return result.violations.flatMap((v) => v.nodes.map((n) => JSON.stringify(n.target)));
-    });
+    const contrast = await seriousViolations(await widgetFrame(page), { rules: ['color-contrast'] });
     expect(contrast).toEqual([]);
     await context.close();
   });
@@ -529,3 +480,9 @@ describe.runIf(browserAvailable)('the widget in Chromium', { timeout: 120_000 },
     await context.close();
   });
 });
+
+/** The open panel's frame, for what needs a frame rather than a locator (axe). */
+async function widgetFrame(page: Page) {
+  const handle = await page.locator('iframe[title="Parley chat"]').elementHandle();
+  return (await handle!.contentFrame())!;
+}
