@@ -106,6 +106,21 @@ describe.runIf(browserAvailable)('administrator conversations view in Chromium',
     await page.getByRole('textbox', { name: 'Search' }).fill('');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(list.length);
 
+    // Country typed key by key: the first letter stays in the field, the second filters (Lucía's
+    // Spanish number makes her the one customer in ES).
+    const country = page.getByRole('textbox', { name: 'Country' });
+    await country.pressSequentially('es');
+    await expect.poll(() => country.inputValue()).toBe('ES');
+    await expect.poll(() => new URL(page.url()).searchParams.get('country')).toBe('ES');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => rows.first().textContent()).toContain('Lucía Fernández');
+    await country.press('Backspace');
+    await expect.poll(() => country.inputValue()).toBe('E');
+    await expect.poll(() => new URL(page.url()).searchParams.get('country')).toBeNull();
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(list.length);
+    await country.press('Backspace');
+    await expect.poll(() => country.inputValue()).toBe('');
+
     // Sort by response time from creation: ascending, unanswered last.
     await page.getByRole('button', { name: 'Sort by Response (creation)' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('responseFromCreation');

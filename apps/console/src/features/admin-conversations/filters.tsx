@@ -33,6 +33,12 @@ export function Filters({
   const members = useMembers(workspaceId);
   const tags = useTags(workspaceId);
   const [q, setQ] = useState(filter.q);
+  // What is typed in Country: a code filters once it has its two letters, so the first letter
+  // typed stays in the field instead of being cleared as not (yet) a country.
+  const [country, setCountry] = useState(filter.country ?? '');
+  useEffect(() => {
+    setCountry((typed) => (filter.country === null && typed.length < 2 ? typed : (filter.country ?? '')));
+  }, [filter.country]);
   // Typing searches after a short pause, not at every key.
   useEffect(() => {
     if (q === filter.q) return;
@@ -64,10 +70,12 @@ export function Filters({
           placeholder="ES"
           w={90}
           maxLength={2}
-          value={filter.country ?? ''}
+          value={country}
           onChange={(e) => {
             const v = e.currentTarget.value.toUpperCase();
-            set({ country: /^[A-Z]{2}$/.test(v) ? v : null });
+            setCountry(v);
+            const code = /^[A-Z]{2}$/.test(v) ? v : null;
+            if (code !== filter.country) set({ country: code });
           }}
         />
         <NumberInput
