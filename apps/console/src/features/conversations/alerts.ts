@@ -97,8 +97,8 @@ function notifyDesktop(workspaceId: string, c: Conversation, title: string): voi
 const replayWindowMs = 2 * 60_000;
 
 /**
- * A new conversation I can see, or one someone else (or routing) assigned to me: flash it, chime, and
- * notify the desktop. Events replayed after a reconnect only alert when they are recent.
+ * A new conversation I can see, or one someone else (or routing) assigned or transferred to me: flash
+ * it, chime, and notify the desktop. Events replayed after a reconnect only alert when they are recent.
  */
 export function alertFor(workspaceId: string, me: string, event: DomainEvent, live: boolean): void {
   if (!live && Date.now() - Date.parse(event.at) > replayWindowMs) return;
@@ -109,12 +109,14 @@ export function alertFor(workspaceId: string, me: string, event: DomainEvent, li
     title = i18next.t('alerts.newConversation');
   } else if (
     event.name === 'conversation.updated' &&
-    event.payload.change === 'assigned' &&
+    (event.payload.change === 'assigned' || event.payload.change === 'transferred') &&
     event.payload.conversation.assigneeId === me &&
     event.payload.actorId !== me
   ) {
     c = event.payload.conversation;
-    title = i18next.t('alerts.assignedToYou');
+    title = i18next.t(
+      event.payload.change === 'transferred' ? 'alerts.transferredToYou' : 'alerts.assignedToYou',
+    );
   } else {
     return;
   }

@@ -294,6 +294,7 @@ export const en = {
   alerts: {
     newConversation: 'New conversation',
     assignedToYou: 'A conversation was assigned to you',
+    transferredToYou: 'A conversation was transferred to you',
   },
   members: {
     title: 'Members',

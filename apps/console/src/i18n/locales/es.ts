@@ -296,6 +296,7 @@ export const es: Translation = {
   alerts: {
     newConversation: 'Nueva conversación',
     assignedToYou: 'Se te ha asignado una conversación',
+    transferredToYou: 'Se te ha transferido una conversación',
   },
   members: {
     title: 'Miembros',

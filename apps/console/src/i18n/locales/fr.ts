@@ -298,6 +298,7 @@ export const fr: Translation = {
   alerts: {
     newConversation: 'Nouvelle conversation',
     assignedToYou: 'Une conversation vous a été assignée',
+    transferredToYou: 'Une conversation vous a été transférée',
   },
   members: {
     title: 'Membres',
