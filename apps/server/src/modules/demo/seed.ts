@@ -183,6 +183,10 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
             ? at(script.lines.findIndex(([k]) => k === 'o'))
             : null,
           lastCustomerMessageAt: at(script.lines.map(([k]) => k).lastIndexOf('c')),
+          // Without it an answered chat looks unanswered: "waiting 2h" on its tab, pending in metrics.
+          lastOperatorMessageAt: script.lines.some(([k]) => k === 'o')
+            ? at(script.lines.map(([k]) => k).lastIndexOf('o'))
+            : null,
           closedAt: script.status === 'closed' ? at(script.lines.length) : null,
           // The closed chat was rated, so the satisfaction figures have something to show.
           ...(script.status === 'closed'
