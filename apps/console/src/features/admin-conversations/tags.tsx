@@ -16,13 +16,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../components/notify.ts';
 import { useConversationTags, useSetConversationTags, useTagMutations, useTags } from './admin-api.ts';
-
-/** Black or white text, whichever reads better on the tag's colour. */
-function textOn(colour: string): string {
-  const n = Number.parseInt(colour.slice(1), 16);
-  const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-  return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? '#000' : '#fff';
-}
+import { textOn } from './tag-colour.ts';
 
 export function TagBadges({ tags }: { tags: Tag[] }) {
   if (tags.length === 0) return null;
