@@ -101,4 +101,20 @@ describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout
       .waitFor();
     await oscar.screenshot({ path: screenshotPath('routing-transferred') });
   });
+
+  it("opens a teammate's conversation from All to read and note on, without offering to move it", async () => {
+    const texts = ['first visitor asks', 'second visitor asks'];
+    const oscars = [];
+    for (const text of texts) if ((await row(oscar, text).count()) > 0) oscars.push(text);
+    expect(oscars).toHaveLength(1);
+    await anna.getByRole('tab', { name: 'All', exact: true }).click();
+    await row(anna, oscars[0]!).first().click();
+    await anna.getByRole('log', { name: 'Messages' }).getByText(oscars[0]!).waitFor({ timeout: 15_000 });
+    await anna.getByRole('textbox', { name: 'Reply' }).waitFor();
+    expect(await anna.getByTestId('handed-over').count()).toBe(0);
+    // Moving a teammate's conversation needs transfer_any, which the server checks: nothing offers it.
+    for (const name of ['Assign to me', 'Assign', 'Transfer'])
+      expect(await anna.getByRole('button', { name, exact: true }).count()).toBe(0);
+    await anna.screenshot({ path: screenshotPath('routing-teammate-conversation') });
+  });
 });

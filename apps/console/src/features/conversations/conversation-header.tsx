@@ -1,6 +1,7 @@
 import { ActionIcon, Badge, Button, Group, Menu, Text, Title } from '@mantine/core';
 import type { ConversationDetail, ConversationStatus } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
+import { usePermissions } from '../auth/session.ts';
 import { ConversationTools } from '../inbox/conversation-tools.tsx';
 import { useMembers } from '../members/members-api.ts';
 import { useTransferTargets } from '../routing/routing-api.ts';
@@ -31,7 +32,11 @@ export function ConversationHeader({
   const actions = useConversationActions(workspaceId, userId, c.id);
   const members = useMembers(workspaceId);
   const assignee = members.data?.find((m) => m.userId === c.assigneeId);
-  const receivers = useTransferTargets(workspaceId, c.id, true);
+  // Operators take unassigned work or hand on their own; a teammate's needs `transfer_any` (as the
+  // server decides), so a teammate's conversation opened from "All" offers no assignment that fails.
+  const permissions = usePermissions(workspaceId);
+  const canAssign = c.assigneeId === null || c.assigneeId === userId || permissions.includes('transfer_any');
+  const receivers = useTransferTargets(workspaceId, c.id, canAssign);
   const pending = actions.pending;
   const queuedText = useQueuedText();
   const queued = queuedText(c, useNow());
@@ -72,7 +77,7 @@ export function ConversationHeader({
         </div>
       </Group>
       <Group gap="xs">
-        {c.assigneeId !== userId && (
+        {canAssign && c.assigneeId !== userId && (
           <Button
             size="xs"
             onClick={() => actions.assign(userId)}
@@ -82,34 +87,36 @@ export function ConversationHeader({
             {t('conversation.assignToMe')}
           </Button>
         )}
-        <Menu position="bottom-end" withinPortal>
-          <Menu.Target>
-            <Button size="xs" variant="default" disabled={actions.busy}>
-              {t('conversation.assign')}
-            </Button>
-          </Menu.Target>
-          <Menu.Dropdown mah={320} style={{ overflowY: 'auto' }}>
-            <Menu.Label>{t('conversation.assignLabel')}</Menu.Label>
-            {/* Only who can receive it now: Connected, with a console open, under capacity (ROUTE-4). */}
-            {(receivers.data?.operators ?? []).map((m) => (
-              <Menu.Item key={m.userId} onClick={() => actions.assign(m.userId, m.name)}>
-                {m.name}
-                {m.userId === userId ? ` ${t('members.you')}` : ''}
-              </Menu.Item>
-            ))}
-            {receivers.data?.operators.length === 0 && (
-              <Menu.Item disabled>{t('transfer.assignNobody')}</Menu.Item>
-            )}
-            {c.assigneeId && (
-              <>
-                <Menu.Divider />
-                <Menu.Item color="red" onClick={() => actions.assign(null)}>
-                  {t('conversation.unassign')}
+        {canAssign && (
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <Button size="xs" variant="default" disabled={actions.busy}>
+                {t('conversation.assign')}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown mah={320} style={{ overflowY: 'auto' }}>
+              <Menu.Label>{t('conversation.assignLabel')}</Menu.Label>
+              {/* Only who can receive it now: Connected, with a console open, under capacity (ROUTE-4). */}
+              {(receivers.data?.operators ?? []).map((m) => (
+                <Menu.Item key={m.userId} onClick={() => actions.assign(m.userId, m.name)}>
+                  {m.name}
+                  {m.userId === userId ? ` ${t('members.you')}` : ''}
                 </Menu.Item>
-              </>
-            )}
-          </Menu.Dropdown>
-        </Menu>
+              ))}
+              {receivers.data?.operators.length === 0 && (
+                <Menu.Item disabled>{t('transfer.assignNobody')}</Menu.Item>
+              )}
+              {c.assigneeId && (
+                <>
+                  <Menu.Divider />
+                  <Menu.Item color="red" onClick={() => actions.assign(null)}>
+                    {t('conversation.unassign')}
+                  </Menu.Item>
+                </>
+              )}
+            </Menu.Dropdown>
+          </Menu>
+        )}
         <TransferButton workspaceId={workspaceId} userId={userId} conversation={c} />
         <ConversationTools workspaceId={workspaceId} userId={userId} conversation={c} />
         {c.status !== 'closed' && (

@@ -1,7 +1,7 @@
 import { Box, Button, Center, Drawer, Flex, Loader, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import type { Conversation } from '@parley/contracts';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client.ts';
 import { LoadError, MessagePage } from '../../components/page-states.tsx';
@@ -40,6 +40,10 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
   // Whoever may monitor follows any conversation (OI-4), as those who see everything do.
   const viewAll = permissions.includes('conversations.view_all') || permissions.includes('monitor');
 
+  // Whether it was mine while open here (the view is keyed by the conversation).
+  const wasMine = useRef(false);
+  if (detail.data?.assigneeId === userId) wasMine.current = true;
+
   // Opening a flashing conversation is noticing it: let the animation finish its beat, then stop.
   useEffect(() => {
     if (!flashing) return;
@@ -54,9 +58,16 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
       </Center>
     );
   }
-  // Transferred or taken over while open here: the server no longer lets me see it, so neither
-  // does this pane (a refetch would answer 404; the last data is still known, and says why).
-  if (detail.data && !viewAll && detail.data.assigneeId !== null && detail.data.assigneeId !== userId) {
+  // Transferred or taken over while open here: the pane closes with a note saying to whom, instead of
+  // controls that would fail once the server stops showing it to me (a refetch would answer 404).
+  // Only then: a teammate's conversation opened from "All" or a mention is mine to read and note on.
+  if (
+    detail.data &&
+    wasMine.current &&
+    !viewAll &&
+    detail.data.assigneeId !== null &&
+    detail.data.assigneeId !== userId
+  ) {
     return <HandedOver workspaceId={workspaceId} conversation={detail.data} />;
   }
   if (detail.isError) {
