@@ -130,6 +130,18 @@ describe.runIf(browserAvailable)(
       await visitorLog().getByText('Hello Carla Customer, I am Anna.').waitFor();
     });
 
+    it('a file type the console refuses says why, in a note whose close button is named', async () => {
+      await operator.locator('input[type=file]').setInputFiles({
+        name: 'receipt.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('not an image'),
+      });
+      const refused = operator.getByRole('alert').filter({ hasText: '“receipt.txt” cannot be sent' });
+      await refused.waitFor();
+      await refused.getByRole('button', { name: 'Close' }).click();
+      await refused.waitFor({ state: 'detached' });
+    });
+
     it('a survey goes from the console to the widget’s side panel and its answers come back', async () => {
       await operator.getByRole('button', { name: 'Send survey' }).click();
       await operator.getByRole('menuitem', { name: /After the chat/ }).click();

@@ -107,6 +107,7 @@ export function Composer({ workspaceId, conversation }: ComposerProps) {
           role="alert"
           mb="xs"
           withCloseButton
+          closeButtonLabel={t('common.close')}
           onClose={uploads.dismissErrors}
           py={6}
         >
