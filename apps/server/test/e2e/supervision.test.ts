@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../src/modules/routing/clock.ts';
+import { seriousViolations } from '../axe.ts';
 import { browserAvailable, openConsole, useBrowserServer } from '../browser.ts';
 
 const shots = '/tmp/shots-inbox';
@@ -124,6 +125,9 @@ describe.runIf(browserAvailable)(
         .poll(() => badge(sam).getAttribute('data-unread'), { timeout: 15_000 })
         .toBe(String(before + 1));
       await sam.getByTestId('inbox-item').filter({ hasText: 'Anna Operator mentioned you' }).waitFor();
+      // With a count showing, the header's inbox link, and each inbox item, is named by what it shows
+      // (WCAG 2.5.3).
+      expect(await seriousViolations(sam, { rules: ['label-content-name-mismatch'] })).toEqual([]);
       await anna.getByRole('radio', { name: 'Reply' }).check({ force: true });
     });
 

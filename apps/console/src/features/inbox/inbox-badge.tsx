@@ -30,7 +30,9 @@ export function InboxBadge({ workspaceId }: { workspaceId: string }) {
         ) : undefined
       }
     >
-      {t('inbox.nav')}
+      {/* The space keeps the label apart from the count in the visible text "Inbox 1", which the name
+          "Inbox: 1 unread" must contain for speech input (axe: label-content-name-mismatch). */}
+      {`${t('inbox.nav')} `}
     </Button>
   );
 }
