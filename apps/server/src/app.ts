@@ -5,9 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
-import { type SubscriberWorkers, startSubscriberWorkers } from './events/cursors.ts';
+import { releaseCursorLeases, type SubscriberWorkers, startSubscriberWorkers } from './events/cursors.ts';
 import { pruneEvents, useEventBus } from './events/publish.ts';
-import { type JobWorker, startJobWorker } from './jobs/queue.ts';
+import { type JobWorker, releaseJobLeases, startJobWorker } from './jobs/queue.ts';
 import { adminConversationRoutes } from './modules/admin-conversations/routes.ts';
 import { galleryRoutes } from './modules/attachments/gallery.ts';
 import { refreshEventLinks } from './modules/attachments/links.ts';
@@ -237,6 +237,13 @@ export async function createParley(
     }
     await serveWeb(app, config.serveWeb);
 
+    // The embedded database has one process, this one (its data directory is locked): a lease on a job
+    // or a subscriber's cursor left in it is from a process that was killed, and held that work up to
+    // a minute after the restart (new chats not routed meanwhile).
+    if (database.kind === 'pglite') {
+      await releaseJobLeases(ctx.db);
+      await releaseCursorLeases(ctx.db);
+    }
     const jobWorker = startJobWorker({
       db: ctx.db,
       app: ctx,

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
-import type { Db } from '../platform/db/client.ts';
+import type { Db, Queryable } from '../platform/db/client.ts';
 import { executePrepared } from '../platform/db/prepared.ts';
 import type { StoredEvent } from './bus.ts';
 import { type DurableSubscriber, durableSubscribers, onSubscribe, wants } from './subscribers.ts';
@@ -55,6 +55,17 @@ export function wakeSubscribers(events: readonly { workspaceId: string; name: st
 }
 
 class LostLease extends Error {}
+
+/**
+ * Gives back every subscriber's lease on its cursors: for a process that is the only one on its
+ * database (the embedded one, whose data directory it has locked), at start, before its pools run. A
+ * lease left then is from a process that was killed while it ran those events; until it ran out (a
+ * minute) the subscriber (routing, the inbox, the widget's availability) would not go on in that
+ * workspace. `lease` is not moved: the next claim moves it.
+ */
+export async function releaseCursorLeases(db: Queryable): Promise<void> {
+  await db.execute(sql`UPDATE subscriber_cursors SET locked_until = NULL WHERE locked_until IS NOT NULL`);
+}
 
 export function startSubscriberWorkers(opts: {
   db: Db;

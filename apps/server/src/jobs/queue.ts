@@ -43,6 +43,17 @@ export async function enqueue(
   return row!.id;
 }
 
+/**
+ * Gives back every job lease: for a process that is the only one on its database (the embedded one,
+ * whose data directory it has locked), at start, before its worker runs. A lease left then is from a
+ * process that was killed: no one else can hold it, and its job should run now, not when the lease
+ * runs out (up to a minute after the restart). Its attempt still counts.
+ */
+export async function releaseJobLeases(db: Queryable): Promise<void> {
+  await db.execute(sql`UPDATE jobs SET locked_until = NULL
+    WHERE locked_until IS NOT NULL AND done_at IS NULL AND failed_at IS NULL`);
+}
+
 const defaultBackoff = (attempt: number) => Math.min(60_000 * 30, 1000 * 2 ** attempt);
 
 interface ClaimedJob {
