@@ -75,8 +75,19 @@ export function DateRangeFields({
   const { t } = useTranslation();
   return (
     <>
-      <DateField label={t('operators.from')} value={from} onChange={(day) => onChange({ from: day })} />
-      <DateField label={t('operators.to')} value={to} onChange={(day) => onChange({ to: day })} />
+      {/* Each day bounds the other: a "to" before "from" is refused as it is picked or typed. */}
+      <DateField
+        label={t('operators.from')}
+        value={from}
+        maxDate={to ?? undefined}
+        onChange={(day) => onChange({ from: day })}
+      />
+      <DateField
+        label={t('operators.to')}
+        value={to}
+        minDate={from ?? undefined}
+        onChange={(day) => onChange({ to: day })}
+      />
     </>
   );
 }

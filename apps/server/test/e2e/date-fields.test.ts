@@ -110,6 +110,11 @@ describe.runIf(browserAvailable)('date fields in the console’s language', { ti
     await page.waitForURL(
       (url) => url.searchParams.get('from') === '2024-12-25' && url.searchParams.get('to') === '2024-12-31',
     );
+    // A "Hasta" before "Desde" is refused: typed, the field goes back to the day it had.
+    await to.fill('20/12/2024');
+    await to.press('Tab');
+    await expect.poll(() => to.inputValue()).toBe('31/12/2024');
+    expect(new URL(page.url()).searchParams.get('to')).toBe('2024-12-31');
     await calendar.waitFor({ state: 'hidden' });
     expect(await to.inputValue()).toBe('31/12/2024');
     await expect.poll(actions, { timeout: 10_000 }).toEqual(['tag.updated']);

@@ -45,6 +45,8 @@ export function Filters({
     const timer = setTimeout(() => set({ q: q.trim() }), 300);
     return () => clearTimeout(timer);
   });
+  const fromDay = dayOf(filter.from);
+  const toDay = filter.to ? dayOf(new Date(Date.parse(filter.to) - 1).toISOString()) : null;
   return (
     <Stack gap="xs">
       <TextInput
@@ -55,14 +57,17 @@ export function Filters({
         maxLength={200}
       />
       <Group gap="xs" align="end" wrap="wrap">
+        {/* Each day bounds the other: a "to" before "from" is refused as it is picked or typed. */}
         <DateField
           label={t('adminConversations.from')}
-          value={dayOf(filter.from)}
+          value={fromDay}
+          maxDate={toDay ?? undefined}
           onChange={(day) => set({ from: day ? startOfDay(day) : null })}
         />
         <DateField
           label={t('adminConversations.to')}
-          value={filter.to ? dayOf(new Date(Date.parse(filter.to) - 1).toISOString()) : null}
+          value={toDay}
+          minDate={fromDay ?? undefined}
           onChange={(day) => set({ to: day ? startOfDay(day, 1) : null })}
         />
         <TextInput
