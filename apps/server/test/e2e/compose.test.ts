@@ -100,6 +100,12 @@ describe.runIf(browserAvailable)(
       await operator.getByTestId('customer-panel').getByText('Carla Customer').first().waitFor();
       // The edit comes back as an event and the conversation is read again: wait until it has.
       await operator.getByRole('heading', { name: 'Carla Customer' }).first().waitFor();
+      // A refused e-mail is explained under its field in the console's words, not as the API's "value".
+      await operator.getByRole('button', { name: 'Edit Email' }).click();
+      await operator.getByRole('textbox', { name: 'Email' }).fill('carla@@example');
+      await operator.getByRole('textbox', { name: 'Email' }).press('Enter');
+      await operator.getByTestId('customer-panel').getByText('Enter a valid email address').waitFor();
+      await operator.getByRole('textbox', { name: 'Email' }).press('Escape');
 
       // The toolbar wraps the selection in the markdown the widget renders.
       await reply().fill('This is important');

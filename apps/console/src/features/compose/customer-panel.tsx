@@ -2,7 +2,7 @@ import { ActionIcon, Anchor, Group, Stack, Text, TextInput, Title, Tooltip } fro
 import type { ConversationDetail, CustomerField } from '@parley/contracts';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useErrorText } from '../../components/use-api-form.ts';
+import { fieldMessageOf, useMessageText } from '../../components/use-api-form.ts';
 import { show, useLocationText } from '../conversations/customer-fields.ts';
 import { customerName } from '../conversations/format.ts';
 import { safeHref } from '../conversations/markdown.ts';
@@ -130,7 +130,7 @@ function PanelField({
   render: (value: string) => ReactNode;
 }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
+  const messageText = useMessageText();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -144,7 +144,14 @@ function PanelField({
       await composeApi.editCustomer(workspaceId, conversationId, field.key, draft.trim() || null);
       setEditing(false);
     } catch (e) {
-      setError(errorText(e));
+      // Under the field, which it needs not name (the server calls it "value"); an e-mail in our words.
+      setError(
+        messageText(
+          fieldMessageOf(e, (refused) =>
+            field.key === 'email' && refused.code === 'validation_failed' ? 'errors.email' : undefined,
+          ),
+        ),
+      );
     } finally {
       setBusy(false);
     }
