@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
+import { browserAvailable, logIn, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
 
 /** Two operators of the demo's Support team (round robin) in two browsers, and visitors on /demo. */
 describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout: 120_000 }, () => {
@@ -100,6 +100,36 @@ describe.runIf(browserAvailable)('routing in Chromium: two operators', { timeout
       .getByText('Transferred by Anna Operator: “Please take this one, it is about shipping”')
       .waitFor();
     await oscar.screenshot({ path: screenshotPath('routing-transferred') });
+  });
+
+  it("a new chat's desktop notification says what the customer wrote", async () => {
+    // The owner watches every conversation without being routed any: a console that allows notifications.
+    const context = await env.browser.newContext({ locale: 'en-US' });
+    await context.grantPermissions(['notifications'], { origin: env.server.url });
+    // Records what the console shows instead of showing it (the test runs without DOM types: a string).
+    await context.addInitScript(`
+      window.shownNotifications = [];
+      window.Notification = Object.assign(
+        function (title, options) {
+          window.shownNotifications.push({ title, body: options && options.body });
+          return { close() {} };
+        },
+        { permission: 'granted', requestPermission: async () => 'granted' },
+      );
+    `);
+    const owner = await context.newPage();
+    await owner.goto(`${env.server.url}/login`);
+    await logIn(owner, 'owner@demo.parley.test');
+    await owner
+      .getByRole('status')
+      .filter({ hasText: /^Live$/ })
+      .waitFor({ timeout: 15_000 });
+    await visitorWrites('do you rent e-bikes?');
+    const shown = () => owner.evaluate('window.shownNotifications') as Promise<{ body?: string }[]>;
+    await expect
+      .poll(async () => (await shown()).map((n) => n.body), { timeout: 15_000 })
+      .toContainEqual(expect.stringMatching(/^Visitor #\d+: do you rent e-bikes\?$/));
+    await context.close();
   });
 
   it("opens a teammate's conversation from All to read and note on, without offering to move it", async () => {

@@ -75,11 +75,14 @@ export function playChime(): void {
 
 export const desktopNotificationsSupported = (): boolean => typeof Notification !== 'undefined';
 
-function notifyDesktop(workspaceId: string, c: Conversation, title: string): void {
+function notifyDesktop(workspaceId: string, c: Conversation, title: string, text?: string): void {
   if (!desktopNotificationsSupported() || Notification.permission !== 'granted') return;
   try {
     const notification = new Notification(title, {
-      body: [customerName(c, i18next.t), c.lastMessage?.text].filter(Boolean).join(': ').slice(0, 200),
+      body: [customerName(c, i18next.t), text || c.lastMessage?.text]
+        .filter(Boolean)
+        .join(': ')
+        .slice(0, 200),
       tag: `parley-${c.id}`,
     });
     notification.onclick = () => {
@@ -97,11 +100,25 @@ function notifyDesktop(workspaceId: string, c: Conversation, title: string): voi
 const replayWindowMs = 2 * 60_000;
 
 /**
+ * Conversations announced on the desktop before their first message arrived (`conversation.created`
+ * comes just before it): that message completes the notification, which it replaces (same tag).
+ */
+const awaitingText = new Map<string, string>();
+
+/**
  * A new conversation I can see, or one someone else (or routing) assigned or transferred to me: flash
  * it, chime, and notify the desktop. Events replayed after a reconnect only alert when they are recent.
  */
 export function alertFor(workspaceId: string, me: string, event: DomainEvent, live: boolean): void {
   if (!live && Date.now() - Date.parse(event.at) > replayWindowMs) return;
+  if (event.name === 'message.created') {
+    const { message, conversation } = event.payload;
+    const title = awaitingText.get(conversation.id);
+    if (title === undefined || message.authorKind !== 'contact') return;
+    awaitingText.delete(conversation.id);
+    notifyDesktop(workspaceId, conversation, title, message.text);
+    return;
+  }
   let title: string;
   let c: Conversation;
   if (event.name === 'conversation.created') {
@@ -126,4 +143,5 @@ export function alertFor(workspaceId: string, me: string, event: DomainEvent, li
   emit();
   playChime();
   notifyDesktop(workspaceId, c, title);
+  if (!c.lastMessage) awaitingText.set(c.id, title);
 }
