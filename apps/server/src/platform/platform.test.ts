@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { startTestServer, type TestServer } from '../../test/harness.ts';
+import { startTestServer, type TestServer, waitFor } from '../../test/harness.ts';
 import { lockDataDir } from './db/lock.ts';
 
 describe('platform', () => {
@@ -73,6 +73,65 @@ describe('platform', () => {
     }
     // A process compiling the server's TypeScript as it starts: minutes on a loaded machine, not seconds.
   }, 180_000);
+
+  it('lets only one of several servers starting at the same moment on a new data directory take it', async () => {
+    // Seen with four processes racing on 150 new directories: one lock file created empty and written
+    // after was read empty by another, taken for a stale one and taken over — 10 directories had two
+    // or three owners, all alive.
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-lock-race-'));
+    const rounds = 150;
+    const racers = 4;
+    const script = path.join(base, 'racer.mts');
+    fs.writeFileSync(
+      script,
+      `import fs from 'node:fs';
+      import path from 'node:path';
+      import { lockDataDir } from ${JSON.stringify(path.join(import.meta.dirname, 'db/lock.ts'))};
+      const [base, rounds] = [process.argv[2], Number(process.argv[3])];
+      const wait = (name) => new Promise((resolve) => {
+        const look = () => (fs.existsSync(path.join(base, name)) ? resolve() : setTimeout(look, 5));
+        look();
+      });
+      fs.writeFileSync(path.join(base, 'ready-' + process.pid), '');
+      await wait('go');
+      const start = Number(fs.readFileSync(path.join(base, 'go'), 'utf8'));
+      for (let r = 0; r < rounds; r++) {
+        while (Date.now() < start + r * 20) {}
+        const dir = path.join(base, 'r' + r);
+        try {
+          lockDataDir(dir);
+          fs.appendFileSync(path.join(dir, 'owners'), process.pid + '\\n');
+        } catch {}
+      }
+      fs.writeFileSync(path.join(base, 'finished-' + process.pid), '');
+      // Alive until every racer is done: a lock of a process that exited may be taken over.
+      await wait('exit');
+      `,
+    );
+    const children = Array.from({ length: racers }, () =>
+      spawn(process.execPath, ['--import', 'tsx', script, base, String(rounds)], {
+        cwd: path.resolve(import.meta.dirname, '../../../..'),
+        stdio: 'ignore',
+      }),
+    );
+    onTestFinished(() => {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(base, { recursive: true, force: true });
+    });
+    const count = (prefix: string) => fs.readdirSync(base).filter((f) => f.startsWith(prefix)).length;
+    await waitFor(() => count('ready-') === racers, 170_000);
+    fs.writeFileSync(path.join(base, 'go'), String(Date.now() + 200));
+    await waitFor(() => count('finished-') === racers, 60_000);
+    fs.writeFileSync(path.join(base, 'exit'), '');
+    await Promise.all(children.map((child) => new Promise((resolve) => child.on('exit', resolve))));
+    const owners = Array.from({ length: rounds }, (_, r) =>
+      fs
+        .readFileSync(path.join(base, `r${r}`, 'owners'), 'utf8')
+        .trim()
+        .split('\n'),
+    );
+    expect(owners.filter((o) => o.length !== 1)).toEqual([]);
+  }, 240_000);
 
   it('takes over a lock left behind by a process that died, or whose pid another process now has', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-lock-'));

@@ -59,6 +59,26 @@ function readText(file: string): string | null {
 }
 
 /**
+ * Creates `file` holding `text`, or returns false if it exists. The lock appears with its content or not
+ * at all: created empty and written after (`wx`), another server starting at the same moment could
+ * read it empty in between, take it for a stale lock and take it over — both would then run on one
+ * database. Written aside first, then linked into place (a link fails if the name exists).
+ */
+function createWithContent(file: string, text: string): boolean {
+  const draft = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(draft, text, { flag: 'wx' });
+  try {
+    fs.linkSync(draft, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    fs.rmSync(draft, { force: true });
+  }
+}
+
+/**
  * Takes an exclusive lock on the embedded database's directory. Two processes on one PGlite directory
  * lose data silently, so a second server must refuse to start. The lock file names its owner by pid
  * and start time; a lock whose owner is gone (killed, exited and not yet reaped, or its pid now used
@@ -71,8 +91,7 @@ export function lockDataDir(dir: string): () => void {
   const file = path.join(dir, 'parley.lock');
   const mine = JSON.stringify({ pid: process.pid, started: procStat(process.pid)?.started ?? null });
   for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      fs.writeFileSync(file, mine, { flag: 'wx' });
+    if (createWithContent(file, mine)) {
       let released = false;
       return () => {
         if (released) return;
@@ -80,8 +99,6 @@ export function lockDataDir(dir: string): () => void {
         // Never another process's lock (one that took over after this process was thought gone).
         if (readText(file) === mine) fs.rmSync(file, { force: true });
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const text = readText(file);
     if (text === null) continue;
