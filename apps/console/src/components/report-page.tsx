@@ -123,8 +123,12 @@ export function ReportTable({
   if (query.isError) return <LoadError onRetry={() => void query.refetch()} />;
   if (isEmpty) return <Text c="gray.7">{empty}</Text>;
   return (
-    // Reachable by keyboard, so a table narrower than its columns can be scrolled without a mouse.
-    <Table.ScrollContainer minWidth={minWidth} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
+    // Reachable by keyboard, so a table narrower than its columns can be scrolled without a mouse; its
+    // scrollbar shown whenever it scrolls (not only under the pointer), so cut-off columns look cut off.
+    <Table.ScrollContainer
+      minWidth={minWidth}
+      scrollAreaProps={{ type: 'auto', viewportProps: { tabIndex: 0 } }}
+    >
       <Table striped highlightOnHover={highlightOnHover}>
         <Table.Thead>
           <Table.Tr>

@@ -146,7 +146,7 @@ export function OperatorDetailPage({
             {t('operators.noConversations')}
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={720}>
+          <Table.ScrollContainer minWidth={720} scrollAreaProps={{ type: 'auto' }}>
             <Table striped>
               <Table.Thead>
                 <Table.Tr>
