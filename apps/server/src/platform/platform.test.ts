@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startTestServer, type TestServer, waitFor } from '../../test/harness.ts';
 import { lockDataDir } from './db/lock.ts';
 
@@ -73,6 +73,24 @@ describe('platform', () => {
     }
     // A process compiling the server's TypeScript as it starts: minutes on a loaded machine, not seconds.
   }, 180_000);
+
+  it('locks a data directory on a file system without hard links', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-lock-nolink-'));
+    const link = vi.spyOn(fs, 'linkSync').mockImplementation(() => {
+      throw Object.assign(new Error('operation not permitted'), { code: 'EPERM' });
+    });
+    try {
+      const release = lockDataDir(dir);
+      expect(link).toHaveBeenCalled();
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'parley.lock'), 'utf8')).pid).toBe(process.pid);
+      expect(fs.readdirSync(dir)).toEqual(['parley.lock']);
+      release();
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      link.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('lets only one of several servers starting at the same moment on a new data directory take it', async () => {
     // Seen with four processes racing on 150 new directories: one lock file created empty and written

@@ -71,7 +71,19 @@ function createWithContent(file: string, text: string): boolean {
     fs.linkSync(draft, file);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links (some mounted volumes): created exclusively, then written, as
+    // before — the race above stays possible there, a refused start would be worse.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+      try {
+        fs.writeFileSync(file, text, { flag: 'wx' });
+        return true;
+      } catch (inner) {
+        if ((inner as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw inner;
+      }
+    }
     throw err;
   } finally {
     fs.rmSync(draft, { force: true });
