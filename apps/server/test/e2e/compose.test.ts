@@ -98,6 +98,8 @@ describe.runIf(browserAvailable)(
       await operator.getByRole('textbox', { name: 'Name' }).fill('Carla Customer');
       await operator.getByRole('textbox', { name: 'Name' }).press('Enter');
       await operator.getByTestId('customer-panel').getByText('Carla Customer').first().waitFor();
+      // The browser's language by its name, not only its code.
+      await operator.getByTestId('customer-panel').getByText('American English (en-US)').waitFor();
       // The edit comes back as an event and the conversation is read again: wait until it has.
       await operator.getByRole('heading', { name: 'Carla Customer' }).first().waitFor();
       // A refused e-mail is explained under its field in the console's words, not as the API's "value".

@@ -3,7 +3,7 @@ import type { ConversationDetail, CustomerField } from '@parley/contracts';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldMessageOf, useMessageText } from '../../components/use-api-form.ts';
-import { show, useLocationText } from '../conversations/customer-fields.ts';
+import { languageText, show, useLocationText } from '../conversations/customer-fields.ts';
 import { customerName } from '../conversations/format.ts';
 import { safeHref } from '../conversations/markdown.ts';
 import { externalLinkProps } from '../conversations/message-text.tsx';
@@ -23,7 +23,7 @@ export function CustomerPanel({
   workspaceId: string;
   conversation: ConversationDetail;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const settings = useToolSettings(workspaceId);
   const formatDate = useFormatDateTime();
   const location = useLocationText()(c.visitor);
@@ -52,7 +52,7 @@ export function CustomerPanel({
       case 'browser':
         return [visitor?.browser, visitor?.os].filter(Boolean).join(' · ') || null;
       case 'locale':
-        return visitor?.locale ?? null;
+        return languageText(visitor?.locale, i18n.resolvedLanguage ?? 'en');
       case 'ip':
         return visitor?.ip ?? null;
       case 'channel':

@@ -29,3 +29,17 @@ export function useLocationText(): (visitor: ConversationDetail['visitor']) => s
     return [visitor.city, country].filter(Boolean).join(', ') || visitor.location;
   };
 }
+
+/**
+ * The browser's language as the reader says it: "en-GB" → "British English" (es "inglés británico"),
+ * with the code beside it; a code Intl cannot name stays as it is.
+ */
+export function languageText(locale: string | null | undefined, readerLanguage: string): string | null {
+  if (!locale) return null;
+  try {
+    const name = new Intl.DisplayNames([readerLanguage], { type: 'language' }).of(locale);
+    return name && name !== locale ? `${name} (${locale})` : locale;
+  } catch {
+    return locale;
+  }
+}
