@@ -217,7 +217,7 @@ const fr: ExportLabels = {
     duration: 'Durée (s)',
     rating: 'Note',
     status: 'Statut',
-    snoozed: 'En pause',
+    snoozed: 'En veille',
     inactivity: 'Inactivité (s)',
     responseFromCreation: 'Réponse depuis la création (s)',
     responseFromAssignment: 'Réponse depuis l’attribution (s)',

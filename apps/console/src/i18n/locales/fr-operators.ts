@@ -72,7 +72,7 @@ export const frOperators: typeof enOperators = {
       assigned: 'Attribuée',
       closed: 'Fermée',
     },
-    conversationStatus: { open: 'Ouverte', snoozed: 'En pause', closed: 'Fermée' },
+    conversationStatus: { open: 'Ouverte', snoozed: 'En veille', closed: 'Fermée' },
     current: 'chez lui maintenant',
     teams: 'Équipes',
     role: 'Rôle',

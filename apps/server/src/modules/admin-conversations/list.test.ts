@@ -562,7 +562,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
       },
       fr: {
         header:
-          'Numéro,Client,Téléphone,E-mail,Identifiant externe,Pays,Canal,Opérateur,Équipe,Créée,Durée (s),Note,Statut,En pause,Inactivité (s),Réponse depuis la création (s),Réponse depuis l’attribution (s),Premier message de,Étiquettes,Id',
+          'Numéro,Client,Téléphone,E-mail,Identifiant externe,Pays,Canal,Opérateur,Équipe,Créée,Durée (s),Note,Statut,En veille,Inactivité (s),Réponse depuis la création (s),Réponse depuis l’attribution (s),Premier message de,Étiquettes,Id',
         channels: { web: 'Chat web', whatsapp: 'WhatsApp', email: 'E-mail' },
         statuses: { open: 'Ouverte', in_progress: 'En cours', closed: 'Fermée' },
         snoozed: ['Non', 'Oui'],
