@@ -88,8 +88,12 @@ describe.runIf(browserAvailable)('administrator conversations view in Chromium',
       await page.getByRole('option', { name: option, exact: true }).click();
       await page.keyboard.press('Escape');
     };
+    // An empty choice filter says it keeps everything; a chosen one shows its choice instead.
+    const team = page.getByRole('combobox', { name: 'Team', exact: true });
+    expect(await team.getAttribute('placeholder')).toBe('Any');
     await pick('Team', 'Support');
     await expect.poll(() => new URL(page.url()).searchParams.get('teamId')).toBeTruthy();
+    await expect.poll(() => team.getAttribute('placeholder')).toBeNull();
     await pick('Tags', 'vip');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => rows.first().textContent()).toContain('Tom Becker');

@@ -29,6 +29,9 @@ export function Filters({
   set: (f: Partial<AdminFilter>) => void;
 }) {
   const { t } = useTranslation();
+  // An empty choice filter keeps every value, and says so; once chosen, its choices say what it keeps.
+  const anyWhenEmpty = (chosen: readonly string[]) =>
+    chosen.length === 0 ? t('adminConversations.any') : undefined;
   const teams = useTeams(workspaceId);
   const members = useMembers(workspaceId);
   const tags = useTags(workspaceId);
@@ -91,6 +94,7 @@ export function Filters({
           onChange={(v) => set({ waitingMinutes: typeof v === 'number' && v > 0 ? v : null })}
         />
         <MultiSelect
+          placeholder={anyWhenEmpty(filter.status)}
           label={t('adminConversations.status')}
           w={200}
           data={(['open', 'in_progress', 'closed'] as const).map((s) => ({
@@ -102,6 +106,7 @@ export function Filters({
           clearable
         />
         <MultiSelect
+          placeholder={anyWhenEmpty(filter.teamId)}
           label={t('adminConversations.team')}
           w={200}
           data={(teams.data ?? []).map((team) => ({ value: team.id, label: team.name }))}
@@ -112,6 +117,7 @@ export function Filters({
           nothingFoundMessage={t('adminConversations.noMatches')}
         />
         <MultiSelect
+          placeholder={anyWhenEmpty(filter.tagId)}
           label={t('adminConversations.tags')}
           w={200}
           data={(tags.data ?? []).map((tag) => ({ value: tag.id, label: tag.name }))}
@@ -122,6 +128,7 @@ export function Filters({
           nothingFoundMessage={t('adminConversations.noMatches')}
         />
         <MultiSelect
+          placeholder={anyWhenEmpty(filter.operatorId)}
           label={t('adminConversations.operator')}
           w={200}
           data={(members.data ?? []).map((m) => ({ value: m.userId, label: m.name }))}
@@ -132,6 +139,7 @@ export function Filters({
           nothingFoundMessage={t('adminConversations.noMatches')}
         />
         <MultiSelect
+          placeholder={anyWhenEmpty(filter.channel)}
           label={t('adminConversations.channel')}
           w={200}
           data={channels.map((c) => ({ value: c, label: t(`monitoring.channels.${c}`) }))}
@@ -140,6 +148,7 @@ export function Filters({
           clearable
         />
         <MultiSelect
+          placeholder={anyWhenEmpty(filter.rating)}
           label={t('adminConversations.rating')}
           w={160}
           data={['5', '4', '3', '2', '1', 'none'].map((r) => ({

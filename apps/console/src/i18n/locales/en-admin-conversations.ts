@@ -25,6 +25,8 @@ export const enAdminConversations = {
     rating: 'Rating',
     unrated: 'Not rated',
     noMatches: 'Nothing matches.',
+    /** An empty multiple-choice filter: it keeps every value. */
+    any: 'Any',
     columns: {
       customer: 'Customer',
       operator: 'Operator',

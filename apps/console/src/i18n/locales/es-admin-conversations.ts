@@ -27,6 +27,7 @@ export const esAdminConversations: typeof enAdminConversations = {
     rating: 'Valoración',
     unrated: 'Sin valorar',
     noMatches: 'Sin coincidencias.',
+    any: 'Todos',
     columns: {
       customer: 'Cliente',
       operator: 'Operador',

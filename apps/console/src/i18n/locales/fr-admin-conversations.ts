@@ -27,6 +27,7 @@ export const frAdminConversations: typeof enAdminConversations = {
     rating: 'Note',
     unrated: 'Sans note',
     noMatches: 'Aucun résultat.',
+    any: 'Tous',
     columns: {
       customer: 'Client',
       operator: 'Opérateur',
