@@ -39,6 +39,12 @@ export function MessagePage({ title, body }: { title: string; body: string }) {
   );
 }
 
+/** A page whose permission the member lacks (the server refuses its calls as well). */
+export function ForbiddenPage() {
+  const { t } = useTranslation();
+  return <MessagePage title={t('common.forbiddenTitle')} body={t('errors.api.forbidden')} />;
+}
+
 export function NotFoundPage() {
   const { t } = useTranslation();
   return <MessagePage title={t('common.notFoundTitle')} body={t('common.notFoundBody')} />;

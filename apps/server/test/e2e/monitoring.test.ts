@@ -131,6 +131,10 @@ describe.runIf(browserAvailable)('live monitoring in Chromium', { timeout: 120_0
     await page.goto(`${env.server.url}${workspace}/monitoring`);
     await page.getByText('You do not have permission to do this.').waitFor();
     expect(await page.getByText('This page could not be loaded.').count()).toBe(0);
+    // Under a heading, as every page (and the audit log's address likewise).
+    await page.getByRole('heading', { name: 'You cannot open this page' }).waitFor();
+    await page.goto(`${env.server.url}${workspace}/audit`);
+    await page.getByRole('heading', { name: 'You cannot open this page' }).waitFor();
     expect(refused).toEqual([]);
   });
 

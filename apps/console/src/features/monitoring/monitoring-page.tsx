@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Box,
   Button,
@@ -22,7 +21,7 @@ import {
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../components/notify.ts';
-import { LoadError, PageLoader } from '../../components/page-states.tsx';
+import { ForbiddenPage, LoadError, PageLoader } from '../../components/page-states.tsx';
 import { navigate, useLocation } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
@@ -83,9 +82,7 @@ function useFilter(): [
  * typed or kept from before a role change) the page says so instead of failing to load.
  */
 export function MonitoringPage({ membership }: { membership: WorkspaceMembership }) {
-  const { t } = useTranslation();
-  if (!membership.permissions.includes('monitor'))
-    return <Alert color="gray">{t('errors.api.forbidden')}</Alert>;
+  if (!membership.permissions.includes('monitor')) return <ForbiddenPage />;
   return <Monitoring membership={membership} />;
 }
 

@@ -1,6 +1,5 @@
-import { Alert } from '@mantine/core';
 import type { WorkspaceMembership } from '@parley/contracts';
-import { useTranslation } from 'react-i18next';
+import { ForbiddenPage } from '../../components/page-states.tsx';
 import type { OperatorPage } from '../../router/routes.ts';
 import { AuditLogPage } from './audit-log-page.tsx';
 import { ConnectionHistoryPage } from './connection-history-page.tsx';
@@ -19,10 +18,8 @@ export function OperatorsRoute({
   operatorId?: string;
   page?: OperatorPage;
 }) {
-  const { t } = useTranslation();
   const needed = section === 'audit' ? 'audit_log.view' : 'operators.manage';
-  if (!membership.permissions.includes(needed))
-    return <Alert color="gray">{t('errors.api.forbidden')}</Alert>;
+  if (!membership.permissions.includes(needed)) return <ForbiddenPage />;
   if (section === 'audit') return <AuditLogPage membership={membership} />;
   if (!operatorId) return <OperatorsPage membership={membership} />;
   if (page === 'connections') return <ConnectionHistoryPage membership={membership} userId={operatorId} />;

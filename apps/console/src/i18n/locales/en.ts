@@ -17,6 +17,7 @@ export const en = {
     loadFailed: 'This page could not be loaded.',
     notFoundTitle: 'Page not found',
     notFoundBody: 'The address you opened does not exist.',
+    forbiddenTitle: 'You cannot open this page',
     goHome: 'Go to the start page',
     close: 'Close',
   },

@@ -18,6 +18,7 @@ export const es: Translation = {
     loadFailed: 'No se pudo cargar esta página.',
     notFoundTitle: 'Página no encontrada',
     notFoundBody: 'La dirección que abriste no existe.',
+    forbiddenTitle: 'No puedes abrir esta página',
     goHome: 'Ir a la página de inicio',
     close: 'Cerrar',
   },

@@ -18,6 +18,7 @@ export const fr: Translation = {
     loadFailed: 'Impossible de charger cette page.',
     notFoundTitle: 'Page introuvable',
     notFoundBody: 'L’adresse que vous avez ouverte n’existe pas.',
+    forbiddenTitle: 'Vous ne pouvez pas ouvrir cette page',
     goHome: 'Aller à la page d’accueil',
     close: 'Fermer',
   },
