@@ -74,6 +74,35 @@ describe('platform', () => {
     // A process compiling the server's TypeScript as it starts: minutes on a loaded machine, not seconds.
   }, 180_000);
 
+  it('stops cleanly when asked to while starting: the embedded database closed and its lock given back', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-stop-starting-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+      env: { ...process.env, DATA_DIR: dir, PORT: '0', DATABASE_URL: '', REDIS_URL: '' },
+      cwd: path.resolve(import.meta.dirname, '../../../..'),
+    });
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    const exited = new Promise<[number | null, string | null]>((resolve) =>
+      child.on('exit', (code, signal) => resolve([code, signal])),
+    );
+    // The lock is taken as the database opens, before its migrations: the start is under way.
+    const lock = path.join(dir, 'parley.lock');
+    await waitFor(() => fs.existsSync(lock), 170_000);
+    child.kill('SIGTERM');
+    expect(await exited).toEqual([0, null]);
+    expect(output).toContain('stopping once started');
+    expect(fs.existsSync(lock)).toBe(false);
+  }, 180_000);
+
   it('locks a data directory on a file system without hard links', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-lock-nolink-'));
     const link = vi.spyOn(fs, 'linkSync').mockImplementation(() => {
