@@ -8,12 +8,18 @@ import { frOperators } from '../../i18n/locales/fr-operators.ts';
 
 const serverSource = path.resolve(import.meta.dirname, '../../../../server/src');
 
+/** The server's sources (not its tests), as text. */
+function* serverSources(): Generator<string> {
+  for (const file of fs.readdirSync(serverSource, { recursive: true, encoding: 'utf8' })) {
+    if (file.endsWith('.ts') && !file.endsWith('.test.ts'))
+      yield fs.readFileSync(path.join(serverSource, file), 'utf8');
+  }
+}
+
 /** Every action code the server writes to the audit log: `action: 'team.updated'` or `audit(tx, actor, 'canned_answer.created'`. */
 function recordedActions(): string[] {
   const found = new Set<string>();
-  for (const file of fs.readdirSync(serverSource, { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
-    const text = fs.readFileSync(path.join(serverSource, file), 'utf8');
+  for (const text of serverSources()) {
     if (!text.includes('recordAudit')) continue;
     for (const match of text.matchAll(
       /action: '([a-z_]+\.[a-z_]+)'|audit\(\s*tx,\s*actor,\s*'([a-z_]+\.[a-z_]+)'/g,
@@ -50,11 +56,8 @@ describe('audit action labels', () => {
 /** What the server's exports record they exported: `what: 'operators'` (the audit target or its `after`). */
 function exportedThings(): string[] {
   const found = new Set<string>(['conversations']);
-  for (const file of fs.readdirSync(serverSource, { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
-    const text = fs.readFileSync(path.join(serverSource, file), 'utf8');
+  for (const text of serverSources())
     for (const match of text.matchAll(/\bwhat: '([a-z_-]+)'/g)) found.add(match[1]!);
-  }
   return [...found].sort();
 }
 

@@ -130,23 +130,31 @@ export function useValueText(workspaceId: string) {
    * A member, team or survey by its current name, the workspace by its own, an export by what it
    * exported, anything else by the name the entry recorded.
    */
-  const target = (entry: AuditEntryView, workspaceName: string): string => {
+  const target = (entry: AuditEntryView, workspaceName: string): string =>
+    currentName(entry, workspaceName) ??
+    recordedName(entry.after) ??
+    recordedName(entry.before) ??
+    entry.targetId ??
+    '';
+
+  const currentName = (entry: AuditEntryView, workspaceName: string): string | undefined => {
     const id = entry.targetId ?? '';
-    const current =
-      entry.targetType === 'user'
-        ? members.data?.find((m) => m.userId === id)?.name
-        : entry.targetType === 'team'
-          ? teams.data?.find((team) => team.id === id)?.name
-          : entry.targetType === 'survey'
-            ? surveys.data?.find((survey) => survey.id === id)?.name
-            : entry.targetType === 'workspace'
-              ? workspaceName
-              : entry.targetType === 'export'
-                ? exportName(id)
-                : entry.targetType === 'conversation_export'
-                  ? exportName('conversations')
-                  : undefined;
-    return current ?? recordedName(entry.after) ?? recordedName(entry.before) ?? id;
+    switch (entry.targetType) {
+      case 'user':
+        return members.data?.find((m) => m.userId === id)?.name;
+      case 'team':
+        return teams.data?.find((team) => team.id === id)?.name;
+      case 'survey':
+        return surveys.data?.find((survey) => survey.id === id)?.name;
+      case 'workspace':
+        return workspaceName;
+      case 'export':
+        return exportName(id);
+      case 'conversation_export':
+        return exportName('conversations');
+      default:
+        return undefined;
+    }
   };
 
   return { field, value, target };
