@@ -247,6 +247,7 @@ export async function createParley(
     const jobWorker = startJobWorker({
       db: ctx.db,
       app: ctx,
+      run: database.run,
       pollMs: opts.jobPollMs,
       onError: (err, job) => app.log.warn({ err, job }, 'job failed'),
     });
@@ -255,6 +256,7 @@ export async function createParley(
     const subscribers = startSubscriberWorkers({
       db: ctx.db,
       app: ctx,
+      run: database.run,
       pollMs: opts.jobPollMs,
       onError: (err, at) => app.log.warn({ err, ...at }, 'durable subscriber failed'),
     });

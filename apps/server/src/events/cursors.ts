@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db, Queryable } from '../platform/db/client.ts';
 import { executePrepared } from '../platform/db/prepared.ts';
+import { type Run, runIsGone, soleRun } from '../platform/db/run.ts';
 import type { StoredEvent } from './bus.ts';
 import { type DurableSubscriber, durableSubscribers, onSubscribe, wants } from './subscribers.ts';
 
@@ -67,6 +68,21 @@ export async function releaseCursorLeases(db: Queryable): Promise<void> {
   await db.execute(sql`UPDATE subscriber_cursors SET locked_until = NULL WHERE locked_until IS NOT NULL`);
 }
 
+/**
+ * Gives back the cursors leased by runs that are gone (a node killed, or restarted: platform/db/run.ts)
+ * for the next claim, instead of when their lease runs out; returns how many.
+ */
+export async function releaseGoneCursorLeases(db: Queryable, run: Pick<Run, 'key'>): Promise<number> {
+  const { rows } = await db.execute(sql`
+    UPDATE subscriber_cursors SET locked_until = NULL
+    WHERE locked_until > now() AND holder IN (
+      SELECT h FROM (SELECT DISTINCT holder AS h FROM subscriber_cursors
+        WHERE locked_until > now() AND holder <> ${run.key}) held
+      WHERE ${runIsGone(sql`h`)})
+    RETURNING 1`);
+  return rows.length;
+}
+
 export function startSubscriberWorkers(opts: {
   db: Db;
   app: AppContext;
@@ -74,6 +90,10 @@ export function startSubscriberWorkers(opts: {
   /** Workspaces one subscriber processes at once. */
   concurrency?: number;
   leaseMs?: number;
+  /** This process's run, which its leases name (default: the only process on the database). */
+  run?: Run;
+  /** How often leases of gone runs are looked for, on a shared database (and at start). */
+  goneEveryMs?: number;
   /** Events read per query. */
   batch?: number;
   keepDeadLettersMs?: number;
@@ -90,9 +110,12 @@ export function startSubscriberWorkers(opts: {
   const batch = opts.batch ?? 100;
   const keepDeadLettersMs = opts.keepDeadLettersMs ?? 14 * 86_400_000;
   const ensureEveryMs = opts.ensureEveryMs ?? 10_000;
+  const run = opts.run ?? soleRun();
+  const goneEveryMs = opts.goneEveryMs ?? 5000;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let prunedAt = Date.now();
+  let goneAt = 0;
 
   const pools = new Map<string, Pool>();
   /**
@@ -158,7 +181,8 @@ export function startSubscriberWorkers(opts: {
       db,
       sql`
       UPDATE subscriber_cursors c
-      SET lease = c.lease + 1, locked_until = now() + make_interval(secs => ${leaseSeconds}), served_at = now()
+      SET lease = c.lease + 1, locked_until = now() + make_interval(secs => ${leaseSeconds}),
+        holder = ${run.key}::int, served_at = now()
       FROM (
         SELECT c2.workspace_id, w.event_seq AS head
         FROM subscriber_cursors c2 JOIN workspaces w ON w.id = c2.workspace_id
@@ -424,6 +448,14 @@ export function startSubscriberWorkers(opts: {
     clearTimeout(timer);
     if (stopped) return;
     for (const pool of pools.values()) pool.poll();
+    if (run.shared && Date.now() - goneAt > goneEveryMs) {
+      goneAt = Date.now();
+      releaseGoneCursorLeases(db, run)
+        .then((released) => {
+          if (released > 0) workers.poke();
+        })
+        .catch((err) => opts.onError(err, { subscriber: 'gone runs' }));
+    }
     if (Date.now() - prunedAt > 3_600_000) {
       prunedAt = Date.now();
       pruneDeadLetters(db, new Date(Date.now() - keepDeadLettersMs)).catch((err) =>

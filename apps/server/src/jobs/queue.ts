@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db, Queryable } from '../platform/db/client.ts';
+import { type Run, runIsGone, soleRun } from '../platform/db/run.ts';
 import { jobs } from '../platform/db/schema.ts';
 
 export interface JobContext {
@@ -54,6 +55,21 @@ export async function releaseJobLeases(db: Queryable): Promise<void> {
     WHERE locked_until IS NOT NULL AND done_at IS NULL AND failed_at IS NULL`);
 }
 
+/**
+ * Gives back the jobs leased by runs that are gone (a node killed, or restarted: platform/db/run.ts)
+ * for the next claim, instead of when their lease runs out; returns how many. Their attempt counts.
+ */
+export async function releaseGoneJobLeases(db: Queryable, run: Pick<Run, 'key'>): Promise<number> {
+  const { rows } = await db.execute(sql`
+    UPDATE jobs SET locked_until = NULL
+    WHERE locked_until > now() AND holder IN (
+      SELECT h FROM (SELECT DISTINCT holder AS h FROM jobs
+        WHERE locked_until > now() AND holder <> ${run.key}) held
+      WHERE ${runIsGone(sql`h`)})
+    RETURNING 1`);
+  return rows.length;
+}
+
 const defaultBackoff = (attempt: number) => Math.min(60_000 * 30, 1000 * 2 ** attempt);
 
 interface ClaimedJob {
@@ -94,6 +110,10 @@ export function startJobWorker(opts: {
   pollMs?: number;
   concurrency?: number;
   leaseMs?: number;
+  /** This process's run, which its leases name (default: the only process on the database). */
+  run?: Run;
+  /** How often leases of gone runs are looked for, on a shared database (and at start). */
+  goneEveryMs?: number;
   keepFailedMs?: number;
   onError: (err: unknown, job: { id: number; name: string }) => void;
 }): JobWorker {
@@ -107,10 +127,14 @@ export function startJobWorker(opts: {
   let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let prunedAt = 0;
+  const run = opts.run ?? soleRun();
+  const goneEveryMs = opts.goneEveryMs ?? 5000;
+  let goneAt = 0;
 
   const claim = async (limit: number): Promise<ClaimedJob[]> => {
     const result = await opts.db.execute(sql`
-      UPDATE jobs SET attempts = attempts + 1, locked_until = now() + make_interval(secs => ${leaseSeconds})
+      UPDATE jobs SET attempts = attempts + 1, locked_until = now() + make_interval(secs => ${leaseSeconds}),
+        holder = ${run.key}::int
       WHERE id IN (
         SELECT id FROM jobs
         WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now()
@@ -170,6 +194,10 @@ export function startJobWorker(opts: {
 
   /** Claims into the free slots until they are full or nothing is due. */
   const fill = async () => {
+    if (run.shared && Date.now() - goneAt > goneEveryMs) {
+      goneAt = Date.now();
+      await releaseGoneJobLeases(opts.db, run);
+    }
     do {
       again = false;
       while (!stopped && running.size < concurrency) {

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { serverDir } from '../paths.ts';
 import { postgresStartupError, StartupError } from '../startup.ts';
 import { lockDataDir } from './lock.ts';
+import { holdRun, type Run, soleRun } from './run.ts';
 import * as schema from './schema.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -21,6 +22,8 @@ export type Queryable = Db | DbTx;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** This process's run: what its leases are taken under (run.ts). */
+  run: Run;
   close(): Promise<void>;
 }
 
@@ -125,7 +128,22 @@ export async function openDatabase(opts: {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
       await client.end().catch(() => {});
     }
-    return { db: drizzlePg(pool, { schema }), kind: 'postgres', close: () => pool.end() };
+    let run: Run;
+    try {
+      run = await holdRun(opts.url);
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw postgresStartupError(err, opts.url);
+    }
+    return {
+      db: drizzlePg(pool, { schema }),
+      kind: 'postgres',
+      run,
+      close: async () => {
+        await run.close();
+        await pool.end();
+      },
+    };
   }
   const release = opts.inMemory ? () => {} : lockDataDir(opts.dataDir);
   try {
@@ -157,6 +175,7 @@ export async function openDatabase(opts: {
       // The pglite and node-postgres drizzle databases share one query API; only the driver differs.
       db: db as unknown as Db,
       kind: 'pglite',
+      run: soleRun(),
       close: async () => {
         await pglite.close();
         release();

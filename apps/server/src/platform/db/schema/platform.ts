@@ -55,6 +55,8 @@ export const jobs = pgTable(
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull().default(5),
     lockedUntil: tstz('locked_until'),
+    /** The run (process) that leased it (platform/db/run.ts). */
+    holder: integer('holder'),
     lastError: text('last_error'),
     /** Only on rows of installations from before finished jobs were deleted; pruned with failed ones. */
     doneAt: tstz('done_at'),
@@ -66,6 +68,8 @@ export const jobs = pgTable(
     index('jobs_finished_idx')
       .on(t.failedAt, t.doneAt)
       .where(sql`done_at IS NOT NULL OR failed_at IS NOT NULL`),
+    // The leased jobs, few among many queued: looked over for leases of gone runs every few seconds.
+    index('jobs_leased_idx').on(t.holder).where(sql`locked_until IS NOT NULL`),
   ],
 );
 
@@ -100,6 +104,8 @@ export const subscriberCursors = pgTable(
     seq: bigint('seq', { mode: 'number' }).notNull().default(0),
     lease: bigint('lease', { mode: 'number' }).notNull().default(0),
     lockedUntil: tstz('locked_until'),
+    /** The run (process) that leased it (platform/db/run.ts). */
+    holder: integer('holder'),
     /** When a worker last claimed it: claims take the least recently served first. */
     servedAt: tstz('served_at'),
     attempts: integer('attempts').notNull().default(0),
