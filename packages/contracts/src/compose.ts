@@ -208,11 +208,49 @@ export const cannedVariables = [
 ] as const;
 export type CannedVariable = (typeof cannedVariables)[number];
 
-/** Replaces `{{variable}}`; an unknown variable stays as typed, a missing value becomes empty. */
+const variablePattern = /\{\{\s*([a-zA-Z.]+)\s*(?:\|([^{}]*))?\}\}/g;
+// What may follow an emptied variable for the separator before it to be dropped: punctuation that
+// ends the clause, a line break or the end ("waiting, {{x}}!" → "waiting!", "patienter, {{x}} !").
+const clauseEnd = /^[ \t]*(?:[.,;:!?…)\]»]|\r?\n|$)/;
+
+/**
+ * Replaces `{{variable}}` and `{{variable | fallback}}`. An unknown variable stays as typed. An empty
+ * value takes its fallback; without one it leaves no dangling separator: "Thanks, {{x}}!" → "Thanks!",
+ * "Hi {{x}}, how" → "Hi, how", "Thanks, {{x}}, for waiting" → "Thanks for waiting".
+ */
 export function fillVariables(template: string, values: Partial<Record<string, string | null>>): string {
-  return template.replace(/\{\{\s*([a-zA-Z.]+)\s*\}\}/g, (whole, key: string) =>
-    (cannedVariables as readonly string[]).includes(key) ? (values[key] ?? '') : whole,
-  );
+  let out = '';
+  let from = 0;
+  for (const match of template.matchAll(variablePattern)) {
+    const [whole, key = '', fallback] = match;
+    const start = match.index;
+    out += template.slice(from, start);
+    from = start + whole.length;
+    if (!(cannedVariables as readonly string[]).includes(key)) {
+      out += whole;
+      continue;
+    }
+    const value = values[key]?.trim() || fallback?.trim();
+    if (value) {
+      out += value;
+      continue;
+    }
+    const rest = template.slice(from);
+    const atLineStart = out === '' || out.endsWith('\n');
+    if (atLineStart) {
+      // "{{x}}, welcome" → "welcome".
+      from += /^[ \t]*[,;]?[ \t]*/.exec(rest)![0].length;
+    } else if (clauseEnd.test(rest)) {
+      const comma = /[ \t]*[,;][ \t]*$/.exec(out);
+      out = out.replace(/[ \t]*[,;]?[ \t]*$/, '');
+      // An aside between two commas goes with both of them.
+      if (comma) from += /^(?:[ \t]*,)?/.exec(rest)![0].length;
+    } else if (/^[ \t]/.test(rest)) {
+      // "Hi {{x}} there" → "Hi there".
+      out = out.replace(/[ \t]+$/, '');
+    }
+  }
+  return out + template.slice(from);
 }
 
 // --- Customer panel and the rating prompt -----------------------------------------------------

@@ -189,9 +189,11 @@ export function CannedAnswersManager({ workspaceId }: { workspaceId: string }) {
           <TextInput label={t('compose.canned.title')} {...form.field('title')} />
           <Textarea
             label={t('compose.canned.text')}
-            description={t('compose.canned.variables', {
+            description={`${t('compose.canned.variables', {
               list: cannedVariables.map((v) => `{{${v}}}`).join(' '),
-            })}
+            })} ${t('compose.canned.variablesFallback', {
+              example: `{{contact.firstName | ${t('compose.canned.fallbackWord')}}}`,
+            })}`}
             autosize
             minRows={3}
             name="text"

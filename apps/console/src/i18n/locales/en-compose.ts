@@ -63,6 +63,9 @@ export const enCompose = {
       title: 'Title',
       text: 'Answer',
       variables: 'Variables: {{list}}',
+      variablesFallback:
+        'An empty variable takes the text after “|”, as in {{example}}; without it, it is left out with the comma before it.',
+      fallbackWord: 'there',
       scope: 'Shared with',
       team: 'Team',
       saved: 'Canned answer saved',

@@ -64,6 +64,9 @@ export const esCompose: typeof enCompose = {
       title: 'Título',
       text: 'Respuesta',
       variables: 'Variables: {{list}}',
+      variablesFallback:
+        'Una variable vacía toma el texto tras «|», como en {{example}}; si no lo hay, se omite con la coma que la precede.',
+      fallbackWord: 'amigo',
       scope: 'Compartida con',
       team: 'Equipo',
       saved: 'Respuesta predefinida guardada',

@@ -64,6 +64,9 @@ export const frCompose: typeof enCompose = {
       title: 'Titre',
       text: 'Réponse',
       variables: 'Variables : {{list}}',
+      variablesFallback:
+        'Une variable vide prend le texte après « | », comme dans {{example}} ; sinon, elle est omise avec la virgule qui la précède.',
+      fallbackWord: 'à vous',
       scope: 'Partagée avec',
       team: 'Équipe',
       saved: 'Réponse prédéfinie enregistrée',
