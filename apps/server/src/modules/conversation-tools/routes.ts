@@ -27,6 +27,7 @@ export function conversationToolRoutes(scoped: FastifyInstance, ctx: AppContext)
   r.patch(
     '/conversation-tools',
     {
+      config: { permission: 'workspace.manage' },
       schema: {
         tags,
         params: workspaceParams,

@@ -15,7 +15,6 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { recoverConversation } from '../routing/recover.ts';
-import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { listCases } from './cases.ts';
 import { metricConversations } from './conversations.ts';
@@ -26,9 +25,11 @@ import { monitoringSettings, updateMonitoringSettings } from './settings.ts';
 export function metricsRoutes(scoped: FastifyInstance, ctx: AppContext) {
   const r = scoped.withTypeProvider<ZodTypeProvider>();
   const tags = ['monitoring'];
+  const monitor = { permission: 'monitor' } as const;
   r.get(
     '/metrics',
     {
+      config: monitor,
       schema: {
         tags,
         params: workspaceParams,
@@ -41,6 +42,7 @@ export function metricsRoutes(scoped: FastifyInstance, ctx: AppContext) {
   r.get(
     '/monitoring/conversations',
     {
+      config: monitor,
       schema: {
         tags,
         params: workspaceParams,
@@ -53,6 +55,7 @@ export function metricsRoutes(scoped: FastifyInstance, ctx: AppContext) {
   r.get(
     '/monitoring/cases',
     {
+      config: monitor,
       schema: {
         tags,
         params: workspaceParams,
@@ -60,14 +63,12 @@ export function metricsRoutes(scoped: FastifyInstance, ctx: AppContext) {
         response: { 200: z.array(monitoredCase) },
       },
     },
-    (request) => {
-      authorize(request.principal, 'monitor');
-      return listCases(ctx.db, { workspaceId: request.principal.workspaceId, ...request.query });
-    },
+    (request) => listCases(ctx.db, { workspaceId: request.principal.workspaceId, ...request.query }),
   );
   r.post(
     '/conversations/:conversationId/recover',
     {
+      config: monitor,
       schema: {
         tags,
         params: workspaceParams.extend({ conversationId: id }),
@@ -83,12 +84,16 @@ export function metricsRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.get(
     '/monitoring/settings',
-    { schema: { tags, params: workspaceParams, response: { 200: monitoringSettingsSchema } } },
+    {
+      config: monitor,
+      schema: { tags, params: workspaceParams, response: { 200: monitoringSettingsSchema } },
+    },
     (request) => monitoringSettings(ctx.db, request.principal),
   );
   r.patch(
     '/monitoring/settings',
     {
+      config: { permission: 'workspace.manage' },
       schema: {
         tags,
         params: workspaceParams,

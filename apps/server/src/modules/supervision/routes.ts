@@ -27,6 +27,7 @@ export function supervisionRoutes(scoped: FastifyInstance, ctx: AppContext) {
   const tags = ['supervision'];
   const params = workspaceParams.extend({ conversationId: id });
 
+  const monitor = { permission: 'monitor' } as const;
   r.get(
     '/monitored',
     { schema: { tags, params: workspaceParams, response: { 200: monitoredList } } },
@@ -37,7 +38,7 @@ export function supervisionRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.put(
     '/conversations/:conversationId/monitored',
-    { schema: { tags, params, response: { 200: monitoredList } } },
+    { config: monitor, schema: { tags, params, response: { 200: monitoredList } } },
     (request) =>
       transaction(ctx.db, (tx) =>
         setMonitored(tx, {
@@ -49,7 +50,7 @@ export function supervisionRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.delete(
     '/conversations/:conversationId/monitored',
-    { schema: { tags, params, response: { 200: monitoredList } } },
+    { config: monitor, schema: { tags, params, response: { 200: monitoredList } } },
     (request) =>
       transaction(ctx.db, (tx) =>
         setMonitored(tx, {
@@ -61,7 +62,7 @@ export function supervisionRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.post(
     '/conversations/:conversationId/take-over',
-    { schema: { tags, params, response: { 200: conversation } } },
+    { config: monitor, schema: { tags, params, response: { 200: conversation } } },
     (request) =>
       transaction(ctx.db, (tx) =>
         takeOverConversation(tx, {
@@ -92,7 +93,10 @@ export function supervisionRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.post(
     '/help-requests/:requestId/join',
-    { schema: { tags, params: workspaceParams.extend({ requestId: id }), response: { 200: helpRequest } } },
+    {
+      config: monitor,
+      schema: { tags, params: workspaceParams.extend({ requestId: id }), response: { 200: helpRequest } },
+    },
     (request) =>
       transaction(ctx.db, (tx) =>
         joinHelpRequest(tx, { actor: request.principal, requestId: request.params.requestId }),

@@ -35,9 +35,13 @@ export function surveyRoutes(scoped: FastifyInstance, ctx: AppContext) {
     (request) => listSurveys(ctx.db, request.principal.workspaceId),
   );
 
+  const manage = { permission: 'workspace.manage' } as const;
   r.post(
     '/surveys',
-    { schema: { tags, params: workspaceParams, body: surveyBody, response: { 201: survey } } },
+    {
+      config: manage,
+      schema: { tags, params: workspaceParams, body: surveyBody, response: { 201: survey } },
+    },
     async (request, reply) => {
       const created = await transaction(ctx.db, (tx) =>
         createSurvey(tx, { actor: request.principal, ...request.body }),
@@ -48,7 +52,10 @@ export function surveyRoutes(scoped: FastifyInstance, ctx: AppContext) {
 
   r.patch(
     '/surveys/:surveyId',
-    { schema: { tags, params: surveyParams, body: surveyPatchBody, response: { 200: survey } } },
+    {
+      config: manage,
+      schema: { tags, params: surveyParams, body: surveyPatchBody, response: { 200: survey } },
+    },
     (request) =>
       transaction(ctx.db, (tx) =>
         updateSurvey(tx, {
@@ -59,16 +66,23 @@ export function surveyRoutes(scoped: FastifyInstance, ctx: AppContext) {
       ),
   );
 
-  r.delete('/surveys/:surveyId', { schema: { tags, params: surveyParams } }, async (request, reply) => {
-    await transaction(ctx.db, (tx) =>
-      deleteSurvey(tx, { actor: request.principal, surveyId: request.params.surveyId }),
-    );
-    return reply.status(204).send();
-  });
+  r.delete(
+    '/surveys/:surveyId',
+    { config: manage, schema: { tags, params: surveyParams } },
+    async (request, reply) => {
+      await transaction(ctx.db, (tx) =>
+        deleteSurvey(tx, { actor: request.principal, surveyId: request.params.surveyId }),
+      );
+      return reply.status(204).send();
+    },
+  );
 
   r.get(
     '/surveys/:surveyId/responses',
-    { schema: { tags, params: surveyParams, querystring: tableFormatQuery } },
+    {
+      config: { permission: 'export' },
+      schema: { tags, params: surveyParams, querystring: tableFormatQuery },
+    },
     (request, reply) =>
       exportSurveyResponses(
         ctx,

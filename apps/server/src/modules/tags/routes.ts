@@ -29,23 +29,34 @@ export function tagRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.post(
     '/tags',
-    { schema: { tags, params: workspaceParams, body: tagBody, response: { 200: tag } } },
+    {
+      config: { permission: 'workspace.manage' },
+      schema: { tags, params: workspaceParams, body: tagBody, response: { 200: tag } },
+    },
     (request) => transaction(ctx.db, (tx) => createTag(tx, { actor: request.principal, ...request.body })),
   );
   r.patch(
     '/tags/:tagId',
-    { schema: { tags, params: tagParams, body: tagPatchBody, response: { 200: tag } } },
+    {
+      config: { permission: 'workspace.manage' },
+      schema: { tags, params: tagParams, body: tagPatchBody, response: { 200: tag } },
+    },
     (request) =>
       transaction(ctx.db, (tx) =>
         updateTag(tx, { actor: request.principal, tagId: request.params.tagId, ...request.body }),
       ),
   );
-  r.delete('/tags/:tagId', { schema: { tags, params: tagParams } }, async (request, reply) => {
-    await transaction(ctx.db, (tx) =>
-      deleteTag(tx, { actor: request.principal, tagId: request.params.tagId }),
-    );
-    return reply.status(204).send();
-  });
+  const manage = { permission: 'workspace.manage' } as const;
+  r.delete(
+    '/tags/:tagId',
+    { config: manage, schema: { tags, params: tagParams } },
+    async (request, reply) => {
+      await transaction(ctx.db, (tx) =>
+        deleteTag(tx, { actor: request.principal, tagId: request.params.tagId }),
+      );
+      return reply.status(204).send();
+    },
+  );
   // The inbox's rows: only conversations the reader may see are listed there, and tags say nothing more.
   r.get(
     '/conversation-tags',

@@ -33,6 +33,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: OperatorPrincipal;
   }
+  interface FastifyContextConfig {
+    /**
+     * What a member needs for the route whoever they are and whatever they send: refused (403) before
+     * its parameters and body are looked at, as well as by the command it calls.
+     */
+    permission?: Permission;
+  }
 }
 
 /**
@@ -104,11 +111,24 @@ export function workspaceRoutes(
 
   app.register(
     async (scoped) => {
-      // Logged out is a 401 whatever the parameters; membership (404) is decided after validation.
+      // Logged out is a 401 whatever the parameters. Membership (404) is decided after validation,
+      // but for a route that needs a permission: a member without it gets 403 whatever they sent,
+      // not a 400 about a field of a change they may not make at all.
       scoped.addHook('preValidation', authenticated);
+      scoped.addHook('preValidation', async (request) => {
+        const { permission } = request.routeOptions.config;
+        const { workspaceId } = request.params as { workspaceId?: string };
+        if (!permission || !z.uuid().safeParse(workspaceId).success) return;
+        request.principal = await resolveOperator(ctx, request, workspaceId!);
+        authorize(request.principal, permission);
+      });
       scoped.addHook('preHandler', async (request) => {
-        const { workspaceId } = request.params as { workspaceId: string };
-        request.principal = await resolveOperator(ctx, request, workspaceId);
+        if (!request.principal) {
+          const { workspaceId } = request.params as { workspaceId: string };
+          request.principal = await resolveOperator(ctx, request, workspaceId);
+        }
+        const { permission } = request.routeOptions.config;
+        if (permission) authorize(request.principal, permission);
       });
       const r = scoped.withTypeProvider<ZodTypeProvider>();
       const tags = ['workspaces'];
@@ -121,7 +141,10 @@ export function workspaceRoutes(
 
       r.patch(
         '',
-        { schema: { tags, params, body: updateWorkspaceBody, response: { 200: workspace } } },
+        {
+          config: { permission: 'workspace.manage' },
+          schema: { tags, params, body: updateWorkspaceBody, response: { 200: workspace } },
+        },
         (request) =>
           transaction(ctx.db, (tx) => updateWorkspace(tx, { actor: request.principal, ...request.body })),
       );
@@ -138,28 +161,42 @@ export function workspaceRoutes(
 
       r.patch(
         '/members/:userId',
-        { schema: { tags, params: memberParams, body: updateMemberBody, response: { 200: member } } },
+        {
+          config: { permission: 'members.manage' },
+          schema: { tags, params: memberParams, body: updateMemberBody, response: { 200: member } },
+        },
         (request) =>
           transaction(ctx.db, (tx) =>
             updateMember(tx, { actor: request.principal, userId: request.params.userId, ...request.body }),
           ),
       );
 
-      r.delete('/members/:userId', { schema: { tags, params: memberParams } }, async (request, reply) => {
-        await transaction(ctx.db, (tx) =>
-          removeMember(tx, { actor: request.principal, userId: request.params.userId }),
-        );
-        return reply.status(204).send();
-      });
+      r.delete(
+        '/members/:userId',
+        { config: { permission: 'members.manage' }, schema: { tags, params: memberParams } },
+        async (request, reply) => {
+          await transaction(ctx.db, (tx) =>
+            removeMember(tx, { actor: request.principal, userId: request.params.userId }),
+          );
+          return reply.status(204).send();
+        },
+      );
 
-      r.get('/invites', { schema: { tags, params, response: { 200: z.array(invite) } } }, (request) => {
-        authorize(request.principal, 'members.manage');
-        return listOpenInvites(ctx.db, request.principal.workspaceId);
-      });
+      r.get(
+        '/invites',
+        {
+          config: { permission: 'members.manage' },
+          schema: { tags, params, response: { 200: z.array(invite) } },
+        },
+        (request) => listOpenInvites(ctx.db, request.principal.workspaceId),
+      );
 
       r.post(
         '/invites',
-        { schema: { tags, params, body: inviteBody, response: { 201: invite } } },
+        {
+          config: { permission: 'members.manage' },
+          schema: { tags, params, body: inviteBody, response: { 201: invite } },
+        },
         async (request, reply) => {
           const created = await transaction(ctx.db, (tx) =>
             createInvite(tx, ctx, { actor: request.principal, ...request.body }),
@@ -170,7 +207,10 @@ export function workspaceRoutes(
 
       r.delete(
         '/invites/:inviteId',
-        { schema: { tags, params: params.extend({ inviteId: id }) } },
+        {
+          config: { permission: 'members.manage' },
+          schema: { tags, params: params.extend({ inviteId: id }) },
+        },
         async (request, reply) => {
           await transaction(ctx.db, (tx) =>
             revokeInvite(tx, { actor: request.principal, inviteId: request.params.inviteId }),
@@ -185,7 +225,10 @@ export function workspaceRoutes(
 
       r.patch(
         '/widget',
-        { schema: { tags, params, body: updateWidgetConfigBody, response: { 200: widgetConfig } } },
+        {
+          config: { permission: 'workspace.manage' },
+          schema: { tags, params, body: updateWidgetConfigBody, response: { 200: widgetConfig } },
+        },
         (request) =>
           transaction(ctx.db, (tx) =>
             updateWidgetConfig(tx, {
@@ -196,15 +239,22 @@ export function workspaceRoutes(
           ),
       );
 
-      r.post('/widget/secret', { schema: { tags, params, response: { 200: widgetConfig } } }, (request) =>
-        transaction(ctx.db, (tx) =>
-          rotateWidgetSecret(tx, { actor: request.principal, publicUrl: ctx.config.publicUrl }),
-        ),
+      r.post(
+        '/widget/secret',
+        {
+          config: { permission: 'workspace.manage' },
+          schema: { tags, params, response: { 200: widgetConfig } },
+        },
+        (request) =>
+          transaction(ctx.db, (tx) =>
+            rotateWidgetSecret(tx, { actor: request.principal, publicUrl: ctx.config.publicUrl }),
+          ),
       );
 
       r.get(
         '/connection-history',
         {
+          config: { permission: 'audit.view' },
           schema: {
             tags,
             params,
@@ -215,10 +265,8 @@ export function workspaceRoutes(
             response: { 200: z.array(connectionEvent) },
           },
         },
-        (request) => {
-          authorize(request.principal, 'audit.view');
-          return listConnections(ctx.db, { workspaceId: request.principal.workspaceId, ...request.query });
-        },
+        (request) =>
+          listConnections(ctx.db, { workspaceId: request.principal.workspaceId, ...request.query }),
       );
       for (const register of modules) register(scoped, ctx);
     },
