@@ -7,7 +7,7 @@ import { queryKeys } from '../../api/query-keys.ts';
 import { useNotify } from '../../components/notify.ts';
 import { useFormatDuration, useNow } from '../conversations/format.ts';
 import { routingApi, useStatuses } from '../routing/routing-api.ts';
-import { StatusDot, useStatusLabel } from '../routing/statuses.tsx';
+import { StatusDot, useSignedOutRefusal, useStatusLabel } from '../routing/statuses.tsx';
 
 export interface CapacityInputProps {
   member: Member;
@@ -66,6 +66,7 @@ export function MemberStatus({ workspaceId, member, editable, label: heading }: 
   const label = useStatusLabel(workspaceId);
   const custom = useStatuses(workspaceId);
   const now = useNow();
+  const signedOut = useSignedOutRefusal();
   const change = useMutation({
     mutationFn: (status: SettableStatus) => routingApi.setMemberStatus(workspaceId, member.userId, status),
     onSuccess: (updated) => {
@@ -74,7 +75,7 @@ export function MemberStatus({ workspaceId, member, editable, label: heading }: 
       );
       notify.success(t('members.statusSet', { name: member.name, status: label(updated.status) }));
     },
-    onError: notify.error,
+    onError: notify.errorWith(signedOut(member.name)),
   });
   const formatDuration = useFormatDuration();
   const since = member.statusSince ? formatDuration(now - Date.parse(member.statusSince)) : null;

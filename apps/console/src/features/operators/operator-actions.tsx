@@ -17,7 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../components/notify.ts';
 import { useOperators } from '../monitoring/monitoring-api.ts';
 import { useStatuses, useTeams } from '../routing/routing-api.ts';
-import { useStatusLabel } from '../routing/statuses.tsx';
+import { useSignedOutRefusal, useStatusLabel } from '../routing/statuses.tsx';
 import {
   type PeriodFilter,
   useImpersonation,
@@ -39,6 +39,7 @@ export function StatusModal({ workspaceId, operator, onClose }: ActionProps) {
   const label = useStatusLabel(workspaceId);
   const custom = useStatuses(workspaceId);
   const change = useSetOperatorStatus(workspaceId);
+  const signedOut = useSignedOutRefusal();
   const [status, setStatus] = useState<string | null>(null);
   const options = [
     ...[...builtInStatuses, 'disconnected'].map((s) => ({ value: s, label: label(s) })),
@@ -80,7 +81,7 @@ export function StatusModal({ workspaceId, operator, onClose }: ActionProps) {
                     notify.success(t('operators.statusChanged'));
                     close();
                   },
-                  onError: (error) => notify.error(error),
+                  onError: notify.errorWith(signedOut(operator.name)),
                 },
               )
             }

@@ -1,6 +1,7 @@
 import { Box } from '@mantine/core';
 import { type BuiltInStatus, builtInStatuses } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
+import type { KnownRefusal } from '../../components/notify.ts';
 import { useStatuses } from './routing-api.ts';
 
 const builtIn = new Set<string>(builtInStatuses);
@@ -39,4 +40,14 @@ export function StatusDot({ status, size = 10 }: { status: string; size?: number
       data-status={status}
     />
   );
+}
+
+/**
+ * A supervisor's status change refused because the operator has no live console (409 naming
+ * `userId`): said in the console's words, naming them.
+ */
+export function useSignedOutRefusal(): (name: string) => KnownRefusal {
+  const { t } = useTranslation();
+  return (name) => (error) =>
+    error.code === 'conflict' && error.field === 'userId' ? t('members.signedOut', { name }) : undefined;
 }

@@ -337,6 +337,7 @@ export const fr: Translation = {
     capacityFor: 'Capacité de {{name}}',
     statusFor: 'Statut de {{name}}',
     statusSet: '{{name}} est maintenant « {{status}} »',
+    signedOut: '{{name}} n’a pas de session ouverte : son statut sera fixé à sa connexion',
     statusSince: 'depuis {{time}}',
     alreadyMember: 'Cette personne est déjà membre de cet espace de travail.',
     alreadyInvited:

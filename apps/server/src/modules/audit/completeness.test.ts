@@ -118,7 +118,13 @@ describe('audit completeness', () => {
     },
     'PUT /api/workspaces/{workspaceId}/members/{userId}/status': {
       who: () => sam,
-      call: (c) => c.put(`${w()}/members/${olga.userId}/status`, { status: 'on_break' }),
+      call: async (c) => {
+        // Olga is signed in, as a heartbeat records it: a signed-out operator's status is refused.
+        await server.parley.ctx.db.execute(
+          sql`UPDATE memberships SET last_active_at = now() WHERE user_id = ${olga.userId}`,
+        );
+        return c.put(`${w()}/members/${olga.userId}/status`, { status: 'on_break' });
+      },
       action: 'member.status_changed',
     },
     'POST /api/workspaces/{workspaceId}/statuses': {

@@ -46,7 +46,11 @@ describe('audit log and connection history exports in the reader’s language', 
     olga = await addMember(owner, { email: 'olga@example.com', role: 'operator', name: 'Olga Operator' });
     const lunch = await owner.client.post(`${w()}/statuses`, { name: 'Lunch' });
     expect(lunch.status).toBe(201);
-    // Sam sets Olga's status twice: two status changes in her history, two entries in the log.
+    // Olga is signed in (as a heartbeat records it; a signed-out operator's status is refused), and
+    // Sam sets her status twice: two status changes in her history, two entries in the log.
+    await server.parley.ctx.db.execute(
+      sql`UPDATE memberships SET last_active_at = now() WHERE user_id = ${olga.userId}`,
+    );
     for (const status of ['on_break', `custom:${lunch.body.id}`]) {
       const res = await sam.client.put(`${w()}/members/${olga.userId}/status`, { status });
       expect(res.status, JSON.stringify(res.body)).toBe(200);

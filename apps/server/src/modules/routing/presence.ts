@@ -8,10 +8,11 @@ import {
   conversations,
   customStatuses,
   memberships,
+  users,
   workspaces,
 } from '../../platform/db/schema.ts';
 import { type Tx, transaction } from '../../platform/db/tx.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import type { ClientInfo } from '../../platform/user-agent.ts';
 import { recordConnection } from '../audit/connection-history.ts';
 import { recordAudit } from '../audit/log.ts';
@@ -38,6 +39,9 @@ export async function setStatus(
       );
     if (!custom)
       throw new AppError('validation_failed', 'status: no such custom status in this workspace', 'status');
+  }
+  if (input.userId !== actor.userId && input.status !== 'disconnected') {
+    await refuseSignedOut(tx, actor.workspaceId, input.userId);
   }
   const before = await getMember(tx.db, actor.workspaceId, input.userId);
   const since = new Date();
@@ -102,6 +106,34 @@ export async function setStatus(
     );
   }
   return { member: await getMember(tx.db, actor.workspaceId, input.userId), lookingIn };
+}
+
+/**
+ * A supervisor may not choose a status for someone with no live console (ROUTE-1 "Disconnected"): the
+ * time until they sign in would count as that status in their figures. Their chosen status applies
+ * when they sign in; appearing offline (`disconnected`) stays settable. The membership row is locked
+ * as `endPresence` and the routing pass lock it, so a sign-out cannot slip in between.
+ */
+async function refuseSignedOut(tx: Tx, workspaceId: string, userId: string) {
+  const [row] = await tx.db
+    .select({
+      name: users.name,
+      live: sql<boolean>`coalesce(${memberships.lastActiveAt} > now() - make_interval(secs =>
+        ${workspaces.disconnectGraceSeconds}), false)`,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
+    .for('update', { of: memberships });
+  if (!row) throw notFound('member');
+  if (!row.live) {
+    throw new AppError(
+      'conflict',
+      `${row.name} is signed out: their status is set when they sign in`,
+      'userId',
+    );
+  }
 }
 
 /**

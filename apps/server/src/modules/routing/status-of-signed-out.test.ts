@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addMember,
+  type Client,
+  type Owner,
+  openSocket,
+  setupOwner,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from '../../../test/harness.ts';
+
+/**
+ * ROUTE-1 / OPS-2: a supervisor cannot make a signed-out operator Available (or on break…): that time
+ * would count as the status in the operator's figures. The refusal names the operator and the reason
+ * and changes nothing; appearing offline stays settable, and once the operator is signed in the same
+ * change goes through.
+ */
+describe("a supervisor setting a signed-out operator's status", () => {
+  let server: TestServer;
+  let owner: Owner;
+  let sam: { client: Client; userId: string };
+  let olga: { client: Client; userId: string };
+  const sockets: Awaited<ReturnType<typeof openSocket>>[] = [];
+  const w = () => `/api/workspaces/${owner.workspaceId}`;
+
+  const history = async () =>
+    (await owner.client.get(`${w()}/connection-history?userId=${olga.userId}`)).body as {
+      kind: string;
+      detail: string;
+    }[];
+  const audited = async () =>
+    ((await owner.client.get(`${w()}/audit-log?action=member.status_changed`)).body.items as unknown[])
+      .length;
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { heartbeatMs: 300 });
+    owner = await setupOwner(server.url);
+    sam = await addMember(owner, { email: 'sam@example.com', role: 'supervisor', name: 'Sam Supervisor' });
+    olga = await addMember(owner, { email: 'olga@example.com', role: 'operator', name: 'Olga Operator' });
+  });
+
+  afterAll(async () => {
+    for (const s of sockets) s.ws.close();
+    await server?.close();
+  });
+
+  it('refuses with a 409 naming the operator, and records nothing', async () => {
+    const before = await history();
+    const auditBefore = await audited();
+    for (const status of ['connected', 'on_break', 'training']) {
+      const res = await sam.client.put(`${w()}/members/${olga.userId}/status`, { status });
+      expect(res.status, JSON.stringify(res.body)).toBe(409);
+      expect(res.body.error).toEqual({
+        code: 'conflict',
+        message: 'Olga Operator is signed out: their status is set when they sign in',
+        field: 'userId',
+      });
+    }
+    expect(await history()).toEqual(before);
+    expect(await audited()).toBe(auditBefore);
+    const member = (await owner.client.get(`${w()}/members`)).body.find(
+      (m: { userId: string }) => m.userId === olga.userId,
+    );
+    expect(member.status).toBe('disconnected');
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const time = await owner.client.get(`${w()}/operators/${olga.userId}/status-time?from=${from}`);
+    expect(time.body.totals.map((t: { status: string }) => t.status)).toEqual(['disconnected']);
+  });
+
+  it('still lets a supervisor set a signed-out operator offline, and 404s for a stranger', async () => {
+    const offline = await sam.client.put(`${w()}/members/${olga.userId}/status`, { status: 'disconnected' });
+    expect(offline.status, JSON.stringify(offline.body)).toBe(200);
+    const nobody = await sam.client.put(`${w()}/members/00000000-0000-4000-8000-000000000000/status`, {
+      status: 'connected',
+    });
+    expect(nobody.status).toBe(404);
+  });
+
+  it('sets the status once the operator is signed in', async () => {
+    const socket = await openSocket(
+      server.url,
+      `/api/realtime?workspaceId=${owner.workspaceId}`,
+      olga.client.cookie,
+    );
+    sockets.push(socket);
+    await waitFor(() => socket.messages.some((x) => x.type === 'ready'));
+    const res = await sam.client.put(`${w()}/members/${olga.userId}/status`, { status: 'on_break' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.status).toBe('on_break');
+    expect((await history())[0]).toMatchObject({ kind: 'status_change', detail: 'on_break' });
+  });
+});
