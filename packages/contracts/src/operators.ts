@@ -149,6 +149,8 @@ export const auditEntry = z.object({
   browser: z.string().nullable(),
   os: z.string().nullable(),
   at: timestamp,
+  /** The conversations the entry names (target or recorded values), as the viewer knows them. */
+  conversations: z.array(z.object({ id, number: z.number().int(), customerName: z.string().nullable() })),
 });
 export type AuditEntryView = z.infer<typeof auditEntry>;
 

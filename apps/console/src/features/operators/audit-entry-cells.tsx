@@ -64,9 +64,20 @@ export function ActionCell({ action }: { action: string }) {
 
 export type ValueText = ReturnType<typeof useValueText>;
 
-/** How an entry's recorded values read: names for ids, labels for codes, dates in the reader's language. */
-export function useValueText(workspaceId: string) {
+/**
+ * How an entry's recorded values read: names for ids, labels for codes, dates in the reader's
+ * language; a conversation by its number and customer, as the server resolved them for `entries`.
+ */
+export function useValueText(workspaceId: string, entries: readonly AuditEntryView[]) {
   const { t } = useTranslation();
+  const conversations = new Map(entries.flatMap((e) => e.conversations).map((c) => [c.id, c]));
+  const conversationName = (id: string): string | undefined => {
+    const found = conversations.get(id.toLowerCase());
+    if (!found) return undefined;
+    return found.customerName
+      ? t('audit.conversation', { number: found.number, name: found.customerName })
+      : t('audit.conversationNumber', { number: found.number });
+  };
   const dateTime = useDateTimeText(true);
   const members = useMembers(workspaceId);
   const teams = useTeams(workspaceId);
@@ -96,6 +107,7 @@ export function useValueText(workspaceId: string) {
       return (
         members.data?.find((m) => m.userId === value)?.name ??
         teams.data?.find((team) => team.id === value)?.name ??
+        conversationName(value) ??
         value
       );
     }
@@ -146,6 +158,8 @@ export function useValueText(workspaceId: string) {
         return teams.data?.find((team) => team.id === id)?.name;
       case 'survey':
         return surveys.data?.find((survey) => survey.id === id)?.name;
+      case 'conversation':
+        return conversationName(id);
       case 'workspace':
         return workspaceName;
       case 'export':

@@ -36,8 +36,8 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
   const actions = useActionOptions(filter.action);
   const log = useAuditLog(membership.id, filter);
   const members = useMembers(membership.id);
-  const valueText = useValueText(membership.id);
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const valueText = useValueText(membership.id, rows);
   const can = (p: string) => membership.permissions.includes(p);
   return (
     <Stack gap="lg">

@@ -113,6 +113,8 @@ export const enOperators = {
       browser: 'Browser',
     },
     impersonatedBy: 'impersonated by {{name}}',
+    conversation: '#{{number}} ({{name}})',
+    conversationNumber: '#{{number}}',
     empty: 'No entry for these filters.',
     exportCsv: 'Export CSV',
     exportXlsx: 'Export XLSX',

@@ -115,6 +115,8 @@ export const esOperators: typeof enOperators = {
       browser: 'Navegador',
     },
     impersonatedBy: 'suplantado por {{name}}',
+    conversation: '#{{number}} ({{name}})',
+    conversationNumber: '#{{number}}',
     empty: 'Ninguna entrada con estos filtros.',
     exportCsv: 'Exportar CSV',
     exportXlsx: 'Exportar XLSX',

@@ -115,6 +115,8 @@ export const frOperators: typeof enOperators = {
       browser: 'Navigateur',
     },
     impersonatedBy: 'via {{name}}',
+    conversation: '#{{number}} ({{name}})',
+    conversationNumber: '#{{number}}',
     empty: 'Aucune entrée pour ces filtres.',
     exportCsv: 'Exporter en CSV',
     exportXlsx: 'Exporter en XLSX',

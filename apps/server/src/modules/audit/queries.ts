@@ -1,8 +1,8 @@
 import type { AuditEntryView } from '@parley/contracts';
-import { and, desc, eq, gte, like, lt, or } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, like, lt, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../platform/db/client.ts';
-import { auditLog, users } from '../../platform/db/schema.ts';
+import { auditLog, contacts, conversations, users } from '../../platform/db/schema.ts';
 import { before, cursorOf, parseCursor } from './connection-history.ts';
 
 export interface AuditFilter {
@@ -63,7 +63,47 @@ async function selectAudit(db: Queryable, input: AuditFilter, limit: number) {
 
 type Row = Awaited<ReturnType<typeof selectAudit>>[number];
 
-export function presentAudit(r: Row): AuditEntryView {
+type ConversationRef = AuditEntryView['conversations'][number];
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every id an entry holds: its target's and those in its recorded values (moved conversations…). */
+function idsOf(r: Row): Set<string> {
+  const ids = new Set<string>();
+  const walk = (value: unknown) => {
+    if (typeof value === 'string') {
+      if (uuid.test(value)) ids.add(value.toLowerCase());
+    } else if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const inner of Object.values(value)) walk(inner);
+    }
+  };
+  walk(r.targetId);
+  walk(r.before);
+  walk(r.after);
+  return ids;
+}
+
+/**
+ * The conversations a page of entries names, by number and customer, in one query for the whole
+ * page; only the workspace's own (an id of another workspace's conversation stays an id).
+ */
+async function conversationsOf(db: Queryable, workspaceId: string, rows: Row[]) {
+  const ids = [...new Set(rows.flatMap((r) => [...idsOf(r)]))];
+  const found = new Map<string, ConversationRef>();
+  if (ids.length === 0) return found;
+  const refs = await db
+    .select({ id: conversations.id, number: conversations.number, customerName: contacts.name })
+    .from(conversations)
+    .leftJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(conversations.workspaceId, workspaceId), inArray(conversations.id, ids)));
+  for (const ref of refs) found.set(ref.id, ref);
+  return found;
+}
+
+export function presentAudit(r: Row, refs = new Map<string, ConversationRef>()): AuditEntryView {
+  const named = [...idsOf(r)].flatMap((id) => refs.get(id) ?? []);
   return {
     id: r.id,
     action: r.action,
@@ -77,6 +117,7 @@ export function presentAudit(r: Row): AuditEntryView {
     browser: r.browser,
     os: r.os,
     at: r.at.toISOString(),
+    conversations: named,
   };
 }
 
@@ -85,8 +126,9 @@ export async function pageAudit(db: Queryable, input: AuditFilter & { limit: num
   const rows = await selectAudit(db, input, input.limit + 1);
   const items = rows.slice(0, input.limit);
   const last = items.at(-1);
+  const refs = await conversationsOf(db, input.workspaceId, items);
   return {
-    items: items.map(presentAudit),
+    items: items.map((r) => presentAudit(r, refs)),
     nextCursor: rows.length > input.limit && last ? cursorOf(last) : null,
   };
 }
@@ -95,7 +137,7 @@ export async function* allAudit(db: Queryable, filter: AuditFilter) {
   let cursor = filter.cursor;
   for (;;) {
     const rows = await selectAudit(db, { ...filter, cursor }, 500);
-    yield* rows.map(presentAudit);
+    yield* rows.map((r) => presentAudit(r));
     if (rows.length < 500) return;
     cursor = cursorOf(rows.at(-1)!);
   }
