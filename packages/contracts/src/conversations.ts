@@ -51,6 +51,10 @@ const messageSeq = z
   .int()
   .describe('the order of messages: the sequence of its message.created event (0 for older messages)');
 
+export const messageActivities = ['closed'] as const;
+export const messageActivity = z.enum(messageActivities);
+export type MessageActivity = z.infer<typeof messageActivity>;
+
 export const message = z.object({
   id,
   seq: messageSeq,
@@ -71,6 +75,10 @@ export const message = z.object({
   whisper: z
     .boolean()
     .describe('a supervisor’s whisper to the assigned operator (private too: never shown to the customer)'),
+  activity: messageActivity
+    .nullable()
+    .optional()
+    .describe('a private system note recording what its author did (closed: who closed the conversation)'),
   attachments: z.array(attachment),
   createdAt: timestamp,
   readAt: timestamp.nullable().describe('when the other side read it'),

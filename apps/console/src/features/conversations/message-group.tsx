@@ -44,9 +44,32 @@ export function MessageGroupView({ group, conversation, userId }: MessageGroupVi
           {author} · <time dateTime={first.createdAt}>{formatTime(first.createdAt)}</time>
         </Text>
       )}
-      {group.messages.map((m) => (
-        <MessageBubble key={m.key} message={m} />
-      ))}
+      {group.messages.map((m) =>
+        m.activity ? (
+          <ActivityLine key={m.key} message={m} userId={userId} />
+        ) : (
+          <MessageBubble key={m.key} message={m} />
+        ),
+      )}
+    </div>
+  );
+}
+
+/** A private note of what someone did ("Closed by Ana · 10:32"), in the reader's language. */
+function ActivityLine({ message: m, userId }: { message: DisplayMessage; userId: string }) {
+  const { t } = useTranslation();
+  const formatTime = useFormatTime();
+  const formatDate = useFormatDateTime();
+  const text =
+    m.authorId === userId
+      ? t('conversation.activity.closedByYou')
+      : t('conversation.activity.closedBy', { name: m.authorName ?? t('conversation.operator') });
+  return (
+    <div className={classes.bubble} data-message-id={m.id ?? undefined} data-activity={m.activity}>
+      {text} ·{' '}
+      <time dateTime={m.createdAt} title={formatDate(m.createdAt)}>
+        {formatTime(m.createdAt)}
+      </time>
     </div>
   );
 }

@@ -247,6 +247,7 @@ export const en = {
     operator: 'Operator',
     bot: 'Bot',
     privateNote: 'Private note',
+    activity: { closedBy: 'Closed by {{name}}', closedByYou: 'You closed this conversation' },
     sending: 'Sending…',
     sent: 'Sent',
     read: 'Read',

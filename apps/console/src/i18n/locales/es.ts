@@ -248,6 +248,7 @@ export const es: Translation = {
     operator: 'Operador',
     bot: 'Bot',
     privateNote: 'Nota privada',
+    activity: { closedBy: 'Cerrada por {{name}}', closedByYou: 'Cerraste esta conversación' },
     sending: 'Enviando…',
     sent: 'Enviado',
     read: 'Leído',

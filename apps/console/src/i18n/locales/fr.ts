@@ -251,6 +251,7 @@ export const fr: Translation = {
     operator: 'Opérateur',
     bot: 'Bot',
     privateNote: 'Note privée',
+    activity: { closedBy: 'Fermée par {{name}}', closedByYou: 'Vous avez fermé cette conversation' },
     sending: 'Envoi…',
     sent: 'Envoyé',
     read: 'Lu',

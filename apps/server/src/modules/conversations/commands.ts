@@ -4,7 +4,7 @@ import { publish, publishLater } from '../../events/publish.ts';
 import { conversations, workspaces } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
-import { recordClose, recordReopen, setAssignee } from '../metrics/facts.ts';
+import { recordReopen, setAssignee } from '../metrics/facts.ts';
 import { lockReceiver } from '../routing/engine.ts';
 import { authorize, type OperatorPrincipal } from '../workspaces/policy.ts';
 import { assertCanView } from './policy.ts';
@@ -60,7 +60,8 @@ export async function createConversation(
   return conversation;
 }
 
-async function announce(
+/** Publishes the change of a conversation (its one `conversation.updated` event) and returns it. */
+export async function announce(
   tx: Tx,
   actor: OperatorPrincipal,
   conversationId: string,
@@ -113,21 +114,6 @@ export async function assignConversation(
     endReason: input.assigneeId === null ? 'unassign' : toSelf ? 'takeover' : 'transfer',
   });
   return announce(tx, actor, current.id, 'assigned', current.assigneeId);
-}
-
-export async function closeConversation(tx: Tx, input: { actor: OperatorPrincipal; conversationId: string }) {
-  const current = await loadConversation(tx.db, input.actor.workspaceId, input.conversationId, {
-    forUpdate: true,
-  });
-  assertCanView(input.actor, current);
-  if (current.status === 'closed') return current;
-  const now = new Date();
-  await tx.db
-    .update(conversations)
-    .set({ status: 'closed', closedAt: now })
-    .where(eq(conversations.id, current.id));
-  await recordClose(tx.db, { conversationId: current.id, closedById: input.actor.userId, at: now });
-  return announce(tx, input.actor, current.id, 'closed', current.assigneeId);
 }
 
 export async function reopenConversation(

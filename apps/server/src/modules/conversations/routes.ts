@@ -20,7 +20,8 @@ import { receiveUpload } from '../attachments/routes.ts';
 import { listMessages } from '../messages/queries.ts';
 import { receiveMessage } from '../messages/receive.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
-import { assignConversation, closeConversation, reopenConversation } from './commands.ts';
+import { closeConversation } from './close.ts';
+import { assignConversation, reopenConversation } from './commands.ts';
 import { assertCanView } from './policy.ts';
 import { getConversationDetail, listConversations, loadConversation } from './queries.ts';
 
@@ -98,7 +99,11 @@ export function conversationRoutes(scoped: FastifyInstance, ctx: AppContext) {
     { schema: { tags, params, response: { 200: conversation } } },
     (request) =>
       transaction(ctx.db, (tx) =>
-        closeConversation(tx, { actor: request.principal, conversationId: request.params.conversationId }),
+        closeConversation(tx, {
+          secret: ctx.secret,
+          actor: request.principal,
+          conversationId: request.params.conversationId,
+        }),
       ),
   );
 

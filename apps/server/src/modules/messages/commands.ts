@@ -1,4 +1,4 @@
-import type { AuthorKind, Conversation, Message } from '@parley/contracts';
+import type { AuthorKind, Conversation, Message, MessageActivity } from '@parley/contracts';
 import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { publishLater } from '../../events/publish.ts';
 import {
@@ -20,7 +20,13 @@ import { recordMessages } from '../metrics/message-clocks.ts';
 import { lockReceiver } from '../routing/engine.ts';
 import { availability } from '../widget/queries.ts';
 import { authorize, type OperatorPrincipal, type VisitorPrincipal } from '../workspaces/policy.ts';
-import { operatorAuthor, presentMessage, sanitizeText } from './presenter.ts';
+import {
+  activityClientId,
+  activityTexts,
+  operatorAuthor,
+  presentMessage,
+  sanitizeText,
+} from './presenter.ts';
 
 /** Thrown inside the transaction when the client id was already stored: the caller returns that message. */
 export class DuplicateMessage extends Error {
@@ -216,6 +222,31 @@ export async function postSystemMessage(
     author: { kind: 'system', id: null, name: null },
     text: input.text,
     private: false,
+    attachmentIds: [],
+    uploader: 'system',
+  });
+}
+
+/**
+ * A private note in the timeline recording what an operator did (who closed it): the operator is its
+ * author, the client id names the activity (`activityClientId`) so the console words it in the reader's
+ * language; the text is the English wording, for the API and webhooks.
+ */
+export async function postActivityNote(
+  tx: Tx,
+  input: { secret: string; actor: OperatorPrincipal; conversationId: string; activity: MessageActivity },
+): Promise<Message> {
+  const { actor } = input;
+  const conversation = await loadConversation(tx.db, actor.workspaceId, input.conversationId);
+  const author = operatorAuthor(actor);
+  return appendMessage(tx, {
+    secret: input.secret,
+    workspaceId: actor.workspaceId,
+    conversation,
+    clientId: activityClientId(input.activity),
+    author: { ...author, kind: 'system' },
+    text: activityTexts[input.activity](actor.name),
+    private: true,
     attachmentIds: [],
     uploader: 'system',
   });
