@@ -1,162 +1,33 @@
 import { type AdminRow, adminSorts } from '@parley/contracts';
 import { eq } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addMember,
-  type Client,
-  type Owner,
-  setupOwner,
-  startTestServer,
-  type TestServer,
-} from '../../../test/harness.ts';
-import {
-  auditLog,
-  contacts,
-  conversationExports,
-  conversations,
-  teamMembers,
-  teams,
-} from '../../platform/db/schema.ts';
-import { transaction } from '../../platform/db/tx.ts';
-import { setContactPhone } from '../contacts/commands.ts';
-import { setAssignee } from '../metrics/facts.ts';
+import { type AdminFixture, allRows, N, seedAdminWorkspace } from '../../../test/admin-fixture.ts';
+import type { Client, Owner, TestServer } from '../../../test/harness.ts';
+import { conversations } from '../../platform/db/schema.ts';
 import { computeFigures } from '../metrics/figures.ts';
 import { localMidnight } from '../metrics/period.ts';
 
 /**
- * The administrator's list on a fixture of 30 conversations built through the metrics facts
- * (setAssignee) and the contacts command (phone → country): every filter, every sort both ways
- * across pages with ties, the capped count, permissions and the export.
+ * The administrator's list on a fixture of 30 conversations (test/admin-fixture.ts): every filter,
+ * every sort both ways across pages with ties, the capped count, permissions, the headline. Its
+ * exports: exports.test.ts.
  */
 describe('administrator conversations view', { timeout: 120_000 }, () => {
+  let f: AdminFixture;
   let server: TestServer;
   let owner: Owner;
-  let ann: { client: Client; userId: string };
-  let bob: { client: Client; userId: string };
-  // A second operator named Ann: the operator sort orders equal names by operator, then creation.
-  let ann2: { client: Client; userId: string };
-  const teamIds: Record<'sales' | 'support', string> = { sales: '', support: '' };
-  const tagIds: Record<'vip' | 'bug', string> = { vip: '', bug: '' };
-  const w = () => `/api/workspaces/${owner.workspaceId}`;
-  const now = new Date();
-  const N = 30;
-
-  async function all(client: Client, query: string, limit = 4): Promise<AdminRow[]> {
-    const rows: AdminRow[] = [];
-    let cursor: string | null = null;
-    for (let page = 0; page < 100; page++) {
-      const res = await client.get(
-        `${w()}/admin/conversations?limit=${limit}${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`,
-      );
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      rows.push(...res.body.items);
-      cursor = res.body.nextCursor;
-      if (!cursor) return rows;
-    }
-    throw new Error('too many pages');
-  }
+  let ann: AdminFixture['ann'];
+  let bob: AdminFixture['bob'];
+  let ann2: AdminFixture['ann2'];
+  let teamIds: AdminFixture['teamIds'];
+  let tagIds: AdminFixture['tagIds'];
+  let now: Date;
+  const w = () => f.w;
+  const all = (client: Client, query: string, limit?: number) => allRows(f, client, query, limit);
 
   beforeAll(async () => {
-    server = await startTestServer();
-    owner = await setupOwner(server.url);
-    ann = await addMember(owner, { email: 'ann@example.com', role: 'operator', name: 'Ann' });
-    bob = await addMember(owner, { email: 'bob@example.com', role: 'operator', name: 'Bob' });
-    ann2 = await addMember(owner, { email: 'ann2@example.com', role: 'operator', name: 'Ann' });
-    const db = server.parley.ctx.db;
-    const made = await db
-      .insert(teams)
-      .values([
-        { workspaceId: owner.workspaceId, name: 'Sales' },
-        { workspaceId: owner.workspaceId, name: 'Support' },
-      ])
-      .returning({ id: teams.id });
-    teamIds.sales = made[0]!.id;
-    teamIds.support = made[1]!.id;
-    // Ann is of the Sales team: she sees its conversations, whoever has them (SPEC §1).
-    await db
-      .insert(teamMembers)
-      .values({ teamId: teamIds.sales, userId: ann.userId, workspaceId: owner.workspaceId });
-    for (const [name, colour] of [
-      ['vip', '#aa0000'],
-      ['bug', '#0000aa'],
-    ] as const) {
-      const res = await owner.client.post(`${w()}/tags`, { name, colour });
-      expect(res.status).toBe(200);
-      tagIds[name] = res.body.id;
-    }
-    const names = ['Alma', 'Bruno', 'Carla', 'Dario', 'Alma', null];
-    const phones = [
-      '+34 612 345 678',
-      '+33 6 12 34 56 78',
-      '+1 202 555 0143',
-      null,
-      '+34 699 000 111',
-      '+44 20 7183 8750',
-    ];
-    const hour = 3600_000;
-    const base = now.getTime() - 20 * hour;
-    for (let i = 0; i < N; i++) {
-      const [contact] = await db
-        .insert(contacts)
-        .values({
-          workspaceId: owner.workspaceId,
-          name: names[i % names.length],
-          email: `customer${i}@example.com`,
-          externalId: `ext-${i}`,
-        })
-        .returning({ id: contacts.id });
-      const phone = phones[i % phones.length] ?? null;
-      if (phone) {
-        await transaction(db, (tx) =>
-          setContactPhone(tx, { workspaceId: owner.workspaceId, contactId: contact!.id, phone }),
-        );
-      }
-      // Ties on purpose: pairs share their creation time, durations and ratings repeat.
-      const created = new Date(base + Math.floor(i / 2) * hour);
-      const closed = i % 3 === 0;
-      const [row] = await db
-        .insert(conversations)
-        .values({
-          workspaceId: owner.workspaceId,
-          number: i + 1,
-          channel: (['web', 'whatsapp', 'email'] as const)[i % 3]!,
-          contactId: contact!.id,
-          teamId: i % 5 === 4 ? null : i % 2 === 0 ? teamIds.sales : teamIds.support,
-          createdAt: created,
-          cycleStartedAt: created,
-          lastActivityAt: new Date(created.getTime() + (i % 4) * 60_000),
-          firstOperatorReplyAt: i % 4 === 1 ? null : new Date(created.getTime() + (i % 3) * 60_000 + 30_000),
-          firstAuthor: i % 2 === 0 ? 'contact' : 'operator',
-          burstStartedAt: closed ? null : new Date(now.getTime() - (i % 2 === 0 ? 90 : 5) * 60_000),
-          rating: closed ? (i % 4 === 0 ? null : (i % 5) + 1) : null,
-        })
-        .returning({ id: conversations.id });
-      const assignee = i % 4 === 3 ? null : i % 8 === 5 ? ann2.userId : i % 2 === 0 ? ann.userId : bob.userId;
-      if (assignee) {
-        await transaction(db, (tx) =>
-          setAssignee(tx.db, {
-            workspaceId: owner.workspaceId,
-            conversationId: row!.id,
-            userId: assignee,
-            how: 'automatic',
-            endReason: 'reroute',
-            at: new Date(created.getTime() + 20_000),
-          }),
-        );
-      }
-      if (closed) {
-        await db
-          .update(conversations)
-          .set({ status: 'closed', closedAt: new Date(created.getTime() + (i % 4) * 600_000 + 60_000) })
-          .where(eq(conversations.id, row!.id));
-      }
-      if (i % 3 === 1) {
-        const tags = i % 2 === 0 ? [tagIds.vip] : [tagIds.vip, tagIds.bug];
-        const res = await owner.client.put(`${w()}/conversations/${row!.id}/tags`, { tagIds: tags });
-        expect(res.status).toBe(200);
-      }
-    }
+    f = await seedAdminWorkspace();
+    ({ server, owner, ann, bob, ann2, teamIds, tagIds, now } = f);
   }, 180_000);
   afterAll(() => server?.close());
 
@@ -441,7 +312,7 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     }
   });
 
-  it('agrees with the metrics module: list, headline and export show the same figures', async () => {
+  it('agrees with the metrics module: the list and the headline show the same figures', async () => {
     const db = server.parley.ctx.db;
     const rows = await all(owner.client, '', 200);
     const headline = (await owner.client.get(`${w()}/admin/headline`)).body;
@@ -469,56 +340,6 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     }
     const top = [...load].sort((a, b) => b[1] - a[1])[0];
     expect(headline.topTeamToday?.assignments ?? 0).toBe(top?.[1] ?? 0);
-
-    // The export: every row of the filter, in the list's order, with the list's figures.
-    const filter = `teamId=${teamIds.sales}`;
-    const listed = await all(owner.client, `${filter}&sort=duration&dir=asc`, 3);
-    for (const format of ['csv', 'xlsx'] as const) {
-      const created = await owner.client.post(`${w()}/exports`, {
-        format,
-        filters: { teamId: [teamIds.sales] },
-        sort: 'duration',
-        dir: 'asc',
-      });
-      expect(created.status).toBe(200);
-      const done = await pollDone(owner.client, `${w()}/exports/${created.body.id}`);
-      expect(done.rows).toBe(listed.length);
-      const file = await fetch(server.url + done.downloadUrl, { headers: { cookie: owner.client.cookie } });
-      expect(file.status).toBe(200);
-      const bytes = Buffer.from(await file.arrayBuffer());
-      const table: string[][] = [];
-      if (format === 'csv') {
-        for (const line of bytes
-          .toString('utf8')
-          .replace(/^\uFEFF/, '')
-          .trim()
-          .split(/\r?\n/))
-          table.push(line.split(','));
-      } else {
-        const book = new ExcelJS.Workbook();
-        await book.xlsx.load(bytes as unknown as ArrayBuffer);
-        book.worksheets[0]!.eachRow((row) => {
-          table.push(
-            (row.values as unknown[])
-              .slice(1)
-              .map((v) => (v instanceof Date ? v.toISOString() : String(v ?? ''))),
-          );
-        });
-      }
-      const header = table[0]!;
-      const idAt = header.indexOf('Id');
-      const durationAt = header.indexOf('Duration (s)');
-      expect(
-        table.slice(1).map((r) => r[idAt]),
-        format,
-      ).toEqual(listed.map((r) => r.id));
-      expect(
-        table.slice(1).map((r) => r[durationAt] || ''),
-        format,
-      ).toEqual(listed.map((r) => (r.durationMs === null ? '' : String(Math.round(r.durationMs / 1000)))));
-    }
-    const audits = await db.select().from(auditLog).where(eq(auditLog.action, 'export.created'));
-    expect(audits).toHaveLength(2);
   });
 
   // Last: waking a conversation may assign it again, which the figures above count.
@@ -533,152 +354,4 @@ describe('administrator conversations view', { timeout: 120_000 }, () => {
     expect(asleep.find((r: { id: string }) => r.id === awake.id).snoozed).toBe(true);
     expect((await owner.client.post(`${w()}/conversations/${awake.id}/unsnooze`)).status).toBe(200);
   });
-
-  it('writes the export in the language it was asked in (kept with the export for the job), English by default', async () => {
-    const db = server.parley.ctx.db;
-    // One anonymous customer (no name, no e-mail): the console calls them "Visitor #N", so does the file.
-    const [anonymous] = await db
-      .update(contacts)
-      .set({ email: null })
-      .where(eq(contacts.email, 'customer5@example.com'))
-      .returning({ id: contacts.id, name: contacts.name });
-    expect(anonymous?.name).toBeNull();
-    const listed = await all(owner.client, 'sort=created&dir=asc', 200);
-    expect(listed.some((r) => !r.customer.name && !r.customer.email)).toBe(true);
-    const sleeper = listed.find((r) => r.status === 'in_progress')!;
-    const until = new Date(Date.now() + 3600_000).toISOString();
-    expect((await owner.client.post(`${w()}/conversations/${sleeper.id}/snooze`, { until })).status).toBe(
-      200,
-    );
-    const words = {
-      es: {
-        header:
-          'Número,Cliente,Teléfono,Correo electrónico,ID externo,País,Canal,Operador,Equipo,Creada,Duración (s),Valoración,Estado,Pospuesta,Inactividad (s),Respuesta desde la creación (s),Respuesta desde la asignación (s),Primer mensaje de,Etiquetas,Id',
-        channels: { web: 'Chat web', whatsapp: 'WhatsApp', email: 'Correo electrónico' },
-        statuses: { open: 'Abierta', in_progress: 'En curso', closed: 'Cerrada' },
-        snoozed: ['No', 'Sí'],
-        firstAuthors: { contact: 'Cliente', operator: 'Operador' },
-        visitor: 'Visitante n.º ',
-      },
-      fr: {
-        header:
-          'Numéro,Client,Téléphone,E-mail,Identifiant externe,Pays,Canal,Opérateur,Équipe,Créée,Durée (s),Note,Statut,En veille,Inactivité (s),Réponse depuis la création (s),Réponse depuis l’attribution (s),Premier message de,Étiquettes,Id',
-        channels: { web: 'Chat web', whatsapp: 'WhatsApp', email: 'E-mail' },
-        statuses: { open: 'Ouverte', in_progress: 'En cours', closed: 'Fermée' },
-        snoozed: ['Non', 'Oui'],
-        firstAuthors: { contact: 'Client', operator: 'Opérateur' },
-        visitor: 'Visiteur nº ',
-      },
-      en: {
-        header:
-          'Number,Customer,Phone,E-mail,External id,Country,Channel,Operator,Team,Created,Duration (s),Rating,Status,Snoozed,Inactivity (s),Response from creation (s),Response from assignment (s),First message by,Tags,Id',
-        channels: { web: 'Web chat', whatsapp: 'WhatsApp', email: 'Email' },
-        statuses: { open: 'Open', in_progress: 'In progress', closed: 'Closed' },
-        snoozed: ['No', 'Yes'],
-        firstAuthors: { contact: 'Customer', operator: 'Operator' },
-        visitor: 'Visitor #',
-      },
-    } as const;
-    try {
-      for (const [lang, format] of [
-        ['es', 'csv'],
-        ['fr', 'xlsx'],
-        [undefined, 'csv'],
-      ] as const) {
-        const created = await owner.client.post(`${w()}/exports`, {
-          format,
-          sort: 'created',
-          dir: 'asc',
-          ...(lang ? { lang } : {}),
-        });
-        expect(created.status, JSON.stringify(created.body)).toBe(200);
-        const [stored] = await db
-          .select({ lang: conversationExports.lang })
-          .from(conversationExports)
-          .where(eq(conversationExports.id, created.body.id));
-        expect(stored!.lang).toBe(lang ?? 'en');
-        const done = await pollDone(owner.client, `${w()}/exports/${created.body.id}`);
-        const file = await fetch(server.url + done.downloadUrl, { headers: { cookie: owner.client.cookie } });
-        const table = await readTable(format, Buffer.from(await file.arrayBuffer()));
-        const expected = words[lang ?? 'en'];
-        expect(table[0]!.join(','), String(lang)).toBe(expected.header);
-        // Channel, status, snoozed and first author of every row, as the list has them.
-        const byId = new Map(table.slice(1).map((r) => [r[19], r]));
-        for (const r of listed) {
-          const row = byId.get(r.id)!;
-          expect([row[6], row[12], row[13], row[17]], `${lang} ${r.number}`).toEqual([
-            expected.channels[r.channel as 'web' | 'whatsapp' | 'email'],
-            expected.statuses[r.status],
-            expected.snoozed[r.id === sleeper.id ? 1 : 0],
-            r.firstAuthor ? expected.firstAuthors[r.firstAuthor] : '',
-          ]);
-          // The customer as the console names them: name, else e-mail, else "Visitor #N".
-          expect(row[1], `${lang} ${r.number}`).toBe(
-            r.customer.name ?? r.customer.email ?? `${expected.visitor}${r.number}`,
-          );
-          // Ids, numbers and times stay machine-readable.
-          expect(row[0]).toBe(String(r.number));
-          expect(Math.abs(Date.parse(row[9]!) - Date.parse(r.createdAt))).toBeLessThan(1000);
-        }
-      }
-
-      // Another language: 400 naming `lang`, no export stored, nothing audited.
-      const exports = (await db.select().from(conversationExports)).length;
-      const audits = (await db.select().from(auditLog).where(eq(auditLog.action, 'export.created'))).length;
-      for (const lang of ['de', 'ES', '']) {
-        const refused = await owner.client.post(`${w()}/exports`, { format: 'csv', lang });
-        expect(refused.status, lang).toBe(400);
-        expect(refused.body.error.field, lang).toBe('lang');
-      }
-      expect(await db.select().from(conversationExports)).toHaveLength(exports);
-      expect(await db.select().from(auditLog).where(eq(auditLog.action, 'export.created'))).toHaveLength(
-        audits,
-      );
-    } finally {
-      expect((await owner.client.post(`${w()}/conversations/${sleeper.id}/unsnooze`)).status).toBe(200);
-      await db.update(contacts).set({ email: 'customer5@example.com' }).where(eq(contacts.id, anonymous!.id));
-    }
-  });
 });
-
-/** A CSV (quoted cells, as csv-stringify writes them) or the first sheet of an XLSX, as text cells. */
-async function readTable(format: 'csv' | 'xlsx', bytes: Buffer): Promise<string[][]> {
-  if (format === 'xlsx') {
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(bytes as unknown as ArrayBuffer);
-    const table: string[][] = [];
-    book.worksheets[0]!.eachRow((row) => {
-      const cells: string[] = [];
-      for (let i = 1; i <= row.cellCount; i++) {
-        const v = row.getCell(i).value;
-        cells.push(v instanceof Date ? v.toISOString() : String(v ?? ''));
-      }
-      table.push(cells);
-    });
-    return table;
-  }
-  // csv-stringify quotes a cell with a comma, quote or line break, doubling its quotes.
-  const text = bytes
-    .toString('utf8')
-    .replace(/^\uFEFF/, '')
-    .trimEnd();
-  const cells = /("(?:[^"]|"")*"|[^,\n]*)(,|\n|$)/g;
-  const table: string[][] = [[]];
-  for (const [, raw, end] of text.matchAll(cells)) {
-    table.at(-1)!.push(raw!.startsWith('"') ? raw!.slice(1, -1).replaceAll('""', '"') : raw!);
-    if (end === '\n') table.push([]);
-    if (end === '') break;
-  }
-  return table;
-}
-
-async function pollDone(client: Client, url: string) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const res = await client.get(url);
-    if (res.body.status === 'done') return res.body;
-    if (res.body.status === 'failed') throw new Error(res.body.error);
-    if (Date.now() > deadline) throw new Error(`export not done: ${JSON.stringify(res.body)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
