@@ -152,6 +152,11 @@ export const conversation = z.object({
   firstOperatorReplyAt: timestamp.nullable(),
   lastCustomerMessageAt: timestamp.nullable(),
   lastOperatorMessageAt: timestamp.nullable(),
+  waitingSince: timestamp
+    .nullable()
+    .describe(
+      'the customer’s oldest message no operator has answered yet (SPEC §3 waiting time); null once answered',
+    ),
   closedAt: timestamp.nullable(),
   lastMessage: z.object({ text: z.string(), authorKind, createdAt: timestamp }).nullable(),
   unreadCount: z.number().int().describe('customer messages no operator has read'),

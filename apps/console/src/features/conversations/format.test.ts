@@ -1,5 +1,7 @@
+import type { Conversation } from '@parley/contracts';
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from './format.ts';
+import { formatDuration, waitingSince } from './format.ts';
+import { at, testConversation } from './test-conversation.ts';
 
 const minute = 60_000;
 
@@ -28,5 +30,24 @@ describe('formatDuration', () => {
     }
     // The figure never wraps away from its unit.
     expect(formatDuration(45 * minute, 'fr')).not.toContain(' ');
+  });
+});
+
+describe('waitingSince', () => {
+  const open = testConversation('c', {
+    lastCustomerMessageAt: at(30),
+    lastOperatorMessageAt: at(5),
+    waitingSince: at(10),
+  });
+
+  it('counts from the oldest customer message no operator answered, not the newest', () => {
+    expect(waitingSince(open)).toBe(at(10));
+  });
+
+  it('is nothing once answered, and nothing for a snoozed or closed conversation', () => {
+    const answered: Conversation = { ...open, waitingSince: null, lastOperatorMessageAt: at(31) };
+    expect(waitingSince(answered)).toBeNull();
+    expect(waitingSince({ ...open, status: 'snoozed' })).toBeNull();
+    expect(waitingSince({ ...open, status: 'closed' })).toBeNull();
   });
 });

@@ -78,12 +78,12 @@ export function useFormatDuration(): (ms: number) => string {
   return durationFormat(i18n.resolvedLanguage);
 }
 
-/** Time since the customer's last message, when no operator has answered it yet. */
-export function waitingSince(c: Conversation): string | null {
-  const customer = c.lastCustomerMessageAt;
-  if (!customer || c.status !== 'open') return null;
-  const operator = c.lastOperatorMessageAt;
-  return operator && Date.parse(operator) >= Date.parse(customer) ? null : customer;
+/**
+ * Since when the customer of an open conversation waits (SPEC §3): their oldest message no operator
+ * has answered, not their newest; a note, a bot or a system message answers nothing.
+ */
+export function waitingSince(c: Pick<Conversation, 'status' | 'waitingSince'>): string | null {
+  return c.status === 'open' ? c.waitingSince : null;
 }
 
 export function useFormatTime(): (iso: string) => string {

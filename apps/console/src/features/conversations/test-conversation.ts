@@ -26,6 +26,7 @@ export function testConversation(id: string, patch: Partial<Conversation> = {}):
     firstOperatorReplyAt: null,
     lastCustomerMessageAt: null,
     lastOperatorMessageAt: null,
+    waitingSince: null,
     closedAt: null,
     lastMessage: null,
     unreadCount: 0,

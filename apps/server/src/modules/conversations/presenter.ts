@@ -33,6 +33,8 @@ export function presentConversation(
     firstOperatorReplyAt: iso(c.firstOperatorReplyAt),
     lastCustomerMessageAt: iso(c.lastCustomerMessageAt),
     lastOperatorMessageAt: iso(c.lastOperatorMessageAt),
+    // The metrics clock of the customer's unanswered burst: only an operator's public reply ends it.
+    waitingSince: iso(c.burstStartedAt),
     closedAt: iso(c.closedAt),
     lastMessage:
       c.lastMessageText !== null && c.lastMessageAuthor

@@ -142,9 +142,11 @@ export async function writeBatch<P extends BatchItem>(
     locked.map((row) => row.assignment),
   );
   const replies = new Map(clocks.conversations.map((k) => [k.id, k.first_reply]));
+  const bursts = new Map(clocks.conversations.map((k) => [k.id, k.burst]));
   const moved = conversationChanges(rows).map((change) => {
     const { conversation: c, contact } = byId.get(change.id)!;
     const firstReply = replies.get(change.id);
+    const burst = bursts.get(change.id);
     const next: ConversationRow = {
       ...c,
       lastActivityAt: new Date(Math.max(c.lastActivityAt.getTime(), change.lastAt.getTime())),
@@ -154,6 +156,8 @@ export async function writeBatch<P extends BatchItem>(
       lastCustomerMessageAt: change.customerAt ?? c.lastCustomerMessageAt,
       lastOperatorMessageAt: change.operatorAt ?? c.lastOperatorMessageAt,
       firstOperatorReplyAt: c.firstOperatorReplyAt ?? (firstReply ? new Date(firstReply) : null),
+      // As `clockSet` writes it: a conversation without a clock (only notes) keeps its burst.
+      burstStartedAt: burst === undefined ? c.burstStartedAt : burst === null ? null : new Date(burst),
     };
     return { next, presented: presentConversation(next, contact) };
   });
