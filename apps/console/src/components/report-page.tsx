@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate, useLocation } from '../router/history.ts';
 import { DateField } from './date-field.tsx';
-import { LoadError, PageLoader } from './page-states.tsx';
+import { type BackLink, LoadError, PageLoader } from './page-states.tsx';
 import stickyEnd from './sticky-end.module.css';
 
 /**
@@ -95,6 +95,7 @@ export function DateRangeFields({
 interface QueryState {
   isPending: boolean;
   isError: boolean;
+  error: unknown;
   refetch: () => unknown;
 }
 
@@ -107,6 +108,7 @@ export function ReportTable({
   headers,
   highlightOnHover,
   stickyActions,
+  back,
   children,
 }: {
   query: QueryState;
@@ -117,10 +119,13 @@ export function ReportTable({
   highlightOnHover?: boolean;
   /** The last column holds the rows' actions (`ActionsCell`): kept in view when the table scrolls. */
   stickyActions?: boolean;
+  /** Where a refused address (an unknown id, a malformed filter) leads instead of a retry. */
+  back?: BackLink;
   children: ReactNode;
 }) {
   if (query.isPending) return <PageLoader />;
-  if (query.isError) return <LoadError onRetry={() => void query.refetch()} />;
+  if (query.isError)
+    return <LoadError error={query.error} onRetry={() => void query.refetch()} back={back} order={2} />;
   if (isEmpty) return <Text c="gray.7">{empty}</Text>;
   return (
     // Reachable by keyboard, so a table narrower than its columns can be scrolled without a mouse; its

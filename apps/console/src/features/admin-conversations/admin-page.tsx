@@ -20,6 +20,8 @@ import { useTranslation } from 'react-i18next';
 import { useNotify } from '../../components/notify.ts';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
 import { ActionsCell, ActionsHeader } from '../../components/report-page.tsx';
+import { useDateTimeText } from '../../i18n/dates.ts';
+import { paths } from '../../router/routes.ts';
 import { useConversation } from '../conversations/conversations-api.ts';
 import { useNow } from '../conversations/format.ts';
 import { TransferDialog } from '../conversations/transfer-dialog.tsx';
@@ -232,7 +234,7 @@ export function AdminConversationsPage({
   const canSeeAll = membership.permissions.includes('conversations.view_all');
   const canExport = membership.permissions.includes('export');
   const canManageTags = membership.permissions.includes('workspace.manage');
-  const date = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'short', timeStyle: 'short' });
+  const date = useDateTimeText();
   // Whether columns lie beyond the visible end of the table (they pass under the sticky row actions).
   const viewport = useRef<HTMLDivElement>(null);
   const [moreEnd, setMoreEnd] = useState(false);
@@ -271,7 +273,12 @@ export function AdminConversationsPage({
       {page.isPending ? (
         <PageLoader />
       ) : page.isError ? (
-        <LoadError onRetry={() => void page.refetch()} />
+        <LoadError
+          error={page.error}
+          onRetry={() => void page.refetch()}
+          back={{ to: paths.allConversations(membership.id), label: t('common.withoutFilters') }}
+          order={2}
+        />
       ) : (
         <>
           <Text size="sm" c="dimmed" role="status">
@@ -313,7 +320,7 @@ export function AdminConversationsPage({
                     </Table.Td>
                     <Table.Td>{r.operator?.name ?? '—'}</Table.Td>
                     <Table.Td>{r.team?.name ?? '—'}</Table.Td>
-                    <Table.Td>{date.format(new Date(r.createdAt))}</Table.Td>
+                    <Table.Td>{date(r.createdAt)}</Table.Td>
                     <Table.Td style={nowrap}>{duration(r.durationMs)}</Table.Td>
                     <Table.Td>{r.rating === null ? '—' : `${r.rating} ★`}</Table.Td>
                     <Table.Td>

@@ -96,7 +96,15 @@ function Monitoring({ membership }: { membership: WorkspaceMembership }) {
   const open = (metric: ListedMetric, label: string) => setBehind({ metric, label });
 
   if (metrics.isPending) return <PageLoader />;
-  if (metrics.isError) return <LoadError onRetry={() => void metrics.refetch()} />;
+  if (metrics.isError) {
+    return (
+      <LoadError
+        error={metrics.error}
+        onRetry={() => void metrics.refetch()}
+        back={{ to: paths.monitoring(membership.id), label: t('common.withoutFilters') }}
+      />
+    );
+  }
 
   const content = (
     <Stack gap="lg">

@@ -2,6 +2,7 @@ import { Badge, Button, Modal, Stack, Table, Text } from '@mantine/core';
 import type { ListedMetric, MetricConversation } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { LoadError } from '../../components/page-states.tsx';
+import { useDateTimeText } from '../../i18n/dates.ts';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { formatSeconds } from './format.ts';
@@ -49,12 +50,21 @@ function Rows({
   metric: ListedMetric;
   filter: MonitoringFilter;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const dateTime = useDateTimeText();
   const list = useMetricConversations(workspaceId, metric, filter);
-  if (list.isError) return <LoadError onRetry={() => void list.refetch()} />;
+  if (list.isError) {
+    return (
+      <LoadError
+        error={list.error}
+        onRetry={() => void list.refetch()}
+        back={{ to: paths.monitoring(workspaceId), label: t('common.withoutFilters') }}
+        order={2}
+      />
+    );
+  }
   if (!list.data) return <Text size="sm">{t('monitoring.behind.loading')}</Text>;
   const rows = list.data.pages.flatMap((p) => p.items);
-  const dated = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
   const withValue = averages.includes(metric);
   const value = (r: MetricConversation) => {
     if (!r.value || r.value.count === 0) return '—';
@@ -101,7 +111,7 @@ function Rows({
                 <Table.Td>{r.operatorName ?? '—'}</Table.Td>
                 <Table.Td>{r.teamName ?? '—'}</Table.Td>
                 <Table.Td>{t(`monitoring.channels.${r.channel}`)}</Table.Td>
-                <Table.Td>{dated.format(new Date(r.createdAt))}</Table.Td>
+                <Table.Td>{dateTime(r.createdAt)}</Table.Td>
                 {withValue && (
                   <Table.Td>
                     {value(r)}

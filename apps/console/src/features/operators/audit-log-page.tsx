@@ -11,6 +11,7 @@ import {
   useUrlFilter,
 } from '../../components/report-page.tsx';
 import { useDateTimeText } from '../../i18n/dates.ts';
+import { paths } from '../../router/routes.ts';
 import { useMembers } from '../members/members-api.ts';
 import { ActionCell, ChangeCell, TargetCell, useActionOptions, useValueText } from './audit-entry-cells.tsx';
 import { type AuditFilter, exportAuditUrl, useAuditLog } from './operators-api.ts';
@@ -74,6 +75,7 @@ export function AuditLogPage({ membership }: { membership: WorkspaceMembership }
         query={log}
         empty={t('audit.empty')}
         isEmpty={rows.length === 0}
+        back={{ to: paths.audit(membership.id), label: t('common.withoutFilters') }}
         minWidth={900}
         headers={(['at', 'action', 'actor', 'target', 'change', 'ip', 'browser'] as const).map((c) =>
           t(`audit.columns.${c}`),

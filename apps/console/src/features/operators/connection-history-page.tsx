@@ -2,6 +2,7 @@ import { Group, Select, Stack, Table } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { connectionKinds, type WorkspaceMembership } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
+import { isAddressRefused, LoadError } from '../../components/page-states.tsx';
 import {
   DateRangeFields,
   isDay,
@@ -46,6 +47,16 @@ export function ConnectionHistoryPage({
   useDocumentTitle(`${title} · ${t('common.appName')}`);
   const rows = history.data?.pages.flatMap((p) => p.items) ?? [];
   const can = (p: string) => membership.permissions.includes(p);
+  // An operator id that names nobody (or no id at all): there is no history to filter or export.
+  if (history.isError && isAddressRefused(history.error)) {
+    return (
+      <LoadError
+        error={history.error}
+        onRetry={() => void history.refetch()}
+        back={{ to: paths.operators(membership.id), label: t('operators.back') }}
+      />
+    );
+  }
   return (
     <Stack gap="lg">
       <Link to={paths.operator(membership.id, userId)} size="sm">

@@ -56,7 +56,15 @@ export function OperatorDetailPage({
   const label = useStatusLabel(membership.id);
   useDocumentTitle(`${detail.data?.operator.name ?? t('operators.title')} · ${t('common.appName')}`);
   if (detail.isPending) return <PageLoader />;
-  if (detail.isError) return <LoadError onRetry={() => void detail.refetch()} />;
+  if (detail.isError) {
+    return (
+      <LoadError
+        error={detail.error}
+        onRetry={() => void detail.refetch()}
+        back={{ to: paths.operators(membership.id), label: t('operators.back') }}
+      />
+    );
+  }
   const { operator, figures, statusTime } = detail.data;
   const custom = Boolean(period.from && period.to);
   const count = (key: 'total' | 'active' | 'attended' | 'unattended' | 'pending') => (

@@ -85,6 +85,7 @@ export function OperatorsPage({ membership }: { membership: WorkspaceMembership 
         query={overview}
         empty={t('operators.empty')}
         isEmpty={overview.data?.length === 0}
+        back={{ to: paths.operators(membership.id), label: t('common.withoutFilters') }}
         minWidth={900}
         highlightOnHover
         stickyActions

@@ -17,6 +17,8 @@ export const en = {
     loadFailed: 'This page could not be loaded.',
     notFoundTitle: 'Page not found',
     notFoundBody: 'The address you opened does not exist.',
+    invalidAddressBody: 'The address you opened is not valid: part of it may have been changed or cut off.',
+    withoutFilters: 'Open this page without filters',
     forbiddenTitle: 'You cannot open this page',
     goHome: 'Go to the start page',
     close: 'Close',

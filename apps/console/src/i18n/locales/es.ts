@@ -18,6 +18,8 @@ export const es: Translation = {
     loadFailed: 'No se pudo cargar esta página.',
     notFoundTitle: 'Página no encontrada',
     notFoundBody: 'La dirección que abriste no existe.',
+    invalidAddressBody: 'La dirección que abriste no es válida: quizá se cambió o se cortó una parte.',
+    withoutFilters: 'Abrir esta página sin filtros',
     forbiddenTitle: 'No puedes abrir esta página',
     goHome: 'Ir a la página de inicio',
     close: 'Cerrar',

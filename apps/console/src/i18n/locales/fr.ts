@@ -18,6 +18,9 @@ export const fr: Translation = {
     loadFailed: 'Impossible de charger cette page.',
     notFoundTitle: 'Page introuvable',
     notFoundBody: 'L’adresse que vous avez ouverte n’existe pas.',
+    invalidAddressBody:
+      'L’adresse que vous avez ouverte n’est pas valide : une partie a peut-être été modifiée ou coupée.',
+    withoutFilters: 'Ouvrir cette page sans filtres',
     forbiddenTitle: 'Vous ne pouvez pas ouvrir cette page',
     goHome: 'Aller à la page d’accueil',
     close: 'Fermer',
