@@ -2,11 +2,13 @@ import { ActionIcon, Badge, Button, Group, Menu, Text, Title } from '@mantine/co
 import type { ConversationDetail, ConversationStatus } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { usePermissions } from '../auth/session.ts';
+import { ConversationMarks } from '../inbox/conversation-marks.tsx';
 import { ConversationTools } from '../inbox/conversation-tools.tsx';
+import { useFormatDateTime } from '../members/format.ts';
 import { useMembers } from '../members/members-api.ts';
 import { useTransferTargets } from '../routing/routing-api.ts';
 import { OutOfHoursBadge, useQueuedText } from './conversation-notices.tsx';
-import { customerName, useNow } from './format.ts';
+import { customerName, useFormatShortDateTime, useNow } from './format.ts';
 import { TransferButton } from './transfer-button.tsx';
 import { useConversationActions } from './use-conversation-actions.ts';
 
@@ -40,12 +42,27 @@ export function ConversationHeader({
   const pending = actions.pending;
   const queuedText = useQueuedText();
   const queued = queuedText(c, useNow());
+  const shortDate = useFormatShortDateTime();
+  const formatDate = useFormatDateTime();
+  const assignment =
+    c.assigneeId === userId
+      ? t('conversations.assignedToMe')
+      : c.assigneeId
+        ? t('conversations.assignedTo', { name: assignee?.name ?? '…' })
+        : (queued ?? t('conversations.noAssignee'));
+  const snoozed = c.status === 'snoozed' ? c.snoozedUntil : null;
+  // Short on screen ("Dec 7, 1:22 PM"), whole in the tooltip.
+  const snoozedUntil = snoozed && t('states.snoozedUntil', { time: shortDate(snoozed) });
+  const snoozedUntilFull = snoozed && t('states.snoozedUntil', { time: formatDate(snoozed) });
+  const facts = [`#${c.number}`, t(`channels.${c.channel}`), assignment];
 
+  // At most two rows on a laptop (1024 px, the list beside it): who and what on the first, the
+  // controls on the second, with short visible labels whose accessible names say the whole action.
   return (
     <Group
       component="header"
       justify="space-between"
-      gap="sm"
+      gap={6}
       px="md"
       py="xs"
       style={{ borderBottom: '1px solid var(--mantine-color-default-border)', flexShrink: 0 }}
@@ -65,18 +82,25 @@ export function ConversationHeader({
               {t(`conversations.state.${c.status}`)}
             </Badge>
             <OutOfHoursBadge conversation={c} />
+            <ConversationMarks conversation={c} />
           </Group>
-          <Text size="xs" c="dimmed" truncate>
-            #{c.number} · {t(`channels.${c.channel}`)} ·{' '}
-            {c.assigneeId === userId
-              ? t('conversations.assignedToMe')
-              : c.assigneeId
-                ? t('conversations.assignedTo', { name: assignee?.name ?? '…' })
-                : (queued ?? t('conversations.noAssignee'))}
+          <Text
+            size="xs"
+            c="dimmed"
+            truncate
+            title={[...facts, snoozedUntilFull].filter(Boolean).join(' · ')}
+          >
+            {facts.join(' · ')}
+            {snoozedUntil && (
+              <>
+                {' · '}
+                <span data-testid="snoozed-until">{snoozedUntil}</span>
+              </>
+            )}
           </Text>
         </div>
       </Group>
-      <Group gap="xs">
+      <Group gap={6}>
         {canAssign && c.assigneeId !== userId && (
           <Button
             size="xs"
@@ -127,8 +151,9 @@ export function ConversationHeader({
             onClick={actions.close}
             loading={pending?.kind === 'close'}
             disabled={actions.busy}
+            aria-label={t('conversation.close')}
           >
-            {t('conversation.close')}
+            {t('conversation.closeShort')}
           </Button>
         )}
         {/* A snoozed conversation wakes up with the tools' own button (it also drops the snooze time). */}
@@ -144,8 +169,8 @@ export function ConversationHeader({
           </Button>
         )}
         {onShowCustomer && (
-          <Button size="xs" variant="subtle" onClick={onShowCustomer}>
-            {t('sidebar.show')}
+          <Button size="xs" variant="subtle" onClick={onShowCustomer} aria-label={t('sidebar.show')}>
+            {t('sidebar.title')}
           </Button>
         )}
       </Group>

@@ -86,6 +86,18 @@ export function waitingSince(c: Pick<Conversation, 'status' | 'waitingSince'>): 
   return c.status === 'open' ? c.waitingSince : null;
 }
 
+/** A day and time without the year (or the seconds), for a header with little room. */
+export function useFormatShortDateTime(): (iso: string) => string {
+  const { i18n } = useTranslation();
+  const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, {
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
+  return (iso) => format.format(new Date(iso));
+}
+
 export function useFormatTime(): (iso: string) => string {
   const { i18n } = useTranslation();
   const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, { timeStyle: 'short' });

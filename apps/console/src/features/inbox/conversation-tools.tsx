@@ -9,8 +9,6 @@ import { useNotify } from '../../components/notify.ts';
 import { TimeField } from '../../components/time-field.tsx';
 import { usePermissions } from '../auth/session.ts';
 import { upsertConversation } from '../conversations/cache.ts';
-import { useFormatDateTime } from '../members/format.ts';
-import { ConversationMarks } from './conversation-marks.tsx';
 import { inboxApi, useMonitoredIds } from './inbox-api.ts';
 
 export interface ConversationToolsProps {
@@ -52,7 +50,6 @@ export function ConversationTools({ workspaceId, userId, conversation: c }: Conv
   const canMonitor = usePermissions(workspaceId).includes('monitor');
   const monitored = useMonitoredIds(workspaceId, canMonitor);
   const pinned = monitored.data?.includes(c.id) ?? false;
-  const formatDate = useFormatDateTime();
   const applied = (next: Conversation) => upsertConversation(client, workspaceId, userId, next);
   const act = useMutation({
     mutationFn: async (run: () => Promise<unknown>) => run(),
@@ -67,16 +64,17 @@ export function ConversationTools({ workspaceId, userId, conversation: c }: Conv
   const [custom, customOpen] = useDisclosure(false);
 
   return (
-    <Group gap="xs" data-testid="conversation-tools">
-      <ConversationMarks conversation={c} />
-      {c.status === 'snoozed' && c.snoozedUntil && (
-        <Text size="xs" c="dimmed" data-testid="snoozed-until">
-          {t('states.snoozedUntil', { time: formatDate(c.snoozedUntil) })}
-        </Text>
-      )}
+    // Marks and the snooze time are in the header's first row; here, only controls. Their short labels
+    // are part of their names (WCAG 2.5.3), which say the whole action.
+    <Group gap={6} data-testid="conversation-tools">
       {c.status === 'snoozed' && (
-        <Button size="xs" variant="light" onClick={() => run(() => inboxApi.unsnooze(workspaceId, c.id))}>
-          {t('states.unsnooze')}
+        <Button
+          size="xs"
+          variant="light"
+          onClick={() => run(() => inboxApi.unsnooze(workspaceId, c.id))}
+          aria-label={t('states.unsnooze')}
+        >
+          {t('states.unsnoozeShort')}
         </Button>
       )}
       {canMonitor && open && c.assigneeId !== userId && (
@@ -298,8 +296,14 @@ function AskHelp({ workspaceId, conversationId }: { workspaceId: string; convers
   return (
     <Popover opened={opened} onChange={(o) => !o && close()} trapFocus withArrow position="bottom-end">
       <Popover.Target>
-        <Button size="xs" variant="light" color="grape" onClick={toggle}>
-          {t('supervision.askHelp')}
+        <Button
+          size="xs"
+          variant="light"
+          color="grape"
+          onClick={toggle}
+          aria-label={t('supervision.askHelp')}
+        >
+          {t('supervision.askHelpShort')}
         </Button>
       </Popover.Target>
       <Popover.Dropdown w={300}>

@@ -233,6 +233,7 @@ export const en = {
     assignLabel: 'Assign to',
     unassign: 'Unassign',
     close: 'Close conversation',
+    closeShort: 'Close',
     reopen: 'Reopen conversation',
     unassigned: 'Conversation unassigned',
     closed: 'Conversation closed',

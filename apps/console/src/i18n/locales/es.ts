@@ -234,6 +234,7 @@ export const es: Translation = {
     assignLabel: 'Asignar a',
     unassign: 'Quitar asignación',
     close: 'Cerrar conversación',
+    closeShort: 'Cerrar',
     reopen: 'Reabrir conversación',
     unassigned: 'Conversación sin asignar',
     closed: 'Conversación cerrada',

@@ -236,6 +236,7 @@ export const fr: Translation = {
     assignLabel: 'Assigner à',
     unassign: 'Retirer l’assignation',
     close: 'Fermer la conversation',
+    closeShort: 'Fermer',
     reopen: 'Rouvrir la conversation',
     unassigned: 'Assignation retirée',
     closed: 'Conversation fermée',
