@@ -127,7 +127,19 @@ export function createReadReceipts(opts: { db: Db; logger: FastifyBaseLogger }):
     for (const pending of batch) {
       try {
         const { conversation, upToAt } = target(pending.request, messages, byId);
-        const reader = pending.request.reader.kind === 'visitor' ? 'contact' : 'operator';
+        const { reader: principal } = pending.request;
+        // The operator who has the conversation reads it (anyone, while no one has it): a supervisor
+        // or a teammate looking in neither clears that operator's unread count nor tells the customer
+        // their messages were seen.
+        if (
+          principal.kind === 'operator' &&
+          conversation.assigneeId &&
+          conversation.assigneeId !== principal.userId
+        ) {
+          accepted.push(pending);
+          continue;
+        }
+        const reader = principal.kind === 'visitor' ? 'contact' : 'operator';
         const key = `${conversation.id}:${reader}`;
         const seen = reads.get(key);
         if (!seen || seen.upToAt < upToAt) reads.set(key, { conversation, reader, upToAt });
