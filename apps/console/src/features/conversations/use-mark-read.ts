@@ -7,7 +7,9 @@ import { conversationApi } from './conversations-api.ts';
 
 /**
  * While a conversation is on screen (and the browser tab visible), tells the server the operator has
- * seen the customer's messages, which clears its unread count.
+ * seen the customer's messages, which clears its unread count — when it is theirs, or no one's: a
+ * supervisor or teammate looking in does not read it for the operator who has it (nor would the
+ * server count it).
  */
 export function useMarkRead(
   workspaceId: string,
@@ -20,9 +22,10 @@ export function useMarkRead(
   const sent = useRef<string | null>(null);
   const upTo = newest?.id;
   const unread = conversation.unreadCount > 0;
+  const mine = conversation.assigneeId === null || conversation.assigneeId === me;
 
   useEffect(() => {
-    if (!upTo || !unread || visibility !== 'visible' || sent.current === upTo) return;
+    if (!upTo || !unread || !mine || visibility !== 'visible' || sent.current === upTo) return;
     sent.current = upTo;
     conversationApi
       .read(workspaceId, conversation.id, upTo)
@@ -35,5 +38,5 @@ export function useMarkRead(
         // Try again with the next message or the next visit.
         sent.current = null;
       });
-  }, [client, workspaceId, me, conversation.id, upTo, unread, visibility]);
+  }, [client, workspaceId, me, conversation.id, upTo, unread, mine, visibility]);
 }
