@@ -15,7 +15,6 @@ import { transaction } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
 import { contentTypes } from '../../platform/tabular.ts';
 import { adminHeadline } from '../metrics/headline.ts';
-import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { createExport, exportFileName, getExport, listExports } from './exports.ts';
 import { listAdminConversations } from './queries.ts';
@@ -34,17 +33,20 @@ export function adminConversationRoutes(scoped: FastifyInstance, ctx: AppContext
 
   r.get(
     '/admin/headline',
-    { schema: { tags, params: workspaceParams, response: { 200: adminHeadlineSchema } } },
-    (request) => {
+    {
       // Workspace-wide figures: for those who see every conversation.
-      authorize(request.principal, 'conversations.view_all');
-      return adminHeadline(ctx.db, request.principal.workspaceId);
+      config: { permission: 'conversations.view_all' },
+      schema: { tags, params: workspaceParams, response: { 200: adminHeadlineSchema } },
     },
+    (request) => adminHeadline(ctx.db, request.principal.workspaceId),
   );
 
   r.post(
     '/exports',
-    { schema: { tags, params: workspaceParams, body: exportBody, response: { 200: conversationExport } } },
+    {
+      config: { permission: 'export' },
+      schema: { tags, params: workspaceParams, body: exportBody, response: { 200: conversationExport } },
+    },
     async (request) => {
       const created = await transaction(ctx.db, (tx) =>
         createExport(tx, { actor: request.principal, ...request.body }),

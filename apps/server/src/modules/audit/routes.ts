@@ -17,7 +17,6 @@ import {
   statusLabel,
 } from '../../platform/export-labels.ts';
 import { customStatusNames } from '../routing/custom-statuses.ts';
-import { authorize } from '../workspaces/policy.ts';
 import { getMember } from '../workspaces/queries.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { allConnections, pageConnections } from './connection-history.ts';
@@ -36,19 +35,19 @@ export function auditRoutes(scoped: FastifyInstance, ctx: AppContext) {
   r.get(
     '/audit-log',
     {
+      config: { permission: 'audit_log.view' },
       schema: { tags, params: workspaceParams, querystring: auditQuery, response: { 200: page(auditEntry) } },
     },
-    (request) => {
-      authorize(request.principal, 'audit_log.view');
-      return pageAudit(ctx.db, { workspaceId: request.principal.workspaceId, ...request.query });
-    },
+    (request) => pageAudit(ctx.db, { workspaceId: request.principal.workspaceId, ...request.query }),
   );
 
   r.get(
     '/audit-log/export',
-    { schema: { tags, params: workspaceParams, querystring: auditExportQuery } },
+    {
+      config: { permission: ['audit_log.view', 'export'] },
+      schema: { tags, params: workspaceParams, querystring: auditExportQuery },
+    },
     (request, reply) => {
-      authorize(request.principal, 'audit_log.view');
       const { format, lang, ...filters } = request.query;
       const l = exportLabels(lang);
       return sendExport(ctx.db, reply, {
@@ -79,6 +78,7 @@ export function auditRoutes(scoped: FastifyInstance, ctx: AppContext) {
   r.get(
     '/operators/:userId/connections',
     {
+      config: { permission: 'operators.manage' },
       schema: {
         tags,
         params: operatorParams,
@@ -87,7 +87,6 @@ export function auditRoutes(scoped: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request) => {
-      authorize(request.principal, 'operators.manage');
       await getMember(ctx.db, request.principal.workspaceId, request.params.userId);
       return pageConnections(ctx.db, {
         workspaceId: request.principal.workspaceId,
@@ -99,9 +98,11 @@ export function auditRoutes(scoped: FastifyInstance, ctx: AppContext) {
 
   r.get(
     '/operators/:userId/connections/export',
-    { schema: { tags, params: operatorParams, querystring: connectionsExportQuery } },
+    {
+      config: { permission: ['operators.manage', 'export'] },
+      schema: { tags, params: operatorParams, querystring: connectionsExportQuery },
+    },
     async (request, reply) => {
-      authorize(request.principal, 'operators.manage');
       await getMember(ctx.db, request.principal.workspaceId, request.params.userId);
       const { format, lang, ...filters } = request.query;
       const l = exportLabels(lang);

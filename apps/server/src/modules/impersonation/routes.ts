@@ -24,9 +24,11 @@ export function impersonationRoutes(scoped: FastifyInstance, ctx: AppContext) {
 
   r.post(
     '/operators/:userId/impersonation',
-    { schema: { tags, params: workspaceParams.extend({ userId: id }), response: { 200: sessionInfo } } },
+    {
+      config: { permission: 'impersonate' },
+      schema: { tags, params: workspaceParams.extend({ userId: id }), response: { 200: sessionInfo } },
+    },
     async (request, reply) => {
-      authorize(request.principal, 'impersonate');
       const own = request.ownSession;
       if (!own) throw new AppError('unauthenticated', 'log in first');
       const started = await transaction(ctx.db, (tx) =>

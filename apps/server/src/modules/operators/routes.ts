@@ -18,7 +18,6 @@ import type { AppContext } from '../../context.ts';
 import { exportLabels, statusLabel } from '../../platform/export-labels.ts';
 import { sendExport } from '../audit/export.ts';
 import { customStatusNames } from '../routing/custom-statuses.ts';
-import { authorize } from '../workspaces/policy.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
 import { transferOperatorConversations } from './commands.ts';
 import { listOperatorOverview, operatorConversations, operatorDetail } from './queries.ts';
@@ -32,6 +31,7 @@ export function operatorRoutes(scoped: FastifyInstance, ctx: AppContext) {
   r.get(
     '/operators/overview',
     {
+      config: { permission: 'operators.manage' },
       schema: {
         tags,
         params: workspaceParams,
@@ -39,19 +39,17 @@ export function operatorRoutes(scoped: FastifyInstance, ctx: AppContext) {
         response: { 200: z.array(operatorOverview) },
       },
     },
-    (request) => {
-      authorize(request.principal, 'operators.manage');
-      return listOperatorOverview(ctx.db, request.principal, request.query);
-    },
+    (request) => listOperatorOverview(ctx.db, request.principal, request.query),
   );
 
   r.get(
     '/operators/export',
-    { schema: { tags, params: workspaceParams, querystring: operatorsQuery.extend(exportQuery.shape) } },
+    {
+      config: { permission: ['operators.manage', 'export'] },
+      schema: { tags, params: workspaceParams, querystring: operatorsQuery.extend(exportQuery.shape) },
+    },
     async (request, reply) => {
-      authorize(request.principal, 'operators.manage');
       const { format, lang, ...filters } = request.query;
-      authorize(request.principal, 'export');
       const [rows, customNames] = await Promise.all([
         listOperatorOverview(ctx.db, request.principal, filters),
         customStatusNames(ctx.db, request.principal.workspaceId),
@@ -81,6 +79,7 @@ export function operatorRoutes(scoped: FastifyInstance, ctx: AppContext) {
   r.get(
     '/operators/:userId/detail',
     {
+      config: { permission: 'operators.manage' },
       schema: {
         tags,
         params: operatorParams,
@@ -88,15 +87,13 @@ export function operatorRoutes(scoped: FastifyInstance, ctx: AppContext) {
         response: { 200: operatorDetailSchema },
       },
     },
-    (request) => {
-      authorize(request.principal, 'operators.manage');
-      return operatorDetail(ctx.db, request.principal, request.params.userId, request.query);
-    },
+    (request) => operatorDetail(ctx.db, request.principal, request.params.userId, request.query),
   );
 
   r.get(
     '/operators/:userId/conversations',
     {
+      config: { permission: 'operators.manage' },
       schema: {
         tags,
         params: operatorParams,
@@ -104,10 +101,7 @@ export function operatorRoutes(scoped: FastifyInstance, ctx: AppContext) {
         response: { 200: page(operatorConversation) },
       },
     },
-    (request) => {
-      authorize(request.principal, 'operators.manage');
-      return operatorConversations(ctx.db, request.principal, request.params.userId, request.query);
-    },
+    (request) => operatorConversations(ctx.db, request.principal, request.params.userId, request.query),
   );
 
   r.post(

@@ -44,6 +44,7 @@ import { transferTargets as targetsFor, transferAndRoute } from './transfer.ts';
 export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
   const r = scoped.withTypeProvider<ZodTypeProvider>();
   const tags = ['routing'];
+  const manage = { permission: 'workspace.manage' } as const;
   const params = workspaceParams;
   const teamParams = params.extend({ teamId: id });
   const conversationParams = params.extend({ conversationId: id });
@@ -114,7 +115,10 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.post(
     '/statuses',
-    { schema: { tags, params, body: createCustomStatusBody, response: { 201: customStatus } } },
+    {
+      config: manage,
+      schema: { tags, params, body: createCustomStatusBody, response: { 201: customStatus } },
+    },
     async (request, reply) => {
       const created = await transaction(ctx.db, (tx) =>
         createCustomStatus(tx, { actor: request.principal, name: request.body.name }),
@@ -124,7 +128,7 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.delete(
     '/statuses/:statusId',
-    { schema: { tags, params: params.extend({ statusId: id }) } },
+    { config: manage, schema: { tags, params: params.extend({ statusId: id }) } },
     async (request, reply) => {
       await transaction(ctx.db, (tx) =>
         deleteCustomStatus(tx, { actor: request.principal, statusId: request.params.statusId }),
@@ -138,7 +142,7 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.post(
     '/teams',
-    { schema: { tags, params, body: teamBody, response: { 201: team } } },
+    { config: manage, schema: { tags, params, body: teamBody, response: { 201: team } } },
     async (request, reply) => {
       const created = await transaction(ctx.db, (tx) =>
         createTeam(tx, { actor: request.principal, ...request.body }),
@@ -151,21 +155,25 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.patch(
     '/teams/:teamId',
-    { schema: { tags, params: teamParams, body: updateTeamBody, response: { 200: team } } },
+    { config: manage, schema: { tags, params: teamParams, body: updateTeamBody, response: { 200: team } } },
     (request) =>
       transaction(ctx.db, (tx) =>
         updateTeam(tx, { actor: request.principal, teamId: request.params.teamId, ...request.body }),
       ),
   );
-  r.delete('/teams/:teamId', { schema: { tags, params: teamParams } }, async (request, reply) => {
-    await transaction(ctx.db, (tx) =>
-      deleteTeam(tx, { actor: request.principal, teamId: request.params.teamId }),
-    );
-    return reply.status(204).send();
-  });
+  r.delete(
+    '/teams/:teamId',
+    { config: manage, schema: { tags, params: teamParams } },
+    async (request, reply) => {
+      await transaction(ctx.db, (tx) =>
+        deleteTeam(tx, { actor: request.principal, teamId: request.params.teamId }),
+      );
+      return reply.status(204).send();
+    },
+  );
   r.put(
     '/teams/:teamId/members',
-    { schema: { tags, params: teamParams, body: teamMembersBody, response: { 200: team } } },
+    { config: manage, schema: { tags, params: teamParams, body: teamMembersBody, response: { 200: team } } },
     (request) =>
       transaction(ctx.db, (tx) =>
         setTeamMembers(tx, {
@@ -181,7 +189,7 @@ export function routingRoutes(scoped: FastifyInstance, ctx: AppContext) {
   );
   r.patch(
     '/routing',
-    { schema: { tags, params, body: updateRoutingBody, response: { 200: routingSettings } } },
+    { config: manage, schema: { tags, params, body: updateRoutingBody, response: { 200: routingSettings } } },
     (request) =>
       transaction(ctx.db, (tx) => updateRoutingSettings(tx, { actor: request.principal, ...request.body })),
   );

@@ -35,11 +35,16 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     /**
-     * What a member needs for the route whoever they are and whatever they send: refused (403) before
-     * its parameters and body are looked at, as well as by the command it calls.
+     * What a member needs for the route whoever they are and whatever they send (each of a list):
+     * refused (403) before its parameters and body are looked at, as well as by the command it calls.
      */
-    permission?: Permission;
+    permission?: Permission | readonly Permission[];
   }
+}
+
+/** Checks every permission a route declares (`config.permission`). */
+function authorizeRoute(principal: OperatorPrincipal, permission: Permission | readonly Permission[]): void {
+  for (const one of typeof permission === 'string' ? [permission] : permission) authorize(principal, one);
 }
 
 /**
@@ -120,7 +125,7 @@ export function workspaceRoutes(
         const { workspaceId } = request.params as { workspaceId?: string };
         if (!permission || !z.uuid().safeParse(workspaceId).success) return;
         request.principal = await resolveOperator(ctx, request, workspaceId!);
-        authorize(request.principal, permission);
+        authorizeRoute(request.principal, permission);
       });
       scoped.addHook('preHandler', async (request) => {
         if (!request.principal) {
@@ -128,7 +133,7 @@ export function workspaceRoutes(
           request.principal = await resolveOperator(ctx, request, workspaceId);
         }
         const { permission } = request.routeOptions.config;
-        if (permission) authorize(request.principal, permission);
+        if (permission) authorizeRoute(request.principal, permission);
       });
       const r = scoped.withTypeProvider<ZodTypeProvider>();
       const tags = ['workspaces'];
