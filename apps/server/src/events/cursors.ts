@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db, Queryable } from '../platform/db/client.ts';
 import { executePrepared } from '../platform/db/prepared.ts';
-import { type Run, runIsGone, soleRun } from '../platform/db/run.ts';
+import { type Run, releaseGoneLeases, soleRun } from '../platform/db/run.ts';
 import type { StoredEvent } from './bus.ts';
 import { type DurableSubscriber, durableSubscribers, onSubscribe, wants } from './subscribers.ts';
 
@@ -66,21 +66,6 @@ class LostLease extends Error {}
  */
 export async function releaseCursorLeases(db: Queryable): Promise<void> {
   await db.execute(sql`UPDATE subscriber_cursors SET locked_until = NULL WHERE locked_until IS NOT NULL`);
-}
-
-/**
- * Gives back the cursors leased by runs that are gone (a node killed, or restarted: platform/db/run.ts)
- * for the next claim, instead of when their lease runs out; returns how many.
- */
-export async function releaseGoneCursorLeases(db: Queryable, run: Pick<Run, 'key'>): Promise<number> {
-  const { rows } = await db.execute(sql`
-    UPDATE subscriber_cursors SET locked_until = NULL
-    WHERE locked_until > now() AND holder IN (
-      SELECT h FROM (SELECT DISTINCT holder AS h FROM subscriber_cursors
-        WHERE locked_until > now() AND holder <> ${run.key}) held
-      WHERE ${runIsGone(sql`h`)})
-    RETURNING 1`);
-  return rows.length;
 }
 
 export function startSubscriberWorkers(opts: {
@@ -450,7 +435,7 @@ export function startSubscriberWorkers(opts: {
     for (const pool of pools.values()) pool.poll();
     if (run.shared && Date.now() - goneAt > goneEveryMs) {
       goneAt = Date.now();
-      releaseGoneCursorLeases(db, run)
+      releaseGoneLeases(db, 'subscriber_cursors', run)
         .then((released) => {
           if (released > 0) workers.poke();
         })

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db, Queryable } from '../platform/db/client.ts';
-import { type Run, runIsGone, soleRun } from '../platform/db/run.ts';
+import { type Run, releaseGoneLeases, soleRun } from '../platform/db/run.ts';
 import { jobs } from '../platform/db/schema.ts';
 
 export interface JobContext {
@@ -53,21 +53,6 @@ export async function enqueue(
 export async function releaseJobLeases(db: Queryable): Promise<void> {
   await db.execute(sql`UPDATE jobs SET locked_until = NULL
     WHERE locked_until IS NOT NULL AND done_at IS NULL AND failed_at IS NULL`);
-}
-
-/**
- * Gives back the jobs leased by runs that are gone (a node killed, or restarted: platform/db/run.ts)
- * for the next claim, instead of when their lease runs out; returns how many. Their attempt counts.
- */
-export async function releaseGoneJobLeases(db: Queryable, run: Pick<Run, 'key'>): Promise<number> {
-  const { rows } = await db.execute(sql`
-    UPDATE jobs SET locked_until = NULL
-    WHERE locked_until > now() AND holder IN (
-      SELECT h FROM (SELECT DISTINCT holder AS h FROM jobs
-        WHERE locked_until > now() AND holder <> ${run.key}) held
-      WHERE ${runIsGone(sql`h`)})
-    RETURNING 1`);
-  return rows.length;
 }
 
 const defaultBackoff = (attempt: number) => Math.min(60_000 * 30, 1000 * 2 ** attempt);
@@ -196,7 +181,7 @@ export function startJobWorker(opts: {
   const fill = async () => {
     if (run.shared && Date.now() - goneAt > goneEveryMs) {
       goneAt = Date.now();
-      await releaseGoneJobLeases(opts.db, run);
+      await releaseGoneLeases(opts.db, 'jobs', run);
     }
     do {
       again = false;

@@ -6,10 +6,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freshDatabaseUrl, setupOwner, waitFor, widgetSession } from '../../test/harness.ts';
 import { createParley, type Parley } from '../app.ts';
-import { releaseGoneCursorLeases } from '../events/cursors.ts';
 import { subscribe } from '../events/subscribers.ts';
-import { defineJob, releaseGoneJobLeases } from '../jobs/queue.ts';
+import { defineJob } from '../jobs/queue.ts';
 import { type Config, loadConfig } from './config.ts';
+import { releaseGoneLeases } from './db/run.ts';
 import { serverDir } from './paths.ts';
 
 const embedded = !process.env.DATABASE_URL;
@@ -186,8 +186,8 @@ describe.runIf(!embedded)('a node killed with work leased, on PostgreSQL', () =>
     await say(url, workspaceKey, 'while it runs');
 
     // While that node lives, its leases are its own.
-    expect(await releaseGoneCursorLeases(db, parley.database.run)).toBe(0);
-    expect(await releaseGoneJobLeases(db, parley.database.run)).toBe(0);
+    expect(await releaseGoneLeases(db, 'subscriber_cursors', parley.database.run)).toBe(0);
+    expect(await releaseGoneLeases(db, 'jobs', parley.database.run)).toBe(0);
     const { rows } = await db.execute(sql`SELECT 1 FROM subscriber_cursors
       WHERE subscriber = 'test.after-a-node-kill' AND holder = ${key} AND locked_until > now()`);
     expect(rows).toHaveLength(1);

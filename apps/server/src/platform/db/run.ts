@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
+import type { Queryable } from './client.ts';
 
 /**
  * This process's run on the database: a number it holds an advisory lock on, on a connection of its
@@ -34,8 +35,27 @@ const newKey = () => randomInt(1, 2 ** 31 - 1);
  * Whether the run `holder` names is gone (its lock is free), in a statement. The lock is taken until
  * the statement's transaction ends: a run cannot come back under that number meanwhile.
  */
-export const runIsGone = (holder: SQL): SQL =>
-  sql`pg_try_advisory_xact_lock(${RUN_LOCK_CLASS}::int, ${holder})`;
+const runIsGone = (holder: SQL): SQL => sql`pg_try_advisory_xact_lock(${RUN_LOCK_CLASS}::int, ${holder})`;
+
+/**
+ * Gives back the leases in `table` (its `locked_until` and `holder` columns) held by runs that are gone,
+ * for the next claim, instead of when they run out; returns how many. A job's attempt still counts.
+ */
+export async function releaseGoneLeases(
+  db: Queryable,
+  table: 'jobs' | 'subscriber_cursors',
+  run: Pick<Run, 'key'>,
+): Promise<number> {
+  const leases = sql.identifier(table);
+  const { rows } = await db.execute(sql`
+    UPDATE ${leases} SET locked_until = NULL
+    WHERE locked_until > now() AND holder IN (
+      SELECT h FROM (SELECT DISTINCT holder AS h FROM ${leases}
+        WHERE locked_until > now() AND holder <> ${run.key}) held
+      WHERE ${runIsGone(sql`h`)})
+    RETURNING 1`);
+  return rows.length;
+}
 
 /** The embedded database's run: one process, nothing to hold. */
 export function soleRun(): Run {
