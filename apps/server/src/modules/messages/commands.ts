@@ -20,13 +20,7 @@ import { recordMessages } from '../metrics/message-clocks.ts';
 import { lockReceiver } from '../routing/engine.ts';
 import { availability } from '../widget/queries.ts';
 import { authorize, type OperatorPrincipal, type VisitorPrincipal } from '../workspaces/policy.ts';
-import {
-  activityClientId,
-  activityTexts,
-  operatorAuthor,
-  presentMessage,
-  sanitizeText,
-} from './presenter.ts';
+import { activityTexts, operatorAuthor, presentMessage, sanitizeText } from './presenter.ts';
 
 /** Thrown inside the transaction when the client id was already stored: the caller returns that message. */
 export class DuplicateMessage extends Error {
@@ -51,6 +45,8 @@ interface Append {
   private: boolean;
   /** A supervisor's whisper (OI-4): always private. */
   whisper?: boolean;
+  /** What an operator did, for a system note (`postActivityNote`). */
+  activity?: MessageActivity;
   attachmentIds: string[];
   uploader: string;
 }
@@ -101,6 +97,7 @@ async function appendMessage(tx: Tx, input: Append): Promise<Message> {
       text,
       private: input.private || input.whisper === true,
       whisper: input.whisper === true,
+      activity: input.activity ?? null,
       attachments: files,
       createdAt: new Date(),
     })
@@ -229,8 +226,8 @@ export async function postSystemMessage(
 
 /**
  * A private note in the timeline recording what an operator did (who closed it): the operator is its
- * author, the client id names the activity (`activityClientId`) so the console words it in the reader's
- * language; the text is the English wording, for the API and webhooks.
+ * author, its `activity` names what they did so the console words it in the reader's language; the
+ * text is the English wording, for the API and webhooks.
  */
 export async function postActivityNote(
   tx: Tx,
@@ -243,7 +240,8 @@ export async function postActivityNote(
     secret: input.secret,
     workspaceId: actor.workspaceId,
     conversation,
-    clientId: activityClientId(input.activity),
+    clientId: null,
+    activity: input.activity,
     author: { ...author, kind: 'system' },
     text: activityTexts[input.activity](actor.name),
     private: true,

@@ -1,25 +1,14 @@
-import { type Message, type MessageActivity, messageActivities, type WidgetMessage } from '@parley/contracts';
+import type { Message, MessageActivity, WidgetMessage } from '@parley/contracts';
 import type { messages } from '../../platform/db/schema.ts';
-import { randomToken } from '../../platform/tokens.ts';
 import { presentAttachment } from '../attachments/links.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
 
 type MessageRow = typeof messages.$inferSelect;
 
-// An activity note (who closed the conversation) is a private system message whose client id, made by
-// the server, names the activity: the messages table has no column for it.
-const activityPrefix = 'activity:';
-export const activityClientId = (activity: MessageActivity) =>
-  `${activityPrefix}${activity}:${randomToken(12)}`;
+/** An activity note's text in English, for the API and webhooks; the console words it for its reader. */
 export const activityTexts: Record<MessageActivity, (name: string) => string> = {
   closed: (name) => `Closed by ${name}`,
 };
-
-function activityOf(m: MessageRow): MessageActivity | null {
-  if (m.authorKind !== 'system' || !m.clientId?.startsWith(activityPrefix)) return null;
-  const kind = m.clientId.slice(activityPrefix.length).split(':')[0];
-  return (messageActivities as readonly string[]).includes(kind ?? '') ? (kind as MessageActivity) : null;
-}
 
 export function presentMessage(secret: string, m: MessageRow): Message {
   return {
@@ -34,7 +23,7 @@ export function presentMessage(secret: string, m: MessageRow): Message {
     text: m.text,
     private: m.private,
     whisper: m.whisper,
-    activity: activityOf(m),
+    activity: m.activity,
     attachments: m.attachments.map((a) => presentAttachment(secret, a)),
     createdAt: m.createdAt.toISOString(),
     readAt: m.readAt?.toISOString() ?? null,

@@ -127,6 +127,7 @@ export async function writeBatch<P extends BatchItem>(
       text: input.text,
       private: input.private,
       whisper: false,
+      activity: null,
       attachments: [],
       seq: 0,
       createdAt,

@@ -1,4 +1,5 @@
 // Customers and their conversations: contacts, visitors, page views, conversations, messages, files.
+import type { MessageActivity } from '@parley/contracts';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -254,6 +255,8 @@ export const messages = pgTable(
     private: boolean('private').notNull().default(false),
     /** A supervisor's whisper (OI-4): a private note addressed to the assigned operator. */
     whisper: boolean('whisper').notNull().default(false),
+    /** What an operator did, as a system note in the timeline (who closed it): worded by the reader. */
+    activity: text('activity').$type<MessageActivity>(),
     attachments: jsonb('attachments')
       .$type<{ id: string; name: string; contentType: string; size: number }[]>()
       .notNull()
