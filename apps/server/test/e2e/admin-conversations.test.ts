@@ -174,6 +174,18 @@ describe.runIf(browserAvailable)('administrator conversations view in Chromium',
     await page.screenshot({ path: screenshotPath('admin-conversations-history') });
     await page.getByRole('button', { name: 'Close' }).first().click();
 
+    // Noah's closed conversation says who closed it among its notes, in the console's words.
+    await rows
+      .filter({ hasText: 'Noah Smith' })
+      .getByRole('button', { name: /^Actions for conversation/ })
+      .click();
+    await page.getByRole('menuitem', { name: 'Conversation history' }).click();
+    await page.getByRole('tab', { name: 'Notes' }).click();
+    await expect
+      .poll(() => drawer.locator('[data-history="notes"]').textContent())
+      .toContain('Closed by Oscar Operator');
+    await page.getByRole('button', { name: 'Close' }).first().click();
+
     // Transfer Anna's conversation with Tom to the Support team: its rule gives it to Oscar, the one
     // other member who is Connected (Lucía, who was queued, went to him when he connected).
     const tom = rows.filter({ hasText: 'Tom Becker' });

@@ -2,16 +2,21 @@ import { Button, Drawer, Group, Paper, Stack, Tabs, Text } from '@mantine/core';
 import type { Message } from '@parley/contracts';
 import { useTranslation } from 'react-i18next';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
+import { useDateTimeText } from '../../i18n/dates.ts';
+import { useSession } from '../auth/session.ts';
 import { AttachmentList } from '../conversations/attachment-list.tsx';
 import { useMessages } from '../conversations/conversations-api.ts';
 import { flattenMessages } from '../conversations/display-messages.ts';
+import { useActivityText } from '../conversations/message-group.tsx';
 import { MessageText } from '../conversations/message-text.tsx';
 import { ConversationTagsEditor } from './tags.tsx';
 
 export type HistoryTab = 'conversation' | 'notes';
 
 function MessageItem({ message }: { message: Message }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const dateTime = useDateTimeText();
+  const activityText = useActivityText(useSession().data?.user.id);
   const who =
     message.authorName ??
     (message.authorKind === 'contact' ? t('adminConversations.firstAuthors.contact') : message.authorKind);
@@ -22,10 +27,14 @@ function MessageItem({ message }: { message: Message }) {
           {who}
         </Text>
         <Text size="xs" c="dimmed">
-          {new Date(message.createdAt).toLocaleString(i18n.resolvedLanguage)}
+          <time dateTime={message.createdAt}>{dateTime(message.createdAt)}</time>
         </Text>
       </Group>
-      <MessageText text={message.text} />
+      {message.activity ? (
+        <Text size="sm">{activityText(message)}</Text>
+      ) : (
+        <MessageText text={message.text} />
+      )}
       {message.attachments.length > 0 && <AttachmentList attachments={message.attachments} />}
     </Paper>
   );

@@ -1,5 +1,5 @@
 import { Button, Group, Text } from '@mantine/core';
-import type { ConversationDetail } from '@parley/contracts';
+import type { ConversationDetail, Message } from '@parley/contracts';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useFormatDateTime } from '../members/format.ts';
@@ -55,15 +55,22 @@ export function MessageGroupView({ group, conversation, userId }: MessageGroupVi
   );
 }
 
-/** A private note of what someone did ("Closed by Ana · 10:32"), in the reader's language. */
-function ActivityLine({ message: m, userId }: { message: DisplayMessage; userId: string }) {
+/** What an activity note says ("Closed by Ana", "You closed this conversation") in the reader's language. */
+export function useActivityText(
+  userId: string | undefined,
+): (m: Pick<Message, 'authorId' | 'authorName'>) => string {
   const { t } = useTranslation();
-  const formatTime = useFormatTime();
-  const formatDate = useFormatDateTime();
-  const text =
+  return (m) =>
     m.authorId === userId
       ? t('conversation.activity.closedByYou')
       : t('conversation.activity.closedBy', { name: m.authorName ?? t('conversation.operator') });
+}
+
+/** A private note of what someone did ("Closed by Ana · 10:32"), in the reader's language. */
+function ActivityLine({ message: m, userId }: { message: DisplayMessage; userId: string }) {
+  const formatTime = useFormatTime();
+  const formatDate = useFormatDateTime();
+  const text = useActivityText(userId)(m);
   return (
     <div className={classes.bubble} data-message-id={m.id ?? undefined} data-activity={m.activity}>
       {text} ·{' '}

@@ -15,6 +15,7 @@ import {
 import { transaction } from '../../platform/db/tx.ts';
 import { needsSetup } from '../auth/commands.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { activityTexts } from '../messages/presenter.ts';
 import { recordClose, setAssignee } from '../metrics/facts.ts';
 import { recordMessages } from '../metrics/message-clocks.ts';
 import { createWorkspace } from '../workspaces/commands.ts';
@@ -231,6 +232,19 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
           conversationId: conversation!.id,
           closedById: assigneeId,
           at: at(script.lines.length),
+        });
+        // As a close writes it: who closed it, in the timeline (conversations/close.ts).
+        const closer = demoLogins[script.assignee ?? 3]!.name;
+        await tx.db.insert(messages).values({
+          workspaceId: workspace.id,
+          conversationId: conversation!.id,
+          authorKind: 'system',
+          authorId: assigneeId,
+          authorName: closer,
+          text: activityTexts.closed(closer),
+          private: true,
+          activity: 'closed',
+          createdAt: at(script.lines.length),
         });
       }
     }
