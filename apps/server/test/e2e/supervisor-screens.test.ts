@@ -123,6 +123,12 @@ describe.runIf(browserAvailable)('a supervisor’s screens in Spanish', { timeou
     expect(await seriousViolations(page)).toEqual([]);
     await notFound('/operators?team=not-a-uuid', 2, 'Abrir esta página sin filtros');
     await notFound('/conversations?teamId=not-a-uuid', 2, 'Abrir esta página sin filtros');
+    // A conversation's address with a malformed id: not found beside the inbox's list, no retry.
+    await page.goto(`${env.server.url}${workspace}/c/not-a-uuid`);
+    await page.getByRole('heading', { name: 'Página no encontrada' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Reintentar' }).count()).toBe(0);
+    await page.goto(`${env.server.url}${workspace}/conversations?teamId=not-a-uuid`);
+    await page.getByRole('heading', { name: 'Página no encontrada', level: 2 }).waitFor();
     // The way back opens the page without the filter.
     await page.getByRole('link', { name: 'Abrir esta página sin filtros' }).click();
     await page.locator('tr[data-conversation]').first().waitFor({ timeout: 15_000 });

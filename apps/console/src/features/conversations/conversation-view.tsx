@@ -74,7 +74,7 @@ export function ConversationView({ workspaceId, userId, conversationId, compact 
     if (isApiError(detail.error, 'not_found') || isApiError(detail.error, 'forbidden')) {
       return <MessagePage title={t('conversation.notFoundTitle')} body={t('conversation.notFoundBody')} />;
     }
-    return <LoadError onRetry={() => void detail.refetch()} />;
+    return <LoadError onRetry={() => void detail.refetch()} error={detail.error} />;
   }
   const c = detail.data;
 
