@@ -8,15 +8,25 @@ import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { FormAlert } from '../../components/form-alert.tsx';
 import { useNotify } from '../../components/notify.ts';
 import { LoadError, PageLoader } from '../../components/page-states.tsx';
-import { useErrorText } from '../../components/use-api-form.ts';
+import {
+  fieldMessageOf,
+  type KnownErrors,
+  messageOf,
+  refusedField,
+  useMessageText,
+} from '../../components/use-api-form.ts';
 import { routingApi, useStatuses } from '../routing/routing-api.ts';
 import { StatusDot } from '../routing/statuses.tsx';
+
+/** A name in use (another reason's, whatever the case, or a built-in status's) is refused by the server. */
+const knownErrors: KnownErrors = (error) =>
+  error.code === 'conflict' && error.field === 'name' ? 'settings.statuses.nameTaken' : undefined;
 
 /** ROUTE-1: the workspace's own "unavailable" reasons, next to the built-in statuses. */
 export function StatusesPage({ workspaceId }: { workspaceId: string }) {
   const { t } = useTranslation();
   const notify = useNotify();
-  const errorText = useErrorText();
+  const text = useMessageText();
   const client = useQueryClient();
   const statuses = useStatuses(workspaceId);
   const [name, setName] = useState('');
@@ -42,6 +52,11 @@ export function StatusesPage({ workspaceId }: { workspaceId: string }) {
 
   if (statuses.isPending) return <PageLoader />;
   if (statuses.isError) return <LoadError onRetry={() => void statuses.refetch()} />;
+
+  // A refusal naming the name goes under it, in the console's words; anything else above the button.
+  const refused = refusedField(create.error, ['name']);
+  const fieldError = refused ? text(fieldMessageOf(create.error, knownErrors)) : undefined;
+  const formError = create.error && !refused ? text(messageOf(create.error, knownErrors)) : undefined;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -71,10 +86,13 @@ export function StatusesPage({ workspaceId }: { workspaceId: string }) {
             aria-labelledby="custom-statuses"
           >
             {statuses.data.map((status) => (
-              <Group component="li" key={status.id} justify="space-between" maw={480}>
-                <Group gap={8}>
+              <Group component="li" key={status.id} justify="space-between" wrap="nowrap" maw={480}>
+                <Group gap={8} wrap="nowrap" miw={0} flex={1}>
                   <StatusDot status={`custom:${status.id}`} />
-                  <Text size="sm">{status.name}</Text>
+                  {/* A name without spaces wraps anywhere rather than pushing its Delete out of the row. */}
+                  <Text size="sm" miw={0} style={{ overflowWrap: 'anywhere' }}>
+                    {status.name}
+                  </Text>
                 </Group>
                 <ConfirmAction
                   label={t('settings.statuses.delete')}
@@ -91,20 +109,24 @@ export function StatusesPage({ workspaceId }: { workspaceId: string }) {
       <Paper withBorder p="md" radius="md">
         <form onSubmit={onSubmit} noValidate>
           <Stack gap="sm" maw={480}>
-            <Group align="flex-end" wrap="nowrap">
+            <Group align="flex-start" wrap="nowrap">
               <TextInput
                 label={t('settings.statuses.name')}
                 placeholder={t('settings.statuses.namePlaceholder')}
                 value={name}
-                onChange={(event) => setName(event.currentTarget.value)}
+                onChange={(event) => {
+                  setName(event.currentTarget.value);
+                  create.reset();
+                }}
                 maxLength={60}
                 flex={1}
+                error={fieldError}
               />
-              <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
+              <Button type="submit" loading={create.isPending} disabled={!name.trim()} mt={25}>
                 {t('settings.statuses.add')}
               </Button>
             </Group>
-            <FormAlert message={errorText(create.error)} />
+            <FormAlert message={formError} />
           </Stack>
         </form>
       </Paper>

@@ -153,6 +153,7 @@ export const enRouting = {
       none: 'No custom reasons yet.',
       name: 'New reason',
       namePlaceholder: 'e.g. In a meeting',
+      nameTaken: 'There is already a status of this name.',
       add: 'Add reason',
       added: '“{{name}}” added',
       delete: 'Delete',

@@ -161,6 +161,7 @@ export const esRouting: RoutingTranslation = {
       none: 'Aún no hay motivos propios.',
       name: 'Nuevo motivo',
       namePlaceholder: 'p. ej. En una reunión',
+      nameTaken: 'Ya hay un estado con este nombre.',
       add: 'Añadir motivo',
       added: '«{{name}}» añadido',
       delete: 'Eliminar',

@@ -164,6 +164,7 @@ export const frRouting: RoutingTranslation = {
       none: 'Aucun motif personnalisé pour l’instant.',
       name: 'Nouveau motif',
       namePlaceholder: 'p. ex. En réunion',
+      nameTaken: 'Un statut porte déjà ce nom.',
       add: 'Ajouter le motif',
       added: '« {{name}} » ajouté',
       delete: 'Supprimer',
