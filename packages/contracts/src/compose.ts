@@ -182,19 +182,6 @@ export const cannedAnswer = z.object({
 });
 export type CannedAnswer = z.infer<typeof cannedAnswer>;
 
-export const cannedAnswerBody = z.object({
-  scope: cannedScope,
-  teamId: id.nullish().describe('the team of a team answer'),
-  shortcut: cannedShortcut,
-  title: text({ min: 1, max: 120 }),
-  text: text({ min: 1, max: 10_000, multiline: true }),
-});
-export const cannedAnswerPatchBody = patchBody({
-  shortcut: cannedShortcut,
-  title: text({ min: 1, max: 120 }),
-  text: text({ min: 1, max: 10_000, multiline: true }),
-});
-
 /** The variables a canned answer may use; the composer fills them in. */
 export const cannedVariables = [
   'contact.name',
@@ -209,6 +196,34 @@ export const cannedVariables = [
 export type CannedVariable = (typeof cannedVariables)[number];
 
 const variablePattern = /\{\{\s*([a-zA-Z.]+)\s*(?:\|([^{}]*))?\}\}/g;
+
+/** The `{{variables}}` of a template that are none of `cannedVariables` (a typo), each once, in order. */
+export function unknownVariables(template: string): string[] {
+  const keys = [...template.matchAll(variablePattern)].map((match) => match[1] ?? '');
+  return [...new Set(keys.filter((key) => !(cannedVariables as readonly string[]).includes(key)))];
+}
+
+/**
+ * A canned answer's text. An unknown variable would reach the customer as typed ("Hi
+ * {{contact.fristName}}"), so it is refused where it is written.
+ */
+const cannedText = text({ min: 1, max: 10_000, multiline: true }).refine(
+  (s) => unknownVariables(s).length === 0,
+  { error: (issue) => `unknown variable {{${unknownVariables(String(issue.input))[0]}}}` },
+);
+
+export const cannedAnswerBody = z.object({
+  scope: cannedScope,
+  teamId: id.nullish().describe('the team of a team answer'),
+  shortcut: cannedShortcut,
+  title: text({ min: 1, max: 120 }),
+  text: cannedText,
+});
+export const cannedAnswerPatchBody = patchBody({
+  shortcut: cannedShortcut,
+  title: text({ min: 1, max: 120 }),
+  text: cannedText,
+});
 // What may follow an emptied variable for the separator before it to be dropped: punctuation that
 // ends the clause, a line break or the end ("waiting, {{x}}!" → "waiting!", "patienter, {{x}} !").
 const clauseEnd = /^[ \t]*(?:[.,;:!?…)\]»]|\r?\n|$)/;

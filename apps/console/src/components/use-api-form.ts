@@ -11,9 +11,12 @@ export type ValidationKey = ParseKeys;
 /**
  * Ours, by key. A server refusal we have no specific text for keeps the field it named (our text
  * names it) and, for the codes whose detail matters, the server's own words (`sent`, in English).
- * `text` is for a message already in the reader's language.
+ * `values` fill the key's placeholders (the misspelt variable). `text` is for a message already in
+ * the reader's language.
  */
-export type FormMessage = { key: ValidationKey; field?: string; sent?: string } | { text: string };
+export type FormMessage =
+  | { key: ValidationKey; field?: string; sent?: string; values?: Record<string, string> }
+  | { text: string };
 
 /** Our text for a refusal a form expects (a taken address, an expired link), in place of the generic one. */
 export type KnownErrors = (error: ApiError) => ValidationKey | undefined;
@@ -80,6 +83,8 @@ export function textOf(message: FormMessage, t: TFunction, language: string | un
   // The server writes in English: to a reader of English its detail says more than our text.
   if (message.sent && language === 'en') return message.sent;
   const naming = message.field ? namingKeys[message.key] : undefined;
+  // Placeholders are typed per key; a message's values are checked where it is made.
+  if (message.values) return String(t(message.key as never, message.values as never));
   if (!naming || !message.field) return t(message.key);
   // `definition.questions.0.label` is part of the survey's questions: the top-level field is named.
   const top = message.field.split('.')[0] as FieldName;

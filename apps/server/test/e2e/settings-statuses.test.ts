@@ -27,7 +27,7 @@ describe.runIf(browserAvailable)('custom statuses in Chromium', { timeout: 120_0
     // The field's error: the text its aria-describedby points at, while it is marked invalid.
     const fieldError = async () => {
       if ((await field.getAttribute('aria-invalid')) !== 'true') return null;
-      const ids = (await field.getAttribute('aria-describedby'))?.split(' ') ?? [];
+      const ids = (await field.getAttribute('aria-describedby'))?.split(' ').filter(Boolean) ?? [];
       const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
       return texts.join(' ').trim();
     };

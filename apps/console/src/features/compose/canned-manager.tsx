@@ -14,14 +14,14 @@ import {
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
-import { type CannedAnswer, type CannedScope, cannedVariables } from '@parley/contracts';
+import { type CannedAnswer, type CannedScope, cannedVariables, unknownVariables } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmAction } from '../../components/confirm-action.tsx';
 import { FormAlert } from '../../components/form-alert.tsx';
 import { useNotify } from '../../components/notify.ts';
-import { required, useApiForm } from '../../components/use-api-form.ts';
+import { type FormMessage, type KnownErrors, required, useApiForm } from '../../components/use-api-form.ts';
 import { usePermissions, useSession } from '../auth/session.ts';
 import { useTeams } from '../routing/routing-api.ts';
 import { composeApi, composeKeys, useCannedAnswers } from './compose-api.ts';
@@ -29,6 +29,24 @@ import { CannedIcon } from './icons.tsx';
 
 type Values = { scope: string; teamId: string; shortcut: string; title: string; text: string };
 const blank: Values = { scope: 'personal', teamId: '', shortcut: '', title: '', text: '' };
+
+/** As the server has it (`cannedShortcut`): checked here to say so in the reader's language. */
+const shortcutPattern = /^[a-z0-9][a-z0-9_-]*$/;
+const validShortcut = (value: string): FormMessage | undefined =>
+  required(value) ??
+  (shortcutPattern.test(value.trim()) ? undefined : { key: 'compose.canned.shortcutInvalid' });
+/** A misspelt `{{variable}}` would reach the customer as typed: named before the server refuses it. */
+const validText = (value: string): FormMessage | undefined => {
+  const [unknown] = unknownVariables(value);
+  return (
+    required(value) ??
+    (unknown ? { key: 'compose.canned.unknownVariable', values: { variable: `{{${unknown}}}` } } : undefined)
+  );
+};
+const knownErrors: KnownErrors = (error) => {
+  if (error.field !== 'shortcut') return undefined;
+  return error.code === 'conflict' ? 'compose.canned.shortcutTaken' : 'compose.canned.shortcutInvalid';
+};
 
 /** Canned answers: personal ones for anyone, team ones for that team's supervisors and admins, workspace ones for admins. */
 export function CannedAnswersManager({ workspaceId }: { workspaceId: string }) {
@@ -48,9 +66,9 @@ export function CannedAnswersManager({ workspaceId }: { workspaceId: string }) {
   const form = useApiForm<Values>({
     initialValues: blank,
     validate: (v) => ({
-      shortcut: required(v.shortcut),
+      shortcut: validShortcut(v.shortcut),
       title: required(v.title),
-      text: required(v.text),
+      text: validText(v.text),
       teamId: v.scope === 'team' ? required(v.teamId) : undefined,
     }),
     onSubmit: async (v) => {
@@ -67,6 +85,7 @@ export function CannedAnswersManager({ workspaceId }: { workspaceId: string }) {
       setEditing(null);
       form.reset();
     },
+    knownErrors,
   });
 
   const mayEdit = (a: CannedAnswer) =>
@@ -184,9 +203,10 @@ export function CannedAnswersManager({ workspaceId }: { workspaceId: string }) {
             label={t('compose.canned.shortcut')}
             description={t('compose.canned.shortcutHint')}
             leftSection="/"
+            maxLength={40}
             {...form.field('shortcut')}
           />
-          <TextInput label={t('compose.canned.title')} {...form.field('title')} />
+          <TextInput label={t('compose.canned.title')} maxLength={120} {...form.field('title')} />
           <Textarea
             label={t('compose.canned.text')}
             description={`${t('compose.canned.variables', {
@@ -196,6 +216,7 @@ export function CannedAnswersManager({ workspaceId }: { workspaceId: string }) {
             })}`}
             autosize
             minRows={3}
+            maxLength={10_000}
             name="text"
             value={form.values.text}
             error={form.field('text').error}

@@ -61,6 +61,11 @@ export const frCompose: typeof enCompose = {
       empty: 'Aucune réponse prédéfinie.',
       shortcut: 'Raccourci',
       shortcutHint: 'Minuscules, chiffres, - et _',
+      shortcutInvalid:
+        'Uniquement des minuscules, des chiffres, - et _, en commençant par une lettre ou un chiffre.',
+      shortcutTaken: 'Une autre réponse prédéfinie utilise déjà ce raccourci.',
+      unknownVariable:
+        '{{variable}} n’est pas une variable : vérifiez son orthographe dans la liste ci-dessus.',
       title: 'Titre',
       text: 'Réponse',
       variables: 'Variables : {{list}}',

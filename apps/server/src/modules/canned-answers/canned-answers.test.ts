@@ -102,6 +102,29 @@ describe('canned answers (OI-8)', () => {
     expect((await ana.client.get(`${w()}/canned-answers`)).body).toHaveLength(1);
   });
 
+  it('refuses a text with an unknown {{variable}} (a typo the customer would see), naming text', async () => {
+    const before = (await ben.client.get(`${w()}/canned-answers`)).body;
+    const created = await ben.client.post(
+      `${w()}/canned-answers`,
+      answer('personal', { shortcut: 'typo', text: 'Hi {{contact.fristName | there}}, {{ foo }}' }),
+    );
+    expect(created.status).toBe(400);
+    expect(created.body.error).toMatchObject({ code: 'validation_failed', field: 'text' });
+    expect(created.body.error.message).toContain('{{contact.fristName}}');
+    expect((await ben.client.get(`${w()}/canned-answers`)).body).toEqual(before);
+
+    const ok = await ben.client.post(`${w()}/canned-answers`, answer('personal', { shortcut: 'typo' }));
+    expect(ok.status).toBe(201);
+    const patched = await ben.client.patch(`${w()}/canned-answers/${ok.body.id}`, { text: 'Bye {{agent}}' });
+    expect(patched.status).toBe(400);
+    expect(patched.body.error.field).toBe('text');
+    const [kept] = (await ben.client.get(`${w()}/canned-answers`)).body.filter(
+      (a: { id: string }) => a.id === ok.body.id,
+    );
+    expect(kept.text).toBe(answer('personal').text);
+    expect((await ben.client.delete(`${w()}/canned-answers/${ok.body.id}`)).status).toBe(204);
+  });
+
   it('lets the supervisors of a team and admins manage its answers, audited', async () => {
     expect((await ana.client.post(`${w()}/canned-answers`, answer('team', { teamId: salesId }))).status).toBe(
       403,
