@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { browserAvailable, demoPassword, screenshotPath, useBrowserServer } from '../browser.ts';
 
 /** What a field says about itself while it is marked invalid: the texts its aria-describedby points at. */
-async function fieldError(page: Page, field: Locator): Promise<string[] | null> {
+async function fieldError(page: Page, field: Locator): Promise<(string | undefined)[] | null> {
   if ((await field.getAttribute('aria-invalid')) !== 'true') return null;
   const ids = (await field.getAttribute('aria-describedby'))?.split(' ').filter(Boolean) ?? [];
   return Promise.all(ids.map(async (id) => (await page.locator(`[id="${id}"]`).textContent())?.trim()));
