@@ -129,15 +129,19 @@ export function ConversationSettingsPage({ workspaceId }: { workspaceId: string 
                     </Text>
                   )}
                 </Text>
+                {/* Every row has these two: their names say whose they are ("Label of Email"). */}
                 <TextInput
                   size="xs"
                   label={t('compose.settings.label')}
+                  aria-label={t('compose.settings.labelFor', { field: labelOf(f.key) })}
                   placeholder={labelOf(f.key)}
+                  maxLength={60}
                   value={f.label ?? ''}
                   onChange={(e) => set(i, { label: e.currentTarget.value })}
                 />
                 <Checkbox
                   label={t('compose.settings.editable')}
+                  aria-label={t('compose.settings.editableFor', { field: labelOf(f.key) })}
                   checked={f.editable}
                   disabled={!editableAllowed(f.key)}
                   onChange={(e) => set(i, { editable: e.currentTarget.checked })}

@@ -130,6 +130,8 @@ export const enCompose = {
       attribute: 'custom attribute',
       label: 'Label',
       editable: 'Editable by operators',
+      labelFor: 'Label of {{field}}',
+      editableFor: '{{field}}: editable by operators',
       moveUp: 'Move {{field}} up',
       moveDown: 'Move {{field}} down',
       remove: 'Remove {{field}}',

@@ -131,6 +131,8 @@ export const esCompose: typeof enCompose = {
       attribute: 'atributo personalizado',
       label: 'Etiqueta',
       editable: 'Editable por los operadores',
+      labelFor: 'Etiqueta de {{field}}',
+      editableFor: '{{field}}: editable por los operadores',
       moveUp: 'Subir {{field}}',
       moveDown: 'Bajar {{field}}',
       remove: 'Quitar {{field}}',

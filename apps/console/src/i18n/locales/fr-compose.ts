@@ -133,6 +133,8 @@ export const frCompose: typeof enCompose = {
       attribute: 'attribut personnalisé',
       label: 'Libellé',
       editable: 'Modifiable par les opérateurs',
+      labelFor: 'Libellé de {{field}}',
+      editableFor: '{{field}} : modifiable par les opérateurs',
       moveUp: 'Monter {{field}}',
       moveDown: 'Descendre {{field}}',
       remove: 'Retirer {{field}}',
