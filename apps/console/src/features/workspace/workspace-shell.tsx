@@ -197,8 +197,11 @@ export function WorkspaceShell({ session, membership, section, children }: Works
               </NavLink>
             )}
           </Stack>
-          {/* Below 1200 px the header keeps its room for the status and Log out: the account is here. */}
-          <Stack gap="sm" hiddenFrom="lg">
+          {/* Below 1200 px the header keeps its room for the status and Log out: the account is here.
+              Neither this nor Create workspace shrinks when the menu is taller than the screen (the
+              settings group unfolded at 1024×900 in French): the menu scrolls instead of squeezing
+              them over the last links and clipping the button's second line. */}
+          <Stack gap="sm" hiddenFrom="lg" style={{ flexShrink: 0 }}>
             <Text size="sm" fw={500}>
               {session.user.name}
             </Text>
@@ -216,7 +219,15 @@ export function WorkspaceShell({ session, membership, section, children }: Works
           </Stack>
           {/* In the side menu at every width: the header has no room for it in every language. */}
           {canCreate && (
-            <Button variant="light" onClick={create.open} mt="sm" h="auto" py={8} styles={wrapLabel}>
+            <Button
+              variant="light"
+              onClick={create.open}
+              mt="sm"
+              h="auto"
+              py={8}
+              styles={wrapLabel}
+              style={{ flexShrink: 0 }}
+            >
               {t('shell.createWorkspace')}
             </Button>
           )}
