@@ -182,6 +182,10 @@ function SurveyEditor({
   );
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  // After a first try, an empty required field says so under itself (and stops saying so once filled)
+  // instead of the server's refusal reaching the reader as its own English ("name: Too small: …").
+  const [checked, setChecked] = useState(false);
+  const requiredError = (value: string) => (checked && !value.trim() ? t('errors.required') : undefined);
 
   const setQuestion = (i: number, q: Partial<SurveyQuestion>) =>
     setDef((d) => ({ ...d, questions: d.questions.map((x, j) => (j === i ? { ...x, ...q } : x)) }));
@@ -195,8 +199,18 @@ function SurveyEditor({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(undefined);
+    setChecked(true);
+    const texts = [
+      name,
+      def.title.en,
+      ...def.questions.flatMap((q) => [
+        q.label.en,
+        ...(q.kind === 'choice' ? q.options.map((o) => o.label.en) : []),
+      ]),
+    ];
+    if (texts.some((text) => !text.trim())) return;
+    setBusy(true);
     const definition: SurveyDefinition = {
       title: clean(def.title),
       questions: def.questions.map((q) => ({
@@ -227,13 +241,16 @@ function SurveyEditor({
           label={t('compose.surveys.name')}
           description={t('compose.surveys.nameHint')}
           required
+          maxLength={120}
           value={name}
+          error={requiredError(name)}
           onChange={(e) => setName(e.currentTarget.value)}
           maw={400}
         />
         <LocalizedInputs
           label={t('compose.surveys.title')}
           value={def.title}
+          error={requiredError(def.title.en)}
           onChange={(title) => setDef((d) => ({ ...d, title }))}
         />
         {def.questions.map((q, i) => (
@@ -303,6 +320,7 @@ function SurveyEditor({
               <LocalizedInputs
                 label={t('compose.surveys.questionText')}
                 value={q.label}
+                error={requiredError(q.label.en)}
                 onChange={(label) => setQuestion(i, { label })}
               />
               {q.kind === 'choice' && (
@@ -314,6 +332,7 @@ function SurveyEditor({
                           <LocalizedInputs
                             label={t('compose.surveys.option', { n: k + 1 })}
                             value={o.label}
+                            error={requiredError(o.label.en)}
                             onChange={(label) =>
                               setQuestion(i, {
                                 options: q.options.map((x, m) => (m === k ? { ...x, label } : x)),
