@@ -19,8 +19,12 @@ describe.runIf(browserAvailable)('canned answers settings in Chromium', { timeou
     await page.getByLabel(/^(Email|Correo|E-mail)/).fill(email);
     await page.getByLabel(/^(Password|Contraseña|Mot de passe)/).fill(demoPassword);
     await page.locator('button[type="submit"]').click();
+    // Logged in (the console at its workspace) before the menu is used: a click on the login page's
+    // way out raced the redirect under load.
+    await page.waitForURL(/\/w\/[^/]+/);
     await page.getByRole('button', { name: settings }).click();
     await page.getByRole('link', { name: canned }).click();
+    await page.getByRole('heading', { name: canned, level: 1 }).waitFor();
     return page;
   };
 
