@@ -251,6 +251,10 @@ export const widgetSettings = z.object({
     .boolean()
     .describe('someone can answer now; the widget follows changes live (`widget.availability` events)'),
   outOfHours: z.boolean().describe('the team is closed now: the widget says so'),
+  outOfHoursMessage: z
+    .string()
+    .nullable()
+    .describe('while closed, the team’s own message (null: the widget’s notice in the visitor’s language)'),
   offlineForm: z
     .boolean()
     .describe('when nobody can answer, show the offline form instead of the chat (a workspace option)'),
@@ -304,6 +308,7 @@ export const identifyBody = z.object({
 export const widgetAvailability = z.object({
   online: z.boolean().describe('someone can answer now'),
   outOfHours: z.boolean().describe('the team is closed now'),
+  outOfHoursMessage: z.string().nullable().describe('while closed, the team’s own message'),
 });
 
 export type WidgetAvailability = z.infer<typeof widgetAvailability>;

@@ -64,6 +64,12 @@ export const team = z.object({
     .describe('per-operator capacity in this team; null = each operator’s own'),
   rerouteAfterSeconds: z.number().int().nullable().describe('re-route when the assignee has not answered'),
   businessHours: businessHours.nullable(),
+  outOfHoursMessage: z
+    .string()
+    .nullable()
+    .describe(
+      'what the chat widget says while the team is closed; null = its own notice, in the visitor’s language',
+    ),
   memberIds: z.array(id),
   queued: z.number().int(),
   open: z.boolean().describe('within business hours now'),
@@ -76,6 +82,7 @@ const teamFields = {
   capacity: z.number().int().min(1).max(50).nullable(),
   rerouteAfterSeconds: z.number().int().min(30).max(86_400).nullable(),
   businessHours: businessHours.nullable(),
+  outOfHoursMessage: text({ min: 1, max: 500, multiline: true }).nullable(),
 };
 export const teamBody = z.object({
   name: teamFields.name,
@@ -83,8 +90,9 @@ export const teamBody = z.object({
   capacity: teamFields.capacity.default(null),
   rerouteAfterSeconds: teamFields.rerouteAfterSeconds.default(null),
   businessHours: teamFields.businessHours.default(null),
+  outOfHoursMessage: teamFields.outOfHoursMessage.default(null),
 });
-/** Partial: absent fields are left alone, `null` clears capacity, re-route timeout or hours. */
+/** Partial: absent fields are left alone, `null` clears capacity, re-route timeout, hours or message. */
 export const updateTeamBody = patchBody(teamFields);
 export const teamMembersBody = z.object({ userIds: z.array(id).max(500) });
 

@@ -129,7 +129,7 @@ export function App({ chat, lang }: AppProps) {
       </header>
 
       <div class="panel-body" inert={covered}>
-        {closedHours && <OutOfHoursNotice t={t} />}
+        {closedHours && <OutOfHoursNotice t={t} message={settings?.outOfHoursMessage} />}
         {away && !closedHours && !offline && <AwayNotice t={t} />}
         {/* A message left in the offline form is answered by e-mail: no place in a queue to wait in.
             While nobody can answer, the place stays but no wait is promised: the estimate counts on

@@ -55,6 +55,7 @@ describe('reduceEvent', () => {
       name: 'Acme',
       online: false,
       outOfHours: true,
+      outOfHoursMessage: null,
       offlineForm: false,
       prechat: { enabled: false, requireEmail: false },
       attachments: { maxBytes: 1, contentTypes: [] },

@@ -11,6 +11,7 @@ function team(id: string, name: string): Team {
     capacity: null,
     rerouteAfterSeconds: null,
     businessHours: null,
+    outOfHoursMessage: null,
     memberIds: [],
     queued: 0,
     open: true,

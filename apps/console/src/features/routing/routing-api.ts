@@ -13,7 +13,10 @@ import { api } from '../../api/client.ts';
 import { queryKeys } from '../../api/query-keys.ts';
 
 /** What `teamBody` accepts; the team as read has the same fields plus members and live state. */
-export type TeamInput = Pick<Team, 'name' | 'rule' | 'capacity' | 'rerouteAfterSeconds' | 'businessHours'>;
+export type TeamInput = Pick<
+  Team,
+  'name' | 'rule' | 'capacity' | 'rerouteAfterSeconds' | 'businessHours' | 'outOfHoursMessage'
+>;
 
 /**
  * `transferBody`: to an operator (`toUserId`, optionally into one of their teams as `toTeamId`,

@@ -29,6 +29,7 @@ const team = (id: string, name: string, queued = 0): Team => ({
   capacity: null,
   rerouteAfterSeconds: null,
   businessHours: null,
+  outOfHoursMessage: null,
   memberIds: [],
   queued,
   open: true,

@@ -1,4 +1,14 @@
-import { Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, TextInput } from '@mantine/core';
+import {
+  Button,
+  Group,
+  MultiSelect,
+  NumberInput,
+  Paper,
+  Select,
+  Stack,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import {
   type AssignmentRule,
   assignmentRule,
@@ -52,6 +62,7 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
     team?.rerouteAfterSeconds ? Math.max(1, Math.round(team.rerouteAfterSeconds / 60)) : '',
   );
   const [hours, setHours] = useState<BusinessHours | null>(team?.businessHours ?? null);
+  const [closedMessage, setClosedMessage] = useState(team?.outOfHoursMessage ?? '');
   const [memberIds, setMemberIds] = useState<string[]>(team?.memberIds ?? []);
   // Messages, not texts: they read in the language of the moment, also after a switch.
   const [nameError, setNameError] = useState<FormMessage | undefined>();
@@ -81,6 +92,8 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
           capacity: asNumber(capacity),
           rerouteAfterSeconds: minutes === null ? null : minutes * 60,
           businessHours: hours,
+          // Always open, nothing to say; an empty box gives the widget's own notice back.
+          outOfHoursMessage: hours && closedMessage.trim() ? closedMessage.trim() : null,
         },
         // Only a change is sent (each is an audit entry): a new team with nobody in it sends none.
         memberIds: sameSet(team?.memberIds ?? [], memberIds) ? undefined : memberIds,
@@ -168,6 +181,23 @@ export function TeamForm({ workspaceId, team, members }: TeamFormProps) {
           onChange={setHours}
           defaultTimezone={workspace.data?.timezone ?? 'UTC'}
         />
+        {hours && (
+          <Paper withBorder p="md" radius="md">
+            <Textarea
+              label={t('settings.teams.outOfHoursMessage')}
+              description={t('settings.teams.outOfHoursMessageHint')}
+              name="outOfHoursMessage"
+              value={closedMessage}
+              onChange={(event) => setClosedMessage(event.currentTarget.value)}
+              maxLength={500}
+              autosize
+              minRows={2}
+              maxRows={6}
+              dir="auto"
+              maw={640}
+            />
+          </Paper>
+        )}
         <FormAlert message={text(formError)} />
         <Group justify="flex-end">
           <Button variant="default" onClick={() => navigate(paths.settings(workspaceId, 'teams'))}>

@@ -153,6 +153,7 @@ export const enOperators = {
       rule: 'Assignment rule',
       rerouteAfterSeconds: 'Re-route after (seconds)',
       businessHours: 'Business hours',
+      outOfHoursMessage: 'Out-of-hours message',
       weekly: 'Weekly hours',
       holidays: 'Holidays',
       memberIds: 'Members',

@@ -101,6 +101,9 @@ export const enRouting = {
       reroute: 'Re-route after (minutes)',
       rerouteHint: 'When the operator has not answered by then, the conversation goes back to routing.',
       rerouteOff: 'Off',
+      outOfHoursMessage: 'Out-of-hours message',
+      outOfHoursMessageHint:
+        'What the chat widget says while this team is closed. Empty: a standard notice in the visitor’s language.',
       newTitle: 'New team',
       editTitle: 'Team {{name}}',
       back: '← All teams',

@@ -84,6 +84,7 @@ export const en = {
       rule: 'Assignment rule',
       rerouteAfterSeconds: 'Re-route after',
       businessHours: 'Business hours',
+      outOfHoursMessage: 'Out-of-hours message',
       userIds: 'Members',
       shortcut: 'Shortcut',
       title: 'Title',

@@ -153,6 +153,7 @@ export const esOperators: typeof enOperators = {
       rule: 'Regla de asignación',
       rerouteAfterSeconds: 'Reasignar tras (segundos)',
       businessHours: 'Horario de atención',
+      outOfHoursMessage: 'Mensaje fuera de horario',
       weekly: 'Horario semanal',
       holidays: 'Festivos',
       memberIds: 'Miembros',

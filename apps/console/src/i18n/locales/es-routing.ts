@@ -108,6 +108,9 @@ export const esRouting: RoutingTranslation = {
       reroute: 'Reasignar tras (minutos)',
       rerouteHint: 'Si el operador no ha respondido para entonces, la conversación vuelve al enrutamiento.',
       rerouteOff: 'Desactivado',
+      outOfHoursMessage: 'Mensaje fuera de horario',
+      outOfHoursMessageHint:
+        'Lo que dice el chat de la web mientras este equipo está cerrado. Vacío: un aviso estándar en el idioma del visitante.',
       newTitle: 'Nuevo equipo',
       editTitle: 'Equipo {{name}}',
       back: '← Todos los equipos',

@@ -84,6 +84,7 @@ export const es: Translation = {
       rule: 'Regla de asignación',
       rerouteAfterSeconds: 'Reasignar tras',
       businessHours: 'Horario de atención',
+      outOfHoursMessage: 'Mensaje fuera de horario',
       userIds: 'Miembros',
       shortcut: 'Atajo',
       title: 'Título',

@@ -153,6 +153,7 @@ export const frOperators: typeof enOperators = {
       rule: 'Règle d’attribution',
       rerouteAfterSeconds: 'Réattribuer après (secondes)',
       businessHours: 'Horaires d’ouverture',
+      outOfHoursMessage: 'Message hors des heures d’ouverture',
       weekly: 'Horaires de la semaine',
       holidays: 'Jours fériés',
       memberIds: 'Membres',

@@ -110,6 +110,9 @@ export const frRouting: RoutingTranslation = {
       reroute: 'Réattribuer après (minutes)',
       rerouteHint: 'Si l’opérateur n’a pas répondu d’ici là, la conversation repasse par le routage.',
       rerouteOff: 'Désactivé',
+      outOfHoursMessage: 'Message hors des heures d’ouverture',
+      outOfHoursMessageHint:
+        'Ce que dit le chat du site tant que cette équipe est fermée. Vide : un avis standard dans la langue du visiteur.',
       newTitle: 'Nouvelle équipe',
       editTitle: 'Équipe {{name}}',
       back: '← Toutes les équipes',

@@ -85,6 +85,7 @@ export const fr: Translation = {
       rule: 'Règle d’attribution',
       rerouteAfterSeconds: 'Réattribuer après',
       businessHours: 'Horaires d’ouverture',
+      outOfHoursMessage: 'Message hors des heures d’ouverture',
       userIds: 'Membres',
       shortcut: 'Raccourci',
       title: 'Titre',

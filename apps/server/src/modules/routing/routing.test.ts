@@ -283,7 +283,34 @@ describe('routing and presence', () => {
     ).json();
     expect((session as { settings: { outOfHours: boolean; online: boolean } }).settings).toMatchObject({
       outOfHours: true,
+      outOfHoursMessage: null,
       online: false,
+    });
+    // ROUTE-6: the team's own out-of-hours message, said by the widget while it is closed.
+    for (const bad of ['', '   ', 'x'.repeat(501), 42]) {
+      const refused = await owner.client.patch(`${w()}/teams/${teamId}`, { outOfHoursMessage: bad });
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+      expect(refused.body.error.field).toBe('outOfHoursMessage');
+    }
+    const message = 'We are closed until Monday 9:00 — leave us a message.';
+    const set = await owner.client.patch(`${w()}/teams/${teamId}`, { outOfHoursMessage: message });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.outOfHoursMessage).toBe(message);
+    const later = (await (
+      await fetch(`${server.url}/api/widget/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workspaceKey: widgetKey }),
+      })
+    ).json()) as { token: string; settings: { outOfHoursMessage: string | null } };
+    expect(later.settings.outOfHoursMessage).toBe(message);
+    const availability = await fetch(`${server.url}/api/widget/availability`, {
+      headers: { authorization: `Bearer ${later.token}` },
+    });
+    expect(await availability.json()).toEqual({
+      online: false,
+      outOfHours: true,
+      outOfHoursMessage: message,
     });
     const v = await visitorWrites('anyone there at night?');
     const flagged = await waitForAsync(async () =>
@@ -295,7 +322,7 @@ describe('routing and presence', () => {
       businessHours: { timezone: 'Mars/Olympus', weekly: {}, holidays: [] },
     });
     expect(bad.status).toBe(400);
-    await owner.client.patch(`${w()}/teams/${teamId}`, { businessHours: null });
+    await owner.client.patch(`${w()}/teams/${teamId}`, { businessHours: null, outOfHoursMessage: null });
   });
 
   it('treats an operator without a live console as disconnected and routes their conversations to others', async () => {

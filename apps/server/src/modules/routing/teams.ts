@@ -16,6 +16,7 @@ type TeamInput = {
   capacity?: number | null;
   rerouteAfterSeconds?: number | null;
   businessHours?: BusinessHours | null;
+  outOfHoursMessage?: string | null;
 };
 
 export async function listTeams(db: Queryable, workspaceId: string, only?: string): Promise<Team[]> {
@@ -46,6 +47,7 @@ export async function listTeams(db: Queryable, workspaceId: string, only?: strin
     capacity: t.capacity,
     rerouteAfterSeconds: t.rerouteAfterSeconds,
     businessHours: (t.businessHours as BusinessHours | null) ?? null,
+    outOfHoursMessage: t.outOfHoursMessage,
     memberIds: members.filter((m) => m.teamId === t.id).map((m) => m.userId),
     queued: Number(queued.find((q) => q.teamId === t.id)?.n ?? 0),
     open: isOpen((t.businessHours as BusinessHours | null) ?? null),

@@ -106,6 +106,7 @@ describe('widget availability', () => {
     expect((await visitor.call('GET', '/api/widget/availability')).body).toEqual({
       online: true,
       outOfHours: false,
+      outOfHoursMessage: null,
     });
     await expect
       .poll(async () => (await owner.client.get(`${w()}/conversations/${rows[0]!.id}`)).body.assigneeId, {

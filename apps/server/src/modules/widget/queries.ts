@@ -21,7 +21,7 @@ export async function availability(db: Queryable, workspace: typeof workspaces.$
     ? await db.select().from(teams).where(eq(teams.id, workspace.defaultTeamId))
     : [];
   const open = isOpen((team?.businessHours as BusinessHours | null | undefined) ?? null);
-  if (!open) return { online: false, outOfHours: true };
+  if (!open) return { online: false, outOfHours: true, outOfHoursMessage: team?.outOfHoursMessage ?? null };
   const [someone] = await db
     .select({ userId: memberships.userId })
     .from(memberships)
@@ -39,7 +39,7 @@ export async function availability(db: Queryable, workspace: typeof workspaces.$
       ),
     )
     .limit(1);
-  return { online: Boolean(someone), outOfHours: false };
+  return { online: Boolean(someone), outOfHours: false, outOfHoursMessage: null };
 }
 
 export async function widgetSettings(

@@ -21,6 +21,8 @@ export const teams = pgTable(
       weekly: Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
       holidays: string[];
     }>(),
+    /** ROUTE-6: what the chat widget says while the team is closed (null: the widget's own notice). */
+    outOfHoursMessage: text('out_of_hours_message'),
     createdAt: createdAt(),
   },
   (t) => [

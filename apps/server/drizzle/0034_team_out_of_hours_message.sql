@@ -1,0 +1,1 @@
+ALTER TABLE "teams" ADD COLUMN "out_of_hours_message" text;
