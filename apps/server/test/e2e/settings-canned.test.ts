@@ -13,23 +13,23 @@ async function fieldError(page: Page, field: Locator): Promise<(string | undefin
 describe.runIf(browserAvailable)('canned answers settings in Chromium', { timeout: 120_000 }, () => {
   const env = useBrowserServer({ demo: true });
 
-  const openCanned = async (locale: string, email: string, settings: string, canned: string) => {
+  const openCanned = async (locale: string, email: string, canned: string) => {
     const page = await (await env.browser.newContext({ locale })).newPage();
     await page.goto(`${env.server.url}/login`);
     await page.getByLabel(/^(Email|Correo|E-mail)/).fill(email);
     await page.getByLabel(/^(Password|Contraseña|Mot de passe)/).fill(demoPassword);
     await page.locator('button[type="submit"]').click();
-    // Logged in (the console at its workspace) before the menu is used: a click on the login page's
-    // way out raced the redirect under load.
+    // Opened by its address once logged in: in full-suite runs the menu's link was clicked and the
+    // page never came (twice in clean-clone runs, never alone); the menu has its own test.
     await page.waitForURL(/\/w\/[^/]+/);
-    await page.getByRole('button', { name: settings }).click();
-    await page.getByRole('link', { name: canned }).click();
+    const workspace = new URL(page.url()).pathname.match(/^\/w\/[^/]+/)![0];
+    await page.goto(`${env.server.url}${workspace}/settings/canned`);
     await page.getByRole('heading', { name: canned, level: 1 }).waitFor();
     return page;
   };
 
   it('names a bad shortcut, a misspelt variable and a shortcut in use, in French, and saves nothing', async () => {
-    const page = await openCanned('fr-FR', 'owner@demo.parley.test', 'Paramètres', 'Réponses prédéfinies');
+    const page = await openCanned('fr-FR', 'owner@demo.parley.test', 'Réponses prédéfinies');
     const shortcut = page.getByRole('textbox', { name: 'Raccourci' });
     const text = page.getByRole('textbox', { name: 'Réponse' });
     const save = page.getByRole('button', { name: 'Enregistrer' });
@@ -69,7 +69,7 @@ describe.runIf(browserAvailable)('canned answers settings in Chromium', { timeou
   });
 
   it('says what is wrong with a shortcut in English too, not the server’s “shortcut: …”', async () => {
-    const page = await openCanned('en-US', 'admin@demo.parley.test', 'Settings', 'Canned answers');
+    const page = await openCanned('en-US', 'admin@demo.parley.test', 'Canned answers');
     const shortcut = page.getByRole('textbox', { name: 'Shortcut' });
     await page.getByRole('textbox', { name: 'Title' }).fill('Hello');
     await page.getByRole('textbox', { name: 'Answer' }).fill('Hello there');
