@@ -81,11 +81,11 @@ export function useBrowserServer(options: { demo?: boolean; heartbeatMs?: number
   };
 }
 
-/** Fills the console's (English) login page and submits it; waits for nothing after. */
+/** Fills the console's login page, in whatever language it speaks, and submits it; waits for nothing after. */
 export async function logIn(page: Page, email: string, password = demoPassword): Promise<void> {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('input[type="email"]').fill(email);
+  await page.locator('input[type="password"]').fill(password);
+  await page.locator('button[type="submit"]').click();
 }
 
 /**

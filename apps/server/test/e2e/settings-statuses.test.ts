@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, demoPassword, screenshotPath, useBrowserServer } from '../browser.ts';
+import { browserAvailable, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
 
 /** Settings → Statuses as a Spanish-speaking administrator adds the workspace's own reasons. */
 describe.runIf(browserAvailable)('custom statuses in Chromium', { timeout: 120_000 }, () => {
   const env = useBrowserServer({ demo: true });
 
   it('refuses a name in use under the field in Spanish, and keeps a long name on its row', async () => {
-    const page = await (await env.browser.newContext({ locale: 'es-ES' })).newPage();
-    await page.goto(`${env.server.url}/login`);
-    await page.getByLabel(/^Correo/).fill('owner@demo.parley.test');
-    await page.getByLabel(/^Contraseña/).fill(demoPassword);
-    await page.locator('button[type="submit"]').click();
+    const page = await openConsole(env, { email: 'owner@demo.parley.test', locale: 'es-ES' });
     await page.getByRole('button', { name: 'Ajustes' }).click();
     await page.getByRole('link', { name: 'Estados' }).click();
 

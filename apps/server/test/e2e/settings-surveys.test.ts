@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, demoPassword, screenshotPath, useBrowserServer } from '../browser.ts';
+import { browserAvailable, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
 
 /** Settings → Surveys: a survey saved with its required texts empty. */
 describe.runIf(browserAvailable)('survey settings in Chromium', { timeout: 120_000 }, () => {
   const env = useBrowserServer({ demo: true });
 
   it('says under each empty required field that it is required, in Spanish, and sends nothing', async () => {
-    const page = await (await env.browser.newContext({ locale: 'es-ES' })).newPage();
-    await page.goto(`${env.server.url}/login`);
-    await page.getByLabel(/^Correo/).fill('owner@demo.parley.test');
-    await page.getByLabel(/^Contraseña/).fill(demoPassword);
-    await page.locator('button[type="submit"]').click();
+    const page = await openConsole(env, { email: 'owner@demo.parley.test', locale: 'es-ES' });
     await page.getByRole('button', { name: 'Ajustes' }).click();
     await page.getByRole('link', { name: 'Encuestas' }).click();
     await page.getByRole('button', { name: 'Nueva encuesta' }).click();

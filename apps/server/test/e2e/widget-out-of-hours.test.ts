@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../axe.ts';
-import { browserAvailable, demoPassword, screenshotPath, useBrowserServer } from '../browser.ts';
+import { browserAvailable, demoPassword, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
 import { Client } from '../harness.ts';
 
 /**
@@ -26,11 +26,7 @@ describe.runIf(browserAvailable)('the out-of-hours message in Chromium', { timeo
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
 
     // The administrator writes the message in the team's form, in Spanish.
-    const console = await (await env.browser.newContext({ locale: 'es-ES' })).newPage();
-    await console.goto(`${env.server.url}/login`);
-    await console.locator('input[type="email"]').fill('admin@demo.parley.test');
-    await console.locator('input[type="password"]').fill(demoPassword);
-    await console.locator('button[type="submit"]').click();
+    const console = await openConsole(env, { email: 'admin@demo.parley.test', locale: 'es-ES' });
     await console.waitForURL(/\/w\/[^/]+/);
     await console.goto(`${env.server.url}/w/${login.body.currentWorkspaceId}/settings/teams/${support.id}`);
     await console.getByRole('heading', { name: 'Equipo Support' }).waitFor();
