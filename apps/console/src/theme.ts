@@ -1,4 +1,5 @@
 import {
+  Collapse,
   type CSSVariablesResolver,
   createTheme,
   darken,
@@ -59,7 +60,15 @@ export const theme = createTheme({
   autoContrast: true,
   luminanceThreshold: 0.179,
   defaultRadius: 'md',
-  components: { TextInput: TextInput.extend(noAsterisk), PasswordInput: PasswordInput.extend(noAsterisk) },
+  components: {
+    TextInput: TextInput.extend(noAsterisk),
+    PasswordInput: PasswordInput.extend(noAsterisk),
+    // Folding groups (the side menu's Settings) open at once. While one grew (200 ms) its links sat
+    // in a box clipped to the height reached so far: a link focused or scrolled into view then
+    // scrolled that box, which snapped back when it finished, moving the link from under a press
+    // that had begun on it, and the click went nowhere (seen under load in browser tests).
+    Collapse: Collapse.extend({ defaultProps: { transitionDuration: 0 } }),
+  },
 });
 
 /**

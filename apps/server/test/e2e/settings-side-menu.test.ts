@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, demoPassword, screenshotPath, useBrowserServer } from '../browser.ts';
+import { browserAvailable, demoPassword, openConsole, screenshotPath, useBrowserServer } from '../browser.ts';
 
 /** The side menu on a settings page, where it is at its tallest: the settings group unfolded. */
 describe.runIf(browserAvailable)('settings side menu in Chromium', { timeout: 120_000 }, () => {
@@ -50,5 +50,39 @@ describe.runIf(browserAvailable)('settings side menu in Chromium', { timeout: 12
     await menu.getByRole('link', { name: 'Réponses prédéfinies' }).click();
     await page.getByRole('heading', { name: 'Réponses prédéfinies' }).waitFor();
     await page.screenshot({ path: screenshotPath('settings-side-menu-fr-1024') });
+  });
+
+  it('unfolds the settings group at once: its links are where a click lands the next frame', async () => {
+    // It used to grow for 200 ms, its links in a box clipped to the height reached so far: a link
+    // scrolled into view scrolled that box, which snapped back when it finished, and a click begun
+    // on the link ended on its neighbour (the browser tests' "the page never came", under load).
+    const page = await openConsole(env, {
+      email: 'owner@demo.parley.test',
+      viewport: { width: 1280, height: 900 },
+    });
+    const settings = page.getByRole('button', { name: 'Settings' });
+    await settings.waitFor();
+    // Run in the page (as text: this file is compiled without the DOM's types).
+    const links = await page.evaluate<{ name: string; reachable: boolean }[]>(`(async () => {
+      const button = [...document.querySelectorAll('nav button')].find((b) => b.textContent === 'Settings');
+      button.click();
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      return [...button.nextElementSibling.querySelectorAll('a')].map((link) => {
+        const r = link.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return { name: link.textContent, reachable: !!hit && link.contains(hit) };
+      });
+    })()`);
+    expect(links.map((l) => l.name)).toEqual([
+      'Teams',
+      'Routing',
+      'Statuses',
+      'Chat widget',
+      'Conversations',
+      'Surveys',
+      'Canned answers',
+    ]);
+    expect(links.filter((l) => !l.reachable).map((l) => l.name)).toEqual([]);
+    expect(await settings.getAttribute('aria-expanded')).toBe('true');
   });
 });

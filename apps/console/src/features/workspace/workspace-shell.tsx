@@ -172,6 +172,8 @@ export function WorkspaceShell({ session, membership, section, children }: Works
                 label={t('settings.title')}
                 // Always unfolded on a settings page, so the current page stays visible.
                 opened={settingsOpened || section === 'settings'}
+                // A screen reader says whether the group is unfolded (Mantine's NavLink does not).
+                aria-expanded={settingsOpened || section === 'settings'}
                 onChange={setSettingsOpened}
                 active={section === 'settings'}
                 variant="subtle"
