@@ -45,10 +45,14 @@ export type AssignmentRule = z.infer<typeof assignmentRule>;
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+/** One opening range; one closing before it opens runs past midnight (22:00–06:00). */
+const openingRange = z
+  .tuple([clock, clock])
+  .refine(([opens, closes]) => opens !== closes, 'must close at another time than it opens');
 /** Opening hours in the team's time zone; several ranges a day for split shifts. */
 export const businessHours = z.object({
   timezone: text({ min: 1, max: 64 }),
-  weekly: z.partialRecord(z.enum(weekdays), z.array(z.tuple([clock, clock])).max(4)),
+  weekly: z.partialRecord(z.enum(weekdays), z.array(openingRange).max(4)),
   holidays: z.array(calendarDate).max(100).default([]),
 });
 export type BusinessHours = z.infer<typeof businessHours>;

@@ -1,5 +1,5 @@
 import { TimePicker, type TimePickerProps } from '@mantine/dates';
-import { type KeyboardEvent, type MouseEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, type MouseEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { clockFormats } from '../i18n/dates.ts';
 import { isLocale } from '../i18n/i18n.ts';
@@ -79,8 +79,18 @@ export function TimeField({
     const last = lists?.[lists.length - 1];
     if (list && last?.contains(list)) setOpened(false);
   };
+  // Its error and description are said on each part (Mantine puts them on the box around them).
+  const ownId = useId();
+  const id = props.id ?? ownId;
+  const described = [
+    props.error && typeof props.error !== 'boolean' ? `${id}-error` : null,
+    props.description ? `${id}-description` : null,
+  ].filter(Boolean);
   // Escape closes the lists, not the dialog the field is in.
-  const partProps = { 'data-mantine-stop-propagation': opened || undefined };
+  const partProps = {
+    'data-mantine-stop-propagation': opened || undefined,
+    'aria-describedby': described.length > 0 ? described.join(' ') : undefined,
+  };
   // A separator typed ('9:30', '9.30', '9h30' in French) moves on to the minutes, never into them
   // (typed there, it was dropped and the next digit read as the whole minutes: '6:15' became 06:01).
   const separator = (event: KeyboardEvent, next?: HTMLInputElement | null) => {
@@ -112,6 +122,7 @@ export function TimeField({
       minutesInputProps={{ ...partProps, onKeyDownCapture: (event) => separator(event) }}
       amPmSelectProps={partProps}
       {...props}
+      id={id}
       label={hideLabel ? undefined : label}
       value={value === '' && ownEmpty.current ? undefined : value}
       onChange={(time) => {

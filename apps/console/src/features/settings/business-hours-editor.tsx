@@ -3,7 +3,15 @@ import { type BusinessHours, weekdays } from '@parley/contracts';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TimeField } from '../../components/time-field.tsx';
-import { defaultHours, minutes, type Range, rangeProblems } from './business-hours.ts';
+import {
+  dayBefore,
+  defaultHours,
+  minutes,
+  overnight,
+  type Range,
+  rangeProblems,
+  runsInto,
+} from './business-hours.ts';
 import { HolidaysEditor } from './holidays-editor.tsx';
 
 type Weekday = (typeof weekdays)[number];
@@ -67,6 +75,7 @@ export function BusinessHoursEditor({ value, onChange, defaultTimezone }: Busine
                   key={day}
                   name={dayNames[day]}
                   ranges={(value.weekly[day] ?? []) as Range[]}
+                  carried={runsInto((value.weekly[dayBefore(day)] ?? []) as Range[])}
                   onChange={(ranges) => setDay(day, ranges)}
                 />
               ))}
@@ -85,12 +94,14 @@ export function BusinessHoursEditor({ value, onChange, defaultTimezone }: Busine
 interface DayRangesProps {
   name: string;
   ranges: Range[];
+  /** Until when the previous day's overnight range runs into this day (minutes; 0 for none). */
+  carried: number;
   onChange: (ranges: Range[]) => void;
 }
 
-function DayRanges({ name, ranges, onChange }: DayRangesProps) {
+function DayRanges({ name, ranges, carried, onChange }: DayRangesProps) {
   const { t } = useTranslation();
-  const problems = rangeProblems(ranges);
+  const problems = rangeProblems(ranges, carried);
   const set = (index: number, part: 0 | 1, clock: string) =>
     onChange(ranges.map((r, i) => (i === index ? (part === 0 ? [clock, r[1]] : [r[0], clock]) : r)));
   const add = () => {
@@ -136,6 +147,9 @@ function DayRanges({ name, ranges, onChange }: DayRangesProps) {
                 size="xs"
                 w={clockWidth}
                 error={problem ? t(`settings.hours.problem.${problem}`) : undefined}
+                description={!problem && overnight(range) ? t('settings.hours.nextDay') : undefined}
+                // Below the time it qualifies, as the error is: the row's fields stay level.
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
               />
               <ActionIcon
                 variant="subtle"

@@ -7,11 +7,22 @@ export const minutes = (clock: string) => {
   return Number(h) * 60 + Number(m);
 };
 
-type Problem = 'missing' | 'order' | 'overlap';
+type Problem = 'missing' | 'same' | 'overlap';
 const clock = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-/** What is wrong with one day's ranges, by index: incomplete, ends before it starts, or overlaps another. */
-export function rangeProblems(ranges: Range[]): Map<number, Problem> {
+/** A range closing before it opens runs past midnight (22:00–06:00), as the server reads it. */
+export const overnight = (r: Range): boolean =>
+  clock.test(r[0]) && clock.test(r[1]) && minutes(r[1]) < minutes(r[0]);
+
+/** Until when (minutes after midnight) the day's overnight ranges keep the team open the next day. */
+export const runsInto = (ranges: Range[]): number =>
+  Math.max(0, ...ranges.filter(overnight).map((r) => minutes(r[1])));
+
+/**
+ * What is wrong with one day's ranges, by index: incomplete, closing when it opens, or overlapping
+ * another range of the day or the previous day's overnight range (open until `carried`).
+ */
+export function rangeProblems(ranges: Range[], carried = 0): Map<number, Problem> {
   const problems = new Map<number, Problem>();
   ranges.forEach((r, index) => {
     if (!clock.test(r[0]) || !clock.test(r[1])) problems.set(index, 'missing');
@@ -21,17 +32,26 @@ export function rangeProblems(ranges: Range[]): Map<number, Problem> {
     .filter(({ index }) => !problems.has(index))
     .sort((a, b) => minutes(a.r[0]) - minutes(b.r[0]));
   // The latest closing time so far: a range opening before it overlaps one that started earlier.
-  let closesAt = -1;
+  let closesAt = carried;
   for (const { r, index } of order) {
-    if (minutes(r[1]) <= minutes(r[0])) problems.set(index, 'order');
+    if (minutes(r[1]) === minutes(r[0])) problems.set(index, 'same');
     else if (minutes(r[0]) < closesAt) problems.set(index, 'overlap');
-    closesAt = Math.max(closesAt, minutes(r[1]));
+    // An overnight range runs to the end of its day.
+    closesAt = Math.max(closesAt, overnight(r) ? 24 * 60 : minutes(r[1]));
   }
   return problems;
 }
 
+/** The day before each weekday (Monday's is Sunday). */
+export const dayBefore = (day: (typeof weekdays)[number]) => weekdays[(weekdays.indexOf(day) + 6) % 7]!;
+
 export const hoursValid = (hours: BusinessHours | null): boolean =>
-  hours === null || weekdays.every((day) => rangeProblems(hours.weekly[day] ?? []).size === 0);
+  hours === null ||
+  weekdays.every(
+    (day) =>
+      rangeProblems(hours.weekly[day] ?? [], runsInto((hours.weekly[dayBefore(day)] ?? []) as Range[]))
+        .size === 0,
+  );
 
 /**
  * Weekdays 9 to 5 in the workspace's time zone (the team's hours are the workspace's unless said

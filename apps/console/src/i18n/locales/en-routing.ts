@@ -124,9 +124,10 @@ export const enRouting = {
       removeRange: 'Remove range {{n}} on {{day}}',
       addRange: '+ Add range',
       addRangeFor: 'Add range on {{day}}',
+      nextDay: 'next day',
       problem: {
         missing: 'Enter both times',
-        order: 'Must close after it opens',
+        same: 'Must close at another time than it opens',
         overlap: 'Overlaps another range',
       },
       invalid: 'Some business hours are not valid: check the highlighted ranges.',

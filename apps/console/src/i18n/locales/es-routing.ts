@@ -131,9 +131,10 @@ export const esRouting: RoutingTranslation = {
       removeRange: 'Quitar la franja {{n}} del {{day}}',
       addRange: '+ Añadir franja',
       addRangeFor: 'Añadir franja el {{day}}',
+      nextDay: 'día siguiente',
       problem: {
         missing: 'Indica ambas horas',
-        order: 'Debe cerrar después de abrir',
+        same: 'Debe cerrar a otra hora que la de apertura',
         overlap: 'Se solapa con otra franja',
       },
       invalid: 'Algunos horarios no son válidos: revisa las franjas marcadas.',

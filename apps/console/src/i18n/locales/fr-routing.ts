@@ -133,9 +133,10 @@ export const frRouting: RoutingTranslation = {
       removeRange: 'Retirer la plage {{n}} du {{day}}',
       addRange: '+ Ajouter une plage',
       addRangeFor: 'Ajouter une plage le {{day}}',
+      nextDay: 'le lendemain',
       problem: {
         missing: 'Indiquez les deux heures',
-        order: 'Doit fermer après l’ouverture',
+        same: 'Doit fermer à une autre heure que l’ouverture',
         overlap: 'Chevauche une autre plage',
       },
       invalid: 'Certains horaires ne sont pas valides : vérifiez les plages signalées.',

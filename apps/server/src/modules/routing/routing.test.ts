@@ -322,6 +322,26 @@ describe('routing and presence', () => {
       businessHours: { timezone: 'Mars/Olympus', weekly: {}, holidays: [] },
     });
     expect(bad.status).toBe(400);
+    // A range closing when it opens means nothing (one closing before it opens runs past midnight).
+    const empty = await owner.client.patch(`${w()}/teams/${teamId}`, {
+      businessHours: {
+        timezone: 'UTC',
+        weekly: {
+          tue: [
+            ['22:00', '06:00'],
+            ['09:00', '09:00'],
+          ],
+        },
+        holidays: [],
+      },
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.field).toBe('businessHours.weekly.tue.1');
+    expect(empty.body.error.message).toContain('another time than it opens');
+    const night = await owner.client.patch(`${w()}/teams/${teamId}`, {
+      businessHours: { timezone: 'UTC', weekly: { tue: [['22:00', '06:00']] }, holidays: [] },
+    });
+    expect(night.status).toBe(200);
     await owner.client.patch(`${w()}/teams/${teamId}`, { businessHours: null, outOfHoursMessage: null });
   });
 
