@@ -101,6 +101,9 @@ export const member = z.object({
   lastLoginAt: timestamp.nullable(),
   status: z.string().describe('a settable status, or disconnected when no console is open'),
   statusSince: timestamp.nullable(),
+  signedIn: z
+    .boolean()
+    .describe('a console of theirs is open: false when signed out, true while appearing offline'),
   capacity: z.number().int().describe('open conversations at once (default 3)'),
 });
 export type Member = z.infer<typeof member>;

@@ -49,6 +49,7 @@ export const eventPayloads = {
     status: z.string(),
     since: timestamp,
     changedBy: id.nullable().describe('who set it: the operator, a supervisor, or null for the system'),
+    signedIn: z.boolean().describe('a console of theirs is open (the member list says signed out otherwise)'),
   }),
   'team.updated': z.object({ team }),
   'team.deleted': z.object({ teamId: id }),

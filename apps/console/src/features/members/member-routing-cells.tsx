@@ -83,9 +83,23 @@ export function MemberStatus({ workspaceId, member, editable, label: heading }: 
     ...builtInStatuses.map((s) => ({ value: s, label: label(s) })),
     ...(custom.data ?? []).map((s) => ({ value: `custom:${s.id}`, label: s.name })),
   ];
+  // Signed out, no status can be chosen for them (the server refuses it): said, not offered.
+  const shown = member.signedIn ? label(member.status) : t('members.signedOutStatus');
   return (
     <Stack gap={2}>
-      {editable ? (
+      {editable && !member.signedIn ? (
+        <Select
+          label={heading}
+          aria-label={t('members.statusFor', { name: member.name })}
+          data={[]}
+          value={null}
+          placeholder={shown}
+          title={t('members.signedOutHint')}
+          disabled
+          leftSection={<StatusDot status={member.status} />}
+          size="xs"
+        />
+      ) : editable ? (
         <Select
           label={heading}
           aria-label={t('members.statusFor', { name: member.name })}
@@ -107,7 +121,7 @@ export function MemberStatus({ workspaceId, member, editable, label: heading }: 
           )}
           <Group gap={6} wrap="nowrap">
             <StatusDot status={member.status} />
-            <Text size="sm">{label(member.status)}</Text>
+            <Text size="sm">{shown}</Text>
           </Group>
         </>
       )}

@@ -19,6 +19,7 @@ const member = (userId: string, status: string): Member => ({
   lastLoginAt: null,
   status,
   statusSince: at,
+  signedIn: true,
   capacity: 3,
 });
 
@@ -48,18 +49,43 @@ describe('routing events in the caches', () => {
       client,
       ws,
       me,
-      event('operator.status_changed', { userId: other, status: 'on_break', since, changedBy: other }),
+      event('operator.status_changed', {
+        userId: other,
+        status: 'on_break',
+        since,
+        changedBy: other,
+        signedIn: true,
+      }),
     );
     applyRoutingEvent(
       client,
       ws,
       me,
-      event('operator.status_changed', { userId: me, status: 'training', since, changedBy: other }),
+      event('operator.status_changed', {
+        userId: me,
+        status: 'training',
+        since,
+        changedBy: other,
+        signedIn: true,
+      }),
+    );
+    // A colleague's console lapses: signed out, not appearing offline.
+    applyRoutingEvent(
+      client,
+      ws,
+      me,
+      event('operator.status_changed', {
+        userId: other,
+        status: 'disconnected',
+        since,
+        changedBy: null,
+        signedIn: false,
+      }),
     );
     const members = client.getQueryData<Member[]>(queryKeys.members(ws));
-    expect(members?.map((m) => [m.userId, m.status, m.statusSince])).toEqual([
-      [me, 'training', since],
-      [other, 'on_break', since],
+    expect(members?.map((m) => [m.userId, m.status, m.statusSince, m.signedIn])).toEqual([
+      [me, 'training', since, true],
+      [other, 'disconnected', since, false],
     ]);
   });
 

@@ -32,13 +32,13 @@ export function applyRoutingEvent(
     void client.invalidateQueries({ queryKey: queryKeys.transferTargetsAll(workspaceId) });
   switch (event.name) {
     case 'operator.status_changed': {
-      const { userId, status, since, changedBy } = event.payload;
+      const { userId, status, since, changedBy, signedIn } = event.payload;
       let found = false;
       patchLive<Member[]>(client, queryKeys.members(workspaceId), (members) =>
         members.map((m) => {
           if (m.userId !== userId) return m;
           found = true;
-          return { ...m, status, statusSince: since };
+          return { ...m, status, statusSince: since, signedIn };
         }),
       );
       if (!found) void client.invalidateQueries({ queryKey: queryKeys.members(workspaceId) });

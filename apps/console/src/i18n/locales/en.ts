@@ -339,6 +339,8 @@ export const en = {
     statusFor: 'Status of {{name}}',
     statusSet: '{{name}} is now “{{status}}”',
     signedOut: '{{name}} is signed out: their status is set when they sign in',
+    signedOutStatus: 'Signed out',
+    signedOutHint: 'Signed out: their status is set when they sign in',
     statusSince: 'for {{time}}',
     alreadyMember: 'This person is already a member of this workspace.',
     alreadyInvited: 'This address already has a pending invitation: revoke it to send a new one.',

@@ -341,6 +341,8 @@ export const es: Translation = {
     statusFor: 'Estado de {{name}}',
     statusSet: '{{name}} ahora está «{{status}}»',
     signedOut: '{{name}} no ha iniciado sesión: su estado se fija al iniciarla',
+    signedOutStatus: 'Sin sesión',
+    signedOutHint: 'Sin sesión: su estado se fija al iniciarla',
     statusSince: 'desde hace {{time}}',
     alreadyMember: 'Esta persona ya es miembro de este espacio de trabajo.',
     alreadyInvited: 'Esta dirección ya tiene una invitación pendiente: revócala para enviar una nueva.',

@@ -344,6 +344,8 @@ export const fr: Translation = {
     statusFor: 'Statut de {{name}}',
     statusSet: '{{name}} est maintenant « {{status}} »',
     signedOut: '{{name}} n’a pas de session ouverte : son statut sera fixé à sa connexion',
+    signedOutStatus: 'Hors session',
+    signedOutHint: 'Hors session : son statut sera fixé à sa connexion',
     statusSince: 'depuis {{time}}',
     alreadyMember: 'Cette personne est déjà membre de cet espace de travail.',
     alreadyInvited:

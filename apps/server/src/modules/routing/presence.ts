@@ -57,6 +57,7 @@ export async function setStatus(
     changedBy: actor.userId,
     client: input.client,
   });
+  const member = await getMember(tx.db, actor.workspaceId, input.userId);
   await publish(tx, {
     workspaceId: actor.workspaceId,
     name: 'operator.status_changed',
@@ -65,6 +66,7 @@ export async function setStatus(
       status: input.status,
       since: since.toISOString(),
       changedBy: actor.userId,
+      signedIn: member.signedIn,
     },
   });
   // A supervisor setting someone else's status (OPS-2) is an administrative action.
@@ -105,7 +107,7 @@ export async function setStatus(
       { delayMs: (workspace?.after ?? 120) * 1000 },
     );
   }
-  return { member: await getMember(tx.db, actor.workspaceId, input.userId), lookingIn };
+  return { member, lookingIn };
 }
 
 /**
@@ -173,7 +175,7 @@ export async function markReconnected(db: Db, workspaceId: string, userId: strin
     await publish(tx, {
       workspaceId,
       name: 'operator.status_changed',
-      payload: { userId, status: member.status, since: since.toISOString(), changedBy: null },
+      payload: { userId, status: member.status, since: since.toISOString(), changedBy: null, signedIn: true },
     });
   });
 }
@@ -252,7 +254,7 @@ export async function recordDisconnection(tx: Tx, workspaceId: string, userId: s
   await publish(tx, {
     workspaceId,
     name: 'operator.status_changed',
-    payload: { userId, status: 'disconnected', since: since.toISOString(), changedBy: null },
+    payload: { userId, status: 'disconnected', since: since.toISOString(), changedBy: null, signedIn: false },
   });
 }
 

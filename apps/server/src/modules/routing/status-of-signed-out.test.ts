@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
@@ -63,6 +64,8 @@ describe("a supervisor setting a signed-out operator's status", () => {
       (m: { userId: string }) => m.userId === olga.userId,
     );
     expect(member.status).toBe('disconnected');
+    // Said as signed out, not as appearing offline.
+    expect(member.signedIn).toBe(false);
     const from = new Date(Date.now() - 60_000).toISOString();
     const time = await owner.client.get(`${w()}/operators/${olga.userId}/status-time?from=${from}`);
     expect(time.body.totals.map((t: { status: string }) => t.status)).toEqual(['disconnected']);
@@ -71,6 +74,7 @@ describe("a supervisor setting a signed-out operator's status", () => {
   it('still lets a supervisor set a signed-out operator offline, and 404s for a stranger', async () => {
     const offline = await sam.client.put(`${w()}/members/${olga.userId}/status`, { status: 'disconnected' });
     expect(offline.status, JSON.stringify(offline.body)).toBe(200);
+    expect(offline.body).toMatchObject({ status: 'disconnected', signedIn: false });
     const nobody = await sam.client.put(`${w()}/members/00000000-0000-4000-8000-000000000000/status`, {
       status: 'connected',
     });
@@ -87,7 +91,40 @@ describe("a supervisor setting a signed-out operator's status", () => {
     await waitFor(() => socket.messages.some((x) => x.type === 'ready'));
     const res = await sam.client.put(`${w()}/members/${olga.userId}/status`, { status: 'on_break' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.status).toBe('on_break');
+    expect(res.body).toMatchObject({ status: 'on_break', signedIn: true });
     expect((await history())[0]).toMatchObject({ kind: 'status_change', detail: 'on_break' });
+  });
+
+  it('tells appearing offline from signed out, in the members list and in the event every console hears', async () => {
+    const watcher = await openSocket(
+      server.url,
+      `/api/realtime?workspaceId=${owner.workspaceId}`,
+      owner.client.cookie,
+    );
+    sockets.push(watcher);
+    await waitFor(() => watcher.messages.some((x) => x.type === 'ready'));
+    const statusEvents = () =>
+      watcher.messages
+        .filter((x) => x.type === 'event' && x.event.name === 'operator.status_changed')
+        .map((x) => x.event.payload as { userId: string; status: string; signedIn: boolean });
+    const olgaInList = async () =>
+      (await owner.client.get(`${w()}/members`)).body.find(
+        (m: { userId: string }) => m.userId === olga.userId,
+      );
+
+    // Signed in, appearing offline.
+    const offline = await sam.client.put(`${w()}/members/${olga.userId}/status`, { status: 'disconnected' });
+    expect(offline.body).toMatchObject({ status: 'disconnected', signedIn: true });
+    expect(await olgaInList()).toMatchObject({ status: 'disconnected', signedIn: true });
+    await waitFor(() => statusEvents().some((p) => p.status === 'disconnected' && p.signedIn));
+
+    // Her console goes: signed out once the grace period has passed.
+    await server.parley.ctx.db.execute(
+      sql`UPDATE workspaces SET disconnect_grace_seconds = 1 WHERE id = ${owner.workspaceId}`,
+    );
+    await sam.client.put(`${w()}/members/${olga.userId}/status`, { status: 'connected' });
+    sockets.find((s) => s !== watcher)?.ws.close();
+    await waitFor(() => statusEvents().some((p) => p.userId === olga.userId && !p.signedIn), 30_000);
+    expect(await olgaInList()).toMatchObject({ status: 'disconnected', signedIn: false });
   });
 });

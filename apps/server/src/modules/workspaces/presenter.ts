@@ -24,6 +24,7 @@ export const presentMember = (m: {
   lastLoginAt: Date | null;
   status: string;
   statusSince: Date;
+  signedIn: boolean;
   capacity: number;
 }): Member => ({
   userId: m.userId,
@@ -35,6 +36,7 @@ export const presentMember = (m: {
   lastLoginAt: m.lastLoginAt?.toISOString() ?? null,
   status: m.status,
   statusSince: m.statusSince.toISOString(),
+  signedIn: m.signedIn,
   capacity: m.capacity,
 });
 

@@ -49,18 +49,21 @@ export async function listMemberships(db: Queryable, userId: string): Promise<Wo
  * ROUTE-1: "disconnected" is not a status anyone sets; it is what a member without a live console on
  * any node for the workspace's grace period is, whatever they chose before.
  */
-export const effectiveStatus = sql<string>`CASE WHEN ${memberships.lastActiveAt} > now() - make_interval(secs =>
-  (SELECT w.disconnect_grace_seconds FROM workspaces w WHERE w.id = ${memberships.workspaceId}))
-  THEN ${memberships.status} ELSE 'disconnected' END`;
+const live = sql`${memberships.lastActiveAt} > now() - make_interval(secs =>
+  (SELECT w.disconnect_grace_seconds FROM workspaces w WHERE w.id = ${memberships.workspaceId}))`;
+
+/** Whether a console of theirs is live: signed out (or gone) otherwise, whatever status they chose. */
+export const signedIn = sql<boolean>`coalesce(${live}, false)`;
+
+export const effectiveStatus = sql<string>`CASE WHEN ${live} THEN ${memberships.status} ELSE 'disconnected' END`;
 
 /**
  * Since when the effective status holds: the chosen one since it was chosen or the console came back
  * (`status_since`); a lapsed console since it was last heard of, unless a later disconnection or
  * choice was recorded.
  */
-export const effectiveSince = sql<Date>`CASE WHEN ${memberships.lastActiveAt} > now() - make_interval(secs =>
-  (SELECT w.disconnect_grace_seconds FROM workspaces w WHERE w.id = ${memberships.workspaceId}))
-  OR ${memberships.status} = 'disconnected' THEN ${memberships.statusSince}
+export const effectiveSince = sql<Date>`CASE WHEN ${live} OR ${memberships.status} = 'disconnected'
+  THEN ${memberships.statusSince}
   ELSE greatest(${memberships.statusSince}, coalesce(${memberships.lastActiveAt}, ${memberships.statusSince})) END`.mapWith(
   memberships.statusSince,
 );
@@ -75,6 +78,7 @@ const memberColumns = {
   lastLoginAt: users.lastLoginAt,
   status: effectiveStatus,
   statusSince: effectiveSince,
+  signedIn,
   capacity: memberships.capacity,
 };
 
