@@ -78,6 +78,44 @@ describe('heartbeat', () => {
       heartbeat.stop();
     }
   });
+
+  it('does not drop sockets as silent for the time its own node was stalled, only once they stay silent', () => {
+    const answering = fakeClient(0, Date.now());
+    // It answers every ping at once, until told not to.
+    let answers = true;
+    const ping = answering.ws.ping;
+    answering.ws.ping = () => {
+      ping.call(answering.ws);
+      if (answers) answering.lastPong = Date.now();
+    };
+    const clients = new Set<Client>([answering]);
+    const heartbeat = startHeartbeat({
+      clients,
+      heartbeatMs: 1000,
+      deadAfterMs: 10_000,
+      db: {} as Db,
+      logger: { warn() {} } as unknown as FastifyBaseLogger,
+      send: () => {},
+      drop: () => {},
+    });
+    try {
+      vi.advanceTimersByTime(1000);
+      expect(answering.pings).toBe(1);
+      // The event loop is held for 30 s: no timer runs, and no pong is read meanwhile.
+      vi.setSystemTime(Date.now() + 30_000);
+      vi.advanceTimersByTime(2000);
+      expect(answering.terminated).toBe(false);
+      expect(answering.pings).toBeGreaterThan(1);
+      vi.advanceTimersByTime(20_000);
+      expect(answering.terminated).toBe(false);
+      // A socket that really stays silent still goes.
+      answers = false;
+      vi.advanceTimersByTime(12_000);
+      expect(answering.terminated).toBe(true);
+    } finally {
+      heartbeat.stop();
+    }
+  });
 });
 
 describe('presence refreshed by the heartbeat', () => {

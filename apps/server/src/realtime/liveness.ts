@@ -83,9 +83,17 @@ export function startHeartbeat(opts: {
     }
   };
 
+  /**
+   * When this node last came back from a stall: its own event loop held (a long synchronous stretch,
+   * the embedded database under load), so the pongs that came meanwhile wait unread behind this timer.
+   * A socket is not judged silent until a heartbeat after that: in a test under load, sockets that
+   * had answered were dropped as dead, and their operators stopped receiving conversations.
+   */
+  let resumedAt = 0;
+
   /** One socket's turn: dropped if silent too long, else pinged and sent a heartbeat in one write. */
   const beat = (client: Client, now: number) => {
-    if (now - client.lastPong > opts.deadAfterMs) {
+    if (now - client.lastPong > opts.deadAfterMs && now - resumedAt >= opts.heartbeatMs) {
       clients.delete(client);
       client.ws.terminate();
       return;
@@ -109,11 +117,15 @@ export function startHeartbeat(opts: {
   };
 
   const slices = Math.max(1, Math.min(50, Math.floor(opts.heartbeatMs / 100)));
+  const tickMs = opts.heartbeatMs / slices;
   let round: Client[] = [];
   let slice = 0;
+  let lastTick = Date.now();
   const timer = setInterval(() => {
     if (slice === 0) round = [...clients];
     const now = Date.now();
+    if (now - lastTick > tickMs + 1000) resumedAt = now;
+    lastTick = now;
     const from = Math.floor((round.length * slice) / slices);
     const to = Math.floor((round.length * (slice + 1)) / slices);
     for (let i = from; i < to; i++) {
@@ -124,7 +136,7 @@ export function startHeartbeat(opts: {
     if (slice === 0) period();
     slice = (slice + 1) % slices;
     if (slice === 0) round = [];
-  }, opts.heartbeatMs / slices);
+  }, tickMs);
   timer.unref();
 
   return { closeEndedSessions, stop: () => clearInterval(timer) };
