@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDay } from './dates.ts';
+import { parseDay, todayIn } from './dates.ts';
 
 describe('parseDay: a day typed in a date field', () => {
   it('reads day first in Spanish and French, month first in English', () => {
@@ -25,5 +25,15 @@ describe('parseDay: a day typed in a date field', () => {
     expect(parseDay('29/02/2023', 'fr')).toBeNull();
     expect(parseDay('2024-13-01', 'en')).toBeNull();
     expect(parseDay('mañana', 'es')).toBeNull();
+  });
+});
+
+describe('todayIn: the date in a time zone', () => {
+  it('is the zone’s own date on either side of midnight', () => {
+    const at = new Date('2026-12-31T23:30:00Z');
+    expect(todayIn('UTC', at)).toBe('2026-12-31');
+    expect(todayIn('Europe/Madrid', at)).toBe('2027-01-01');
+    expect(todayIn('America/New_York', at)).toBe('2026-12-31');
+    expect(todayIn('Pacific/Kiritimati', new Date('2026-06-01T10:30:00Z'))).toBe('2026-06-02');
   });
 });

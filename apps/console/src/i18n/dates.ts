@@ -56,3 +56,18 @@ export function parseDay(text: string, language: Locale): string | null {
     return null;
   return `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
 }
+
+/** Today's date (YYYY-MM-DD) in a time zone: where a team's holidays start. */
+export function todayIn(timezone: string, at: Date = new Date()): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}

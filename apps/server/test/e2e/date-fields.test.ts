@@ -145,21 +145,36 @@ describe.runIf(browserAvailable)('date fields in the console’s language', { ti
     await page.getByRole('textbox', { name: 'Nombre' }).fill('Festivos');
     await page.getByRole('switch', { name: 'Siempre abierto' }).uncheck();
     const day = page.getByRole('textbox', { name: 'Fecha del festivo' });
+    // A day that has passed is refused under the field (days far ahead below: this test does not age).
     await day.click();
-    await day.pressSequentially('6/1/2027');
+    await day.pressSequentially('1/1/2020');
+    await expect.poll(() => day.getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('Ese día ya ha pasado').waitFor();
+    expect(await page.getByRole('button', { name: 'Añadir festivo' }).isDisabled()).toBe(true);
+    // The button stays level with the field's box, the error below it.
+    const tops = await Promise.all(
+      [day, page.getByRole('button', { name: 'Añadir festivo' })].map((l) => l.boundingBox()),
+    );
+    expect(Math.abs(tops[0]!.y - tops[1]!.y)).toBeLessThan(1.5);
+    await day.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('date-field-past-holiday-es') });
     await day.press('Enter');
-    await page.getByText('miércoles, 6 de enero de 2027').waitFor();
+    expect(await page.getByText('Sin festivos.').count()).toBe(1);
+    await day.fill('');
+    await day.pressSequentially('6/1/2099');
+    await day.press('Enter');
+    await page.getByText('martes, 6 de enero de 2099').waitFor();
     // The field is empty again, and still the one typed in, for the next day.
     const next = page.getByRole('textbox', { name: 'Fecha del festivo' });
     await expect.poll(() => next.inputValue()).toBe('');
     const nextId = await next.getAttribute('id');
     await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe(nextId);
     const calendar = page.locator('[data-dates-dropdown]');
-    await next.pressSequentially('20/1/2027');
-    await calendar.getByRole('button', { name: '19 enero 2027' }).click();
-    await expect.poll(() => next.inputValue()).toBe('19/01/2027');
+    await next.pressSequentially('20/1/2099');
+    await calendar.getByRole('button', { name: '19 enero 2099' }).click();
+    await expect.poll(() => next.inputValue()).toBe('19/01/2099');
     await page.getByRole('button', { name: 'Añadir festivo' }).click();
-    await page.getByText('martes, 19 de enero de 2027').waitFor();
+    await page.getByText('lunes, 19 de enero de 2099').waitFor();
     await page.screenshot({ path: screenshotPath('date-field-holidays-es'), fullPage: true });
     await page.getByRole('button', { name: 'Crear equipo' }).click();
     await expect
@@ -169,7 +184,7 @@ describe.runIf(browserAvailable)('date fields in the console’s language', { ti
             ?.businessHours?.holidays,
         { timeout: 10_000 },
       )
-      .toEqual(['2027-01-06', '2027-01-19']);
+      .toEqual(['2099-01-06', '2099-01-19']);
     await page.context().close();
   });
 

@@ -82,6 +82,7 @@ export function BusinessHoursEditor({ value, onChange, defaultTimezone }: Busine
             </Stack>
             <HolidaysEditor
               holidays={value.holidays}
+              timezone={value.timezone}
               onChange={(holidays) => onChange({ ...value, holidays })}
             />
           </>

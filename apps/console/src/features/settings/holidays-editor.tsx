@@ -1,25 +1,31 @@
-import { ActionIcon, Button, Group, Stack, Text } from '@mantine/core';
+import { ActionIcon, Button, Group, Input, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateField } from '../../components/date-field.tsx';
+import { todayIn } from '../../i18n/dates.ts';
 
 const maxHolidays = 100;
 
 export interface HolidaysEditorProps {
   holidays: string[];
   onChange: (holidays: string[]) => void;
+  /** The team's time zone: a day before today there has passed. */
+  timezone: string;
 }
 
 /** Whole days the team is closed, as YYYY-MM-DD in the team's time zone. */
-export function HolidaysEditor({ holidays, onChange }: HolidaysEditorProps) {
+export function HolidaysEditor({ holidays, onChange, timezone }: HolidaysEditorProps) {
   const { t, i18n } = useTranslation();
   const [draft, setDraft] = useState<string | null>(null);
   // A new field after each day added: one being typed in keeps its text while its calendar is open.
   // Focus goes back to it when the day was added with Enter.
   const [field, setField] = useState({ key: 0, focus: false });
   const format = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'full', timeZone: 'UTC' });
+  const today = todayIn(timezone);
+  // A day that has passed closes nothing: said under the field, not added.
+  const past = draft !== null && draft < today;
   const add = (fromField: boolean) => {
-    if (!draft) return;
+    if (!draft || past) return;
     onChange([...new Set([...holidays, draft])].sort());
     setDraft(null);
     setField(({ key }) => ({ key: key + 1, focus: fromField }));
@@ -46,8 +52,9 @@ export function HolidaysEditor({ holidays, onChange }: HolidaysEditorProps) {
             const label = format.format(new Date(`${day}T00:00:00Z`));
             return (
               <Group component="li" key={day} gap="xs">
-                <Text size="sm">
+                <Text size="sm" c={day < today ? 'dimmed' : undefined}>
                   <time dateTime={day}>{label}</time>
+                  {day < today && ` (${t('settings.hours.pastHolidayMark')})`}
                 </Text>
                 <ActionIcon
                   variant="subtle"
@@ -63,13 +70,14 @@ export function HolidaysEditor({ holidays, onChange }: HolidaysEditorProps) {
           })}
         </Stack>
       )}
-      <Group gap="xs" align="flex-end">
+      <Group gap="xs" align="flex-start">
         <DateField
           key={field.key}
           autoFocus={field.focus}
           label={t('settings.hours.holidayDate')}
           value={draft}
           onChange={setDraft}
+          error={past ? t('settings.hours.pastHoliday') : undefined}
           onKeyDown={(event) => {
             if (event.key !== 'Enter') return;
             // Enter adds the day instead of submitting the whole team form.
@@ -79,14 +87,22 @@ export function HolidaysEditor({ holidays, onChange }: HolidaysEditorProps) {
           size="xs"
           w={170}
         />
-        <Button
-          variant="light"
-          size="xs"
-          onClick={() => add(false)}
-          disabled={!draft || holidays.length >= maxHolidays}
-        >
-          {t('settings.hours.addHoliday')}
-        </Button>
+        {/* Level with the field's box, not with its error below: an empty label of the same size above. */}
+        <Stack gap={0}>
+          <Input.Label size="xs" aria-hidden="true" style={{ visibility: 'hidden' }}>
+            &nbsp;
+          </Input.Label>
+          <Button
+            variant="light"
+            size="xs"
+            // As far below the label as Mantine sets a labelled input.
+            mt="calc(var(--mantine-spacing-xs) / 2)"
+            onClick={() => add(false)}
+            disabled={!draft || past || holidays.length >= maxHolidays}
+          >
+            {t('settings.hours.addHoliday')}
+          </Button>
+        </Stack>
       </Group>
     </Stack>
   );

@@ -135,6 +135,8 @@ export const enRouting = {
       noHolidays: 'No holidays.',
       holidayDate: 'Holiday date',
       addHoliday: 'Add holiday',
+      pastHoliday: 'This day has passed',
+      pastHolidayMark: 'past',
       removeHoliday: 'Remove the holiday {{day}}',
     },
     routing: {

@@ -142,6 +142,8 @@ export const esRouting: RoutingTranslation = {
       noHolidays: 'Sin festivos.',
       holidayDate: 'Fecha del festivo',
       addHoliday: 'Añadir festivo',
+      pastHoliday: 'Ese día ya ha pasado',
+      pastHolidayMark: 'pasado',
       removeHoliday: 'Quitar el festivo {{day}}',
     },
     routing: {

@@ -144,6 +144,8 @@ export const frRouting: RoutingTranslation = {
       noHolidays: 'Aucun jour férié.',
       holidayDate: 'Date du jour férié',
       addHoliday: 'Ajouter un jour férié',
+      pastHoliday: 'Ce jour est passé',
+      pastHolidayMark: 'passé',
       removeHoliday: 'Retirer le jour férié {{day}}',
     },
     routing: {
