@@ -100,6 +100,35 @@ describe.runIf(browserAvailable)(
       }
     });
 
+    it('a supervisor’s header on a teammate’s conversation fits in two rows at 1024×700, with one way to take it', async () => {
+      const id = await conversationOf(anna, 'open', 'Camille Martin');
+      const takeOver = { en: 'Take over', es: 'Tomar el control', fr: 'Prendre la main' };
+      for (const language of ['en', 'es', 'fr'] as const) {
+        const page = await openAs('sam@demo.parley.test', language, id);
+        const taking = header(page).getByRole('button', { name: takeOver[language], exact: true });
+        await taking.waitFor();
+        await page.screenshot({ path: screenshotPath(`conversation-header-supervisor-${language}`) });
+        const rows = await header(page).evaluate((el) => {
+          const items = [el.firstElementChild!, ...el.querySelectorAll('button')];
+          const boxes = items
+            .map((item) => item.getBoundingClientRect())
+            .filter((b) => b.height > 0)
+            .sort((a, b) => a.top - b.top);
+          let count = 0;
+          let bottom = Number.NEGATIVE_INFINITY;
+          for (const b of boxes) {
+            if (b.top >= bottom - 2) count++;
+            bottom = Math.max(bottom, b.bottom);
+          }
+          return count;
+        });
+        expect(rows, language).toBeLessThanOrEqual(2);
+        expect((await header(page).boundingBox())!.height, language).toBeLessThanOrEqual(110);
+        expect(await seriousViolations(page, { ignore: ['aria-required-children'] }), language).toEqual([]);
+        await page.context().close();
+      }
+    });
+
     it('a teammate’s close is in the history the assigned operator reads, by name', async () => {
       const oscar = await api('oscar@demo.parley.test');
       const id = await conversationOf(anna, 'open', 'Tom Becker');

@@ -83,6 +83,8 @@ describe.runIf(browserAvailable)(
       await sam.getByRole('button', { name: 'More actions' }).click();
       await sam.getByRole('menuitem', { name: 'Stop monitoring' }).waitFor();
       await sam.keyboard.press('Escape');
+      // Gone before the next step clicks below it (closing, it still covered the composer's modes).
+      await sam.getByRole('menu').waitFor({ state: 'hidden' });
     });
 
     it('a whisper reaches the operator, never the customer’s frames or transcript', async () => {

@@ -7,6 +7,7 @@ import { ConversationTools } from '../inbox/conversation-tools.tsx';
 import { useFormatDateTime } from '../members/format.ts';
 import { useMembers } from '../members/members-api.ts';
 import { useTransferTargets } from '../routing/routing-api.ts';
+import classes from './conversation-header.module.css';
 import { OutOfHoursBadge, useQueuedText } from './conversation-notices.tsx';
 import { customerName, useFormatShortDateTime, useNow } from './format.ts';
 import { TransferButton } from './transfer-button.tsx';
@@ -39,6 +40,13 @@ export function ConversationHeader({
   const permissions = usePermissions(workspaceId);
   const canAssign = c.assigneeId === null || c.assigneeId === userId || permissions.includes('transfer_any');
   const receivers = useTransferTargets(workspaceId, c.id, canAssign);
+  // A supervisor has Take over (in the tools) for a teammate's open conversation: not a second button
+  // doing the same, which also pushed the controls onto a third row at 1024 px.
+  const takesOver =
+    permissions.includes('monitor') &&
+    c.status !== 'closed' &&
+    c.assigneeId !== null &&
+    c.assigneeId !== userId;
   const pending = actions.pending;
   const queuedText = useQueuedText();
   const queued = queuedText(c, useNow());
@@ -100,8 +108,8 @@ export function ConversationHeader({
           </Text>
         </div>
       </Group>
-      <Group gap={6}>
-        {canAssign && c.assigneeId !== userId && (
+      <Group gap={6} className={classes.controls}>
+        {canAssign && c.assigneeId !== userId && !takesOver && (
           <Button
             size="xs"
             onClick={() => actions.assign(userId)}

@@ -77,7 +77,9 @@ export function ConversationTools({ workspaceId, userId, conversation: c }: Conv
           {t('states.unsnoozeShort')}
         </Button>
       )}
-      {canMonitor && open && c.assigneeId !== userId && (
+      {/* A teammate's conversation: taking it over is the supervisor's one way to take it (the header
+          leaves out Assign to me); an unassigned one is simply assigned. */}
+      {canMonitor && open && c.assigneeId !== null && c.assigneeId !== userId && (
         <TakeOver
           busy={act.isPending}
           onConfirm={() => run(() => inboxApi.takeOver(workspaceId, c.id), t('supervision.takenOver'))}
