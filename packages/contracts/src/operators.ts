@@ -29,6 +29,7 @@ export const operatorOverview = z.object({
   teams: z.array(z.object({ id, name: z.string() })),
   status: z.string(),
   statusSince: timestamp,
+  signedIn: z.boolean().describe('a console of theirs is open: false when signed out'),
   lastLoginAt: timestamp.nullable(),
   active: z.number().int().describe('open conversations assigned to them now (metrics module)'),
   pending: z.number().int().describe('of those, awaiting their first response (metrics module)'),

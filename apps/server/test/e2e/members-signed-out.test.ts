@@ -29,5 +29,20 @@ describe.runIf(browserAvailable)('signed-out members in Chromium', { timeout: 12
     await annaPage.getByRole('button', { name: 'Log out' }).click();
     await expect.poll(() => anna.isDisabled(), { timeout: 20_000 }).toBe(true);
     expect(await anna.getAttribute('placeholder')).toBe('Sin sesión');
+
+    // The operators' overview says so too, and its Change status offers only appearing offline.
+    await owner.goto(`${env.server.url}${workspace}/operators`);
+    const row = owner.locator('tr[data-operator="anna@demo.parley.test"]');
+    await expect.poll(() => row.getByTestId('operator-status').textContent()).toBe('Sin sesión');
+    await owner.getByRole('button', { name: 'Acciones para Anna Operator' }).click();
+    await owner.getByRole('menuitem', { name: 'Cambiar estado' }).click();
+    await owner.getByRole('dialog').getByText('Sin sesión: su estado se fija al iniciarla').waitFor();
+    expect(await seriousViolations(owner)).toEqual([]);
+    await owner.getByRole('dialog').getByRole('combobox', { name: 'Nuevo estado' }).click();
+    expect(await owner.getByRole('option', { name: 'En pausa' }).getAttribute('aria-disabled')).toBe('true');
+    expect(await owner.getByRole('option', { name: 'Desconectado' }).getAttribute('aria-disabled')).not.toBe(
+      'true',
+    );
+    await owner.screenshot({ path: screenshotPath('operators-signed-out-es') });
   });
 });

@@ -7,7 +7,7 @@ import { queryKeys } from '../../api/query-keys.ts';
 import { useNotify } from '../../components/notify.ts';
 import { useFormatDuration, useNow } from '../conversations/format.ts';
 import { routingApi, useStatuses } from '../routing/routing-api.ts';
-import { StatusDot, useSignedOutRefusal, useStatusLabel } from '../routing/statuses.tsx';
+import { StatusDot, usePresenceLabel, useSignedOutRefusal, useStatusLabel } from '../routing/statuses.tsx';
 
 export interface CapacityInputProps {
   member: Member;
@@ -64,6 +64,7 @@ export function MemberStatus({ workspaceId, member, editable, label: heading }: 
   const notify = useNotify();
   const client = useQueryClient();
   const label = useStatusLabel(workspaceId);
+  const presence = usePresenceLabel(workspaceId);
   const custom = useStatuses(workspaceId);
   const now = useNow();
   const signedOut = useSignedOutRefusal();
@@ -84,7 +85,7 @@ export function MemberStatus({ workspaceId, member, editable, label: heading }: 
     ...(custom.data ?? []).map((s) => ({ value: `custom:${s.id}`, label: s.name })),
   ];
   // Signed out, no status can be chosen for them (the server refuses it): said, not offered.
-  const shown = member.signedIn ? label(member.status) : t('members.signedOutStatus');
+  const shown = presence(member);
   return (
     <Stack gap={2}>
       {editable && !member.signedIn ? (

@@ -41,10 +41,12 @@ export function StatusModal({ workspaceId, operator, onClose }: ActionProps) {
   const change = useSetOperatorStatus(workspaceId);
   const signedOut = useSignedOutRefusal();
   const [status, setStatus] = useState<string | null>(null);
+  // Signed out, only appearing offline can be chosen for them (the server refuses the rest).
+  const signedOutNow = operator !== null && !operator.signedIn;
   const options = [
     ...[...builtInStatuses, 'disconnected'].map((s) => ({ value: s, label: label(s) })),
     ...(custom.data ?? []).map((s) => ({ value: `custom:${s.id}`, label: s.name })),
-  ];
+  ].map((o) => ({ ...o, disabled: signedOutNow && o.value !== 'disconnected' }));
   const close = () => {
     setStatus(null);
     onClose();
@@ -58,6 +60,7 @@ export function StatusModal({ workspaceId, operator, onClose }: ActionProps) {
       <Stack>
         <Select
           label={t('operators.newStatus')}
+          description={signedOutNow ? t('members.signedOutHint') : undefined}
           data={options}
           value={status ?? operator?.status ?? null}
           onChange={setStatus}

@@ -10,7 +10,7 @@ import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { formatSeconds } from '../monitoring/format.ts';
 import { averageTexts, Tile } from '../monitoring/tiles.tsx';
-import { StatusDot, useStatusLabel } from '../routing/statuses.tsx';
+import { StatusDot, usePresenceLabel, useStatusLabel } from '../routing/statuses.tsx';
 import { type PeriodFilter, useOperatorConversations, useOperatorDetail } from './operators-api.ts';
 
 const isPeriod = (v: string | null): v is PeriodPreset =>
@@ -54,6 +54,7 @@ export function OperatorDetailPage({
   const conversations = useOperatorConversations(membership.id, userId, period);
   const conversationRows = conversations.data?.pages.flatMap((p) => p.items) ?? [];
   const label = useStatusLabel(membership.id);
+  const presence = usePresenceLabel(membership.id);
   useDocumentTitle(`${detail.data?.operator.name ?? t('operators.title')} · ${t('common.appName')}`);
   if (detail.isPending) return <PageLoader />;
   if (detail.isError) {
@@ -90,7 +91,7 @@ export function OperatorDetailPage({
             </Text>
             <Group gap={6}>
               <StatusDot status={operator.status} />
-              <Text size="sm">{label(operator.status)}</Text>
+              <Text size="sm">{presence(operator)}</Text>
             </Group>
           </Group>
           <Group gap={4} aria-label={t('operators.teams')}>

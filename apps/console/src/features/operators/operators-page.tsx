@@ -9,7 +9,7 @@ import { navigate } from '../../router/history.ts';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { useStatuses, useTeams } from '../routing/routing-api.ts';
-import { StatusDot, useStatusLabel } from '../routing/statuses.tsx';
+import { StatusDot, usePresenceLabel, useStatusLabel } from '../routing/statuses.tsx';
 import { ImpersonateModal, StatusModal, TransferModal } from './operator-actions.tsx';
 import { exportOperatorsUrl, type OperatorFilter, useOperatorOverview } from './operators-api.ts';
 
@@ -39,6 +39,7 @@ export function OperatorsPage({ membership }: { membership: WorkspaceMembership 
   const teams = useTeams(membership.id);
   const custom = useStatuses(membership.id);
   const label = useStatusLabel(membership.id);
+  const presence = usePresenceLabel(membership.id);
   const [dialog, setDialog] = useState<Dialog>(null);
   const can = (p: string) => membership.permissions.includes(p);
   const statusOptions = [
@@ -120,7 +121,7 @@ export function OperatorsPage({ membership }: { membership: WorkspaceMembership 
             <Table.Td>
               <Group gap={6} wrap="nowrap">
                 <StatusDot status={o.status} />
-                <span data-testid="operator-status">{label(o.status)}</span>
+                <span data-testid="operator-status">{presence(o)}</span>
               </Group>
             </Table.Td>
             <Table.Td>{o.lastLoginAt ? dateTime(o.lastLoginAt) : t('operators.never')}</Table.Td>

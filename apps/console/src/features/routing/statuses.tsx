@@ -26,6 +26,15 @@ export function useStatusLabel(workspaceId: string): (status: string) => string 
   };
 }
 
+/** What someone's status reads as: "Signed out" without a live console, else the status's name. */
+export function usePresenceLabel(
+  workspaceId: string,
+): (who: { status: string; signedIn: boolean }) => string {
+  const { t } = useTranslation();
+  const label = useStatusLabel(workspaceId);
+  return (who) => (who.signedIn ? label(who.status) : t('members.signedOutStatus'));
+}
+
 /** Decorative: the status is always also said in words next to it. */
 export function StatusDot({ status, size = 10 }: { status: string; size?: number }) {
   return (

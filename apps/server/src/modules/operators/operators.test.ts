@@ -136,6 +136,7 @@ describe('operator management and impersonation', () => {
       email: 'olga@example.com',
       teams: [{ id: teamId, name: 'Support' }],
       status: 'connected',
+      signedIn: true,
       active: 3,
       pending: 3,
       canImpersonate: true,

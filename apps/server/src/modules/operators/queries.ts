@@ -27,7 +27,7 @@ import { periodRange } from '../metrics/period.ts';
 import { now } from '../routing/clock.ts';
 import { statusTime } from '../routing/status-time.ts';
 import type { OperatorPrincipal } from '../workspaces/policy.ts';
-import { effectiveSince, effectiveStatus } from '../workspaces/queries.ts';
+import { effectiveSince, effectiveStatus, signedIn } from '../workspaces/queries.ts';
 
 /**
  * OPS-1 / OPS-5: every operator of the workspace with teams, live status, last login and their load
@@ -61,6 +61,7 @@ export async function listOperatorOverview(
       grants: memberships.permissions,
       status: effectiveStatus,
       statusSince: effectiveSince,
+      signedIn,
       lastLoginAt: users.lastLoginAt,
     })
     .from(memberships)
@@ -86,6 +87,7 @@ export async function listOperatorOverview(
     teams: teamRows.filter((t) => t.userId === r.userId).map((t) => ({ id: t.id, name: t.name })),
     status: r.status,
     statusSince: r.statusSince.toISOString(),
+    signedIn: r.signedIn,
     lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
     active: load.get(r.userId)?.active ?? 0,
     pending: load.get(r.userId)?.pending ?? 0,

@@ -64,8 +64,12 @@ describe("a supervisor setting a signed-out operator's status", () => {
       (m: { userId: string }) => m.userId === olga.userId,
     );
     expect(member.status).toBe('disconnected');
-    // Said as signed out, not as appearing offline.
+    // Said as signed out, not as appearing offline, in the members list and the operators' overview.
     expect(member.signedIn).toBe(false);
+    const overview = (await owner.client.get(`${w()}/operators/overview`)).body.find(
+      (o: { userId: string }) => o.userId === olga.userId,
+    );
+    expect(overview).toMatchObject({ status: 'disconnected', signedIn: false });
     const from = new Date(Date.now() - 60_000).toISOString();
     const time = await owner.client.get(`${w()}/operators/${olga.userId}/status-time?from=${from}`);
     expect(time.body.totals.map((t: { status: string }) => t.status)).toEqual(['disconnected']);
