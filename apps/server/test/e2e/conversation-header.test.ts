@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../axe.ts';
 import { browserAvailable, demoPassword, screenshotPath, useBrowserServer } from '../browser.ts';
@@ -50,6 +50,25 @@ describe.runIf(browserAvailable)(
       return page;
     };
     const header = (page: Page) => page.locator('section header').first();
+    /**
+     * Rows as a reader sees them: who and what (name, state, facts), then each control; a control
+     * that starts below the bottom of everything before it opens a new row.
+     */
+    const rowsOf = (box: Locator) =>
+      box.evaluate((el) => {
+        const items = [el.firstElementChild!, ...el.querySelectorAll('button')];
+        const boxes = items
+          .map((item) => item.getBoundingClientRect())
+          .filter((b) => b.height > 0)
+          .sort((a, b) => a.top - b.top);
+        let count = 0;
+        let bottom = Number.NEGATIVE_INFINITY;
+        for (const b of boxes) {
+          if (b.top >= bottom - 2) count++;
+          bottom = Math.max(bottom, b.bottom);
+        }
+        return count;
+      });
     const names = {
       en: ['Wake up now', 'Ask for help', 'Close conversation', 'More actions', 'Customer details'],
       es: ['Reactivar ahora', 'Pedir ayuda', 'Cerrar conversación', 'Más acciones', 'Datos del cliente'],
@@ -73,22 +92,7 @@ describe.runIf(browserAvailable)(
         const page = await openAs('anna@demo.parley.test', language, id);
         await page.getByTestId('snoozed-until').waitFor();
         await page.screenshot({ path: screenshotPath(`conversation-header-snoozed-${language}`) });
-        // Rows as a reader sees them: who and what (name, state, facts), then each control; a control
-        // that starts below the bottom of everything before it opens a new row.
-        const rows = await header(page).evaluate((el) => {
-          const items = [el.firstElementChild!, ...el.querySelectorAll('button')];
-          const boxes = items
-            .map((item) => item.getBoundingClientRect())
-            .filter((b) => b.height > 0)
-            .sort((a, b) => a.top - b.top);
-          let count = 0;
-          let bottom = Number.NEGATIVE_INFINITY;
-          for (const b of boxes) {
-            if (b.top >= bottom - 2) count++;
-            bottom = Math.max(bottom, b.bottom);
-          }
-          return count;
-        });
+        const rows = await rowsOf(header(page));
         expect(rows, language).toBeLessThanOrEqual(2);
         const box = (await header(page).boundingBox())!;
         expect(box.height, language).toBeLessThanOrEqual(110);
@@ -108,20 +112,7 @@ describe.runIf(browserAvailable)(
         const taking = header(page).getByRole('button', { name: takeOver[language], exact: true });
         await taking.waitFor();
         await page.screenshot({ path: screenshotPath(`conversation-header-supervisor-${language}`) });
-        const rows = await header(page).evaluate((el) => {
-          const items = [el.firstElementChild!, ...el.querySelectorAll('button')];
-          const boxes = items
-            .map((item) => item.getBoundingClientRect())
-            .filter((b) => b.height > 0)
-            .sort((a, b) => a.top - b.top);
-          let count = 0;
-          let bottom = Number.NEGATIVE_INFINITY;
-          for (const b of boxes) {
-            if (b.top >= bottom - 2) count++;
-            bottom = Math.max(bottom, b.bottom);
-          }
-          return count;
-        });
+        const rows = await rowsOf(header(page));
         expect(rows, language).toBeLessThanOrEqual(2);
         expect((await header(page).boundingBox())!.height, language).toBeLessThanOrEqual(110);
         expect(await seriousViolations(page, { ignore: ['aria-required-children'] }), language).toEqual([]);
