@@ -28,17 +28,18 @@ export const MAP_KEY = 'mon';
  * (ids, tokens, dates of its own), the rest is the first choice, a fitting string, 1, false, one item.
  */
 export function schemaSampler(known: (s: Schema, name: string) => unknown) {
-  const sample = (s: Schema, name: string): unknown => {
+  /** `position`: the place in a tuple (an opening range's two clock times must differ). */
+  const sample = (s: Schema, name: string, position = 0): unknown => {
     const value = known(s, name);
     if (value !== undefined) return value;
-    if (s.anyOf) return sample(s.anyOf[0]!, name);
+    if (s.anyOf) return sample(s.anyOf[0]!, name, position);
     if (s.enum) return s.enum[0];
     switch (s.type) {
       case 'string':
         if (s.format === 'email') return 'someone@example.com';
         if (s.format === 'date-time') return new Date().toISOString();
         if (s.format === 'date') return '2024-12-25';
-        if (s.pattern?.includes('[01]\\d')) return '09:00';
+        if (s.pattern?.includes('[01]\\d')) return position === 0 ? '09:00' : '17:00';
         if (s.pattern) return `sample-${'x'.repeat(s.minLength ?? 8)}`;
         return 'sample text'.padEnd(s.minLength ?? 0, 'x');
       case 'integer':
@@ -47,7 +48,7 @@ export function schemaSampler(known: (s: Schema, name: string) => unknown) {
       case 'boolean':
         return false;
       case 'array':
-        return Array.from({ length: s.minItems ?? 1 }, () => sample(s.items ?? {}, name));
+        return Array.from({ length: s.minItems ?? 1 }, (_, i) => sample(s.items ?? {}, name, i));
       case 'object': {
         const body: Record<string, unknown> = {};
         for (const [key, prop] of Object.entries(s.properties ?? {})) body[key] = sample(prop, key);
