@@ -30,6 +30,18 @@ function fakeClient(i: number, lastPong: number): Client & { pings: number; term
   return client as unknown as Client & { pings: number; terminated: boolean };
 }
 
+/** A heartbeat every second over these sockets, dropping the ones silent for 10 s. */
+const beatEverySecond = (clients: Set<Client>, send: (message: unknown) => void = () => {}) =>
+  startHeartbeat({
+    clients,
+    heartbeatMs: 1000,
+    deadAfterMs: 10_000,
+    db: {} as Db,
+    logger: { warn() {} } as unknown as FastifyBaseLogger,
+    send: (_client, message) => send(message),
+    drop: () => {},
+  });
+
 describe('heartbeat', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -46,15 +58,7 @@ describe('heartbeat', () => {
     silent.lastPong = now - 60_000;
     const clients = new Set<Client>(all);
     const sent: unknown[] = [];
-    const heartbeat = startHeartbeat({
-      clients,
-      heartbeatMs: 1000,
-      deadAfterMs: 10_000,
-      db: {} as Db,
-      logger: { warn() {} } as unknown as FastifyBaseLogger,
-      send: (_client, message) => sent.push(message),
-      drop: () => {},
-    });
+    const heartbeat = beatEverySecond(clients, (message) => sent.push(message));
     try {
       // One slice of ten every 100 ms: never the whole node in one turn of the event loop.
       vi.advanceTimersByTime(100);
@@ -89,15 +93,7 @@ describe('heartbeat', () => {
       if (answers) answering.lastPong = Date.now();
     };
     const clients = new Set<Client>([answering]);
-    const heartbeat = startHeartbeat({
-      clients,
-      heartbeatMs: 1000,
-      deadAfterMs: 10_000,
-      db: {} as Db,
-      logger: { warn() {} } as unknown as FastifyBaseLogger,
-      send: () => {},
-      drop: () => {},
-    });
+    const heartbeat = beatEverySecond(clients);
     try {
       vi.advanceTimersByTime(1000);
       expect(answering.pings).toBe(1);

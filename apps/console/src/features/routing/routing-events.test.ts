@@ -45,43 +45,17 @@ describe('routing events in the caches', () => {
     const client = new QueryClient();
     client.setQueryData(queryKeys.members(ws), [member(me, 'connected'), member(other, 'connected')]);
     const since = '2024-01-01T12:05:00.000Z';
-    applyRoutingEvent(
-      client,
-      ws,
-      me,
-      event('operator.status_changed', {
-        userId: other,
-        status: 'on_break',
-        since,
-        changedBy: other,
-        signedIn: true,
-      }),
-    );
-    applyRoutingEvent(
-      client,
-      ws,
-      me,
-      event('operator.status_changed', {
-        userId: me,
-        status: 'training',
-        since,
-        changedBy: other,
-        signedIn: true,
-      }),
-    );
+    const changed = (userId: string, status: string, changedBy: string | null, signedIn = true) =>
+      applyRoutingEvent(
+        client,
+        ws,
+        me,
+        event('operator.status_changed', { userId, status, since, changedBy, signedIn }),
+      );
+    changed(other, 'on_break', other);
+    changed(me, 'training', other);
     // A colleague's console lapses: signed out, not appearing offline.
-    applyRoutingEvent(
-      client,
-      ws,
-      me,
-      event('operator.status_changed', {
-        userId: other,
-        status: 'disconnected',
-        since,
-        changedBy: null,
-        signedIn: false,
-      }),
-    );
+    changed(other, 'disconnected', null, false);
     const members = client.getQueryData<Member[]>(queryKeys.members(ws));
     expect(members?.map((m) => [m.userId, m.status, m.statusSince, m.signedIn])).toEqual([
       [me, 'training', since, true],

@@ -4,13 +4,12 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TimeField } from '../../components/time-field.tsx';
 import {
-  dayBefore,
+  carriedInto,
   defaultHours,
   minutes,
   overnight,
   type Range,
   rangeProblems,
-  runsInto,
 } from './business-hours.ts';
 import { HolidaysEditor } from './holidays-editor.tsx';
 
@@ -75,7 +74,7 @@ export function BusinessHoursEditor({ value, onChange, defaultTimezone }: Busine
                   key={day}
                   name={dayNames[day]}
                   ranges={(value.weekly[day] ?? []) as Range[]}
-                  carried={runsInto((value.weekly[dayBefore(day)] ?? []) as Range[])}
+                  carried={carriedInto(value.weekly, day)}
                   onChange={(ranges) => setDay(day, ranges)}
                 />
               ))}

@@ -42,16 +42,13 @@ export function rangeProblems(ranges: Range[], carried = 0): Map<number, Problem
   return problems;
 }
 
-/** The day before each weekday (Monday's is Sunday). */
-export const dayBefore = (day: (typeof weekdays)[number]) => weekdays[(weekdays.indexOf(day) + 6) % 7]!;
+/** Until when (minutes) the night before a weekday keeps the team open into it (Sunday's into Monday). */
+export const carriedInto = (weekly: BusinessHours['weekly'], day: (typeof weekdays)[number]): number =>
+  runsInto((weekly[weekdays[(weekdays.indexOf(day) + 6) % 7]!] ?? []) as Range[]);
 
 export const hoursValid = (hours: BusinessHours | null): boolean =>
   hours === null ||
-  weekdays.every(
-    (day) =>
-      rangeProblems(hours.weekly[day] ?? [], runsInto((hours.weekly[dayBefore(day)] ?? []) as Range[]))
-        .size === 0,
-  );
+  weekdays.every((day) => rangeProblems(hours.weekly[day] ?? [], carriedInto(hours.weekly, day)).size === 0);
 
 /**
  * Weekdays 9 to 5 in the workspace's time zone (the team's hours are the workspace's unless said
