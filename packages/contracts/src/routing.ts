@@ -43,19 +43,75 @@ export const createCustomStatusBody = z.object({ name: text({ min: 1, max: 60 })
 export const assignmentRule = z.enum(['round_robin', 'least_busy', 'manual']);
 export type AssignmentRule = z.infer<typeof assignmentRule>;
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+const clockPattern = /^([01]\d|2[0-3]):[0-5]\d$/;
+const clock = z.string().regex(clockPattern, 'HH:MM');
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-/** One opening range; one closing before it opens runs past midnight (22:00–06:00). */
-const openingRange = z
-  .tuple([clock, clock])
-  .refine(([opens, closes]) => opens !== closes, 'must close at another time than it opens');
-/** Opening hours in the team's time zone; several ranges a day for split shifts. */
-export const businessHours = z.object({
-  timezone: text({ min: 1, max: 64 }),
-  weekly: z.partialRecord(z.enum(weekdays), z.array(openingRange).max(4)),
-  holidays: z.array(calendarDate).max(100).default([]),
+export type Weekday = (typeof weekdays)[number];
+/** Opening hours in the team's time zone; several ranges a day for split shifts. As stored and shown. */
+const storedHours = z.object({
+  timezone: z.string(),
+  weekly: z.partialRecord(z.enum(weekdays), z.array(z.tuple([clock, clock]))),
+  holidays: z.array(calendarDate).default([]),
 });
-export type BusinessHours = z.infer<typeof businessHours>;
+export type BusinessHours = z.infer<typeof storedHours>;
+export type OpeningRange = [string, string];
+
+/** Minutes after midnight of an `HH:MM` clock. */
+export const minutesOf = (clock: string): number => {
+  const [h = '0', m = '0'] = clock.split(':');
+  return Number(h) * 60 + Number(m);
+};
+
+/** A range closing before it opens runs past midnight (22:00–06:00). */
+export const overnight = (range: OpeningRange): boolean =>
+  clockPattern.test(range[0]) && clockPattern.test(range[1]) && minutesOf(range[1]) < minutesOf(range[0]);
+
+/** Until when (minutes after midnight) a day's overnight ranges keep the team open the next day. */
+export const runsInto = (ranges: readonly OpeningRange[]): number =>
+  Math.max(0, ...ranges.filter(overnight).map((range) => minutesOf(range[1])));
+
+/** Until when (minutes) the night before a weekday keeps the team open into it (Sunday's into Monday). */
+export const carriedInto = (weekly: BusinessHours['weekly'], day: Weekday): number =>
+  runsInto(weekly[weekdays[(weekdays.indexOf(day) + 6) % 7]!] ?? []);
+
+/**
+ * What is wrong with a day's ranges (all of them whole clock times), by index: closing when it opens,
+ * or opening before another range of the day, or the night before (open until `carried`), has closed.
+ */
+export function rangeClashes(ranges: readonly OpeningRange[], carried = 0): Map<number, 'same' | 'overlap'> {
+  const clashes = new Map<number, 'same' | 'overlap'>();
+  const order = ranges.map((range, index) => ({ range, index }));
+  order.sort((a, b) => minutesOf(a.range[0]) - minutesOf(b.range[0]));
+  // The latest closing time so far: a range opening before it overlaps one that started earlier.
+  let closesAt = carried;
+  for (const { range, index } of order) {
+    if (range[0] === range[1]) clashes.set(index, 'same');
+    else if (minutesOf(range[0]) < closesAt) clashes.set(index, 'overlap');
+    // An overnight range runs to the end of its day.
+    closesAt = Math.max(closesAt, overnight(range) ? 24 * 60 : minutesOf(range[1]));
+  }
+  return clashes;
+}
+
+const clashMessages = {
+  same: 'must close at another time than it opens',
+  overlap: 'overlaps another opening range of the day or the night before',
+};
+
+/** Opening hours as a client sends them: ranges that close when they open, or overlap, are refused. */
+export const businessHours = z
+  .object({
+    timezone: text({ min: 1, max: 64 }),
+    weekly: z.partialRecord(z.enum(weekdays), z.array(z.tuple([clock, clock])).max(4)),
+    holidays: z.array(calendarDate).max(100).default([]),
+  })
+  .superRefine((hours, ctx) => {
+    for (const day of weekdays) {
+      for (const [index, clash] of rangeClashes(hours.weekly[day] ?? [], carriedInto(hours.weekly, day))) {
+        ctx.addIssue({ code: 'custom', path: ['weekly', day, index], message: clashMessages[clash] });
+      }
+    }
+  });
 
 export const team = z.object({
   id,
@@ -67,7 +123,7 @@ export const team = z.object({
     .nullable()
     .describe('per-operator capacity in this team; null = each operator’s own'),
   rerouteAfterSeconds: z.number().int().nullable().describe('re-route when the assignee has not answered'),
-  businessHours: businessHours.nullable(),
+  businessHours: storedHours.nullable(),
   outOfHoursMessage: z
     .string()
     .nullable()

@@ -1,19 +1,17 @@
 import { ActionIcon, Button, Fieldset, Group, Select, Stack, Switch, Text } from '@mantine/core';
-import { type BusinessHours, weekdays } from '@parley/contracts';
+import {
+  type BusinessHours,
+  carriedInto,
+  minutesOf,
+  overnight,
+  type Weekday,
+  weekdays,
+} from '@parley/contracts';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TimeField } from '../../components/time-field.tsx';
-import {
-  carriedInto,
-  defaultHours,
-  minutes,
-  overnight,
-  type Range,
-  rangeProblems,
-} from './business-hours.ts';
+import { defaultHours, type Range, rangeProblems } from './business-hours.ts';
 import { HolidaysEditor } from './holidays-editor.tsx';
-
-type Weekday = (typeof weekdays)[number];
 
 const maxRanges = 4;
 /** Wide enough for '12:45 PM' in English. */
@@ -107,8 +105,8 @@ function DayRanges({ name, ranges, carried, onChange }: DayRangesProps) {
   const add = () => {
     const last = ranges[ranges.length - 1];
     // A split shift usually starts after the previous one ends.
-    const start = last && minutes(last[1]) < 22 * 60 ? last[1] : '09:00';
-    const end = `${String(Math.min(23, Math.floor(minutes(start) / 60) + 2)).padStart(2, '0')}:${start.slice(3)}`;
+    const start = last && minutesOf(last[1]) < 22 * 60 ? last[1] : '09:00';
+    const end = `${String(Math.min(23, Math.floor(minutesOf(start) / 60) + 2)).padStart(2, '0')}:${start.slice(3)}`;
     onChange([...ranges, [start, end]]);
   };
   return (

@@ -1,50 +1,35 @@
-import { type BusinessHours, weekdays } from '@parley/contracts';
+import {
+  type BusinessHours,
+  carriedInto,
+  type OpeningRange,
+  rangeClashes,
+  weekdays,
+} from '@parley/contracts';
 
-export type Range = [string, string];
-
-export const minutes = (clock: string) => {
-  const [h = '0', m = '0'] = clock.split(':');
-  return Number(h) * 60 + Number(m);
-};
+export type Range = OpeningRange;
 
 type Problem = 'missing' | 'same' | 'overlap';
 const clock = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-/** A range closing before it opens runs past midnight (22:00–06:00), as the server reads it. */
-export const overnight = (r: Range): boolean =>
-  clock.test(r[0]) && clock.test(r[1]) && minutes(r[1]) < minutes(r[0]);
-
-/** Until when (minutes after midnight) the day's overnight ranges keep the team open the next day. */
-export const runsInto = (ranges: Range[]): number =>
-  Math.max(0, ...ranges.filter(overnight).map((r) => minutes(r[1])));
-
 /**
- * What is wrong with one day's ranges, by index: incomplete, closing when it opens, or overlapping
- * another range of the day or the previous day's overnight range (open until `carried`).
+ * What is wrong with one day's ranges, by index: incomplete, or (as the server judges it) closing
+ * when it opens or overlapping another range of the day or the previous day's overnight range (open
+ * until `carried`).
  */
 export function rangeProblems(ranges: Range[], carried = 0): Map<number, Problem> {
   const problems = new Map<number, Problem>();
-  ranges.forEach((r, index) => {
-    if (!clock.test(r[0]) || !clock.test(r[1])) problems.set(index, 'missing');
+  const whole: number[] = [];
+  ranges.forEach((range, index) => {
+    if (range.every((c) => clock.test(c))) whole.push(index);
+    else problems.set(index, 'missing');
   });
-  const order = ranges
-    .map((r, index) => ({ r, index }))
-    .filter(({ index }) => !problems.has(index))
-    .sort((a, b) => minutes(a.r[0]) - minutes(b.r[0]));
-  // The latest closing time so far: a range opening before it overlaps one that started earlier.
-  let closesAt = carried;
-  for (const { r, index } of order) {
-    if (minutes(r[1]) === minutes(r[0])) problems.set(index, 'same');
-    else if (minutes(r[0]) < closesAt) problems.set(index, 'overlap');
-    // An overnight range runs to the end of its day.
-    closesAt = Math.max(closesAt, overnight(r) ? 24 * 60 : minutes(r[1]));
-  }
+  const clashes = rangeClashes(
+    whole.map((index) => ranges[index]!),
+    carried,
+  );
+  for (const [at, clash] of clashes) problems.set(whole[at]!, clash);
   return problems;
 }
-
-/** Until when (minutes) the night before a weekday keeps the team open into it (Sunday's into Monday). */
-export const carriedInto = (weekly: BusinessHours['weekly'], day: (typeof weekdays)[number]): number =>
-  runsInto((weekly[weekdays[(weekdays.indexOf(day) + 6) % 7]!] ?? []) as Range[]);
 
 export const hoursValid = (hours: BusinessHours | null): boolean =>
   hours === null ||
