@@ -13,8 +13,13 @@ export interface Config {
   logLevel: string;
   demo: boolean;
   demoPassword: string;
-  /** Login attempts per IP per minute before 429. */
+  /**
+   * Attempts a minute at one account from one address (login, password reset) before 429; also
+   * per address and invitation for accepting one, and per user for changing a password.
+   */
   loginRateLimit: number;
+  /** Logins (and password resets) a minute from one address, whatever the accounts, before 429. */
+  loginIpRateLimit: number;
   /** Consecutive failed logins of one account before it is locked for `lockoutMinutes`. */
   lockoutThreshold: number;
   /** Messages one visitor may send per minute. */
@@ -103,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     demo: argv.includes('--demo') || env.PARLEY_DEMO === '1',
     demoPassword: env.PARLEY_DEMO_PASSWORD || 'parley-demo',
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 1, max),
+    loginIpRateLimit: integer(env, 'LOGIN_IP_RATE_LIMIT', 100, 1, max),
     lockoutThreshold: integer(env, 'LOCKOUT_THRESHOLD', 5, 1, max),
     widgetMessageRateLimit: integer(env, 'WIDGET_MESSAGE_RATE_LIMIT', 120, 1, max),
     widgetSessionRateLimit: integer(env, 'WIDGET_SESSION_RATE_LIMIT', 300, 1, max),

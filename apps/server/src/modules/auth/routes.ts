@@ -2,6 +2,7 @@ import {
   acceptInviteBody,
   changePasswordBody,
   invitePreview,
+  type LoginBody,
   linkToken,
   loginBody,
   type Permission,
@@ -22,7 +23,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { sessions } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { endImpersonationsOf } from '../impersonation/commands.ts';
 import { acceptInvite, previewInvite } from '../workspaces/invites.ts';
@@ -85,6 +86,30 @@ async function impersonatedWorkspaces(ctx: AppContext, session: AuthSession, all
 export function authRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const secure = ctx.config.publicUrl.startsWith('https:');
+  const minute = '1 minute';
+
+  /**
+   * Logins and password resets are limited twice: per address and account (`LOGIN_RATE_LIMIT` a
+   * minute: guessing one account's password; the account also locks after failed logins), and per
+   * address whatever the account (`LOGIN_IP_RATE_LIMIT`: trying many accounts). A whole team behind
+   * one office address signs in at the start of a shift: each person has their own allowance.
+   */
+  const perAddress = { rateLimit: { max: ctx.config.loginIpRateLimit, timeWindow: minute } };
+  const accountAttempts = app.createRateLimit({
+    max: ctx.config.loginRateLimit,
+    timeWindow: minute,
+    keyGenerator: (request) =>
+      `account:${request.ip}:${(request.body as Pick<LoginBody, 'email'>).email.trim().toLowerCase()}`,
+  });
+  const perAccount = async (request: FastifyRequest, reply: FastifyReply) => {
+    const limit = await accountAttempts(request);
+    if (limit.isAllowed || !limit.isExceeded) return;
+    reply.header('retry-after', limit.ttlInSeconds);
+    throw new AppError(
+      'rate_limited',
+      `Too many attempts for this account from this address; try again in ${limit.ttlInSeconds} s`,
+    );
+  };
 
   const startSession = async (
     request: FastifyRequest,
@@ -117,7 +142,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/auth/login',
     {
       schema: { tags: ['auth'], body: loginBody, response: { 200: sessionInfo } },
-      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+      config: perAddress,
+      preHandler: perAccount,
     },
     async (request, reply) => {
       const { userId } = await checkPassword(ctx.db, ctx, { ...request.body, client: clientOf(request) });
@@ -165,7 +191,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/auth/password-reset',
     {
       schema: { tags: ['auth'], body: passwordResetRequestBody },
-      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+      config: perAddress,
+      preHandler: perAccount,
     },
     async (request, reply) => {
       await requestPasswordReset(ctx.db, ctx, request.body.email);
@@ -187,7 +214,15 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
     {
       preValidation: authenticated,
       schema: { tags: ['auth'], body: changePasswordBody },
-      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+      // Per user (signed in already): guessing the current password, not sharing the office's address.
+      config: {
+        rateLimit: {
+          max: ctx.config.loginRateLimit,
+          timeWindow: minute,
+          hook: 'preHandler',
+          keyGenerator: (request: FastifyRequest) => `user:${requireSession(request).userId}`,
+        },
+      },
     },
     async (request, reply) => {
       const session = requireSession(request);
@@ -211,7 +246,16 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/invites/:token/accept',
     {
       schema: { tags: ['auth'], params: tokenParams, body: acceptInviteBody, response: { 200: sessionInfo } },
-      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+      // Per address and invitation: a team invited together accepts together from one office.
+      config: {
+        rateLimit: {
+          max: ctx.config.loginRateLimit,
+          timeWindow: minute,
+          hook: 'preHandler',
+          keyGenerator: (request: FastifyRequest) =>
+            `invite:${request.ip}:${(request.params as { token: string }).token}`,
+        },
+      },
     },
     async (request, reply) => {
       const { userId, workspaceId } = await transaction(ctx.db, (tx) =>

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addMember,
   Client,
   type Owner,
   setupOwner,
@@ -49,6 +50,38 @@ describe('X-Forwarded-For is believed only from configured proxies', () => {
         );
       }
       expect(statuses).toEqual(Array(30).fill(429));
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('a team behind one address signs in together; one account guessed, or many accounts tried, are stopped', async () => {
+    const server = await startTestServer({ loginRateLimit: 2, loginIpRateLimit: 9 });
+    try {
+      const owner = await setupOwner(server.url);
+      const teammates = ['ana@example.com', 'ben@example.com', 'cleo@example.com'];
+      for (const email of teammates) await addMember(owner, { email, role: 'operator' });
+      // Three people (and the owner) from the same address, each signing in twice: 8 logins.
+      const statuses = [];
+      for (const email of ['owner@example.com', ...teammates]) {
+        for (let i = 0; i < 2; i++)
+          statuses.push((await login(new Client(server.url), email, 'correct horse')).status);
+      }
+      expect(statuses).toEqual(Array(8).fill(200));
+      // One account, a third time in the minute: refused, saying when to come back.
+      const guessed = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ANA@example.com', password: 'guess' }),
+      });
+      expect(guessed.status).toBe(429);
+      expect(Number(guessed.headers.get('retry-after'))).toBeGreaterThan(0);
+      const { error } = (await guessed.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('rate_limited');
+      expect(error.message).toMatch(/this account from this address; try again in \d+ s/);
+      // The address's own ceiling (9 a minute, the refused one counted): any account is refused now.
+      const tried = await login(new Client(server.url), 'dora@example.com', 'guess');
+      expect(tried.status).toBe(429);
     } finally {
       await server.close();
     }
