@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppError } from './errors.ts';
 
@@ -11,6 +12,19 @@ import { AppError } from './errors.ts';
  *   cluster of N nodes would allow N times the guesses, so they wait for Redis.
  */
 export type WhenRedisDown = 'open' | 'closed';
+
+/**
+ * A widget route's limit, `max` a minute per visitor (their token), never per address: customers
+ * share offices, campuses and mobile carriers' addresses (one address, thousands of phones). A
+ * visitor's session is itself limited per address (`WIDGET_SESSION_RATE_LIMIT`).
+ */
+export const perVisitor = (max: number) => ({
+  rateLimit: {
+    max,
+    timeWindow: '1 minute',
+    keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip,
+  },
+});
 
 export const whenRedisDown = (url: string | undefined): WhenRedisDown =>
   url?.startsWith('/api/widget/') ? 'open' : 'closed';

@@ -7,6 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { conversations } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { perVisitor } from '../../platform/rate-limit.ts';
 import { assertCanView } from '../conversations/policy.ts';
 import { loadConversation } from '../conversations/queries.ts';
 import { resolveVisitor } from '../widget/routes.ts';
@@ -61,7 +62,7 @@ export function widgetRatingRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/widget/rating',
     {
       schema: { tags: ['widget'], body: rateBody, response: { 204: z.null() } },
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: perVisitor(20),
     },
     async (request, reply) => {
       const header = request.headers.authorization ?? '';

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { perVisitor } from '../../platform/rate-limit.ts';
 import { pendingRating } from '../ratings/queries.ts';
 import { resolveVisitor } from '../widget/routes.ts';
 import { workspaceParams } from '../workspaces/routes.ts';
@@ -139,7 +140,7 @@ export function widgetSurveyRoutes(app: FastifyInstance, ctx: AppContext) {
         body: answerSurveyBody,
         response: { 204: z.null() },
       },
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: perVisitor(30),
     },
     async (request, reply) => {
       const visitor = await requireVisitor(ctx, request);

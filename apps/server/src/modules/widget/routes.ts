@@ -27,6 +27,7 @@ import { pageViews, visitors, workspaces } from '../../platform/db/schema.ts';
 import { transaction } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { describeLocation } from '../../platform/location.ts';
+import { perVisitor } from '../../platform/rate-limit.ts';
 import { randomToken } from '../../platform/tokens.ts';
 import { describeClient } from '../../platform/user-agent.ts';
 import { receiveUpload } from '../attachments/routes.ts';
@@ -176,14 +177,7 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/widget/messages',
     {
       schema: { tags, body: widgetSendBody, response: { 200: widgetMessage } },
-      // Per visitor, not per IP: many customers may share one office or carrier address.
-      config: {
-        rateLimit: {
-          max: ctx.config.widgetMessageRateLimit,
-          timeWindow: '1 minute',
-          keyGenerator: (request: FastifyRequest) => request.headers.authorization ?? request.ip,
-        },
-      },
+      config: perVisitor(ctx.config.widgetMessageRateLimit),
     },
     async (request) => {
       const sent = await receiveMessage(ctx, { from: visitorFromToken(ctx, request), ...request.body });
@@ -266,7 +260,7 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/widget/page-views',
     {
       schema: { tags, body: pageInfo, response: noContent },
-      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      config: perVisitor(120),
     },
     async (request, reply) => {
       const visitor = await requireVisitor(ctx, request);
@@ -305,7 +299,7 @@ export function widgetRoutes(app: FastifyInstance, ctx: AppContext) {
         body: offlineMessageBody.extend({ clientId: clientId.optional() }),
         response: { 200: widgetMessage },
       },
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: perVisitor(10),
     },
     async (request) => {
       const visitor = await requireVisitor(ctx, request);
