@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { AppContext } from './context.ts';
 import { createLocalBus, createRedisBus, type EventBus } from './events/bus.ts';
@@ -337,8 +337,20 @@ export async function createParley(
 async function serveWeb(app: FastifyInstance, enabled: boolean) {
   const consoleDir = path.join(root, 'apps/console/dist');
   const widgetDir = path.join(root, 'apps/widget/dist');
+  // Sent Brotli- or gzip-compressed where the build wrote a copy (scripts/precompress.mjs). A file
+  // under assets/ has its content's hash in its name: cached for a year, never asked again; a page
+  // is asked again each time (304 when unchanged), so a new release is seen at the next load.
+  const files = (dir: string) => ({
+    root: dir,
+    preCompressed: true,
+    cacheControl: false,
+    setHeaders: (reply: FastifyReply, file: string) => {
+      const hashed = path.relative(dir, file).split(path.sep)[0] === 'assets';
+      reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
   if (enabled && fs.existsSync(widgetDir)) {
-    await app.register(fastifyStatic, { root: widgetDir, prefix: '/widget/', decorateReply: false });
+    await app.register(fastifyStatic, { ...files(widgetDir), prefix: '/widget/', decorateReply: false });
     app.get('/widget.js', (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
       return reply.type('text/javascript').send(fs.createReadStream(path.join(widgetDir, 'widget.js')));
@@ -351,7 +363,7 @@ async function serveWeb(app: FastifyInstance, enabled: boolean) {
     reply.header('content-security-policy', consoleCsp).header('x-frame-options', 'DENY');
   });
   const hasConsole = enabled && fs.existsSync(path.join(consoleDir, 'index.html'));
-  if (hasConsole) await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false });
+  if (hasConsole) await app.register(fastifyStatic, { ...files(consoleDir), prefix: '/', wildcard: false });
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0] ?? '';
     if (request.method !== 'GET' || pathname.startsWith('/api/') || path.extname(pathname)) {

@@ -77,3 +77,44 @@ describe('realtime socket origin and console security headers', () => {
     expect(frame.headers.get('content-security-policy') ?? '').not.toContain('frame-ancestors');
   });
 });
+
+describe('the console and widget files', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ serveWeb: true });
+  }, 120_000);
+  afterAll(() => server?.close());
+
+  it('sends built files compressed, hashed ones cached for a year and pages asked again', async () => {
+    const page = await fetch(`${server.url}/`);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const scripts = [...(await page.text()).matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [encoding, expected] of [
+      ['br', 'br'],
+      ['gzip, deflate', 'gzip'],
+      ['identity', null],
+    ] as const) {
+      const res = await fetch(`${server.url}${scripts[0]}`, { headers: { 'accept-encoding': encoding } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe(expected);
+      expect(res.headers.get('content-type')).toMatch(/javascript/);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(res.headers.get('vary')).toMatch(/accept-encoding/i);
+      // fetch decodes the body: the same script whichever way it travelled.
+      expect((await res.text()).length).toBeGreaterThan(1000);
+    }
+    // A console address the browser opens directly is the page too, asked again each time.
+    expect((await fetch(`${server.url}/w/some-workspace/settings`)).headers.get('cache-control')).toBe(
+      'no-cache',
+    );
+    const frame = await fetch(`${server.url}/widget/frame.html`);
+    expect(frame.headers.get('cache-control')).toBe('no-cache');
+    const frameScript = /src="\.\/(assets\/[^"]+\.js)"/.exec(await frame.text())![1];
+    const panel = await fetch(`${server.url}/widget/${frameScript}`, {
+      headers: { 'accept-encoding': 'br' },
+    });
+    expect(panel.headers.get('content-encoding')).toBe('br');
+    expect(panel.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+});
