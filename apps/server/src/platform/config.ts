@@ -108,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     demo: argv.includes('--demo') || env.PARLEY_DEMO === '1',
     demoPassword: env.PARLEY_DEMO_PASSWORD || 'parley-demo',
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 1, max),
-    loginIpRateLimit: integer(env, 'LOGIN_IP_RATE_LIMIT', 100, 1, max),
+    loginIpRateLimit: integer(env, 'LOGIN_IP_RATE_LIMIT', 30, 1, max),
     lockoutThreshold: integer(env, 'LOCKOUT_THRESHOLD', 5, 1, max),
     widgetMessageRateLimit: integer(env, 'WIDGET_MESSAGE_RATE_LIMIT', 120, 1, max),
     widgetSessionRateLimit: integer(env, 'WIDGET_SESSION_RATE_LIMIT', 300, 1, max),
