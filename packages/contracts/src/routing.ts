@@ -62,6 +62,37 @@ export const minutesOf = (clock: string): number => {
   return Number(h) * 60 + Number(m);
 };
 
+/** One formatter per time zone (building one costs far more than using it). */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+const shortWeekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/**
+ * The wall clock in a time zone at an instant: weekday, date (YYYY-MM-DD) and minutes since
+ * midnight — what a team's hours and holidays are read against.
+ */
+export function localClock(at: Date, timezone: string): { weekday: Weekday; date: string; minutes: number } {
+  let format = clockFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    clockFormats.set(timezone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  return {
+    weekday: weekdays[shortWeekdays.indexOf(parts.weekday!)]!,
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}
+
 /** A range closing before it opens runs past midnight (22:00–06:00). */
 export const overnight = (range: OpeningRange): boolean =>
   clockPattern.test(range[0]) && clockPattern.test(range[1]) && minutesOf(range[1]) < minutesOf(range[0]);

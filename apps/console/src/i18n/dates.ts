@@ -1,4 +1,4 @@
-import type { Locale } from '@parley/contracts';
+import { type Locale, localClock } from '@parley/contracts';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -58,16 +58,4 @@ export function parseDay(text: string, language: Locale): string | null {
 }
 
 /** Today's date (YYYY-MM-DD) in a time zone: where a team's holidays start. */
-export function todayIn(timezone: string, at: Date = new Date()): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
+export const todayIn = (timezone: string, at: Date = new Date()): string => localClock(at, timezone).date;

@@ -1,47 +1,5 @@
-import type { BusinessHours } from '@parley/contracts';
+import { type BusinessHours, localClock, minutesOf, weekdays } from '@parley/contracts';
 import { now as clockNow } from './clock.ts';
-
-const weekdayKeys = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-
-/** One formatter per time zone (building one costs far more than using it). */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-/** The wall clock in a time zone: weekday, date and minutes since midnight. */
-export function localClock(
-  at: Date,
-  timezone: string,
-): { weekday: (typeof weekdayKeys)[number]; date: string; minutes: number } {
-  const parts = Object.fromEntries(
-    formatter(timezone)
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const weekday = weekdayKeys[['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!)]!;
-  return {
-    weekday,
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-  };
-}
-
-const toMinutes = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
 /**
  * ROUTE-6: open when the team's local time falls in one of the day's ranges (several for split
@@ -53,13 +11,13 @@ export function isOpen(hours: BusinessHours | null, at: Date = clockNow()): bool
   const now = localClock(at, hours.timezone);
   if (hours.holidays.includes(now.date)) return false;
   const today = hours.weekly[now.weekday] ?? [];
-  if (today.some(([from, to]) => inRange(now.minutes, toMinutes(from), toMinutes(to), 'today'))) return true;
+  if (today.some(([from, to]) => inRange(now.minutes, minutesOf(from), minutesOf(to), 'today'))) return true;
   // Yesterday's overnight range may still be running.
-  const yesterday = weekdayKeys[(weekdayKeys.indexOf(now.weekday) + 6) % 7]!;
+  const yesterday = weekdays[(weekdays.indexOf(now.weekday) + 6) % 7]!;
   const yesterdayDate = localClock(new Date(at.getTime() - 86_400_000), hours.timezone).date;
   if (hours.holidays.includes(yesterdayDate)) return false;
   return (hours.weekly[yesterday] ?? []).some(([from, to]) =>
-    inRange(now.minutes, toMinutes(from), toMinutes(to), 'after-midnight'),
+    inRange(now.minutes, minutesOf(from), minutesOf(to), 'after-midnight'),
   );
 }
 
@@ -96,8 +54,8 @@ export function openMs(hours: BusinessHours | null, from: Date, to: Date): numbe
   const minutes = new Set<number>([0]);
   for (const ranges of Object.values(hours.weekly)) {
     for (const [a, b] of ranges ?? []) {
-      minutes.add(toMinutes(a));
-      minutes.add(toMinutes(b) % 1440);
+      minutes.add(minutesOf(a));
+      minutes.add(minutesOf(b) % 1440);
     }
   }
   const cuts = new Set<number>([start]);

@@ -23,6 +23,8 @@ describe("a supervisor setting a signed-out operator's status", () => {
   let sam: { client: Client; userId: string };
   let olga: { client: Client; userId: string };
   const sockets: Awaited<ReturnType<typeof openSocket>>[] = [];
+  /** Olga's console, opened when she signs in (the third case); the last case closes it. */
+  let olgasConsole: Awaited<ReturnType<typeof openSocket>>;
   const w = () => `/api/workspaces/${owner.workspaceId}`;
 
   const history = async () =>
@@ -30,6 +32,19 @@ describe("a supervisor setting a signed-out operator's status", () => {
       kind: string;
       detail: string;
     }[];
+  /** A console of `client`'s in the workspace, attached (openSocket returns at its ready frame). */
+  const consoleOf = async (client: Client) => {
+    const socket = await openSocket(
+      server.url,
+      `/api/realtime?workspaceId=${owner.workspaceId}`,
+      client.cookie,
+    );
+    sockets.push(socket);
+    return socket;
+  };
+  /** Olga as a list of people shows her: the members list or the operators' overview. */
+  const olgaIn = async (list: 'members' | 'operators/overview') =>
+    (await owner.client.get(`${w()}/${list}`)).body.find((m: { userId: string }) => m.userId === olga.userId);
   const audited = async () =>
     ((await owner.client.get(`${w()}/audit-log?action=member.status_changed`)).body.items as unknown[])
       .length;
@@ -60,16 +75,11 @@ describe("a supervisor setting a signed-out operator's status", () => {
     }
     expect(await history()).toEqual(before);
     expect(await audited()).toBe(auditBefore);
-    const member = (await owner.client.get(`${w()}/members`)).body.find(
-      (m: { userId: string }) => m.userId === olga.userId,
-    );
+    const member = await olgaIn('members');
     expect(member.status).toBe('disconnected');
     // Said as signed out, not as appearing offline, in the members list and the operators' overview.
     expect(member.signedIn).toBe(false);
-    const overview = (await owner.client.get(`${w()}/operators/overview`)).body.find(
-      (o: { userId: string }) => o.userId === olga.userId,
-    );
-    expect(overview).toMatchObject({ status: 'disconnected', signedIn: false });
+    expect(await olgaIn('operators/overview')).toMatchObject({ status: 'disconnected', signedIn: false });
     const from = new Date(Date.now() - 60_000).toISOString();
     const time = await owner.client.get(`${w()}/operators/${olga.userId}/status-time?from=${from}`);
     expect(time.body.totals.map((t: { status: string }) => t.status)).toEqual(['disconnected']);
@@ -86,13 +96,7 @@ describe("a supervisor setting a signed-out operator's status", () => {
   });
 
   it('sets the status once the operator is signed in', async () => {
-    const socket = await openSocket(
-      server.url,
-      `/api/realtime?workspaceId=${owner.workspaceId}`,
-      olga.client.cookie,
-    );
-    sockets.push(socket);
-    await waitFor(() => socket.messages.some((x) => x.type === 'ready'));
+    olgasConsole = await consoleOf(olga.client);
     const res = await sam.client.put(`${w()}/members/${olga.userId}/status`, { status: 'on_break' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ status: 'on_break', signedIn: true });
@@ -100,26 +104,16 @@ describe("a supervisor setting a signed-out operator's status", () => {
   });
 
   it('tells appearing offline from signed out, in the members list and in the event every console hears', async () => {
-    const watcher = await openSocket(
-      server.url,
-      `/api/realtime?workspaceId=${owner.workspaceId}`,
-      owner.client.cookie,
-    );
-    sockets.push(watcher);
-    await waitFor(() => watcher.messages.some((x) => x.type === 'ready'));
+    const watcher = await consoleOf(owner.client);
     const statusEvents = () =>
       watcher.messages
         .filter((x) => x.type === 'event' && x.event.name === 'operator.status_changed')
         .map((x) => x.event.payload as { userId: string; status: string; signedIn: boolean });
-    const olgaInList = async () =>
-      (await owner.client.get(`${w()}/members`)).body.find(
-        (m: { userId: string }) => m.userId === olga.userId,
-      );
 
     // Signed in, appearing offline.
     const offline = await sam.client.put(`${w()}/members/${olga.userId}/status`, { status: 'disconnected' });
     expect(offline.body).toMatchObject({ status: 'disconnected', signedIn: true });
-    expect(await olgaInList()).toMatchObject({ status: 'disconnected', signedIn: true });
+    expect(await olgaIn('members')).toMatchObject({ status: 'disconnected', signedIn: true });
     await waitFor(() => statusEvents().some((p) => p.status === 'disconnected' && p.signedIn));
 
     // Her console goes: signed out once the grace period has passed.
@@ -127,8 +121,8 @@ describe("a supervisor setting a signed-out operator's status", () => {
       sql`UPDATE workspaces SET disconnect_grace_seconds = 1 WHERE id = ${owner.workspaceId}`,
     );
     await sam.client.put(`${w()}/members/${olga.userId}/status`, { status: 'connected' });
-    sockets.find((s) => s !== watcher)?.ws.close();
+    olgasConsole.ws.close();
     await waitFor(() => statusEvents().some((p) => p.userId === olga.userId && !p.signedIn), 30_000);
-    expect(await olgaInList()).toMatchObject({ status: 'disconnected', signedIn: false });
+    expect(await olgaIn('members')).toMatchObject({ status: 'disconnected', signedIn: false });
   });
 });
